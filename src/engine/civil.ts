@@ -1,0 +1,112 @@
+/**
+ * Proleptic Gregorian calendar arithmetic on day numbers (days since
+ * 1970-01-01). Allocation-free: dates travel as plain integers, because the
+ * engine runs these functions millions of times a second.
+ *
+ * Algorithms: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms".
+ */
+
+export type DayNumber = number;
+
+export const MS_PER_DAY = 86_400_000;
+export const MS_PER_HOUR = 3_600_000;
+
+export function daysFromCivil(y: number, m: number, d: number): DayNumber {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = (m + 9) % 12;
+  const doy = ((153 * mp + 2) / 5 | 0) + d - 1;
+  const doe = yoe * 365 + (yoe / 4 | 0) - (yoe / 100 | 0) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** The date of a day number packed as yyyymmdd (e.g. 20240425). */
+export function packedFromDays(z: DayNumber): number {
+  const zz = z + 719468;
+  const era = Math.floor(zz / 146097);
+  const doe = zz - era * 146097;
+  const yoe = ((doe - (doe / 1460 | 0) + (doe / 36524 | 0) - (doe / 146096 | 0)) / 365) | 0;
+  const doy = doe - (365 * yoe + (yoe / 4 | 0) - (yoe / 100 | 0));
+  const mp = ((5 * doy + 2) / 153) | 0;
+  const d = doy - ((153 * mp + 2) / 5 | 0) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return y * 10000 + m * 100 + d;
+}
+
+export const yearOf = (z: DayNumber): number => (packedFromDays(z) / 10000) | 0;
+export const monthOf = (z: DayNumber): number => ((packedFromDays(z) / 100) | 0) % 100;
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(z: DayNumber): number {
+  const w = (z + 4) % 7;
+  return w < 0 ? w + 7 : w;
+}
+
+export function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+const MONTH_LENGTHS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function daysInMonth(y: number, m: number): number {
+  return m === 2 && isLeapYear(y) ? 29 : MONTH_LENGTHS[m - 1]!;
+}
+
+/** Easter Sunday (Gregorian computus, Meeus/Jones/Butcher). */
+export function easterSunday(y: number): DayNumber {
+  const a = y % 19;
+  const b = (y / 100) | 0;
+  const c = y % 100;
+  const d = (b / 4) | 0;
+  const e = b % 4;
+  const f = ((b + 8) / 25) | 0;
+  const g = ((b - f + 1) / 3) | 0;
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = (c / 4) | 0;
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = ((a + 11 * h + 22 * l) / 451) | 0;
+  const month = ((h + l - 7 * m + 114) / 31) | 0;
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return daysFromCivil(y, month, day);
+}
+
+/** The last given weekday (0 = Sunday) of a month. */
+export function lastWeekdayOfMonth(y: number, m: number, wd: number): DayNumber {
+  const last = daysFromCivil(y, m, daysInMonth(y, m));
+  return last - ((weekday(last) - wd + 7) % 7);
+}
+
+const PAD2: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? "0" : "") + i);
+export const pad2 = (n: number): string => PAD2[n]!;
+
+/** YYYY-MM-DD, for years 1000–9999. */
+export function isoDate(z: DayNumber): string {
+  const p = packedFromDays(z);
+  const y = (p / 10000) | 0;
+  return y + "-" + PAD2[((p / 100) | 0) % 100] + "-" + PAD2[p % 100];
+}
+
+/** DD/MM/YYYY, the form Italian users read. */
+export function italianDate(z: DayNumber): string {
+  const p = packedFromDays(z);
+  return PAD2[p % 100] + "/" + PAD2[((p / 100) | 0) % 100] + "/" + ((p / 10000) | 0);
+}
+
+/**
+ * The same day number `months` later; where that day does not exist, the
+ * last day of that month (art. 2963 co. 4 c.c.). `clamped` tells which.
+ */
+export function addMonths(z: DayNumber, months: number): { day: DayNumber; clamped: boolean } {
+  const p = packedFromDays(z);
+  const d = p % 100;
+  const total = ((p / 10000) | 0) * 12 + (((p / 100) | 0) % 100) - 1 + months;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12 + 1;
+  const last = daysInMonth(y, m);
+  return d > last
+    ? { day: daysFromCivil(y, m, last), clamped: true }
+    : { day: daysFromCivil(y, m, d), clamped: false };
+}

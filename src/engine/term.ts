@@ -1,0 +1,165 @@
+/**
+ * When a legal term ends. Pure: no I/O, no clock; the same input always
+ * gives the same output. The rules are those of the domain brief §1.
+ */
+import { type DayNumber, addMonths, isoDate, weekday } from "./civil.js";
+import { type Calendar, getCalendar, isLocalClosure, isPublicHoliday } from "./holidays.js";
+import { hourTerm } from "./hours.js";
+import { type Regime, type RegimeRules, REGIMES } from "./regimes.js";
+import { END_DAY, endOfDayInstant, formatEndOfDay, isInstantInRange, romeDay } from "./rome.js";
+import * as S from "./steps.js";
+import { addDaysSuspended, addMonthsSuspended } from "./suspension.js";
+
+export type { Regime } from "./regimes.js";
+export type { Step, StepRule, Unit } from "./steps.js";
+
+export type Feriale = "apply" | "ignore";
+
+export type Flag =
+  /** The due day is a public holiday or a local office closure. */
+  | "officeClosed"
+  /** The term was moved past holidays (or a Saturday, civil). */
+  | "extended"
+  /** A month or year term ends on a holiday and is not moved: see extendedDate. */
+  | "notExtended"
+  /** The day number does not exist in the final month: its last day applies. */
+  | "monthEnd"
+  /** The August suspension changed the date. */
+  | "augustSuspension"
+  /** An hour term crosses a change to or from summer time. */
+  | "summerTimeChange";
+
+export interface TermInput {
+  /** The trigger instant, epoch milliseconds. */
+  from: number;
+  amount: number;
+  unit: S.Unit;
+  regime: Regime;
+  calendar: string;
+  feriale: Feriale;
+}
+
+export interface Term {
+  /** The last instant the act is on time, RFC 3339 with the Rome offset. */
+  dueAt: string;
+  dueAtMs: number;
+  /** Day, month and year terms. */
+  dueDate?: string;
+  /** The date before any holiday or Saturday extension, when it differs. */
+  plainDate?: string;
+  /** Month and year terms not moved by law: the date an extension would give. */
+  extendedDate?: string;
+  flags: Flag[];
+  steps: S.Step[];
+}
+
+export type TermFailure =
+  | { reason: "unknown-calendar" }
+  | { reason: "amount-out-of-range"; max: number }
+  | { reason: "from-out-of-range" }
+  | { reason: "due-out-of-range" };
+
+export type TermOutcome = { ok: true; term: Term } | { ok: false; failure: TermFailure };
+
+export const MAX_AMOUNT: Readonly<Record<S.Unit, number>> = { hours: 87_600, days: 36_500, months: 1_200, years: 100 };
+
+/** Room after the computed date for extensions (no chain of holidays is this long). */
+const EXTENSION_SLACK = 31;
+
+export function computeTerm(input: TermInput): TermOutcome {
+  const cal = getCalendar(input.calendar);
+  if (cal === undefined) return { ok: false, failure: { reason: "unknown-calendar" } };
+  const { amount, unit } = input;
+  if (!Number.isInteger(amount) || amount < 1 || amount > MAX_AMOUNT[unit]) {
+    return { ok: false, failure: { reason: "amount-out-of-range", max: MAX_AMOUNT[unit] } };
+  }
+  if (!isInstantInRange(input.from)) return { ok: false, failure: { reason: "from-out-of-range" } };
+  const rules = REGIMES[input.regime];
+  const feriale = input.feriale === "apply";
+  if (unit === "hours") {
+    const dueAtMs = input.from + amount * 3_600_000;
+    if (!isInstantInRange(dueAtMs)) return { ok: false, failure: { reason: "due-out-of-range" } };
+    return { ok: true, term: hourTerm(cal, rules, input.from, amount, feriale) };
+  }
+  const flags: Flag[] = [];
+  const steps: S.Step[] = [];
+  const start = romeDay(input.from);
+  const plain =
+    unit === "days"
+      ? countDays(rules, start, amount, feriale, flags, steps)
+      : countMonths(rules, start, unit === "years" ? amount * 12 : amount, unit, feriale, flags, steps, amount);
+  if (plain >= END_DAY - EXTENSION_SLACK) return { ok: false, failure: { reason: "due-out-of-range" } };
+  return { ok: true, term: finish(cal, rules, plain, unit === "days" || rules.movesMonths, flags, steps) };
+}
+
+function countDays(
+  rules: RegimeRules, start: DayNumber, amount: number, feriale: boolean, flags: Flag[], steps: S.Step[],
+): DayNumber {
+  const counted = start + amount;
+  steps.push(S.diesAQuo(rules, start, amount, counted));
+  if (!feriale) return counted;
+  if (!rules.suspensible) {
+    steps.push(S.suspensionNotApplicable("administrative"));
+    return counted;
+  }
+  const s = addDaysSuspended(start, amount);
+  steps.push(S.suspension(s, false));
+  if (s.day !== counted) flags.push("augustSuspension");
+  return s.day;
+}
+
+function countMonths(
+  rules: RegimeRules, start: DayNumber, months: number, unit: S.Unit, feriale: boolean,
+  flags: Flag[], steps: S.Step[], amount: number,
+): DayNumber {
+  const plain = addMonths(start, months);
+  steps.push(S.calendarMonths(rules, start, amount, unit, plain.day));
+  if (plain.clamped) {
+    flags.push("monthEnd");
+    steps.push(S.monthEnd(start, plain.day));
+  }
+  if (!feriale) return plain.day;
+  if (!rules.suspensible) {
+    steps.push(S.suspensionNotApplicable("administrative"));
+    return plain.day;
+  }
+  const s = addMonthsSuspended(start, months);
+  steps.push(S.suspension(s, true));
+  if (s.day !== plain.day) flags.push("augustSuspension");
+  return s.day;
+}
+
+function isExtensionDay(cal: Calendar, rules: RegimeRules, day: DayNumber): boolean {
+  return isPublicHoliday(cal, day) || (rules.saturdayMoves !== undefined && weekday(day) === 6);
+}
+
+/** Applies extension, closure flags and the end-of-day rule to a counted date. */
+function finish(
+  cal: Calendar, rules: RegimeRules, plain: DayNumber, moves: boolean, flags: Flag[], steps: S.Step[],
+): Term {
+  let extended = plain;
+  while (isExtensionDay(cal, rules, extended)) extended++;
+  const due = moves ? extended : plain;
+  const term: Term = { dueAt: formatEndOfDay(due), dueAtMs: endOfDayInstant(due), dueDate: isoDate(due), flags, steps };
+  if (extended !== plain) {
+    if (moves) {
+      term.plainDate = isoDate(plain);
+      flags.push("extended");
+      steps.push(S.extension(cal, rules, plain, extended));
+    } else {
+      term.extendedDate = isoDate(extended);
+      flags.push("notExtended");
+      steps.push(S.notExtended(cal, rules, plain, extended));
+    }
+  } else if (rules.saturdayOrdinary !== undefined && weekday(due) === 6) {
+    steps.push(S.saturdayOrdinary(rules, due));
+  }
+  if (isPublicHoliday(cal, due)) {
+    flags.push("officeClosed");
+  } else if (isLocalClosure(cal, due)) {
+    flags.push("officeClosed");
+    steps.push(S.officeClosed(cal, due));
+  }
+  steps.push(S.endOfDay(rules, due));
+  return term;
+}
