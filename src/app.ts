@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { ApiError, PROBLEMS, problem } from "./http/problem.js";
+import { calendars } from "./routes/calendars.js";
+import { terms } from "./routes/terms.js";
+
+export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "X-Request-Id" }));
+
+  app.get("/", (c) =>
+    c.json({
+      name: "Termini",
+      description: "Calcolo dei termini di legge nei procedimenti per violenza di genere e domestica",
+      endpoints: ["/api/v1/terms", "/api/v1/calendars"],
+    }),
+  );
+  app.route("/api/v1/terms", terms);
+  app.route("/api/v1/calendars", calendars);
+  app.get("/problems/:code", (c) => {
+    const code = c.req.param("code");
+    if (!(code in PROBLEMS)) return problem(c, "not_found", `Tipo di problema sconosciuto: ${code}`);
+    return c.json({ code, ...PROBLEMS[code as keyof typeof PROBLEMS] });
+  });
+
+  app.notFound((c) => problem(c, "not_found", `Nessuna risorsa per ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problem(c, err.code, err.detail, err.extra);
+    // Only the request id and the error class: messages may carry input.
+    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: err.name }));
+    return problem(c, "internal_error", "Si è verificato un errore interno. Riferire il requestId all'assistenza.");
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+/**
+ * Query-string validation with Zod, reporting every bad parameter by name.
+ * Unknown and repeated parameters are refused: a misspelt `feriale` silently
+ * ignored would give a wrong deadline.
+ */
+import type { Context } from "hono";
+import type { z } from "zod";
+import { ApiError, type ParameterError } from "./problem.js";
+
+export function parseQuery<S extends z.ZodObject>(
+  c: Context,
+  schema: S,
+  hints: Readonly<Record<keyof z.input<S> & string, string>>,
+): z.output<S> {
+  const raw = c.req.queries();
+  const errors: ParameterError[] = [];
+  const flat: Record<string, string> = {};
+  for (const [name, values] of Object.entries(raw)) {
+    if (!(name in hints)) {
+      errors.push({ parameter: name, code: "unknown_parameter", detail: `${name}: parametro sconosciuto` });
+    } else if (values.length > 1) {
+      errors.push({ parameter: name, code: "duplicate_parameter", detail: `${name}: indicato più volte` });
+    } else {
+      flat[name] = values[0]!;
+    }
+  }
+  const result = schema.safeParse(flat);
+  if (!result.success) {
+    const seen = new Set<string>();
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? "");
+      if (name === "" || seen.has(name) || !(name in hints)) continue;
+      seen.add(name);
+      const missing = flat[name] === undefined && raw[name] === undefined;
+      errors.push({
+        parameter: name,
+        code: missing ? "missing_parameter" : "invalid_parameter",
+        detail: `${name}: ${missing ? "obbligatorio" : "non valido"}; ${hints[name as keyof typeof hints]}`,
+      });
+    }
+  }
+  const [first, ...rest] = errors;
+  if (first !== undefined) throw ApiError.parameters([first, ...rest]);
+  return (result as { data: z.output<S> }).data;
+}

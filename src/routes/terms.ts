@@ -1,0 +1,78 @@
+/**
+ * GET /api/v1/terms — when a legal term ends. Public: it computes only public
+ * rules, so it needs no authentication. The contract is fixed; other tools
+ * depend on it.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { z } from "zod";
+import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
+import { type InstantFailure, parseInstant } from "../engine/instant.js";
+import { MAX_AMOUNT, type TermFailure, computeTerm } from "../engine/term.js";
+import { parseQuery } from "../http/query.js";
+import { ApiError, problem } from "../http/problem.js";
+
+const TermsQuery = z.strictObject({
+  from: z.string().min(1),
+  amount: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+  unit: z.enum(["hours", "days", "months", "years"]),
+  regime: z.enum(["penal", "civil", "administrative"]),
+  calendar: z.string().refine(isCalendarId).default("IT"),
+  feriale: z.enum(["apply", "ignore"]).default("ignore"),
+});
+
+const HINTS = {
+  from: "istante RFC 3339 con offset o Z, ad es. 2024-03-26T10:00:00%2B01:00",
+  amount: "numero intero positivo",
+  unit: "uno tra hours, days, months, years",
+  regime: "uno tra penal, civil, administrative",
+  calendar: `uno tra ${CALENDAR_IDS.join(", ")} (vedi /api/v1/calendars)`,
+  feriale: "apply oppure ignore (predefinito: ignore)",
+} as const;
+
+const INSTANT_DETAILS: Record<InstantFailure["reason"], string> = {
+  malformed: "from: non è un istante RFC 3339 (AAAA-MM-GGThh:mm:ss con offset)",
+  "missing-offset": "from: manca l'offset (Z oppure ±hh:mm): senza, il giorno a Roma è ambiguo",
+  "invalid-field": "from: data o ora inesistente",
+};
+
+function failure(f: TermFailure, unit: keyof typeof MAX_AMOUNT): ApiError {
+  switch (f.reason) {
+    case "amount-out-of-range":
+      return ApiError.parameters([
+        { parameter: "amount", code: "out_of_range", detail: `amount: al massimo ${MAX_AMOUNT[unit]} per unit=${unit}` },
+      ]);
+    case "from-out-of-range":
+      return ApiError.parameters([
+        { parameter: "from", code: "out_of_range", detail: "from: sono supportati gli istanti dal 1996 al 2299" },
+      ]);
+    case "due-out-of-range":
+      return ApiError.parameters([
+        { parameter: "amount", code: "out_of_range", detail: "amount: la scadenza cadrebbe oltre il 2299" },
+      ]);
+    case "unknown-calendar":
+      return ApiError.parameters([{ parameter: "calendar", code: "invalid_parameter", detail: `calendar: ${HINTS.calendar}` }]);
+  }
+}
+
+export const terms = new Hono();
+
+terms.use(cors({ origin: "*", allowMethods: ["GET"] }));
+
+terms.get("/", (c) => {
+  const q = parseQuery(c, TermsQuery, HINTS);
+  const from = parseInstant(q.from);
+  if (!from.ok) {
+    throw ApiError.parameters([{ parameter: "from", code: "invalid_parameter", detail: INSTANT_DETAILS[from.reason] }]);
+  }
+  const outcome = computeTerm({ ...q, from: from.ms });
+  if (!outcome.ok) throw failure(outcome.failure, q.unit);
+  const { dueAtMs: _internal, ...term } = outcome.term;
+  c.header("Cache-Control", "public, max-age=3600");
+  return c.json({ input: q, ...term });
+});
+
+terms.on(["POST", "PUT", "PATCH", "DELETE"], "/", (c) => {
+  c.header("Allow", "GET, OPTIONS");
+  return problem(c, "method_not_allowed", "Questa risorsa accetta solo GET");
+});

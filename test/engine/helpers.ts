@@ -1,0 +1,13 @@
+import { parseInstant } from "../../src/engine/instant.js";
+import { type Term, type TermInput, computeTerm } from "../../src/engine/term.js";
+
+/** Computes a term from an RFC 3339 string, failing the test on any refusal. */
+export function term(
+  input: Omit<TermInput, "from" | "calendar" | "feriale"> & Partial<Pick<TermInput, "calendar" | "feriale">> & { from: string },
+): Term {
+  const from = parseInstant(input.from);
+  if (!from.ok) throw new Error(`unparseable ${input.from}: ${from.reason}`);
+  const outcome = computeTerm({ calendar: "IT", feriale: "ignore", ...input, from: from.ms });
+  if (!outcome.ok) throw new Error(`refused: ${JSON.stringify(outcome.failure)}`);
+  return outcome.term;
+}
