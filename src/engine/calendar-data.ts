@@ -35,6 +35,15 @@ export const NATIONAL_HOLIDAYS: readonly HolidayRule[] = [
     validFrom: "1986-01-01",
     source: "D.P.R. 28 dicembre 1985 n. 792",
   },
+  {
+    id: "unita-150",
+    name: "150° anniversario dell'Unità d'Italia",
+    rule: { kind: "fixed", month: 3, day: 17 },
+    // A one-off holiday "ai sensi degli articoli 2 e 4 della legge 260/1949".
+    validFrom: "2011-03-17",
+    validTo: "2011-03-17",
+    source: "D.L. 22 febbraio 2011 n. 5, art. 1 (conv. L. 21 aprile 2011 n. 47)",
+  },
   { id: "pasquetta", name: "Lunedì dell'Angelo", rule: { kind: "easter", offsetDays: 1 }, source: L260 },
   {
     id: "liberazione",

@@ -140,17 +140,15 @@ function finish(
   let extended = plain;
   while (isExtensionDay(cal, rules, extended)) extended++;
   const due = moves ? extended : plain;
-  const term: Term = { dueAt: formatEndOfDay(due), dueAtMs: endOfDayInstant(due), dueDate: isoDate(due), flags, steps };
-  if (extended !== plain) {
-    if (moves) {
-      term.plainDate = isoDate(plain);
-      flags.push("extended");
-      steps.push(S.extension(cal, rules, plain, extended));
-    } else {
-      term.extendedDate = isoDate(extended);
-      flags.push("notExtended");
-      steps.push(S.notExtended(cal, rules, plain, extended));
-    }
+  const dates: Pick<Term, "plainDate" | "extendedDate"> = {};
+  if (extended !== plain && moves) {
+    dates.plainDate = isoDate(plain);
+    flags.push("extended");
+    steps.push(S.extension(cal, rules, plain, extended));
+  } else if (extended !== plain) {
+    dates.extendedDate = isoDate(extended);
+    flags.push("notExtended");
+    steps.push(S.notExtended(cal, rules, plain, extended));
   } else if (rules.saturdayOrdinary !== undefined && weekday(due) === 6) {
     steps.push(S.saturdayOrdinary(rules, due));
   }
@@ -161,5 +159,5 @@ function finish(
     steps.push(S.officeClosed(cal, due));
   }
   steps.push(S.endOfDay(rules, due));
-  return term;
+  return { dueAt: formatEndOfDay(due), dueAtMs: endOfDayInstant(due), dueDate: isoDate(due), ...dates, flags, steps };
 }
