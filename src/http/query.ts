@@ -35,7 +35,10 @@ export function parseQuery<S extends z.ZodObject>(
       errors.push({
         parameter: name,
         code: missing ? "missing_parameter" : "invalid_parameter",
-        detail: `${name}: ${missing ? "obbligatorio" : "non valido"}; ${hints[name as keyof typeof hints]}`,
+        detail:
+          issue.code === "custom"
+            ? issue.message
+            : `${name}: ${missing ? "obbligatorio" : "non valido"}; ${hints[name as keyof typeof hints]}`,
       });
     }
   }

@@ -12,8 +12,21 @@ import { MAX_AMOUNT, type TermFailure, computeTerm } from "../engine/term.js";
 import { parseQuery } from "../http/query.js";
 import { ApiError, problem } from "../http/problem.js";
 
+const INSTANT_DETAILS: Record<InstantFailure["reason"], string> = {
+  malformed: "from: non è un istante RFC 3339 (AAAA-MM-GGThh:mm:ss con offset)",
+  "missing-offset": "from: manca l'offset (Z oppure ±hh:mm): senza, il giorno a Roma è ambiguo",
+  "invalid-field": "from: data o ora inesistente",
+};
+
+const Instant = z.string().transform((text, ctx) => {
+  const parsed = parseInstant(text);
+  if (parsed.ok) return { text, ms: parsed.ms };
+  ctx.addIssue({ code: "custom", message: INSTANT_DETAILS[parsed.reason] });
+  return z.NEVER;
+});
+
 const TermsQuery = z.strictObject({
-  from: z.string().min(1),
+  from: Instant,
   amount: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
   unit: z.enum(["hours", "days", "months", "years"]),
   regime: z.enum(["penal", "civil", "administrative"]),
@@ -29,12 +42,6 @@ const HINTS = {
   calendar: `uno tra ${CALENDAR_IDS.join(", ")} (vedi /api/v1/calendars)`,
   feriale: "apply oppure ignore (predefinito: ignore)",
 } as const;
-
-const INSTANT_DETAILS: Record<InstantFailure["reason"], string> = {
-  malformed: "from: non è un istante RFC 3339 (AAAA-MM-GGThh:mm:ss con offset)",
-  "missing-offset": "from: manca l'offset (Z oppure ±hh:mm): senza, il giorno a Roma è ambiguo",
-  "invalid-field": "from: data o ora inesistente",
-};
 
 function failure(f: TermFailure, unit: keyof typeof MAX_AMOUNT): ApiError {
   switch (f.reason) {
@@ -61,15 +68,11 @@ terms.use(cors({ origin: "*", allowMethods: ["GET"] }));
 
 terms.get("/", (c) => {
   const q = parseQuery(c, TermsQuery, HINTS);
-  const from = parseInstant(q.from);
-  if (!from.ok) {
-    throw ApiError.parameters([{ parameter: "from", code: "invalid_parameter", detail: INSTANT_DETAILS[from.reason] }]);
-  }
-  const outcome = computeTerm({ ...q, from: from.ms });
+  const outcome = computeTerm({ ...q, from: q.from.ms });
   if (!outcome.ok) throw failure(outcome.failure, q.unit);
   const { dueAtMs: _internal, ...term } = outcome.term;
   c.header("Cache-Control", "public, max-age=3600");
-  return c.json({ input: q, ...term });
+  return c.json({ input: { ...q, from: q.from.text }, ...term });
 });
 
 terms.on(["POST", "PUT", "PATCH", "DELETE"], "/", (c) => {
