@@ -21,8 +21,8 @@ export function daysFromCivil(y: number, m: number, d: number): DayNumber {
   return era * 146097 + doe - 719468;
 }
 
-/** The date of a day number packed as yyyymmdd (e.g. 20240425). */
-export function packedFromDays(z: DayNumber): number {
+/** The date of a day number packed as yyyymmdd (e.g. 20240425), computed. */
+export function computePackedFromDays(z: DayNumber): number {
   const zz = z + 719468;
   const era = Math.floor(zz / 146097);
   const doe = zz - era * 146097;
@@ -33,6 +33,24 @@ export function packedFromDays(z: DayNumber): number {
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   return y * 10000 + m * 100 + d;
+}
+
+// The engine's range is bounded (see rome.ts), so the packed date of every
+// day is precomputed once: a typed-array read instead of ~20 integer ops.
+const TABLE_FIRST = daysFromCivil(1996, 1, 1);
+const TABLE_END = daysFromCivil(2301, 1, 1);
+let table: Int32Array | undefined;
+
+function buildTable(): Int32Array {
+  const t = new Int32Array(TABLE_END - TABLE_FIRST);
+  for (let z = TABLE_FIRST; z < TABLE_END; z++) t[z - TABLE_FIRST] = computePackedFromDays(z);
+  return t;
+}
+
+/** The date of a day number packed as yyyymmdd (e.g. 20240425). */
+export function packedFromDays(z: DayNumber): number {
+  if (z >= TABLE_FIRST && z < TABLE_END) return (table ??= buildTable())[z - TABLE_FIRST]!;
+  return computePackedFromDays(z);
 }
 
 export const yearOf = (z: DayNumber): number => (packedFromDays(z) / 10000) | 0;
@@ -82,17 +100,31 @@ export function lastWeekdayOfMonth(y: number, m: number, wd: number): DayNumber 
 const PAD2: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? "0" : "") + i);
 export const pad2 = (n: number): string => PAD2[n]!;
 
+// Formatted dates are interned: a deadline engine formats the same few
+// thousand days over and over.
+const isoCache: string[] = [];
+const italianCache: string[] = [];
+
 /** YYYY-MM-DD, for years 1000–9999. */
 export function isoDate(z: DayNumber): string {
+  const i = z - TABLE_FIRST;
+  const hit = isoCache[i];
+  if (hit !== undefined) return hit;
   const p = packedFromDays(z);
-  const y = (p / 10000) | 0;
-  return y + "-" + PAD2[((p / 100) | 0) % 100] + "-" + PAD2[p % 100];
+  const text = ((p / 10000) | 0) + "-" + PAD2[((p / 100) | 0) % 100] + "-" + PAD2[p % 100];
+  if (i >= 0 && i < TABLE_END - TABLE_FIRST) isoCache[i] = text;
+  return text;
 }
 
 /** DD/MM/YYYY, the form Italian users read. */
 export function italianDate(z: DayNumber): string {
+  const i = z - TABLE_FIRST;
+  const hit = italianCache[i];
+  if (hit !== undefined) return hit;
   const p = packedFromDays(z);
-  return PAD2[p % 100] + "/" + PAD2[((p / 100) | 0) % 100] + "/" + ((p / 10000) | 0);
+  const text = PAD2[p % 100] + "/" + PAD2[((p / 100) | 0) % 100] + "/" + ((p / 10000) | 0);
+  if (i >= 0 && i < TABLE_END - TABLE_FIRST) italianCache[i] = text;
+  return text;
 }
 
 /**

@@ -20,8 +20,8 @@ export interface Calendar {
   note: string | undefined;
   /** Bit 1: national holiday (moves day terms); bit 2: local office closure. */
   readonly kinds: Uint8Array;
-  /** Names of the named holidays and closures (Sundays are unnamed). */
-  readonly names: ReadonlyMap<DayNumber, string>;
+  /** Names of the named holidays and closures by day - FIRST_DAY (Sundays are unnamed). */
+  readonly names: readonly (string | undefined)[];
 }
 
 function toDay(iso: string): DayNumber {
@@ -46,7 +46,7 @@ function occurrences(rule: HolidayRule, year: number): DayNumber[] {
   }
 }
 
-function mark(rules: readonly HolidayRule[], bit: number, kinds: Uint8Array, names: Map<DayNumber, string>): void {
+function mark(rules: readonly HolidayRule[], bit: number, kinds: Uint8Array, names: (string | undefined)[]): void {
   for (const rule of rules) {
     const from = rule.validFrom === undefined ? -Infinity : toDay(rule.validFrom);
     const to = rule.validTo === undefined ? Infinity : toDay(rule.validTo);
@@ -55,7 +55,7 @@ function mark(rules: readonly HolidayRule[], bit: number, kinds: Uint8Array, nam
         if (d < from || d > to || d < FIRST_DAY || d >= END_DAY) continue;
         kinds[d - FIRST_DAY]! |= bit;
         // A named holiday on a Sunday keeps its name.
-        if (rule.rule.kind !== "weekday" && !names.has(d)) names.set(d, rule.name);
+        if (rule.rule.kind !== "weekday") names[d - FIRST_DAY] ??= rule.name;
       }
     }
   }
@@ -63,16 +63,16 @@ function mark(rules: readonly HolidayRule[], bit: number, kinds: Uint8Array, nam
 
 function compileNational(): Calendar {
   const kinds = new Uint8Array(END_DAY - FIRST_DAY);
-  const names = new Map<DayNumber, string>();
+  const names = new Array<string | undefined>(END_DAY - FIRST_DAY).fill(undefined);
   mark(NATIONAL_HOLIDAYS, NATIONAL, kinds, names);
   return { id: "IT", city: undefined, note: undefined, kinds, names };
 }
 
 function compileLocal(national: Calendar, local: LocalCalendar): Calendar {
   const kinds = national.kinds.slice();
-  const names = new Map<DayNumber, string>();
+  // National names first: a patron day that is also a national holiday keeps the national name.
+  const names = national.names.slice();
   mark(local.closures, LOCAL, kinds, names);
-  for (const [d, name] of national.names) names.set(d, name);
   return { id: local.id, city: local.city, note: local.note, kinds, names };
 }
 
@@ -111,5 +111,9 @@ export function isLocalClosure(cal: Calendar, day: DayNumber): boolean {
 }
 
 export function holidayName(cal: Calendar, day: DayNumber): string {
-  return cal.names.get(day) ?? "domenica";
+  return cal.names[day - FIRST_DAY] ?? "domenica";
+}
+
+export function isNamedHoliday(cal: Calendar, day: DayNumber): boolean {
+  return cal.names[day - FIRST_DAY] !== undefined;
 }

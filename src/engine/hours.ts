@@ -52,5 +52,7 @@ export function hourTerm(cal: Calendar, rules: RegimeRules, from: number, amount
     steps.push(officeClosed(cal, dueDay));
   }
   if (feriale) steps.push(suspensionNotApplicable("hours"));
-  return { dueAt: formatRomeInstant(dueAtMs), dueAtMs, flags, steps };
+  return {
+    dueAt: formatRomeInstant(dueAtMs), dueAtMs, dueDate: undefined, plainDate: undefined, extendedDate: undefined, flags, steps,
+  };
 }

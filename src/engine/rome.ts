@@ -12,6 +12,7 @@ import {
   MS_PER_HOUR,
   type DayNumber,
   daysFromCivil,
+  isoDate,
   lastWeekdayOfMonth,
   packedFromDays,
   pad2,
@@ -23,35 +24,44 @@ export const LAST_YEAR = 2300;
 const CET = 60;
 const CEST = 120;
 
-/** Per year: the first and last day (exclusive) on which 23:59:59 is summer time. */
-const dstStartDay = new Int32Array(LAST_YEAR - FIRST_YEAR + 1);
-const dstEndDay = new Int32Array(LAST_YEAR - FIRST_YEAR + 1);
-for (let y = FIRST_YEAR; y <= LAST_YEAR; y++) {
-  dstStartDay[y - FIRST_YEAR] = lastWeekdayOfMonth(y, 3, 0);
-  dstEndDay[y - FIRST_YEAR] = lastWeekdayOfMonth(y, 10, 0);
-}
-
 export const FIRST_DAY: DayNumber = daysFromCivil(FIRST_YEAR, 1, 1);
 export const END_DAY: DayNumber = daysFromCivil(LAST_YEAR + 1, 1, 1);
 
-function yearIndex(utcDay: DayNumber): number {
-  return ((packedFromDays(utcDay) / 10000) | 0) - FIRST_YEAR;
+// One byte per day over the range: what summer time does on that day. Both
+// changes happen at 01:00 UTC (02:00 or 03:00 local), so 23:59:59 local and
+// every UTC day but the two change days have a single offset.
+const WINTER = 0;
+const SUMMER = 1;
+const TO_SUMMER = 2;
+const TO_WINTER = 3;
+let dstKinds: Uint8Array | undefined;
+
+function buildDstKinds(): Uint8Array {
+  const kinds = new Uint8Array(END_DAY - FIRST_DAY);
+  for (let y = FIRST_YEAR; y <= LAST_YEAR; y++) {
+    const start = lastWeekdayOfMonth(y, 3, 0);
+    const end = lastWeekdayOfMonth(y, 10, 0);
+    kinds.fill(SUMMER, start - FIRST_DAY, end - FIRST_DAY);
+    kinds[start - FIRST_DAY] = TO_SUMMER;
+    kinds[end - FIRST_DAY] = TO_WINTER;
+  }
+  return kinds;
 }
 
 /** UTC offset in minutes in force at an instant. */
 export function offsetAtInstant(ms: number): number {
   const utcDay = Math.floor(ms / MS_PER_DAY);
-  const i = yearIndex(utcDay);
-  // Both changes happen at 01:00 UTC.
-  const start = dstStartDay[i]! * MS_PER_DAY + MS_PER_HOUR;
-  const end = dstEndDay[i]! * MS_PER_DAY + MS_PER_HOUR;
-  return ms >= start && ms < end ? CEST : CET;
+  const kind = (dstKinds ??= buildDstKinds())[utcDay - FIRST_DAY];
+  if (kind === WINTER) return CET;
+  if (kind === SUMMER) return CEST;
+  const afterChange = ms - utcDay * MS_PER_DAY >= MS_PER_HOUR;
+  return (kind === TO_SUMMER) === afterChange ? CEST : CET;
 }
 
 /** UTC offset in minutes at 23:59:59 local time of a Rome calendar day. */
 export function offsetAtEndOfDay(day: DayNumber): number {
-  const i = yearIndex(day);
-  return day >= dstStartDay[i]! && day < dstEndDay[i]! ? CEST : CET;
+  const kind = (dstKinds ??= buildDstKinds())[day - FIRST_DAY];
+  return kind === SUMMER || kind === TO_SUMMER ? CEST : CET;
 }
 
 /** The Rome calendar day an instant falls on: 22:30Z on 12 May is 13 May. */
@@ -88,11 +98,7 @@ export function formatRomeInstant(ms: number): string {
 
 /** 23:59:59 of a Rome day, RFC 3339 with its offset. */
 export function formatEndOfDay(day: DayNumber): string {
-  const p = packedFromDays(day);
-  return (
-    ((p / 10000) | 0) + "-" + pad2(((p / 100) | 0) % 100) + "-" + pad2(p % 100) +
-    "T23:59:59" + offsetString(offsetAtEndOfDay(day))
-  );
+  return isoDate(day) + (offsetAtEndOfDay(day) === CEST ? "T23:59:59+02:00" : "T23:59:59+01:00");
 }
 
 /** The instant of 23:59:59 of a Rome day, in epoch milliseconds. */

@@ -3,7 +3,7 @@
  * with its citation. Users read these next to every deadline.
  */
 import { type DayNumber, italianDate, pad2, packedFromDays } from "./civil.js";
-import { type Calendar, holidayName } from "./holidays.js";
+import { type Calendar, holidayName, isNamedHoliday } from "./holidays.js";
 import { FERIALE_CITATION, LOCAL_CLOSURE_CITATION, MONTH_END_CITATION, type RegimeRules } from "./regimes.js";
 import type { Suspended } from "./suspension.js";
 
@@ -104,7 +104,7 @@ export function suspensionNotApplicable(reason: "hours" | "administrative"): Ste
 }
 
 function describeDay(cal: Calendar, day: DayNumber, saturdayMoves: boolean): string {
-  return saturdayMoves && !cal.names.has(day) && (day + 4) % 7 === 6
+  return saturdayMoves && !isNamedHoliday(cal, day) && (day + 4) % 7 === 6
     ? italianDate(day) + " è sabato"
     : italianDate(day) + " è festivo (" + holidayName(cal, day) + ")";
 }

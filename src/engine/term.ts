@@ -44,11 +44,11 @@ export interface Term {
   dueAt: string;
   dueAtMs: number;
   /** Day, month and year terms. */
-  dueDate?: string;
+  dueDate: string | undefined;
   /** The date before any holiday or Saturday extension, when it differs. */
-  plainDate?: string;
+  plainDate: string | undefined;
   /** Month and year terms not moved by law: the date an extension would give. */
-  extendedDate?: string;
+  extendedDate: string | undefined;
   flags: Flag[];
   steps: S.Step[];
 }
@@ -140,13 +140,18 @@ function finish(
   let extended = plain;
   while (isExtensionDay(cal, rules, extended)) extended++;
   const due = moves ? extended : plain;
-  const dates: Pick<Term, "plainDate" | "extendedDate"> = {};
+  // One object shape for every result (absent dates stay undefined and are
+  // left out of JSON): monomorphic code for the hot path.
+  const term: Term = {
+    dueAt: formatEndOfDay(due), dueAtMs: endOfDayInstant(due), dueDate: isoDate(due),
+    plainDate: undefined, extendedDate: undefined, flags, steps,
+  };
   if (extended !== plain && moves) {
-    dates.plainDate = isoDate(plain);
+    term.plainDate = isoDate(plain);
     flags.push("extended");
     steps.push(S.extension(cal, rules, plain, extended));
   } else if (extended !== plain) {
-    dates.extendedDate = isoDate(extended);
+    term.extendedDate = isoDate(extended);
     flags.push("notExtended");
     steps.push(S.notExtended(cal, rules, plain, extended));
   } else if (rules.saturdayOrdinary !== undefined && weekday(due) === 6) {
@@ -159,5 +164,5 @@ function finish(
     steps.push(S.officeClosed(cal, due));
   }
   steps.push(S.endOfDay(rules, due));
-  return { dueAt: formatEndOfDay(due), dueAtMs: endOfDayInstant(due), dueDate: isoDate(due), ...dates, flags, steps };
+  return term;
 }

@@ -1,0 +1,54 @@
+/**
+ * npm run bench — term computations per second over a realistic mix: the
+ * engine (parse + compute + explanation) against the straightforward
+ * Luxon + date-holidays implementation, in the same run.
+ */
+import { parseInstant } from "../src/engine/instant.js";
+import { computeTerm } from "../src/engine/term.js";
+import { baselineTerm } from "./baseline.js";
+import { mix } from "./mix.js";
+
+function engine(i: ReturnType<typeof mix>[number]): string {
+  const p = parseInstant(i.from);
+  if (!p.ok) throw new Error(i.from);
+  const r = computeTerm({
+    from: p.ms, amount: i.amount, unit: i.unit, regime: i.regime, calendar: i.calendar, feriale: i.feriale,
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.failure));
+  return r.term.dueAt;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/** Runs `rounds` passes over the inputs; returns the median computations per second. */
+function measure(inputs: ReturnType<typeof mix>, rounds: number, fn: (i: ReturnType<typeof mix>[number]) => string): number {
+  const rates: number[] = [];
+  let sink = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (const i of inputs) sink += fn(i).length;
+    rates.push(inputs.length / ((performance.now() - t0) / 1000));
+  }
+  if (sink === 0) throw new Error("nothing computed");
+  return median(rates);
+}
+
+const inputs = mix(50_000);
+let mismatches = 0;
+for (const i of inputs.slice(0, 5_000)) if (engine(i) !== baselineTerm(i).dueAt) mismatches++;
+
+measure(inputs, 3, engine); // warm-up
+const fast = measure(inputs, 15, engine);
+const baselineInputs = inputs.slice(0, 2_000);
+measure(baselineInputs, 1, (i) => baselineTerm(i).dueAt); // warm-up
+const slow = measure(baselineInputs, 5, (i) => baselineTerm(i).dueAt);
+
+const f = (n: number) => Math.round(n).toLocaleString("en-US");
+console.log(`node ${process.version}, mix of ${inputs.length} inputs (seeded), agreement on 5,000: ${mismatches} mismatches`);
+console.log(`engine (parse + compute + steps):  ${f(fast)} computations/s (median of 15 rounds)`);
+console.log(`baseline (Luxon + date-holidays):  ${f(slow)} computations/s (median of 5 rounds)`);
+console.log(`ratio: ${(fast / slow).toFixed(1)}x`);
+if (mismatches > 0) process.exitCode = 1;
