@@ -40,6 +40,10 @@ function isHoliday(d: DateTime): boolean {
   return Array.isArray(found) && found.some((h) => h.type === "public");
 }
 
+function isClosed(d: DateTime, calendar: string): boolean {
+  return isHoliday(d) || (closures.get(calendar) ?? []).some(([m, day]) => m === d.month && day === d.day);
+}
+
 const fmt = (d: DateTime) => d.toFormat("dd/LL/yyyy");
 
 function countDays(start: DateTime, amount: number, suspend: boolean): DateTime {
@@ -71,6 +75,7 @@ export function baselineTerm(i: BaselineInput): BaselineTerm {
     const due = from.plus({ hours: i.amount });
     steps.push(`le ${i.amount} ore decorrono dalle ${from.toFormat("HH:mm")} del ${fmt(from)} e scadono alle ${due.toFormat("HH:mm")} del ${fmt(due)}`);
     if (from.offset !== due.offset) flags.push("summerTimeChange");
+    if (isClosed(due, i.calendar)) flags.push("officeClosed");
     return { dueAt: due.toISO({ suppressMilliseconds: true })!, flags, steps };
   }
   const start = from.startOf("day");
@@ -90,8 +95,7 @@ export function baselineTerm(i: BaselineInput): BaselineTerm {
     else out.extendedDate = extended.toISODate()!;
     steps.push(`${fmt(plain)} è festivo: ${moves ? "prorogato" : "data prorogata informativa"} al ${fmt(extended)}`);
   }
-  const local = closures.get(i.calendar) ?? [];
-  if (isHoliday(due) || local.some(([m, d]) => m === due.month && d === due.day)) flags.push("officeClosed");
+  if (isClosed(due, i.calendar)) flags.push("officeClosed");
   out.dueAt = due.set({ hour: 23, minute: 59, second: 59 }).toISO({ suppressMilliseconds: true })!;
   steps.push(`scade alle 23:59:59 del ${fmt(due)}`);
   return out;

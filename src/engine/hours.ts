@@ -3,7 +3,7 @@
  * holidays (art. 172 co. 3 c.p.p. speaks only of day terms; Cassazione on
  * the 96-hour validation term) and never suspended in August.
  */
-import { MS_PER_HOUR, italianDate } from "./civil.js";
+import { MS_PER_DAY, MS_PER_HOUR, italianDate } from "./civil.js";
 import { type Calendar, holidayName, isLocalClosure, isPublicHoliday } from "./holidays.js";
 import type { RegimeRules } from "./regimes.js";
 import { DST_CITATION } from "./regimes.js";
@@ -13,7 +13,9 @@ import type { Flag, Term } from "./term.js";
 
 export function hourTerm(cal: Calendar, rules: RegimeRules, from: number, amount: number, feriale: boolean): Term {
   const dueAtMs = from + amount * MS_PER_HOUR;
-  const dueDay = romeDay(dueAtMs);
+  const fromOffset = offsetAtInstant(from);
+  const dueOffset = offsetAtInstant(dueAtMs);
+  const dueDay = Math.floor((dueAtMs + dueOffset * 60_000) / MS_PER_DAY);
   const flags: Flag[] = [];
   const steps: Step[] = [
     {
@@ -21,12 +23,11 @@ export function hourTerm(cal: Calendar, rules: RegimeRules, from: number, amount
       citation: rules.diesAQuo,
       text:
         rules.diesAQuo + ": l'ora iniziale non si computa; le " + quantity(amount, "hours") + " decorrono dalle " +
-        romeClock(from) + " del " + italianDate(romeDay(from)) + " e scadono alle " + romeClock(dueAtMs) + " del " +
+        romeClock(from, fromOffset) + " del " + italianDate(romeDay(from)) + " e scadono alle " +
+        romeClock(dueAtMs, dueOffset) + " del " +
         italianDate(dueDay) + " (ora italiana): il termine a ore è tempo effettivamente trascorso",
     },
   ];
-  const fromOffset = offsetAtInstant(from);
-  const dueOffset = offsetAtInstant(dueAtMs);
   if (fromOffset !== dueOffset) {
     flags.push("summerTimeChange");
     steps.push({
@@ -34,7 +35,7 @@ export function hourTerm(cal: Calendar, rules: RegimeRules, from: number, amount
       citation: DST_CITATION,
       text:
         "Nel periodo " + (dueOffset > fromOffset ? "entra in vigore" : "termina") +
-        " l'ora legale: le ore si contano come tempo trascorso, quindi la scadenza è alle " + romeClock(dueAtMs) +
+        " l'ora legale: le ore si contano come tempo trascorso, quindi la scadenza è alle " + romeClock(dueAtMs, dueOffset) +
         (dueOffset > fromOffset ? ", ora legale (UTC+02:00)" : ", ora solare (UTC+01:00)") + " (" + DST_CITATION + ")",
     });
   }
@@ -53,6 +54,6 @@ export function hourTerm(cal: Calendar, rules: RegimeRules, from: number, amount
   }
   if (feriale) steps.push(suspensionNotApplicable("hours"));
   return {
-    dueAt: formatRomeInstant(dueAtMs), dueAtMs, dueDate: undefined, plainDate: undefined, extendedDate: undefined, flags, steps,
+    dueAt: formatRomeInstant(dueAtMs, dueOffset), dueAtMs, dueDate: undefined, plainDate: undefined, extendedDate: undefined, flags, steps,
   };
 }

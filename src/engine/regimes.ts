@@ -10,6 +10,8 @@ export interface RegimeRules {
   calendar: string;
   /** The starting day or hour is not counted. */
   diesAQuo: string;
+  /** The opening of the dies-a-quo explanation, built once. */
+  diesAQuoLead: string;
   /** A term ending on a public holiday moves to the next non-holiday day. */
   holiday: string;
   /** Month and year terms move past holidays too (otherwise: informational date only). */
@@ -20,6 +22,7 @@ export interface RegimeRules {
   saturdayOrdinary: string | undefined;
   /** The term lasts until the end of its last day. */
   endOfDay: string;
+  /** Follows "Il termine scade alle 23:59:59 del DD/MM/YYYY". */
   endOfDayText: string;
   /** Judicial terms only: the August suspension can apply. */
   suspensible: boolean;
@@ -35,36 +38,39 @@ export const REGIMES: Readonly<Record<Regime, RegimeRules>> = {
   penal: {
     calendar: "Art. 172 co. 1 c.p.p.",
     diesAQuo: "Art. 172 co. 4 c.p.p.",
+    diesAQuoLead: "Art. 172 co. 4 c.p.p." + ": il giorno iniziale (",
     holiday: "art. 172 co. 3 c.p.p.",
     movesMonths: false,
     saturdayMoves: undefined,
     saturdayOrdinary: "Cass. pen. sez. IV 9171/2018",
     endOfDay: "art. 172 co. 6-bis c.p.p.",
     endOfDayText:
-      "per il deposito telematico (art. 172 co. 6-bis c.p.p.); per gli atti cartacei vale l'orario di chiusura dell'ufficio (art. 172 co. 6 c.p.p.)",
+      " per il deposito telematico (art. 172 co. 6-bis c.p.p.); per gli atti cartacei vale l'orario di chiusura dell'ufficio (art. 172 co. 6 c.p.p.)",
     suspensible: true,
   },
   civil: {
     calendar: "Art. 155 co. 2 c.p.c.",
     diesAQuo: "Art. 155 co. 1 c.p.c.",
+    diesAQuoLead: "Art. 155 co. 1 c.p.c." + ": il giorno iniziale (",
     holiday: "art. 155 co. 4 c.p.c.",
     movesMonths: false,
     saturdayMoves: "art. 155 co. 4 e 5 c.p.c.",
     saturdayOrdinary: undefined,
     endOfDay: "art. 196-sexies disp. att. c.p.c.",
     endOfDayText:
-      "se il deposito telematico è completato entro la fine del giorno di scadenza (art. 196-sexies disp. att. c.p.c.)",
+      " se il deposito telematico è completato entro la fine del giorno di scadenza (art. 196-sexies disp. att. c.p.c.)",
     suspensible: true,
   },
   administrative: {
     calendar: "Art. 2963 co. 1 c.c.",
     diesAQuo: "Art. 2963 co. 2 c.c.",
+    diesAQuoLead: "Art. 2963 co. 2 c.c." + ": il giorno iniziale (",
     holiday: "art. 2963 co. 3 c.c.",
     movesMonths: true,
     saturdayMoves: undefined,
     saturdayOrdinary: "L. 260/1949 art. 2",
     endOfDay: "art. 2963 co. 2 c.c.",
-    endOfDayText: "con lo spirare dell'ultimo istante del giorno finale (art. 2963 co. 2 c.c.)",
+    endOfDayText: " con lo spirare dell'ultimo istante del giorno finale (art. 2963 co. 2 c.c.)",
     suspensible: false,
   },
 };

@@ -78,8 +78,7 @@ function offsetString(minutes: number): string {
 }
 
 /** RFC 3339 with the Rome offset; milliseconds only when not zero. */
-export function formatRomeInstant(ms: number): string {
-  const offset = offsetAtInstant(ms);
+export function formatRomeInstant(ms: number, offset: number = offsetAtInstant(ms)): string {
   const local = ms + offset * 60_000;
   const day = Math.floor(local / MS_PER_DAY);
   const msOfDay = local - day * MS_PER_DAY;
@@ -106,9 +105,9 @@ export function endOfDayInstant(day: DayNumber): number {
   return (day + 1) * MS_PER_DAY - 1000 - offsetAtEndOfDay(day) * 60_000;
 }
 
-/** "HH:MM" local time of an instant. */
-export function romeClock(ms: number): string {
-  const local = ms + offsetAtInstant(ms) * 60_000;
+/** "HH:MM" local time of an instant, given its offset. */
+export function romeClock(ms: number, offset: number = offsetAtInstant(ms)): string {
+  const local = ms + offset * 60_000;
   const msOfDay = local - Math.floor(local / MS_PER_DAY) * MS_PER_DAY;
   return pad2((msOfDay / MS_PER_HOUR) | 0) + ":" + pad2(((msOfDay % MS_PER_HOUR) / 60_000) | 0);
 }

@@ -35,15 +35,20 @@ const UNIT_WORDS: Record<Unit, [string, string]> = {
   years: ["anno", "anni"],
 };
 
-export const quantity = (amount: number, unit: Unit): string =>
-  amount + " " + UNIT_WORDS[unit][amount === 1 ? 0 : 1];
+// Interned: the same few amounts (3, 20, 30, 48, 120 …) recur in every term.
+const quantities: Record<Unit, string[]> = { hours: [], days: [], months: [], years: [] };
+
+export function quantity(amount: number, unit: Unit): string {
+  const cache = quantities[unit];
+  return (cache[amount] ??= amount + " " + UNIT_WORDS[unit][amount === 1 ? 0 : 1]);
+}
 
 export function diesAQuo(rules: RegimeRules, start: DayNumber, amount: number, counted: DayNumber): Step {
   return {
     rule: "dies-a-quo",
     citation: rules.diesAQuo,
     text:
-      rules.diesAQuo + ": il giorno iniziale (" + italianDate(start) + ") non si computa; il termine di " +
+      rules.diesAQuoLead + italianDate(start) + ") non si computa; il termine di " +
       quantity(amount, "days") + " si conta dal " + italianDate(start + 1) + " e scade il " + italianDate(counted),
   };
 }
@@ -169,6 +174,6 @@ export function endOfDay(rules: RegimeRules, due: DayNumber): Step {
   return {
     rule: "end-of-day",
     citation: rules.endOfDay,
-    text: "Il termine scade alle 23:59:59 del " + italianDate(due) + " " + rules.endOfDayText,
+    text: "Il termine scade alle 23:59:59 del " + italianDate(due) + rules.endOfDayText,
   };
 }
