@@ -54,7 +54,6 @@ export function packedFromDays(z: DayNumber): number {
 }
 
 export const yearOf = (z: DayNumber): number => (packedFromDays(z) / 10000) | 0;
-export const monthOf = (z: DayNumber): number => ((packedFromDays(z) / 100) | 0) % 100;
 
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(z: DayNumber): number {
