@@ -35,10 +35,19 @@ export function computePackedFromDays(z: DayNumber): number {
   return y * 10000 + m * 100 + d;
 }
 
-// The engine's range is bounded (see rome.ts), so the packed date of every
-// day is precomputed once: a typed-array read instead of ~20 integer ops.
-const TABLE_FIRST = daysFromCivil(1996, 1, 1);
-const TABLE_END = daysFromCivil(2301, 1, 1);
+/**
+ * The engine's range: from 1996, when Italy's summer-time rule became the
+ * one rome.ts encodes, to the end of 2300.
+ */
+export const FIRST_YEAR = 1996;
+export const LAST_YEAR = 2300;
+export const FIRST_DAY: DayNumber = daysFromCivil(FIRST_YEAR, 1, 1);
+export const END_DAY: DayNumber = daysFromCivil(LAST_YEAR + 1, 1, 1);
+
+// Over that bounded range the packed date of every day is precomputed once:
+// a typed-array read instead of ~20 integer ops.
+const TABLE_FIRST = FIRST_DAY;
+const TABLE_END = END_DAY;
 let table: Int32Array | undefined;
 
 function buildTable(): Int32Array {

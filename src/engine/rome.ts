@@ -5,27 +5,26 @@
  * directives since 1996): summer time (UTC+02:00) from 01:00 UTC on the last
  * Sunday of March to 01:00 UTC on the last Sunday of October, otherwise
  * UTC+01:00. The tz database projects the same rule into the future, so it
- * is exact over the engine's whole range (see SUPPORTED_RANGE in term.ts).
+ * is exact over the engine's whole range (FIRST_YEAR–LAST_YEAR in civil.ts).
  */
 import {
+  END_DAY,
+  FIRST_DAY,
+  FIRST_YEAR,
+  LAST_YEAR,
   MS_PER_DAY,
   MS_PER_HOUR,
   type DayNumber,
-  daysFromCivil,
   isoDate,
   lastWeekdayOfMonth,
   packedFromDays,
   pad2,
 } from "./civil.js";
 
-export const FIRST_YEAR = 1996;
-export const LAST_YEAR = 2300;
+export { END_DAY, FIRST_DAY, FIRST_YEAR, LAST_YEAR };
 
 const CET = 60;
 const CEST = 120;
-
-export const FIRST_DAY: DayNumber = daysFromCivil(FIRST_YEAR, 1, 1);
-export const END_DAY: DayNumber = daysFromCivil(LAST_YEAR + 1, 1, 1);
 
 // One byte per day over the range: what summer time does on that day. Both
 // changes happen at 01:00 UTC (02:00 or 03:00 local), so 23:59:59 local and

@@ -2,7 +2,7 @@
  * The engine's explanation, in Italian: one step per rule applied, each
  * with its citation. Users read these next to every deadline.
  */
-import { type DayNumber, italianDate, pad2, packedFromDays } from "./civil.js";
+import { type DayNumber, italianDate, pad2, packedFromDays, weekday } from "./civil.js";
 import { type Calendar, holidayName, isNamedHoliday } from "./holidays.js";
 import { FERIALE_CITATION, LOCAL_CLOSURE_CITATION, MONTH_END_CITATION, type RegimeRules } from "./regimes.js";
 import type { Suspended } from "./suspension.js";
@@ -109,7 +109,7 @@ export function suspensionNotApplicable(reason: "hours" | "administrative"): Ste
 }
 
 function describeDay(cal: Calendar, day: DayNumber, saturdayMoves: boolean): string {
-  return saturdayMoves && !isNamedHoliday(cal, day) && (day + 4) % 7 === 6
+  return saturdayMoves && !isNamedHoliday(cal, day) && weekday(day) === 6
     ? italianDate(day) + " è sabato"
     : italianDate(day) + " è festivo (" + holidayName(cal, day) + ")";
 }
@@ -134,7 +134,7 @@ export function extension(cal: Calendar, rules: RegimeRules, plain: DayNumber, m
 }
 
 function hasSaturday(from: DayNumber, to: DayNumber): boolean {
-  for (let d = from; d < to; d++) if ((d + 4) % 7 === 6) return true;
+  for (let d = from; d < to; d++) if (weekday(d) === 6) return true;
   return false;
 }
 

@@ -5,18 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseInstant } from "../../src/engine/instant.js";
 import { CALENDAR_IDS } from "../../src/engine/holidays.js";
-import { computeTerm } from "../../src/engine/term.js";
+import { term } from "../engine/helpers.js";
 import { type BaselineInput, baselineTerm } from "../../bench/baseline.js";
 import { mix } from "../../bench/mix.js";
 
 function engine(i: BaselineInput) {
-  const p = parseInstant(i.from);
-  if (!p.ok) throw new Error(i.from);
-  const r = computeTerm({ ...i, from: p.ms });
-  if (!r.ok) throw new Error(JSON.stringify(r.failure));
-  const { dueAt, dueDate, plainDate, extendedDate, flags } = r.term;
+  const { dueAt, dueDate, plainDate, extendedDate, flags } = term(i);
   return { dueAt, dueDate, plainDate, extendedDate, officeClosed: flags.includes("officeClosed") };
 }
 
