@@ -45,7 +45,11 @@ export function mix(count: number, seed = 2026): BaselineInput[] {
     const l = new Date(ms + shift);
     const from = `${l.getUTCFullYear()}-${pad(l.getUTCMonth() + 1)}-${pad(l.getUTCDate())}T${pad(l.getUTCHours())}:${pad(d.getUTCMinutes())}:00${zone}`;
     const calendar = rnd() < 0.8 ? "IT" : CALENDAR_IDS[1 + Math.floor(rnd() * (CALENDAR_IDS.length - 1))]!;
-    out.push({ ...shape, from, calendar });
+    // One literal, so every input has the same hidden class, as inputs built
+    // by the one route that parses a request do. A spread over the ten shape
+    // objects gave ten hidden classes and megamorphic property reads in the
+    // harness, which cost more than half the measured time.
+    out.push({ from, amount: shape.amount, unit: shape.unit, regime: shape.regime, calendar, feriale: shape.feriale });
   }
   return out;
 }

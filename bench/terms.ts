@@ -8,14 +8,20 @@ import { computeTerm } from "../src/engine/term.js";
 import { baselineTerm } from "./baseline.js";
 import { mix } from "./mix.js";
 
-function engine(i: ReturnType<typeof mix>[number]): string {
+function engineTerm(i: ReturnType<typeof mix>[number]) {
   const p = parseInstant(i.from);
   if (!p.ok) throw new Error(i.from);
   const r = computeTerm({
     from: p.ms, amount: i.amount, unit: i.unit, regime: i.regime, calendar: i.calendar, feriale: i.feriale,
   });
   if (!r.ok) throw new Error(JSON.stringify(r.failure));
-  return r.term.dueAt;
+  return r.term;
+}
+
+/** What the timed loop consumes: the due instant and the whole explanation, so nothing can be optimised away. */
+function engine(i: ReturnType<typeof mix>[number]): string {
+  const t = engineTerm(i);
+  return t.steps[t.steps.length - 1]!.text + t.dueAt;
 }
 
 function median(xs: number[]): number {
@@ -38,7 +44,7 @@ function measure(inputs: ReturnType<typeof mix>, rounds: number, fn: (i: ReturnT
 
 const inputs = mix(50_000);
 let mismatches = 0;
-for (const i of inputs.slice(0, 5_000)) if (engine(i) !== baselineTerm(i).dueAt) mismatches++;
+for (const i of inputs.slice(0, 5_000)) if (engineTerm(i).dueAt !== baselineTerm(i).dueAt) mismatches++;
 
 measure(inputs, 3, engine); // warm-up
 const fast = measure(inputs, 15, engine);
