@@ -1,14 +1,33 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { readFileSync } from "node:fs";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+
+// The numbered migrations, then the demo directory as the tests' fixture
+// (fictional offices, example.org addresses).
+const migrations = [
+  ...(await readD1Migrations("./migrations")),
+  { name: "demo-seed", queries: [readFileSync("./seeds/demo.sql", "utf8").replace(/^--.*$/gm, "")] },
+];
 
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
+    globalSetup: ["./test/fake-resend/global-setup.ts"],
     projects: [
       {
         // Everything that runs the service: inside workerd.
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" } })],
-        test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/oracle/**"] },
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, MAIL_RETRY_BASE_MS: "5" } },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/oracle/**"],
+          setupFiles: ["./test/apply-migrations.ts"],
+        },
       },
       {
         // Cross-checks of the pure engine against outside oracles (date-holidays,

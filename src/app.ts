@@ -1,10 +1,15 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import type { Principal } from "./auth/principal.js";
+import type { Bindings } from "./env.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
+import { api } from "./routes/api.js";
+import { docs } from "./routes/docs.js";
+import { webhooks } from "./routes/webhooks.js";
 import { calendars } from "./routes/calendars.js";
 import { terms } from "./routes/terms.js";
 
-export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+export type AppEnv = { Bindings: Bindings; Variables: { requestId: string; principal: Principal } };
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -14,11 +19,14 @@ export function createApp(): Hono<AppEnv> {
     c.json({
       name: "Termini",
       description: "Calcolo dei termini di legge nei procedimenti per violenza di genere e domestica",
-      endpoints: ["/api/v1/terms", "/api/v1/calendars"],
+      endpoints: ["/api/v1/terms", "/api/v1/calendars", "/api/v1/cases", "/webhooks/events", "/openapi.json", "/docs"],
     }),
   );
   app.route("/api/v1/terms", terms);
   app.route("/api/v1/calendars", calendars);
+  app.route("/api/v1", api);
+  app.route("/webhooks", webhooks);
+  app.route("/", docs);
   app.get("/problems/:code", (c) => {
     const code = c.req.param("code");
     if (!(code in PROBLEMS)) return problem(c, "not_found", `Tipo di problema sconosciuto: ${code}`);

@@ -1,7 +1,15 @@
 import { createApp } from "./app.js";
+import type { Bindings } from "./env.js";
+import { sweep } from "./workflows/sweep.js";
+
+export { TimelineWorkflow } from "./workflows/timeline.js";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  async scheduled(controller, env, ctx) {
+    // The cron's own time, so that a late or repeated run acts as of when it was due.
+    ctx.waitUntil(sweep(env, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Bindings>;

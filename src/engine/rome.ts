@@ -110,3 +110,14 @@ export function romeClock(ms: number, offset: number = offsetAtInstant(ms)): str
   const msOfDay = local - Math.floor(local / MS_PER_DAY) * MS_PER_DAY;
   return pad2((msOfDay / MS_PER_HOUR) | 0) + ":" + pad2(((msOfDay % MS_PER_HOUR) / 60_000) | 0);
 }
+
+/**
+ * The instant of a Rome local time (minutes after midnight) on a Rome day.
+ * Summer time changes at 02:00/03:00 local, so times outside that hour are
+ * never ambiguous; inside it the earlier offset wins.
+ */
+export function romeLocalInstant(day: DayNumber, minutes: number): number {
+  const local = day * MS_PER_DAY + minutes * 60_000;
+  const winter = local - CET * 60_000;
+  return offsetAtInstant(winter) === CET ? winter : local - CEST * 60_000;
+}

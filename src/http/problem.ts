@@ -11,7 +11,27 @@ export const PROBLEMS = {
   unknown_parameter: { status: 400, title: "Parametro sconosciuto" },
   duplicate_parameter: { status: 400, title: "Parametro ripetuto" },
   out_of_range: { status: 422, title: "Valore fuori dall'intervallo supportato" },
+  malformed_json: { status: 400, title: "Corpo JSON non valido" },
+  unauthorized: { status: 401, title: "Autenticazione richiesta" },
+  webhook_signature_missing: { status: 401, title: "Firma del webhook mancante" },
+  webhook_signature_invalid: { status: 401, title: "Firma del webhook non valida" },
+  webhook_timestamp_stale: { status: 401, title: "Timestamp del webhook fuori tolleranza" },
+  forbidden: { status: 403, title: "Accesso non consentito" },
   not_found: { status: 404, title: "Risorsa non trovata" },
+  case_exists: { status: 409, title: "Procedimento già registrato" },
+  timeline_already_running: { status: 409, title: "Scadenzario già in corso" },
+  no_running_timeline: { status: 409, title: "Nessuno scadenzario in corso" },
+  stage_not_started: { status: 409, title: "Fase non ancora iniziata" },
+  stage_closed: { status: 409, title: "Fase già chiusa" },
+  idempotency_conflict: { status: 409, title: "Chiave di idempotenza già usata per un'altra richiesta" },
+  payload_too_large: { status: 413, title: "Corpo della richiesta troppo grande" },
+  unsupported_media_type: { status: 415, title: "Tipo di contenuto non supportato" },
+  invalid_body: { status: 422, title: "Corpo della richiesta non valido" },
+  unknown_event_type: { status: 422, title: "Tipo di evento sconosciuto" },
+  unknown_case: { status: 422, title: "Procedimento sconosciuto" },
+  unknown_office: { status: 422, title: "Ufficio non individuato" },
+  event_in_future: { status: 422, title: "Evento con data futura" },
+  event_before_stage: { status: 422, title: "Evento anteriore all'inizio della fase" },
   method_not_allowed: { status: 405, title: "Metodo non consentito" },
   internal_error: { status: 500, title: "Errore interno" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
@@ -44,7 +64,7 @@ export class ApiError extends Error {
   }
 }
 
-export function problem(c: Context, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): Response {
+export function problemBody(c: Context, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
   const { status, title } = PROBLEMS[code];
   const body = {
     type: `/problems/${code}`,
@@ -56,5 +76,10 @@ export function problem(c: Context, code: ProblemCode, detail: string, extra: Re
     instance: new URL(c.req.url).pathname,
     requestId: c.get("requestId"),
   };
+  return { status, body };
+}
+
+export function problem(c: Context, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): Response {
+  const { status, body } = problemBody(c, code, detail, extra);
   return c.body(JSON.stringify(body), status, { "Content-Type": "application/problem+json" });
 }

@@ -1,0 +1,27 @@
+-- Demo directory for local development: fictional offices of the Turin
+-- district, example.org addresses. Safe to apply repeatedly.
+-- Local-only credentials (never deploy them):
+--   webhook sender "demo": whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==
+--   admin bearer token:    termini-local-demo-token
+--   Procura bearer token:  termini-local-procura-token
+INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, escalates_to) VALUES
+  ('pg-torino', 'pg-appello', 'Procura Generale presso la Corte d''appello di Torino', 'TO', 'IT-TO', '["pg.torino@example.org"]', 'segreteria.pg.torino@example.org', NULL),
+  ('procuratore-torino', 'procura-head', 'Procuratore della Repubblica presso il Tribunale di Torino', 'TO', 'IT-TO', '["procuratore.torino@example.org"]', 'segreteria.procuratore.torino@example.org', 'pg-torino'),
+  ('procura-torino', 'procura', 'Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli', 'TO', 'IT-TO', '["fasce.deboli.procura.torino@example.org"]', 'segreteria.procura.torino@example.org', 'procuratore-torino'),
+  ('gip-presidente-torino', 'gip-head', 'Presidente della sezione GIP del Tribunale di Torino', 'TO', 'IT-TO', '["presidenza.gip.torino@example.org"]', 'cancelleria.presidenza.gip.torino@example.org', 'pg-torino'),
+  ('gip-torino', 'gip', 'Ufficio GIP del Tribunale di Torino', 'TO', 'IT-TO', '["cancelleria.gip.torino@example.org"]', 'dirigente.cancelleria.gip.torino@example.org', 'gip-presidente-torino'),
+  ('questura-torino', 'questura', 'Questura di Torino — divisione anticrimine', 'TO', 'IT-TO', '["anticrimine.questura.torino@example.org"]', 'gabinetto.questura.torino@example.org', NULL),
+  ('prefettura-torino', 'prefettura', 'Prefettura di Torino', 'TO', 'IT-TO', '["protocollo.prefettura.torino@example.org"]', 'gabinetto.prefettura.torino@example.org', NULL),
+  ('cuav-torino', 'cuav', 'CUAV Torino (centro per uomini autori di violenza)', 'TO', 'IT-TO', '["segreteria.cuav.torino@example.org"]', 'direzione.cuav.torino@example.org', NULL);
+
+INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES ('demo', 'Sistema dimostrativo del distretto di Torino', 0);
+INSERT OR IGNORE INTO sender_offices (sender_id, office_id) VALUES
+  ('demo', 'procura-torino'), ('demo', 'gip-torino'), ('demo', 'cuav-torino');
+INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expires_at) VALUES
+  ('demo-1', 'demo', 'whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==', 0, NULL);
+
+-- Tokens are stored as SHA-256 hex digests.
+INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at) VALUES
+  ('demo-admin', 'Amministratore locale', 'f9d0b62dabc0340ca39893285dca4e17dd692812855016c4e4169d36bb0271fe', 'admin', 0, NULL),
+  ('demo-procura', 'Procura di Torino (locale)', '4072d3c2e741b98f125771fa53ed838d81862322f2e1cffb8cadaa453572c9ea', 'staff', 0, NULL);
+INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES ('demo-procura', 'procura-torino');

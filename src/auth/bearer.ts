@@ -1,0 +1,34 @@
+/** Staff API authentication: `Authorization: Bearer <token>`, stored as a SHA-256 hash. */
+import { and, eq, isNull } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app.js";
+import { database } from "../db/client.js";
+import { apiCredentials, credentialOffices } from "../db/schema.js";
+import { ApiError } from "../http/problem.js";
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export const bearer = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("Authorization") ?? "";
+  const match = /^Bearer ([\x21-\x7e]{16,200})$/.exec(header);
+  if (match === null) {
+    c.header("WWW-Authenticate", 'Bearer realm="termini"');
+    throw new ApiError("unauthorized", "Credenziale mancante: usare Authorization: Bearer <token>");
+  }
+  const db = database(c.env.DB);
+  const cred = await db
+    .select()
+    .from(apiCredentials)
+    .where(and(eq(apiCredentials.tokenHash, await sha256Hex(match[1]!)), isNull(apiCredentials.revokedAt)))
+    .get();
+  if (cred === undefined) {
+    c.header("WWW-Authenticate", 'Bearer realm="termini", error="invalid_token"');
+    throw new ApiError("unauthorized", "Credenziale non valida o revocata");
+  }
+  const offices = await db.select().from(credentialOffices).where(eq(credentialOffices.credentialId, cred.id)).all();
+  c.set("principal", { id: `credential:${cred.id}`, role: cred.role, offices: new Set(offices.map((o) => o.officeId)) });
+  await next();
+});

@@ -1,0 +1,39 @@
+/** Who is calling, and which offices they act for. Access is per office. */
+import type { Db } from "../db/client.js";
+import { officesOfCase } from "../db/cases.js";
+import { withSuperiors } from "../db/directory.js";
+import { ApiError } from "../http/problem.js";
+
+export interface Principal {
+  /** credential:<id> or sender:<id>: what the audit log records. */
+  id: string;
+  role: "admin" | "staff" | "sender";
+  offices: ReadonlySet<string>;
+}
+
+/**
+ * A case is visible to the offices involved in it and to every office
+ * above them in the escalation chain (they receive its escalations).
+ */
+export async function canAccessCase(db: Db, p: Principal, caseId: string): Promise<boolean> {
+  if (p.role === "admin") return true;
+  const involved = Object.values(await officesOfCase(db, caseId));
+  const allowed = await withSuperiors(db, involved);
+  return [...p.offices].some((o) => allowed.has(o));
+}
+
+export async function requireCaseAccess(db: Db, p: Principal, caseId: string): Promise<void> {
+  if (!(await canAccessCase(db, p, caseId))) {
+    throw new ApiError("forbidden", "Il procedimento non riguarda gli uffici di questa credenziale");
+  }
+}
+
+export function requireOffice(p: Principal, officeId: string): void {
+  if (p.role !== "admin" && !p.offices.has(officeId)) {
+    throw new ApiError("forbidden", `La credenziale non opera per l'ufficio ${officeId}`);
+  }
+}
+
+export function requireAdmin(p: Principal): void {
+  if (p.role !== "admin") throw new ApiError("forbidden", "Operazione riservata agli amministratori");
+}

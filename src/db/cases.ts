@@ -1,0 +1,66 @@
+/** Cases, the offices involved in each, and their timelines' state. */
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import type { Db } from "./client.js";
+import { caseOffices, cases, deadlines, events, notifications, timelineInstances } from "./schema.js";
+
+export type Case = typeof cases.$inferSelect;
+export type Deadline = typeof deadlines.$inferSelect;
+export type Instance = typeof timelineInstances.$inferSelect;
+export type StoredEvent = typeof events.$inferSelect;
+
+export async function findCase(db: Db, ref: string): Promise<Case | undefined> {
+  return db.select().from(cases).where(eq(cases.ref, ref)).get();
+}
+
+/** role → office id */
+export async function officesOfCase(db: Db, caseId: string): Promise<Record<string, string>> {
+  const rows = await db.select().from(caseOffices).where(eq(caseOffices.caseId, caseId)).all();
+  return Object.fromEntries(rows.map((r) => [r.role, r.officeId]));
+}
+
+export async function runningInstance(db: Db, caseId: string, timeline: string): Promise<Instance | undefined> {
+  return db
+    .select()
+    .from(timelineInstances)
+    .where(and(eq(timelineInstances.caseId, caseId), eq(timelineInstances.timeline, timeline), eq(timelineInstances.status, "running")))
+    .get();
+}
+
+export async function deadlinesOf(db: Db, instanceIds: readonly string[]): Promise<Deadline[]> {
+  if (instanceIds.length === 0) return [];
+  return db.select().from(deadlines).where(inArray(deadlines.instanceId, [...instanceIds])).orderBy(asc(deadlines.dueAtMs)).all();
+}
+
+export async function instancesOf(db: Db, caseId: string): Promise<Instance[]> {
+  return db.select().from(timelineInstances).where(eq(timelineInstances.caseId, caseId)).orderBy(asc(timelineInstances.startedAt)).all();
+}
+
+export async function eventByKey(db: Db, key: string): Promise<StoredEvent | undefined> {
+  return db.select().from(events).where(eq(events.idempotencyKey, key)).get();
+}
+
+export async function eventsOf(db: Db, caseId: string): Promise<StoredEvent[]> {
+  return db.select().from(events).where(eq(events.caseId, caseId)).orderBy(asc(events.occurredAtMs)).all();
+}
+
+export async function notificationsOf(db: Db, instanceIds: readonly string[]) {
+  if (instanceIds.length === 0) return [];
+  return db.select().from(notifications).where(inArray(notifications.instanceId, [...instanceIds])).orderBy(asc(notifications.sendAtMs)).all();
+}
+
+/** Cases that involve any of the offices (or all cases), newest first, before a creation time. */
+export async function casesOfOffices(db: Db, officeIds: readonly string[] | "all", limit: number, before?: number): Promise<Case[]> {
+  const older = before === undefined ? undefined : lt(cases.createdAt, before);
+  if (officeIds === "all") {
+    return db.select().from(cases).where(older).orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit).all();
+  }
+  if (officeIds.length === 0) return [];
+  const mine = db.select({ id: caseOffices.caseId }).from(caseOffices).where(inArray(caseOffices.officeId, [...officeIds]));
+  return db
+    .select()
+    .from(cases)
+    .where(and(inArray(cases.id, mine), older))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,156 @@
+/** Drizzle's view of migrations/0001_init.sql; the SQL file is the source of truth. */
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
+
+export const offices = sqliteTable("offices", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  name: text("name").notNull(),
+  jurisdiction: text("jurisdiction").notNull(),
+  calendar: text("calendar").notNull(),
+  emails: json<string[]>("emails").notNull(),
+  fallbackEmail: text("fallback_email").notNull(),
+  escalatesTo: text("escalates_to"),
+});
+
+export const cases = sqliteTable("cases", {
+  id: text("id").primaryKey(),
+  ref: text("ref").notNull().unique(),
+  createdAt: integer("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+});
+
+export const caseOffices = sqliteTable(
+  "case_offices",
+  { caseId: text("case_id").notNull(), officeId: text("office_id").notNull(), role: text("role").notNull() },
+  (t) => [primaryKey({ columns: [t.caseId, t.officeId] })],
+);
+
+export const events = sqliteTable("events", {
+  id: text("id").primaryKey(),
+  idempotencyKey: text("idempotency_key").notNull().unique(),
+  caseId: text("case_id").notNull(),
+  type: text("type").notNull(),
+  occurredAt: text("occurred_at").notNull(),
+  occurredAtMs: integer("occurred_at_ms").notNull(),
+  data: json<Record<string, unknown>>("data").notNull(),
+  source: text("source").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});
+
+export const timelineInstances = sqliteTable("timeline_instances", {
+  id: text("id").primaryKey(),
+  caseId: text("case_id").notNull(),
+  timeline: text("timeline").notNull(),
+  version: integer("version").notNull(),
+  status: text("status").$type<"running" | "closed">().notNull(),
+  startedByEvent: text("started_by_event").notNull(),
+  startedAt: integer("started_at").notNull(),
+  closedAt: integer("closed_at"),
+  workflowId: text("workflow_id").notNull(),
+});
+
+export type DeadlineStatus = "open" | "met" | "late";
+
+export const deadlines = sqliteTable("deadlines", {
+  id: text("id").primaryKey(),
+  instanceId: text("instance_id").notNull(),
+  stage: text("stage").notNull(),
+  officeId: text("office_id").notNull(),
+  startedByEvent: text("started_by_event").notNull(),
+  dueAt: text("due_at").notNull(),
+  dueAtMs: integer("due_at_ms").notNull(),
+  dueDate: text("due_date"),
+  status: text("status").$type<DeadlineStatus>().notNull(),
+  outcome: text("outcome"),
+  explanation: json<unknown>("explanation").notNull(),
+  closedAtMs: integer("closed_at_ms"),
+  closedByEvent: text("closed_by_event"),
+});
+
+export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded";
+export type NotificationKind = "reminder" | "escalation" | "fallback";
+
+export const notifications = sqliteTable("notifications", {
+  id: text("id").primaryKey(),
+  deadlineId: text("deadline_id").notNull(),
+  instanceId: text("instance_id").notNull(),
+  rung: text("rung").notNull(),
+  kind: text("kind").$type<NotificationKind>().notNull(),
+  officeId: text("office_id").notNull(),
+  recipients: json<string[]>("recipients").notNull(),
+  sendAtMs: integer("send_at_ms").notNull(),
+  status: text("status").$type<NotificationStatus>().notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  claimedAtMs: integer("claimed_at_ms"),
+  sentAtMs: integer("sent_at_ms"),
+  providerId: text("provider_id"),
+  lastError: text("last_error"),
+});
+
+export const outbox = sqliteTable("outbox", {
+  notificationId: text("notification_id").primaryKey(),
+  recipients: json<string[]>("recipients").notNull(),
+  subject: text("subject").notNull(),
+  text: text("text").notNull(),
+  html: text("html").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const apiCredentials = sqliteTable("api_credentials", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  role: text("role").$type<"admin" | "staff">().notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const credentialOffices = sqliteTable(
+  "credential_offices",
+  { credentialId: text("credential_id").notNull(), officeId: text("office_id").notNull() },
+  (t) => [primaryKey({ columns: [t.credentialId, t.officeId] })],
+);
+
+export const webhookSenders = sqliteTable("webhook_senders", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const senderOffices = sqliteTable(
+  "sender_offices",
+  { senderId: text("sender_id").notNull(), officeId: text("office_id").notNull() },
+  (t) => [primaryKey({ columns: [t.senderId, t.officeId] })],
+);
+
+export const webhookSecrets = sqliteTable("webhook_secrets", {
+  id: text("id").primaryKey(),
+  senderId: text("sender_id").notNull(),
+  secret: text("secret").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at"),
+});
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    senderId: text("sender_id").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    status: integer("status").notNull(),
+    body: text("body").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.senderId, t.webhookId] })],
+);
+
+export const auditLog = sqliteTable("audit_log", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  at: integer("at").notNull(),
+  actor: text("actor").notNull(),
+  action: text("action").notNull(),
+  caseId: text("case_id"),
+  detail: json<Record<string, unknown>>("detail").notNull(),
+  requestId: text("request_id"),
+});

@@ -1,0 +1,32 @@
+/** A case as staff read it: offices, events, and each timeline's deadlines with the reasons for their dates. */
+import { type Case, deadlinesOf, eventsOf, instancesOf, notificationsOf, officesOfCase } from "../db/cases.js";
+import type { Db } from "../db/client.js";
+import { getTimeline } from "../timelines/catalog.js";
+
+export async function caseView(db: Db, c: Case, now: number) {
+  const instances = await instancesOf(db, c.id);
+  const ids = instances.map((i) => i.id);
+  const [offices, events, deadlines, notes] = await Promise.all([
+    officesOfCase(db, c.id), eventsOf(db, c.id), deadlinesOf(db, ids), notificationsOf(db, ids),
+  ]);
+  return {
+    ref: c.ref,
+    createdAt: new Date(c.createdAt).toISOString(),
+    offices,
+    events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt, source: e.source })),
+    timelines: instances.map((i) => {
+      const def = getTimeline(i.timeline);
+      return {
+        instanceId: i.id, timeline: i.timeline, version: i.version, title: def?.title, basis: def?.basis, status: i.status,
+        deadlines: deadlines.filter((d) => d.instanceId === i.id).map((d) => ({
+          id: d.id, stage: d.stage, title: def?.stages.find((s) => s.id === d.stage)?.title, office: d.officeId,
+          dueAt: d.dueAt, dueDate: d.dueDate, status: d.status, overdue: d.status === "open" && now > d.dueAtMs,
+          outcome: d.outcome, why: d.explanation,
+          notifications: notes.filter((n) => n.deadlineId === d.id).map((n) => ({
+            rung: n.rung, kind: n.kind, office: n.officeId, sendAt: new Date(n.sendAtMs).toISOString(), status: n.status,
+          })),
+        })),
+      };
+    }),
+  };
+}

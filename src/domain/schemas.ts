@@ -1,0 +1,57 @@
+/**
+ * The wire shapes of events and cases, shared by the webhook and the staff
+ * API and turned into /openapi.json. Event data is a strict schema per
+ * type: free text, where names and offences would end up, has no field.
+ */
+import { z } from "zod";
+import { parseInstant } from "../engine/instant.js";
+
+export const CaseRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{1,62}[A-Za-z0-9]$/, "riferimento non valido: 3-64 caratteri tra lettere, cifre, / . _ -")
+  .regex(/[0-9]/, "il riferimento deve contenere un numero (es. 1234/2026 RGNR), non un nome")
+  .meta({ description: "Riferimento pseudonimo del procedimento, es. un numero RGNR", example: "1234/2026" });
+
+export const OfficeId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "identificativo d'ufficio non valido");
+
+export const Instant = z
+  .string()
+  .refine((s) => parseInstant(s).ok, "istante RFC 3339 con offset richiesto, es. 2026-03-02T10:15:00+01:00")
+  .meta({ format: "date-time", example: "2026-03-02T10:15:00+01:00" });
+
+const NoData = z.strictObject({});
+
+/** Data accepted by each event type. */
+export const EVENT_DATA = {
+  "suspect.registered": z.strictObject({
+    offices: z
+      .strictObject({ procura: OfficeId.optional(), gip: OfficeId.optional() })
+      .optional()
+      .meta({ description: "Uffici competenti; se assenti, dalla rubrica per distretto" }),
+    jurisdiction: z.string().regex(/^[A-Z]{2}$/, "sigla del distretto, es. TO").optional(),
+  }),
+  "measures.requested": NoData,
+  "measures.not-requested": NoData,
+  "measures.decided": NoData,
+} as const satisfies Record<string, z.ZodType>;
+
+export type EventType = keyof typeof EVENT_DATA;
+
+export const EventType = z.enum(Object.keys(EVENT_DATA) as [EventType, ...EventType[]]);
+
+/** What the staff API accepts at /api/v1/cases/{ref}/events. */
+export const CaseEventBody = z.strictObject({
+  type: z.string().min(1).max(64),
+  occurredAt: Instant,
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** What the webhook accepts: the same, with the case named in the body. */
+export const WebhookEventBody = CaseEventBody.extend({ caseRef: CaseRef });
+
+export const CreateCaseBody = z.strictObject({
+  ref: CaseRef,
+  offices: z
+    .strictObject({ procura: OfficeId.optional(), gip: OfficeId.optional() })
+    .refine((o) => Object.keys(o).length > 0, "almeno un ufficio"),
+});

@@ -1,0 +1,77 @@
+/**
+ * The Italian text of reminders and escalations. By design it carries only
+ * the pseudonymous case reference, the timeline, the deadline, the office
+ * and a link: no names, no offence, no address (brief §4).
+ */
+import { html } from "hono/html";
+
+export interface MessageFacts {
+  kind: "reminder" | "escalation" | "fallback";
+  rung: string;
+  caseRef: string;
+  timelineTitle: string;
+  stageTitle: string;
+  basis: string;
+  /** e.g. "23:59:59 del 12/12/2026" */
+  due: string;
+  /** The office that must act. */
+  responsibleOffice: string;
+  /** The office receiving this message. */
+  recipientOffice: string;
+  link: string;
+  /** For a fallback: the office whose delivery failed. */
+  failedOffice?: string;
+}
+
+export interface ComposedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function lead(f: MessageFacts): string {
+  switch (f.kind) {
+    case "reminder":
+      return f.rung === "reminder-due-day"
+        ? `Il termine scade oggi, alle ${f.due}.`
+        : `Il termine scade alle ${f.due}.`;
+    case "escalation":
+      return `Il termine è scaduto alle ${f.due} senza che sia stato registrato l'atto che lo chiude. ` +
+        `La segnalazione è inviata a ${f.recipientOffice} quale ufficio sovraordinato.`;
+    case "fallback":
+      return `Non è stato possibile recapitare un avviso a ${f.failedOffice ?? f.responsibleOffice}: ` +
+        `lo inoltriamo all'indirizzo di riserva. Termine: ${f.due}.`;
+  }
+}
+
+/** "2026-12-12T23:59:59+01:00" → "23:59 del 12/12/2026" (Rome local time, as stored). */
+export function formatDue(dueAt: string): string {
+  return `${dueAt.slice(11, 16)} del ${dueAt.slice(8, 10)}/${dueAt.slice(5, 7)}/${dueAt.slice(0, 4)}`;
+}
+
+const SUBJECT_PREFIX = { reminder: "Promemoria", escalation: "Termine scaduto", fallback: "Recapito non riuscito" } as const;
+
+export function composeMessage(f: MessageFacts): ComposedMessage {
+  const subject = `[Termini] ${SUBJECT_PREFIX[f.kind]}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due}`;
+  const facts: [string, string][] = [
+    ["Procedimento", f.caseRef],
+    ["Scadenzario", f.timelineTitle],
+    ["Fase", `${f.stageTitle} (${f.basis})`],
+    ["Scadenza", f.due],
+    ["Ufficio competente", f.responsibleOffice],
+  ];
+  const text = [
+    lead(f), "",
+    ...facts.map(([k, v]) => `${k}: ${v}`), "",
+    `Dettagli e azioni (accesso riservato): ${f.link}`, "",
+    "Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.",
+  ].join("\n");
+  const body = html`<!doctype html>
+<html lang="it"><body style="font-family:sans-serif;color:#1a1a1a">
+<p>${lead(f)}</p>
+<table>${facts.map(([k, v]) => html`<tr><th align="left">${k}</th><td>${v}</td></tr>`)}</table>
+<p><a href="${f.link}">Apri il procedimento in Termini</a> (accesso riservato)</p>
+<p style="color:#555">Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.</p>
+</body></html>`;
+  return { subject, text, html: body.toString() };
+}

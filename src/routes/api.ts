@@ -1,0 +1,15 @@
+/** The staff API: bearer tokens scoped to offices. */
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { bearer } from "../auth/bearer.js";
+import { caseEvents } from "./case-events.js";
+import { caseRoutes } from "./cases.js";
+import { officeDeadlines } from "./office-deadlines.js";
+import { outboxRoute } from "./outbox.js";
+
+export const api = new Hono<AppEnv>();
+for (const path of ["/cases", "/cases/*", "/offices/*", "/outbox"]) api.use(path, bearer);
+api.route("/cases", caseEvents);
+api.route("/cases", caseRoutes);
+api.route("/offices", officeDeadlines);
+api.route("/outbox", outboxRoute);

@@ -1,0 +1,32 @@
+/** POST /api/v1/cases/{ref}/events — staff record the same events the webhook carries. */
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { database } from "../db/client.js";
+import { findCase } from "../db/cases.js";
+import { applyEvent } from "../domain/apply-event.js";
+import { CaseEventBody, CaseRef } from "../domain/schemas.js";
+import { jsonBody, validate } from "../http/body.js";
+import { ApiError } from "../http/problem.js";
+import { TIMELINES } from "../timelines/catalog.js";
+import { wakeAll } from "../workflows/wake.js";
+
+export const caseEvents = new Hono<AppEnv>();
+
+caseEvents.post("/:ref{.+}/events", async (c) => {
+  const now = Date.now();
+  const db = database(c.env.DB);
+  const ref = validate(CaseRef, c.req.param("ref"));
+  const key = c.req.header("Idempotency-Key");
+  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ApiError("invalid_parameter", "Idempotency-Key: da 1 a 200 caratteri stampabili", { parameter: "Idempotency-Key" });
+  }
+  const body = await jsonBody(c.req.raw, CaseEventBody);
+  const starts = TIMELINES.some((t) => t.trigger === body.type);
+  if (!starts && (await findCase(db, ref)) === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
+  const principal = c.get("principal");
+  const { result, wake } = await applyEvent(db, principal, { ...body, caseRef: ref }, {
+    idempotencyKey: `api:${principal.id}:${key ?? crypto.randomUUID()}`, now, requestId: c.get("requestId"),
+  });
+  await wakeAll(c.env, db, wake, now);
+  return c.json(result, result.replayed ? 200 : 201);
+});

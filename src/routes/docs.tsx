@@ -1,0 +1,52 @@
+/** /openapi.json and a readable docs page built from it, in Italian, with no outside assets. */
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { openApiDocument } from "./openapi-document.js";
+
+export const docs = new Hono<AppEnv>();
+
+docs.get("/openapi.json", (c) => c.json(openApiDocument()));
+
+docs.get("/docs", (c) => {
+  const doc = openApiDocument();
+  const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods as Record<string, { summary: string; responses: Record<string, unknown>; security?: unknown }>).map(
+      ([method, op]) => ({ path, method: method.toUpperCase(), ...op }),
+    ),
+  );
+  return c.html(
+    <html lang="it">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Termini — documentazione API</title>
+        <style>{"body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}"}</style>
+      </head>
+      <body>
+        <main>
+          <h1>Termini — documentazione API</h1>
+          <p>{doc.info.description}</p>
+          <p>
+            Specifica completa: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Errori in formato{" "}
+            <code>application/problem+json</code> con <code>code</code> stabile e <code>requestId</code>.
+          </p>
+          <h2>Webhook firmati</h2>
+          <p>
+            Intestazioni <code>webhook-id</code>, <code>webhook-timestamp</code> (secondi Unix, tolleranza 5 minuti) e{" "}
+            <code>webhook-signature</code>: <code>v1,</code> seguito dalla HMAC-SHA256 in base64 di{" "}
+            <code>id.timestamp.corpo</code>, con la chiave base64 che segue <code>whsec_</code>.
+          </p>
+          <h2>Operazioni</h2>
+          <table>
+            <thead><tr><th scope="col">Metodo</th><th scope="col">Percorso</th><th scope="col">Descrizione</th><th scope="col">Risposte</th></tr></thead>
+            <tbody>
+              {ops.map((o) => (
+                <tr><td>{o.method}</td><td><code>{o.path}</code></td><td>{o.summary}{o.security ? " (token)" : ""}</td><td>{Object.keys(o.responses).join(", ")}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </main>
+      </body>
+    </html>,
+  );
+});

@@ -1,0 +1,79 @@
+/** /openapi.json, generated from the same Zod schemas the routes validate with. */
+import { z } from "zod";
+import { CaseEventBody, CreateCaseBody, EVENT_DATA, WebhookEventBody } from "../domain/schemas.js";
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+
+const problem = { description: "Errore (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+const json = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+const bearer = [{ bearer: [] }];
+const refParam = { name: "ref", in: "path", required: true, description: "Riferimento del procedimento (codificato nell'URL)", schema: { type: "string" } };
+
+export function openApiDocument() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Termini API",
+      version: "1",
+      description: "Scadenze di legge nei procedimenti per violenza di genere e domestica. Nessun dato personale: i procedimenti sono identificati da riferimenti pseudonimi.",
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Problem: {
+          type: "object",
+          required: ["type", "title", "status", "code", "requestId"],
+          properties: {
+            type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" },
+            detail: { type: "string" }, parameter: { type: "string" }, instance: { type: "string" }, requestId: { type: "string" },
+          },
+        },
+        WebhookEvent: schema(WebhookEventBody),
+        CaseEvent: schema(CaseEventBody),
+        CreateCase: schema(CreateCaseBody),
+        ...Object.fromEntries(Object.entries(EVENT_DATA).map(([type, s]) => [`EventData:${type}`, schema(s)])),
+      },
+    },
+    paths: {
+      "/webhooks/events": {
+        post: {
+          summary: "Evento firmato (Standard Webhooks) da un sistema di un centro o di un ufficio",
+          parameters: ["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => ({ name, in: "header", required: true, schema: { type: "string" } })),
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookEvent" } } } },
+          responses: { "201": json("Evento registrato"), "401": problem, "409": problem, "413": problem, "415": problem, "422": problem },
+        },
+      },
+      "/api/v1/cases": {
+        get: { summary: "Procedimenti degli uffici della credenziale", security: bearer, responses: { "200": json("Elenco"), "401": problem } },
+        post: {
+          summary: "Registra un procedimento", security: bearer,
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/CreateCase" } } } },
+          responses: { "201": json("Creato"), "401": problem, "403": problem, "409": problem, "422": problem },
+        },
+      },
+      "/api/v1/cases/{ref}": {
+        get: { summary: "Procedimento con scadenzari, scadenze e motivazioni", security: bearer, parameters: [refParam], responses: { "200": json("Procedimento"), "403": problem, "404": problem } },
+      },
+      "/api/v1/cases/{ref}/events": {
+        post: {
+          summary: "Registra un evento (stessi tipi del webhook)", security: bearer,
+          parameters: [refParam, { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/CaseEvent" } } } },
+          responses: { "201": json("Evento registrato"), "200": json("Ripetizione con la stessa chiave"), "403": problem, "404": problem, "409": problem, "422": problem },
+        },
+      },
+      "/api/v1/offices/{id}/deadlines": {
+        get: {
+          summary: "Scadenze di un ufficio", security: bearer,
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string" } },
+            { name: "status", in: "query", schema: { enum: ["open", "overdue", "upcoming", "met", "late", "closed", "all"] } },
+          ],
+          responses: { "200": json("Scadenze"), "403": problem },
+        },
+      },
+      "/api/v1/outbox": { get: { summary: "Messaggi e stato di recapito (amministratori)", security: bearer, responses: { "200": json("Messaggi"), "403": problem } } },
+      "/api/v1/terms": { get: { summary: "Calcolo di un termine (pubblico)", responses: { "200": json("Termine"), "400": problem, "422": problem } } },
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** GET /api/v1/outbox — admins: every intended message with its delivery status (and its text, locally). */
+import { desc, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.js";
+import { requireAdmin } from "../auth/principal.js";
+import { database } from "../db/client.js";
+import { notifications, outbox } from "../db/schema.js";
+import { parseQuery } from "../http/query.js";
+
+export const outboxRoute = new Hono<AppEnv>();
+
+const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+outboxRoute.get("/", async (c) => {
+  requireAdmin(c.get("principal"));
+  const db = database(c.env.DB);
+  const q = parseQuery(c, Query, { limit: "1-500" });
+  const rows = await db
+    .select({ n: notifications, m: outbox })
+    .from(notifications)
+    .leftJoin(outbox, eq(outbox.notificationId, notifications.id))
+    .orderBy(desc(notifications.sendAtMs))
+    .limit(q.limit)
+    .all();
+  return c.json({
+    messages: rows.map(({ n, m }) => ({
+      id: n.id, rung: n.rung, kind: n.kind, office: n.officeId, to: n.recipients, status: n.status,
+      sendAt: new Date(n.sendAtMs).toISOString(), sentAt: n.sentAtMs === null ? null : new Date(n.sentAtMs).toISOString(),
+      attempts: n.attempts, error: n.lastError, subject: m?.subject ?? null, text: m?.text ?? null,
+    })),
+  });
+});

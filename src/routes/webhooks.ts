@@ -1,0 +1,67 @@
+/**
+ * POST /webhooks/events — events from centres' and offices' systems,
+ * signed per Standard Webhooks. A repeated webhook-id gets the first
+ * response back and changes nothing.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { type VerifyFailure, verify } from "../auth/standard-webhooks.js";
+import { database } from "../db/client.js";
+import { activeSecrets, firstResponse, recordResponse, senderOfficeIds } from "../db/webhooks.js";
+import { applyEvent } from "../domain/apply-event.js";
+import { WebhookEventBody } from "../domain/schemas.js";
+import { parseJson, readJsonText, validate } from "../http/body.js";
+import { ApiError, problemBody } from "../http/problem.js";
+import { wakeAll } from "../workflows/wake.js";
+
+export const webhooks = new Hono<AppEnv>();
+
+const REFUSAL: Record<VerifyFailure["reason"], [ApiError["code"], string]> = {
+  "missing-headers": ["webhook_signature_missing", "Intestazioni webhook-id, webhook-timestamp e webhook-signature richieste"],
+  "bad-timestamp": ["webhook_signature_invalid", "webhook-timestamp deve essere in secondi Unix"],
+  "stale-timestamp": ["webhook_timestamp_stale", "webhook-timestamp differisce di oltre 5 minuti dall'ora del server"],
+  "no-matching-signature": ["webhook_signature_invalid", "Nessuna firma corrisponde a un segreto attivo"],
+};
+
+webhooks.post("/events", async (c) => {
+  const now = Date.now();
+  const db = database(c.env.DB);
+  const text = await readJsonText(c.req.raw);
+  const id = c.req.header("webhook-id") ?? null;
+  const v = await verify(
+    { id, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null },
+    text, await activeSecrets(db, now), Math.floor(now / 1000),
+  );
+  if (!v.ok) throw new ApiError(...REFUSAL[v.failure.reason]);
+  const webhookId = id!;
+  const replay = async () => {
+    const first = await firstResponse(db, v.senderId, webhookId);
+    if (first === undefined) return undefined;
+    const type = first.status < 300 ? "application/json" : "application/problem+json";
+    return c.body(first.body, first.status as 200, { "Content-Type": type, "Webhook-Replayed": "true" });
+  };
+  const seen = await replay();
+  if (seen !== undefined) return seen;
+
+  const principal = { id: `sender:${v.senderId}`, role: "sender" as const, offices: await senderOfficeIds(db, v.senderId) };
+  try {
+    const body = validate(WebhookEventBody, parseJson(text));
+    const { result, wake } = await applyEvent(db, principal, body, {
+      idempotencyKey: `webhook:${v.senderId}:${webhookId}`, now, requestId: c.get("requestId"),
+      extra: (r) => [recordResponse(db, v.senderId, webhookId, 201, JSON.stringify(r), now)],
+    });
+    await wakeAll(c.env, db, wake, now);
+    return c.json(result, 201);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      // A refusal is the first response too: the sender's retry gets the same answer.
+      const { status, body } = problemBody(c, err.code, err.detail, err.extra);
+      await recordResponse(db, v.senderId, webhookId, status, JSON.stringify(body), now).run();
+      throw err;
+    }
+    // A concurrent delivery of the same id won the race: answer as it did.
+    const raced = await replay();
+    if (raced !== undefined) return raced;
+    throw err;
+  }
+});

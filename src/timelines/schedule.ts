@@ -1,0 +1,40 @@
+/**
+ * When each reminder and escalation of a deadline fires. Pure: the deadline
+ * comes from the engine, the rungs from the timeline definition.
+ */
+import { MS_PER_DAY, type DayNumber } from "../engine/civil.js";
+import { offsetAtInstant, romeDay, romeLocalInstant } from "../engine/rome.js";
+import type { RungDefinition, RungTime } from "./definition.js";
+
+export interface PlannedRung {
+  rung: string;
+  kind: "reminder" | "escalation";
+  level: number;
+  sendAtMs: number;
+}
+
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(":").map(Number);
+  return h! * 60 + m!;
+}
+
+export function rungInstant(at: RungTime, dueAtMs: number, dueDay: DayNumber): number {
+  if (at.kind === "before-due-date") return romeLocalInstant(dueDay - at.days, minutesOf(at.time));
+  // The deadline passes one second after dueAt (23:59:59 → 00:00:00); later
+  // rungs keep that Rome clock time on later days, across summer-time changes.
+  const passed = dueAtMs + 1000;
+  if (at.days === 0) return passed;
+  const local = passed + offsetAtInstant(passed) * 60_000;
+  const msOfDay = local - Math.floor(local / MS_PER_DAY) * MS_PER_DAY;
+  return romeLocalInstant(romeDay(passed) + at.days, Math.floor(msOfDay / 60_000)) + (msOfDay % 60_000);
+}
+
+/** The rungs still meaningful for a stage started at `startMs`, in firing order. */
+export function planRungs(rungs: readonly RungDefinition[], startMs: number, dueAtMs: number): PlannedRung[] {
+  const dueDay = romeDay(dueAtMs);
+  return rungs
+    .map((r) => ({ rung: r.id, kind: r.kind, level: r.level, sendAtMs: rungInstant(r.at, dueAtMs, dueDay) }))
+    // A reminder due before the stage even started would say nothing useful.
+    .filter((r) => r.kind === "escalation" || r.sendAtMs > startMs)
+    .sort((a, b) => a.sendAtMs - b.sendAtMs);
+}

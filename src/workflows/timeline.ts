@@ -1,0 +1,59 @@
+/**
+ * One durable workflow per timeline instance. It holds no state of its
+ * own: each round it plans from D1, delivers what is due inside `step.do`,
+ * then waits for the next due time or for an event that changes the plan.
+ *
+ * The wait is `waitForEvent` with a timeout, not `sleepUntil`: local
+ * workflows lose sleeps across restarts, and an arriving event must be
+ * able to cut the wait short. When the timeout fires, the next round plans
+ * as of the instant it waited for.
+ */
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { database } from "../db/client.js";
+import type { Bindings } from "../env.js";
+import { deliver } from "../notify/deliver.js";
+import { deliveryContext } from "../notify/context.js";
+import { planInstance } from "./plan.js";
+
+export interface TimelineParams {
+  instanceId: string;
+}
+
+export const WAKE_EVENT = "replan";
+/**
+ * Longest single wait, well inside the platform's limit for a
+ * waitForEvent timeout; a round with nothing to do simply waits again.
+ * Every rung of a 30-day term is one wait away from the previous one.
+ */
+export const MAX_WAIT_MS = 31 * 24 * 3_600_000;
+const MAX_ROUNDS = 400;
+
+const DELIVERY = { retries: { limit: 6, delay: "30 seconds", backoff: "exponential" }, timeout: "5 minutes" } as const;
+
+export class TimelineWorkflow extends WorkflowEntrypoint<Bindings, TimelineParams> {
+  override async run(event: WorkflowEvent<TimelineParams>, step: WorkflowStep): Promise<{ closed: boolean }> {
+    const { instanceId } = event.payload;
+    let floor = 0;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const plan = await step.do("plan", () => planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor)));
+      for (const d of plan.due) {
+        await step.do(`deliver ${d.key}`, DELIVERY, async () => {
+          const outcome = await deliver(deliveryContext(this.env, "system:workflow"), d.id, plan.asOf);
+          // Another sender holds the claim: retry later rather than send twice.
+          if (outcome === "in-flight") throw new Error(`delivery of ${d.key} in flight elsewhere`);
+          return outcome;
+        });
+      }
+      if (plan.due.length > 0) continue;
+      if (plan.closed) return { closed: true };
+      const wait = plan.nextAt === null ? MAX_WAIT_MS : Math.min(Math.max(plan.nextAt - plan.asOf, 1000), MAX_WAIT_MS);
+      try {
+        await step.waitForEvent("wake", { type: WAKE_EVENT, timeout: wait });
+        floor = plan.asOf;
+      } catch {
+        floor = plan.asOf + wait;
+      }
+    }
+    return { closed: false };
+  }
+}

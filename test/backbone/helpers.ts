@@ -1,0 +1,59 @@
+import { env, exports } from "cloudflare:workers";
+import { sign } from "../../src/auth/standard-webhooks.js";
+import { database } from "../../src/db/client.js";
+
+export const DEMO_SECRET = "whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==";
+export const ADMIN_TOKEN = "termini-local-demo-token";
+export const PROCURA_TOKEN = "termini-local-procura-token";
+
+export const db = () => database(env.DB);
+
+let counter = 0;
+/** A fresh pseudonymous case reference per call (storage is shared within a file). */
+export const newRef = (prefix = "RGNR") => `${prefix}-${Date.now() % 1_000_000}-${++counter}/2026`;
+
+export interface WebhookOptions {
+  id?: string;
+  timestamp?: number;
+  secret?: string;
+  contentType?: string;
+  signature?: string;
+  omit?: "webhook-id" | "webhook-timestamp" | "webhook-signature";
+}
+
+export async function postWebhook(body: unknown, o: WebhookOptions = {}): Promise<Response> {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const id = o.id ?? `msg_${crypto.randomUUID()}`;
+  const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    "Content-Type": o.contentType ?? "application/json",
+    "webhook-id": id,
+    "webhook-timestamp": String(ts),
+    "webhook-signature": o.signature ?? (await sign(o.secret ?? DEMO_SECRET, id, ts, text)),
+  };
+  if (o.omit !== undefined) delete headers[o.omit];
+  return exports.default.fetch("http://termini.test/webhooks/events", { method: "POST", headers, body: text });
+}
+
+export async function api(
+  method: string, path: string, o: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...o.headers };
+  const token = o.token === undefined ? ADMIN_TOKEN : o.token;
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  if (o.body !== undefined) headers["Content-Type"] ??= "application/json";
+  return exports.default.fetch(`http://termini.test${path}`, {
+    method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
+}
+
+export const casePath = (ref: string) => `/api/v1/cases/${encodeURIComponent(ref)}`;
+
+/** An RFC 3339 instant `ms` before now, in UTC. */
+export const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+export const DAY = 86_400_000;
+
+export function registration(ref: string, occurredAt = ago(3_600_000)) {
+  return { type: "suspect.registered", caseRef: ref, occurredAt, data: { jurisdiction: "TO" } };
+}
