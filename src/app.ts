@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { Principal } from "./auth/principal.js";
 import type { Bindings } from "./env.js";
+import { d1Meter } from "./http/d1-meter.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
@@ -14,6 +15,7 @@ export type AppEnv = { Bindings: Bindings; Variables: { requestId: string; princ
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(d1Meter);
 
   app.get("/", (c) =>
     c.json({
@@ -22,6 +24,8 @@ export function createApp(): Hono<AppEnv> {
       endpoints: ["/api/v1/terms", "/api/v1/calendars", "/api/v1/cases", "/webhooks/events", "/openapi.json", "/docs"],
     }),
   );
+  // A bare route: liveness, and the benchmark's baseline.
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/api/v1/terms", terms);
   app.route("/api/v1/calendars", calendars);
   app.route("/api/v1", api);

@@ -1,5 +1,5 @@
 /** The office directory: who acts, and whom each office escalates to. */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { offices } from "./schema.js";
 
@@ -15,25 +15,51 @@ export async function getOffices(db: Db, ids: readonly string[]): Promise<Map<st
   return new Map(rows.map((o) => [o.id, o]));
 }
 
-export async function officesOfKind(db: Db, kind: string, jurisdiction: string): Promise<Office[]> {
-  return db.select().from(offices).where(and(eq(offices.kind, kind), eq(offices.jurisdiction, jurisdiction))).all();
+export async function officesOfKinds(db: Db, kinds: readonly string[], jurisdiction: string): Promise<Office[]> {
+  if (kinds.length === 0) return [];
+  return db.select().from(offices).where(and(inArray(offices.kind, [...kinds]), eq(offices.jurisdiction, jurisdiction))).all();
 }
 
 /**
- * The office `levels` steps up the escalation chain, or undefined where the
- * chain ends first. Cycles in the directory end the walk too.
+ * The escalation chain above an office, nearest first, up to `levels`
+ * steps: chain[0] is the office it escalates to. One recursive query; a
+ * cycle in the directory ends the chain.
  */
-export async function escalationTarget(db: Db, from: Office, levels: number): Promise<Office | undefined> {
-  let office: Office | undefined = from;
+export async function escalationChain(db: Db, from: Office, levels: number): Promise<Office[]> {
+  if (levels === 0 || from.escalatesTo === null) return [];
+  const rows = await db.all<OfficeRow & { lvl: number }>(sql`
+    WITH RECURSIVE chain(id, lvl) AS (
+      SELECT ${from.escalatesTo}, 1
+      UNION ALL
+      SELECT o.escalates_to, chain.lvl + 1 FROM offices o JOIN chain ON o.id = chain.id
+      WHERE o.escalates_to IS NOT NULL AND chain.lvl < ${levels}
+    )
+    SELECT o.*, chain.lvl FROM chain JOIN offices o ON o.id = chain.id ORDER BY chain.lvl`);
+  const chain: Office[] = [];
   const seen = new Set([from.id]);
-  for (let i = 0; i < levels && office !== undefined; i++) {
-    const next: string | null = office.escalatesTo;
-    if (next === null || seen.has(next)) return undefined;
-    seen.add(next);
-    office = await getOffice(db, next);
+  for (const r of rows) {
+    if (seen.has(r.id)) break;
+    seen.add(r.id);
+    chain.push(fromRow(r));
   }
-  return office;
+  return chain;
 }
+
+interface OfficeRow {
+  id: string;
+  kind: string;
+  name: string;
+  jurisdiction: string;
+  calendar: string;
+  emails: string;
+  fallback_email: string;
+  escalates_to: string | null;
+}
+
+const fromRow = (r: OfficeRow): Office => ({
+  id: r.id, kind: r.kind, name: r.name, jurisdiction: r.jurisdiction, calendar: r.calendar,
+  emails: JSON.parse(r.emails) as string[], fallbackEmail: r.fallback_email, escalatesTo: r.escalates_to,
+});
 
 /** The offices that may see a case of `officeIds`: those offices and every office above them. */
 export async function withSuperiors(db: Db, officeIds: readonly string[]): Promise<Set<string>> {

@@ -73,10 +73,9 @@ export async function applyEvent(
     throw new ApiError("event_in_future", "occurredAt: l'evento non può essere futuro", { parameter: "occurredAt" });
   }
 
-  const previous = await eventByKey(db, opts.idempotencyKey);
+  const [previous, existing] = await Promise.all([eventByKey(db, opts.idempotencyKey), findCase(db, ev.caseRef)]);
   if (previous !== undefined) return replay(db, previous, ev, at);
 
-  const existing = await findCase(db, ev.caseRef);
   const starts = TIMELINES.filter((t) => t.trigger === type);
   if (existing === undefined && starts.length === 0) {
     throw new ApiError("unknown_case", `caseRef: procedimento ${ev.caseRef} sconosciuto`, { parameter: "caseRef" });
@@ -95,7 +94,7 @@ export async function applyEvent(
 
   for (const def of TIMELINES) {
     if (def.trigger === type) {
-      if ((await runningInstance(db, caseId, def.id)) !== undefined) {
+      if (existing !== undefined && (await runningInstance(db, caseId, def.id)) !== undefined) {
         throw new ApiError("timeline_already_running", `Lo scadenzario ${def.id} è già in corso per ${ev.caseRef}`);
       }
       const roles = await resolveOffices(db, p, def.roles, {

@@ -3,7 +3,7 @@
  * become one notification row each, addressed through the directory.
  */
 import type { Db } from "../db/client.js";
-import { type Office, escalationTarget } from "../db/directory.js";
+import { type Office, escalationChain } from "../db/directory.js";
 import type { deadlines, notifications } from "../db/schema.js";
 import { computeTerm } from "../engine/term.js";
 import { ApiError } from "../http/problem.js";
@@ -37,9 +37,10 @@ export async function openStage(
     },
   };
   const rows: NewNotification[] = [];
+  const chain = await escalationChain(db, office, Math.max(0, ...def.rungs.map((r) => r.level)));
   for (const r of planRungs(def.rungs, start.occurredAtMs, t.dueAtMs)) {
     // Recipients come from the directory; a chain that ends early has no one to tell.
-    const target = r.level === 0 ? office : await escalationTarget(db, office, r.level);
+    const target = r.level === 0 ? office : chain[r.level - 1];
     if (target === undefined) continue;
     rows.push({
       id: `${deadlineId}.${r.rung}`, deadlineId, instanceId, rung: r.rung, kind: r.kind, officeId: target.id,

@@ -4,7 +4,7 @@
  */
 import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/client.js";
-import { type Office, getOffice, getOffices, officesOfKind } from "../db/directory.js";
+import { type Office, getOffices, officesOfKinds } from "../db/directory.js";
 import { ApiError } from "../http/problem.js";
 
 interface Hints {
@@ -23,30 +23,36 @@ async function principalJurisdiction(db: Db, p: Principal): Promise<string | und
 export async function resolveOffices(
   db: Db, p: Principal, roles: Record<string, string>, hints: Hints,
 ): Promise<Record<string, Office>> {
+  const entries = Object.entries(roles);
+  const named = new Map(entries.map(([role]) => [role, hints.named[role] ?? hints.onCase[role]] as const));
+  const ids = [...named.values()].filter((id): id is string => id !== undefined);
+  const unnamed = entries.filter(([role]) => named.get(role) === undefined).map(([, kind]) => kind);
+  const district = unnamed.length === 0 ? undefined : (hints.jurisdiction ?? (await principalJurisdiction(db, p)));
+  // Two lookups at most, whatever the number of roles.
+  const [byId, candidates] = await Promise.all([
+    getOffices(db, ids),
+    district === undefined ? Promise.resolve([]) : officesOfKinds(db, unnamed, district),
+  ]);
   const out: Record<string, Office> = {};
-  const district = hints.jurisdiction ?? (await principalJurisdiction(db, p));
-  for (const [role, kind] of Object.entries(roles)) {
+  for (const [role, kind] of entries) {
     const parameter = `data.offices.${role}`;
-    const id = hints.named[role] ?? hints.onCase[role];
-    let office: Office | undefined;
+    const id = named.get(role);
     if (id !== undefined) {
-      office = await getOffice(db, id);
+      const office = byId.get(id);
       if (office === undefined) throw new ApiError("unknown_office", `${parameter}: ufficio ${id} non presente in rubrica`, { parameter });
-      if (office.kind !== kind) {
-        throw new ApiError("unknown_office", `${parameter}: l'ufficio ${id} non è di tipo ${kind}`, { parameter });
-      }
-    } else {
-      const found = district === undefined ? [] : await officesOfKind(db, kind, district);
-      if (found.length !== 1) {
-        throw new ApiError(
-          "unknown_office",
-          `${parameter}: indicare l'ufficio (${found.length === 0 ? "nessun" : "più di un"} ufficio ${kind} per il distretto ${district ?? "non indicato"})`,
-          { parameter },
-        );
-      }
-      office = found[0]!;
+      if (office.kind !== kind) throw new ApiError("unknown_office", `${parameter}: l'ufficio ${id} non è di tipo ${kind}`, { parameter });
+      out[role] = office;
+      continue;
     }
-    out[role] = office;
+    const found = candidates.filter((o) => o.kind === kind);
+    if (found.length !== 1) {
+      throw new ApiError(
+        "unknown_office",
+        `${parameter}: indicare l'ufficio (${found.length === 0 ? "nessun" : "più di un"} ufficio ${kind} per il distretto ${district ?? "non indicato"})`,
+        { parameter },
+      );
+    }
+    out[role] = found[0]!;
   }
   return out;
 }

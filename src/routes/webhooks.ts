@@ -40,10 +40,10 @@ webhooks.post("/events", async (c) => {
     const type = first.status < 300 ? "application/json" : "application/problem+json";
     return c.body(first.body, first.status as 200, { "Content-Type": type, "Webhook-Replayed": "true" });
   };
-  const seen = await replay();
+  const [seen, offices] = await Promise.all([replay(), senderOfficeIds(db, v.senderId)]);
   if (seen !== undefined) return seen;
 
-  const principal = { id: `sender:${v.senderId}`, role: "sender" as const, offices: await senderOfficeIds(db, v.senderId) };
+  const principal = { id: `sender:${v.senderId}`, role: "sender" as const, offices };
   try {
     const body = validate(WebhookEventBody, parseJson(text));
     const { result, wake } = await applyEvent(db, principal, body, {

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * npm run event -- <type> <caseRef> [occurredAt] [--port N]
+ *
+ * Sends one event to the local server's webhook, signed as the demo sender
+ * (a local-only secret). Example:
+ *   npm run event -- suspect.registered 1234/2026
+ *   npm run event -- measures.requested 1234/2026 2026-11-20T10:00:00+01:00
+ */
+import { createHmac, randomUUID } from "node:crypto";
+
+const DEMO_SECRET = "whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==";
+const args = process.argv.slice(2);
+const portAt = args.indexOf("--port");
+const port = portAt >= 0 ? args.splice(portAt, 2)[1] : "8787";
+const [type, caseRef, occurredAt = new Date().toISOString()] = args;
+if (!type || !caseRef) {
+  console.error("usage: npm run event -- <type> <caseRef> [occurredAt] [--port N]");
+  process.exit(2);
+}
+const data = type === "suspect.registered" ? { jurisdiction: "TO" } : {};
+const body = JSON.stringify({ type, caseRef, occurredAt, data });
+const id = `msg_${randomUUID()}`;
+const ts = Math.floor(Date.now() / 1000);
+const key = Buffer.from(DEMO_SECRET.slice("whsec_".length), "base64");
+const signature = `v1,${createHmac("sha256", key).update(`${id}.${ts}.${body}`).digest("base64")}`;
+const res = await fetch(`http://127.0.0.1:${port}/webhooks/events`, {
+  method: "POST",
+  headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature },
+  body,
+});
+console.log(res.status, JSON.stringify(await res.json(), null, 2));
