@@ -149,7 +149,16 @@ export async function applyEvent(
     detail: { eventId, type, occurredAt: ev.occurredAt, deadlines: result.deadlines.map((d) => ({ id: d.id, status: d.status, dueAt: d.dueAt })) },
   }, opts.now));
   stmts.push(...(opts.extra?.(result) ?? []));
-  await db.batch(stmts as [Stmt, ...Stmt[]]);
+  try {
+    await db.batch(stmts as [Stmt, ...Stmt[]]);
+  } catch (err) {
+    // Another event changed the case between our reads and this batch (a
+    // uniqueness rule caught it); the batch rolled back as a whole.
+    if (String((err as Error).message).includes("constraint failed")) {
+      throw new ApiError("concurrent_update", "Il procedimento è stato modificato da un'altra richiesta nello stesso momento: riprovare");
+    }
+    throw err;
+  }
   return { result, wake };
 }
 

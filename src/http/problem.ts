@@ -23,6 +23,7 @@ export const PROBLEMS = {
   no_running_timeline: { status: 409, title: "Nessuno scadenzario in corso" },
   stage_not_started: { status: 409, title: "Fase non ancora iniziata" },
   stage_closed: { status: 409, title: "Fase già chiusa" },
+  concurrent_update: { status: 409, title: "Modifica concorrente: riprovare" },
   idempotency_conflict: { status: 409, title: "Chiave di idempotenza già usata per un'altra richiesta" },
   payload_too_large: { status: 413, title: "Corpo della richiesta troppo grande" },
   unsupported_media_type: { status: 415, title: "Tipo di contenuto non supportato" },

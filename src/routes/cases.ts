@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.js";
 import { requireCaseAccess } from "../auth/principal.js";
-import { audit } from "../db/audit.js";
+import { audit, auditInsert } from "../db/audit.js";
 import { casesOfOffices, findCase } from "../db/cases.js";
 import { database } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
@@ -13,9 +13,12 @@ import { CaseRef, CreateCaseBody } from "../domain/schemas.js";
 import { jsonBody, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { parseQuery } from "../http/query.js";
-import { ART_362_BIS } from "../timelines/art-362-bis.js";
+import { TIMELINES } from "../timelines/catalog.js";
 
 export const caseRoutes = new Hono<AppEnv>();
+
+/** role → the directory kind of office that fills it, across the catalogue. */
+const ROLE_KINDS: Record<string, string> = Object.assign({}, ...TIMELINES.map((t) => t.roles));
 
 caseRoutes.post("/", async (c) => {
   const now = Date.now();
@@ -28,7 +31,7 @@ caseRoutes.post("/", async (c) => {
     const office = await getOffice(db, id);
     const parameter = `offices.${role}`;
     if (office === undefined) throw new ApiError("unknown_office", `${parameter}: ufficio ${id} non presente in rubrica`, { parameter });
-    if (office.kind !== ART_362_BIS.roles[role]) throw new ApiError("unknown_office", `${parameter}: l'ufficio ${id} non è di tipo ${role}`, { parameter });
+    if (office.kind !== ROLE_KINDS[role]) throw new ApiError("unknown_office", `${parameter}: l'ufficio ${id} non è di tipo ${role}`, { parameter });
   }
   if (p.role !== "admin" && !entries.some(([, id]) => p.offices.has(id))) {
     throw new ApiError("forbidden", "Il procedimento deve riguardare almeno un ufficio della credenziale");
@@ -37,8 +40,8 @@ caseRoutes.post("/", async (c) => {
   await db.batch([
     db.insert(cases).values({ id, ref: body.ref, createdAt: now, createdBy: p.id }),
     ...entries.map(([role, officeId]) => db.insert(caseOffices).values({ caseId: id, officeId, role })),
+    auditInsert(db, { actor: p.id, action: "case.created", caseId: id, detail: { ref: body.ref, offices: body.offices }, requestId: c.get("requestId") }, now),
   ]);
-  await audit(db, { actor: p.id, action: "case.created", caseId: id, detail: { ref: body.ref, offices: body.offices }, requestId: c.get("requestId") }, now);
   return c.json({ ref: body.ref, offices: body.offices, createdAt: new Date(now).toISOString() }, 201, {
     Location: `/api/v1/cases/${encodeURIComponent(body.ref)}`,
   });

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.js";
 import { requireAdmin } from "../auth/principal.js";
+import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { notifications, outbox } from "../db/schema.js";
 import { parseQuery } from "../http/query.js";
@@ -23,6 +24,8 @@ outboxRoute.get("/", async (c) => {
     .orderBy(desc(notifications.sendAtMs))
     .limit(q.limit)
     .all();
+  // Subjects carry case references: reading them is reading case data.
+  await audit(db, { actor: c.get("principal").id, action: "outbox.read", caseId: null, detail: { messages: rows.length }, requestId: c.get("requestId") }, Date.now());
   return c.json({
     messages: rows.map(({ n, m }) => ({
       id: n.id, rung: n.rung, kind: n.kind, office: n.officeId, to: n.recipients, status: n.status,

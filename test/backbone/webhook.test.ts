@@ -121,6 +121,18 @@ describe("POST /webhooks/events", () => {
     expect(after!.n).toBe(before!.n);
   });
 
+  it("lets only one of two simultaneous registrations of a new case through, whole", async () => {
+    const ref = newRef();
+    const [a, b] = await Promise.all([postWebhook(registration(ref)), postWebhook(registration(ref))]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(["concurrent_update", "timeline_already_running"]).toContain(((await loser.json()) as { code: string }).code);
+    const found = await db().select().from(cases).where(eq(cases.ref, ref)).all();
+    expect(found).toHaveLength(1);
+    const [evs] = await db().select({ n: count() }).from(events).where(eq(events.caseId, found[0]!.id));
+    expect(evs!.n).toBe(1);
+  });
+
   it("refuses a closing event for a stage that has not started", async () => {
     const ref = newRef();
     await postWebhook(registration(ref));
