@@ -44,14 +44,15 @@ export const timelineInstances = sqliteTable("timeline_instances", {
   caseId: text("case_id").notNull(),
   timeline: text("timeline").notNull(),
   version: integer("version").notNull(),
-  status: text("status").$type<"running" | "closed">().notNull(),
+  status: text("status").$type<"running" | "closed" | "withdrawn">().notNull(),
   startedByEvent: text("started_by_event").notNull(),
   startedAt: integer("started_at").notNull(),
   closedAt: integer("closed_at"),
   workflowId: text("workflow_id").notNull(),
 });
 
-export type DeadlineStatus = "open" | "met" | "late";
+/** informational: an earliest date, never reminded; withdrawn: its starting event was cancelled. */
+export type DeadlineStatus = "open" | "met" | "late" | "informational" | "withdrawn";
 
 export const deadlines = sqliteTable("deadlines", {
   id: text("id").primaryKey(),
@@ -59,6 +60,7 @@ export const deadlines = sqliteTable("deadlines", {
   stage: text("stage").notNull(),
   officeId: text("office_id").notNull(),
   startedByEvent: text("started_by_event").notNull(),
+  startedAtMs: integer("started_at_ms").notNull(),
   dueAt: text("due_at").notNull(),
   dueAtMs: integer("due_at_ms").notNull(),
   dueDate: text("due_date"),

@@ -15,7 +15,7 @@ export async function caseView(db: Db, c: Case, now: number) {
     offices,
     events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt, source: e.source })),
     timelines: instances.map((i) => {
-      const def = getTimeline(i.timeline);
+      const def = getTimeline(i.timeline, i.version);
       return {
         instanceId: i.id, timeline: i.timeline, version: i.version, title: def?.title, basis: def?.basis, status: i.status,
         deadlines: deadlines.filter((d) => d.instanceId === i.id).map((d) => ({

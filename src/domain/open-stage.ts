@@ -7,7 +7,7 @@ import { type Office, escalationChain } from "../db/directory.js";
 import type { deadlines, notifications } from "../db/schema.js";
 import { computeTerm } from "../engine/term.js";
 import { ApiError } from "../http/problem.js";
-import type { StageDefinition, TimelineDefinition } from "../timelines/definition.js";
+import { type StageDefinition, type TimelineDefinition, rungsOf } from "../timelines/definition.js";
 import { planRungs } from "../timelines/schedule.js";
 
 export type NewDeadline = typeof deadlines.$inferInsert;
@@ -29,16 +29,17 @@ export async function openStage(
   const t = result.term;
   const deadlineId = `${instanceId}.${stage.id}`;
   const deadline: NewDeadline = {
-    id: deadlineId, instanceId, stage: stage.id, officeId: office.id, startedByEvent: start.eventId,
-    dueAt: t.dueAt, dueAtMs: t.dueAtMs, dueDate: t.dueDate ?? null, status: "open",
+    id: deadlineId, instanceId, stage: stage.id, officeId: office.id, startedByEvent: start.eventId, startedAtMs: start.occurredAtMs,
+    dueAt: t.dueAt, dueAtMs: t.dueAtMs, dueDate: t.dueDate ?? null, status: stage.informational ? "informational" : "open",
     explanation: {
-      basis: stage.basis, term: stage.term, plainDate: t.plainDate, extendedDate: t.extendedDate,
+      basis: stage.basis, term: stage.term, informational: stage.informational, plainDate: t.plainDate, extendedDate: t.extendedDate,
       flags: t.flags, steps: t.steps, notes: def.notes,
     },
   };
   const rows: NewNotification[] = [];
-  const chain = await escalationChain(db, office, Math.max(0, ...def.rungs.map((r) => r.level)));
-  for (const r of planRungs(def.rungs, start.occurredAtMs, t.dueAtMs)) {
+  const rungs = rungsOf(def, stage);
+  const chain = await escalationChain(db, office, Math.max(0, ...rungs.map((r) => r.level)));
+  for (const r of planRungs(rungs, start.occurredAtMs, t.dueAtMs)) {
     // Recipients come from the directory; a chain that ends early has no one to tell.
     const target = r.level === 0 ? office : chain[r.level - 1];
     if (target === undefined) continue;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseInstant } from "../engine/instant.js";
+import { EVENT_TYPES, TRIGGER_TYPES } from "../timelines/catalog.js";
 
 export const CaseRef = z
   .string()
@@ -21,23 +22,19 @@ export const Instant = z
 
 const NoData = z.strictObject({});
 
-/** Data accepted by each event type. */
-export const EVENT_DATA = {
-  "suspect.registered": z.strictObject({
-    offices: z
-      .strictObject({ procura: OfficeId.optional(), gip: OfficeId.optional() })
-      .optional()
-      .meta({ description: "Uffici competenti; se assenti, dalla rubrica per distretto" }),
-    jurisdiction: z.string().regex(/^[A-Z]{2}$/, "sigla del distretto, es. TO").optional(),
-  }),
-  "measures.requested": NoData,
-  "measures.not-requested": NoData,
-  "measures.decided": NoData,
-} as const satisfies Record<string, z.ZodType>;
+/** A starting event may name the offices, role by role, or the district to look them up in. */
+const TriggerData = z.strictObject({
+  offices: z
+    .record(z.string().regex(/^[a-z][a-z-]*$/), OfficeId)
+    .optional()
+    .meta({ description: "Uffici competenti per ruolo (es. procura, gip); se assenti, dalla rubrica per distretto" }),
+  jurisdiction: z.string().regex(/^[A-Z]{2}$/, "sigla del distretto, es. TO").optional(),
+});
 
-export type EventType = keyof typeof EVENT_DATA;
-
-export const EventType = z.enum(Object.keys(EVENT_DATA) as [EventType, ...EventType[]]);
+/** Data accepted by each event type: the catalogue's events, and nothing free-form. */
+export const EVENT_DATA: Readonly<Record<string, z.ZodType>> = Object.fromEntries(
+  [...EVENT_TYPES].map((type) => [type, TRIGGER_TYPES.has(type) ? TriggerData : NoData]),
+);
 
 /** What the staff API accepts at /api/v1/cases/{ref}/events. */
 export const CaseEventBody = z.strictObject({
@@ -52,6 +49,7 @@ export const WebhookEventBody = CaseEventBody.extend({ caseRef: CaseRef });
 export const CreateCaseBody = z.strictObject({
   ref: CaseRef,
   offices: z
-    .strictObject({ procura: OfficeId.optional(), gip: OfficeId.optional() })
-    .refine((o) => Object.keys(o).length > 0, "almeno un ufficio"),
+    .record(z.string().regex(/^[a-z][a-z-]*$/), OfficeId)
+    .refine((o) => Object.keys(o).length > 0, "almeno un ufficio")
+    .meta({ description: "Uffici coinvolti per ruolo, es. { procura, gip }" }),
 });

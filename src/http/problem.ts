@@ -29,6 +29,7 @@ export const PROBLEMS = {
   unsupported_media_type: { status: 415, title: "Tipo di contenuto non supportato" },
   invalid_body: { status: 422, title: "Corpo della richiesta non valido" },
   unknown_event_type: { status: 422, title: "Tipo di evento sconosciuto" },
+  timeline_disabled: { status: 422, title: "Scadenzario di una proposta di legge non attivato" },
   unknown_case: { status: 422, title: "Procedimento sconosciuto" },
   unknown_office: { status: 422, title: "Ufficio non individuato" },
   event_in_future: { status: 422, title: "Evento con data futura" },

@@ -65,7 +65,7 @@ async function send(ctx: DeliveryContext, n: Notification, deadline: typeof dead
   const { db } = ctx;
   const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, n.instanceId)).get())!;
   const c = (await db.select().from(cases).where(eq(cases.id, instance.caseId)).get())!;
-  const def = getTimeline(instance.timeline)!;
+  const def = getTimeline(instance.timeline, instance.version)!;
   const stage = def.stages.find((s) => s.id === deadline.stage)!;
   const responsible = (await getOffice(db, deadline.officeId))!;
   const recipient = (await getOffice(db, n.officeId))!;

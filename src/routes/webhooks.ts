@@ -12,6 +12,7 @@ import { applyEvent } from "../domain/apply-event.js";
 import { WebhookEventBody } from "../domain/schemas.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError, problemBody } from "../http/problem.js";
+import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
 export const webhooks = new Hono<AppEnv>();
@@ -47,7 +48,7 @@ webhooks.post("/events", async (c) => {
   try {
     const body = validate(WebhookEventBody, parseJson(text));
     const { result, wake } = await applyEvent(db, principal, body, {
-      idempotencyKey: `webhook:${v.senderId}:${webhookId}`, now, requestId: c.get("requestId"),
+      idempotencyKey: `webhook:${v.senderId}:${webhookId}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
       extra: (r) => [recordResponse(db, v.senderId, webhookId, 201, JSON.stringify(r), now)],
     });
     await wakeAll(c.env, db, wake, now);

@@ -1,11 +1,12 @@
-import type { TimelineDefinition } from "./definition.js";
+import type { TimelineInput } from "./definition.js";
+import { DAY_TERM_RUNGS } from "./rungs.js";
 
 /**
  * Art. 362-bis c.p.p. (L. 168/2023 art. 7): the PM assesses precautionary
  * measures within 30 days of registering the suspect; the GIP decides on a
  * request within 20 days of its filing.
  */
-export const ART_362_BIS: TimelineDefinition = {
+export const ART_362_BIS: TimelineInput = {
   id: "362-bis",
   version: 1,
   title: "Valutazione delle misure cautelari (art. 362-bis c.p.p.)",
@@ -35,13 +36,7 @@ export const ART_362_BIS: TimelineDefinition = {
       closesOn: { "measures.decided": "decisione emessa" },
     },
   ],
-  rungs: [
-    { id: "reminder-7d", kind: "reminder", at: { kind: "before-due-date", days: 7, time: "08:00" }, level: 0 },
-    { id: "reminder-2d", kind: "reminder", at: { kind: "before-due-date", days: 2, time: "08:00" }, level: 0 },
-    { id: "reminder-due-day", kind: "reminder", at: { kind: "before-due-date", days: 0, time: "08:00" }, level: 0 },
-    { id: "escalation-1", kind: "escalation", at: { kind: "after-due", days: 0 }, level: 1 },
-    { id: "escalation-2", kind: "escalation", at: { kind: "after-due", days: 3 }, level: 2 },
-  ],
+  rungs: DAY_TERM_RUNGS,
   notes: [
     "La sospensione feriale non è applicata: è controverso se sospenda i termini dell'art. 362-bis, e l'avviso segue la data calcolata senza sospensione.",
   ],

@@ -1,58 +1,97 @@
 /**
- * A timeline is typed data: the same engine and workflow run every one.
- * Each stage cites its legal basis; reminders and escalations are rungs
- * whose recipients come from the office directory, never from code.
+ * A timeline is typed data, validated by Zod when the catalogue loads: the
+ * same engine and workflow run every one. Each stage cites its legal basis;
+ * reminders and escalations are rungs whose recipients come from the office
+ * directory (by level up the chain), never from code.
  */
-import type { Feriale, Regime, Unit } from "../engine/term.js";
+import { z } from "zod";
 
-export interface TermSpec {
-  amount: number;
-  unit: Unit;
-  regime: Regime;
-  feriale: Feriale;
-}
+const Id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/);
+const EventName = z.string().regex(/^[a-z]+(?:[.-][a-z]+)*$/);
+const Italian = z.string().min(3);
 
-export interface StageDefinition {
-  id: string;
-  /** Italian, shown in emails and pages. */
-  title: string;
-  basis: string;
-  /** The event type whose occurredAt starts the term. */
-  startsOn: string;
-  term: TermSpec;
-  /** The role, among the case's offices, that must act. */
-  office: string;
-  /** Events that close the stage, with the outcome they record. */
-  closesOn: Record<string, string>;
-}
+export const TermSpec = z.strictObject({
+  amount: z.number().int().positive(),
+  unit: z.enum(["hours", "days", "months", "years"]),
+  regime: z.enum(["penal", "civil", "administrative"]),
+  feriale: z.enum(["apply", "ignore"]),
+});
 
 /** When a rung fires, relative to the deadline. */
-export type RungTime =
+export const RungTime = z.discriminatedUnion("kind", [
   /** At a Rome local time on the day `days` before the due date (0 = the due day). */
-  | { kind: "before-due-date"; days: number; time: string }
-  /** `days` calendar days after the deadline has passed (0 = the instant it passes). */
-  | { kind: "after-due"; days: number };
+  z.strictObject({ kind: z.literal("before-due-date"), days: z.number().int().min(0), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/) }),
+  /** Elapsed hours before the due instant (hour terms). */
+  z.strictObject({ kind: z.literal("before-due"), hours: z.number().positive() }),
+  /** After the deadline has passed: `days` calendar days (Rome clock) and/or `hours` (0 = the instant it passes). */
+  z.strictObject({ kind: z.literal("after-due"), days: z.number().int().min(0).default(0), hours: z.number().min(0).default(0) }),
+]);
 
-export interface RungDefinition {
-  id: string;
-  kind: "reminder" | "escalation";
-  at: RungTime;
+export const RungDefinition = z.strictObject({
+  id: Id,
+  kind: z.enum(["reminder", "escalation"]),
+  at: RungTime,
   /** 0 = the responsible office; n = n steps up its escalation chain. */
-  level: number;
-}
+  level: z.number().int().min(0).max(5),
+});
 
-export interface TimelineDefinition {
-  id: string;
-  version: number;
-  title: string;
-  basis: string;
-  status: "in-force" | "bill";
-  /** The event that starts an instance. */
-  trigger: string;
-  /** Office roles the trigger must resolve, and the directory kind of each. */
-  roles: Record<string, string>;
-  stages: StageDefinition[];
-  rungs: RungDefinition[];
-  /** Open points and decisions users should see next to the dates. */
-  notes: string[];
+export const StageDefinition = z.strictObject({
+  id: Id,
+  title: Italian,
+  basis: Italian,
+  /** The event type whose occurredAt starts the term. */
+  startsOn: EventName,
+  term: TermSpec,
+  /** The role, among the timeline's roles, that must act. */
+  office: Id,
+  /** Events that close the stage, with the outcome (Italian) they record. */
+  closesOn: z.record(EventName, Italian).default({}),
+  /** An earliest date ("not before"), not a deadline: recorded and shown, never reminded or escalated. */
+  informational: z.boolean().default(false),
+  /** Overrides the timeline's rungs for this stage (e.g. hours for hour terms; [] for none). */
+  rungs: z.array(RungDefinition).optional(),
+});
+
+export const TimelineDefinition = z
+  .strictObject({
+    id: Id,
+    version: z.number().int().positive(),
+    title: Italian,
+    basis: Italian,
+    /** Bills ship disabled; a deployment enables them in configuration. */
+    status: z.enum(["in-force", "bill"]),
+    /** The event that starts an instance. */
+    trigger: EventName,
+    /** Office roles the trigger resolves, and the directory kind of each. */
+    roles: z.record(Id, Id),
+    stages: z.array(StageDefinition).min(1),
+    /** The default rungs of every stage. */
+    rungs: z.array(RungDefinition).default([]),
+    /** Events that end the whole timeline early, closing every open stage with this outcome. */
+    endsOn: z.record(EventName, Italian).default({}),
+    /** Open points and decisions users should see next to the dates. */
+    notes: z.array(Italian).default([]),
+  })
+  .superRefine((t, ctx) => {
+    const stageIds = new Set<string>();
+    for (const [i, s] of t.stages.entries()) {
+      if (stageIds.has(s.id)) ctx.addIssue({ code: "custom", path: ["stages", i, "id"], message: `stage ${s.id} repeated` });
+      stageIds.add(s.id);
+      if (!(s.office in t.roles)) ctx.addIssue({ code: "custom", path: ["stages", i, "office"], message: `role ${s.office} not in roles` });
+    }
+    if (!t.stages.some((s) => s.startsOn === t.trigger)) {
+      ctx.addIssue({ code: "custom", path: ["trigger"], message: "no stage starts on the trigger" });
+    }
+  });
+
+export type TermSpec = z.output<typeof TermSpec>;
+export type RungTime = z.output<typeof RungTime>;
+export type RungDefinition = z.output<typeof RungDefinition>;
+export type StageDefinition = z.output<typeof StageDefinition>;
+export type TimelineDefinition = z.output<typeof TimelineDefinition>;
+export type TimelineInput = z.input<typeof TimelineDefinition>;
+
+/** The rungs a stage runs: its own, or the timeline's; none for an informational date. */
+export function rungsOf(t: TimelineDefinition, s: StageDefinition): RungDefinition[] {
+  return s.informational ? [] : (s.rungs ?? t.rungs);
 }

@@ -2,7 +2,7 @@
  * When each reminder and escalation of a deadline fires. Pure: the deadline
  * comes from the engine, the rungs from the timeline definition.
  */
-import { MS_PER_DAY, type DayNumber } from "../engine/civil.js";
+import { MS_PER_DAY, MS_PER_HOUR, type DayNumber } from "../engine/civil.js";
 import { offsetAtInstant, romeDay, romeLocalInstant } from "../engine/rome.js";
 import type { RungDefinition, RungTime } from "./definition.js";
 
@@ -20,13 +20,18 @@ function minutesOf(hhmm: string): number {
 
 export function rungInstant(at: RungTime, dueAtMs: number, dueDay: DayNumber): number {
   if (at.kind === "before-due-date") return romeLocalInstant(dueDay - at.days, minutesOf(at.time));
+  if (at.kind === "before-due") return dueAtMs - at.hours * MS_PER_HOUR;
   // The deadline passes one second after dueAt (23:59:59 → 00:00:00); later
-  // rungs keep that Rome clock time on later days, across summer-time changes.
+  // days keep that Rome clock time, across summer-time changes; hours are elapsed.
   const passed = dueAtMs + 1000;
-  if (at.days === 0) return passed;
-  const local = passed + offsetAtInstant(passed) * 60_000;
+  return sameClockDaysLater(passed, at.days) + at.hours * MS_PER_HOUR;
+}
+
+function sameClockDaysLater(ms: number, days: number): number {
+  if (days === 0) return ms;
+  const local = ms + offsetAtInstant(ms) * 60_000;
   const msOfDay = local - Math.floor(local / MS_PER_DAY) * MS_PER_DAY;
-  return romeLocalInstant(romeDay(passed) + at.days, Math.floor(msOfDay / 60_000)) + (msOfDay % 60_000);
+  return romeLocalInstant(romeDay(ms) + days, Math.floor(msOfDay / 60_000)) + (msOfDay % 60_000);
 }
 
 /** The rungs still meaningful for a stage started at `startMs`, in firing order. */

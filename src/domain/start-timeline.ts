@@ -1,0 +1,48 @@
+/** A trigger event starts a new instance of a timeline on the case. */
+import { eq } from "drizzle-orm";
+import { caseOffices, timelineInstances } from "../db/schema.js";
+import { runningInstance } from "../db/cases.js";
+import { ApiError } from "../http/problem.js";
+import type { TimelineDefinition } from "../timelines/definition.js";
+import type { Changes, EventContext } from "./changes.js";
+import { openStage } from "./open-stage.js";
+import { resolveOffices } from "./resolve-offices.js";
+
+export async function startTimeline(ctx: EventContext, def: TimelineDefinition, ch: Changes): Promise<void> {
+  const { db, p } = ctx;
+  if (!ctx.isNewCase && (await runningInstance(db, ctx.caseId, def.id)) !== undefined) {
+    throw new ApiError("timeline_already_running", `Lo scadenzario ${def.id} è già in corso per ${ctx.caseRef}`);
+  }
+  const roles = await resolveOffices(db, p, def.roles, {
+    named: (ctx.data.offices ?? {}) as Record<string, string | undefined>,
+    jurisdiction: ctx.data.jurisdiction as string | undefined,
+    onCase: ctx.onCase,
+  });
+  if (ctx.isNewCase && p.role !== "admin" && !Object.values(roles).some((o) => p.offices.has(o.id))) {
+    throw new ApiError("forbidden", "Gli uffici competenti non sono tra quelli per cui opera il mittente");
+  }
+  for (const [role, office] of Object.entries(roles)) {
+    if (ctx.onCase[role] === undefined) {
+      ch.stmts.push(db.insert(caseOffices).values({ caseId: ctx.caseId, officeId: office.id, role }).onConflictDoNothing());
+      ctx.onCase[role] = office.id;
+    }
+  }
+  const instanceId = crypto.randomUUID();
+  ch.stmts.push(db.insert(timelineInstances).values({
+    id: instanceId, caseId: ctx.caseId, timeline: def.id, version: def.version, status: "running",
+    startedByEvent: ctx.eventId, startedAt: ctx.now, workflowId: instanceId,
+  }));
+  const opened = [];
+  for (const stage of def.stages.filter((s) => s.startsOn === ctx.type)) {
+    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at }));
+  }
+  ch.opened.push(...opened);
+  // A timeline of informational dates only has nothing to watch: it closes at once.
+  const watched = opened.some((o) => o.deadline.status === "open");
+  if (!watched) {
+    ch.stmts.push(db.update(timelineInstances).set({ status: "closed", closedAt: ctx.now }).where(eq(timelineInstances.id, instanceId)));
+  } else {
+    ch.wake.start.push(instanceId);
+  }
+  ch.result.timelines.push({ timeline: def.id, version: def.version, instanceId, status: watched ? "running" : "closed" });
+}

@@ -1,0 +1,44 @@
+/** Administrative timelines in force (brief §3). */
+import type { TimelineInput } from "./definition.js";
+import { WINDOW_RUNGS } from "./rungs.js";
+
+export const INDEMNITY_CLAIM: TimelineInput = {
+  id: "indemnity-claim",
+  version: 1,
+  title: "Domanda di indennizzo per le vittime di reati intenzionali violenti",
+  basis: "art. 13 L. 7 luglio 2016, n. 122, come modificato dall'art. 16 L. 24 novembre 2023, n. 168",
+  status: "in-force",
+  trigger: "decision.final",
+  roles: { prefettura: "prefettura" },
+  stages: [{
+    id: "claim",
+    title: "Presentazione della domanda di indennizzo alla Prefettura",
+    basis: "art. 13 co. 2 L. 122/2016",
+    startsOn: "decision.final",
+    term: { amount: 120, unit: "days", regime: "administrative", feriale: "ignore" },
+    office: "prefettura",
+    closesOn: { "indemnity.claim-filed": "domanda presentata" },
+  }],
+  rungs: WINDOW_RUNGS,
+  notes: ["Il termine è della vittima: gli avvisi vanno alla Prefettura che riceve la domanda, e non c'è un ufficio da sollecitare alla scadenza."],
+};
+
+export const AMMONIMENTO_REVOCATION: TimelineInput = {
+  id: "ammonimento-revocation",
+  version: 1,
+  title: "Revoca dell'ammonimento: prima data utile",
+  basis: "art. 3 D.L. 14 agosto 2013, n. 93, come modificato dall'art. 1 L. 24 novembre 2023, n. 168",
+  status: "in-force",
+  trigger: "ammonimento.issued",
+  roles: { questura: "questura" },
+  stages: [{
+    id: "earliest-revocation",
+    title: "Prima data da cui l'ammonito può chiedere la revoca al Questore",
+    basis: "art. 1 L. 168/2023",
+    startsOn: "ammonimento.issued",
+    term: { amount: 3, unit: "years", regime: "administrative", feriale: "ignore" },
+    office: "questura",
+    informational: true,
+  }],
+  notes: ["È una data minima, non una scadenza: nessun promemoria e nessuna segnalazione."],
+};
