@@ -6,6 +6,8 @@ import { d1Meter } from "./http/d1-meter.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
+import { preview } from "./routes/preview.js";
+import { timelines } from "./routes/timelines.js";
 import { webhooks } from "./routes/webhooks.js";
 import { calendars } from "./routes/calendars.js";
 import { terms } from "./routes/terms.js";
@@ -21,13 +23,15 @@ export function createApp(): Hono<AppEnv> {
     c.json({
       name: "Termini",
       description: "Calcolo dei termini di legge nei procedimenti per violenza di genere e domestica",
-      endpoints: ["/api/v1/terms", "/api/v1/calendars", "/api/v1/cases", "/webhooks/events", "/openapi.json", "/docs"],
+      endpoints: ["/api/v1/terms", "/api/v1/calendars", "/api/v1/cases", "/api/v1/timelines", "/api/v1/deadlines/preview", "/webhooks/events", "/openapi.json", "/docs"],
     }),
   );
   // A bare route: liveness, and the benchmark's baseline.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/api/v1/terms", terms);
   app.route("/api/v1/calendars", calendars);
+  app.route("/api/v1/timelines", timelines);
+  app.route("/api/v1/deadlines/preview", preview);
   app.route("/api/v1", api);
   app.route("/webhooks", webhooks);
   app.route("/", docs);

@@ -15,9 +15,14 @@ export async function getOffices(db: Db, ids: readonly string[]): Promise<Map<st
   return new Map(rows.map((o) => [o.id, o]));
 }
 
+/** National offices (the Ministry, the Dipartimento) have jurisdiction IT. */
+export const NATIONAL = "IT";
+
+/** Offices of these kinds in a district, and national ones. */
 export async function officesOfKinds(db: Db, kinds: readonly string[], jurisdiction: string): Promise<Office[]> {
   if (kinds.length === 0) return [];
-  return db.select().from(offices).where(and(inArray(offices.kind, [...kinds]), eq(offices.jurisdiction, jurisdiction))).all();
+  return db.select().from(offices)
+    .where(and(inArray(offices.kind, [...kinds]), inArray(offices.jurisdiction, [jurisdiction, NATIONAL]))).all();
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/client.js";
-import { type Office, getOffices, officesOfKinds } from "../db/directory.js";
+import { NATIONAL, type Office, getOffices, officesOfKinds } from "../db/directory.js";
 import { ApiError } from "../http/problem.js";
 
 interface Hints {
@@ -44,7 +44,10 @@ export async function resolveOffices(
       out[role] = office;
       continue;
     }
-    const found = candidates.filter((o) => o.kind === kind);
+    // The district's own office first; a national one where the district has none.
+    const ofKind = candidates.filter((o) => o.kind === kind);
+    const local = ofKind.filter((o) => o.jurisdiction === district);
+    const found = local.length > 0 ? local : ofKind.filter((o) => o.jurisdiction === NATIONAL);
     if (found.length !== 1) {
       throw new ApiError(
         "unknown_office",

@@ -1,6 +1,7 @@
 /** /openapi.json, generated from the same Zod schemas the routes validate with. */
 import { z } from "zod";
 import { CaseEventBody, CreateCaseBody, EVENT_DATA, WebhookEventBody } from "../domain/schemas.js";
+import { PreviewBody } from "./preview.js";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 
@@ -31,6 +32,7 @@ export function openApiDocument() {
         WebhookEvent: schema(WebhookEventBody),
         CaseEvent: schema(CaseEventBody),
         CreateCase: schema(CreateCaseBody),
+        Preview: schema(PreviewBody),
         ...Object.fromEntries(Object.entries(EVENT_DATA).map(([type, s]) => [`EventData:${type}`, schema(s)])),
       },
     },
@@ -73,6 +75,14 @@ export function openApiDocument() {
         },
       },
       "/api/v1/outbox": { get: { summary: "Messaggi e stato di recapito (amministratori)", security: bearer, responses: { "200": json("Messaggi"), "403": problem } } },
+      "/api/v1/timelines": { get: { summary: "Catalogo degli scadenzari (pubblico)", responses: { "200": json("Catalogo") } } },
+      "/api/v1/deadlines/preview": {
+        post: {
+          summary: "Scadenze che una sequenza di eventi produrrebbe, con le motivazioni; non crea nulla (pubblico)",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Preview" } } } },
+          responses: { "200": json("Anteprima"), "422": problem },
+        },
+      },
       "/api/v1/terms": { get: { summary: "Calcolo di un termine (pubblico)", responses: { "200": json("Termine"), "400": problem, "422": problem } } },
     },
   };

@@ -57,3 +57,27 @@ export const DAY = 86_400_000;
 export function registration(ref: string, occurredAt = ago(3_600_000)) {
   return { type: "suspect.registered", caseRef: ref, occurredAt, data: { jurisdiction: "TO" } };
 }
+
+/**
+ * Holds every workflow created from now on idle (each plan finds nothing),
+ * so that a test drives delivery with the sweep at instants of its choice.
+ * Dispose the returned introspector after the test.
+ */
+export async function idleWorkflows() {
+  const { introspectWorkflow } = await import("cloudflare:test");
+  const spy = await introspectWorkflow(env.TIMELINE);
+  await spy.modifyAll(async (m) => {
+    for (let index = 1; index <= 20; index++) await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
+  });
+  return spy;
+}
+
+/** Posts an event through the staff API as admin; returns the parsed body. */
+export async function record(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) {
+  const res = await api("POST", `${casePath(ref)}/events`, { body: { type, occurredAt, data } });
+  return { status: res.status, body: (await res.json()) as {
+    code?: string; parameter?: string;
+    timelines: { timeline: string; instanceId: string; status: string }[];
+    deadlines: { id: string; stage: string; office: string; status: string; dueAt: string; dueDate: string | null }[];
+  } };
+}

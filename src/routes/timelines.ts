@@ -1,0 +1,33 @@
+/** GET /api/v1/timelines — the catalogue: public rules, no case data. */
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { BILL_LABEL, CATALOGUE, LATEST, enabledBills, isEnabled } from "../timelines/catalog.js";
+import type { TimelineDefinition } from "../timelines/definition.js";
+
+export const timelines = new Hono<AppEnv>();
+
+export function describeTimeline(t: TimelineDefinition, enabled: boolean) {
+  return {
+    id: t.id,
+    version: t.version,
+    versions: CATALOGUE.filter((v) => v.id === t.id).map((v) => v.version),
+    title: t.status === "bill" ? `${t.title} (${BILL_LABEL})` : t.title,
+    basis: t.basis,
+    status: t.status,
+    statusLabel: t.status === "bill" ? BILL_LABEL : "in vigore",
+    enabled,
+    trigger: t.trigger,
+    roles: t.roles,
+    stages: t.stages.map((s) => ({
+      id: s.id, title: s.title, basis: s.basis, startsOn: s.startsOn, term: s.term, office: s.office,
+      closesOn: s.closesOn, informational: s.informational,
+    })),
+    endsOn: t.endsOn,
+    notes: t.notes,
+  };
+}
+
+timelines.get("/", (c) => {
+  const bill = enabledBills(c.env.ENABLED_BILLS);
+  return c.json({ timelines: LATEST.map((t) => describeTimeline(t, isEnabled(t, bill))) });
+});

@@ -1,0 +1,119 @@
+/**
+ * Each timeline's story through the real path (staff API → D1 → sweep):
+ * start, remind, close — or escalate. Workflows are held idle so that the
+ * sweep delivers at the instants the test picks.
+ */
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { notifications } from "../../src/db/schema.js";
+import { sweep } from "../../src/workflows/sweep.js";
+import { ADMIN_TOKEN, casePath, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+
+let spy: Awaited<ReturnType<typeof idleWorkflows>>;
+beforeEach(async () => { spy = await idleWorkflows(); });
+afterEach(async () => { await spy.dispose(); });
+
+const rowsOf = async (instanceId: string) =>
+  Object.fromEntries((await db().select().from(notifications).where(eq(notifications.instanceId, instanceId)).all()).map((n) => [n.rung, n]));
+
+describe("art. 362 co. 1-ter: the victim heard within 3 days", () => {
+  it("escalates to the Procuratore when the third day passes, and records a late hearing as late", async () => {
+    const ref = newRef();
+    const start = await record(ref, "offence.registered", "2026-03-02T10:00:00+01:00", { jurisdiction: "TO" });
+    expect(start.status).toBe(201);
+    const id = start.body.timelines.find((t) => t.timeline === "362-1-ter")!.instanceId;
+    expect(start.body.deadlines).toMatchObject([{ stage: "victim-hearing", dueDate: "2026-03-05", office: "procura-torino" }]);
+    await sweep(env, Date.parse("2026-03-06T09:00:00+01:00"));
+    const rows = await rowsOf(id);
+    expect(rows["escalation-1"]).toMatchObject({ status: "sent", officeId: "procuratore-torino" });
+    expect(rows["reminder-due-day"]!.status).toBe("superseded");
+    // The second level follows a day later, at midnight: not yet.
+    expect(rows["escalation-2"]!.status).toBe("scheduled");
+    const heard = await record(ref, "victim.heard", "2026-03-06T11:00:00+01:00");
+    expect(heard.body.deadlines).toMatchObject([{ stage: "victim-hearing", status: "late" }]);
+    expect(heard.body.timelines).toMatchObject([{ timeline: "362-1-ter", status: "closed" }]);
+    expect((await rowsOf(id))["escalation-2"]!.status).toBe("cancelled");
+  });
+});
+
+describe("art. 384-bis: 48 hours, then 48 hours", () => {
+  it("counts elapsed hours across the change to summer time and hands over to the GIP on the request", async () => {
+    const ref = newRef();
+    const start = await record(ref, "removal.executed", "2026-03-28T10:00:00+01:00", { jurisdiction: "TO" });
+    const id = start.body.timelines[0]!.instanceId;
+    // 48 elapsed hours from 10:00 CET on 28 March are 11:00 CEST on 30 March.
+    expect(start.body.deadlines).toMatchObject([{ stage: "validation-request", dueAt: "2026-03-30T11:00:00+02:00", dueDate: null }]);
+    const requested = await record(ref, "validation.requested", "2026-03-29T20:00:00+02:00");
+    expect(requested.body.deadlines.map((d) => [d.stage, d.status, d.dueAt])).toEqual([
+      ["validation-request", "met", "2026-03-30T11:00:00+02:00"],
+      ["validation-hearing", "open", "2026-03-31T20:00:00+02:00"],
+    ]);
+    await sweep(env, Date.parse("2026-03-31T15:00:00+02:00"));
+    const rows = await rowsOf(id);
+    expect(rows["reminder-6h"]).toMatchObject({ status: "sent", officeId: "gip-torino" });
+    expect(rows["reminder-24h"]!.status).toBe("superseded");
+    const decided = await record(ref, "validation.decided", "2026-03-31T18:00:00+02:00");
+    expect(decided.body.timelines).toMatchObject([{ status: "closed" }]);
+    expect((await rowsOf(id))["escalation-1"]!.status).toBe("cancelled");
+  });
+});
+
+describe("art. 382-bis: deferred arrest within 48 hours", () => {
+  it("reminds the Questura, and sends no escalation where the directory has no office above it", async () => {
+    const ref = newRef();
+    const start = await record(ref, "offence.committed", "2026-05-04T22:30:00+02:00", { jurisdiction: "TO" });
+    const id = start.body.timelines[0]!.instanceId;
+    expect(start.body.deadlines).toMatchObject([{ office: "questura-torino", dueAt: "2026-05-06T22:30:00+02:00" }]);
+    expect(Object.keys(await rowsOf(id)).sort()).toEqual(["reminder-24h", "reminder-6h"]);
+    const arrested = await record(ref, "arrest.made", "2026-05-05T09:00:00+02:00");
+    expect(arrested.body.deadlines).toMatchObject([{ status: "met" }]);
+  });
+});
+
+describe("indemnity claim: 120 days, administrative", () => {
+  it("reminds the Prefettura 30 and 7 days before, and closes on the claim", async () => {
+    const ref = newRef();
+    const start = await record(ref, "decision.final", "2026-01-15T12:00:00+01:00", { jurisdiction: "TO" });
+    const id = start.body.timelines[0]!.instanceId;
+    // 15 January + 120 days = 15 May 2026, a Friday.
+    expect(start.body.deadlines).toMatchObject([{ office: "prefettura-torino", dueDate: "2026-05-15" }]);
+    expect(Object.keys(await rowsOf(id)).sort()).toEqual(["reminder-30d", "reminder-7d"]);
+    await sweep(env, Date.parse("2026-04-16T09:00:00+02:00"));
+    expect((await rowsOf(id))["reminder-30d"]!.status).toBe("sent");
+    const filed = await record(ref, "indemnity.claim-filed", "2026-04-20T10:00:00+02:00");
+    expect(filed.body.timelines).toMatchObject([{ status: "closed" }]);
+  });
+});
+
+describe("ammonimento: the earliest revocation date", () => {
+  it("records the date 3 years on as information only: no reminders, nothing left running", async () => {
+    const ref = newRef();
+    const start = await record(ref, "ammonimento.issued", "2026-02-10T09:00:00+01:00", { jurisdiction: "TO" });
+    expect(start.body.deadlines).toMatchObject([{ stage: "earliest-revocation", status: "informational", dueDate: "2029-02-10", office: "questura-torino" }]);
+    expect(start.body.timelines).toMatchObject([{ timeline: "ammonimento-revocation", status: "closed" }]);
+    expect(await rowsOf(start.body.timelines[0]!.instanceId)).toEqual({});
+  });
+});
+
+describe("a bill", () => {
+  const change = (ref: string) => ({ type: "association.change-occurred", occurredAt: "2026-06-01T10:00:00+02:00", data: { jurisdiction: "TO" } });
+  const post = (ref: string, bills: string) =>
+    createApp().fetch(new Request(`http://termini.test${casePath(ref)}/events`, {
+      method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" }, body: JSON.stringify(change(ref)),
+    }), { ...env, ENABLED_BILLS: bills }, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
+
+  it("is refused while disabled, which is the default", async () => {
+    const res = await post(newRef(), "");
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { code: string }).code).toBe("timeline_disabled");
+  });
+
+  it("runs where the deployment enables it", async () => {
+    const res = await post(newRef(), "register-changes");
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { deadlines: { office: string; dueDate: string }[] };
+    expect(body.deadlines).toMatchObject([{ office: "associazione-demo-torino", dueDate: "2026-09-01" }]);
+  });
+});
