@@ -72,7 +72,10 @@ export const deadlines = sqliteTable("deadlines", {
 });
 
 export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded";
-export type NotificationKind = "reminder" | "escalation" | "fallback";
+export type NotificationKind = "reminder" | "escalation" | "fallback" | "notice";
+
+/** What a notice announces. */
+export type NoticeDetail = { notice: "date-changed"; previousDueAt: string } | { notice: "withdrawn" };
 
 export const notifications = sqliteTable("notifications", {
   id: text("id").primaryKey(),
@@ -89,6 +92,7 @@ export const notifications = sqliteTable("notifications", {
   sentAtMs: integer("sent_at_ms"),
   providerId: text("provider_id"),
   lastError: text("last_error"),
+  detail: json<NoticeDetail>("detail"),
 });
 
 export const outbox = sqliteTable("outbox", {

@@ -17,7 +17,9 @@ import { parseInstant } from "../engine/instant.js";
 import { validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { LATEST, getTimeline, isEnabled } from "../timelines/catalog.js";
+import type { TimelineDefinition } from "../timelines/definition.js";
 import { advanceTimeline, involves } from "./advance-timeline.js";
+import { cancelEvent, correctEvent } from "./amend-event.js";
 import type { Changes, EventContext, EventResult, Stmt, Wake } from "./changes.js";
 import { EVENT_DATA } from "./schemas.js";
 import { startTimeline } from "./start-timeline.js";
@@ -83,18 +85,24 @@ export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: 
     result: { event: { id: ctx.eventId, type: ev.type, occurredAt: ev.occurredAt }, case: { ref: ev.caseRef }, replayed: false, timelines: [], deadlines: [] },
   };
 
-  for (const def of enabled) await startTimeline(ctx, def, ch);
-  const running = existing === undefined ? [] : (await instancesOf(db, existing.id)).filter((i) => i.status === "running");
+  if (ev.type === "event.corrected") await correctEvent(ctx, ch);
+  else if (ev.type === "event.cancelled") await cancelEvent(ctx, ch);
+  else await advanceAll(ctx, ch, enabled);
+  await commit(ctx, ch, opts);
+  return { result: ch.result, wake: ch.wake };
+}
+
+async function advanceAll(ctx: EventContext, ch: Changes, starting: readonly TimelineDefinition[]): Promise<void> {
+  for (const def of starting) await startTimeline(ctx, def, ch);
+  const running = ctx.isNewCase ? [] : (await instancesOf(ctx.db, ctx.caseId)).filter((i) => i.status === "running");
   for (const instance of running) {
     // Each instance runs the version it started with.
     const def = getTimeline(instance.timeline, instance.version);
-    if (def !== undefined && def.trigger !== ev.type && involves(def, ev.type)) await advanceTimeline(ctx, def, instance, ch);
+    if (def !== undefined && def.trigger !== ctx.type && involves(def, ctx.type)) await advanceTimeline(ctx, def, instance, ch);
   }
   if (ch.result.timelines.length === 0) {
-    throw new ApiError("no_running_timeline", `Nessuno scadenzario in corso per ${ev.caseRef} attende l'evento ${ev.type}`);
+    throw new ApiError("no_running_timeline", `Nessuno scadenzario in corso per ${ctx.caseRef} attende l'evento ${ctx.type}`);
   }
-  await commit(ctx, ch, opts);
-  return { result: ch.result, wake: ch.wake };
 }
 
 async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promise<void> {
@@ -113,9 +121,10 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
     const d = o.deadline;
     ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: d.status, dueAt: d.dueAt, dueDate: d.dueDate ?? null });
   }
+  const deadlinesTouched = ch.result.deadlines.map((d) => ({ id: d.id, status: d.status, dueAt: d.dueAt }));
   tail.push(auditInsert(db, {
-    actor: ctx.p.id, action: "event.recorded", caseId: ctx.caseId, requestId: opts.requestId,
-    detail: { eventId: ctx.eventId, type: ctx.type, occurredAt: ctx.occurredAt, deadlines: ch.result.deadlines.map((d) => ({ id: d.id, status: d.status, dueAt: d.dueAt })) },
+    actor: ctx.p.id, action: ch.audit?.action ?? "event.recorded", caseId: ctx.caseId, requestId: opts.requestId,
+    detail: { eventId: ctx.eventId, type: ctx.type, occurredAt: ctx.occurredAt, deadlines: deadlinesTouched, ...ch.audit?.detail },
   }, ctx.now));
   tail.push(...(opts.extra?.(ch.result) ?? []));
   try {

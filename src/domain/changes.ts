@@ -40,4 +40,6 @@ export interface Changes {
   opened: OpenedStage[];
   result: EventResult;
   wake: Wake;
+  /** The audit entry, when not the plain "event.recorded". */
+  audit?: { action: string; detail: Record<string, unknown> };
 }

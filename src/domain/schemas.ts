@@ -31,10 +31,19 @@ const TriggerData = z.strictObject({
   jurisdiction: z.string().regex(/^[A-Z]{2}$/, "sigla del distretto, es. TO").optional(),
 });
 
-/** Data accepted by each event type: the catalogue's events, and nothing free-form. */
-export const EVENT_DATA: Readonly<Record<string, z.ZodType>> = Object.fromEntries(
-  [...EVENT_TYPES].map((type) => [type, TRIGGER_TYPES.has(type) ? TriggerData : NoData]),
-);
+const EventId = z.uuid("identificativo di evento (restituito alla sua registrazione)");
+
+/** Events about events: a corrected date, or an event entered by mistake. */
+export const AMENDMENTS = {
+  "event.corrected": z.strictObject({ eventId: EventId, occurredAt: Instant.meta({ description: "La data corretta dell'evento" }) }),
+  "event.cancelled": z.strictObject({ eventId: EventId }),
+} as const;
+
+/** Data accepted by each event type: the catalogue's events, the amendments, and nothing free-form. */
+export const EVENT_DATA: Readonly<Record<string, z.ZodType>> = {
+  ...Object.fromEntries([...EVENT_TYPES].map((type) => [type, TRIGGER_TYPES.has(type) ? TriggerData : NoData])),
+  ...AMENDMENTS,
+};
 
 /** What the staff API accepts at /api/v1/cases/{ref}/events. */
 export const CaseEventBody = z.strictObject({

@@ -31,6 +31,7 @@ export const PROBLEMS = {
   unknown_event_type: { status: 422, title: "Tipo di evento sconosciuto" },
   timeline_disabled: { status: 422, title: "Scadenzario di una proposta di legge non attivato" },
   unknown_case: { status: 422, title: "Procedimento sconosciuto" },
+  unknown_event: { status: 422, title: "Evento di riferimento sconosciuto" },
   unknown_office: { status: 422, title: "Ufficio non individuato" },
   event_in_future: { status: 422, title: "Evento con data futura" },
   event_before_stage: { status: 422, title: "Evento anteriore all'inizio della fase" },

@@ -4,9 +4,10 @@
  * and a link: no names, no offence, no address (brief §4).
  */
 import { html } from "hono/html";
+import type { NoticeDetail } from "../db/schema.js";
 
 export interface MessageFacts {
-  kind: "reminder" | "escalation" | "fallback";
+  kind: "reminder" | "escalation" | "fallback" | "notice";
   rung: string;
   caseRef: string;
   timelineTitle: string;
@@ -21,6 +22,8 @@ export interface MessageFacts {
   link: string;
   /** For a fallback: the office whose delivery failed. */
   failedOffice?: string;
+  /** For a notice: what it announces. */
+  notice?: NoticeDetail | null;
 }
 
 export interface ComposedMessage {
@@ -38,6 +41,10 @@ function lead(f: MessageFacts): string {
     case "escalation":
       return `Il termine è scaduto alle ${f.due} senza che sia stato registrato l'atto che lo chiude. ` +
         `La segnalazione è inviata a ${f.recipientOffice} quale ufficio sovraordinato.`;
+    case "notice":
+      return f.notice?.notice === "date-changed"
+        ? `La scadenza è stata ricalcolata perché è stata corretta la data di un evento: era alle ${formatDue(f.notice.previousDueAt)}, ora è alle ${f.due}.`
+        : `La scadenza delle ${f.due} è stata ritirata: l'evento che l'aveva avviata è stato annullato perché registrato per errore.`;
     case "fallback":
       return `Non è stato possibile recapitare un avviso a ${f.failedOffice ?? f.responsibleOffice}: ` +
         `lo inoltriamo all'indirizzo di riserva. Termine: ${f.due}.`;
@@ -49,7 +56,7 @@ export function formatDue(dueAt: string): string {
   return `${dueAt.slice(11, 16)} del ${dueAt.slice(8, 10)}/${dueAt.slice(5, 7)}/${dueAt.slice(0, 4)}`;
 }
 
-const SUBJECT_PREFIX = { reminder: "Promemoria", escalation: "Termine scaduto", fallback: "Recapito non riuscito" } as const;
+const SUBJECT_PREFIX = { reminder: "Promemoria", escalation: "Termine scaduto", fallback: "Recapito non riuscito", notice: "Scadenza modificata" } as const;
 
 export function composeMessage(f: MessageFacts): ComposedMessage {
   const subject = `[Termini] ${SUBJECT_PREFIX[f.kind]}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due}`;

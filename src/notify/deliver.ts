@@ -37,7 +37,8 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
   if (n.sendAtMs > asOf) return "not-due";
   const deadline = await db.select().from(deadlines).where(eq(deadlines.id, n.deadlineId)).get();
   if (deadline === undefined) throw new Error(`no deadline ${n.deadlineId}`);
-  if (deadline.status !== "open" && n.kind !== "fallback") {
+  // Fallbacks and notices (a date changed, a deadline withdrawn) concern closed deadlines too.
+  if (deadline.status !== "open" && n.kind !== "fallback" && n.kind !== "notice") {
     await setStatus(db, n.id, "cancelled");
     return "cancelled";
   }
@@ -72,7 +73,7 @@ async function send(ctx: DeliveryContext, n: Notification, deadline: typeof dead
   const message = composeMessage({
     kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: def.title, stageTitle: stage.title, basis: stage.basis,
     due: formatDue(deadline.dueAt), responsibleOffice: responsible.name, recipientOffice: recipient.name,
-    link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient.name,
+    link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient.name, notice: n.detail,
   });
   const r = await ctx.mailer.send({ idempotencyKey: n.id, from: ctx.from, to: n.recipients, ...message });
   const at = ctx.now();

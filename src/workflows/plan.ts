@@ -27,5 +27,5 @@ export async function planInstance(db: Db, instanceId: string, asOf: number): Pr
     .filter((n) => n.sendAtMs <= asOf && (n.status === "scheduled" || (n.claimedAtMs ?? 0) < asOf - STALE_CLAIM_MS))
     .map((n) => ({ id: n.id, key: n.id.slice(instanceId.length + 1).replace(".", "/") }));
   const next = pending.find((n) => n.sendAtMs > asOf);
-  return { asOf, closed: instance.status === "closed", due, nextAt: next?.sendAtMs ?? null };
+  return { asOf, closed: instance.status !== "running", due, nextAt: next?.sendAtMs ?? null };
 }

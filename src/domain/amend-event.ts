@@ -1,0 +1,119 @@
+/**
+ * Events about events. `event.corrected` moves an earlier event's date:
+ * every deadline it started is recomputed (and its rungs re-planned), every
+ * deadline it closed is re-judged on time or late, the audit log keeps old
+ * and new dates, and the offices concerned are told the new date.
+ * `event.cancelled` withdraws what an event entered by mistake started and
+ * reopens what it closed.
+ */
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { getOffice } from "../db/directory.js";
+import { deadlines, events, notifications, timelineInstances } from "../db/schema.js";
+import { parseInstant } from "../engine/instant.js";
+import { ApiError } from "../http/problem.js";
+import { getTimeline } from "../timelines/catalog.js";
+import type { Changes, EventContext } from "./changes.js";
+import { type NewNotification, openStage } from "./open-stage.js";
+import { AMENDMENTS } from "./schemas.js";
+
+export const isAmendment = (type: string): boolean => type in AMENDMENTS;
+
+type Deadline = typeof deadlines.$inferSelect;
+
+async function target(ctx: EventContext) {
+  const { db } = ctx;
+  const id = ctx.data.eventId as string;
+  const parameter = "data.eventId";
+  const e = await db.select().from(events).where(eq(events.id, id)).get();
+  if (e === undefined || e.caseId !== ctx.caseId) throw new ApiError("unknown_event", `${parameter}: nessun evento ${id} in questo procedimento`, { parameter });
+  if (isAmendment(e.type)) throw new ApiError("unknown_event", `${parameter}: una rettifica non si rettifica: registrare l'evento corretto`, { parameter });
+  const cancelled = await db.select({ id: events.id }).from(events)
+    .where(and(eq(events.caseId, ctx.caseId), eq(events.type, "event.cancelled"), sql`json_extract(${events.data}, '$.eventId') = ${id}`)).get();
+  if (cancelled !== undefined) throw new ApiError("unknown_event", `${parameter}: l'evento ${id} è già stato annullato`, { parameter });
+  const touched = await db.select().from(deadlines).where(or(eq(deadlines.startedByEvent, id), eq(deadlines.closedByEvent, id))).all();
+  return { e, touched };
+}
+
+function notice(d: Deadline, ctx: EventContext, recipients: string[], detail: NewNotification["detail"]): NewNotification {
+  const tag = `${detail!.notice}.${ctx.eventId.slice(0, 8)}`;
+  return {
+    id: `${d.id}.${tag}`, deadlineId: d.id, instanceId: d.instanceId, rung: tag, kind: "notice", officeId: d.officeId,
+    recipients, sendAtMs: ctx.now, status: "scheduled", detail,
+  };
+}
+
+export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void> {
+  const { db } = ctx;
+  const { e, touched } = await target(ctx);
+  const corrected = parseInstant(ctx.data.occurredAt as string);
+  if (!corrected.ok || corrected.ms > ctx.now + 5 * 60_000) {
+    throw new ApiError("event_in_future", "data.occurredAt: la data corretta non può essere futura", { parameter: "data.occurredAt" });
+  }
+  const at = corrected.ms;
+  const moves: { deadline: string; from: string; to: string }[] = [];
+  for (const d of touched) {
+    const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
+    const def = getTimeline(instance.timeline, instance.version)!;
+    const stage = def.stages.find((s) => s.id === d.stage)!;
+    if (d.closedByEvent === e.id) {
+      if (at < d.startedAtMs) throw new ApiError("event_before_stage", "data.occurredAt: precede l'inizio della fase che l'evento chiude", { parameter: "data.occurredAt" });
+      ch.stmts.push(db.update(deadlines).set({ closedAtMs: at, status: at <= d.dueAtMs ? "met" : "late" }).where(eq(deadlines.id, d.id)));
+    }
+    if (d.startedByEvent !== e.id) continue;
+    const office = (await getOffice(db, d.officeId))!;
+    const next = await openStage(db, def, stage, d.instanceId, office, { eventId: e.id, occurredAtMs: at });
+    const nd = next.deadline;
+    const status = d.status === "open" || d.status === "informational" ? d.status : (d.closedAtMs ?? 0) <= nd.dueAtMs ? "met" : "late";
+    ch.stmts.push(db.update(deadlines).set({
+      startedAtMs: at, dueAt: nd.dueAt, dueAtMs: nd.dueAtMs, dueDate: nd.dueDate, explanation: nd.explanation, status,
+    }).where(eq(deadlines.id, d.id)));
+    if (d.status === "open") await replan(ctx, ch, d, next.notifications, office.emails);
+    moves.push({ deadline: d.id, from: d.dueAt, to: nd.dueAt });
+    ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status, dueAt: nd.dueAt, dueDate: nd.dueDate ?? null });
+  }
+  ch.audit = { action: "event.corrected", detail: { eventId: e.id, from: e.occurredAt, to: ctx.data.occurredAt, moves } };
+  ch.wake.replan.push(...new Set(touched.map((d) => d.instanceId)));
+}
+
+/** Rows still to send follow the new dates; what is already sent stays; the office hears of the change. */
+async function replan(ctx: EventContext, ch: Changes, d: Deadline, planned: NewNotification[], emails: string[]): Promise<void> {
+  const { db } = ctx;
+  const existing = new Map((await db.select().from(notifications).where(eq(notifications.deadlineId, d.id)).all()).map((n) => [n.id, n]));
+  for (const n of planned) {
+    const old = existing.get(n.id);
+    if (old === undefined) ch.stmts.push(db.insert(notifications).values(n));
+    else if (old.status === "scheduled") ch.stmts.push(db.update(notifications).set({ sendAtMs: n.sendAtMs, officeId: n.officeId, recipients: n.recipients }).where(eq(notifications.id, n.id)));
+  }
+  const keep = new Set(planned.map((n) => n.id));
+  const dropped = [...existing.values()].filter((n) => n.status === "scheduled" && !keep.has(n.id) && n.kind !== "notice" && n.kind !== "fallback");
+  if (dropped.length > 0) ch.stmts.push(db.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, dropped.map((n) => n.id))));
+  ch.stmts.push(db.insert(notifications).values(notice(d, ctx, emails, { notice: "date-changed", previousDueAt: d.dueAt })));
+}
+
+export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void> {
+  const { db } = ctx;
+  const { e, touched } = await target(ctx);
+  const started = await db.select().from(timelineInstances).where(eq(timelineInstances.startedByEvent, e.id)).all();
+  const reopened = new Set<string>();
+  for (const d of touched) {
+    if (d.startedByEvent === e.id) {
+      ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.id, d.id)));
+      ch.stmts.push(db.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"))));
+      if (d.status === "open") ch.stmts.push(db.insert(notifications).values(notice(d, ctx, (await getOffice(db, d.officeId))!.emails, { notice: "withdrawn" })));
+      ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "withdrawn", dueAt: d.dueAt, dueDate: d.dueDate });
+    } else if (!started.some((i) => i.id === d.instanceId)) {
+      // Closed by mistake: open again, with the reminders and escalations the closing cancelled.
+      ch.stmts.push(db.update(deadlines).set({ status: "open", outcome: null, closedAtMs: null, closedByEvent: null }).where(eq(deadlines.id, d.id)));
+      ch.stmts.push(db.update(notifications).set({ status: "scheduled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "cancelled"), inArray(notifications.kind, ["reminder", "escalation"]))));
+      reopened.add(d.instanceId);
+      ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "open", dueAt: d.dueAt, dueDate: d.dueDate });
+    }
+  }
+  for (const i of started) {
+    ch.stmts.push(db.update(timelineInstances).set({ status: "withdrawn", closedAt: ctx.now }).where(eq(timelineInstances.id, i.id)));
+    ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.instanceId, i.id)));
+  }
+  for (const id of reopened) ch.stmts.push(db.update(timelineInstances).set({ status: "running", closedAt: null }).where(eq(timelineInstances.id, id)));
+  ch.audit = { action: "event.cancelled", detail: { eventId: e.id, type: e.type, withdrawnTimelines: started.map((i) => i.id), reopened: [...reopened] } };
+  ch.wake.replan.push(...new Set(touched.map((d) => d.instanceId)));
+}
