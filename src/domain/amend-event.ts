@@ -12,7 +12,8 @@ import { deadlines, events, notifications, timelineInstances } from "../db/schem
 import { parseInstant } from "../engine/instant.js";
 import { ApiError } from "../http/problem.js";
 import { getTimeline } from "../timelines/catalog.js";
-import type { Changes, EventContext } from "./changes.js";
+import type { Db } from "../db/client.js";
+import type { Changes, EventContext, Stmt } from "./changes.js";
 import { type NewNotification, openStage } from "./open-stage.js";
 import { AMENDMENTS } from "./schemas.js";
 
@@ -34,11 +35,12 @@ async function target(ctx: EventContext) {
   return { e, touched };
 }
 
-function notice(d: Deadline, ctx: EventContext, recipients: string[], detail: NewNotification["detail"]): NewNotification {
-  const tag = `${detail!.notice}.${ctx.eventId.slice(0, 8)}`;
+/** A notice row; `cause` (an event or a migration) makes it unique per deadline. */
+export function notice(d: Deadline, cause: string, now: number, recipients: string[], detail: NewNotification["detail"]): NewNotification {
+  const tag = `${detail!.notice}.${cause.slice(0, 12)}`;
   return {
     id: `${d.id}.${tag}`, deadlineId: d.id, instanceId: d.instanceId, rung: tag, kind: "notice", officeId: d.officeId,
-    recipients, sendAtMs: ctx.now, status: "scheduled", detail,
+    recipients, sendAtMs: now, status: "scheduled", detail,
   };
 }
 
@@ -67,7 +69,7 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
     ch.stmts.push(db.update(deadlines).set({
       startedAtMs: at, dueAt: nd.dueAt, dueAtMs: nd.dueAtMs, dueDate: nd.dueDate, explanation: nd.explanation, status,
     }).where(eq(deadlines.id, d.id)));
-    if (d.status === "open") await replan(ctx, ch, d, next.notifications, office.emails);
+    if (d.status === "open") ch.stmts.push(...(await replan(db, d, next.notifications, notice(d, ctx.eventId, ctx.now, office.emails, { notice: "date-changed", previousDueAt: d.dueAt }))));
     moves.push({ deadline: d.id, from: d.dueAt, to: nd.dueAt });
     ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status, dueAt: nd.dueAt, dueDate: nd.dueDate ?? null });
   }
@@ -76,18 +78,19 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
 }
 
 /** Rows still to send follow the new dates; what is already sent stays; the office hears of the change. */
-async function replan(ctx: EventContext, ch: Changes, d: Deadline, planned: NewNotification[], emails: string[]): Promise<void> {
-  const { db } = ctx;
+export async function replan(db: Db, d: Deadline, planned: NewNotification[], change: NewNotification | undefined): Promise<Stmt[]> {
+  const out: Stmt[] = [];
   const existing = new Map((await db.select().from(notifications).where(eq(notifications.deadlineId, d.id)).all()).map((n) => [n.id, n]));
   for (const n of planned) {
     const old = existing.get(n.id);
-    if (old === undefined) ch.stmts.push(db.insert(notifications).values(n));
-    else if (old.status === "scheduled") ch.stmts.push(db.update(notifications).set({ sendAtMs: n.sendAtMs, officeId: n.officeId, recipients: n.recipients }).where(eq(notifications.id, n.id)));
+    if (old === undefined) out.push(db.insert(notifications).values(n));
+    else if (old.status === "scheduled") out.push(db.update(notifications).set({ sendAtMs: n.sendAtMs, officeId: n.officeId, recipients: n.recipients }).where(eq(notifications.id, n.id)));
   }
   const keep = new Set(planned.map((n) => n.id));
   const dropped = [...existing.values()].filter((n) => n.status === "scheduled" && !keep.has(n.id) && n.kind !== "notice" && n.kind !== "fallback");
-  if (dropped.length > 0) ch.stmts.push(db.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, dropped.map((n) => n.id))));
-  ch.stmts.push(db.insert(notifications).values(notice(d, ctx, emails, { notice: "date-changed", previousDueAt: d.dueAt })));
+  if (dropped.length > 0) out.push(db.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, dropped.map((n) => n.id))));
+  if (change !== undefined) out.push(db.insert(notifications).values(change));
+  return out;
 }
 
 export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void> {
@@ -99,7 +102,7 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
     if (d.startedByEvent === e.id) {
       ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.id, d.id)));
       ch.stmts.push(db.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"))));
-      if (d.status === "open") ch.stmts.push(db.insert(notifications).values(notice(d, ctx, (await getOffice(db, d.officeId))!.emails, { notice: "withdrawn" })));
+      if (d.status === "open") ch.stmts.push(db.insert(notifications).values(notice(d, ctx.eventId, ctx.now, (await getOffice(db, d.officeId))!.emails, { notice: "withdrawn" })));
       ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "withdrawn", dueAt: d.dueAt, dueDate: d.dueDate });
     } else if (!started.some((i) => i.id === d.instanceId)) {
       // Closed by mistake: open again, with the reminders and escalations the closing cancelled.

@@ -16,12 +16,12 @@ import { cases, deadlines, events, notifications } from "../db/schema.js";
 import { parseInstant } from "../engine/instant.js";
 import { validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
-import { LATEST, getTimeline, isEnabled } from "../timelines/catalog.js";
+import { getTimeline, latest, isEnabled } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 import { advanceTimeline, involves } from "./advance-timeline.js";
 import { cancelEvent, correctEvent } from "./amend-event.js";
 import type { Changes, EventContext, EventResult, Stmt, Wake } from "./changes.js";
-import { EVENT_DATA } from "./schemas.js";
+import { eventDataSchema } from "./schemas.js";
 import { startTimeline } from "./start-timeline.js";
 
 export type { EventResult, Wake } from "./changes.js";
@@ -47,7 +47,7 @@ export interface ApplyOptions {
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 function parseEvent(ev: IncomingEvent, now: number): { data: Record<string, unknown>; at: number } {
-  const schema = EVENT_DATA[ev.type];
+  const schema = eventDataSchema(ev.type);
   if (schema === undefined) {
     throw new ApiError("unknown_event_type", `type: evento ${ev.type} non previsto da alcuno scadenzario`, { parameter: "type" });
   }
@@ -66,9 +66,9 @@ export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: 
   const [previous, existing] = await Promise.all([eventByKey(db, opts.idempotencyKey), findCase(db, ev.caseRef)]);
   if (previous !== undefined) return replay(db, previous, ev, at);
 
-  const starting = LATEST.filter((t) => t.trigger === ev.type);
+  const starting = latest().filter((t) => t.trigger === ev.type);
   const enabled = starting.filter((t) => isEnabled(t, opts.billEnabled));
-  if (starting.length > 0 && enabled.length === 0 && !LATEST.some((t) => t.trigger !== ev.type && involves(t, ev.type))) {
+  if (starting.length > 0 && enabled.length === 0 && !latest().some((t) => t.trigger !== ev.type && involves(t, ev.type))) {
     throw new ApiError("timeline_disabled", `type: ${ev.type} avvia solo scadenzari di proposte di legge non attivate`, { parameter: "type" });
   }
   if (existing === undefined && enabled.length === 0) {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { parseInstant } from "../engine/instant.js";
-import { EVENT_TYPES, TRIGGER_TYPES } from "../timelines/catalog.js";
+import { eventTypes, isTrigger } from "../timelines/catalog.js";
 
 export const CaseRef = z
   .string()
@@ -39,11 +39,16 @@ export const AMENDMENTS = {
   "event.cancelled": z.strictObject({ eventId: EventId }),
 } as const;
 
-/** Data accepted by each event type: the catalogue's events, the amendments, and nothing free-form. */
-export const EVENT_DATA: Readonly<Record<string, z.ZodType>> = {
-  ...Object.fromEntries([...EVENT_TYPES].map((type) => [type, TRIGGER_TYPES.has(type) ? TriggerData : NoData])),
-  ...AMENDMENTS,
-};
+/** Data accepted by an event type: a catalogue's event or an amendment, and nothing free-form; undefined if unknown. */
+export function eventDataSchema(type: string): z.ZodType | undefined {
+  if (type in AMENDMENTS) return AMENDMENTS[type as keyof typeof AMENDMENTS];
+  if (!eventTypes().has(type)) return undefined;
+  return isTrigger(type) ? TriggerData : NoData;
+}
+
+export function eventDataSchemas(): Record<string, z.ZodType> {
+  return Object.fromEntries([...eventTypes(), ...Object.keys(AMENDMENTS)].map((t) => [t, eventDataSchema(t)!]));
+}
 
 /** What the staff API accepts at /api/v1/cases/{ref}/events. */
 export const CaseEventBody = z.strictObject({

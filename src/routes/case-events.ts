@@ -7,7 +7,7 @@ import { applyEvent } from "../domain/apply-event.js";
 import { CaseEventBody, CaseRef } from "../domain/schemas.js";
 import { jsonBody, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
-import { TRIGGER_TYPES, enabledBills } from "../timelines/catalog.js";
+import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
 export const caseEvents = new Hono<AppEnv>();
@@ -21,7 +21,7 @@ caseEvents.post("/:ref{.+}/events", async (c) => {
     throw new ApiError("invalid_parameter", "Idempotency-Key: da 1 a 200 caratteri stampabili", { parameter: "Idempotency-Key" });
   }
   const body = await jsonBody(c.req.raw, CaseEventBody);
-  const starts = TRIGGER_TYPES.has(body.type);
+  const starts = isTrigger(body.type);
   if (!starts && (await findCase(db, ref)) === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
   const principal = c.get("principal");
   const { result, wake } = await applyEvent(db, principal, { ...body, caseRef: ref }, {

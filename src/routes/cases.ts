@@ -13,12 +13,12 @@ import { CaseRef, CreateCaseBody } from "../domain/schemas.js";
 import { jsonBody, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { parseQuery } from "../http/query.js";
-import { LATEST } from "../timelines/catalog.js";
+import { latest } from "../timelines/catalog.js";
 
 export const caseRoutes = new Hono<AppEnv>();
 
 /** role → the directory kind of office that fills it, across the catalogue. */
-const ROLE_KINDS: Record<string, string> = Object.assign({}, ...LATEST.map((t) => t.roles));
+const ROLE_KINDS: Record<string, string> = Object.assign({}, ...latest().map((t) => t.roles));
 
 caseRoutes.post("/", async (c) => {
   const now = Date.now();

@@ -1,6 +1,6 @@
 /** /openapi.json, generated from the same Zod schemas the routes validate with. */
 import { z } from "zod";
-import { CaseEventBody, CreateCaseBody, EVENT_DATA, WebhookEventBody } from "../domain/schemas.js";
+import { CaseEventBody, CreateCaseBody, WebhookEventBody, eventDataSchemas } from "../domain/schemas.js";
 import { PreviewBody } from "./preview.js";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -33,7 +33,7 @@ export function openApiDocument() {
         CaseEvent: schema(CaseEventBody),
         CreateCase: schema(CreateCaseBody),
         Preview: schema(PreviewBody),
-        ...Object.fromEntries(Object.entries(EVENT_DATA).map(([type, s]) => [`EventData:${type}`, schema(s)])),
+        ...Object.fromEntries(Object.entries(eventDataSchemas()).map(([type, s]) => [`EventData:${type}`, schema(s)])),
       },
     },
     paths: {

@@ -1,7 +1,7 @@
 /** GET /api/v1/timelines — the catalogue: public rules, no case data. */
 import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
-import { BILL_LABEL, CATALOGUE, LATEST, enabledBills, isEnabled } from "../timelines/catalog.js";
+import { BILL_LABEL, CATALOGUE, enabledBills, latest, isEnabled } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 
 export const timelines = new Hono<AppEnv>();
@@ -29,5 +29,5 @@ export function describeTimeline(t: TimelineDefinition, enabled: boolean) {
 
 timelines.get("/", (c) => {
   const bill = enabledBills(c.env.ENABLED_BILLS);
-  return c.json({ timelines: LATEST.map((t) => describeTimeline(t, isEnabled(t, bill))) });
+  return c.json({ timelines: latest().map((t) => describeTimeline(t, isEnabled(t, bill))) });
 });

@@ -20,16 +20,35 @@ const SOURCES: TimelineInput[] = [
   ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, REGISTER_CHANGES,
 ];
 
-export const CATALOGUE: readonly TimelineDefinition[] = SOURCES.map(loadTimeline);
+const catalogue: TimelineDefinition[] = SOURCES.map(loadTimeline);
+export const CATALOGUE: readonly TimelineDefinition[] = catalogue;
+
+/**
+ * Adds a definition (a new version, or a deployment's own timeline) at run
+ * time; tests use it to change a definition under running instances.
+ */
+export function registerTimeline(input: TimelineInput): TimelineDefinition {
+  const t = loadTimeline(input);
+  if (catalogue.some((x) => x.id === t.id && x.version === t.version)) throw new Error(`timeline ${t.id} v${t.version} exists`);
+  catalogue.push(t);
+  return t;
+}
+
+export function unregisterTimeline(id: string, version: number): void {
+  const i = catalogue.findIndex((x) => x.id === id && x.version === version);
+  if (i >= 0) catalogue.splice(i, 1);
+}
 
 /** A given version, or the latest. */
 export function getTimeline(id: string, version?: number): TimelineDefinition | undefined {
-  const all = CATALOGUE.filter((t) => t.id === id && (version === undefined || t.version === version));
+  const all = catalogue.filter((t) => t.id === id && (version === undefined || t.version === version));
   return all.reduce<TimelineDefinition | undefined>((a, t) => (a === undefined || t.version > a.version ? t : a), undefined);
 }
 
 /** The latest version of each timeline. */
-export const LATEST: readonly TimelineDefinition[] = [...new Set(CATALOGUE.map((t) => t.id))].map((id) => getTimeline(id)!);
+export function latest(): TimelineDefinition[] {
+  return [...new Set(catalogue.map((t) => t.id))].map((id) => getTimeline(id)!);
+}
 
 /** ENABLED_BILLS: a comma-separated list of bill timeline ids, or "all". */
 export function enabledBills(setting: string | undefined): (id: string) => boolean {
@@ -41,11 +60,14 @@ export function isEnabled(t: TimelineDefinition, billEnabled: (id: string) => bo
   return t.status === "in-force" || billEnabled(t.id);
 }
 
-/** Every event type some timeline (any version) understands, and which of them start one. */
-export const EVENT_TYPES: ReadonlySet<string> = new Set(
-  CATALOGUE.flatMap((t) => [t.trigger, ...Object.keys(t.endsOn), ...t.stages.flatMap((s) => [s.startsOn, ...Object.keys(s.closesOn)])]),
-);
-export const TRIGGER_TYPES: ReadonlySet<string> = new Set(CATALOGUE.map((t) => t.trigger));
+/** Every event type some timeline (any version) understands. */
+export function eventTypes(): Set<string> {
+  return new Set(catalogue.flatMap((t) => [t.trigger, ...Object.keys(t.endsOn), ...t.stages.flatMap((s) => [s.startsOn, ...Object.keys(s.closesOn)])]));
+}
+
+export function isTrigger(type: string): boolean {
+  return catalogue.some((t) => t.trigger === type);
+}
 
 export function stageStartedBy(t: TimelineDefinition, type: string): StageDefinition | undefined {
   return t.stages.find((s) => s.startsOn === type);

@@ -1,0 +1,26 @@
+/** POST /api/v1/timelines/{id}/migrate — admins move running instances to a newer version. */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.js";
+import { bearer } from "../auth/bearer.js";
+import { requireAdmin } from "../auth/principal.js";
+import { database } from "../db/client.js";
+import { migrateInstances } from "../domain/migrate-instances.js";
+import { jsonBody } from "../http/body.js";
+import { wakeAll } from "../workflows/wake.js";
+
+export const timelineMigrate = new Hono<AppEnv>();
+
+export const MigrateBody = z.strictObject({ from: z.number().int().positive(), to: z.number().int().positive() });
+
+timelineMigrate.post("/:id/migrate", bearer, async (c) => {
+  const p = c.get("principal");
+  requireAdmin(p);
+  const now = Date.now();
+  const db = database(c.env.DB);
+  const body = await jsonBody(c.req.raw, MigrateBody);
+  const id = c.req.param("id");
+  const { migrated, remaining } = await migrateInstances(db, p, id, body.from, body.to, now, c.get("requestId"));
+  await wakeAll(c.env, db, { start: [], replan: migrated.map((m) => m.instanceId) }, now);
+  return c.json({ timeline: id, from: body.from, to: body.to, migrated, remaining });
+});
