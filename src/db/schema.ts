@@ -58,6 +58,8 @@ export const deadlines = sqliteTable("deadlines", {
   id: text("id").primaryKey(),
   instanceId: text("instance_id").notNull(),
   stage: text("stage").notNull(),
+  /** The period of a recurring stage; 1 for others. */
+  seq: integer("seq").notNull().default(1),
   officeId: text("office_id").notNull(),
   startedByEvent: text("started_by_event").notNull(),
   startedAtMs: integer("started_at_ms").notNull(),
