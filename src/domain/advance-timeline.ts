@@ -39,7 +39,9 @@ function requireClosable(ctx: EventContext, stage: StageDefinition, d: Deadline 
 export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition, instance: Instance, ch: Changes): Promise<void> {
   const { db } = ctx;
   const current = await deadlinesOf(db, [instance.id]);
-  const byStage = new Map(current.map((d) => [d.stage, d]));
+  // The latest period of each stage.
+  const byStage = new Map<string, Deadline>();
+  for (const d of current) if ((byStage.get(d.stage)?.seq ?? 0) < d.seq) byStage.set(d.stage, d);
   const open = new Set(current.filter((d) => d.status === "open").map((d) => d.stage));
   const ending = def.endsOn[ctx.type];
   if (ending !== undefined) {
@@ -47,8 +49,15 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     open.clear();
   }
   for (const stage of def.stages.filter((s) => ctx.type in s.closesOn)) {
-    close(ctx, ch, requireClosable(ctx, stage, byStage.get(stage.id)), stage.closesOn[ctx.type]!);
+    const d = requireClosable(ctx, stage, byStage.get(stage.id));
+    close(ctx, ch, d, stage.closesOn[ctx.type]!);
     open.delete(stage.id);
+    if (stage.recurs && ending === undefined) {
+      // The next period runs from this event.
+      const office = (await getOffice(db, d.officeId))!;
+      ch.opened.push(await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at }, d.seq + 1));
+      open.add(stage.id);
+    }
   }
   for (const stage of def.stages.filter((s) => s.startsOn === ctx.type && ending === undefined)) {
     if (byStage.has(stage.id)) throw new ApiError("stage_closed", `La fase «${stage.title}» è già stata avviata`);

@@ -20,16 +20,17 @@ export interface OpenedStage {
 
 export async function openStage(
   db: Db, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office,
-  start: { eventId: string; occurredAtMs: number },
+  start: { eventId: string; occurredAtMs: number }, seq = 1,
 ): Promise<OpenedStage> {
   const result = computeTerm({ from: start.occurredAtMs, ...stage.term, calendar: office.calendar });
   if (!result.ok) {
     throw new ApiError("invalid_body", `occurredAt: il termine non è calcolabile (${result.failure.reason})`, { parameter: "occurredAt" });
   }
   const t = result.term;
-  const deadlineId = `${instanceId}.${stage.id}`;
+  // The first period keeps the plain id; later periods of a recurring stage are numbered.
+  const deadlineId = seq === 1 ? `${instanceId}.${stage.id}` : `${instanceId}.${stage.id}.${seq}`;
   const deadline: NewDeadline = {
-    id: deadlineId, instanceId, stage: stage.id, officeId: office.id, startedByEvent: start.eventId, startedAtMs: start.occurredAtMs,
+    id: deadlineId, instanceId, stage: stage.id, seq, officeId: office.id, startedByEvent: start.eventId, startedAtMs: start.occurredAtMs,
     dueAt: t.dueAt, dueAtMs: t.dueAtMs, dueDate: t.dueDate ?? null, status: stage.informational ? "informational" : "open",
     explanation: {
       basis: stage.basis, term: stage.term, informational: stage.informational, plainDate: t.plainDate, extendedDate: t.extendedDate,

@@ -1,6 +1,6 @@
 /** Administrative timelines in force (brief §3). */
 import type { TimelineInput } from "./definition.js";
-import { WINDOW_RUNGS } from "./rungs.js";
+import { DAY_TERM_RUNGS, WINDOW_RUNGS } from "./rungs.js";
 
 export const INDEMNITY_CLAIM: TimelineInput = {
   id: "indemnity-claim",
@@ -41,4 +41,27 @@ export const AMMONIMENTO_REVOCATION: TimelineInput = {
     informational: true,
   }],
   notes: ["È una data minima, non una scadenza: nessun promemoria e nessuna segnalazione."],
+};
+
+export const VIGILANCE_REVIEW: TimelineInput = {
+  id: "vigilance-review",
+  version: 1,
+  title: "Riesame periodico delle misure di vigilanza a tutela della persona offesa",
+  basis: "art. 299 co. 2-quater c.p.p.",
+  status: "in-force",
+  trigger: "vigilance.ordered",
+  roles: { prefettura: "prefettura" },
+  stages: [{
+    id: "review",
+    title: "Riesame trimestrale delle misure di vigilanza",
+    basis: "art. 299 co. 2-quater c.p.p.",
+    startsOn: "vigilance.ordered",
+    term: { amount: 3, unit: "months", regime: "administrative", feriale: "ignore" },
+    office: "prefettura",
+    closesOn: { "vigilance.reviewed": "riesame effettuato" },
+    recurs: true,
+  }],
+  rungs: DAY_TERM_RUNGS,
+  endsOn: { "vigilance.revoked": "misure revocate" },
+  notes: ["Ogni riesame apre il periodo successivo di tre mesi, fino alla revoca delle misure."],
 };

@@ -4,7 +4,7 @@
  * the latest. Bills run only where the deployment enables them.
  */
 import { z } from "zod";
-import { AMMONIMENTO_REVOCATION, INDEMNITY_CLAIM } from "./administrative.js";
+import { AMMONIMENTO_REVOCATION, INDEMNITY_CLAIM, VIGILANCE_REVIEW } from "./administrative.js";
 import { ART_362_BIS } from "./art-362-bis.js";
 import { REGISTER_CHANGES } from "./bills.js";
 import { type StageDefinition, TimelineDefinition, type TimelineInput } from "./definition.js";
@@ -17,7 +17,7 @@ export function loadTimeline(input: TimelineInput): TimelineDefinition {
 }
 
 const SOURCES: TimelineInput[] = [
-  ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, REGISTER_CHANGES,
+  ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW, REGISTER_CHANGES,
 ];
 
 const catalogue: TimelineDefinition[] = SOURCES.map(loadTimeline);

@@ -48,6 +48,11 @@ export const StageDefinition = z.strictObject({
   closesOn: z.record(EventName, Italian).default({}),
   /** An earliest date ("not before"), not a deadline: recorded and shown, never reminded or escalated. */
   informational: z.boolean().default(false),
+  /**
+   * A recurring stage (e.g. a review every 3 months): each closing event
+   * closes the current period and opens the next, counted from that event.
+   */
+  recurs: z.boolean().default(false),
   /** Overrides the timeline's rungs for this stage (e.g. hours for hour terms; [] for none). */
   rungs: z.array(RungDefinition).optional(),
 });

@@ -4,7 +4,7 @@
  * rungs each deadline would run. Pure.
  */
 import { computeTerm } from "../engine/term.js";
-import { type TimelineDefinition, rungsOf } from "./definition.js";
+import { type StageDefinition, type TimelineDefinition, rungsOf } from "./definition.js";
 import { planRungs } from "./schedule.js";
 
 export interface SimEvent {
@@ -15,6 +15,7 @@ export interface SimEvent {
 
 export interface SimDeadline {
   stage: string;
+  seq: number;
   title: string;
   basis: string;
   office: string;
@@ -51,26 +52,31 @@ export function simulate(def: TimelineDefinition, events: readonly SimEvent[], c
       d.outcome = outcome;
     };
     if (ending !== undefined) for (const d of byStage.values()) if (d.status === "open") close(d, ending);
-    for (const s of closing) {
-      const d = byStage.get(s.id);
-      if (d === undefined) return { ok: false, failure: { reason: "stage-not-started", index: e.index, stage: s.id } };
-      if (d.status !== "open") return { ok: false, failure: { reason: "stage-closed", index: e.index, stage: s.id } };
-      close(d, s.closesOn[e.type]!);
-    }
-    if (ending !== undefined) continue;
-    for (const s of starting) {
-      if (byStage.has(s.id)) return { ok: false, failure: { reason: "stage-closed", index: e.index, stage: s.id } };
+    const openPeriod = (s: StageDefinition, seq: number): boolean => {
       const r = computeTerm({ from: e.at, ...s.term, calendar });
-      if (!r.ok) return { ok: false, failure: { reason: "out-of-range", index: e.index } };
+      if (!r.ok) return false;
       const t = r.term;
       const d = {
-        stage: s.id, title: s.title, basis: s.basis, office: s.office, startedBy: e.occurredAt, dueAt: t.dueAt, dueAtMs: t.dueAtMs,
+        stage: s.id, seq, title: s.title, basis: s.basis, office: s.office, startedBy: e.occurredAt, dueAt: t.dueAt, dueAtMs: t.dueAtMs,
         dueDate: t.dueDate ?? null, status: s.informational ? ("informational" as const) : ("open" as const), outcome: null,
         why: { steps: t.steps, flags: t.flags, plainDate: t.plainDate, extendedDate: t.extendedDate },
         rungs: planRungs(rungsOf(def, s), e.at, t.dueAtMs).map((p) => ({ rung: p.rung, kind: p.kind, level: p.level, sendAt: new Date(p.sendAtMs).toISOString() })),
       };
       byStage.set(s.id, d);
       out.push(d);
+      return true;
+    };
+    for (const s of closing) {
+      const d = byStage.get(s.id);
+      if (d === undefined) return { ok: false, failure: { reason: "stage-not-started", index: e.index, stage: s.id } };
+      if (d.status !== "open") return { ok: false, failure: { reason: "stage-closed", index: e.index, stage: s.id } };
+      close(d, s.closesOn[e.type]!);
+      if (s.recurs && ending === undefined && !openPeriod(s, d.seq + 1)) return { ok: false, failure: { reason: "out-of-range", index: e.index } };
+    }
+    if (ending !== undefined) continue;
+    for (const s of starting) {
+      if (byStage.has(s.id)) return { ok: false, failure: { reason: "stage-closed", index: e.index, stage: s.id } };
+      if (!openPeriod(s, 1)) return { ok: false, failure: { reason: "out-of-range", index: e.index } };
     }
   }
   const closed = [...byStage.values()].every((d) => d.status !== "open");

@@ -117,3 +117,25 @@ describe("a bill", () => {
     expect(body.deadlines).toMatchObject([{ office: "associazione-demo-torino", dueDate: "2026-09-01" }]);
   });
 });
+
+describe("vigilance measures: reviewed every 3 months until revoked", () => {
+  it("opens the next period from each review, and ends everything on revocation", async () => {
+    const ref = newRef();
+    const start = await record(ref, "vigilance.ordered", "2026-01-12T10:00:00+01:00", { jurisdiction: "TO" });
+    const id = start.body.timelines[0]!.instanceId;
+    expect(start.body.deadlines).toMatchObject([{ id: `${id}.review`, office: "prefettura-torino", dueDate: "2026-04-13" }]);
+    // 12 April 2026 is a Sunday: administrative terms move to Monday 13 April.
+    const reviewed = await record(ref, "vigilance.reviewed", "2026-04-02T10:00:00+02:00");
+    expect(reviewed.body.deadlines.map((d) => [d.id, d.status, d.dueDate])).toEqual([
+      [`${id}.review`, "met", "2026-04-13"],
+      [`${id}.review.2`, "open", "2026-07-02"],
+    ]);
+    expect(reviewed.body.timelines).toMatchObject([{ status: "running" }]);
+    const revoked = await record(ref, "vigilance.revoked", "2026-05-20T10:00:00+02:00");
+    expect(revoked.body.deadlines).toMatchObject([{ id: `${id}.review.2`, status: "met" }]);
+    expect(revoked.body.timelines).toMatchObject([{ status: "closed" }]);
+    const period2 = await db().select().from(notifications).where(eq(notifications.deadlineId, `${id}.review.2`)).all();
+    expect(period2.length).toBeGreaterThan(0);
+    expect(period2.every((n) => n.status === "cancelled")).toBe(true);
+  });
+});
