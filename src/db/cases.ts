@@ -1,5 +1,5 @@
 /** Cases, the offices involved in each, and their timelines' state. */
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { caseOffices, cases, deadlines, events, notifications, timelineInstances } from "./schema.js";
 
@@ -63,4 +63,14 @@ export async function casesOfOffices(db: Db, officeIds: readonly string[] | "all
     .orderBy(desc(cases.createdAt), desc(cases.id))
     .limit(limit)
     .all();
+}
+
+/** Events of a type on a case between two instants (inclusive). */
+export async function countEvents(db: Db, caseId: string, type: string, from: number, to: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(events)
+    .where(and(eq(events.caseId, caseId), eq(events.type, type), gte(events.occurredAtMs, from), lte(events.occurredAtMs, to)))
+    .all();
+  return row?.n ?? 0;
 }

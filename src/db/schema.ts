@@ -74,10 +74,15 @@ export const deadlines = sqliteTable("deadlines", {
 });
 
 export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded";
-export type NotificationKind = "reminder" | "escalation" | "fallback" | "notice";
+/** roll: not a message, the action that opens the next period of a rolling stage. */
+export type NotificationKind = "reminder" | "escalation" | "fallback" | "notice" | "roll";
 
 /** What a notice announces. */
-export type NoticeDetail = { notice: "date-changed"; previousDueAt: string } | { notice: "withdrawn" };
+export type NoticeDetail =
+  | { notice: "date-changed"; previousDueAt: string }
+  | { notice: "withdrawn" }
+  /** A message a timeline sends on an event (e.g. an intake, an anomaly, an outcome). */
+  | { notice: "event"; text: string; eventType: string };
 
 export const notifications = sqliteTable("notifications", {
   id: text("id").primaryKey(),

@@ -3,17 +3,20 @@
  * stages it starts, or ends the whole timeline early. Returns whether the
  * event concerned this instance at all.
  */
-import { and, eq } from "drizzle-orm";
-import { type Deadline, type Instance, deadlinesOf } from "../db/cases.js";
+import { and, eq, inArray } from "drizzle-orm";
+import { type Deadline, type Instance, countEvents, deadlinesOf } from "../db/cases.js";
 import { getOffice } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import type { StageDefinition, TimelineDefinition } from "../timelines/definition.js";
 import type { Changes, EventContext } from "./changes.js";
+import { eventNotices } from "./notices.js";
 import { openStage } from "./open-stage.js";
+import { meet } from "./roll-period.js";
 
 export function involves(def: TimelineDefinition, type: string): boolean {
-  return type in def.endsOn || def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || type in s.closesOn);
+  return type in def.endsOn || def.notices.some((n) => n.on === type) ||
+    def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || type in s.closesOn || s.quota?.event === type);
 }
 
 function close(ctx: EventContext, ch: Changes, d: Deadline, outcome: string): void {
@@ -21,9 +24,9 @@ function close(ctx: EventContext, ch: Changes, d: Deadline, outcome: string): vo
   const status = ctx.at <= d.dueAtMs ? "met" : "late";
   ch.stmts.push(db.update(deadlines).set({ status, outcome, closedAtMs: ctx.at, closedByEvent: ctx.eventId })
     .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
-  // Reminders stop the moment the closing event arrives.
+  // Reminders and escalations stop the moment the closing event arrives.
   ch.stmts.push(db.update(notifications).set({ status: "cancelled" })
-    .where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"))));
+    .where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"), inArray(notifications.kind, ["reminder", "escalation"]))));
   ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status, dueAt: d.dueAt, dueDate: d.dueDate });
 }
 
@@ -46,7 +49,21 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
   const ending = def.endsOn[ctx.type];
   if (ending !== undefined) {
     for (const d of current.filter((x) => x.status === "open")) close(ctx, ch, d, ending);
+    // No further periods either.
+    ch.stmts.push(db.update(notifications).set({ status: "cancelled" })
+      .where(and(eq(notifications.instanceId, instance.id), eq(notifications.kind, "roll"), eq(notifications.status, "scheduled"))));
     open.clear();
+  }
+  for (const stage of def.stages.filter((s) => s.quota?.event === ctx.type && ending === undefined)) {
+    // An attestation counts in the period it falls in; the quota met, the period is.
+    const period = current.find((d) => d.stage === stage.id && d.status === "open" && d.startedAtMs <= ctx.at && ctx.at <= d.dueAtMs);
+    if (period === undefined) continue;
+    const seen = await countEvents(db, ctx.caseId, ctx.type, period.startedAtMs, period.dueAtMs);
+    if (seen + 1 >= stage.quota!.count) {
+      ch.stmts.push(...meet(db, period.id, ctx.at, ctx.eventId));
+      ch.result.deadlines.push({ id: period.id, stage: period.stage, office: period.officeId, status: "met", dueAt: period.dueAt, dueDate: period.dueDate });
+      if (!current.some((d) => d.stage === stage.id && d.id !== period.id && d.status === "open")) open.delete(stage.id);
+    }
   }
   for (const stage of def.stages.filter((s) => ctx.type in s.closesOn)) {
     const d = requireClosable(ctx, stage, byStage.get(stage.id));
@@ -55,7 +72,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     if (stage.recurs && ending === undefined) {
       // The next period runs from this event.
       const office = (await getOffice(db, d.officeId))!;
-      ch.opened.push(await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at }, d.seq + 1));
+      ch.opened.push(await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase }, d.seq + 1));
       open.add(stage.id);
     }
   }
@@ -66,11 +83,18 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     if (office === undefined) {
       throw new ApiError("unknown_office", `Nessun ufficio ${stage.office} per il procedimento`, { parameter: `data.offices.${stage.office}` });
     }
-    const o = await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at });
+    const o = await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase });
     ch.opened.push(o);
     if (o.deadline.status === "open") open.add(stage.id);
   }
-  const closesAll = open.size === 0;
+  const anchor = current.find((d) => d.seq === 1 && def.stages.find((s) => s.id === d.stage)?.startsOn === def.trigger) ?? current[0];
+  if (anchor !== undefined) {
+    const rows = await eventNotices(db, def, instance.id, anchor.id, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);
+    if (rows.length > 0) ch.stmts.push(db.insert(notifications).values(rows));
+  }
+  // A rolling stage stays open while its next period is still to come.
+  const rolling = def.stages.some((s) => s.rolls) && ending === undefined;
+  const closesAll = open.size === 0 && !rolling;
   if (closesAll) {
     ch.stmts.push(db.update(timelineInstances).set({ status: "closed", closedAt: ctx.now }).where(eq(timelineInstances.id, instance.id)));
   }

@@ -63,7 +63,7 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
     }
     if (d.startedByEvent !== e.id) continue;
     const office = (await getOffice(db, d.officeId))!;
-    const next = await openStage(db, def, stage, d.instanceId, office, { eventId: e.id, occurredAtMs: at });
+    const next = await openStage(db, def, stage, d.instanceId, office, { eventId: e.id, occurredAtMs: at, onCase: ctx.onCase });
     const nd = next.deadline;
     const status = d.status === "open" || d.status === "informational" ? d.status : (d.closedAtMs ?? 0) <= nd.dueAtMs ? "met" : "late";
     ch.stmts.push(db.update(deadlines).set({

@@ -8,7 +8,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Principal } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
-import { deadlinesOf } from "../db/cases.js";
+import { deadlinesOf, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
@@ -38,7 +38,7 @@ export async function migrateInstances(
     .where(and(eq(timelineInstances.timeline, id), eq(timelineInstances.version, from), eq(timelineInstances.status, "running"))).all();
   const migrated: Migration[] = [];
   for (const instance of running.slice(0, BATCH)) {
-    const { stmts, moves } = await migrateOne(db, target, instance.id, now);
+    const { stmts, moves } = await migrateOne(db, target, instance.id, instance.caseId, now);
     stmts.push(db.update(timelineInstances).set({ version: to }).where(eq(timelineInstances.id, instance.id)));
     stmts.push(auditInsert(db, { actor: p.id, action: "timeline.migrated", caseId: instance.caseId, requestId, detail: { instanceId: instance.id, timeline: id, from, to, moves } }, now));
     await db.batch(stmts as [Stmt, ...Stmt[]]);
@@ -47,8 +47,9 @@ export async function migrateInstances(
   return { migrated, remaining: Math.max(0, running.length - BATCH) };
 }
 
-async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, now: number) {
+async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, caseId: string, now: number) {
   const stmts: Stmt[] = [];
+  const onCase = await officesOfCase(db, caseId);
   const moves: Migration["moves"] = [];
   const cause = `v${def.version}.${instanceId}`;
   for (const d of await deadlinesOf(db, [instanceId])) {
@@ -61,7 +62,7 @@ async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, n
       continue;
     }
     const office = (await getOffice(db, d.officeId))!;
-    const next = await openStage(db, def, stage, instanceId, office, { eventId: d.startedByEvent, occurredAtMs: d.startedAtMs });
+    const next = await openStage(db, def, stage, instanceId, office, { eventId: d.startedByEvent, occurredAtMs: d.startedAtMs, onCase });
     const nd = next.deadline;
     stmts.push(db.update(deadlines).set({ dueAt: nd.dueAt, dueAtMs: nd.dueAtMs, dueDate: nd.dueDate, explanation: nd.explanation, status: nd.status }).where(eq(deadlines.id, d.id)));
     if (nd.status === "open") {

@@ -3,7 +3,7 @@
  * become one notification row each, addressed through the directory.
  */
 import type { Db } from "../db/client.js";
-import { type Office, escalationChain } from "../db/directory.js";
+import { type Office, escalationChain, getOffice } from "../db/directory.js";
 import type { deadlines, notifications } from "../db/schema.js";
 import { computeTerm } from "../engine/term.js";
 import { ApiError } from "../http/problem.js";
@@ -18,9 +18,21 @@ export interface OpenedStage {
   notifications: NewNotification[];
 }
 
+export interface StageStart {
+  eventId: string;
+  occurredAtMs: number;
+  /** role → office id on the case, for rungs addressed to a role. */
+  onCase: Record<string, string>;
+}
+
+/** When the period after this one starts, for a stage whose periods roll on. */
+export function nextPeriodStart(stage: StageDefinition, dueAtMs: number): number {
+  // An hour term ends at its exact instant; a day term at 23:59:59.
+  return stage.term.unit === "hours" ? dueAtMs : dueAtMs + 1000;
+}
+
 export async function openStage(
-  db: Db, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office,
-  start: { eventId: string; occurredAtMs: number }, seq = 1,
+  db: Db, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office, start: StageStart, seq = 1,
 ): Promise<OpenedStage> {
   const result = computeTerm({ from: start.occurredAtMs, ...stage.term, calendar: office.calendar });
   if (!result.ok) {
@@ -38,16 +50,31 @@ export async function openStage(
     },
   };
   const rows: NewNotification[] = [];
-  const rungs = rungsOf(def, stage);
-  const chain = await escalationChain(db, office, Math.max(0, ...rungs.map((r) => r.level)));
-  for (const r of planRungs(rungs, start.occurredAtMs, t.dueAtMs)) {
+  for (const r of planRungs(rungsOf(def, stage), start.occurredAtMs, t.dueAtMs)) {
     // Recipients come from the directory; a chain that ends early has no one to tell.
-    const target = r.level === 0 ? office : chain[r.level - 1];
+    const target = await recipient(db, r.role === undefined ? office : await roleOffice(db, start.onCase, r.role), r.level);
     if (target === undefined) continue;
     rows.push({
       id: `${deadlineId}.${r.rung}`, deadlineId, instanceId, rung: r.rung, kind: r.kind, officeId: target.id,
       recipients: target.emails, sendAtMs: r.sendAtMs, status: "scheduled",
     });
   }
+  if (stage.rolls) {
+    // Not a message: the action that opens the next period when this one ends.
+    rows.push({
+      id: `${deadlineId}.roll`, deadlineId, instanceId, rung: "roll", kind: "roll", officeId: office.id,
+      recipients: [], sendAtMs: nextPeriodStart(stage, t.dueAtMs), status: "scheduled",
+    });
+  }
   return { deadline, notifications: rows };
+}
+
+async function roleOffice(db: Db, onCase: Record<string, string>, role: string): Promise<Office | undefined> {
+  const id = onCase[role];
+  return id === undefined ? undefined : getOffice(db, id);
+}
+
+async function recipient(db: Db, from: Office | undefined, level: number): Promise<Office | undefined> {
+  if (from === undefined || level === 0) return from;
+  return (await escalationChain(db, from, level))[level - 1];
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { parseInstant } from "../engine/instant.js";
-import { eventTypes, isTrigger } from "../timelines/catalog.js";
+import { eventFields, eventTypes, isTrigger } from "../timelines/catalog.js";
 
 export const CaseRef = z
   .string()
@@ -43,7 +43,10 @@ export const AMENDMENTS = {
 export function eventDataSchema(type: string): z.ZodType | undefined {
   if (type in AMENDMENTS) return AMENDMENTS[type as keyof typeof AMENDMENTS];
   if (!eventTypes().has(type)) return undefined;
-  return isTrigger(type) ? TriggerData : NoData;
+  const base = isTrigger(type) ? TriggerData : NoData;
+  const fields = eventFields(type);
+  if (Object.keys(fields).length === 0) return base;
+  return base.extend(Object.fromEntries(Object.entries(fields).map(([name, values]) => [name, z.enum(values as [string, ...string[]])])));
 }
 
 export function eventDataSchemas(): Record<string, z.ZodType> {

@@ -5,6 +5,7 @@ import { runningInstance } from "../db/cases.js";
 import { ApiError } from "../http/problem.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 import type { Changes, EventContext } from "./changes.js";
+import { eventNotices } from "./notices.js";
 import { openStage } from "./open-stage.js";
 import { resolveOffices } from "./resolve-offices.js";
 
@@ -34,9 +35,15 @@ export async function startTimeline(ctx: EventContext, def: TimelineDefinition, 
   }));
   const opened = [];
   for (const stage of def.stages.filter((s) => s.startsOn === ctx.type)) {
-    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at }));
+    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase }));
   }
   ch.opened.push(...opened);
+  const anchor = opened[0]?.deadline.id;
+  if (anchor !== undefined) {
+    const notices = await eventNotices(db, def, instanceId, anchor, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);
+    // Inserted after the deadline they hang on (opened rows are written after this stage's statements).
+    opened[0]!.notifications.push(...notices);
+  }
   // A timeline of informational dates only has nothing to watch: it closes at once.
   const watched = opened.some((o) => o.deadline.status === "open");
   if (!watched) {

@@ -24,6 +24,8 @@ export interface MessageFacts {
   failedOffice?: string;
   /** For a notice: what it announces. */
   notice?: NoticeDetail | null;
+  /** The timeline's own wording for this rung, when it has one. */
+  text?: string;
 }
 
 export interface ComposedMessage {
@@ -33,6 +35,7 @@ export interface ComposedMessage {
 }
 
 function lead(f: MessageFacts): string {
+  if (f.text !== undefined && f.kind !== "fallback") return f.text;
   switch (f.kind) {
     case "reminder":
       return f.rung === "reminder-due-day"
@@ -42,6 +45,7 @@ function lead(f: MessageFacts): string {
       return `Il termine è scaduto alle ${f.due} senza che sia stato registrato l'atto che lo chiude. ` +
         `La segnalazione è inviata a ${f.recipientOffice} quale ufficio sovraordinato.`;
     case "notice":
+      if (f.notice?.notice === "event") return f.notice.text;
       return f.notice?.notice === "date-changed"
         ? `La scadenza è stata ricalcolata perché è stata corretta la data di un evento: era alle ${formatDue(f.notice.previousDueAt)}, ora è alle ${f.due}.`
         : `La scadenza delle ${f.due} è stata ritirata: l'evento che l'aveva avviata è stato annullato perché registrato per errore.`;
@@ -56,10 +60,11 @@ export function formatDue(dueAt: string): string {
   return `${dueAt.slice(11, 16)} del ${dueAt.slice(8, 10)}/${dueAt.slice(5, 7)}/${dueAt.slice(0, 4)}`;
 }
 
-const SUBJECT_PREFIX = { reminder: "Promemoria", escalation: "Termine scaduto", fallback: "Recapito non riuscito", notice: "Scadenza modificata" } as const;
+const SUBJECT_PREFIX = { reminder: "Promemoria", escalation: "Termine scaduto", fallback: "Recapito non riuscito", notice: "Comunicazione" } as const;
 
 export function composeMessage(f: MessageFacts): ComposedMessage {
-  const subject = `[Termini] ${SUBJECT_PREFIX[f.kind]}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due}`;
+  const prefix = f.kind === "escalation" && f.text !== undefined ? "Segnalazione" : SUBJECT_PREFIX[f.kind];
+  const subject = `[Termini] ${prefix}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due}`;
   const facts: [string, string][] = [
     ["Procedimento", f.caseRef],
     ["Scadenzario", f.timelineTitle],

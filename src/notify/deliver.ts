@@ -8,7 +8,9 @@ import { auditInsert } from "../db/audit.js";
 import type { Db } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
 import { cases, deadlines, notifications, timelineInstances } from "../db/schema.js";
+import { rollPeriod } from "../domain/roll-period.js";
 import { getTimeline } from "../timelines/catalog.js";
+import { rungsOf } from "../timelines/definition.js";
 import { composeMessage, formatDue } from "./compose.js";
 import type { Mailer } from "./mailer.js";
 
@@ -37,6 +39,10 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
   if (n.sendAtMs > asOf) return "not-due";
   const deadline = await db.select().from(deadlines).where(eq(deadlines.id, n.deadlineId)).get();
   if (deadline === undefined) throw new Error(`no deadline ${n.deadlineId}`);
+  if (n.kind === "roll") {
+    if (!(await claim(db, n, ctx.now()))) return "in-flight";
+    return rollPeriod(db, deadline, n.id, ctx.now());
+  }
   // Fallbacks and notices (a date changed, a deadline withdrawn) concern closed deadlines too.
   if (deadline.status !== "open" && n.kind !== "fallback" && n.kind !== "notice") {
     await setStatus(db, n.id, "cancelled");
@@ -48,7 +54,12 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     await setStatus(db, n.id, "superseded");
     return "superseded";
   }
-  const now = ctx.now();
+  if (!(await claim(db, n, ctx.now()))) return "in-flight";
+  return send(ctx, n as Notification & { kind: "reminder" | "escalation" | "fallback" | "notice" }, deadline);
+}
+
+/** Takes the row for this sender: from scheduled, or from a sender that died mid-send. */
+async function claim(db: Db, n: Notification, now: number): Promise<boolean> {
   const claimed = await db
     .update(notifications)
     .set({ status: "sending", attempts: n.attempts + 1, claimedAtMs: now })
@@ -58,11 +69,10 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     )))
     .returning({ id: notifications.id })
     .all();
-  if (claimed.length === 0) return "in-flight";
-  return send(ctx, n, deadline);
+  return claimed.length > 0;
 }
 
-async function send(ctx: DeliveryContext, n: Notification, deadline: typeof deadlines.$inferSelect): Promise<DeliveryOutcome> {
+async function send(ctx: DeliveryContext, n: Notification & { kind: "reminder" | "escalation" | "fallback" | "notice" }, deadline: typeof deadlines.$inferSelect): Promise<DeliveryOutcome> {
   const { db } = ctx;
   const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, n.instanceId)).get())!;
   const c = (await db.select().from(cases).where(eq(cases.id, instance.caseId)).get())!;
@@ -74,6 +84,7 @@ async function send(ctx: DeliveryContext, n: Notification, deadline: typeof dead
     kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: def.title, stageTitle: stage.title, basis: stage.basis,
     due: formatDue(deadline.dueAt), responsibleOffice: responsible.name, recipientOffice: recipient.name,
     link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient.name, notice: n.detail,
+    text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,
   });
   const r = await ctx.mailer.send({ idempotencyKey: n.id, from: ctx.from, to: n.recipients, ...message });
   const at = ctx.now();

@@ -9,6 +9,7 @@ import { ART_362_BIS } from "./art-362-bis.js";
 import { REGISTER_CHANGES } from "./bills.js";
 import { type StageDefinition, TimelineDefinition, type TimelineInput } from "./definition.js";
 import { ART_362_1_TER, ART_382_BIS, ART_384_BIS } from "./penal.js";
+import { PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, PROGRAMME_SUSPENDED_SENTENCE } from "./programmes.js";
 
 export function loadTimeline(input: TimelineInput): TimelineDefinition {
   const r = TimelineDefinition.safeParse(input);
@@ -17,7 +18,8 @@ export function loadTimeline(input: TimelineInput): TimelineDefinition {
 }
 
 const SOURCES: TimelineInput[] = [
-  ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW, REGISTER_CHANGES,
+  ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW,
+  PROGRAMME_SUSPENDED_SENTENCE, PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, REGISTER_CHANGES,
 ];
 
 const catalogue: TimelineDefinition[] = SOURCES.map(loadTimeline);
@@ -62,7 +64,15 @@ export function isEnabled(t: TimelineDefinition, billEnabled: (id: string) => bo
 
 /** Every event type some timeline (any version) understands. */
 export function eventTypes(): Set<string> {
-  return new Set(catalogue.flatMap((t) => [t.trigger, ...Object.keys(t.endsOn), ...t.stages.flatMap((s) => [s.startsOn, ...Object.keys(s.closesOn)])]));
+  return new Set(catalogue.flatMap((t) => [
+    t.trigger, ...Object.keys(t.endsOn), ...t.notices.map((n) => n.on),
+    ...t.stages.flatMap((s) => [s.startsOn, ...Object.keys(s.closesOn), ...(s.quota === undefined ? [] : [s.quota.event])]),
+  ]));
+}
+
+/** The enumerated data fields an event type carries, across the catalogue. */
+export function eventFields(type: string): Record<string, string[]> {
+  return Object.assign({}, ...catalogue.map((t) => t.eventFields[type] ?? {}));
 }
 
 export function isTrigger(type: string): boolean {

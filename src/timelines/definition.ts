@@ -25,14 +25,20 @@ export const RungTime = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("before-due"), hours: z.number().positive() }),
   /** After the deadline has passed: `days` calendar days (Rome clock) and/or `hours` (0 = the instant it passes). */
   z.strictObject({ kind: z.literal("after-due"), days: z.number().int().min(0).default(0), hours: z.number().min(0).default(0) }),
+  /** At a Rome local time on the first working day (not Saturday, Sunday or a holiday) after the due day. */
+  z.strictObject({ kind: z.literal("next-working-day"), time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/) }),
 ]);
 
 export const RungDefinition = z.strictObject({
   id: Id,
   kind: z.enum(["reminder", "escalation"]),
   at: RungTime,
-  /** 0 = the responsible office; n = n steps up its escalation chain. */
+  /** 0 = the office; n = n steps up its escalation chain. */
   level: z.number().int().min(0).max(5),
+  /** The office is the case's office in this role (e.g. the supervising authority) rather than the responsible one. */
+  role: Id.optional(),
+  /** What the message says, when the generic reminder or escalation wording does not fit. */
+  text: Italian.optional(),
 });
 
 export const StageDefinition = z.strictObject({
@@ -53,6 +59,10 @@ export const StageDefinition = z.strictObject({
    * closes the current period and opens the next, counted from that event.
    */
   recurs: z.boolean().default(false),
+  /** Contiguous periods (e.g. attendance weeks): the next starts when the previous ends, whatever happens. */
+  rolls: z.boolean().default(false),
+  /** A period is met when this many events of a type fall inside it (e.g. 2 attestations a week). */
+  quota: z.strictObject({ event: EventName, count: z.number().int().positive() }).optional(),
   /** Overrides the timeline's rungs for this stage (e.g. hours for hour terms; [] for none). */
   rungs: z.array(RungDefinition).optional(),
 });
@@ -76,6 +86,10 @@ export const TimelineDefinition = z
     endsOn: z.record(EventName, Italian).default({}),
     /** Open points and decisions users should see next to the dates. */
     notes: z.array(Italian).default([]),
+    /** Messages an event sends at once to the office in a role (optionally only for given data values). */
+    notices: z.array(z.strictObject({ on: EventName, when: z.record(z.string(), z.string()).optional(), to: Id, text: Italian })).default([]),
+    /** Enumerated data fields an event carries (never free text), e.g. an outcome. */
+    eventFields: z.record(EventName, z.record(z.string(), z.array(z.string()).min(1))).default({}),
   })
   .superRefine((t, ctx) => {
     const stageIds = new Set<string>();
@@ -83,6 +97,12 @@ export const TimelineDefinition = z
       if (stageIds.has(s.id)) ctx.addIssue({ code: "custom", path: ["stages", i, "id"], message: `stage ${s.id} repeated` });
       stageIds.add(s.id);
       if (!(s.office in t.roles)) ctx.addIssue({ code: "custom", path: ["stages", i, "office"], message: `role ${s.office} not in roles` });
+    }
+    for (const [i, r] of [...t.rungs, ...t.stages.flatMap((s) => s.rungs ?? [])].entries()) {
+      if (r.role !== undefined && !(r.role in t.roles)) ctx.addIssue({ code: "custom", path: ["rungs", i, "role"], message: `role ${r.role} not in roles` });
+    }
+    for (const [i, n] of t.notices.entries()) {
+      if (!(n.to in t.roles)) ctx.addIssue({ code: "custom", path: ["notices", i, "to"], message: `role ${n.to} not in roles` });
     }
     if (!t.stages.some((s) => s.startsOn === t.trigger)) {
       ctx.addIssue({ code: "custom", path: ["trigger"], message: "no stage starts on the trigger" });

@@ -1,0 +1,52 @@
+/**
+ * A rolling stage's period has ended: open the next one (attendance weeks
+ * run back to back until the programme ends). Runs inside a workflow step
+ * or the sweep; deterministic ids make a repeat insert nothing.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import { countEvents, officesOfCase } from "../db/cases.js";
+import type { Db } from "../db/client.js";
+import { getOffice } from "../db/directory.js";
+import { deadlines, notifications, timelineInstances } from "../db/schema.js";
+import { getTimeline } from "../timelines/catalog.js";
+import type { Stmt } from "./changes.js";
+import { nextPeriodStart, openStage } from "./open-stage.js";
+
+type Deadline = typeof deadlines.$inferSelect;
+
+export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number): Promise<"sent" | "cancelled"> {
+  const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
+  if (instance.status !== "running") {
+    await db.update(notifications).set({ status: "cancelled" }).where(eq(notifications.id, rollId)).run();
+    return "cancelled";
+  }
+  const def = getTimeline(instance.timeline, instance.version)!;
+  const stage = def.stages.find((s) => s.id === d.stage)!;
+  const office = (await getOffice(db, d.officeId))!;
+  const start = nextPeriodStart(stage, d.dueAtMs);
+  const next = await openStage(db, def, stage, d.instanceId, office, {
+    eventId: d.startedByEvent, occurredAtMs: start, onCase: await officesOfCase(db, instance.caseId),
+  }, d.seq + 1);
+  const stmts: Stmt[] = [
+    db.insert(deadlines).values(next.deadline).onConflictDoNothing(),
+    ...(next.notifications.length > 0 ? [db.insert(notifications).values(next.notifications).onConflictDoNothing()] : []),
+  ];
+  // Attestations may have arrived before the period existed: count them now.
+  if (stage.quota !== undefined) {
+    const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
+    if (seen >= stage.quota.count) stmts.push(...meet(db, next.deadline.id, at));
+  }
+  stmts.push(db.update(notifications).set({ status: "sent", sentAtMs: at }).where(eq(notifications.id, rollId)));
+  await db.batch(stmts as [Stmt, ...Stmt[]]);
+  return "sent";
+}
+
+/** A period whose quota is reached: met, and its anomaly rungs stand down. */
+export function meet(db: Db, deadlineId: string, at: number, eventId: string | null = null): Stmt[] {
+  return [
+    db.update(deadlines).set({ status: "met", outcome: "frequenza attestata", closedAtMs: at, closedByEvent: eventId })
+      .where(and(eq(deadlines.id, deadlineId), eq(deadlines.status, "open"))),
+    db.update(notifications).set({ status: "cancelled" })
+      .where(and(eq(notifications.deadlineId, deadlineId), eq(notifications.status, "scheduled"), inArray(notifications.kind, ["reminder", "escalation"]))),
+  ];
+}
