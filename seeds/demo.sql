@@ -14,6 +14,7 @@ INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, f
   ('prefettura-torino', 'prefettura', 'Prefettura di Torino', 'TO', 'IT-TO', '["protocollo.prefettura.torino@example.org"]', 'gabinetto.prefettura.torino@example.org', NULL),
   ('dipartimento-po', 'dipartimento-po', 'Presidenza del Consiglio — Dipartimento per le pari opportunità', 'IT', 'IT', '["registro.dpo@example.org"]', 'segreteria.dpo@example.org', NULL),
   ('associazione-demo-torino', 'associazione', 'Associazione dimostrativa iscritta al registro (Torino)', 'TO', 'IT-TO', '["segreteria.associazione.demo@example.org"]', 'presidenza.associazione.demo@example.org', 'dipartimento-po'),
+  ('regione-piemonte', 'regione', 'Regione Piemonte — settore pari opportunità', 'TO', 'IT', '["pari.opportunita.regione@example.org"]', 'segreteria.regione@example.org', 'dipartimento-po'),
   ('uepe-torino', 'uepe', 'Ufficio di esecuzione penale esterna di Torino', 'TO', 'IT-TO', '["uepe.torino@example.org"]', 'direzione.uepe.torino@example.org', NULL),
   ('cuav-torino', 'cuav', 'CUAV Torino (centro per uomini autori di violenza)', 'TO', 'IT-TO', '["segreteria.cuav.torino@example.org"]', 'direzione.cuav.torino@example.org', NULL);
 

@@ -80,3 +80,8 @@ export async function withSuperiors(db: Db, officeIds: readonly string[]): Promi
   }
   return all;
 }
+
+/** Every office of a kind, in every district. */
+export async function allOfficesOfKind(db: Db, kind: string): Promise<Office[]> {
+  return db.select().from(offices).where(eq(offices.kind, kind)).orderBy(offices.id).all();
+}

@@ -72,7 +72,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     if (stage.recurs && ending === undefined) {
       // The next period runs from this event.
       const office = (await getOffice(db, d.officeId))!;
-      ch.opened.push(await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase }, d.seq + 1));
+      ch.opened.push(await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined }, d.seq + 1));
       open.add(stage.id);
     }
   }
@@ -83,7 +83,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     if (office === undefined) {
       throw new ApiError("unknown_office", `Nessun ufficio ${stage.office} per il procedimento`, { parameter: `data.offices.${stage.office}` });
     }
-    const o = await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase });
+    const o = await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined });
     ch.opened.push(o);
     if (o.deadline.status === "open") open.add(stage.id);
   }

@@ -5,7 +5,9 @@
 import type { Db } from "../db/client.js";
 import { type Office, escalationChain, getOffice } from "../db/directory.js";
 import type { deadlines, notifications } from "../db/schema.js";
-import { computeTerm } from "../engine/term.js";
+import { eq } from "drizzle-orm";
+import { events } from "../db/schema.js";
+import { endsAtExactInstant, stageTerm } from "../timelines/stage-term.js";
 import { ApiError } from "../http/problem.js";
 import { type StageDefinition, type TimelineDefinition, rungsOf } from "../timelines/definition.js";
 import { planRungs } from "../timelines/schedule.js";
@@ -23,18 +25,21 @@ export interface StageStart {
   occurredAtMs: number;
   /** role → office id on the case, for rungs addressed to a role. */
   onCase: Record<string, string>;
+  /** For a date the law fixes: the date, YYYY-MM-DD (else read from the starting event). */
+  dueDate?: string;
 }
 
 /** When the period after this one starts, for a stage whose periods roll on. */
 export function nextPeriodStart(stage: StageDefinition, dueAtMs: number): number {
   // An hour term ends at its exact instant; a day term at 23:59:59.
-  return stage.term.unit === "hours" ? dueAtMs : dueAtMs + 1000;
+  return endsAtExactInstant(stage) ? dueAtMs : dueAtMs + 1000;
 }
 
 export async function openStage(
   db: Db, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office, start: StageStart, seq = 1,
 ): Promise<OpenedStage> {
-  const result = computeTerm({ from: start.occurredAtMs, ...stage.term, calendar: office.calendar });
+  const given = "given" in stage.term ? (start.dueDate ?? (await startingData(db, start.eventId)).dueDate) : undefined;
+  const result = stageTerm(stage, start.occurredAtMs, given as string | undefined, office.calendar);
   if (!result.ok) {
     throw new ApiError("invalid_body", `occurredAt: il termine non è calcolabile (${result.failure.reason})`, { parameter: "occurredAt" });
   }
@@ -67,6 +72,10 @@ export async function openStage(
     });
   }
   return { deadline, notifications: rows };
+}
+
+async function startingData(db: Db, eventId: string): Promise<Record<string, unknown>> {
+  return (await db.select({ data: events.data }).from(events).where(eq(events.id, eventId)).get())?.data ?? {};
 }
 
 async function roleOffice(db: Db, onCase: Record<string, string>, role: string): Promise<Office | undefined> {

@@ -29,6 +29,8 @@ const TriggerData = z.strictObject({
     .optional()
     .meta({ description: "Uffici competenti per ruolo (es. procura, gip); se assenti, dalla rubrica per distretto" }),
   jurisdiction: z.string().regex(/^[A-Z]{2}$/, "sigla del distretto, es. TO").optional(),
+  /** For timelines with a date fixed by law, set by the scheduler. */
+  dueDate: z.iso.date().optional(),
 });
 
 const EventId = z.uuid("identificativo di evento (restituito alla sua registrazione)");

@@ -35,7 +35,7 @@ export async function startTimeline(ctx: EventContext, def: TimelineDefinition, 
   }));
   const opened = [];
   for (const stage of def.stages.filter((s) => s.startsOn === ctx.type)) {
-    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase }));
+    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined }));
   }
   ch.opened.push(...opened);
   const anchor = opened[0]?.deadline.id;

@@ -9,6 +9,7 @@ import type { Suspended } from "./suspension.js";
 
 export type StepRule =
   | "dies-a-quo"
+  | "fixed-date"
   | "calendar"
   | "month-end"
   | "august-suspension"
@@ -51,6 +52,10 @@ export function diesAQuo(rules: RegimeRules, start: DayNumber, amount: number, c
       rules.diesAQuoLead + italianDate(start) + ") non si computa; il termine di " +
       quantity(amount, "days") + " si conta dal " + italianDate(start + 1) + " e scade il " + italianDate(counted),
   };
+}
+
+export function fixedDate(basis: string, day: DayNumber): Step {
+  return { rule: "fixed-date", citation: basis, text: basis + ": la scadenza è fissata al " + italianDate(day) };
 }
 
 export function calendarMonths(rules: RegimeRules, start: DayNumber, amount: number, unit: Unit, counted: DayNumber): Step {

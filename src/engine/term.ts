@@ -6,7 +6,7 @@ import { type DayNumber, addMonths, isoDate, weekday } from "./civil.js";
 import { type Calendar, getCalendar, isLocalClosure, isPublicHoliday } from "./holidays.js";
 import { hourTerm } from "./hours.js";
 import { type Regime, type RegimeRules, REGIMES } from "./regimes.js";
-import { END_DAY, endOfDayInstant, formatEndOfDay, isInstantInRange, romeDay } from "./rome.js";
+import { END_DAY, FIRST_DAY, endOfDayInstant, formatEndOfDay, isInstantInRange, romeDay } from "./rome.js";
 import * as S from "./steps.js";
 import { addDaysSuspended, addMonthsSuspended } from "./suspension.js";
 
@@ -90,6 +90,18 @@ export function computeTerm(input: TermInput): TermOutcome {
       : countMonths(rules, start, unit === "years" ? amount * 12 : amount, unit, feriale, flags, steps, amount);
   if (plain >= END_DAY - EXTENSION_SLACK) return { ok: false, failure: { reason: "due-out-of-range" } };
   return { ok: true, term: finish(cal, rules, plain, unit === "days" || rules.movesMonths, flags, steps) };
+}
+
+/**
+ * A deadline the law fixes on a date ("by 30 March"): it ends at 23:59:59
+ * of that day, moved past holidays as a day term would be.
+ */
+export function dateTerm(input: { date: DayNumber; regime: Regime; calendar: string; basis: string }): TermOutcome {
+  const cal = getCalendar(input.calendar);
+  if (cal === undefined) return { ok: false, failure: { reason: "unknown-calendar" } };
+  if (input.date < FIRST_DAY || input.date >= END_DAY - EXTENSION_SLACK) return { ok: false, failure: { reason: "due-out-of-range" } };
+  const steps: S.Step[] = [S.fixedDate(input.basis, input.date)];
+  return { ok: true, term: finish(cal, REGIMES[input.regime], input.date, true, [], steps) };
 }
 
 function countDays(

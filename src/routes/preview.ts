@@ -36,7 +36,7 @@ preview.post("/", async (c) => {
   const body = await jsonBody(c.req.raw, PreviewBody);
   const def = getTimeline(body.timeline, body.version);
   if (def === undefined) throw new ApiError("invalid_body", `timeline: scadenzario ${body.timeline} sconosciuto`, { parameter: "timeline" });
-  const events = body.events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, at: (parseInstant(e.occurredAt) as { ms: number }).ms }));
+  const events = body.events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data, at: (parseInstant(e.occurredAt) as { ms: number }).ms }));
   const r = simulate(def, events, body.calendar);
   if (!r.ok) {
     const parameter = `events.${r.failure.index}.type`;

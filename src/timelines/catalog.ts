@@ -10,6 +10,9 @@ import { REGISTER_CHANGES } from "./bills.js";
 import { type StageDefinition, TimelineDefinition, type TimelineInput } from "./definition.js";
 import { ART_362_1_TER, ART_382_BIS, ART_384_BIS } from "./penal.js";
 import { PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, PROGRAMME_SUSPENDED_SENTENCE } from "./programmes.js";
+import {
+  ASSOCIATIONS_REPORT, COMPLIANCE_HALF_YEARLY, COMPLIANCE_QUARTERLY, NATIONAL_REGISTER, PARLIAMENT_REPORT, REGIONAL_REPORT,
+} from "./reporting.js";
 
 export function loadTimeline(input: TimelineInput): TimelineDefinition {
   const r = TimelineDefinition.safeParse(input);
@@ -20,6 +23,7 @@ export function loadTimeline(input: TimelineInput): TimelineDefinition {
 const SOURCES: TimelineInput[] = [
   ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW,
   PROGRAMME_SUSPENDED_SENTENCE, PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, REGISTER_CHANGES,
+  COMPLIANCE_QUARTERLY, COMPLIANCE_HALF_YEARLY, REGIONAL_REPORT, PARLIAMENT_REPORT, ASSOCIATIONS_REPORT, NATIONAL_REGISTER,
 ];
 
 const catalogue: TimelineDefinition[] = SOURCES.map(loadTimeline);

@@ -17,6 +17,22 @@ export const TermSpec = z.strictObject({
   feriale: z.enum(["apply", "ignore"]),
 });
 
+/** A date the law fixes ("by 30 March"): the starting event carries it as data.dueDate. */
+export const GivenDate = z.strictObject({
+  given: z.literal("dueDate"),
+  regime: z.enum(["penal", "civil", "administrative"]),
+});
+
+/** A timeline that starts itself (from the cron) before each due date, for every office of a kind. */
+export const Schedule = z.strictObject({
+  /** The role whose every office in the directory gets an instance. */
+  office: Id,
+  /** Due dates each year as MM-DD, or the deployment's configured quarter or half-year ends. */
+  dates: z.union([z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)).min(1), z.enum(["quarter-ends", "half-year-ends"])]),
+  /** How many days before the due date the instance starts (so the earliest reminder can fire). */
+  leadDays: z.number().int().min(1).max(120),
+});
+
 /** When a rung fires, relative to the deadline. */
 export const RungTime = z.discriminatedUnion("kind", [
   /** At a Rome local time on the day `days` before the due date (0 = the due day). */
@@ -47,7 +63,7 @@ export const StageDefinition = z.strictObject({
   basis: Italian,
   /** The event type whose occurredAt starts the term. */
   startsOn: EventName,
-  term: TermSpec,
+  term: z.union([TermSpec, GivenDate]),
   /** The role, among the timeline's roles, that must act. */
   office: Id,
   /** Events that close the stage, with the outcome (Italian) they record. */
@@ -88,6 +104,7 @@ export const TimelineDefinition = z
     notes: z.array(Italian).default([]),
     /** Messages an event sends at once to the office in a role (optionally only for given data values). */
     notices: z.array(z.strictObject({ on: EventName, when: z.record(z.string(), z.string()).optional(), to: Id, text: Italian })).default([]),
+    schedule: Schedule.optional(),
     /** Enumerated data fields an event carries (never free text), e.g. an outcome. */
     eventFields: z.record(EventName, z.record(z.string(), z.array(z.string()).min(1))).default({}),
   })
@@ -110,6 +127,8 @@ export const TimelineDefinition = z
   });
 
 export type TermSpec = z.output<typeof TermSpec>;
+export type GivenDate = z.output<typeof GivenDate>;
+export type Schedule = z.output<typeof Schedule>;
 export type RungTime = z.output<typeof RungTime>;
 export type RungDefinition = z.output<typeof RungDefinition>;
 export type StageDefinition = z.output<typeof StageDefinition>;

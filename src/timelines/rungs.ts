@@ -34,3 +34,12 @@ export const WINDOW_RUNGS: Rung[] = [
   { id: "reminder-30d", kind: "reminder", at: { kind: "before-due-date", days: 30, time: "08:00" }, level: 0 },
   { id: "reminder-7d", kind: "reminder", at: { kind: "before-due-date", days: 7, time: "08:00" }, level: 0 },
 ];
+
+/** Dates fixed by law: 30, 14, 7 and 1 days before at 08:00; escalation when the date passes. */
+export const FIXED_DATE_RUNGS: Rung[] = [
+  { id: "reminder-30d", kind: "reminder", at: { kind: "before-due-date", days: 30, time: "08:00" }, level: 0 },
+  { id: "reminder-14d", kind: "reminder", at: { kind: "before-due-date", days: 14, time: "08:00" }, level: 0 },
+  { id: "reminder-7d", kind: "reminder", at: { kind: "before-due-date", days: 7, time: "08:00" }, level: 0 },
+  { id: "reminder-1d", kind: "reminder", at: { kind: "before-due-date", days: 1, time: "08:00" }, level: 0 },
+  { id: "escalation-1", kind: "escalation", at: { kind: "after-due", days: 0 }, level: 1 },
+];

@@ -3,7 +3,7 @@
  * anything: the catalogue's rules, the engine's terms and reasons, and the
  * rungs each deadline would run. Pure.
  */
-import { computeTerm } from "../engine/term.js";
+import { stageTerm } from "./stage-term.js";
 import { type StageDefinition, type TimelineDefinition, rungsOf } from "./definition.js";
 import { planRungs } from "./schedule.js";
 
@@ -11,6 +11,7 @@ export interface SimEvent {
   type: string;
   at: number;
   occurredAt: string;
+  data?: Record<string, unknown>;
 }
 
 export interface SimDeadline {
@@ -53,7 +54,7 @@ export function simulate(def: TimelineDefinition, events: readonly SimEvent[], c
     };
     if (ending !== undefined) for (const d of byStage.values()) if (d.status === "open") close(d, ending);
     const openPeriod = (s: StageDefinition, seq: number): boolean => {
-      const r = computeTerm({ from: e.at, ...s.term, calendar });
+      const r = stageTerm(s, e.at, typeof e.data?.dueDate === "string" ? e.data.dueDate : undefined, calendar);
       if (!r.ok) return false;
       const t = r.term;
       const d = {

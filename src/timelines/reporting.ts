@@ -1,0 +1,102 @@
+/**
+ * Reporting obligations on dates fixed by law. They start themselves from
+ * the cron (see workflows/schedule.ts) for every responsible office in the
+ * directory, `leadDays` before each due date; submitting the report closes
+ * them.
+ */
+import type { TimelineInput } from "./definition.js";
+import { FIXED_DATE_RUNGS } from "./rungs.js";
+
+interface Obligation {
+  id: string;
+  title: string;
+  basis: string;
+  status: "in-force" | "bill";
+  role: string;
+  kind: string;
+  dates: string[] | "quarter-ends" | "half-year-ends";
+  notes?: string[];
+}
+
+const SUBMITTED = "report.submitted";
+
+function obligation(o: Obligation): TimelineInput {
+  const trigger = `period.${o.id}`;
+  return {
+    id: o.id,
+    version: 1,
+    title: o.title,
+    basis: o.basis,
+    status: o.status,
+    trigger,
+    roles: { [o.role]: o.kind },
+    stages: [{
+      id: "report", title: o.title, basis: o.basis, startsOn: trigger,
+      term: { given: "dueDate", regime: "administrative" }, office: o.role, closesOn: { [SUBMITTED]: "relazione trasmessa" },
+    }],
+    rungs: FIXED_DATE_RUNGS,
+    schedule: { office: o.role, dates: o.dates, leadDays: 45 },
+    notes: o.notes ?? [],
+  };
+}
+
+export const COMPLIANCE_QUARTERLY = obligation({
+  id: "compliance-quarterly",
+  title: "Trasmissione trimestrale dei dati sul rispetto dei termini dell'art. 362-bis al Procuratore generale",
+  basis: "art. 127 co. 1-bis disp. att. c.p.p.",
+  status: "in-force",
+  role: "procura",
+  kind: "procura",
+  dates: "quarter-ends",
+  notes: ["La scadenza coincide con la fine di ciascun trimestre; i trimestri sono configurabili (COMPLIANCE_QUARTER_ENDS)."],
+});
+
+export const COMPLIANCE_HALF_YEARLY = obligation({
+  id: "compliance-half-yearly",
+  title: "Relazione semestrale del Procuratore generale presso la Corte d'appello al Procuratore generale presso la Corte di cassazione",
+  basis: "art. 127 co. 1-bis disp. att. c.p.p.",
+  status: "in-force",
+  role: "pg",
+  kind: "pg-appello",
+  dates: "half-year-ends",
+});
+
+export const REGIONAL_REPORT = obligation({
+  id: "regional-report",
+  title: "Relazione annuale della Regione sulle iniziative finanziate",
+  basis: "proposta di legge del 2020 (Senato), art. 1 co. 5",
+  status: "bill",
+  role: "regione",
+  kind: "regione",
+  dates: ["03-30"],
+});
+
+export const PARLIAMENT_REPORT = obligation({
+  id: "parliament-report",
+  title: "Relazione del Ministro al Parlamento",
+  basis: "proposta di legge del 2020 (Senato), art. 1 co. 6",
+  status: "bill",
+  role: "ministero",
+  kind: "dipartimento-po",
+  dates: ["06-30"],
+});
+
+export const ASSOCIATIONS_REPORT = obligation({
+  id: "associations-report",
+  title: "Relazione annuale di monitoraggio delle associazioni iscritte al registro",
+  basis: "proposta di legge del 2022 (Senato), art. 6",
+  status: "bill",
+  role: "association",
+  kind: "associazione",
+  dates: ["12-31"],
+});
+
+export const NATIONAL_REGISTER = obligation({
+  id: "national-register",
+  title: "Aggiornamento del registro nazionale degli operatori",
+  basis: "proposta di legge del 2022 (Senato), art. 12",
+  status: "bill",
+  role: "dipartimento",
+  kind: "dipartimento-po",
+  dates: ["01-31"],
+});

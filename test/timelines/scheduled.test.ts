@@ -1,0 +1,81 @@
+/**
+ * Obligations on dates fixed by law start themselves from the cron, for
+ * every responsible office in the directory, with reminders 30, 14, 7 and
+ * 1 days before and an escalation after; submitting closes them.
+ */
+import { env } from "cloudflare:workers";
+import { and, eq, like } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { daysFromCivil, isoDate } from "../../src/engine/civil.js";
+import { cases, deadlines, notifications, timelineInstances } from "../../src/db/schema.js";
+import { getTimeline } from "../../src/timelines/catalog.js";
+import { dueWithinLead, scheduleDates, startScheduled } from "../../src/workflows/schedule.js";
+import { sweep } from "../../src/workflows/sweep.js";
+import { db, idleWorkflows, record } from "../backbone/helpers.js";
+
+describe("when scheduled obligations open", () => {
+  it("opens each due date's instance within its lead window only", () => {
+    const due = (y: number, m: number, d: number) => daysFromCivil(y, m, d);
+    expect(dueWithinLead(["03-30"], 45, due(2027, 2, 20)).map(isoDate)).toEqual(["2027-03-30"]);
+    expect(dueWithinLead(["03-30"], 45, due(2027, 2, 1))).toEqual([]);
+    expect(dueWithinLead(["01-31"], 45, due(2026, 12, 20)).map(isoDate)).toEqual(["2027-01-31"]);
+  });
+
+  it("takes quarter and half-year ends from the deployment's configuration", () => {
+    const half = getTimeline("compliance-half-yearly")!.schedule!;
+    expect(scheduleDates(getTimeline("compliance-quarterly")!.schedule!, "03-31,06-30,09-30,12-31")).toEqual(["03-31", "06-30", "09-30", "12-31"]);
+    expect(scheduleDates(half, "03-31,06-30,09-30,12-31")).toEqual(["06-30", "12-31"]);
+    expect(scheduleDates(half, "01-31,04-30,07-31,10-31")).toEqual(["04-30", "10-31"]);
+  });
+});
+
+describe("the cron start", () => {
+  let spy: Awaited<ReturnType<typeof idleWorkflows>>;
+  beforeEach(async () => { spy = await idleWorkflows(); });
+  afterEach(async () => { await spy.dispose(); });
+
+  const AT = Date.parse("2026-11-20T06:00:00+01:00");
+  const obligations = async (timeline: string) =>
+    db().select().from(timelineInstances).where(eq(timelineInstances.timeline, timeline)).all();
+
+  it("starts every responsible office's obligation once, bills only where enabled, and runs it to the escalation", async () => {
+    const first = await startScheduled(env, AT);
+    // In force: the Procura's quarterly data and the PG's half-yearly report, both due 31 December.
+    expect(first.started).toBe(2);
+    expect(await obligations("associations-report")).toEqual([]);
+    const again = await startScheduled(env, AT + 300_000);
+    expect(again).toEqual({ started: 0, existing: 2 });
+
+    const withBills = await startScheduled({ ...env, ENABLED_BILLS: "all" }, AT);
+    expect(withBills.started).toBe(1); // the associations' report, due 31 December
+    const [quarterly] = await obligations("compliance-quarterly");
+    const d = (await db().select().from(deadlines).where(eq(deadlines.instanceId, quarterly!.id)).get())!;
+    expect([d.officeId, d.dueDate, d.status]).toEqual(["procura-torino", "2026-12-31", "open"]);
+    expect((d.explanation as { steps: { text: string }[] }).steps[0]!.text).toBe("art. 127 co. 1-bis disp. att. c.p.p.: la scadenza è fissata al 31/12/2026");
+
+    await sweep(env, Date.parse("2026-12-01T08:00:00+01:00"));
+    await sweep(env, Date.parse("2027-01-01T00:00:01+01:00"));
+    const rows = await db().select().from(notifications).where(eq(notifications.instanceId, quarterly!.id)).all();
+    expect(Object.fromEntries(rows.map((n) => [n.rung, [n.status, n.officeId]]))).toEqual({
+      "reminder-30d": ["sent", "procura-torino"],
+      "reminder-14d": ["superseded", "procura-torino"],
+      "reminder-7d": ["superseded", "procura-torino"],
+      "reminder-1d": ["superseded", "procura-torino"],
+      "escalation-1": ["sent", "procuratore-torino"],
+    });
+  });
+
+  it("closes an obligation when its report is submitted", async () => {
+    const at = Date.parse("2026-05-20T06:00:00+02:00");
+    await startScheduled(env, at);
+    const ref = "compliance-half-yearly/pg-torino/2026-06-30";
+    const [half] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, ref)).all();
+    const submitted = await record(ref, "report.submitted", "2026-06-15T10:00:00+02:00");
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.timelines).toMatchObject([{ timeline: "compliance-half-yearly", instanceId: half!.id, status: "closed" }]);
+    expect(submitted.body.deadlines).toMatchObject([{ status: "met", dueDate: "2026-06-30" }]);
+    const pending = await db().select().from(notifications).where(and(eq(notifications.instanceId, half!.id), like(notifications.rung, "reminder%"))).all();
+    expect(pending.every((n) => n.status === "cancelled")).toBe(true);
+  });
+});
