@@ -15,6 +15,7 @@ INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, f
   ('dipartimento-po', 'dipartimento-po', 'Presidenza del Consiglio — Dipartimento per le pari opportunità', 'IT', 'IT', '["registro.dpo@example.org"]', 'segreteria.dpo@example.org', NULL),
   ('associazione-demo-torino', 'associazione', 'Associazione dimostrativa iscritta al registro (Torino)', 'TO', 'IT-TO', '["segreteria.associazione.demo@example.org"]', 'presidenza.associazione.demo@example.org', 'dipartimento-po'),
   ('regione-piemonte', 'regione', 'Regione Piemonte — settore pari opportunità', 'TO', 'IT', '["pari.opportunita.regione@example.org"]', 'segreteria.regione@example.org', 'dipartimento-po'),
+  ('citta-metropolitana-torino', 'citta-metropolitana', 'Città metropolitana di Torino — Tavolo sui programmi per autori di violenza', 'TO', 'IT-TO', '["tavolo.rac@example.org"]', 'segreteria.tavolo.rac@example.org', NULL),
   ('uepe-torino', 'uepe', 'Ufficio di esecuzione penale esterna di Torino', 'TO', 'IT-TO', '["uepe.torino@example.org"]', 'direzione.uepe.torino@example.org', NULL),
   ('cuav-torino', 'cuav', 'CUAV Torino (centro per uomini autori di violenza)', 'TO', 'IT-TO', '["segreteria.cuav.torino@example.org"]', 'direzione.cuav.torino@example.org', NULL);
 

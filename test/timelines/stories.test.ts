@@ -139,3 +139,34 @@ describe("vigilance measures: reviewed every 3 months until revoked", () => {
     expect(period2.every((n) => n.status === "cancelled")).toBe(true);
   });
 });
+
+describe("the Turin protocol", () => {
+  it("asks for a plenary every year and the renewal after 3 years; the renewal ends it", async () => {
+    const ref = newRef("PROT");
+    const start = await record(ref, "protocol.approved", "2025-02-03T12:00:00+01:00", { jurisdiction: "TO" });
+    const id = start.body.timelines[0]!.instanceId;
+    expect(start.body.deadlines.map((d) => [d.id.slice(id.length + 1), d.dueDate, d.office])).toEqual([
+      ["plenary", "2026-02-03", "citta-metropolitana-torino"],
+      ["renewal", "2028-02-03", "citta-metropolitana-torino"],
+    ]);
+    const plenary = await record(ref, "protocol.plenary-held", "2026-01-20T10:00:00+01:00");
+    expect(plenary.body.deadlines.map((d) => [d.id.slice(id.length + 1), d.status, d.dueDate])).toEqual([
+      ["plenary", "met", "2026-02-03"], ["plenary.2", "open", "2027-01-20"],
+    ]);
+    const renewed = await record(ref, "protocol.renewed", "2026-06-01T10:00:00+02:00");
+    expect(renewed.body.timelines).toMatchObject([{ status: "closed" }]);
+  });
+});
+
+describe("Lombardy regional law 11/2012", () => {
+  it("expects a yearly activity report from each network member, each report opening the next year", async () => {
+    await env.DB.prepare(
+      "INSERT INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, escalates_to) VALUES ('cav-milano', 'centro-antiviolenza', 'Centro antiviolenza dimostrativo (Milano)', 'MI', 'IT-MI', '[\"cav.milano@example.org\"]', 'direzione.cav.milano@example.org', NULL)",
+    ).run();
+    const ref = newRef("RETE");
+    const start = await record(ref, "lombardy.network-joined", "2025-03-10T10:00:00+01:00", { jurisdiction: "MI" });
+    expect(start.body.deadlines).toMatchObject([{ office: "cav-milano", dueDate: "2026-03-10" }]);
+    const sent = await record(ref, "lombardy.activity-report-sent", "2026-03-02T10:00:00+01:00");
+    expect(sent.body.deadlines.map((d) => [d.status, d.dueDate])).toEqual([["met", "2026-03-10"], ["open", "2027-03-02"]]);
+  });
+});
