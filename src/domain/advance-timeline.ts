@@ -13,10 +13,12 @@ import type { Changes, EventContext } from "./changes.js";
 import { eventNotices } from "./notices.js";
 import { openStage } from "./open-stage.js";
 import { meet } from "./roll-period.js";
+import { applySuspension } from "./suspend-stage.js";
 
 export function involves(def: TimelineDefinition, type: string): boolean {
   return type in def.endsOn || def.notices.some((n) => n.on === type) ||
-    def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || type in s.closesOn || s.quota?.event === type);
+    def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || type in s.closesOn || s.quota?.event === type ||
+      s.suspension?.on === type || s.suspension?.off === type);
 }
 
 function close(ctx: EventContext, ch: Changes, d: Deadline, outcome: string): void {
@@ -47,6 +49,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
   for (const d of current) if ((byStage.get(d.stage)?.seq ?? 0) < d.seq) byStage.set(d.stage, d);
   const open = new Set(current.filter((d) => d.status === "open").map((d) => d.stage));
   const ending = def.endsOn[ctx.type];
+  await applySuspension(ctx, def, current, ch);
   if (ending !== undefined) {
     for (const d of current.filter((x) => x.status === "open")) close(ctx, ch, d, ending);
     // No further periods either.

@@ -1,7 +1,7 @@
 /** A case as staff read it: offices, events, and each timeline's deadlines with the reasons for their dates. */
 import { type Case, deadlinesOf, eventsOf, instancesOf, notificationsOf, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
-import { getTimeline } from "../timelines/catalog.js";
+import { displayTitle, getTimeline } from "../timelines/catalog.js";
 
 export async function caseView(db: Db, c: Case, now: number) {
   const instances = await instancesOf(db, c.id);
@@ -17,7 +17,8 @@ export async function caseView(db: Db, c: Case, now: number) {
     timelines: instances.map((i) => {
       const def = getTimeline(i.timeline, i.version);
       return {
-        instanceId: i.id, timeline: i.timeline, version: i.version, title: def?.title, basis: def?.basis, status: i.status,
+        instanceId: i.id, timeline: i.timeline, version: i.version, title: def === undefined ? undefined : displayTitle(def), basis: def?.basis,
+        legalStatus: def?.status, status: i.status,
         deadlines: deadlines.filter((d) => d.instanceId === i.id).map((d) => ({
           id: d.id, stage: d.stage, title: def?.stages.find((s) => s.id === d.stage)?.title, office: d.officeId,
           dueAt: d.dueAt, dueDate: d.dueDate, status: d.status, overdue: d.status === "open" && now > d.dueAtMs,

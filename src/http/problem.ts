@@ -24,6 +24,8 @@ export const PROBLEMS = {
   stage_not_started: { status: 409, title: "Fase non ancora iniziata" },
   stage_closed: { status: 409, title: "Fase già chiusa" },
   concurrent_update: { status: 409, title: "Modifica concorrente: riprovare" },
+  suspension_used: { status: 409, title: "Sospensione già utilizzata" },
+  not_suspended: { status: 409, title: "Termine non sospeso" },
   idempotency_conflict: { status: 409, title: "Chiave di idempotenza già usata per un'altra richiesta" },
   payload_too_large: { status: 413, title: "Corpo della richiesta troppo grande" },
   unsupported_media_type: { status: 415, title: "Tipo di contenuto non supportato" },

@@ -9,7 +9,7 @@ import type { Db } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
 import { cases, deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { rollPeriod } from "../domain/roll-period.js";
-import { getTimeline } from "../timelines/catalog.js";
+import { displayTitle, getTimeline } from "../timelines/catalog.js";
 import { rungsOf } from "../timelines/definition.js";
 import { composeMessage, formatDue } from "./compose.js";
 import type { Mailer } from "./mailer.js";
@@ -81,7 +81,7 @@ async function send(ctx: DeliveryContext, n: Notification & { kind: "reminder" |
   const responsible = (await getOffice(db, deadline.officeId))!;
   const recipient = (await getOffice(db, n.officeId))!;
   const message = composeMessage({
-    kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: def.title, stageTitle: stage.title, basis: stage.basis,
+    kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: displayTitle(def), stageTitle: stage.title, basis: stage.basis,
     due: formatDue(deadline.dueAt), responsibleOffice: responsible.name, recipientOffice: recipient.name,
     link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient.name, notice: n.detail,
     text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,

@@ -1,7 +1,7 @@
 /** GET /api/v1/timelines — the catalogue: public rules, no case data. */
 import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
-import { BILL_LABEL, CATALOGUE, enabledBills, latest, isEnabled } from "../timelines/catalog.js";
+import { BILL_LABEL, CATALOGUE, displayTitle, enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 
 export const timelines = new Hono<AppEnv>();
@@ -11,7 +11,7 @@ export function describeTimeline(t: TimelineDefinition, enabled: boolean) {
     id: t.id,
     version: t.version,
     versions: CATALOGUE.filter((v) => v.id === t.id).map((v) => v.version),
-    title: t.status === "bill" ? `${t.title} (${BILL_LABEL})` : t.title,
+    title: displayTitle(t),
     basis: t.basis,
     status: t.status,
     statusLabel: t.status === "bill" ? BILL_LABEL : "in vigore",

@@ -25,3 +25,33 @@ export const REGISTER_CHANGES: TimelineInput = {
   }],
   rungs: DAY_TERM_RUNGS,
 };
+
+export const REGISTER_APPLICATION: TimelineInput = {
+  id: "register-application",
+  version: 1,
+  title: "Decisione sulla domanda di iscrizione al registro delle associazioni",
+  basis: "proposta di legge del 2022 (Senato), art. 3",
+  status: "bill",
+  trigger: "register.application-received",
+  roles: { dipartimento: "dipartimento-po", applicant: "associazione" },
+  stages: [{
+    id: "decision",
+    title: "Decisione del Dipartimento per le pari opportunità sulla domanda di iscrizione",
+    basis: "proposta di legge del 2022, art. 3",
+    startsOn: "register.application-received",
+    term: { amount: 30, unit: "days", regime: "administrative", feriale: "ignore" },
+    office: "dipartimento",
+    closesOn: { "register.decision-issued": "decisione adottata" },
+    suspension: { on: "register.documents-requested", off: "register.documents-received", maxDays: 30 },
+    rungs: [
+      { id: "reminder-7d", kind: "reminder", at: { kind: "before-due-date", days: 7, time: "08:00" }, level: 0 },
+      { id: "reminder-due-day", kind: "reminder", at: { kind: "before-due-date", days: 0, time: "08:00" }, level: 0 },
+      {
+        id: "silence", kind: "escalation", at: { kind: "after-due", days: 0 }, level: 0, role: "applicant",
+        text: "Il termine per la decisione è decorso senza un provvedimento: secondo la proposta di legge la domanda si intende respinta (silenzio-rigetto).",
+      },
+    ],
+  }],
+  eventFields: { "register.decision-issued": { outcome: ["accepted", "rejected"] } },
+  notes: ["Il silenzio del Dipartimento alla scadenza equivale al rigetto della domanda."],
+};

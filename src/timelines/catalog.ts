@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { AMMONIMENTO_REVOCATION, INDEMNITY_CLAIM, VIGILANCE_REVIEW } from "./administrative.js";
 import { ART_362_BIS } from "./art-362-bis.js";
-import { REGISTER_CHANGES } from "./bills.js";
+import { REGISTER_APPLICATION, REGISTER_CHANGES } from "./bills.js";
 import { type StageDefinition, TimelineDefinition, type TimelineInput } from "./definition.js";
 import { LOMBARDY_BIENNIAL_REPORT, LOMBARDY_NETWORK_REPORT, TURIN_PROTOCOL } from "./networks.js";
 import { ART_362_1_TER, ART_382_BIS, ART_384_BIS } from "./penal.js";
@@ -23,7 +23,7 @@ export function loadTimeline(input: TimelineInput): TimelineDefinition {
 
 const SOURCES: TimelineInput[] = [
   ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW,
-  PROGRAMME_SUSPENDED_SENTENCE, PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, REGISTER_CHANGES,
+  PROGRAMME_SUSPENDED_SENTENCE, PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, REGISTER_CHANGES, REGISTER_APPLICATION,
   TURIN_PROTOCOL, LOMBARDY_BIENNIAL_REPORT, LOMBARDY_NETWORK_REPORT,
   COMPLIANCE_QUARTERLY, COMPLIANCE_HALF_YEARLY, REGIONAL_REPORT, PARLIAMENT_REPORT, ASSOCIATIONS_REPORT, NATIONAL_REGISTER,
 ];
@@ -72,7 +72,10 @@ export function isEnabled(t: TimelineDefinition, billEnabled: (id: string) => bo
 export function eventTypes(): Set<string> {
   return new Set(catalogue.flatMap((t) => [
     t.trigger, ...Object.keys(t.endsOn), ...t.notices.map((n) => n.on),
-    ...t.stages.flatMap((s) => [s.startsOn, ...Object.keys(s.closesOn), ...(s.quota === undefined ? [] : [s.quota.event])]),
+    ...t.stages.flatMap((s) => [
+      s.startsOn, ...Object.keys(s.closesOn), ...(s.quota === undefined ? [] : [s.quota.event]),
+      ...(s.suspension === undefined ? [] : [s.suspension.on, s.suspension.off]),
+    ]),
   ]));
 }
 
@@ -91,3 +94,8 @@ export function stageStartedBy(t: TimelineDefinition, type: string): StageDefini
 
 /** Italian label users see next to a bill's name. */
 export const BILL_LABEL = "proposta di legge";
+
+/** The title users read: bills say so. */
+export function displayTitle(t: TimelineDefinition): string {
+  return t.status === "bill" ? `${t.title} (${BILL_LABEL})` : t.title;
+}

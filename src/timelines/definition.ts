@@ -77,6 +77,11 @@ export const StageDefinition = z.strictObject({
   recurs: z.boolean().default(false),
   /** Contiguous periods (e.g. attendance weeks): the next starts when the previous ends, whatever happens. */
   rolls: z.boolean().default(false),
+  /**
+   * One suspension of a day term (e.g. to complete documents): from `on` to
+   * `off`, at most `maxDays`; the deadline moves by the days suspended.
+   */
+  suspension: z.strictObject({ on: EventName, off: EventName, maxDays: z.number().int().positive() }).optional(),
   /** A period is met when this many events of a type fall inside it (e.g. 2 attestations a week). */
   quota: z.strictObject({ event: EventName, count: z.number().int().positive() }).optional(),
   /** Overrides the timeline's rungs for this stage (e.g. hours for hour terms; [] for none). */

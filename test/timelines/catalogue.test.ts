@@ -9,7 +9,7 @@ import { api, db } from "../backbone/helpers.js";
 describe("the catalogue", () => {
   it("loads every timeline through its schema, each stage citing a legal basis", () => {
     expect(CATALOGUE.map((t) => t.id)).toEqual(expect.arrayContaining(["362-bis", "362-1-ter", "384-bis", "382-bis", "indemnity-claim", "ammonimento-revocation", "register-changes"]));
-    for (const t of CATALOGUE) for (const s of t.stages) expect(s.basis).toMatch(/art\.|proposta/);
+    for (const t of CATALOGUE) for (const s of t.stages) expect(s.basis).toMatch(/art\.|proposta di legge|protocollo/);
   });
 
   it("refuses a definition whose stage names a role the timeline does not have", () => {
