@@ -78,4 +78,16 @@ describe("the cron start", () => {
     const pending = await db().select().from(notifications).where(and(eq(notifications.instanceId, half!.id), like(notifications.rung, "reminder%"))).all();
     expect(pending.every((n) => n.status === "cancelled")).toBe(true);
   });
+
+  it.each([
+    ["regional-report", "2027-03-01T06:00:00+01:00", "regione-piemonte", "2027-03-30"],
+    ["parliament-report", "2027-06-01T06:00:00+02:00", "dipartimento-po", "2027-06-30"],
+    // 31 January 2027 is a Sunday: the administrative regime moves it to Monday 1 February.
+    ["national-register", "2027-01-10T06:00:00+01:00", "dipartimento-po", "2027-02-01"],
+  ])("opens the %s for its office when the deployment enables the bill", async (timeline, at, office, due) => {
+    await startScheduled({ ...env, ENABLED_BILLS: "all" }, Date.parse(at));
+    const [instance] = await obligations(timeline);
+    const d = (await db().select().from(deadlines).where(eq(deadlines.instanceId, instance!.id)).get())!;
+    expect([d.officeId, d.dueDate]).toEqual([office, due]);
+  });
 });
