@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { type Deadline, type Instance, countEvents, deadlinesOf } from "../db/cases.js";
-import { getOffice } from "../db/directory.js";
+import { type Office, getOffice } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import type { StageDefinition, TimelineDefinition } from "../timelines/definition.js";
@@ -41,6 +41,21 @@ function requireClosable(ctx: EventContext, stage: StageDefinition, d: Deadline 
   return d;
 }
 
+/**
+ * The next period of a recurring stage: counted from this event, or from
+ * the first start on the stage's anniversaries (n terms on, so no drift).
+ */
+function nextPeriod(
+  ctx: EventContext, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office, current: Deadline[], seq: number,
+) {
+  const first = current.find((x) => x.stage === stage.id && x.seq === 1);
+  if (stage.recursFrom === "anniversary" && first !== undefined && "amount" in stage.term) {
+    const nth = { ...stage, term: { ...stage.term, amount: stage.term.amount * seq } };
+    return openStage(ctx.db, def, nth, instanceId, office, { eventId: first.startedByEvent, occurredAtMs: first.startedAtMs, onCase: ctx.onCase }, seq);
+  }
+  return openStage(ctx.db, def, stage, instanceId, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase }, seq);
+}
+
 export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition, instance: Instance, ch: Changes): Promise<void> {
   const { db } = ctx;
   const current = await deadlinesOf(db, [instance.id]);
@@ -73,9 +88,8 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     close(ctx, ch, d, stage.closesOn[ctx.type]!);
     open.delete(stage.id);
     if (stage.recurs && ending === undefined) {
-      // The next period runs from this event.
       const office = (await getOffice(db, d.officeId))!;
-      ch.opened.push(await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined }, d.seq + 1));
+      ch.opened.push(await nextPeriod(ctx, def, stage, instance.id, office, current, d.seq + 1));
       open.add(stage.id);
     }
   }

@@ -75,6 +75,8 @@ export const StageDefinition = z.strictObject({
    * closes the current period and opens the next, counted from that event.
    */
   recurs: z.boolean().default(false),
+  /** Where the next period of a recurring stage counts from: the closing event, or the anniversary of the first start. */
+  recursFrom: z.enum(["event", "anniversary"]).default("event"),
   /** Contiguous periods (e.g. attendance weeks): the next starts when the previous ends, whatever happens. */
   rolls: z.boolean().default(false),
   /**

@@ -1,6 +1,6 @@
 /** Local and regional networks: the Turin protocol and the Lombardy regional law. */
 import type { TimelineInput } from "./definition.js";
-import { DAY_TERM_RUNGS, WINDOW_RUNGS } from "./rungs.js";
+import { DAY_TERM_RUNGS, FIXED_DATE_RUNGS, WINDOW_RUNGS } from "./rungs.js";
 
 export const TURIN_PROTOCOL: TimelineInput = {
   id: "turin-protocol",
@@ -20,6 +20,9 @@ export const TURIN_PROTOCOL: TimelineInput = {
       office: "metro",
       closesOn: { "protocol.plenary-held": "plenaria tenuta" },
       recurs: true,
+      // A plenary every year on the protocol's anniversary, with the reminders of dates fixed in advance.
+      recursFrom: "anniversary",
+      rungs: FIXED_DATE_RUNGS,
     },
     {
       id: "renewal",

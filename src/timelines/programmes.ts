@@ -18,6 +18,8 @@ type Route = {
   minimumMonths?: number;
   endsEarly: Record<string, string>;
   negative: string;
+  /** What a week short of attestations means for this route's authority. */
+  missing: string;
   extraNotices?: TimelineInput["notices"];
 };
 
@@ -48,7 +50,7 @@ function programme(r: Route): TimelineInput {
         quota: { event: "programme.attendance", count: r.perWeek },
         rungs: authorities.map((role) => ({
           id: `anomaly-${role}`, kind: "escalation" as const, at: { kind: "next-working-day" as const, time: "08:00" }, level: 0, role,
-          text: `Nella settimana indicata non sono pervenute le attestazioni di frequenza richieste (${weekly}): anomalia nella partecipazione al programma.`,
+          text: `Nella settimana conclusa non sono pervenute le attestazioni di frequenza richieste (${weekly}). ${r.missing}`,
         })),
       },
       ...(r.minimumMonths === undefined ? [] : [{
@@ -86,6 +88,7 @@ export const PROGRAMME_SUSPENDED_SENTENCE = programme({
   perWeek: 2,
   endsEarly: { "suspension.revoked": "sospensione condizionale revocata" },
   negative: "Esito negativo del percorso: all'UEPE e al pubblico ministero per le valutazioni sulla revoca della sospensione condizionale (art. 165 co. 5 c.p.).",
+  missing: "Le assenze non giustificate rilevano per l'UEPE e per il pubblico ministero ai fini della revoca della sospensione (art. 165 co. 5 c.p.).",
 });
 
 export const PROGRAMME_AMMONIMENTO = programme({
@@ -99,6 +102,7 @@ export const PROGRAMME_AMMONIMENTO = programme({
   minimumMonths: 8,
   endsEarly: {},
   negative: "Esito negativo o attestazioni mancanti: il Questore valuta la proposta di sorveglianza speciale.",
+  missing: "Il Questore valuta la proposta di sorveglianza speciale.",
 });
 
 export const PROGRAMME_PRECAUTIONARY = programme({
@@ -112,5 +116,6 @@ export const PROGRAMME_PRECAUTIONARY = programme({
   minimumMonths: 8,
   endsEarly: { "measures.ceased": "misura cessata o revocata" },
   negative: "Esito negativo del percorso: la violazione delle prescrizioni rileva ai sensi dell'art. 276 c.p.p.",
+  missing: "La mancata frequenza può integrare la violazione delle prescrizioni ai sensi dell'art. 276 c.p.p.",
   extraNotices: [{ on: "measures.ceased", to: "gip", text: "La misura cautelare è cessata o è stata revocata: l'obbligo di frequenza del programma termina." }],
 });

@@ -39,16 +39,29 @@ export type SimFailure =
 export type SimResult = { ok: true; deadlines: SimDeadline[]; closed: boolean } | { ok: false; failure: SimFailure };
 
 export function simulate(def: TimelineDefinition, events: readonly SimEvent[], calendar = "IT"): SimResult {
-  const out: (SimDeadline & { dueAtMs: number })[] = [];
-  const byStage = new Map<string, SimDeadline & { dueAtMs: number }>();
+  type Working = SimDeadline & { dueAtMs: number; startedAt: number; counted: number };
+  const out: Working[] = [];
+  const byStage = new Map<string, Working>();
   const ordered = [...events].map((e, index) => ({ ...e, index })).sort((a, b) => a.at - b.at);
   for (const [n, e] of ordered.entries()) {
     if (n === 0 && e.type !== def.trigger) return { ok: false, failure: { reason: "not-a-trigger", index: e.index } };
     const ending = n > 0 ? def.endsOn[e.type] : undefined;
     const closing = def.stages.filter((s) => e.type in s.closesOn);
     const starting = def.stages.filter((s) => s.startsOn === e.type && (n === 0 || e.type !== def.trigger));
-    if (ending === undefined && closing.length === 0 && starting.length === 0) return { ok: false, failure: { reason: "unknown-event", index: e.index } };
-    const close = (d: SimDeadline & { dueAtMs: number }, outcome: string) => {
+    const counting = n === 0 ? [] : def.stages.filter((s) => s.quota?.event === e.type);
+    const noticed = def.notices.some((x) => x.on === e.type) || def.stages.some((s) => s.suspension?.on === e.type || s.suspension?.off === e.type);
+    if (ending === undefined && closing.length === 0 && starting.length === 0 && counting.length === 0 && !noticed) {
+      return { ok: false, failure: { reason: "unknown-event", index: e.index } };
+    }
+    for (const s of counting) {
+      // An attestation counts in the period it falls in (only periods already shown).
+      const d = out.find((x) => x.stage === s.id && x.status === "open" && x.startedAt <= e.at && e.at <= x.dueAtMs);
+      if (d !== undefined && ++d.counted >= s.quota!.count) {
+        d.status = "met";
+        d.outcome = "frequenza attestata";
+      }
+    }
+    const close = (d: Working, outcome: string) => {
       d.status = e.at <= d.dueAtMs ? "met" : "late";
       d.outcome = outcome;
     };
@@ -59,6 +72,7 @@ export function simulate(def: TimelineDefinition, events: readonly SimEvent[], c
       const t = r.term;
       const d = {
         stage: s.id, seq, title: s.title, basis: s.basis, office: s.office, startedBy: e.occurredAt, dueAt: t.dueAt, dueAtMs: t.dueAtMs,
+        startedAt: e.at, counted: 0,
         dueDate: t.dueDate ?? null, status: s.informational ? ("informational" as const) : ("open" as const), outcome: null,
         why: { steps: t.steps, flags: t.flags, plainDate: t.plainDate, extendedDate: t.extendedDate },
         rungs: planRungs(rungsOf(def, s), e.at, t.dueAtMs).map((p) => ({ rung: p.rung, kind: p.kind, level: p.level, sendAt: new Date(p.sendAtMs).toISOString() })),
@@ -81,5 +95,5 @@ export function simulate(def: TimelineDefinition, events: readonly SimEvent[], c
     }
   }
   const closed = [...byStage.values()].every((d) => d.status !== "open");
-  return { ok: true, deadlines: out.map(({ dueAtMs: _, ...d }) => d), closed };
+  return { ok: true, deadlines: out.map(({ dueAtMs: _, startedAt: __, counted: ___, ...d }) => d), closed };
 }

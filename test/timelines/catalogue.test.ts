@@ -64,4 +64,17 @@ describe("POST /api/v1/deadlines/preview", () => {
     const unknown = await api("POST", "/api/v1/deadlines/preview", { token: null, body: { timeline: "nope", events: [{ type: "x", occurredAt: "2024-03-26T10:00:00Z" }] } });
     expect(((await unknown.json()) as { parameter: string }).parameter).toBe("timeline");
   });
+
+  it("counts attestations towards a programme's first week", async () => {
+    const res = await api("POST", "/api/v1/deadlines/preview", {
+      token: null,
+      body: { timeline: "programme-suspended-sentence", events: [
+        { type: "programme.started-suspended-sentence", occurredAt: "2026-03-02T10:00:00+01:00" },
+        { type: "programme.attendance", occurredAt: "2026-03-03T10:00:00+01:00" },
+        { type: "programme.attendance", occurredAt: "2026-03-05T10:00:00+01:00" },
+      ] },
+    });
+    const body = (await res.json()) as { deadlines: { stage: string; status: string; dueAt: string }[] };
+    expect(body.deadlines).toMatchObject([{ stage: "attendance", status: "met", dueAt: "2026-03-09T10:00:00+01:00" }]);
+  });
 });
