@@ -55,9 +55,18 @@ export async function openStage(
     },
   };
   const rows: NewNotification[] = [];
-  for (const r of planRungs(rungsOf(def, stage), start.occurredAtMs, t.dueAtMs)) {
+  const rungs = rungsOf(def, stage);
+  const top = Math.max(0, ...rungs.map((r) => r.level));
+  // One chain lookup per office, however many rungs climb it.
+  const chains = new Map<string, Promise<Office[]>>();
+  const climb = async (from: Office | undefined, level: number): Promise<Office | undefined> => {
+    if (from === undefined || level === 0) return from;
+    if (!chains.has(from.id)) chains.set(from.id, escalationChain(db, from, top));
+    return (await chains.get(from.id)!)[level - 1];
+  };
+  for (const r of planRungs(rungs, start.occurredAtMs, t.dueAtMs)) {
     // Recipients come from the directory; a chain that ends early has no one to tell.
-    const target = await recipient(db, r.role === undefined ? office : await roleOffice(db, start.onCase, r.role), r.level);
+    const target = await climb(r.role === undefined ? office : await roleOffice(db, start.onCase, r.role), r.level);
     if (target === undefined) continue;
     rows.push({
       id: `${deadlineId}.${r.rung}`, deadlineId, instanceId, rung: r.rung, kind: r.kind, officeId: target.id,
@@ -81,9 +90,4 @@ async function startingData(db: Db, eventId: string): Promise<Record<string, unk
 async function roleOffice(db: Db, onCase: Record<string, string>, role: string): Promise<Office | undefined> {
   const id = onCase[role];
   return id === undefined ? undefined : getOffice(db, id);
-}
-
-async function recipient(db: Db, from: Office | undefined, level: number): Promise<Office | undefined> {
-  if (from === undefined || level === 0) return from;
-  return (await escalationChain(db, from, level))[level - 1];
 }
