@@ -7,8 +7,11 @@ import { ApiError } from "../http/problem.js";
 export interface Principal {
   /** credential:<id> or sender:<id>: what the audit log records. */
   id: string;
-  role: "admin" | "staff" | "sender";
+  /** ministry and region officers read aggregated reports only. */
+  role: "admin" | "staff" | "sender" | "ministry" | "region";
   offices: ReadonlySet<string>;
+  /** A region officer's region. */
+  region?: string | null;
 }
 
 /**

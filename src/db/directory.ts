@@ -59,11 +59,12 @@ interface OfficeRow {
   emails: string;
   fallback_email: string;
   escalates_to: string | null;
+  region: string;
 }
 
 const fromRow = (r: OfficeRow): Office => ({
   id: r.id, kind: r.kind, name: r.name, jurisdiction: r.jurisdiction, calendar: r.calendar,
-  emails: JSON.parse(r.emails) as string[], fallbackEmail: r.fallback_email, escalatesTo: r.escalates_to,
+  emails: JSON.parse(r.emails) as string[], fallbackEmail: r.fallback_email, escalatesTo: r.escalates_to, region: r.region,
 });
 
 /** The offices that may see a case of `officeIds`: those offices and every office above them. */

@@ -12,6 +12,8 @@ export const offices = sqliteTable("offices", {
   emails: json<string[]>("emails").notNull(),
   fallbackEmail: text("fallback_email").notNull(),
   escalatesTo: text("escalates_to"),
+  /** The region (for reports), e.g. Piemonte. */
+  region: text("region").notNull().default(""),
 });
 
 export const cases = sqliteTable("cases", {
@@ -115,9 +117,11 @@ export const apiCredentials = sqliteTable("api_credentials", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   tokenHash: text("token_hash").notNull().unique(),
-  role: text("role").$type<"admin" | "staff">().notNull(),
+  role: text("role").$type<"admin" | "staff" | "ministry" | "region">().notNull(),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
+  /** A region officer's region. */
+  region: text("region"),
 });
 
 export const credentialOffices = sqliteTable(
@@ -166,4 +170,24 @@ export const auditLog = sqliteTable("audit_log", {
   caseId: text("case_id"),
   detail: json<Record<string, unknown>>("detail").notNull(),
   requestId: text("request_id"),
+});
+
+export const statCounters = sqliteTable(
+  "stat_counters",
+  { month: text("month").notNull(), officeId: text("office_id").notNull(), metric: text("metric").notNull(), value: integer("value").notNull() },
+  (t) => [primaryKey({ columns: [t.month, t.officeId, t.metric] })],
+);
+
+export const reports = sqliteTable("reports", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  period: text("period").notNull(),
+  scope: text("scope").notNull(),
+  version: integer("version").notNull(),
+  snapshotAt: integer("snapshot_at").notNull(),
+  checksum: text("checksum").notNull(),
+  document: text("document").notNull(),
+  generatedBy: text("generated_by").notNull(),
+  submittedAt: integer("submitted_at"),
+  submittedBy: text("submitted_by"),
 });

@@ -14,6 +14,16 @@ import { eventNotices } from "./notices.js";
 import { openStage } from "./open-stage.js";
 import { meet } from "./roll-period.js";
 import { applySuspension } from "./suspend-stage.js";
+import { bumpStatement } from "../db/counters.js";
+import { closing, occurrence } from "../stats/metrics.js";
+import { endsAtExactInstant } from "../timelines/stage-term.js";
+
+/** The event counts for the report, against the office that owns the timeline (its first stage's). */
+export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: Changes): void {
+  const owner = ctx.onCase[def.stages[0]!.office];
+  if (owner === undefined) return;
+  for (const b of occurrence(def.id, ctx.type, owner, ctx.at, ctx.data.outcome)) ch.stmts.push(bumpStatement(ctx.db, b));
+}
 
 export function involves(def: TimelineDefinition, type: string): boolean {
   return type in def.endsOn || def.notices.some((n) => n.on === type) ||
@@ -21,9 +31,12 @@ export function involves(def: TimelineDefinition, type: string): boolean {
       s.suspension?.on === type || s.suspension?.off === type);
 }
 
-function close(ctx: EventContext, ch: Changes, d: Deadline, outcome: string): void {
+function close(ctx: EventContext, ch: Changes, def: TimelineDefinition, d: Deadline, outcome: string): void {
   const { db } = ctx;
   const status = ctx.at <= d.dueAtMs ? "met" : "late";
+  const stage = def.stages.find((s) => s.id === d.stage);
+  const hours = stage !== undefined && endsAtExactInstant(stage);
+  for (const b of closing(def.id, d.stage, d.officeId, status, d.startedAtMs, ctx.at, hours)) ch.stmts.push(bumpStatement(db, b));
   ch.stmts.push(db.update(deadlines).set({ status, outcome, closedAtMs: ctx.at, closedByEvent: ctx.eventId })
     .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
   // Reminders and escalations stop the moment the closing event arrives.
@@ -66,7 +79,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
   const ending = def.endsOn[ctx.type];
   await applySuspension(ctx, def, current, ch);
   if (ending !== undefined) {
-    for (const d of current.filter((x) => x.status === "open")) close(ctx, ch, d, ending);
+    for (const d of current.filter((x) => x.status === "open")) close(ctx, ch, def, d, ending);
     // No further periods either.
     ch.stmts.push(db.update(notifications).set({ status: "cancelled" })
       .where(and(eq(notifications.instanceId, instance.id), eq(notifications.kind, "roll"), eq(notifications.status, "scheduled"))));
@@ -79,13 +92,14 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     const seen = await countEvents(db, ctx.caseId, ctx.type, period.startedAtMs, period.dueAtMs);
     if (seen + 1 >= stage.quota!.count) {
       ch.stmts.push(...meet(db, period.id, ctx.at, ctx.eventId));
+      for (const b of closing(def.id, period.stage, period.officeId, "met", period.startedAtMs, ctx.at, true)) ch.stmts.push(bumpStatement(db, b));
       ch.result.deadlines.push({ id: period.id, stage: period.stage, office: period.officeId, status: "met", dueAt: period.dueAt, dueDate: period.dueDate });
       if (!current.some((d) => d.stage === stage.id && d.id !== period.id && d.status === "open")) open.delete(stage.id);
     }
   }
   for (const stage of def.stages.filter((s) => ctx.type in s.closesOn)) {
     const d = requireClosable(ctx, stage, byStage.get(stage.id));
-    close(ctx, ch, d, stage.closesOn[ctx.type]!);
+    close(ctx, ch, def, d, stage.closesOn[ctx.type]!);
     open.delete(stage.id);
     if (stage.recurs && ending === undefined) {
       const office = (await getOffice(db, d.officeId))!;
@@ -104,6 +118,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     ch.opened.push(o);
     if (o.deadline.status === "open") open.add(stage.id);
   }
+  countOccurrence(ctx, def, ch);
   const anchor = current.find((d) => d.seq === 1 && def.stages.find((s) => s.id === d.stage)?.startsOn === def.trigger) ?? current[0];
   if (anchor !== undefined) {
     const rows = await eventNotices(db, def, instance.id, anchor.id, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);

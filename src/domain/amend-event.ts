@@ -16,6 +16,11 @@ import type { Db } from "../db/client.js";
 import type { Changes, EventContext, Stmt } from "./changes.js";
 import { type NewNotification, openStage } from "./open-stage.js";
 import { AMENDMENTS } from "./schemas.js";
+import { bumpStatement } from "../db/counters.js";
+import { closing, occurrence } from "../stats/metrics.js";
+import { involves } from "./advance-timeline.js";
+import type { TimelineDefinition } from "../timelines/definition.js";
+import { endsAtExactInstant } from "../timelines/stage-term.js";
 
 export const isAmendment = (type: string): boolean => type in AMENDMENTS;
 
@@ -59,7 +64,10 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
     const stage = def.stages.find((s) => s.id === d.stage)!;
     if (d.closedByEvent === e.id) {
       if (at < d.startedAtMs) throw new ApiError("event_before_stage", "data.occurredAt: precede l'inizio della fase che l'evento chiude", { parameter: "data.occurredAt" });
-      ch.stmts.push(db.update(deadlines).set({ closedAtMs: at, status: at <= d.dueAtMs ? "met" : "late" }).where(eq(deadlines.id, d.id)));
+      const status = at <= d.dueAtMs ? "met" : "late";
+      ch.stmts.push(db.update(deadlines).set({ closedAtMs: at, status }).where(eq(deadlines.id, d.id)));
+      // The report's counters follow: the old closing out, the corrected one in.
+      ch.stmts.push(...recount(db, def, d, -1), ...recount(db, def, { ...d, closedAtMs: at, status }, 1));
     }
     if (d.startedByEvent !== e.id) continue;
     const office = (await getOffice(db, d.officeId))!;
@@ -93,6 +101,14 @@ export async function replan(db: Db, d: Deadline, planned: NewNotification[], ch
   return out;
 }
 
+/** The counters a closed deadline added, added again (1) or taken back (-1). */
+function recount(db: Db, def: TimelineDefinition, d: Deadline, by: 1 | -1): Stmt[] {
+  if ((d.status !== "met" && d.status !== "late") || d.closedAtMs === null) return [];
+  const stage = def.stages.find((s) => s.id === d.stage);
+  const hours = stage !== undefined && endsAtExactInstant(stage);
+  return closing(def.id, d.stage, d.officeId, d.status, d.startedAtMs, d.closedAtMs, hours, by).map((b) => bumpStatement(db, b));
+}
+
 export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void> {
   const { db } = ctx;
   const { e, touched } = await target(ctx);
@@ -106,11 +122,21 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
       ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "withdrawn", dueAt: d.dueAt, dueDate: d.dueDate });
     } else if (!started.some((i) => i.id === d.instanceId)) {
       // Closed by mistake: open again, with the reminders and escalations the closing cancelled.
+      const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
+      ch.stmts.push(...recount(db, getTimeline(instance.timeline, instance.version)!, d, -1));
       ch.stmts.push(db.update(deadlines).set({ status: "open", outcome: null, closedAtMs: null, closedByEvent: null }).where(eq(deadlines.id, d.id)));
       ch.stmts.push(db.update(notifications).set({ status: "scheduled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "cancelled"), inArray(notifications.kind, ["reminder", "escalation"]))));
       reopened.add(d.instanceId);
       ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "open", dueAt: d.dueAt, dueDate: d.dueDate });
     }
+  }
+  // The report's counters forget the event.
+  for (const i of await db.select().from(timelineInstances).where(eq(timelineInstances.caseId, ctx.caseId)).all()) {
+    const def = getTimeline(i.timeline, i.version);
+    const owner = def === undefined ? undefined : ctx.onCase[def.stages[0]!.office];
+    if (def === undefined || owner === undefined || (def.trigger !== e.type && !involves(def, e.type))) continue;
+    if (def.trigger === e.type && i.startedByEvent !== e.id) continue;
+    for (const b of occurrence(def.id, e.type, owner, e.occurredAtMs, (e.data as { outcome?: unknown }).outcome, -1)) ch.stmts.push(bumpStatement(db, b));
   }
   for (const i of started) {
     ch.stmts.push(db.update(timelineInstances).set({ status: "withdrawn", closedAt: ctx.now }).where(eq(timelineInstances.id, i.id)));

@@ -11,6 +11,8 @@ import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { Stmt } from "./changes.js";
 import { nextPeriodStart, openStage } from "./open-stage.js";
+import { bumpStatement } from "../db/counters.js";
+import { closing } from "../stats/metrics.js";
 
 type Deadline = typeof deadlines.$inferSelect;
 
@@ -34,7 +36,10 @@ export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number
   // Attestations may have arrived before the period existed: count them now.
   if (stage.quota !== undefined) {
     const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
-    if (seen >= stage.quota.count) stmts.push(...meet(db, next.deadline.id, at));
+    if (seen >= stage.quota.count) {
+      stmts.push(...meet(db, next.deadline.id, at));
+      for (const b of closing(def.id, stage.id, d.officeId, "met", start, at, true)) stmts.push(bumpStatement(db, b));
+    }
   }
   stmts.push(db.update(notifications).set({ status: "sent", sentAtMs: at }).where(eq(notifications.id, rollId)));
   await db.batch(stmts as [Stmt, ...Stmt[]]);

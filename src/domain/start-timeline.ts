@@ -5,6 +5,7 @@ import { runningInstance } from "../db/cases.js";
 import { ApiError } from "../http/problem.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 import type { Changes, EventContext } from "./changes.js";
+import { countOccurrence } from "./advance-timeline.js";
 import { eventNotices } from "./notices.js";
 import { openStage } from "./open-stage.js";
 import { resolveOffices } from "./resolve-offices.js";
@@ -45,6 +46,7 @@ export async function startTimeline(ctx: EventContext, def: TimelineDefinition, 
     opened[0]!.notifications.push(...notices);
   }
   // A timeline of informational dates only has nothing to watch: it closes at once.
+  countOccurrence(ctx, def, ch);
   const watched = opened.some((o) => o.deadline.status === "open");
   if (!watched) {
     ch.stmts.push(db.update(timelineInstances).set({ status: "closed", closedAt: ctx.now }).where(eq(timelineInstances.id, instanceId)));

@@ -8,7 +8,9 @@ import { auditInsert } from "../db/audit.js";
 import type { Db } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
 import { cases, deadlines, notifications, timelineInstances } from "../db/schema.js";
+import { bumpStatement } from "../db/counters.js";
 import { rollPeriod } from "../domain/roll-period.js";
+import { escalation } from "../stats/metrics.js";
 import { displayTitle, getTimeline } from "../timelines/catalog.js";
 import { rungsOf } from "../timelines/definition.js";
 import { composeMessage, formatDue } from "./compose.js";
@@ -93,6 +95,8 @@ async function send(ctx: DeliveryContext, n: Notification & { kind: "reminder" |
     await db.batch([
       db.update(notifications).set({ status: "sent", sentAtMs: at, providerId: r.providerId }).where(eq(notifications.id, n.id)),
       auditInsert(db, { actor: ctx.actor, action: "notification.sent", caseId: c.id, detail, requestId: null }, at),
+      // Escalations count for the report against the office whose deadline passed.
+      ...(n.kind === "escalation" ? escalation(def.id, stage.id, deadline.officeId, at).map((b) => bumpStatement(db, b)) : []),
     ]);
     return "sent";
   }
