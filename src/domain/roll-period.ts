@@ -29,10 +29,17 @@ export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number
   const next = await openStage(db, def, stage, d.instanceId, office, {
     eventId: d.startedByEvent, occurredAtMs: start, onCase: await officesOfCase(db, instance.caseId),
   }, d.seq + 1);
-  const stmts: Stmt[] = [
+  const stmts: Stmt[] = [];
+  if (d.status === "open") {
+    // The period ended short of its quota: it lapses (its anomaly rung still goes out).
+    stmts.push(db.update(deadlines).set({ status: "late", outcome: "attestazioni insufficienti", closedAtMs: start })
+      .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
+    for (const b of closing(def.id, stage.id, d.officeId, "late", d.startedAtMs, start, true)) stmts.push(bumpStatement(db, b));
+  }
+  stmts.push(
     db.insert(deadlines).values(next.deadline).onConflictDoNothing(),
     ...(next.notifications.length > 0 ? [db.insert(notifications).values(next.notifications).onConflictDoNothing()] : []),
-  ];
+  );
   // Attestations may have arrived before the period existed: count them now.
   if (stage.quota !== undefined) {
     const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);

@@ -45,8 +45,10 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     if (!(await claim(db, n, ctx.now()))) return "in-flight";
     return rollPeriod(db, deadline, n.id, ctx.now());
   }
-  // Fallbacks and notices (a date changed, a deadline withdrawn) concern closed deadlines too.
-  if (deadline.status !== "open" && n.kind !== "fallback" && n.kind !== "notice") {
+  // Fallbacks and notices (a date changed, a deadline withdrawn) concern closed deadlines too, and
+  // a period that lapsed by time (no closing event) still has its escalation to send.
+  const lapsed = deadline.status === "late" && deadline.closedByEvent === null && n.kind === "escalation";
+  if (deadline.status !== "open" && !lapsed && n.kind !== "fallback" && n.kind !== "notice") {
     await setStatus(db, n.id, "cancelled");
     return "cancelled";
   }
