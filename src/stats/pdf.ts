@@ -1,0 +1,184 @@
+/**
+ * The report as a PDF: A4, Italian, a cover, the tables, a bar chart of the
+ * monthly volumes, page numbers. Written by hand (PDF 1.4, the standard
+ * Helvetica fonts in WinAnsi encoding): a Worker has no room for a layout
+ * engine, and a report needs only text, lines and rectangles.
+ */
+import type { Cell, ReportDocument, Table } from "./report.js";
+
+const W = 595;
+const H = 842;
+const MARGIN = 50;
+
+// WinAnsi (cp1252) codes of the characters above Latin-1 that Italian text uses.
+const WIN_ANSI: Record<string, number> = { "€": 0x80, "…": 0x85, "‘": 0x91, "’": 0x92, "“": 0x93, "”": 0x94, "–": 0x96, "—": 0x97 };
+
+/** A PDF string literal in WinAnsi; characters outside it become "?". */
+function pdfString(text: string): string {
+  let out = "(";
+  for (const ch of text) {
+    const code = WIN_ANSI[ch] ?? ch.codePointAt(0)!;
+    if (code > 255) out += "?";
+    else if (ch === "(" || ch === ")" || ch === "\\") out += "\\" + ch;
+    else if (code < 32 || code > 126) out += "\\" + code.toString(8).padStart(3, "0");
+    else out += ch;
+  }
+  return out + ")";
+}
+
+/** Approximate Helvetica advance, for fitting text into columns. */
+const width = (text: string, size: number) => [...text].reduce((w, ch) => w + (/[ilI.,;:'|!]/.test(ch) ? 0.28 : /[mwMW]/.test(ch) ? 0.83 : /[A-Z]/.test(ch) ? 0.67 : 0.55), 0) * size;
+
+function fit(text: string, size: number, max: number): string {
+  if (width(text, size) <= max) return text;
+  let t = text;
+  while (t.length > 1 && width(t + "…", size) > max) t = t.slice(0, -1);
+  return t + "…";
+}
+
+class Page {
+  readonly ops: string[] = [];
+  text(x: number, y: number, s: string, size = 10, bold = false): void {
+    this.ops.push(`BT /${bold ? "F2" : "F1"} ${size} Tf ${x.toFixed(1)} ${y.toFixed(1)} Td ${pdfString(s)} Tj ET`);
+  }
+  line(x1: number, y1: number, x2: number, y2: number): void {
+    this.ops.push(`${x1.toFixed(1)} ${y1.toFixed(1)} m ${x2.toFixed(1)} ${y2.toFixed(1)} l S`);
+  }
+  rect(x: number, y: number, w: number, h: number, grey: number): void {
+    this.ops.push(`${grey} g ${x.toFixed(1)} ${y.toFixed(1)} ${w.toFixed(1)} ${h.toFixed(1)} re f 0 g`);
+  }
+}
+
+function wrap(text: string, size: number, max: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const next = line === "" ? word : `${line} ${word}`;
+    if (width(next, size) > max && line !== "") {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  return line === "" ? lines : [...lines, line];
+}
+
+function cover(doc: ReportDocument, checksum: string): Page {
+  const p = new Page();
+  let y = H - 160;
+  p.text(MARGIN, H - 90, "Termini", 12, true);
+  for (const l of wrap(doc.title, 20, W - 2 * MARGIN)) {
+    p.text(MARGIN, y, l, 20, true);
+    y -= 26;
+  }
+  y -= 10;
+  const facts: [string, string][] = [
+    ["Periodo", doc.periodLabel],
+    ["Ambito", doc.scope === "IT" ? "Italia" : doc.scope],
+    ["Dati aggiornati al", doc.snapshotAt.replace("T", " ").slice(0, 16) + " UTC"],
+    ["Impronta SHA-256", checksum.slice(0, 32)],
+  ];
+  for (const [k, v] of facts) {
+    p.text(MARGIN, y, k, 11, true);
+    p.text(MARGIN + 130, y, v, 11);
+    y -= 18;
+  }
+  y -= 20;
+  for (const n of doc.notes) {
+    for (const l of wrap(n, 9, W - 2 * MARGIN)) {
+      p.text(MARGIN, y, l, 9);
+      y -= 12;
+    }
+    y -= 4;
+  }
+  return p;
+}
+
+/** A table over as many pages as it needs, the header repeated on each. */
+function tablePages(t: Table): Page[] {
+  const pages: Page[] = [];
+  const size = 8;
+  const usable = W - 2 * MARGIN;
+  const first = Math.max(130, usable - (t.columns.length - 1) * 62);
+  const widths = t.columns.map((_, i) => (i === 0 ? first : (usable - first) / (t.columns.length - 1)));
+  const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  let page: Page | undefined;
+  let y = 0;
+  const header = () => {
+    page = new Page();
+    pages.push(page);
+    y = H - MARGIN - 20;
+    page.text(MARGIN, y, t.title, 13, true);
+    y -= 22;
+    page.rect(MARGIN, y - 4, usable, 24, 0.9);
+    t.columns.forEach((c, i) => wrap(c.label, size, widths[i]! - 6).slice(0, 2).forEach((l, k) => page!.text(xs[i]! + 3, y + 10 - k * 9, l, size, true)));
+    y -= 14;
+  };
+  header();
+  if (t.rows.length === 0) page!.text(MARGIN, y - 10, "Nessun dato per il periodo.", 9);
+  for (const r of t.rows) {
+    if (y < MARGIN + 40) header();
+    y -= 13;
+    t.columns.forEach((c, i) => page!.text(xs[i]! + 3, y, fit(String(r[c.key] ?? ""), size, widths[i]! - 6), size));
+    page!.line(MARGIN, y - 4, MARGIN + usable, y - 4);
+  }
+  return pages;
+}
+
+const numeric = (c: Cell): number => (typeof c === "number" ? c : 0);
+
+function chart(doc: ReportDocument): Page {
+  const p = new Page();
+  p.text(MARGIN, H - MARGIN - 20, "Volumi mensili", 13, true);
+  const series = [
+    { label: "Programmi avviati", grey: 0.35, values: doc.monthly.map((m) => numeric(m.programmes)) },
+    { label: "Termini art. 362-bis conclusi", grey: 0.7, values: doc.monthly.map((m) => numeric(m.deadlines)) },
+  ];
+  const top = Math.max(1, ...series.flatMap((s) => s.values));
+  const base = H / 2;
+  const height = 260;
+  const slot = (W - 2 * MARGIN) / doc.monthly.length;
+  const bar = Math.min(14, slot / 2 - 2);
+  p.line(MARGIN, base, W - MARGIN, base);
+  doc.monthly.forEach((m, i) => {
+    series.forEach((s, k) => {
+      const h = (s.values[i]! / top) * height;
+      if (h > 0) p.rect(MARGIN + i * slot + 2 + k * (bar + 1), base, bar, h, s.grey);
+    });
+    p.text(MARGIN + i * slot + 2, base - 14, m.month.slice(5), 8);
+  });
+  p.text(MARGIN, base + height + 10, `massimo: ${top}`, 8);
+  series.forEach((s, k) => {
+    p.rect(MARGIN, base - 50 - k * 16, 10, 10, s.grey);
+    p.text(MARGIN + 16, base - 48 - k * 16, s.label, 9);
+  });
+  p.text(MARGIN, base - 90, "I mesi con meno di 5 casi sono rappresentati come zero (valori «<5»).", 8);
+  return p;
+}
+
+export function reportPdf(doc: ReportDocument, checksum: string): Uint8Array {
+  const pages = [cover(doc, checksum), ...doc.tables.flatMap(tablePages), chart(doc)];
+  pages.forEach((p, i) => p.text(W / 2 - 30, 25, `Pagina ${i + 1} di ${pages.length}`, 8));
+  const objects: string[] = [];
+  const add = (body: string) => objects.push(body) - 1 + 1;
+  const catalog = add("<< /Type /Catalog /Pages 2 0 R >>");
+  const pagesId = add("");
+  const f1 = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+  const f2 = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>");
+  const kids: number[] = [];
+  for (const p of pages) {
+    const stream = p.ops.join("\n");
+    const content = add(`<< /Length ${new TextEncoder().encode(stream).length} >>\nstream\n${stream}\nendstream`);
+    kids.push(add(`<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 ${W} ${H}] /Resources << /Font << /F1 ${f1} 0 R /F2 ${f2} 0 R >> >> /Contents ${content} 0 R >>`));
+  }
+  objects[pagesId - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(" ")}] /Count ${kids.length} >>`;
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /Info << /Title ${pdfString(doc.title)} /Producer (Termini) >> >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new TextEncoder().encode(out);
+}
