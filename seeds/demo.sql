@@ -4,6 +4,8 @@
 --   webhook sender "demo": whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==
 --   admin bearer token:    termini-local-demo-token
 --   Procura bearer token:  termini-local-procura-token
+--   ministry officer:      termini-local-ministero-token
+--   region officer:        termini-local-regione-token (Piemonte)
 INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, escalates_to) VALUES
   ('pg-torino', 'pg-appello', 'Procura Generale presso la Corte d''appello di Torino', 'TO', 'IT-TO', '["pg.torino@example.org"]', 'segreteria.pg.torino@example.org', NULL),
   ('procuratore-torino', 'procura-head', 'Procuratore della Repubblica presso il Tribunale di Torino', 'TO', 'IT-TO', '["procuratore.torino@example.org"]', 'segreteria.procuratore.torino@example.org', 'pg-torino'),
@@ -19,6 +21,9 @@ INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, f
   ('uepe-torino', 'uepe', 'Ufficio di esecuzione penale esterna di Torino', 'TO', 'IT-TO', '["uepe.torino@example.org"]', 'direzione.uepe.torino@example.org', NULL),
   ('cuav-torino', 'cuav', 'CUAV Torino (centro per uomini autori di violenza)', 'TO', 'IT-TO', '["segreteria.cuav.torino@example.org"]', 'direzione.cuav.torino@example.org', NULL);
 
+-- Regions, for the reports.
+UPDATE offices SET region = 'Piemonte' WHERE jurisdiction = 'TO';
+
 INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES ('demo', 'Sistema dimostrativo del distretto di Torino', 0);
 INSERT OR IGNORE INTO sender_offices (sender_id, office_id) VALUES
   ('demo', 'procura-torino'), ('demo', 'gip-torino'), ('demo', 'cuav-torino');
@@ -29,4 +34,8 @@ INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expire
 INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at) VALUES
   ('demo-admin', 'Amministratore locale', 'f9d0b62dabc0340ca39893285dca4e17dd692812855016c4e4169d36bb0271fe', 'admin', 0, NULL),
   ('demo-procura', 'Procura di Torino (locale)', '4072d3c2e741b98f125771fa53ed838d81862322f2e1cffb8cadaa453572c9ea', 'staff', 0, NULL);
-INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES ('demo-procura', 'procura-torino');
+INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at, region) VALUES
+  ('demo-ministero', 'Ministero — Dipartimento per le pari opportunità (locale)', '9d54693d0c5b18bde59aac718bff28f696c87f0b7d437bbaf0faf376bb2af975', 'ministry', 0, NULL, NULL),
+  ('demo-regione', 'Regione Piemonte (locale)', 'fd89df0a754494db5fbbdda7227d3dd08e9a9c327bd0f21963136e818fa7207e', 'region', 0, NULL, 'Piemonte');
+INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES
+  ('demo-procura', 'procura-torino'), ('demo-ministero', 'dipartimento-po'), ('demo-regione', 'regione-piemonte');

@@ -7,6 +7,7 @@ import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
 import { preview } from "./routes/preview.js";
+import { reportRoutes } from "./routes/reports.js";
 import { timelineMigrate } from "./routes/timeline-migrate.js";
 import { timelines } from "./routes/timelines.js";
 import { webhooks } from "./routes/webhooks.js";
@@ -34,6 +35,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api/v1/timelines", timelines);
   app.route("/api/v1/timelines", timelineMigrate);
   app.route("/api/v1/deadlines/preview", preview);
+  app.route("/api/v1/reports", reportRoutes);
   app.route("/api/v1", api);
   app.route("/webhooks", webhooks);
   app.route("/", docs);

@@ -1,0 +1,45 @@
+/**
+ * Who may read, generate and submit which report. Ministry officers see the
+ * country and any region; a region officer only its region; the offices
+ * concerned their own compliance data. Reports never carry case references.
+ */
+import type { Principal } from "../auth/principal.js";
+import type { Db } from "../db/client.js";
+import { getOffices } from "../db/directory.js";
+import { ApiError } from "../http/problem.js";
+import type { ReportKind } from "../stats/report.js";
+
+export interface ScopeQuery { region?: string; office?: string; district?: string }
+
+const forbidden = (why: string) => new ApiError("forbidden", why);
+const missing = (parameter: string) => new ApiError("missing_parameter", `${parameter}: indicare l'ambito del rapporto`, { parameter });
+
+export async function reportScope(db: Db, p: Principal, kind: ReportKind, q: ScopeQuery): Promise<string> {
+  const wide = p.role === "admin" || p.role === "ministry";
+  const mine = [...(await getOffices(db, [...p.offices])).values()];
+  switch (kind) {
+    case "national":
+      if (!wide) throw forbidden("La relazione nazionale è riservata al Ministero");
+      return "IT";
+    case "regional": {
+      const region = q.region ?? p.region ?? undefined;
+      if (region === undefined) throw missing("region");
+      if (!wide && !(p.role === "region" && p.region === region)) throw forbidden(`La relazione della regione ${region} non è tra quelle consentite`);
+      return region;
+    }
+    case "compliance-quarterly": {
+      const office = q.office ?? mine.find((o) => o.kind === "procura")?.id;
+      if (office === undefined) throw missing("office");
+      const target = (await getOffices(db, [office])).get(office);
+      const pg = target !== undefined && mine.some((o) => o.kind === "pg-appello" && o.jurisdiction === target.jurisdiction);
+      if (!wide && !p.offices.has(office) && !pg) throw forbidden("I dati trimestrali di questa Procura non sono consentiti");
+      return office;
+    }
+    case "compliance-half-yearly": {
+      const district = q.district ?? mine.find((o) => o.kind === "pg-appello")?.jurisdiction;
+      if (district === undefined) throw missing("district");
+      if (!wide && !mine.some((o) => o.kind === "pg-appello" && o.jurisdiction === district)) throw forbidden("La relazione di questo distretto non è consentita");
+      return district;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/** Generating a report version, rendering it, and filing it (which closes its obligation). */
+import { eq } from "drizzle-orm";
+import { sha256Hex } from "../auth/bearer.js";
+import type { Principal } from "../auth/principal.js";
+import { audit, auditInsert } from "../db/audit.js";
+import { findCase } from "../db/cases.js";
+import type { Db } from "../db/client.js";
+import { countersBetween } from "../db/counters.js";
+import { type StoredReport, findReport } from "../db/reports.js";
+import { offices, reports } from "../db/schema.js";
+import { ApiError } from "../http/problem.js";
+import { csvFiles, tableCsv } from "../stats/csv.js";
+import { reportPdf } from "../stats/pdf.js";
+import { type ReportDocument, type ReportKind, buildReport, periodMonths } from "../stats/report.js";
+import { zip } from "../stats/zip.js";
+import { DEFAULT_QUARTER_ENDS } from "../workflows/schedule.js";
+import { type ApplyOptions, applyEvent } from "./apply-event.js";
+import type { Stmt } from "./changes.js";
+
+export async function generateReport(db: Db, kind: ReportKind, period: string, scope: string, actor: string, now: number): Promise<StoredReport> {
+  const span = periodMonths(kind, period);
+  if (span === undefined) throw new ApiError("invalid_parameter", `period: periodo ${period} non valido per ${kind} (es. 2026, 2026-Q1, 2026-H1)`, { parameter: "period" });
+  const counters = await countersBetween(db, span.months[0]!, span.months[span.months.length - 1]!);
+  const directory = await db.select({ id: offices.id, name: offices.name, kind: offices.kind, region: offices.region, jurisdiction: offices.jurisdiction }).from(offices).all();
+  const doc = buildReport(kind, period, scope, counters, directory, now)!;
+  const document = JSON.stringify(doc);
+  const previous = await findReport(db, kind, period, scope);
+  const row = {
+    id: crypto.randomUUID(), kind, period, scope, version: (previous?.version ?? 0) + 1, snapshotAt: now,
+    checksum: await sha256Hex(document), document, generatedBy: actor,
+  };
+  await db.insert(reports).values(row).run();
+  await audit(db, { actor, action: "report.generated", caseId: null, requestId: null, detail: { kind, period, scope, version: row.version, checksum: row.checksum } }, now);
+  return { ...row, submittedAt: null, submittedBy: null };
+}
+
+export type Format = "json" | "csv" | "pdf";
+
+export function render(r: StoredReport, format: Format, table?: string): { body: string | Uint8Array; type: string; filename: string } {
+  const doc = JSON.parse(r.document) as ReportDocument;
+  const base = `termini-${r.kind}-${r.period}-${r.scope}-v${r.version}`;
+  if (format === "pdf") return { body: reportPdf(doc, r.checksum), type: "application/pdf", filename: `${base}.pdf` };
+  if (format === "json") {
+    return { body: JSON.stringify({ ...doc, version: r.version, checksum: r.checksum, submittedAt: r.submittedAt }), type: "application/json", filename: `${base}.json` };
+  }
+  if (table !== undefined) {
+    const t = doc.tables.find((x) => x.id === table);
+    if (t === undefined) throw new ApiError("invalid_parameter", `table: tabelle disponibili: ${doc.tables.map((x) => x.id).join(", ")}`, { parameter: "table" });
+    return { body: tableCsv(t), type: "text/csv; charset=utf-8", filename: `${base}-${t.id}.csv` };
+  }
+  return { body: zip(csvFiles(doc)), type: "application/zip", filename: `${base}-csv.zip` };
+}
+
+/** The fixed-date obligation a report answers: its timeline, office and nominal due date. */
+export async function obligationOf(db: Db, kind: ReportKind, period: string, scope: string, quarterEnds = DEFAULT_QUARTER_ENDS) {
+  const year = Number(period.slice(0, 4));
+  const quarters = quarterEnds.split(",").map((q) => q.trim());
+  const all = await db.select().from(offices).all();
+  switch (kind) {
+    case "regional": return { timeline: "regional-report", office: all.find((o) => o.kind === "regione" && o.region === scope), due: `${year + 1}-03-30` };
+    case "national": return { timeline: "parliament-report", office: all.find((o) => o.kind === "dipartimento-po"), due: `${year + 1}-06-30` };
+    case "compliance-quarterly": return { timeline: "compliance-quarterly", office: all.find((o) => o.id === scope), due: `${year}-${quarters[Number(period.slice(6)) - 1]}` };
+    case "compliance-half-yearly": return { timeline: "compliance-half-yearly", office: all.find((o) => o.kind === "pg-appello" && o.jurisdiction === scope), due: `${year}-${quarters[Number(period.slice(6)) * 2 - 1]}` };
+  }
+}
+
+/** The responsible office files its report: the version is marked submitted and its obligation closes. */
+export async function submitReport(
+  db: Db, p: Principal, r: StoredReport, now: number, opts: Omit<ApplyOptions, "idempotencyKey" | "now">, quarterEnds?: string,
+): Promise<{ closed: string | null; wake: Awaited<ReturnType<typeof applyEvent>>["wake"] | null }> {
+  const ob = await obligationOf(db, r.kind as ReportKind, r.period, r.scope, quarterEnds);
+  if (p.role !== "admin" && (ob.office === undefined || !p.offices.has(ob.office.id))) {
+    throw new ApiError("forbidden", "Solo l'ufficio tenuto alla relazione può trasmetterla");
+  }
+  if (r.submittedAt !== null) throw new ApiError("stage_closed", `La versione ${r.version} è già stata trasmessa`);
+  // Marking the version and closing the obligation happen in one batch.
+  const mark: Stmt[] = [
+    db.update(reports).set({ submittedAt: now, submittedBy: p.id }).where(eq(reports.id, r.id)),
+    auditInsert(db, { actor: p.id, action: "report.submitted", caseId: null, requestId: opts.requestId, detail: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum } }, now),
+  ];
+  const ref = ob.office === undefined ? undefined : `${ob.timeline}/${ob.office.id}/${ob.due}`;
+  if (ref !== undefined && (await findCase(db, ref)) !== undefined) {
+    try {
+      const { wake } = await applyEvent(db, p, { type: "report.submitted", caseRef: ref, occurredAt: new Date(now).toISOString(), data: {} }, {
+        ...opts, idempotencyKey: `report:${r.id}`, now, extra: () => mark,
+      });
+      return { closed: ref, wake };
+    } catch (e) {
+      // The obligation was already closed (an earlier version was filed): the version is still marked.
+      if (!(e instanceof ApiError) || e.code !== "no_running_timeline") throw e;
+    }
+  }
+  await db.batch(mark as [Stmt, ...Stmt[]]);
+  return { closed: null, wake: null };
+}

@@ -1,0 +1,92 @@
+/**
+ * GET  /api/v1/reports/{kind}/{period}?format=pdf|csv|json[&region|office|district][&version][&table]
+ * POST /api/v1/reports/{kind}/{period}/generate — a new version from the current counters
+ * POST /api/v1/reports/{kind}/{period}/submit   — the responsible office files the latest version
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.js";
+import { bearer } from "../auth/bearer.js";
+import { audit } from "../db/audit.js";
+import { database } from "../db/client.js";
+import { findReport, listVersions } from "../db/reports.js";
+import { type Format, generateReport, render, submitReport } from "../domain/report-files.js";
+import { reportScope } from "../domain/report-access.js";
+import { ApiError } from "../http/problem.js";
+import { parseQuery } from "../http/query.js";
+import { REPORT_KINDS, type ReportKind } from "../stats/report.js";
+import { enabledBills } from "../timelines/catalog.js";
+import { wakeAll } from "../workflows/wake.js";
+
+export const reportRoutes = new Hono<AppEnv>();
+reportRoutes.use("*", bearer);
+
+const Scope = { region: z.string().min(2).max(60).optional(), office: z.string().min(2).max(64).optional(), district: z.string().regex(/^[A-Z]{2}$/).optional() };
+const ReadQuery = z.strictObject({
+  format: z.enum(["json", "csv", "pdf"]).default("json"),
+  version: z.coerce.number().int().positive().optional(),
+  table: z.string().max(40).optional(),
+  ...Scope,
+});
+const ScopeQuery = z.strictObject(Scope);
+const SCOPE_HINTS = { region: "regione", office: "Procura", district: "distretto" };
+
+function kindOf(raw: string): ReportKind {
+  if (!(REPORT_KINDS as readonly string[]).includes(raw)) {
+    throw new ApiError("invalid_parameter", `kind: uno tra ${REPORT_KINDS.join(", ")}`, { parameter: "kind" });
+  }
+  return raw as ReportKind;
+}
+
+reportRoutes.get("/:kind/:period", async (c) => {
+  const now = Date.now();
+  const db = database(c.env.DB);
+  const p = c.get("principal");
+  const kind = kindOf(c.req.param("kind"));
+  const period = c.req.param("period");
+  const q = parseQuery(c, ReadQuery, { format: "json|csv|pdf", version: "numero di versione", table: "tabella (csv)", ...SCOPE_HINTS });
+  const scope = await reportScope(db, p, kind, q);
+  // The first read of a period generates its first version; later versions only on request.
+  let r = await findReport(db, kind, period, scope, q.version);
+  if (r === undefined && q.version !== undefined) throw new ApiError("not_found", `Nessuna versione ${q.version} di questo rapporto`);
+  r ??= await generateReport(db, kind, period, scope, p.id, now);
+  const out = render(r, q.format as Format, q.table);
+  await audit(db, { actor: p.id, action: "report.read", caseId: null, requestId: c.get("requestId"), detail: { kind, period, scope, version: r.version, format: q.format } }, now);
+  c.header("Content-Disposition", `attachment; filename="${out.filename}"`);
+  c.header("X-Report-Version", String(r.version));
+  c.header("X-Report-Checksum", `sha256:${r.checksum}`);
+  c.header("X-Report-Snapshot", new Date(r.snapshotAt).toISOString());
+  c.header("Content-Type", out.type);
+  return c.body(out.body as string);
+});
+
+reportRoutes.get("/:kind/:period/versions", async (c) => {
+  const db = database(c.env.DB);
+  const kind = kindOf(c.req.param("kind"));
+  const scope = await reportScope(db, c.get("principal"), kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
+  const versions = await listVersions(db, kind, c.req.param("period"), scope);
+  return c.json({ kind, period: c.req.param("period"), scope, versions: versions.map((v) => ({ ...v, snapshotAt: new Date(v.snapshotAt).toISOString() })) });
+});
+
+reportRoutes.post("/:kind/:period/generate", async (c) => {
+  const db = database(c.env.DB);
+  const p = c.get("principal");
+  const kind = kindOf(c.req.param("kind"));
+  const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
+  const r = await generateReport(db, kind, c.req.param("period"), scope, p.id, Date.now());
+  return c.json({ kind, period: r.period, scope, version: r.version, checksum: r.checksum, snapshotAt: new Date(r.snapshotAt).toISOString() }, 201);
+});
+
+reportRoutes.post("/:kind/:period/submit", async (c) => {
+  const now = Date.now();
+  const db = database(c.env.DB);
+  const p = c.get("principal");
+  const kind = kindOf(c.req.param("kind"));
+  const period = c.req.param("period");
+  const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
+  const r = await findReport(db, kind, period, scope);
+  if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere: generare prima il rapporto");
+  const { closed, wake } = await submitReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS) }, c.env.COMPLIANCE_QUARTER_ENDS);
+  if (wake !== null) await wakeAll(c.env, db, wake, now);
+  return c.json({ kind, period, scope, version: r.version, submitted: true, obligation: closed });
+});

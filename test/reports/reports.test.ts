@@ -1,0 +1,118 @@
+/**
+ * Reports through the API: figures from real events, who sees what,
+ * versions with their snapshot and checksum, and filing that closes the
+ * obligation.
+ */
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { sha256Hex } from "../../src/auth/bearer.js";
+import { auditLog, cases, timelineInstances } from "../../src/db/schema.js";
+import { startScheduled } from "../../src/workflows/schedule.js";
+import { PROCURA_TOKEN, api, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+
+const MINISTRY = "termini-local-ministero-token";
+const REGION = "termini-local-regione-token";
+const LOMBARDY = "test-lombardia-region-token";
+
+let spy: Awaited<ReturnType<typeof idleWorkflows>>;
+beforeAll(async () => {
+  spy = await idleWorkflows();
+  await env.DB.prepare("INSERT INTO api_credentials (id, name, token_hash, role, created_at, region) VALUES ('t-lom', 'Lombardia', ?, 'region', 0, 'Lombardia')")
+    .bind(await sha256Hex(LOMBARDY)).run();
+  // 2025: six PM assessments in Turin, five on time (after 10 days), one late (after 40 days).
+  for (let i = 0; i < 6; i++) {
+    const ref = newRef();
+    await record(ref, "suspect.registered", "2025-03-02T10:00:00+01:00", { jurisdiction: "TO" });
+    await record(ref, "measures.requested", i < 5 ? "2025-03-12T10:00:00+01:00" : "2025-04-11T10:00:00+02:00");
+  }
+  // Two programmes started at the CUAV: a small count.
+  for (let i = 0; i < 2; i++) await record(newRef(), "programme.started-suspended-sentence", "2025-05-05T10:00:00+02:00", { jurisdiction: "TO" });
+});
+afterAll(async () => { await spy.dispose(); });
+
+const json = async (res: Response) => (await res.json()) as {
+  tables: { id: string; rows: Record<string, string | number>[] }[]; version: number; checksum: string; monthly: { month: string; deadlines: string | number }[];
+};
+
+describe("the regional report", () => {
+  it("counts what happened, with shares, medians and small counts as <5", async () => {
+    const res = await api("GET", "/api/v1/reports/regional/2025?format=json", { token: REGION });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Report-Checksum")).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const doc = await json(res);
+    const terms = doc.tables.find((t) => t.id === "362-bis")!.rows;
+    expect(terms.find((r) => r.term === "Valutazione del PM (30 giorni)")).toMatchObject({ met: 5, late: "<5", onTime: "83,3%", median: "10 giorni" });
+    expect(doc.tables.find((t) => t.id === "programmi")!.rows[0]).toMatchObject({ started: "<5" });
+    expect(doc.monthly.find((m) => m.month === "2025-03")!.deadlines).toBe(5);
+    // Aggregates only: no case reference anywhere in the document.
+    expect(JSON.stringify(doc)).not.toMatch(/RGNR-/);
+  });
+
+  it("lets a region officer see only its region, and keeps the national report for the Ministry", async () => {
+    expect((await api("GET", "/api/v1/reports/regional/2025?region=Piemonte", { token: LOMBARDY })).status).toBe(403);
+    expect((await api("GET", "/api/v1/reports/national/2025", { token: REGION })).status).toBe(403);
+    expect((await api("GET", "/api/v1/reports/regional/2025?region=Piemonte", { token: PROCURA_TOKEN })).status).toBe(403);
+    const national = await json(await api("GET", "/api/v1/reports/national/2025", { token: MINISTRY }));
+    expect(national.tables.find((t) => t.id === "362-bis")!.rows.map((r) => r.office)).toContain("Piemonte");
+    const missing = await api("GET", "/api/v1/reports/regional/2025", { token: MINISTRY });
+    expect([missing.status, ((await missing.json()) as { parameter: string }).parameter]).toEqual([400, "region"]);
+  });
+
+  it("reports a period with no data as zeros", async () => {
+    const doc = await json(await api("GET", "/api/v1/reports/regional/2019", { token: REGION }));
+    expect(doc.tables.find((t) => t.id === "362-bis")!.rows.every((r) => r.met === 0 && r.late === 0)).toBe(true);
+  });
+
+  it("serves CSV tables, a zip of them, and a PDF", async () => {
+    const csv = await api("GET", "/api/v1/reports/regional/2025?format=csv&table=362-bis", { token: REGION });
+    expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    // The byte-order mark Italian Excel needs to read UTF-8 (Response.text() would hide it).
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(bytes).startsWith("Ufficio;Termine;")).toBe(true);
+    const bundle = await api("GET", "/api/v1/reports/regional/2025?format=csv", { token: REGION });
+    expect(bundle.headers.get("Content-Type")).toBe("application/zip");
+    expect(new Uint8Array(await bundle.arrayBuffer()).slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b]));
+    const pdf = await api("GET", "/api/v1/reports/regional/2025?format=pdf", { token: REGION });
+    expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
+    expect(new TextDecoder().decode(new Uint8Array(await pdf.arrayBuffer()).slice(0, 8))).toBe("%PDF-1.4");
+    expect(pdf.headers.get("Content-Disposition")).toContain("termini-regional-2025-Piemonte-v1.pdf");
+  });
+
+  it("keeps every version downloadable, each with its snapshot and checksum", async () => {
+    const first = await json(await api("GET", "/api/v1/reports/regional/2025", { token: REGION }));
+    await record(newRef(), "suspect.registered", "2025-06-02T10:00:00+02:00", { jurisdiction: "TO" });
+    const gen = await api("POST", "/api/v1/reports/regional/2025/generate", { token: REGION });
+    expect(gen.status).toBe(201);
+    const latest = await json(await api("GET", "/api/v1/reports/regional/2025", { token: REGION }));
+    expect(latest.version).toBe(first.version + 1);
+    const old = await json(await api("GET", `/api/v1/reports/regional/2025?version=${first.version}`, { token: REGION }));
+    expect(old.checksum).toBe(first.checksum);
+    const versions = (await (await api("GET", "/api/v1/reports/regional/2025/versions", { token: REGION })).json()) as { versions: { version: number }[] };
+    expect(versions.versions.map((v) => v.version)).toEqual([latest.version, first.version]);
+  });
+});
+
+describe("filing", () => {
+  it("closes the region's obligation when its officer submits the report, and audits it", async () => {
+    const billEnv = { ...env, ENABLED_BILLS: "all" };
+    await startScheduled(billEnv, Date.parse("2026-03-01T06:00:00+01:00"));
+    const ref = "regional-report/regione-piemonte/2026-03-30";
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const post = (path: string, token: string) =>
+      createApp().fetch(new Request(`http://termini.test${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}` } }), billEnv, ctx);
+    // Only the office the obligation is on files it: the Ministry reads, but does not submit for a region.
+    expect((await post("/api/v1/reports/regional/2025/submit?region=Piemonte", MINISTRY)).status).toBe(403);
+    const res = await post("/api/v1/reports/regional/2025/submit", REGION);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ submitted: true, obligation: ref });
+    const [instance] = await db().select({ status: timelineInstances.status }).from(timelineInstances)
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, ref)).all();
+    expect(instance!.status).toBe("closed");
+    const entry = await db().select().from(auditLog).where(and(eq(auditLog.action, "report.submitted"), eq(auditLog.actor, "credential:demo-regione"))).get();
+    expect(entry!.detail).toMatchObject({ kind: "regional", period: "2025", scope: "Piemonte" });
+    expect((await post("/api/v1/reports/regional/2025/submit", REGION)).status).toBe(409);
+  });
+});
