@@ -26,6 +26,8 @@ export interface MessageFacts {
   notice?: NoticeDetail | null;
   /** The timeline's own wording for this rung, when it has one. */
   text?: string;
+  /** For an obligation that files a report: where its draft is. */
+  draft?: string;
 }
 
 export interface ComposedMessage {
@@ -75,7 +77,8 @@ export function composeMessage(f: MessageFacts): ComposedMessage {
   const text = [
     lead(f), "",
     ...facts.map(([k, v]) => `${k}: ${v}`), "",
-    `Dettagli e azioni (accesso riservato): ${f.link}`, "",
+    `Dettagli e azioni (accesso riservato): ${f.link}`,
+    ...(f.draft === undefined ? [] : [`Bozza della relazione (accesso riservato): ${f.draft}`]), "",
     "Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.",
   ].join("\n");
   const body = html`<!doctype html>
@@ -83,6 +86,7 @@ export function composeMessage(f: MessageFacts): ComposedMessage {
 <p>${lead(f)}</p>
 <table>${facts.map(([k, v]) => html`<tr><th align="left">${k}</th><td>${v}</td></tr>`)}</table>
 <p><a href="${f.link}">Apri il procedimento in Termini</a> (accesso riservato)</p>
+${f.draft === undefined ? "" : html`<p><a href="${f.draft}">Bozza della relazione</a> (accesso riservato)</p>`}
 <p style="color:#555">Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.</p>
 </body></html>`;
   return { subject, text, html: body.toString() };

@@ -1,5 +1,6 @@
 import { database } from "../db/client.js";
 import type { Bindings } from "../env.js";
+import { DEFAULT_QUARTER_ENDS } from "../workflows/schedule.js";
 import type { DeliveryContext } from "./deliver.js";
 import type { Mailer } from "./mailer.js";
 import { outboxMailer } from "./outbox-mailer.js";
@@ -15,5 +16,8 @@ export function mailerFor(env: Bindings, db = database(env.DB)): Mailer {
 
 export function deliveryContext(env: Bindings, actor: string): DeliveryContext {
   const db = database(env.DB);
-  return { db, mailer: mailerFor(env, db), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now: Date.now };
+  return {
+    db, mailer: mailerFor(env, db), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now: Date.now,
+    quarterEnds: env.COMPLIANCE_QUARTER_ENDS || DEFAULT_QUARTER_ENDS,
+  };
 }

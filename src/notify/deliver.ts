@@ -10,7 +10,10 @@ import { getOffice } from "../db/directory.js";
 import { cases, deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { bumpStatement } from "../db/counters.js";
 import { rollPeriod } from "../domain/roll-period.js";
+import { draftPath } from "../stats/draft-link.js";
 import { escalation } from "../stats/metrics.js";
+
+const withBase = (base: string, path: string | undefined) => (path === undefined ? undefined : base + path);
 import { displayTitle, getTimeline } from "../timelines/catalog.js";
 import { rungsOf } from "../timelines/definition.js";
 import { composeMessage, formatDue } from "./compose.js";
@@ -23,6 +26,8 @@ export interface DeliveryContext {
   appBaseUrl: string;
   /** system:workflow or system:cron, for the audit log. */
   actor: string;
+  /** The deployment's quarter ends, for links to quarterly drafts. */
+  quarterEnds: string;
   now: () => number;
 }
 
@@ -89,6 +94,7 @@ async function send(ctx: DeliveryContext, n: Notification & { kind: "reminder" |
     due: formatDue(deadline.dueAt), responsibleOffice: responsible.name, recipientOffice: recipient.name,
     link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient.name, notice: n.detail,
     text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,
+    draft: def.report === undefined ? undefined : withBase(ctx.appBaseUrl, draftPath(def.report, c.ref, responsible, ctx.quarterEnds)),
   });
   const r = await ctx.mailer.send({ idempotencyKey: n.id, from: ctx.from, to: n.recipients, ...message });
   const at = ctx.now();

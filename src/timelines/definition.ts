@@ -112,6 +112,8 @@ export const TimelineDefinition = z
     /** Messages an event sends at once to the office in a role (optionally only for given data values). */
     notices: z.array(z.strictObject({ on: EventName, when: z.record(z.string(), z.string()).optional(), to: Id, text: Italian })).default([]),
     schedule: Schedule.optional(),
+    /** The report this obligation files (reminders link to its draft). */
+    report: z.enum(["regional", "national", "compliance-quarterly", "compliance-half-yearly"]).optional(),
     /** Enumerated data fields an event carries (never free text), e.g. an outcome. */
     eventFields: z.record(EventName, z.record(z.string(), z.array(z.string()).min(1))).default({}),
   })

@@ -15,6 +15,7 @@ interface Obligation {
   role: string;
   kind: string;
   dates: string[] | "quarter-ends" | "half-year-ends";
+  report?: "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
   notes?: string[];
 }
 
@@ -36,6 +37,7 @@ function obligation(o: Obligation): TimelineInput {
     }],
     rungs: FIXED_DATE_RUNGS,
     schedule: { office: o.role, dates: o.dates, leadDays: 45 },
+    ...(o.report === undefined ? {} : { report: o.report }),
     notes: o.notes ?? [],
   };
 }
@@ -48,6 +50,7 @@ export const COMPLIANCE_QUARTERLY = obligation({
   role: "procura",
   kind: "procura",
   dates: "quarter-ends",
+  report: "compliance-quarterly",
   notes: ["La scadenza coincide con la fine di ciascun trimestre; i trimestri sono configurabili (COMPLIANCE_QUARTER_ENDS)."],
 });
 
@@ -59,6 +62,7 @@ export const COMPLIANCE_HALF_YEARLY = obligation({
   role: "pg",
   kind: "pg-appello",
   dates: "half-year-ends",
+  report: "compliance-half-yearly",
 });
 
 export const REGIONAL_REPORT = obligation({
@@ -69,6 +73,7 @@ export const REGIONAL_REPORT = obligation({
   role: "regione",
   kind: "regione",
   dates: ["03-30"],
+  report: "regional",
 });
 
 export const PARLIAMENT_REPORT = obligation({
@@ -79,6 +84,7 @@ export const PARLIAMENT_REPORT = obligation({
   role: "ministero",
   kind: "dipartimento-po",
   dates: ["06-30"],
+  report: "national",
 });
 
 export const ASSOCIATIONS_REPORT = obligation({

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { daysFromCivil, isoDate } from "../../src/engine/civil.js";
-import { cases, deadlines, notifications, timelineInstances } from "../../src/db/schema.js";
+import { cases, deadlines, notifications, outbox, timelineInstances } from "../../src/db/schema.js";
 import { getTimeline } from "../../src/timelines/catalog.js";
 import { dueWithinLead, scheduleDates, startScheduled } from "../../src/workflows/schedule.js";
 import { sweep } from "../../src/workflows/sweep.js";
@@ -63,6 +63,9 @@ describe("the cron start", () => {
       "reminder-1d": ["superseded", "procura-torino"],
       "escalation-1": ["sent", "procuratore-torino"],
     });
+    // The reminder links to the draft of the report the obligation files.
+    const mail = (await db().select().from(outbox).where(eq(outbox.notificationId, `${quarterly!.id}.report.reminder-30d`)).get())!;
+    expect(mail.text).toContain(`${env.APP_BASE_URL}/api/v1/reports/compliance-quarterly/2026-Q4?office=procura-torino`);
   });
 
   it("closes an obligation when its report is submitted", async () => {
