@@ -20,6 +20,7 @@ export interface Principal {
  */
 export async function canAccessCase(db: Db, p: Principal, caseId: string): Promise<boolean> {
   if (p.role === "admin") return true;
+  if (!readsCases(p)) return false;
   const involved = Object.values(await officesOfCase(db, caseId));
   const allowed = await withSuperiors(db, involved);
   return [...p.offices].some((o) => allowed.has(o));
@@ -31,7 +32,17 @@ export async function requireCaseAccess(db: Db, p: Principal, caseId: string): P
   }
 }
 
+/** Ministry and region officers read aggregated reports only, never a case. */
+export function readsCases(p: Principal): boolean {
+  return p.role !== "ministry" && p.role !== "region";
+}
+
+export function requireCaseReader(p: Principal): void {
+  if (!readsCases(p)) throw new ApiError("forbidden", "Questa credenziale consulta solo dati aggregati (relazioni), non procedimenti");
+}
+
 export function requireOffice(p: Principal, officeId: string): void {
+  requireCaseReader(p);
   if (p.role !== "admin" && !p.offices.has(officeId)) {
     throw new ApiError("forbidden", `La credenziale non opera per l'ufficio ${officeId}`);
   }

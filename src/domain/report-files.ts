@@ -81,7 +81,10 @@ export async function submitReport(
   const ref = ob.office === undefined ? undefined : `${ob.timeline}/${ob.office.id}/${ob.due}`;
   if (ref !== undefined && (await findCase(db, ref)) !== undefined) {
     try {
-      const { wake } = await applyEvent(db, p, { type: "report.submitted", caseRef: ref, occurredAt: new Date(now).toISOString(), data: {} }, {
+      // The officer acts for the office the obligation is on (checked above), which the
+      // obligation's own record involves; it is not a criminal case.
+      const actingOffice: Principal = { ...p, role: p.role === "admin" ? "admin" : "staff" };
+      const { wake } = await applyEvent(db, actingOffice, { type: "report.submitted", caseRef: ref, occurredAt: new Date(now).toISOString(), data: {} }, {
         ...opts, idempotencyKey: `report:${r.id}`, now, extra: () => mark,
       });
       return { closed: ref, wake };

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
 import { bearer } from "../auth/bearer.js";
+import { requireCaseReader } from "../auth/principal.js";
 import { caseEvents } from "./case-events.js";
 import { caseRoutes } from "./cases.js";
 import { officeDeadlines } from "./office-deadlines.js";
@@ -9,6 +10,11 @@ import { outboxRoute } from "./outbox.js";
 
 export const api = new Hono<AppEnv>();
 for (const path of ["/cases", "/cases/*", "/offices/*", "/outbox"]) api.use(path, bearer);
+// Case data is for the offices involved: ministry and region officers read reports only.
+for (const path of ["/cases", "/cases/*"]) api.use(path, async (c, next) => {
+  requireCaseReader(c.get("principal"));
+  await next();
+});
 api.route("/cases", caseEvents);
 api.route("/cases", caseRoutes);
 api.route("/offices", officeDeadlines);

@@ -60,6 +60,14 @@ describe("the regional report", () => {
     expect([missing.status, ((await missing.json()) as { parameter: string }).parameter]).toEqual([400, "region"]);
   });
 
+  it("never shows ministry or region officers a case, only aggregates", async () => {
+    for (const token of [MINISTRY, REGION]) {
+      expect((await api("GET", "/api/v1/cases", { token })).status).toBe(403);
+      expect((await api("GET", "/api/v1/cases/regional-report%2Fregione-piemonte%2F2026-03-30", { token })).status).toBe(403);
+      expect((await api("GET", "/api/v1/offices/dipartimento-po/deadlines", { token })).status).toBe(403);
+    }
+  });
+
   it("reports a period with no data as zeros", async () => {
     const doc = await json(await api("GET", "/api/v1/reports/regional/2019", { token: REGION }));
     expect(doc.tables.find((t) => t.id === "362-bis")!.rows.every((r) => r.met === 0 && r.late === 0)).toBe(true);
