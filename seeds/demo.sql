@@ -39,3 +39,9 @@ INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, r
   ('demo-regione', 'Regione Piemonte (locale)', 'fd89df0a754494db5fbbdda7227d3dd08e9a9c327bd0f21963136e818fa7207e', 'region', 0, NULL, 'Piemonte');
 INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES
   ('demo-procura', 'procura-torino'), ('demo-ministero', 'dipartimento-po'), ('demo-regione', 'regione-piemonte');
+
+-- Web app users (sign in at /accedi with the address; the link arrives in the outbox).
+INSERT OR IGNORE INTO users (id, email, role, region, created_at) VALUES
+  ('u-procura', 'operatore.procura@example.org', 'operator', NULL, 0),
+  ('u-admin', 'amministratore@example.org', 'admin', NULL, 0);
+INSERT OR IGNORE INTO user_offices (user_id, office_id) VALUES ('u-procura', 'procura-torino');

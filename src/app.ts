@@ -2,10 +2,14 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { Principal } from "./auth/principal.js";
 import type { Bindings } from "./env.js";
+import type { WebUser } from "./web/session.js";
 import { d1Meter } from "./http/d1-meter.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
+import { casePage } from "./web/case-page.js";
+import { dashboard } from "./web/dashboard.js";
+import { signIn } from "./web/signin.js";
 import { preview } from "./routes/preview.js";
 import { reportRoutes } from "./routes/reports.js";
 import { timelineMigrate } from "./routes/timeline-migrate.js";
@@ -14,14 +18,14 @@ import { webhooks } from "./routes/webhooks.js";
 import { calendars } from "./routes/calendars.js";
 import { terms } from "./routes/terms.js";
 
-export type AppEnv = { Bindings: Bindings; Variables: { requestId: string; principal: Principal } };
+export type AppEnv = { Bindings: Bindings; Variables: { requestId: string; principal: Principal; user: WebUser } };
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(d1Meter);
 
-  app.get("/", (c) =>
+  app.get("/api/v1", (c) =>
     c.json({
       name: "Termini",
       description: "Calcolo dei termini di legge nei procedimenti per violenza di genere e domestica",
@@ -39,6 +43,9 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api/v1", api);
   app.route("/webhooks", webhooks);
   app.route("/", docs);
+  app.route("/", signIn);
+  app.route("/", dashboard);
+  app.route("/", casePage);
   app.get("/problems/:code", (c) => {
     const code = c.req.param("code");
     if (!(code in PROBLEMS)) return problem(c, "not_found", `Tipo di problema sconosciuto: ${code}`);

@@ -191,3 +191,46 @@ export const reports = sqliteTable("reports", {
   submittedAt: integer("submitted_at"),
   submittedBy: text("submitted_by"),
 });
+
+export type UserRole = "operator" | "head" | "admin" | "region" | "ministry";
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  role: text("role").$type<UserRole>().notNull(),
+  region: text("region"),
+  createdAt: integer("created_at").notNull(),
+  disabledAt: integer("disabled_at"),
+});
+
+export const userOffices = sqliteTable(
+  "user_offices",
+  { userId: text("user_id").notNull(), officeId: text("office_id").notNull() },
+  (t) => [primaryKey({ columns: [t.userId, t.officeId] })],
+);
+
+export const signInLinks = sqliteTable("sign_in_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+});
+
+export const sessions = sqliteTable("sessions", {
+  idHash: text("id_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  csrf: text("csrf").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const mailOutbox = sqliteTable("mail_outbox", {
+  id: text("id").primaryKey(),
+  recipients: json<string[]>("recipients").notNull(),
+  subject: text("subject").notNull(),
+  text: text("text").notNull(),
+  html: text("html").notNull(),
+  createdAt: integer("created_at").notNull(),
+});

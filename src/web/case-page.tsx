@@ -1,0 +1,141 @@
+/**
+ * A case as a vertical timeline: events, deadlines (with why they fall on
+ * that date) and the reminders and escalations sent. The closing events of
+ * open stages are actions, recorded after a confirmation step.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { requireCaseAccess } from "../auth/principal.js";
+import { audit } from "../db/audit.js";
+import { findCase } from "../db/cases.js";
+import { database } from "../db/client.js";
+import { applyEvent } from "../domain/apply-event.js";
+import { caseView } from "../domain/case-view.js";
+import { ApiError } from "../http/problem.js";
+import { enabledBills, getTimeline } from "../timelines/catalog.js";
+import { wakeAll } from "../workflows/wake.js";
+import { formatRomeInstant } from "../engine/rome.js";
+import { Layout } from "./layout.js";
+import { checkCsrf, requireUser } from "./session.js";
+
+export const casePage = new Hono<AppEnv>();
+
+const when = (iso: string) => new Date(iso).toLocaleString("it-IT", { timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short" });
+const STATUS: Record<string, string> = { open: "aperta", met: "rispettata", late: "oltre il termine", informational: "data informativa", withdrawn: "ritirata" };
+const SENT: Record<string, string> = { reminder: "Promemoria inviato", escalation: "Segnalazione inviata", notice: "Comunicazione inviata", fallback: "Inoltro all'indirizzo di riserva" };
+
+type View = Awaited<ReturnType<typeof caseView>>;
+type Step = { text: string; citation: string };
+
+async function load(c: { env: AppEnv["Bindings"]; req: { param: (k: "ref") => string }; get: (k: "user") => AppEnv["Variables"]["user"] }) {
+  const db = database(c.env.DB);
+  const ref = c.req.param("ref");
+  const found = await findCase(db, ref);
+  if (found === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
+  await requireCaseAccess(db, c.get("user").principal, found.id);
+  return { db, found };
+}
+
+/** The closing events offered for the open stages, with the outcome each records. */
+function actions(view: View) {
+  return view.timelines.flatMap((t) => {
+    const def = getTimeline(t.timeline, t.version);
+    return t.deadlines.filter((d) => d.status === "open").flatMap((d) =>
+      Object.entries(def?.stages.find((s) => s.id === d.stage)?.closesOn ?? {}).map(([type, outcome]) => ({ type, outcome, stage: d.title ?? d.stage })));
+  });
+}
+
+// Actions live under their own prefix: a case reference may contain "/".
+casePage.get("/azioni/:ref{.+}", requireUser, async (c) => {
+  const { db, found } = await load(c);
+  const view = await caseView(db, found, Date.now());
+  const type = c.req.query("evento") ?? "";
+  const action = actions(view).find((a) => a.type === type);
+  if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
+  const user = c.get("user");
+  return c.html(
+    <Layout title="Conferma l'azione" user={user}>
+      <p>Procedimento <strong>{found.ref}</strong>: registrare «{action.outcome}» per la fase «{action.stage}»?</p>
+      <form method="post" action={`/azioni/${encodeURIComponent(found.ref)}`}>
+        <input type="hidden" name="csrf" value={user.csrf} />
+        <input type="hidden" name="evento" value={type} />
+        <p>
+          <label for="quando">Data e ora dell'atto (ora italiana)</label><br />
+          <input id="quando" name="quando" type="datetime-local" required value={formatRomeInstant(Date.now()).slice(0, 16)} />
+        </p>
+        <button type="submit">Conferma e registra</button>{" "}
+        <a href={`/cases/${encodeURIComponent(found.ref)}`}>Annulla</a>
+      </form>
+    </Layout>,
+  );
+});
+
+casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
+  const now = Date.now();
+  const user = c.get("user");
+  const form = await c.req.parseBody();
+  checkCsrf(user.csrf, form.csrf);
+  const { db, found } = await load(c);
+  const local = String(form.quando ?? "");
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) throw new ApiError("invalid_parameter", "quando: data e ora non valide", { parameter: "quando" });
+  // A Rome wall-clock time: its offset is the one Rome has at that moment.
+  const guess = Date.parse(`${local}:00Z`);
+  const offset = formatRomeInstant(guess - 3_600_000).slice(-6);
+  const { wake } = await applyEvent(db, user.principal, { type: String(form.evento ?? ""), caseRef: found.ref, occurredAt: `${local}:00${offset}`, data: {} }, {
+    idempotencyKey: `web:${user.id}:${crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
+  });
+  await wakeAll(c.env, db, wake, now);
+  return c.redirect(`/cases/${encodeURIComponent(found.ref)}?registrato=1`, 303);
+});
+
+casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
+  const now = Date.now();
+  const user = c.get("user");
+  const { db, found } = await load(c);
+  const view = await caseView(db, found, now);
+  await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" } }, now);
+  return c.html(
+    <Layout title={`Procedimento ${found.ref}`} user={user}>
+      {c.req.query("registrato") === "1" && <p role="status">Azione registrata. I promemoria della fase chiusa non saranno più inviati.</p>}
+      {actions(view).length > 0 && (
+        <section aria-labelledby="azioni">
+          <h2 id="azioni">Azioni</h2>
+          <ul>
+            {actions(view).map((a) => (
+              <li><a class="button" href={`/azioni/${encodeURIComponent(found.ref)}?evento=${encodeURIComponent(a.type)}`}>Registra: {a.outcome}</a> <span class="muted">({a.stage})</span></li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {view.timelines.map((t) => {
+        const items = [
+          ...view.events.map((e) => ({ at: e.occurredAt, node: <span>Evento <code>{e.type}</code></span> })),
+          ...t.deadlines.flatMap((d) => [
+            {
+              at: d.dueAt,
+              node: (
+                <div>
+                  <strong>Scadenza: {d.title}</strong> — {STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}
+                  <details>
+                    <summary>Perché questa data</summary>
+                    <ol>{((d.why as { steps?: Step[] }).steps ?? []).map((s) => <li>{s.text} <span class="muted">[{s.citation}]</span></li>)}</ol>
+                  </details>
+                </div>
+              ),
+            },
+            ...d.notifications.filter((n) => n.status === "sent" && n.kind !== "roll").map((n) => ({
+              at: n.sendAt, node: <span class="muted">{SENT[n.kind] ?? n.kind} a {n.office} ({n.rung})</span>,
+            })),
+          ]),
+        ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        return (
+          <section aria-label={t.title}>
+            <h2>{t.title}</h2>
+            <p class="muted">{t.basis} — {t.status === "running" ? "in corso" : "concluso"}</p>
+            <ol class="timeline">{items.map((i) => <li><time datetime={i.at}>{when(i.at)}</time> — {i.node}</li>)}</ol>
+          </section>
+        );
+      })}
+    </Layout>,
+  );
+});

@@ -1,0 +1,76 @@
+/** The office dashboard: open deadlines soonest first, overdue and due within 48 hours marked. */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { audit } from "../db/audit.js";
+import { database } from "../db/client.js";
+import { cases, deadlines, offices, timelineInstances } from "../db/schema.js";
+import { displayTitle, getTimeline, latest } from "../timelines/catalog.js";
+import { Layout } from "./layout.js";
+import { requireUser } from "./session.js";
+
+export const dashboard = new Hono<AppEnv>();
+
+const SOON_MS = 48 * 3_600_000;
+const rome = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)} ${iso.slice(11, 16)}`;
+
+dashboard.get("/", requireUser, async (c) => {
+  const now = Date.now();
+  const user = c.get("user");
+  const db = database(c.env.DB);
+  const mine = [...user.principal.offices];
+  const filter = c.req.query("scadenzario");
+  const rows = mine.length === 0 ? [] : await db
+    .select({ d: deadlines, ref: cases.ref, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version, office: offices.name })
+    .from(deadlines)
+    .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
+    .innerJoin(cases, eq(cases.id, timelineInstances.caseId))
+    .innerJoin(offices, eq(offices.id, deadlines.officeId))
+    .where(and(inArray(deadlines.officeId, mine), eq(deadlines.status, "open"), filter ? eq(timelineInstances.timeline, filter) : undefined))
+    .orderBy(asc(deadlines.dueAtMs))
+    .limit(500)
+    .all();
+  await audit(db, { actor: user.principal.id, action: "deadlines.listed", caseId: null, requestId: c.get("requestId"), detail: { cases: [...new Set(rows.map((r) => r.caseId))] } }, now);
+  const band = (dueAtMs: number) => (dueAtMs < now ? "overdue" : dueAtMs - now <= SOON_MS ? "soon" : "later");
+  const counts = { overdue: 0, soon: 0, later: 0 };
+  for (const r of rows) counts[band(r.d.dueAtMs)]++;
+  const LABEL = { overdue: "Scaduta", soon: "Entro 48 ore", later: "In seguito" };
+  return c.html(
+    <Layout title="Scadenze dell'ufficio" user={user}>
+      <ul class="counts" aria-label="Riepilogo">
+        <li><strong>{counts.overdue}</strong> scadute</li>
+        <li><strong>{counts.soon}</strong> entro 48 ore</li>
+        <li><strong>{counts.later}</strong> in seguito</li>
+      </ul>
+      <form method="get" action="/">
+        <label for="scadenzario">Scadenzario</label>{" "}
+        <select id="scadenzario" name="scadenzario">
+          <option value="">Tutti</option>
+          {latest().map((t) => <option value={t.id} selected={t.id === filter}>{displayTitle(t)}</option>)}
+        </select>{" "}
+        <button type="submit">Filtra</button>
+      </form>
+      {rows.length === 0 ? <p>Nessuna scadenza aperta.</p> : (
+        <table>
+          <caption class="muted">Scadenze aperte, dalla più vicina</caption>
+          <thead><tr><th scope="col">Stato</th><th scope="col">Scadenza</th><th scope="col">Procedimento</th><th scope="col">Fase</th><th scope="col">Ufficio</th></tr></thead>
+          <tbody>
+            {rows.map((r) => {
+              const b = band(r.d.dueAtMs);
+              const stage = getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage);
+              return (
+                <tr>
+                  <td class={b === "later" ? "" : b}>{LABEL[b]}</td>
+                  <td><time datetime={r.d.dueAt}>{rome(r.d.dueAt)}</time></td>
+                  <td><a href={`/cases/${encodeURIComponent(r.ref)}`}>{r.ref}</a></td>
+                  <td>{stage?.title ?? r.d.stage}</td>
+                  <td>{r.office}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </Layout>,
+  );
+});

@@ -1,0 +1,87 @@
+/**
+ * Web sessions: a random id in a Secure, HttpOnly, SameSite=Lax cookie,
+ * stored hashed server-side with its CSRF token; every form posts that
+ * token back. Before sign-in, a short-lived CSRF cookie plays the same role.
+ */
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app.js";
+import { sha256Hex } from "../auth/bearer.js";
+import type { Principal } from "../auth/principal.js";
+import { database } from "../db/client.js";
+import { type UserRole, sessions, userOffices, users } from "../db/schema.js";
+import { ApiError } from "../http/problem.js";
+
+export const SESSION_COOKIE = "termini_session";
+export const PRE_CSRF_COOKIE = "termini_csrf";
+export const SESSION_HOURS = 8;
+
+export function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+const cookieOptions = { httpOnly: true, secure: true, sameSite: "Lax" as const, path: "/" };
+
+export interface WebUser {
+  id: string;
+  email: string;
+  role: UserRole;
+  csrf: string;
+  principal: Principal;
+}
+
+const PRINCIPAL_ROLE: Record<UserRole, Principal["role"]> = { operator: "staff", head: "staff", admin: "admin", region: "region", ministry: "ministry" };
+
+export async function startSession(c: Context<AppEnv>, userId: string, now: number): Promise<void> {
+  const id = randomToken();
+  await database(c.env.DB).insert(sessions).values({
+    idHash: await sha256Hex(id), userId, csrf: randomToken(), createdAt: now, expiresAt: now + SESSION_HOURS * 3_600_000,
+  }).run();
+  setCookie(c, SESSION_COOKIE, id, { ...cookieOptions, maxAge: SESSION_HOURS * 3600 });
+}
+
+export async function currentUser(c: Context<AppEnv>, now: number): Promise<WebUser | undefined> {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id === undefined || id.length < 20) return undefined;
+  const db = database(c.env.DB);
+  const row = await db.select({ s: sessions, u: users }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, await sha256Hex(id)), gt(sessions.expiresAt, now), isNull(sessions.revokedAt), isNull(users.disabledAt))).get();
+  if (row === undefined) return undefined;
+  const offices = await db.select().from(userOffices).where(eq(userOffices.userId, row.u.id)).all();
+  return {
+    id: row.u.id, email: row.u.email, role: row.u.role, csrf: row.s.csrf,
+    principal: { id: `user:${row.u.id}`, role: PRINCIPAL_ROLE[row.u.role], offices: new Set(offices.map((o) => o.officeId)), region: row.u.region },
+  };
+}
+
+export async function endSession(c: Context<AppEnv>, now: number): Promise<void> {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id !== undefined) await database(c.env.DB).update(sessions).set({ revokedAt: now }).where(eq(sessions.idHash, await sha256Hex(id))).run();
+  setCookie(c, SESSION_COOKIE, "", { ...cookieOptions, maxAge: 0 });
+}
+
+/** Pages that need a signed-in user: others go to the sign-in page. */
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const user = await currentUser(c, Date.now());
+  if (user === undefined) return c.redirect(`/accedi?dopo=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  c.set("user", user);
+  await next();
+});
+
+/** The CSRF token before sign-in: a cookie the form must echo. */
+export function preSessionCsrf(c: Context<AppEnv>): string {
+  const existing = getCookie(c, PRE_CSRF_COOKIE);
+  if (existing !== undefined && existing.length >= 20) return existing;
+  const token = randomToken();
+  setCookie(c, PRE_CSRF_COOKIE, token, { ...cookieOptions, maxAge: 3600 });
+  return token;
+}
+
+export function checkCsrf(expected: string | undefined, sent: unknown): void {
+  if (expected === undefined || typeof sent !== "string" || sent.length !== expected.length || sent !== expected) {
+    throw new ApiError("forbidden", "Modulo scaduto o non valido: ricaricare la pagina e riprovare");
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Sign-in by a one-time email link: valid 15 minutes, single use, sent
+ * through the same Mailer as every notification. The link opens a page
+ * with a button, so that mail scanners that follow links do not use it up.
+ * The answer never says whether an address is registered.
+ */
+import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import type { AppEnv } from "../app.js";
+import { sha256Hex } from "../auth/bearer.js";
+import { audit } from "../db/audit.js";
+import { database } from "../db/client.js";
+import { signInLinks, users } from "../db/schema.js";
+import { mailerFor } from "../notify/context.js";
+import { Layout } from "./layout.js";
+import { PRE_CSRF_COOKIE, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, startSession } from "./session.js";
+
+export const signIn = new Hono<AppEnv>();
+
+export const LINK_MINUTES = 15;
+/** Sign-in requests per address per window. */
+export const RATE_LIMIT = 5;
+const RATE_WINDOW_MS = 15 * 60_000;
+
+const safeNext = (next: unknown) => (typeof next === "string" && /^\/[A-Za-z0-9/_%.-]*$/.test(next) && !next.startsWith("//") ? next : "/");
+
+signIn.get("/accedi", (c) => {
+  const csrf = preSessionCsrf(c);
+  const next = safeNext(c.req.query("dopo"));
+  return c.html(
+    <Layout title="Accesso">
+      <p>Inserisca l'indirizzo di posta istituzionale: riceverà un link di accesso valido {LINK_MINUTES} minuti.</p>
+      <form method="post" action="/accedi">
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="dopo" value={next} />
+        <p>
+          <label for="email">Indirizzo di posta elettronica</label><br />
+          <input id="email" name="email" type="email" autocomplete="email" required size={40} />
+        </p>
+        <button type="submit">Invia il link di accesso</button>
+      </form>
+    </Layout>,
+  );
+});
+
+signIn.post("/accedi", async (c) => {
+  const now = Date.now();
+  const form = await c.req.parseBody();
+  checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
+  const email = String(form.email ?? "").trim().toLowerCase();
+  const db = database(c.env.DB);
+  const user = /^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)
+    ? await db.select().from(users).where(and(eq(users.email, email), isNull(users.disabledAt))).get()
+    : undefined;
+  let limited = false;
+  if (user !== undefined) {
+    const [recent] = await db.select({ n: count() }).from(signInLinks).where(and(eq(signInLinks.userId, user.id), gt(signInLinks.createdAt, now - RATE_WINDOW_MS))).all();
+    limited = (recent?.n ?? 0) >= RATE_LIMIT;
+    if (!limited) {
+      const token = randomToken();
+      const hash = await sha256Hex(token);
+      await db.insert(signInLinks).values({ tokenHash: hash, userId: user.id, createdAt: now, expiresAt: now + LINK_MINUTES * 60_000 }).run();
+      const link = `${c.env.APP_BASE_URL}/accedi/link?token=${token}&dopo=${encodeURIComponent(safeNext(form.dopo))}`;
+      await mailerFor(c.env, db).send({
+        idempotencyKey: `signin:${hash.slice(0, 32)}`, from: c.env.EMAIL_FROM, to: [user.email],
+        subject: "[Termini] Link di accesso",
+        text: `Per accedere a Termini apra questo link entro ${LINK_MINUTES} minuti (vale una sola volta):\n\n${link}\n\nSe non ha chiesto l'accesso, ignori questo messaggio.`,
+        html: `<p>Per accedere a Termini apra <a href="${link}">questo link</a> entro ${LINK_MINUTES} minuti (vale una sola volta).</p><p>Se non ha chiesto l'accesso, ignori questo messaggio.</p>`,
+      });
+    }
+    await audit(db, { actor: `user:${user.id}`, action: limited ? "signin.rate-limited" : "signin.link-sent", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
+  }
+  return c.html(
+    <Layout title="Controlli la posta">
+      <p role="status">Se l'indirizzo è registrato, riceverà a breve un link di accesso valido {LINK_MINUTES} minuti.</p>
+    </Layout>,
+    limited ? 429 : 200,
+  );
+});
+
+signIn.get("/accedi/link", (c) => {
+  const csrf = preSessionCsrf(c);
+  return c.html(
+    <Layout title="Conferma l'accesso">
+      <form method="post" action="/accedi/link">
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="token" value={c.req.query("token") ?? ""} />
+        <input type="hidden" name="dopo" value={safeNext(c.req.query("dopo"))} />
+        <button type="submit">Accedi a Termini</button>
+      </form>
+    </Layout>,
+  );
+});
+
+signIn.post("/accedi/link", async (c) => {
+  const now = Date.now();
+  const form = await c.req.parseBody();
+  checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
+  const db = database(c.env.DB);
+  const hash = await sha256Hex(String(form.token ?? ""));
+  // Single use: only the request that flips used_at gets a session.
+  const used = await db.update(signInLinks).set({ usedAt: now })
+    .where(and(eq(signInLinks.tokenHash, hash), isNull(signInLinks.usedAt), gt(signInLinks.expiresAt, now)))
+    .returning({ userId: signInLinks.userId }).all();
+  if (used.length === 0) {
+    return c.html(
+      <Layout title="Link non valido">
+        <p role="alert">Il link è scaduto o è già stato usato. <a href="/accedi">Chieda un nuovo link</a>.</p>
+      </Layout>,
+      400,
+    );
+  }
+  await startSession(c, used[0]!.userId, now);
+  await audit(db, { actor: `user:${used[0]!.userId}`, action: "signin.completed", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
+  return c.redirect(safeNext(form.dopo), 303);
+});
+
+signIn.post("/esci", async (c) => {
+  const now = Date.now();
+  const user = await currentUser(c, now);
+  const form = await c.req.parseBody();
+  if (user !== undefined) checkCsrf(user.csrf, form.csrf);
+  await endSession(c, now);
+  return c.redirect("/accedi", 303);
+});

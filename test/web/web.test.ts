@@ -1,0 +1,142 @@
+/**
+ * The staff web app through HTTP: sign-in by a one-time link from the
+ * outbox, the session cookie, CSRF, the dashboard, the case page and its
+ * confirmed action that stops the reminders.
+ */
+import { env, exports } from "cloudflare:workers";
+import { desc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/auth/bearer.js";
+import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
+import { db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+
+const EMAIL = "operatore.procura@example.org";
+let spy: Awaited<ReturnType<typeof idleWorkflows>>;
+beforeAll(async () => { spy = await idleWorkflows(); });
+afterAll(async () => { await spy.dispose(); });
+
+class Browser {
+  cookies = new Map<string, string>();
+  async go(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
+    let body: string | undefined;
+    if (init.form) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(init.form).toString();
+    }
+    const res = await exports.default.fetch(`https://termini.test${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, v] = pair!.split("=");
+      if (v === "") this.cookies.delete(k!);
+      else this.cookies.set(k!, v!);
+    }
+    return res;
+  }
+  async csrf(path: string): Promise<string> {
+    const html = await (await this.go(path)).text();
+    return /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+  }
+}
+
+async function signedIn(email = EMAIL): Promise<Browser> {
+  const b = new Browser();
+  const csrf = await b.csrf("/accedi");
+  expect((await b.go("/accedi", { form: { csrf, email, dopo: "/" } })).status).toBe(200);
+  const mail = await db().select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).get();
+  const link = /https?:\/\/[^\s]+\/accedi\/link\?token=[^\s]+/.exec(mail!.text)![0];
+  const path = link.replace(/^https?:\/\/[^/]+/, "");
+  const confirm = await b.csrf(path);
+  const token = new URL(link).searchParams.get("token")!;
+  const res = await b.go("/accedi/link", { form: { csrf: confirm, token, dopo: "/" } });
+  expect(res.status).toBe(303);
+  return b;
+}
+
+describe("sign-in", () => {
+  it("sends a one-time link, opens a session in a Secure, HttpOnly, SameSite cookie, and refuses the link a second time", async () => {
+    const b = new Browser();
+    expect((await b.go("/")).headers.get("Location")).toBe("/accedi?dopo=%2F");
+    const csrf = await b.csrf("/accedi");
+    await b.go("/accedi", { form: { csrf, email: EMAIL, dopo: "/" } });
+    const mail = await db().select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).get();
+    expect(mail!.recipients).toEqual([EMAIL]);
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
+    const confirm = await b.csrf(`/accedi/link?token=${token}`);
+    const res = await b.go("/accedi/link", { form: { csrf: confirm, token, dopo: "/" } });
+    expect(res.status).toBe(303);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("termini_session="))!;
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("Secure");
+    expect(cookie).toContain("SameSite=Lax");
+    expect((await b.go("/")).status).toBe(200);
+    const again = new Browser();
+    const c2 = await again.csrf(`/accedi/link?token=${token}`);
+    expect((await again.go("/accedi/link", { form: { csrf: c2, token, dopo: "/" } })).status).toBe(400);
+  });
+
+  it("answers the same for an unknown address and sends nothing", async () => {
+    const b = new Browser();
+    const before = (await db().select().from(mailOutbox).all()).length;
+    const csrf = await b.csrf("/accedi");
+    const res = await b.go("/accedi", { form: { csrf, email: "nessuno@example.org" } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("riceverà a breve un link di accesso");
+    expect((await db().select().from(mailOutbox).all()).length).toBe(before);
+  });
+
+  it("refuses a form without its CSRF token, an expired link, and too many requests", async () => {
+    const b = new Browser();
+    await b.csrf("/accedi");
+    expect((await b.go("/accedi", { form: { csrf: "forged-token-forged-token", email: EMAIL } })).status).toBe(403);
+    const expired = "expired-link-token-0000000000000000";
+    await db().insert(signInLinks).values({ tokenHash: await sha256Hex(expired), userId: "u-admin", createdAt: 0, expiresAt: Date.now() - 1 }).run();
+    const c = await b.csrf(`/accedi/link?token=${expired}`);
+    expect((await b.go("/accedi/link", { form: { csrf: c, token: expired } })).status).toBe(400);
+    const csrf = await b.csrf("/accedi");
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await b.go("/accedi", { form: { csrf, email: "amministratore@example.org" } })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+});
+
+describe("the dashboard and the case page", () => {
+  it("lists the office's open deadlines with the overdue marked, and records a closing event after confirmation", async () => {
+    const ref = newRef();
+    const started = await record(ref, "suspect.registered", new Date(Date.now() - 31 * 86_400_000).toISOString(), { jurisdiction: "TO" });
+    const instanceId = started.body.timelines[0]!.instanceId;
+    const b = await signedIn();
+    const page = await (await b.go("/")).text();
+    expect(page).toContain(ref);
+    expect(page).toMatch(/class="overdue">Scaduta/);
+
+    const casePath = `/cases/${encodeURIComponent(ref)}`;
+    const view = await (await b.go(casePath)).text();
+    expect(view).toContain("Perché questa data");
+    expect(view).toContain("Art. 172 co. 4 c.p.p.");
+    expect(view).toContain(`/azioni/${encodeURIComponent(ref)}?evento=measures.not-requested`);
+    const actionPath = `/azioni/${encodeURIComponent(ref)}`;
+    const confirmPath = `${actionPath}?evento=measures.not-requested`;
+    const confirm = await b.go(confirmPath);
+    const html = await confirm.text();
+    expect(html).toContain("Conferma e registra");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    const quando = /name="quando" type="datetime-local" required="" value="([^"]+)"/.exec(html)?.[1] ?? new Date().toISOString().slice(0, 16);
+    expect((await b.go(actionPath, { form: { csrf: "wrong-wrong-wrong-wrong", evento: "measures.not-requested", quando } })).status).toBe(403);
+    const done = await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", quando } });
+    expect(done.status).toBe(303);
+    const rows = await db().select().from(notifications).where(eq(notifications.instanceId, instanceId)).all();
+    expect(rows.filter((n) => n.status === "scheduled")).toEqual([]);
+    expect(await (await b.go(`${casePath}?registrato=1`)).text()).toContain("Azione registrata");
+  });
+
+  it("keeps a case from users of other offices, and ends the session on sign-out", async () => {
+    const ref = newRef();
+    await record(ref, "offence.committed", new Date(Date.now() - 3_600_000).toISOString(), { jurisdiction: "TO" });
+    const b = await signedIn();
+    expect((await b.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(403);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/")).text())![1]!;
+    expect((await b.go("/esci", { form: { csrf } })).status).toBe(303);
+    expect((await b.go("/")).status).toBe(303);
+  });
+});
