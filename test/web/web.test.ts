@@ -3,7 +3,7 @@
  * outbox, the session cookie, CSRF, the dashboard, the case page and its
  * confirmed action that stops the reminders.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
