@@ -234,3 +234,10 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   html: text("html").notNull(),
   createdAt: integer("created_at").notNull(),
 });
+
+export const calendarTokens = sqliteTable("calendar_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});

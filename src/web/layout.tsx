@@ -31,7 +31,7 @@ export function Layout(props: { title: string; user?: { email: string; csrf: str
           <strong><a href="/">Termini</a></strong>
           {props.user && (
             <nav aria-label="Principale">
-              <a href="/">Scadenze dell'ufficio</a>
+              <a href="/">Scadenze dell'ufficio</a> · <a href="/calendario">Calendario</a>
             </nav>
           )}
           {props.user && (

@@ -3,55 +3,16 @@
  * outbox, the session cookie, CSRF, the dashboard, the case page and its
  * confirmed action that stops the reminders.
  */
-import { exports } from "cloudflare:workers";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
 import { db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { Browser, EMAIL, signedIn } from "./browser.js";
 
-const EMAIL = "operatore.procura@example.org";
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeAll(async () => { spy = await idleWorkflows(); });
 afterAll(async () => { await spy.dispose(); });
-
-class Browser {
-  cookies = new Map<string, string>();
-  async go(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
-    let body: string | undefined;
-    if (init.form) {
-      headers["Content-Type"] = "application/x-www-form-urlencoded";
-      body = new URLSearchParams(init.form).toString();
-    }
-    const res = await exports.default.fetch(`https://termini.test${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [k, v] = pair!.split("=");
-      if (v === "") this.cookies.delete(k!);
-      else this.cookies.set(k!, v!);
-    }
-    return res;
-  }
-  async csrf(path: string): Promise<string> {
-    const html = await (await this.go(path)).text();
-    return /name="csrf" value="([^"]+)"/.exec(html)![1]!;
-  }
-}
-
-async function signedIn(email = EMAIL): Promise<Browser> {
-  const b = new Browser();
-  const csrf = await b.csrf("/accedi");
-  expect((await b.go("/accedi", { form: { csrf, email, dopo: "/" } })).status).toBe(200);
-  const mail = await db().select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).get();
-  const link = /https?:\/\/[^\s]+\/accedi\/link\?token=[^\s]+/.exec(mail!.text)![0];
-  const path = link.replace(/^https?:\/\/[^/]+/, "");
-  const confirm = await b.csrf(path);
-  const token = new URL(link).searchParams.get("token")!;
-  const res = await b.go("/accedi/link", { form: { csrf: confirm, token, dopo: "/" } });
-  expect(res.status).toBe(303);
-  return b;
-}
 
 describe("sign-in", () => {
   it("sends a one-time link, opens a session in a Secure, HttpOnly, SameSite cookie, and refuses the link a second time", async () => {

@@ -1,0 +1,46 @@
+/** A minimal browser for HTTP tests: cookies kept between requests, forms posted. */
+import { exports } from "cloudflare:workers";
+import { desc } from "drizzle-orm";
+import { expect } from "vitest";
+import { mailOutbox } from "../../src/db/schema.js";
+import { db } from "../backbone/helpers.js";
+
+export const EMAIL = "operatore.procura@example.org";
+
+export class Browser {
+  cookies = new Map<string, string>();
+  async go(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
+    let body: string | undefined;
+    if (init.form) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(init.form).toString();
+    }
+    const res = await exports.default.fetch(`https://termini.test${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, v] = pair!.split("=");
+      if (v === "") this.cookies.delete(k!);
+      else this.cookies.set(k!, v!);
+    }
+    return res;
+  }
+  async csrf(path: string): Promise<string> {
+    const html = await (await this.go(path)).text();
+    return /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+  }
+}
+
+export async function signedIn(email = EMAIL): Promise<Browser> {
+  const b = new Browser();
+  const csrf = await b.csrf("/accedi");
+  expect((await b.go("/accedi", { form: { csrf, email, dopo: "/" } })).status).toBe(200);
+  const mail = await db().select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).get();
+  const link = /https?:\/\/[^\s]+\/accedi\/link\?token=[^\s]+/.exec(mail!.text)![0];
+  const path = link.replace(/^https?:\/\/[^/]+/, "");
+  const confirm = await b.csrf(path);
+  const token = new URL(link).searchParams.get("token")!;
+  const res = await b.go("/accedi/link", { form: { csrf: confirm, token, dopo: "/" } });
+  expect(res.status).toBe(303);
+  return b;
+}

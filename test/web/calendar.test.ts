@@ -1,0 +1,47 @@
+/**
+ * The calendar feed parsed with a real iCalendar parser (ical.js): the
+ * Europe/Rome zone, stable UIDs, an alarm the day before, and revocation.
+ */
+import ICAL from "ical.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { Browser, signedIn } from "./browser.js";
+
+let spy: Awaited<ReturnType<typeof idleWorkflows>>;
+beforeAll(async () => { spy = await idleWorkflows(); });
+afterAll(async () => { await spy.dispose(); });
+
+async function feedAddress(b: Browser): Promise<string> {
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
+  const res = await b.go("/calendario", { form: { csrf, azione: "crea" } });
+  const token = new URL(res.headers.get("Location")!, "https://x").searchParams.get("nuovo")!;
+  return `/ical/${token}.ics`;
+}
+
+it("publishes the office's open deadlines as a calendar with stable UIDs and an alarm the day before, until revoked", async () => {
+  const ref = newRef();
+  const started = await record(ref, "suspect.registered", "2026-03-02T10:15:00+01:00", { jurisdiction: "TO" });
+  const pm = started.body.deadlines[0]!;
+  const b = await signedIn();
+  const address = await feedAddress(b);
+
+  const res = await new Browser().go(address);
+  expect(res.headers.get("Content-Type")).toBe("text/calendar; charset=utf-8");
+  const text = await res.text();
+  expect(text).toContain("\r\n");
+  const cal = new ICAL.Component(ICAL.parse(text));
+  expect(cal.getFirstSubcomponent("vtimezone")!.getFirstPropertyValue("tzid")).toBe("Europe/Rome");
+  const event = cal.getAllSubcomponents("vevent").find((e) => e.getFirstPropertyValue("uid") === `${pm.id}@termini`)!;
+  expect(event).toBeDefined();
+  const start = event.getFirstPropertyValue("dtstart") as ICAL.Time;
+  expect(start.toString()).toBe("2026-04-01");
+  expect(String(event.getFirstPropertyValue("summary"))).toContain(`proc. ${ref}`);
+  expect(String(event.getFirstSubcomponent("valarm")!.getFirstPropertyValue("trigger"))).toBe("-P1D");
+
+  // Refreshed, the same deadline keeps its UID; revoked, the address stops working.
+  const again = new ICAL.Component(ICAL.parse(await (await new Browser().go(address)).text()));
+  expect(again.getAllSubcomponents("vevent").some((e) => e.getFirstPropertyValue("uid") === `${pm.id}@termini`)).toBe(true);
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
+  await b.go("/calendario", { form: { csrf, azione: "revoca" } });
+  expect((await new Browser().go(address)).status).toBe(404);
+});
