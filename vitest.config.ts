@@ -25,9 +25,13 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/oracle/**"],
+          exclude: ["test/oracle/**", "test/browser/**"],
           setupFiles: ["./test/apply-migrations.ts"],
         },
+      },
+      {
+        // Staff in a real browser (Debian's Chromium) against wrangler dev.
+        test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         // Cross-checks of the pure engine against outside oracles (date-holidays,

@@ -6,7 +6,7 @@ import type { AppEnv } from "../app.js";
 import { requireAdmin } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { notifications, outbox } from "../db/schema.js";
+import { mailOutbox, notifications, outbox } from "../db/schema.js";
 import { parseQuery } from "../http/query.js";
 
 export const outboxRoute = new Hono<AppEnv>();
@@ -26,7 +26,10 @@ outboxRoute.get("/", async (c) => {
     .all();
   // Subjects carry case references: reading them is reading case data.
   await audit(db, { actor: c.get("principal").id, action: "outbox.read", caseId: null, detail: { messages: rows.length }, requestId: c.get("requestId") }, Date.now());
+  // Sign-in links too: locally, the outbox is where they arrive.
+  const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all();
   return c.json({
+    mail: mail.map((m) => ({ id: m.id, to: m.recipients, subject: m.subject, text: m.text, createdAt: new Date(m.createdAt).toISOString() })),
     messages: rows.map(({ n, m }) => ({
       id: n.id, rung: n.rung, kind: n.kind, office: n.officeId, to: n.recipients, status: n.status,
       sendAt: new Date(n.sendAtMs).toISOString(), sentAt: n.sentAtMs === null ? null : new Date(n.sentAtMs).toISOString(),

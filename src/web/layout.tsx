@@ -9,7 +9,7 @@ header,main,footer{max-width:60rem;margin:0 auto;padding:1rem}header{display:fle
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:.4rem;text-align:left;vertical-align:top}
 .overdue{color:var(--late);font-weight:600}.soon{color:var(--soon);font-weight:600}.muted{color:var(--muted)}
-button,.button{font:inherit;padding:.5rem 1rem;border:2px solid var(--accent);background:var(--accent);color:#fff;border-radius:4px;cursor:pointer}
+button,.button{display:inline-block;margin:.25rem 0;text-decoration:none;font:inherit;padding:.5rem 1rem;border:2px solid var(--accent);background:var(--accent);color:#fff;border-radius:4px;cursor:pointer}
 input,select{font:inherit;padding:.4rem;border:1px solid var(--muted);border-radius:4px;max-width:100%}
 ol.timeline{list-style:none;padding-left:1rem;border-left:3px solid var(--line)}ol.timeline li{margin:0 0 1rem;padding-left:.75rem}
 .counts{display:flex;gap:1rem;flex-wrap:wrap;padding:0;list-style:none}.counts li{border:1px solid var(--line);padding:.5rem 1rem;border-radius:4px}

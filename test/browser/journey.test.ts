@@ -1,0 +1,73 @@
+/**
+ * A member of staff in a real browser (Debian's Chromium, driven by
+ * playwright-core) against `wrangler dev`: signs in through the link in the
+ * outbox, sees the deadline, records the closing event, and the reminders
+ * stop. Screenshots are kept in artifacts/screenshots.
+ */
+import { mkdirSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "./server.js";
+
+const ADMIN = { Authorization: "Bearer termini-local-demo-token" };
+const SHOTS = "artifacts/screenshots";
+let server: DevServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startDevServer(8795);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+it("signs in by email link, sees the overdue deadline, records the closing event, and the reminders stop", async () => {
+  const ref = `BROWSER-${Date.now() % 100000}/2026`;
+  const registered = new Date(Date.now() - 25 * 86_400_000).toISOString();
+  const started = await fetch(`${server.base}/api/v1/cases/${encodeURIComponent(ref)}/events`, {
+    method: "POST", headers: { ...ADMIN, "Content-Type": "application/json" },
+    body: JSON.stringify({ type: "suspect.registered", occurredAt: registered, data: { jurisdiction: "TO" } }),
+  });
+  expect(started.status).toBe(201);
+
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${server.base}/`);
+  await page.getByLabel("Indirizzo di posta elettronica").fill("operatore.procura@example.org");
+  await page.getByRole("button", { name: "Invia il link di accesso" }).click();
+  await page.getByText("riceverà a breve un link").waitFor();
+  await page.screenshot({ path: `${SHOTS}/1-link-inviato.png`, fullPage: true });
+
+  const outbox = (await (await fetch(`${server.base}/api/v1/outbox`, { headers: ADMIN })).json()) as { mail: { text: string }[] };
+  const link = /http:\/\/localhost:\d+\/accedi\/link\?[^\s]+/.exec(outbox.mail[0]!.text)![0];
+  await page.goto(link);
+  await page.getByRole("button", { name: "Accedi a Termini" }).click();
+  await page.getByRole("heading", { name: "Scadenze dell'ufficio" }).waitFor();
+  await expect(page.getByRole("link", { name: ref }).isVisible()).resolves.toBe(true);
+  await page.screenshot({ path: `${SHOTS}/2-scadenze.png`, fullPage: true });
+
+  await page.getByRole("link", { name: ref }).click();
+  await page.getByText("Perché questa data").first().waitFor();
+  await page.screenshot({ path: `${SHOTS}/3-procedimento.png`, fullPage: true });
+  await page.getByRole("link", { name: "Registra: misure richieste" }).click();
+  await page.getByRole("button", { name: "Conferma e registra" }).click();
+  await page.getByText("Azione registrata").waitFor();
+  await page.screenshot({ path: `${SHOTS}/4-azione-registrata.png`, fullPage: true });
+
+  const view = (await (await fetch(`${server.base}/api/v1/cases/${encodeURIComponent(ref)}`, { headers: ADMIN })).json()) as {
+    timelines: { deadlines: { stage: string; status: string; notifications: { status: string }[] }[] }[];
+  };
+  const [pm, gip] = view.timelines[0]!.deadlines;
+  expect(pm!.status).toBe("met");
+  // The PM's reminders stop; the GIP's 20 days start.
+  expect(pm!.notifications.every((n) => n.status === "cancelled" || n.status === "sent" || n.status === "superseded")).toBe(true);
+  expect(pm!.notifications.some((n) => n.status === "scheduled")).toBe(false);
+  expect(gip!.stage).toBe("gip-decision");
+  await page.close();
+}, 120_000);
