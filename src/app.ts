@@ -7,6 +7,7 @@ import { d1Meter } from "./http/d1-meter.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
+import { admin } from "./web/admin.js";
 import { calendarPage } from "./web/calendar-page.js";
 import { casePage } from "./web/case-page.js";
 import { dashboard } from "./web/dashboard.js";
@@ -48,6 +49,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", dashboard);
   app.route("/", casePage);
   app.route("/", calendarPage);
+  app.route("/", admin);
   app.get("/problems/:code", (c) => {
     const code = c.req.param("code");
     if (!(code in PROBLEMS)) return problem(c, "not_found", `Tipo di problema sconosciuto: ${code}`);

@@ -35,8 +35,18 @@ dashboard.get("/", requireUser, async (c) => {
   const counts = { overdue: 0, soon: 0, later: 0 };
   for (const r of rows) counts[band(r.d.dueAtMs)]++;
   const LABEL = { overdue: "Scaduta", soon: "Entro 48 ore", later: "In seguito" };
+  const lastYear = new Date(now).getUTCFullYear() - 1;
   return c.html(
     <Layout title="Scadenze dell'ufficio" user={user}>
+      {(user.role === "region" || user.role === "ministry") && (
+        <section aria-labelledby="relazioni">
+          <h2 id="relazioni">Relazioni</h2>
+          <ul>
+            {user.role === "ministry" && <li><a href={`/api/v1/reports/national/${lastYear}?format=pdf`}>Relazione nazionale {lastYear} (PDF)</a></li>}
+            {user.principal.region && <li><a href={`/api/v1/reports/regional/${lastYear}?format=pdf&region=${encodeURIComponent(user.principal.region)}`}>Relazione regionale {lastYear} (PDF)</a></li>}
+          </ul>
+        </section>
+      )}
       <ul class="counts" aria-label="Riepilogo">
         <li><strong>{counts.overdue}</strong> scadute</li>
         <li><strong>{counts.soon}</strong> entro 48 ore</li>

@@ -16,7 +16,7 @@ ol.timeline{list-style:none;padding-left:1rem;border-left:3px solid var(--line)}
 @media (max-width:40rem){th,td{display:block}thead{display:none}}
 `;
 
-export function Layout(props: { title: string; user?: { email: string; csrf: string }; children: Child }) {
+export function Layout(props: { title: string; user?: { email: string; csrf: string; role?: string }; children: Child }) {
   return (
     <html lang="it">
       <head>
@@ -32,6 +32,7 @@ export function Layout(props: { title: string; user?: { email: string; csrf: str
           {props.user && (
             <nav aria-label="Principale">
               <a href="/">Scadenze dell'ufficio</a> · <a href="/calendario">Calendario</a>
+              {props.user.role === "admin" && <span> · <a href="/admin">Amministrazione</a></span>}
             </nav>
           )}
           {props.user && (

@@ -1,0 +1,184 @@
+/**
+ * Admin pages: the office directory with each escalation chain, webhook
+ * senders (create, rotate the secret), the outbox with delivery status,
+ * and the audit log. Admins only; every change audited.
+ */
+import { desc, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import type { AppEnv } from "../app.js";
+import { audit } from "../db/audit.js";
+import { database } from "../db/client.js";
+import { auditLog, mailOutbox, notifications, offices, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
+import { ApiError } from "../http/problem.js";
+import { Layout } from "./layout.js";
+import { checkCsrf, requireUser } from "./session.js";
+
+export const admin = new Hono<AppEnv>();
+
+admin.use("/admin/*", requireUser, async (c, next) => {
+  if (c.get("user").role !== "admin") throw new ApiError("forbidden", "Pagine riservate agli amministratori");
+  await next();
+});
+
+const when = (ms: number | null) => (ms === null ? "—" : new Date(ms).toLocaleString("it-IT", { timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short" }));
+
+/** A new sender secret: whsec_ and 32 random bytes in base64. */
+export function newSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
+}
+
+admin.get("/admin", (c) =>
+  c.html(
+    <Layout title="Amministrazione" user={c.get("user")}>
+      <ul>
+        <li><a href="/admin/uffici">Rubrica degli uffici e catene di segnalazione</a></li>
+        <li><a href="/admin/mittenti">Sistemi mittenti dei webhook</a></li>
+        <li><a href="/admin/posta">Posta in uscita e stato di recapito</a></li>
+        <li><a href="/admin/registro">Registro degli accessi e delle modifiche</a></li>
+      </ul>
+    </Layout>,
+  ));
+
+admin.get("/admin/uffici", async (c) => {
+  const all = await database(c.env.DB).select().from(offices).orderBy(offices.region, offices.name).all();
+  const byId = new Map(all.map((o) => [o.id, o]));
+  const chain = (id: string) => {
+    const names: string[] = [];
+    const seen = new Set<string>();
+    for (let o = byId.get(id)?.escalatesTo; o && !seen.has(o); o = byId.get(o)?.escalatesTo) {
+      seen.add(o);
+      names.push(byId.get(o)?.name ?? o);
+    }
+    return names.length === 0 ? "—" : names.join(" → ");
+  };
+  return c.html(
+    <Layout title="Rubrica degli uffici" user={c.get("user")}>
+      <table>
+        <thead><tr><th scope="col">Ufficio</th><th scope="col">Tipo</th><th scope="col">Distretto / regione</th><th scope="col">Indirizzi</th><th scope="col">Catena di segnalazione</th></tr></thead>
+        <tbody>
+          {all.map((o) => (
+            <tr><td>{o.name}<br /><code class="muted">{o.id}</code></td><td>{o.kind}</td><td>{o.jurisdiction} / {o.region || "—"}</td>
+              <td>{o.emails.join(", ")}<br /><span class="muted">riserva: {o.fallbackEmail}</span></td><td>{chain(o.id)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>,
+  );
+});
+
+admin.get("/admin/mittenti", async (c) => {
+  const db = database(c.env.DB);
+  const senders = await db.select().from(webhookSenders).all();
+  const secrets = await db.select().from(webhookSecrets).all();
+  const links = await db.select().from(senderOffices).all();
+  const user = c.get("user");
+  const fresh = c.req.query("segreto");
+  return c.html(
+    <Layout title="Sistemi mittenti" user={user}>
+      {fresh && <p role="status"><label for="nuovo">Nuovo segreto (mostrato una sola volta):</label><br /><input id="nuovo" readonly size={60} value={fresh} /></p>}
+      <table>
+        <thead><tr><th scope="col">Mittente</th><th scope="col">Uffici</th><th scope="col">Segreti</th><th scope="col">Rotazione</th></tr></thead>
+        <tbody>
+          {senders.map((s) => (
+            <tr>
+              <td>{s.name}<br /><code class="muted">{s.id}</code></td>
+              <td>{links.filter((l) => l.senderId === s.id).map((l) => l.officeId).join(", ")}</td>
+              <td>{secrets.filter((k) => k.senderId === s.id).map((k) => <div>{k.id}: creato {when(k.createdAt)}, {k.expiresAt === null ? "attivo" : `scade ${when(k.expiresAt)}`}</div>)}</td>
+              <td>
+                <form method="post" action={`/admin/mittenti/${s.id}/ruota`}>
+                  <input type="hidden" name="csrf" value={user.csrf} />
+                  <button type="submit">Nuovo segreto</button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Nuovo mittente</h2>
+      <form method="post" action="/admin/mittenti">
+        <input type="hidden" name="csrf" value={user.csrf} />
+        <p><label for="id">Identificativo</label><br /><input id="id" name="id" required pattern="[a-z0-9-]{2,40}" /></p>
+        <p><label for="nome">Nome</label><br /><input id="nome" name="nome" required size={40} /></p>
+        <p><label for="uffici">Uffici per cui opera (identificativi separati da virgola)</label><br /><input id="uffici" name="uffici" required size={40} /></p>
+        <button type="submit">Crea il mittente</button>
+      </form>
+    </Layout>,
+  );
+});
+
+/** Rotation keeps the old secrets valid for a day, so the sender can switch without losing events. */
+export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+
+admin.post("/admin/mittenti/:id/ruota", async (c) => {
+  const now = Date.now();
+  const user = c.get("user");
+  checkCsrf(user.csrf, (await c.req.parseBody()).csrf);
+  const db = database(c.env.DB);
+  const id = c.req.param("id");
+  if ((await db.select().from(webhookSenders).where(eq(webhookSenders.id, id)).get()) === undefined) throw new ApiError("not_found", `Mittente ${id} non trovato`);
+  const secret = newSecret();
+  const current = await db.select().from(webhookSecrets).where(eq(webhookSecrets.senderId, id)).all();
+  await db.batch([
+    db.insert(webhookSecrets).values({ id: `${id}-${now}`, senderId: id, secret, createdAt: now }),
+    ...current.filter((k) => k.expiresAt === null || k.expiresAt > now + ROTATION_OVERLAP_MS)
+      .map((k) => db.update(webhookSecrets).set({ expiresAt: now + ROTATION_OVERLAP_MS }).where(eq(webhookSecrets.id, k.id))),
+  ]);
+  await audit(db, { actor: user.principal.id, action: "sender.rotated", caseId: null, requestId: c.get("requestId"), detail: { sender: id } }, now);
+  return c.redirect(`/admin/mittenti?segreto=${encodeURIComponent(secret)}`, 303);
+});
+
+admin.post("/admin/mittenti", async (c) => {
+  const now = Date.now();
+  const user = c.get("user");
+  const form = await c.req.parseBody();
+  checkCsrf(user.csrf, form.csrf);
+  const id = String(form.id ?? "");
+  const name = String(form.nome ?? "").trim();
+  const officeIds = String(form.uffici ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (!/^[a-z0-9-]{2,40}$/.test(id) || name.length < 3 || officeIds.length === 0) {
+    throw new ApiError("invalid_parameter", "Identificativo, nome e almeno un ufficio sono richiesti", { parameter: "id" });
+  }
+  const db = database(c.env.DB);
+  const known = new Set((await db.select({ id: offices.id }).from(offices).all()).map((o) => o.id));
+  const unknown = officeIds.find((o) => !known.has(o));
+  if (unknown !== undefined) throw new ApiError("unknown_office", `uffici: ${unknown} non è in rubrica`, { parameter: "uffici" });
+  if ((await db.select().from(webhookSenders).where(eq(webhookSenders.id, id)).get()) !== undefined) throw new ApiError("case_exists", `Il mittente ${id} esiste già`);
+  const secret = newSecret();
+  await db.batch([
+    db.insert(webhookSenders).values({ id, name, createdAt: now }),
+    ...officeIds.map((officeId) => db.insert(senderOffices).values({ senderId: id, officeId })),
+    db.insert(webhookSecrets).values({ id: `${id}-${now}`, senderId: id, secret, createdAt: now }),
+  ]);
+  await audit(db, { actor: user.principal.id, action: "sender.created", caseId: null, requestId: c.get("requestId"), detail: { sender: id, offices: officeIds } }, now);
+  return c.redirect(`/admin/mittenti?segreto=${encodeURIComponent(secret)}`, 303);
+});
+
+admin.get("/admin/posta", async (c) => {
+  const db = database(c.env.DB);
+  const rows = await db.select().from(notifications).orderBy(desc(notifications.sendAtMs)).limit(200).all();
+  const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(50).all();
+  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: rows.length } }, Date.now());
+  return c.html(
+    <Layout title="Posta in uscita" user={c.get("user")}>
+      <table>
+        <thead><tr><th scope="col">Invio previsto</th><th scope="col">Tipo</th><th scope="col">Destinatari</th><th scope="col">Stato</th><th scope="col">Tentativi</th><th scope="col">Errore</th></tr></thead>
+        <tbody>{rows.filter((n) => n.kind !== "roll").map((n) => <tr><td>{when(n.sendAtMs)}</td><td>{n.kind} ({n.rung})</td><td>{n.recipients.join(", ")}</td><td>{n.status}</td><td>{n.attempts}</td><td>{n.lastError ?? ""}</td></tr>)}</tbody>
+      </table>
+      <h2>Link di accesso</h2>
+      <ul>{mail.map((m) => <li>{when(m.createdAt)} — {m.recipients.join(", ")} — {m.subject}</li>)}</ul>
+    </Layout>,
+  );
+});
+
+admin.get("/admin/registro", async (c) => {
+  const rows = await database(c.env.DB).select().from(auditLog).orderBy(desc(auditLog.id)).limit(200).all();
+  return c.html(
+    <Layout title="Registro degli accessi e delle modifiche" user={c.get("user")}>
+      <p class="muted">Il registro non può essere modificato né cancellato. Ultime 200 voci.</p>
+      <table>
+        <thead><tr><th scope="col">Quando</th><th scope="col">Chi</th><th scope="col">Azione</th><th scope="col">Dettagli</th></tr></thead>
+        <tbody>{rows.map((r) => <tr><td>{when(r.at)}</td><td>{r.actor}</td><td>{r.action}</td><td><code>{JSON.stringify(r.detail).slice(0, 200)}</code></td></tr>)}</tbody>
+      </table>
+    </Layout>,
+  );
+});

@@ -1,0 +1,39 @@
+/** Admin pages: admins only; senders created and rotated with secrets that then verify webhooks. */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
+import { signedIn } from "./browser.js";
+
+let spy: Awaited<ReturnType<typeof idleWorkflows>>;
+beforeAll(async () => { spy = await idleWorkflows(); });
+afterAll(async () => { await spy.dispose(); });
+
+const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+
+it("keeps the admin pages for admins", async () => {
+  const operator = await signedIn();
+  for (const path of ["/admin", "/admin/uffici", "/admin/mittenti", "/admin/posta", "/admin/registro"]) {
+    expect((await operator.go(path)).status).toBe(403);
+  }
+  const admin = await signedIn("amministratore@example.org");
+  const directory = await (await admin.go("/admin/uffici")).text();
+  expect(directory).toContain("Procuratore della Repubblica presso il Tribunale di Torino → Procura Generale presso la Corte d&#39;appello di Torino");
+  expect((await admin.go("/admin/registro")).status).toBe(200);
+  expect(await (await admin.go("/admin/posta")).text()).toContain("Link di accesso");
+});
+
+it("creates a sender whose secret signs webhooks, and rotates it keeping the old one for a day", async () => {
+  const admin = await signedIn("amministratore@example.org");
+  const created = await admin.go("/admin/mittenti", { form: { csrf: csrfOf(await (await admin.go("/admin/mittenti")).text()), id: "cav-prova", nome: "Centro di prova", uffici: "procura-torino" } });
+  expect(created.status).toBe(303);
+  const first = new URL(created.headers.get("Location")!, "https://x").searchParams.get("segreto")!;
+  expect(first).toMatch(/^whsec_/);
+  expect((await postWebhook(registration(newRef()), { secret: first })).status).toBe(201);
+
+  const rotated = await admin.go("/admin/mittenti/cav-prova/ruota", { form: { csrf: csrfOf(await (await admin.go("/admin/mittenti")).text()) } });
+  const second = new URL(rotated.headers.get("Location")!, "https://x").searchParams.get("segreto")!;
+  expect(second).not.toBe(first);
+  expect((await postWebhook(registration(newRef()), { secret: second })).status).toBe(201);
+  // The old secret still verifies during the overlap.
+  expect((await postWebhook(registration(newRef()), { secret: first })).status).toBe(201);
+  expect(await (await admin.go("/admin/mittenti")).text()).toMatch(/scade \d/);
+});
