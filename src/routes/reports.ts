@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.js";
 import { bearer } from "../auth/bearer.js";
+import { currentUser } from "../web/session.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { findReport, listVersions } from "../db/reports.js";
@@ -19,7 +20,18 @@ import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
 export const reportRoutes = new Hono<AppEnv>();
-reportRoutes.use("*", bearer);
+// A token, or — to download from the web app — a signed-in session, for reading only
+// (generating and filing change state, so they need the token: no CSRF exposure).
+reportRoutes.use("*", async (c, next) => {
+  if (c.req.header("Authorization") === undefined && c.req.method === "GET") {
+    const user = await currentUser(c, Date.now());
+    if (user !== undefined) {
+      c.set("principal", user.principal);
+      return next();
+    }
+  }
+  return bearer(c, next);
+});
 
 const Scope = { region: z.string().min(2).max(60).optional(), office: z.string().min(2).max(64).optional(), district: z.string().regex(/^[A-Z]{2}$/).optional() };
 const ReadQuery = z.strictObject({

@@ -37,3 +37,14 @@ it("creates a sender whose secret signs webhooks, and rotates it keeping the old
   expect((await postWebhook(registration(newRef()), { secret: first })).status).toBe(201);
   expect(await (await admin.go("/admin/mittenti")).text()).toMatch(/scade \d/);
 });
+
+it("lets a signed-in region officer download the region's report from the web app", async () => {
+  const { env } = await import("cloudflare:workers");
+  await env.DB.prepare("INSERT OR IGNORE INTO users (id, email, role, region, created_at) VALUES ('u-regione', 'regione@example.org', 'region', 'Piemonte', 0)").run();
+  const officer = await signedIn("regione@example.org");
+  const home = await (await officer.go("/")).text();
+  const link = /href="(\/api\/v1\/reports\/regional\/\d{4}\?format=pdf&amp;region=Piemonte)"/.exec(home)![1]!.replaceAll("&amp;", "&");
+  const pdf = await officer.go(link);
+  expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
+  expect((await officer.go("/api/v1/reports/national/2025")).status).toBe(403);
+});
