@@ -4,12 +4,25 @@
  * outbox, sees the deadline, records the closing event, and the reminders
  * stop. Screenshots are kept in artifacts/screenshots.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "./server.js";
 
 const ADMIN = { Authorization: "Bearer termini-local-demo-token" };
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's audit of the page as rendered: serious or critical violations, by rule. */
+async function accessibilityProblems(page: import("playwright-core").Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    // Runs in the page: its globals, not Node's.
+    const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
+    return g.axe.run(g.document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+  });
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+}
 const SHOTS = "artifacts/screenshots";
 let server: DevServer;
 let browser: Browser;
@@ -43,6 +56,7 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   await page.getByRole("button", { name: "Invia il link di accesso" }).click();
   await page.getByText("riceverà a breve un link").waitFor();
   await page.screenshot({ path: `${SHOTS}/1-link-inviato.png`, fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   const outbox = (await (await fetch(`${server.base}/api/v1/outbox`, { headers: ADMIN })).json()) as { mail: { text: string }[] };
   const link = /http:\/\/localhost:\d+\/accedi\/link\?[^\s]+/.exec(outbox.mail[0]!.text)![0];
@@ -51,10 +65,15 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   await page.getByRole("heading", { name: "Scadenze dell'ufficio" }).waitFor();
   await expect(page.getByRole("link", { name: ref }).isVisible()).resolves.toBe(true);
   await page.screenshot({ path: `${SHOTS}/2-scadenze.png`, fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   await page.getByRole("link", { name: ref }).click();
   await page.getByText("Perché questa data").first().waitFor();
   await page.screenshot({ path: `${SHOTS}/3-procedimento.png`, fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
+  // Keyboard: the first Tab reaches the skip link.
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe("Vai al contenuto");
   await page.getByRole("link", { name: "Registra: misure richieste" }).click();
   await page.getByRole("button", { name: "Conferma e registra" }).click();
   await page.getByText("Azione registrata").waitFor();
