@@ -241,3 +241,8 @@ export const calendarTokens = sqliteTable("calendar_tokens", {
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
 });
+
+export const signInRequests = sqliteTable("sign_in_requests", {
+  clientHash: text("client_hash").notNull(),
+  at: integer("at").notNull(),
+});

@@ -11,7 +11,7 @@ import type { AppEnv } from "../app.js";
 import { sha256Hex } from "../auth/bearer.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { signInLinks, users } from "../db/schema.js";
+import { signInLinks, signInRequests, users } from "../db/schema.js";
 import { mailerFor } from "../notify/context.js";
 import { Layout } from "./layout.js";
 import { PRE_CSRF_COOKIE, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, startSession } from "./session.js";
@@ -21,6 +21,8 @@ export const signIn = new Hono<AppEnv>();
 export const LINK_MINUTES = 15;
 /** Sign-in requests per address per window. */
 export const RATE_LIMIT = 5;
+/** Sign-in requests per client (network address) per window, whatever the addresses asked for. */
+export const CLIENT_RATE_LIMIT = 20;
 const RATE_WINDOW_MS = 15 * 60_000;
 
 const safeNext = (next: unknown) => (typeof next === "string" && /^\/[A-Za-z0-9/_%.-]*$/.test(next) && !next.startsWith("//") ? next : "/");
@@ -50,6 +52,12 @@ signIn.post("/accedi", async (c) => {
   checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
   const email = String(form.email ?? "").trim().toLowerCase();
   const db = database(c.env.DB);
+  const client = await sha256Hex(`client:${c.req.header("CF-Connecting-IP") ?? "local"}`);
+  const [fromClient] = await db.select({ n: count() }).from(signInRequests).where(and(eq(signInRequests.clientHash, client), gt(signInRequests.at, now - RATE_WINDOW_MS))).all();
+  await db.insert(signInRequests).values({ clientHash: client, at: now }).run();
+  if ((fromClient?.n ?? 0) >= CLIENT_RATE_LIMIT) {
+    return c.html(<Layout title="Troppe richieste"><p role="alert">Troppe richieste di accesso: riprovi tra qualche minuto.</p></Layout>, 429);
+  }
   const user = /^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)
     ? await db.select().from(users).where(and(eq(users.email, email), isNull(users.disabledAt))).get()
     : undefined;

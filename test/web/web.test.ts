@@ -7,6 +7,7 @@ import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
+import { exports } from "cloudflare:workers";
 import { db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 import { Browser, EMAIL, signedIn } from "./browser.js";
 
@@ -58,6 +59,22 @@ describe("sign-in", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await b.go("/accedi", { form: { csrf, email: "amministratore@example.org" } })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it("limits sign-in requests per client address, whatever the addresses", async () => {
+    const b = new Browser();
+    const csrf = await b.csrf("/accedi");
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await exports.default.fetch("https://termini.test/accedi", {
+        method: "POST", redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `termini_csrf=${csrf}`, "CF-Connecting-IP": "203.0.113.7" },
+        body: new URLSearchParams({ csrf, email: `sconosciuto${i}@example.org` }).toString(),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses[20]).toBe(429);
   });
 });
 
