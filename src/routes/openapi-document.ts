@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { CaseEventBody, CreateCaseBody, WebhookEventBody, eventDataSchemas } from "../domain/schemas.js";
 import { PreviewBody } from "./preview.js";
+import { MigrateBody } from "./timeline-migrate.js";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 
@@ -33,6 +34,7 @@ export function openApiDocument() {
         CaseEvent: schema(CaseEventBody),
         CreateCase: schema(CreateCaseBody),
         Preview: schema(PreviewBody),
+        Migrate: schema(MigrateBody),
         ...Object.fromEntries(Object.entries(eventDataSchemas()).map(([type, s]) => [`EventData:${type}`, schema(s)])),
       },
     },
@@ -83,6 +85,29 @@ export function openApiDocument() {
           responses: { "200": json("Anteprima"), "422": problem },
         },
       },
+      "/api/v1/timelines/{id}/migrate": {
+        post: {
+          summary: "Sposta le istanze in corso a una versione successiva (amministratori)", security: bearer,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Migrate" } } } },
+          responses: { "200": json("Istanze spostate"), "403": problem, "422": problem },
+        },
+      },
+      "/api/v1/reports/{kind}/{period}": {
+        get: {
+          summary: "Relazione (JSON, CSV, PDF); la prima lettura genera la versione 1", security: bearer,
+          parameters: [
+            { name: "kind", in: "path", required: true, schema: { enum: ["regional", "national", "compliance-quarterly", "compliance-half-yearly"] } },
+            { name: "period", in: "path", required: true, description: "2026, 2026-Q1 o 2026-H1", schema: { type: "string" } },
+            { name: "format", in: "query", schema: { enum: ["json", "csv", "pdf"] } },
+            ...["region", "office", "district", "version", "table"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          ],
+          responses: { "200": { description: "Relazione" }, "400": problem, "403": problem, "404": problem },
+        },
+      },
+      "/api/v1/reports/{kind}/{period}/versions": { get: { summary: "Versioni generate", security: bearer, responses: { "200": json("Versioni"), "403": problem } } },
+      "/api/v1/reports/{kind}/{period}/generate": { post: { summary: "Nuova versione dai contatori attuali", security: bearer, responses: { "201": json("Versione"), "403": problem } } },
+      "/api/v1/reports/{kind}/{period}/submit": { post: { summary: "Trasmissione da parte dell'ufficio tenuto, che chiude l'obbligo", security: bearer, responses: { "200": json("Trasmessa"), "403": problem, "404": problem, "409": problem } } },
       "/api/v1/terms": { get: { summary: "Calcolo di un termine (pubblico)", responses: { "200": json("Termine"), "400": problem, "422": problem } } },
     },
   };

@@ -103,6 +103,19 @@ describe("the regional report", () => {
   });
 });
 
+describe("compliance data", () => {
+  it("gives a Procura its own quarter, and the Ministry any Procura's", async () => {
+    const own = await api("GET", "/api/v1/reports/compliance-quarterly/2025-Q1", { token: PROCURA_TOKEN });
+    expect(own.status).toBe(200);
+    const doc = await json(own);
+    expect(doc.tables[0]!.rows).toMatchObject([{ office: expect.stringContaining("Procura"), met: 5, late: 0 }]);
+    expect((await api("GET", "/api/v1/reports/compliance-quarterly/2025-Q1?office=procura-torino", { token: MINISTRY })).status).toBe(200);
+    expect((await api("GET", "/api/v1/reports/compliance-half-yearly/2025-H1?district=TO", { token: PROCURA_TOKEN })).status).toBe(403);
+    const bad = await api("GET", "/api/v1/reports/compliance-quarterly/2025-H1", { token: PROCURA_TOKEN });
+    expect([bad.status, ((await bad.json()) as { parameter: string }).parameter]).toEqual([400, "period"]);
+  });
+});
+
 describe("filing", () => {
   it("closes the region's obligation when its officer submits the report, and audits it", async () => {
     const billEnv = { ...env, ENABLED_BILLS: "all" };
