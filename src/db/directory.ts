@@ -86,3 +86,18 @@ export async function withSuperiors(db: Db, officeIds: readonly string[]): Promi
 export async function allOfficesOfKind(db: Db, kind: string): Promise<Office[]> {
   return db.select().from(offices).where(eq(offices.kind, kind)).orderBy(offices.id).all();
 }
+
+/** The offices whose escalation chain reaches any of these: a head of office oversees them. */
+export async function officesBelow(db: Db, officeIds: readonly string[]): Promise<string[]> {
+  const all = await db.select({ id: offices.id, up: offices.escalatesTo }).from(offices).all();
+  const up = new Map(all.map((o) => [o.id, o.up]));
+  const heads = new Set(officeIds);
+  return all.filter((o) => {
+    const seen = new Set<string>();
+    for (let at = up.get(o.id) ?? null; at !== null && !seen.has(at); at = up.get(at) ?? null) {
+      if (heads.has(at)) return true;
+      seen.add(at);
+    }
+    return false;
+  }).map((o) => o.id);
+}

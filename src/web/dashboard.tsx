@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
+import { officesBelow } from "../db/directory.js";
 import { cases, deadlines, offices, timelineInstances } from "../db/schema.js";
 import { displayTitle, getTimeline, latest } from "../timelines/catalog.js";
 import { Layout } from "./layout.js";
@@ -18,7 +19,9 @@ dashboard.get("/", requireUser, async (c) => {
   const now = Date.now();
   const user = c.get("user");
   const db = database(c.env.DB);
-  const mine = [...user.principal.offices];
+  // A head of office also oversees the offices that escalate to it.
+  const own = [...user.principal.offices];
+  const mine = user.role === "head" ? [...new Set([...own, ...(await officesBelow(db, own))])] : own;
   const filter = c.req.query("scadenzario");
   const rows = mine.length === 0 ? [] : await db
     .select({ d: deadlines, ref: cases.ref, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version, office: offices.name })

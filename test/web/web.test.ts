@@ -3,7 +3,7 @@
  * outbox, the session cookie, CSRF, the dashboard, the case page and its
  * confirmed action that stops the reminders.
  */
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
@@ -106,6 +106,16 @@ describe("the dashboard and the case page", () => {
     const rows = await db().select().from(notifications).where(eq(notifications.instanceId, instanceId)).all();
     expect(rows.filter((n) => n.status === "scheduled")).toEqual([]);
     expect(await (await b.go(`${casePath}?registrato=1`)).text()).toContain("Azione registrata");
+  });
+
+  it("shows a head of office the deadlines of the offices below", async () => {
+    const ref = newRef();
+    await record(ref, "suspect.registered", new Date(Date.now() - 86_400_000).toISOString(), { jurisdiction: "TO" });
+    await db().run(sql`INSERT OR IGNORE INTO users (id, email, role, created_at) VALUES ('u-head', 'procuratore@example.org', 'head', 0)`);
+    await db().run(sql`INSERT OR IGNORE INTO user_offices (user_id, office_id) VALUES ('u-head', 'procuratore-torino')`);
+    const head = await signedIn("procuratore@example.org");
+    expect(await (await head.go("/")).text()).toContain(ref);
+    expect((await head.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(200);
   });
 
   it("keeps a case from users of other offices, and ends the session on sign-out", async () => {
