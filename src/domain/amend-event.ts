@@ -77,6 +77,8 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
     ch.stmts.push(db.update(deadlines).set({
       startedAtMs: at, dueAt: nd.dueAt, dueAtMs: nd.dueAtMs, dueDate: nd.dueDate, explanation: nd.explanation, status,
     }).where(eq(deadlines.id, d.id)));
+    // Already closed: judged again against the new date, and counted again from the new start.
+    ch.stmts.push(...recount(db, def, d, -1), ...recount(db, def, { ...d, startedAtMs: at, status }, 1));
     if (d.status === "open") ch.stmts.push(...(await replan(db, d, next.notifications, notice(d, ctx.eventId, ctx.now, office.emails, { notice: "date-changed", previousDueAt: d.dueAt }))));
     moves.push({ deadline: d.id, from: d.dueAt, to: nd.dueAt });
     ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status, dueAt: nd.dueAt, dueDate: nd.dueDate ?? null });
@@ -139,6 +141,9 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
     for (const b of occurrence(def.id, e.type, owner, e.occurredAtMs, (e.data as { outcome?: unknown }).outcome, -1)) ch.stmts.push(bumpStatement(db, b));
   }
   for (const i of started) {
+    // A timeline withdrawn as a whole no longer counts in the reports.
+    const def = getTimeline(i.timeline, i.version)!;
+    for (const d of await db.select().from(deadlines).where(eq(deadlines.instanceId, i.id)).all()) ch.stmts.push(...recount(db, def, d, -1));
     ch.stmts.push(db.update(timelineInstances).set({ status: "withdrawn", closedAt: ctx.now }).where(eq(timelineInstances.id, i.id)));
     ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.instanceId, i.id)));
   }

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { and, desc, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, deadlines, notifications, outbox, timelineInstances } from "../../src/db/schema.js";
+import { auditLog, deadlines, notifications, outbox, statCounters, timelineInstances } from "../../src/db/schema.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 
@@ -101,5 +101,24 @@ describe("a cancelled event", () => {
     expect((await record(a.ref, "event.cancelled", "2026-11-01T10:00:00+01:00", { eventId: fixId })).body.code).toBe("unknown_event");
     const noData = await record(a.ref, "event.corrected", "2026-11-01T10:00:00+01:00", { eventId: a.eventId });
     expect([noData.status, noData.body.parameter]).toEqual([422, "data.occurredAt"]);
+  });
+});
+
+describe("the report counters", () => {
+  const counter = async (metric: string) =>
+    (await db().select().from(statCounters).where(eq(statCounters.metric, metric)).all()).reduce((n, c) => n + c.value, 0);
+
+  it("follow a corrected closing date and a cancelled timeline", async () => {
+    const before = { met: await counter("362-bis:pm-assessment:met"), late: await counter("362-bis:pm-assessment:late") };
+    const { ref, eventId } = await registered();
+    const requested = await record(ref, "measures.requested", "2026-03-20T10:00:00+01:00");
+    const requestId = (requested.body as unknown as { event: { id: string } }).event.id;
+    expect(await counter("362-bis:pm-assessment:met")).toBe(before.met + 1);
+    // Corrected to after the deadline: the closing counts as late instead.
+    await record(ref, "event.corrected", "2026-11-01T10:00:00+01:00", { eventId: requestId, occurredAt: "2026-04-03T10:00:00+02:00" });
+    expect([await counter("362-bis:pm-assessment:met"), await counter("362-bis:pm-assessment:late")]).toEqual([before.met, before.late + 1]);
+    // The whole timeline entered by mistake: it no longer counts.
+    await record(ref, "event.cancelled", "2026-11-01T10:00:00+01:00", { eventId });
+    expect([await counter("362-bis:pm-assessment:met"), await counter("362-bis:pm-assessment:late")]).toEqual([before.met, before.late]);
   });
 });
