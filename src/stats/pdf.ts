@@ -52,7 +52,16 @@ class Page {
 function wrap(text: string, size: number, max: number): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(" ")) {
+  for (let word of text.split(" ")) {
+    // A word wider than the column is broken where it must be.
+    while (width(word, size) > max && word.length > 1) {
+      let cut = word.length - 1;
+      while (cut > 1 && width(word.slice(0, cut) + "-", size) > max) cut--;
+      if (line !== "") lines.push(line);
+      lines.push(word.slice(0, cut) + "-");
+      line = "";
+      word = word.slice(cut);
+    }
     const next = line === "" ? word : `${line} ${word}`;
     if (width(next, size) > max && line !== "") {
       lines.push(line);
@@ -93,33 +102,57 @@ function cover(doc: ReportDocument, checksum: string): Page {
   return p;
 }
 
-/** A table over as many pages as it needs, the header repeated on each. */
-function tablePages(t: Table): Page[] {
+/** The tables one after another, over as many pages as they need, each header repeated on a new page. */
+function tablePages(tables: readonly Table[]): Page[] {
   const pages: Page[] = [];
   const size = 8;
   const usable = W - 2 * MARGIN;
-  const first = Math.max(130, usable - (t.columns.length - 1) * 62);
-  const widths = t.columns.map((_, i) => (i === 0 ? first : (usable - first) / (t.columns.length - 1)));
-  const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
-  let page: Page | undefined;
-  let y = 0;
-  const header = () => {
+  let page = new Page();
+  pages.push(page);
+  let y = H - MARGIN;
+  const newPage = () => {
     page = new Page();
     pages.push(page);
-    y = H - MARGIN - 20;
-    page.text(MARGIN, y, t.title, 13, true);
-    y -= 22;
-    page.rect(MARGIN, y - 4, usable, 24, 0.9);
-    t.columns.forEach((c, i) => wrap(c.label, size, widths[i]! - 6).slice(0, 2).forEach((l, k) => page!.text(xs[i]! + 3, y + 10 - k * 9, l, size, true)));
-    y -= 14;
+    y = H - MARGIN;
   };
-  header();
-  if (t.rows.length === 0) page!.text(MARGIN, y - 10, "Nessun dato per il periodo.", 9);
-  for (const r of t.rows) {
-    if (y < MARGIN + 40) header();
-    y -= 13;
-    t.columns.forEach((c, i) => page!.text(xs[i]! + 3, y, fit(String(r[c.key] ?? ""), size, widths[i]! - 6), size));
-    page!.line(MARGIN, y - 4, MARGIN + usable, y - 4);
+  for (const t of tables) {
+    // Columns as wide as their content needs (labels may wrap, cells may not), scaled to the page.
+    const natural = t.columns.map((c) => Math.min(220, Math.max(
+      ...c.label.split(" ").map((w) => width(w, 7)), ...t.rows.map((r) => width(String(r[c.key] ?? ""), size)), 20,
+    ) + 8));
+    // The first column (names) gives way first, so that headings are not broken mid-word.
+    const rest = natural.slice(1).reduce((a, b) => a + b, 0);
+    const total = natural.reduce((a, b) => a + b, 0);
+    const widths = usable - rest >= 110
+      ? natural.map((w, i) => (i === 0 ? usable - rest : w))
+      : natural.map((w) => (w * usable) / total);
+    const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((a, b) => a + b, 0));
+    const labels = t.columns.map((c, i) => wrap(c.label, 7, widths[i]! - 4));
+    const headerHeight = Math.max(...labels.map((l) => l.length)) * 8 + 6;
+    const header = (title: string) => {
+      y -= 20;
+      page.text(MARGIN, y, title, 13, true);
+      y -= 10 + headerHeight;
+      page.rect(MARGIN, y, usable, headerHeight, 0.9);
+      labels.forEach((ls, i) => ls.forEach((l, k) => page.text(xs[i]! + 2, y + headerHeight - 9 - k * 8, l, 7, true)));
+    };
+    // A table starts on a new page unless its title, header and a few rows fit here.
+    if (y - (40 + headerHeight + 3 * 13) < MARGIN + 30) newPage();
+    header(t.title);
+    if (t.rows.length === 0) {
+      y -= 14;
+      page.text(MARGIN, y, "Nessun dato per il periodo.", 9);
+    }
+    for (const r of t.rows) {
+      if (y - 13 < MARGIN + 30) {
+        newPage();
+        header(`${t.title} (segue)`);
+      }
+      y -= 13;
+      t.columns.forEach((c, i) => page.text(xs[i]! + 2, y + 3, fit(String(r[c.key] ?? ""), size, widths[i]! - 4), size));
+      page.line(MARGIN, y - 1, MARGIN + usable, y - 1);
+    }
+    y -= 16;
   }
   return pages;
 }
@@ -156,7 +189,7 @@ function chart(doc: ReportDocument): Page {
 }
 
 export function reportPdf(doc: ReportDocument, checksum: string): Uint8Array {
-  const pages = [cover(doc, checksum), ...doc.tables.flatMap(tablePages), chart(doc)];
+  const pages = [cover(doc, checksum), ...tablePages(doc.tables), chart(doc)];
   pages.forEach((p, i) => p.text(W / 2 - 30, 25, `Pagina ${i + 1} di ${pages.length}`, 8));
   const objects: string[] = [];
   const add = (body: string) => objects.push(body) - 1 + 1;
