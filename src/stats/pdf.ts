@@ -85,6 +85,7 @@ function cover(doc: ReportDocument, checksum: string): Page {
     ["Ambito", doc.scope === "IT" ? "Italia" : doc.scope],
     ["Dati aggiornati al", doc.snapshotAt.replace("T", " ").slice(0, 16) + " UTC"],
     ["Impronta SHA-256", checksum.slice(0, 32)],
+    ["", checksum.slice(32)],
   ];
   for (const [k, v] of facts) {
     p.text(MARGIN, y, k, 11, true);
