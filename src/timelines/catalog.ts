@@ -92,6 +92,22 @@ export function stageStartedBy(t: TimelineDefinition, type: string): StageDefini
   return t.stages.find((s) => s.startsOn === type);
 }
 
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** What users read for an event type: the outcome it records, or the timeline it starts. */
+export function eventLabel(type: string): string {
+  if (type === "event.corrected") return "Correzione della data di un evento";
+  if (type === "event.cancelled") return "Annullamento di un evento registrato per errore";
+  for (const t of catalogue) {
+    for (const s of t.stages) if (type in s.closesOn) return capital(s.closesOn[type]!);
+    if (type in t.endsOn) return capital(t.endsOn[type]!);
+  }
+  const started = catalogue.find((t) => t.trigger === type);
+  if (started !== undefined) return `Avvio: ${started.stages[0]!.title}`;
+  for (const t of catalogue) for (const s of t.stages) if (s.quota?.event === type) return "Attestazione di frequenza";
+  return type;
+}
+
 /** Italian label users see next to a bill's name. */
 export const BILL_LABEL = "proposta di legge";
 

@@ -9,10 +9,11 @@ import { requireCaseAccess } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { findCase } from "../db/cases.js";
 import { database } from "../db/client.js";
+import { getOffices } from "../db/directory.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { caseView } from "../domain/case-view.js";
 import { ApiError } from "../http/problem.js";
-import { enabledBills, getTimeline } from "../timelines/catalog.js";
+import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { Layout } from "./layout.js";
@@ -93,6 +94,8 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   const user = c.get("user");
   const { db, found } = await load(c);
   const view = await caseView(db, found, now);
+  const names = await getOffices(db, [...new Set(view.timelines.flatMap((t) => t.deadlines.flatMap((d) => [d.office, ...d.notifications.map((n) => n.office)])))]);
+  const officeName = (id: string) => names.get(id)?.name ?? id;
   await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" } }, now);
   return c.html(
     <Layout title={`Procedimento ${found.ref}`} user={user}>
@@ -109,13 +112,14 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
       )}
       {view.timelines.map((t) => {
         const items = [
-          ...view.events.map((e) => ({ at: e.occurredAt, node: <span>Evento <code>{e.type}</code></span> })),
+          ...view.events.map((e) => ({ at: e.occurredAt, node: <span>{eventLabel(e.type)}</span> })),
           ...t.deadlines.flatMap((d) => [
             {
               at: d.dueAt,
               node: (
                 <div>
                   <strong>Scadenza: {d.title}</strong> — {STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}
+                  <br /><span class="muted">{officeName(d.office)}</span>
                   <details>
                     <summary>Perché questa data</summary>
                     <ol>{((d.why as { steps?: Step[] }).steps ?? []).map((s) => <li>{s.text} <span class="muted">[{s.citation}]</span></li>)}</ol>
@@ -124,7 +128,7 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
               ),
             },
             ...d.notifications.filter((n) => n.status === "sent" && n.kind !== "roll").map((n) => ({
-              at: n.sendAt, node: <span class="muted">{SENT[n.kind] ?? n.kind} a {n.office} ({n.rung})</span>,
+              at: n.sendAt, node: <span class="muted">{SENT[n.kind] ?? n.kind} a {officeName(n.office)}</span>,
             })),
           ]),
         ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));

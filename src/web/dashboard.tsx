@@ -73,11 +73,11 @@ dashboard.get("/", requireUser, async (c) => {
               const stage = getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage);
               return (
                 <tr>
-                  <td class={b === "later" ? "" : b}>{LABEL[b]}</td>
-                  <td><time datetime={r.d.dueAt}>{rome(r.d.dueAt)}</time></td>
-                  <td><a href={`/cases/${encodeURIComponent(r.ref)}`}>{r.ref}</a></td>
-                  <td>{stage?.title ?? r.d.stage}</td>
-                  <td>{r.office}</td>
+                  <td data-label="Stato" class={b === "later" ? "" : b}>{LABEL[b]}</td>
+                  <td data-label="Scadenza"><time datetime={r.d.dueAt}>{rome(r.d.dueAt)}</time></td>
+                  <td data-label="Procedimento"><a href={`/cases/${encodeURIComponent(r.ref)}`}>{r.ref}</a></td>
+                  <td data-label="Fase">{stage?.title ?? r.d.stage}</td>
+                  <td data-label="Ufficio">{r.office}</td>
                 </tr>
               );
             })}

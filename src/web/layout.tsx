@@ -13,7 +13,7 @@ button,.button{display:inline-block;margin:.25rem 0;text-decoration:none;font:in
 input,select{font:inherit;padding:.4rem;border:1px solid var(--muted);border-radius:4px;max-width:100%}
 ol.timeline{list-style:none;padding-left:1rem;border-left:3px solid var(--line)}ol.timeline li{margin:0 0 1rem;padding-left:.75rem}
 .counts{display:flex;gap:1rem;flex-wrap:wrap;padding:0;list-style:none}.counts li{border:1px solid var(--line);padding:.5rem 1rem;border-radius:4px}
-@media (max-width:40rem){th,td{display:block}thead{display:none}}
+@media (max-width:40rem){th,td{display:block;border:0;padding:.15rem .4rem}thead{display:none}tr{display:block;border-bottom:2px solid var(--line);padding:.4rem 0}td[data-label]::before{content:attr(data-label);font-weight:600;margin-right:.5rem}}
 `;
 
 export function Layout(props: { title: string; user?: { email: string; csrf: string; role?: string }; children: Child }) {
