@@ -8,6 +8,7 @@ import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
 import { admin } from "./web/admin.js";
+import { errorPage, wantsPage } from "./web/error-page.js";
 import { calendarPage } from "./web/calendar-page.js";
 import { casePage } from "./web/case-page.js";
 import { dashboard } from "./web/dashboard.js";
@@ -58,7 +59,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.notFound((c) => problem(c, "not_found", `Nessuna risorsa per ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((err, c) => {
-    if (err instanceof ApiError) return problem(c, err.code, err.detail, err.extra);
+    if (err instanceof ApiError) return wantsPage(c) ? errorPage(c, err.code, err.detail) : problem(c, err.code, err.detail, err.extra);
     // Only the request id and the error class: messages may carry input.
     console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: err.name }));
     return problem(c, "internal_error", "Si è verificato un errore interno. Riferire il requestId all'assistenza.");

@@ -48,3 +48,15 @@ it("lets a signed-in region officer download the region's report from the web ap
   expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
   expect((await officer.go("/api/v1/reports/national/2025")).status).toBe(403);
 });
+
+it("shows people an error page, and keeps problem+json for the API", async () => {
+  const operator = await signedIn();
+  const { exports } = await import("cloudflare:workers");
+  const cookie = [...operator.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  const page = await exports.default.fetch("https://termini.test/admin", { headers: { Cookie: cookie, Accept: "text/html" } });
+  expect(page.status).toBe(403);
+  expect(page.headers.get("Content-Type")).toContain("text/html");
+  expect(await page.text()).toContain("Pagine riservate agli amministratori");
+  const api = await exports.default.fetch("https://termini.test/api/v1/cases", { headers: { Accept: "text/html" } });
+  expect(api.headers.get("Content-Type")).toBe("application/problem+json");
+});
