@@ -23,7 +23,9 @@ function run(cmd) {
 run(["d1", "migrations", "apply", "DB", "--local"]);
 run(["d1", "execute", "DB", "--local", "--file", "seeds/demo.sql"]);
 
-const dev = spawn("npm", [...wrangler, "dev", "--test-scheduled", ...args], { stdio: "inherit" });
+// Links in emails (sign-in, case pages) point at this server, whatever its port.
+const base = args.some((a) => a.startsWith("APP_BASE_URL:")) ? [] : ["--var", `APP_BASE_URL:http://localhost:${port}`];
+const dev = spawn("npm", [...wrangler, "dev", "--test-scheduled", ...base, ...args], { stdio: "inherit" });
 const stop = () => dev.kill("SIGINT");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
