@@ -71,12 +71,12 @@ describe("art. 362-bis", () => {
   });
 
   it("stops the Procura's reminders the moment measures are requested, and starts the GIP's 20 days from that event", async () => {
-    // Registered 26 days ago, in real time: the 7-day reminder is already due
-    // (even if holidays extend the term by up to 3 days), the 2-day one is not.
-    // Events then happen now; no forced time travel runs ahead of them.
+    // Registered 27 days ago, in real time: the due date is 3 days on, plus up to 3 days of
+    // holidays, so the 7-day reminder (08:00, 4 to 1 days ago) is already due and the 2-day one
+    // (08:00 tomorrow at the earliest) is not. Events then happen now: no time travel runs ahead.
     const spy = await introspect(0);
     const ref = newRef();
-    const instanceId = await start(ref, 26 * 86_400_000);
+    const instanceId = await start(ref, 27 * 86_400_000);
     const [wf] = spy.get();
     await wf!.waitForStepResult({ name: "deliver pm-assessment/reminder-7d" });
 
