@@ -19,7 +19,8 @@ const SHAPES: [number, Shape][] = [
   [5, { amount: 30, unit: "days", regime: "penal", feriale: "apply" }],
 ];
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator: the same mix on every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

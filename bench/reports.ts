@@ -10,16 +10,7 @@ import { type Bump, closing, occurrence } from "../src/stats/metrics.js";
 import { reportPdf } from "../src/stats/pdf.js";
 import { type Counter, type OfficeInfo, buildReport } from "../src/stats/report.js";
 import { zip } from "../src/stats/zip.js";
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "./mix.js";
 
 const rnd = mulberry32(2026);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

@@ -1,7 +1,7 @@
 /** Cases, the offices involved in each, and their timelines' state. */
 import { and, asc, count, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
 import type { Db } from "./client.js";
-import { caseOffices, cases, deadlines, events, notifications, timelineInstances } from "./schema.js";
+import { caseOffices, cases, deadlines, events, notifications, offices, timelineInstances } from "./schema.js";
 
 export type Case = typeof cases.$inferSelect;
 export type Deadline = typeof deadlines.$inferSelect;
@@ -73,4 +73,19 @@ export async function countEvents(db: Db, caseId: string, type: string, from: nu
     .where(and(eq(events.caseId, caseId), eq(events.type, type), gte(events.occurredAtMs, from), lte(events.occurredAtMs, to)))
     .all();
   return row?.n ?? 0;
+}
+
+/** Open deadlines of some offices, soonest first, with their case, timeline and office name. */
+export async function openDeadlinesOf(db: Db, officeIds: readonly string[], timeline?: string, limit = 500) {
+  if (officeIds.length === 0) return [];
+  return db
+    .select({ d: deadlines, ref: cases.ref, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version, office: offices.name })
+    .from(deadlines)
+    .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
+    .innerJoin(cases, eq(cases.id, timelineInstances.caseId))
+    .innerJoin(offices, eq(offices.id, deadlines.officeId))
+    .where(and(inArray(deadlines.officeId, [...officeIds]), eq(deadlines.status, "open"), timeline ? eq(timelineInstances.timeline, timeline) : undefined))
+    .orderBy(asc(deadlines.dueAtMs))
+    .limit(limit)
+    .all();
 }

@@ -1,7 +1,7 @@
 /**
  * An event on a running instance: it closes the stages it closes, opens the
- * stages it starts, or ends the whole timeline early. Returns whether the
- * event concerned this instance at all.
+ * stages it starts, or ends the whole timeline early; its counts go to
+ * the report counters in the same batch.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { type Deadline, type Instance, countEvents, deadlinesOf } from "../db/cases.js";
@@ -15,8 +15,8 @@ import { openStage } from "./open-stage.js";
 import { meet } from "./roll-period.js";
 import { applySuspension } from "./suspend-stage.js";
 import { bumpStatement } from "../db/counters.js";
-import { closing, occurrence } from "../stats/metrics.js";
-import { endsAtExactInstant } from "../timelines/stage-term.js";
+import { occurrence } from "../stats/metrics.js";
+import { closingCounts } from "./counts.js";
 
 /** The event counts for the report, against the office that owns the timeline (its first stage's). */
 export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: Changes): void {
@@ -34,9 +34,7 @@ export function involves(def: TimelineDefinition, type: string): boolean {
 function close(ctx: EventContext, ch: Changes, def: TimelineDefinition, d: Deadline, outcome: string): void {
   const { db } = ctx;
   const status = ctx.at <= d.dueAtMs ? "met" : "late";
-  const stage = def.stages.find((s) => s.id === d.stage);
-  const hours = stage !== undefined && endsAtExactInstant(stage);
-  for (const b of closing(def.id, d.stage, d.officeId, status, d.startedAtMs, ctx.at, hours)) ch.stmts.push(bumpStatement(db, b));
+  ch.stmts.push(...closingCounts(db, def, d, status, ctx.at));
   ch.stmts.push(db.update(deadlines).set({ status, outcome, closedAtMs: ctx.at, closedByEvent: ctx.eventId })
     .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
   // Reminders and escalations stop the moment the closing event arrives.
@@ -92,7 +90,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     const seen = await countEvents(db, ctx.caseId, ctx.type, period.startedAtMs, period.dueAtMs);
     if (seen + 1 >= stage.quota!.count) {
       ch.stmts.push(...meet(db, period.id, ctx.at, ctx.eventId));
-      for (const b of closing(def.id, period.stage, period.officeId, "met", period.startedAtMs, ctx.at, true)) ch.stmts.push(bumpStatement(db, b));
+      ch.stmts.push(...closingCounts(db, def, period, "met", ctx.at));
       ch.result.deadlines.push({ id: period.id, stage: period.stage, office: period.officeId, status: "met", dueAt: period.dueAt, dueDate: period.dueDate });
       if (!current.some((d) => d.stage === stage.id && d.id !== period.id && d.status === "open")) open.delete(stage.id);
     }

@@ -17,10 +17,10 @@ import type { Changes, EventContext, Stmt } from "./changes.js";
 import { type NewNotification, openStage } from "./open-stage.js";
 import { AMENDMENTS } from "./schemas.js";
 import { bumpStatement } from "../db/counters.js";
-import { closing, occurrence } from "../stats/metrics.js";
+import { occurrence } from "../stats/metrics.js";
+import { closingCounts } from "./counts.js";
 import { involves } from "./advance-timeline.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
-import { endsAtExactInstant } from "../timelines/stage-term.js";
 
 export const isAmendment = (type: string): boolean => type in AMENDMENTS;
 
@@ -106,9 +106,7 @@ export async function replan(db: Db, d: Deadline, planned: NewNotification[], ch
 /** The counters a closed deadline added, added again (1) or taken back (-1). */
 function recount(db: Db, def: TimelineDefinition, d: Deadline, by: 1 | -1): Stmt[] {
   if ((d.status !== "met" && d.status !== "late") || d.closedAtMs === null) return [];
-  const stage = def.stages.find((s) => s.id === d.stage);
-  const hours = stage !== undefined && endsAtExactInstant(stage);
-  return closing(def.id, d.stage, d.officeId, d.status, d.startedAtMs, d.closedAtMs, hours, by).map((b) => bumpStatement(db, b));
+  return closingCounts(db, def, d, d.status, d.closedAtMs, by);
 }
 
 export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void> {

@@ -13,7 +13,7 @@ import { csvFiles, tableCsv } from "../stats/csv.js";
 import { reportPdf } from "../stats/pdf.js";
 import { type ReportDocument, type ReportKind, buildReport, periodMonths } from "../stats/report.js";
 import { zip } from "../stats/zip.js";
-import { DEFAULT_QUARTER_ENDS } from "../workflows/schedule.js";
+import { quarterEnds } from "../timelines/quarters.js";
 import { type ApplyOptions, applyEvent } from "./apply-event.js";
 import type { Stmt } from "./changes.js";
 
@@ -52,9 +52,9 @@ export function render(r: StoredReport, format: Format, table?: string): { body:
 }
 
 /** The fixed-date obligation a report answers: its timeline, office and nominal due date. */
-export async function obligationOf(db: Db, kind: ReportKind, period: string, scope: string, quarterEnds = DEFAULT_QUARTER_ENDS) {
+export async function obligationOf(db: Db, kind: ReportKind, period: string, scope: string, setting?: string) {
   const year = Number(period.slice(0, 4));
-  const quarters = quarterEnds.split(",").map((q) => q.trim());
+  const quarters = quarterEnds(setting);
   const all = await db.select().from(offices).all();
   switch (kind) {
     case "regional": return { timeline: "regional-report", office: all.find((o) => o.kind === "regione" && o.region === scope), due: `${year + 1}-03-30` };

@@ -11,8 +11,7 @@ import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { Stmt } from "./changes.js";
 import { nextPeriodStart, openStage } from "./open-stage.js";
-import { bumpStatement } from "../db/counters.js";
-import { closing } from "../stats/metrics.js";
+import { closingCounts } from "./counts.js";
 
 type Deadline = typeof deadlines.$inferSelect;
 
@@ -34,7 +33,7 @@ export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number
     // The period ended short of its quota: it lapses (its anomaly rung still goes out).
     stmts.push(db.update(deadlines).set({ status: "late", outcome: "attestazioni insufficienti", closedAtMs: start })
       .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
-    for (const b of closing(def.id, stage.id, d.officeId, "late", d.startedAtMs, start, true)) stmts.push(bumpStatement(db, b));
+    stmts.push(...closingCounts(db, def, d, "late", start));
   }
   stmts.push(
     db.insert(deadlines).values(next.deadline).onConflictDoNothing(),
@@ -45,7 +44,7 @@ export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number
     const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
     if (seen >= stage.quota.count) {
       stmts.push(...meet(db, next.deadline.id, at));
-      for (const b of closing(def.id, stage.id, d.officeId, "met", start, at, true)) stmts.push(bumpStatement(db, b));
+      stmts.push(...closingCounts(db, def, { ...d, startedAtMs: start }, "met", at));
     }
   }
   stmts.push(db.update(notifications).set({ status: "sent", sentAtMs: at }).where(eq(notifications.id, rollId)));

@@ -1,6 +1,6 @@
 import { database } from "../db/client.js";
 import type { Bindings } from "../env.js";
-import { DEFAULT_QUARTER_ENDS } from "../workflows/schedule.js";
+import { quarterEnds } from "../timelines/quarters.js";
 import type { DeliveryContext } from "./deliver.js";
 import type { Mailer } from "./mailer.js";
 import { outboxMailer } from "./outbox-mailer.js";
@@ -18,6 +18,6 @@ export function deliveryContext(env: Bindings, actor: string): DeliveryContext {
   const db = database(env.DB);
   return {
     db, mailer: mailerFor(env, db), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now: Date.now,
-    quarterEnds: env.COMPLIANCE_QUARTER_ENDS || DEFAULT_QUARTER_ENDS,
+    quarterEnds: quarterEnds(env.COMPLIANCE_QUARTER_ENDS),
   };
 }

@@ -27,7 +27,7 @@ export interface DeliveryContext {
   /** system:workflow or system:cron, for the audit log. */
   actor: string;
   /** The deployment's quarter ends, for links to quarterly drafts. */
-  quarterEnds: string;
+  quarterEnds: readonly string[];
   now: () => number;
 }
 
@@ -96,7 +96,7 @@ async function send(ctx: DeliveryContext, n: Notification & { kind: "reminder" |
     text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,
     draft: def.report === undefined ? undefined : withBase(ctx.appBaseUrl, draftPath(def.report, c.ref, responsible, ctx.quarterEnds)),
   });
-  const r = await ctx.mailer.send({ idempotencyKey: n.id, from: ctx.from, to: n.recipients, ...message });
+  const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...message });
   const at = ctx.now();
   const detail = { notificationId: n.id, rung: n.rung, office: n.officeId, mailer: ctx.mailer.name, attempts: r.attempts };
   if (r.ok) {

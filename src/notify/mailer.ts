@@ -3,8 +3,10 @@
  * with RESEND_API_KEY set, Resend. Delivery code never knows which.
  */
 export interface OutgoingEmail {
-  /** The notification id: a retried send must not send twice. */
+  /** A retried send must not send twice (a notification's id, or a sign-in link's). */
   idempotencyKey: string;
+  /** The deadline notification this message delivers; absent for other mail (sign-in links). */
+  notificationId?: string;
   from: string;
   to: string[];
   subject: string;

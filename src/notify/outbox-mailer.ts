@@ -7,20 +7,16 @@ export function outboxMailer(db: Db, now: () => number): Mailer {
   return {
     name: "outbox",
     async send(e: OutgoingEmail): Promise<SendResult> {
-      // Sign-in links are not deadline notifications: they have their own table.
-      if (e.idempotencyKey.startsWith("signin:")) {
-        await db.insert(mailOutbox).values({ id: e.idempotencyKey, recipients: e.to, subject: e.subject, text: e.text, html: e.html, createdAt: now() })
-          .onConflictDoNothing().run();
+      const row = { recipients: e.to, subject: e.subject, text: e.text, html: e.html, createdAt: now() };
+      if (e.notificationId !== undefined) {
+        await db.insert(outbox).values({ notificationId: e.notificationId, ...row }).onConflictDoNothing().run();
+        // Subjects carry only the pseudonymous case reference and the deadline.
         console.log(`[outbox] ${e.to.join(", ")} — ${e.subject}`);
-        return { ok: true, providerId: `outbox:${e.idempotencyKey}`, attempts: 1 };
+      } else {
+        await db.insert(mailOutbox).values({ id: e.idempotencyKey, ...row }).onConflictDoNothing().run();
+        // Other mail goes to a person: the line names the message, not the address.
+        console.log(`[outbox] ${e.subject} (${e.idempotencyKey})`);
       }
-      await db
-        .insert(outbox)
-        .values({ notificationId: e.idempotencyKey, recipients: e.to, subject: e.subject, text: e.text, html: e.html, createdAt: now() })
-        .onConflictDoNothing()
-        .run();
-      // Subjects carry only the pseudonymous case reference and the deadline.
-      console.log(`[outbox] ${e.to.join(", ")} — ${e.subject}`);
       return { ok: true, providerId: `outbox:${e.idempotencyKey}`, attempts: 1 };
     },
   };

@@ -4,11 +4,11 @@
  */
 import type { ReportKind } from "./report.js";
 
-export function draftPath(report: ReportKind, caseRef: string, office: { id: string; region: string; jurisdiction: string }, quarterEnds: string): string | undefined {
+export function draftPath(report: ReportKind, caseRef: string, office: { id: string; region: string; jurisdiction: string }, quarters: readonly string[]): string | undefined {
   const m = /(\d{4})-(\d{2}-\d{2})$/.exec(caseRef);
   if (m === null) return undefined;
   const year = Number(m[1]);
-  const quarter = quarterEnds.split(",").map((q) => q.trim()).indexOf(m[2]!) + 1;
+  const quarter = quarters.indexOf(m[2]!) + 1;
   switch (report) {
     case "regional": return `/api/v1/reports/regional/${year - 1}?region=${encodeURIComponent(office.region)}`;
     case "national": return `/api/v1/reports/national/${year - 1}`;

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { AMMONIMENTO_REVOCATION, INDEMNITY_CLAIM, VIGILANCE_REVIEW } from "./administrative.js";
 import { ART_362_BIS } from "./art-362-bis.js";
 import { REGISTER_APPLICATION, REGISTER_CHANGES } from "./bills.js";
-import { type StageDefinition, TimelineDefinition, type TimelineInput } from "./definition.js";
+import { TimelineDefinition, type TimelineInput } from "./definition.js";
 import { LOMBARDY_BIENNIAL_REPORT, LOMBARDY_NETWORK_REPORT, TURIN_PROTOCOL } from "./networks.js";
 import { ART_362_1_TER, ART_382_BIS, ART_384_BIS } from "./penal.js";
 import { PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, PROGRAMME_SUSPENDED_SENTENCE } from "./programmes.js";
@@ -31,6 +31,9 @@ const SOURCES: TimelineInput[] = [
 const catalogue: TimelineDefinition[] = SOURCES.map(loadTimeline);
 export const CATALOGUE: readonly TimelineDefinition[] = catalogue;
 
+// What every event asks of the catalogue, worked out once per change to it.
+let derived: { latest: TimelineDefinition[]; eventTypes: Set<string> } | undefined;
+
 /**
  * Adds a definition (a new version, or a deployment's own timeline) at run
  * time; tests use it to change a definition under running instances.
@@ -39,12 +42,14 @@ export function registerTimeline(input: TimelineInput): TimelineDefinition {
   const t = loadTimeline(input);
   if (catalogue.some((x) => x.id === t.id && x.version === t.version)) throw new Error(`timeline ${t.id} v${t.version} exists`);
   catalogue.push(t);
+  derived = undefined;
   return t;
 }
 
 export function unregisterTimeline(id: string, version: number): void {
   const i = catalogue.findIndex((x) => x.id === id && x.version === version);
   if (i >= 0) catalogue.splice(i, 1);
+  derived = undefined;
 }
 
 /** A given version, or the latest. */
@@ -53,9 +58,22 @@ export function getTimeline(id: string, version?: number): TimelineDefinition | 
   return all.reduce<TimelineDefinition | undefined>((a, t) => (a === undefined || t.version > a.version ? t : a), undefined);
 }
 
+function derive() {
+  return (derived ??= {
+    latest: [...new Set(catalogue.map((t) => t.id))].map((id) => getTimeline(id)!),
+    eventTypes: new Set(catalogue.flatMap((t) => [
+      t.trigger, ...Object.keys(t.endsOn), ...t.notices.map((n) => n.on),
+      ...t.stages.flatMap((s) => [
+        s.startsOn, ...Object.keys(s.closesOn), ...(s.quota === undefined ? [] : [s.quota.event]),
+        ...(s.suspension === undefined ? [] : [s.suspension.on, s.suspension.off]),
+      ]),
+    ])),
+  });
+}
+
 /** The latest version of each timeline. */
-export function latest(): TimelineDefinition[] {
-  return [...new Set(catalogue.map((t) => t.id))].map((id) => getTimeline(id)!);
+export function latest(): readonly TimelineDefinition[] {
+  return derive().latest;
 }
 
 /** ENABLED_BILLS: a comma-separated list of bill timeline ids, or "all". */
@@ -69,14 +87,8 @@ export function isEnabled(t: TimelineDefinition, billEnabled: (id: string) => bo
 }
 
 /** Every event type some timeline (any version) understands. */
-export function eventTypes(): Set<string> {
-  return new Set(catalogue.flatMap((t) => [
-    t.trigger, ...Object.keys(t.endsOn), ...t.notices.map((n) => n.on),
-    ...t.stages.flatMap((s) => [
-      s.startsOn, ...Object.keys(s.closesOn), ...(s.quota === undefined ? [] : [s.quota.event]),
-      ...(s.suspension === undefined ? [] : [s.suspension.on, s.suspension.off]),
-    ]),
-  ]));
+export function eventTypes(): ReadonlySet<string> {
+  return derive().eventTypes;
 }
 
 /** The enumerated data fields an event type carries, across the catalogue. */
@@ -86,10 +98,6 @@ export function eventFields(type: string): Record<string, string[]> {
 
 export function isTrigger(type: string): boolean {
   return catalogue.some((t) => t.trigger === type);
-}
-
-export function stageStartedBy(t: TimelineDefinition, type: string): StageDefinition | undefined {
-  return t.stages.find((s) => s.startsOn === type);
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

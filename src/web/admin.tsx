@@ -10,6 +10,7 @@ import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { auditLog, mailOutbox, notifications, offices, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
+import { romeDateTime } from "./format.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
 
@@ -20,7 +21,7 @@ admin.use("/admin/*", requireUser, async (c, next) => {
   await next();
 });
 
-const when = (ms: number | null) => (ms === null ? "—" : new Date(ms).toLocaleString("it-IT", { timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short" }));
+const when = romeDateTime;
 
 /** A new sender secret: whsec_ and 32 random bytes in base64. */
 export function newSecret(): string {

@@ -2,13 +2,14 @@
  * GET /calendario — the user's calendar feed address: create (which revokes
  * the previous one) or revoke. GET /ical/{token}.ics — the feed itself.
  */
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
 import { sha256Hex } from "../auth/bearer.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { calendarTokens, cases, deadlines, offices, timelineInstances, userOffices, users } from "../db/schema.js";
+import { openDeadlinesOf } from "../db/cases.js";
+import { calendarTokens, userOffices, users } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import { calendar } from "./ical.js";
 import { Layout } from "./layout.js";
@@ -61,14 +62,7 @@ calendarPage.get("/ical/:file", async (c) => {
     .where(and(eq(calendarTokens.tokenHash, await sha256Hex(m[1]!)), isNull(calendarTokens.revokedAt), isNull(users.disabledAt))).get();
   if (row === undefined) return c.text("Calendario non trovato o revocato", 404);
   const mine = (await db.select().from(userOffices).where(eq(userOffices.userId, row.userId)).all()).map((o) => o.officeId);
-  const rows = mine.length === 0 ? [] : await db
-    .select({ d: deadlines, ref: cases.ref, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version, office: offices.name })
-    .from(deadlines)
-    .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
-    .innerJoin(cases, eq(cases.id, timelineInstances.caseId))
-    .innerJoin(offices, eq(offices.id, deadlines.officeId))
-    .where(and(inArray(deadlines.officeId, mine), eq(deadlines.status, "open")))
-    .orderBy(asc(deadlines.dueAtMs)).limit(1000).all();
+  const rows = await openDeadlinesOf(db, mine, undefined, 1000);
   await audit(db, { actor: `user:${row.userId}`, action: "calendar.read", caseId: null, requestId: c.get("requestId"), detail: { cases: [...new Set(rows.map((r) => r.caseId))] } }, now);
   const body = calendar(rows.map((r) => ({
     id: r.d.id, caseRef: r.ref, office: r.office, dueAt: r.d.dueAt, dueDate: r.d.dueDate,

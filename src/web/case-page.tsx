@@ -16,12 +16,13 @@ import { ApiError } from "../http/problem.js";
 import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
+import { romeDateTime } from "./format.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
 
 export const casePage = new Hono<AppEnv>();
 
-const when = (iso: string) => new Date(iso).toLocaleString("it-IT", { timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short" });
+const when = romeDateTime;
 const STATUS: Record<string, string> = { open: "aperta", met: "rispettata", late: "oltre il termine", informational: "data informativa", withdrawn: "ritirata" };
 const SENT: Record<string, string> = { reminder: "Promemoria inviato", escalation: "Segnalazione inviata", notice: "Comunicazione inviata", fallback: "Inoltro all'indirizzo di riserva" };
 

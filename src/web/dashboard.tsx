@@ -1,11 +1,10 @@
 /** The office dashboard: open deadlines soonest first, overdue and due within 48 hours marked. */
-import { and, asc, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
 import { audit } from "../db/audit.js";
+import { openDeadlinesOf } from "../db/cases.js";
 import { database } from "../db/client.js";
 import { officesBelow } from "../db/directory.js";
-import { cases, deadlines, offices, timelineInstances } from "../db/schema.js";
 import { displayTitle, getTimeline, latest } from "../timelines/catalog.js";
 import { Layout } from "./layout.js";
 import { requireUser } from "./session.js";
@@ -23,16 +22,7 @@ dashboard.get("/", requireUser, async (c) => {
   const own = [...user.principal.offices];
   const mine = user.role === "head" ? [...new Set([...own, ...(await officesBelow(db, own))])] : own;
   const filter = c.req.query("scadenzario");
-  const rows = mine.length === 0 ? [] : await db
-    .select({ d: deadlines, ref: cases.ref, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version, office: offices.name })
-    .from(deadlines)
-    .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
-    .innerJoin(cases, eq(cases.id, timelineInstances.caseId))
-    .innerJoin(offices, eq(offices.id, deadlines.officeId))
-    .where(and(inArray(deadlines.officeId, mine), eq(deadlines.status, "open"), filter ? eq(timelineInstances.timeline, filter) : undefined))
-    .orderBy(asc(deadlines.dueAtMs))
-    .limit(500)
-    .all();
+  const rows = await openDeadlinesOf(db, mine, filter || undefined);
   await audit(db, { actor: user.principal.id, action: "deadlines.listed", caseId: null, requestId: c.get("requestId"), detail: { cases: [...new Set(rows.map((r) => r.caseId))] } }, now);
   const band = (dueAtMs: number) => (dueAtMs < now ? "overdue" : dueAtMs - now <= SOON_MS ? "soon" : "later");
   const counts = { overdue: 0, soon: 0, later: 0 };

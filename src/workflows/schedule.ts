@@ -14,14 +14,13 @@ import type { Bindings } from "../env.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { Schedule } from "../timelines/definition.js";
+import { quarterEnds } from "../timelines/quarters.js";
 import { wakeAll } from "./wake.js";
 
 const SYSTEM: Principal = { id: "system:schedule", role: "admin", offices: new Set() };
-export const DEFAULT_QUARTER_ENDS = "03-31,06-30,09-30,12-31";
-
 /** The MM-DD due dates of a schedule under the deployment's quarter ends. */
-export function scheduleDates(s: Schedule, quarterEnds: string): string[] {
-  const quarters = quarterEnds.split(",").map((q) => q.trim()).filter((q) => /^\d{2}-\d{2}$/.test(q));
+export function scheduleDates(s: Schedule, setting: string | undefined): string[] {
+  const quarters = quarterEnds(setting);
   if (s.dates === "quarter-ends") return quarters;
   if (s.dates === "half-year-ends") return quarters.filter((_, i) => i % 2 === 1);
   return s.dates;
@@ -43,13 +42,12 @@ export function dueWithinLead(dates: readonly string[], leadDays: number, today:
 export async function startScheduled(env: Bindings, now: number): Promise<{ started: number; existing: number }> {
   const db = database(env.DB);
   const bill = enabledBills(env.ENABLED_BILLS);
-  const quarterEnds = env.COMPLIANCE_QUARTER_ENDS || DEFAULT_QUARTER_ENDS;
   let started = 0;
   let existing = 0;
   for (const def of latest().filter((t) => t.schedule !== undefined && isEnabled(t, bill))) {
     const s = def.schedule!;
     const role = s.office;
-    const due = dueWithinLead(scheduleDates(s, quarterEnds), s.leadDays, romeDay(now));
+    const due = dueWithinLead(scheduleDates(s, env.COMPLIANCE_QUARTER_ENDS), s.leadDays, romeDay(now));
     if (due.length === 0) continue;
     for (const office of await allOfficesOfKind(db, def.roles[role]!)) {
       for (const day of due) {

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { sign } from "../../src/auth/standard-webhooks.js";
+import { createApp } from "../../src/app.js";
 import { database } from "../../src/db/client.js";
 
 export const DEMO_SECRET = "whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==";
@@ -72,12 +73,35 @@ export async function idleWorkflows() {
   return spy;
 }
 
-/** Posts an event through the staff API as admin; returns the parsed body. */
-export async function record(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) {
-  const res = await api("POST", `${casePath(ref)}/events`, { body: { type, occurredAt, data } });
-  return { status: res.status, body: (await res.json()) as {
+type Recorded = {
+  status: number;
+  body: {
     code?: string; parameter?: string;
     timelines: { timeline: string; instanceId: string; status: string }[];
     deadlines: { id: string; stage: string; office: string; status: string; dueAt: string; dueDate: string | null }[];
-  } };
+  };
+};
+
+/** Posts an event through the staff API as admin; returns the parsed body. */
+export async function record(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}): Promise<Recorded> {
+  const res = await api("POST", `${casePath(ref)}/events`, { body: { type, occurredAt, data } });
+  return { status: res.status, body: (await res.json()) as Recorded["body"] };
+}
+
+const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+
+/** A request to the app as a deployment with other settings would serve it (e.g. ENABLED_BILLS). */
+export function fetchWith(settings: Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
+  return Promise.resolve(createApp().fetch(new Request(`http://termini.test${path}`, init), { ...env, ...settings }, ctx));
+}
+
+/** record(), under other settings. */
+export async function recordWith(
+  settings: Partial<Env>, ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {},
+): Promise<Recorded> {
+  const res = await fetchWith(settings, `${casePath(ref)}/events`, {
+    method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ type, occurredAt, data }),
+  });
+  return { status: res.status, body: (await res.json()) as Recorded["body"] };
 }

@@ -4,14 +4,13 @@
  * notification id as idempotency key, and a permanent failure recorded
  * and escalated to the office's fallback address.
  */
-import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, expect, inject, it } from "vitest";
 import { notifications } from "../../src/db/schema.js";
 import type { Bindings } from "../../src/env.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { api, db, newRef, postWebhook, registration } from "./helpers.js";
+import { api, db, idleWorkflows, newRef, postWebhook, registration } from "./helpers.js";
 
 const fake = inject("fakeResendUrl");
 const PROCURA = "fasce.deboli.procura.torino@example.org";
@@ -31,15 +30,11 @@ const control = (path: string, body?: unknown) =>
 const received = async () => (await (await control("requests")).json()) as FakeRequest[];
 const withResend = (baseUrl = fake): Bindings => ({ ...env, RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: baseUrl });
 
-type Introspector = Awaited<ReturnType<typeof introspectWorkflow>>;
-let introspector: Introspector | undefined;
+let introspector: Awaited<ReturnType<typeof idleWorkflows>> | undefined;
 beforeEach(async () => {
   await control("reset");
   // Workflows stay idle here: only the sweep delivers, through Resend.
-  introspector = await introspectWorkflow(env.TIMELINE);
-  await introspector.modifyAll(async (m) => {
-    for (let index = 1; index <= 20; index++) await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
-  });
+  introspector = await idleWorkflows();
 });
 afterEach(async () => {
   await introspector?.dispose();

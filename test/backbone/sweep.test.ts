@@ -3,17 +3,16 @@
  * idempotent path as the workflow: however often it runs, and even
  * racing the workflow, each message goes out once.
  */
-import { createExecutionContext, createScheduledController, introspectWorkflow, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, expect, it } from "vitest";
 import { cases, notifications, outbox, timelineInstances } from "../../src/db/schema.js";
 import worker from "../../src/index.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { db, newRef, postWebhook, registration } from "./helpers.js";
+import { db, idleWorkflows, newRef, postWebhook, registration } from "./helpers.js";
 
-type Introspector = Awaited<ReturnType<typeof introspectWorkflow>>;
-let introspector: Introspector | undefined;
+let introspector: Awaited<ReturnType<typeof idleWorkflows>> | undefined;
 afterEach(async () => {
   await introspector?.dispose();
   introspector = undefined;
@@ -21,12 +20,7 @@ afterEach(async () => {
 
 /** Registers a case whose workflow is stalled: every plan finds nothing, so only the sweep sends. */
 async function stalledCase(occurredAt: string): Promise<string> {
-  introspector = await introspectWorkflow(env.TIMELINE);
-  await introspector.modifyAll(async (m) => {
-    for (let index = 1; index <= 20; index++) {
-      await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
-    }
-  });
+  introspector = await idleWorkflows();
   const res = await postWebhook(registration(newRef(), occurredAt));
   expect(res.status).toBe(201);
   return ((await res.json()) as { timelines: { instanceId: string }[] }).timelines[0]!.instanceId;

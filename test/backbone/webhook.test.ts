@@ -88,7 +88,7 @@ describe("POST /webhooks/events", () => {
     expect(noRef.parameter).toBe("caseRef");
     const badTime = await expectProblem(await postWebhook({ ...registration(newRef()), occurredAt: "2026-03-02 10:00" }), 422, "invalid_body");
     expect(badTime.parameter).toBe("occurredAt");
-    const name = await expectProblem(await postWebhook({ ...registration("Mario-Rossi") }), 422, "invalid_body");
+    const name = await expectProblem(await postWebhook({ ...registration("Nome-Cognome") }), 422, "invalid_body");
     expect(name.parameter).toBe("caseRef");
     const type = await expectProblem(await postWebhook({ ...registration(newRef()), type: "suspect.arrested" }), 422, "unknown_event_type");
     expect(type.parameter).toBe("type");

@@ -6,11 +6,10 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { auditLog, cases, timelineInstances } from "../../src/db/schema.js";
 import { startScheduled } from "../../src/workflows/schedule.js";
-import { PROCURA_TOKEN, api, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { PROCURA_TOKEN, api, db, fetchWith, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 
 const MINISTRY = "termini-local-ministero-token";
 const REGION = "termini-local-regione-token";
@@ -121,9 +120,7 @@ describe("filing", () => {
     const billEnv = { ...env, ENABLED_BILLS: "all" };
     await startScheduled(billEnv, Date.parse("2026-03-01T06:00:00+01:00"));
     const ref = "regional-report/regione-piemonte/2026-03-30";
-    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-    const post = (path: string, token: string) =>
-      createApp().fetch(new Request(`http://termini.test${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}` } }), billEnv, ctx);
+    const post = (path: string, token: string) => fetchWith(billEnv, path, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
     // Only the office the obligation is on files it: the Ministry reads, but does not submit for a region.
     expect((await post("/api/v1/reports/regional/2025/submit?region=Piemonte", MINISTRY)).status).toBe(403);
     const res = await post("/api/v1/reports/regional/2025/submit", REGION);

@@ -7,24 +7,17 @@
 import { env } from "cloudflare:workers";
 import { and, asc, eq, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import { deadlines, notifications } from "../../src/db/schema.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { ADMIN_TOKEN, casePath, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { db, idleWorkflows, newRef, record, recordWith } from "../backbone/helpers.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeEach(async () => { spy = await idleWorkflows(); });
 afterEach(async () => { await spy.dispose(); });
 
-const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
 /** Bills run here as a deployment that enabled them would. */
-async function post(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) {
-  const res = await createApp().fetch(new Request(`http://termini.test${casePath(ref)}/events`, {
-    method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ type, occurredAt, data }),
-  }), { ...env, ENABLED_BILLS: "all" }, ctx);
-  return { status: res.status, body: (await res.json()) as { timelines: { instanceId: string; status: string }[]; deadlines: { id: string; status: string }[] } };
-}
+const post = (ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) =>
+  recordWith({ ENABLED_BILLS: "all" }, ref, type, occurredAt, data);
 
 const windows = async (instanceId: string) =>
   db().select().from(deadlines).where(and(eq(deadlines.instanceId, instanceId), eq(deadlines.stage, "attendance"))).orderBy(asc(deadlines.seq)).all();

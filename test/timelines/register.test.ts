@@ -5,23 +5,17 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import { notifications, outbox } from "../../src/db/schema.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { ADMIN_TOKEN, casePath, db, idleWorkflows, newRef } from "../backbone/helpers.js";
+import { db, idleWorkflows, newRef, recordWith } from "../backbone/helpers.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeEach(async () => { spy = await idleWorkflows(); });
 afterEach(async () => { await spy.dispose(); });
 
-const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-async function post(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) {
-  const res = await createApp().fetch(new Request(`http://termini.test${casePath(ref)}/events`, {
-    method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ type, occurredAt, data }),
-  }), { ...env, ENABLED_BILLS: "register-application" }, ctx);
-  return { status: res.status, body: (await res.json()) as { code?: string; timelines: { instanceId: string }[]; deadlines: { dueDate: string; status: string }[] } };
-}
+/** Bills run here as a deployment that enabled them would. */
+const post = (ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) =>
+  recordWith({ ENABLED_BILLS: "register-application" }, ref, type, occurredAt, data);
 
 it("moves the deadline by the longest suspension on the request, then by the days actually suspended", async () => {
   const ref = newRef("ALBO");

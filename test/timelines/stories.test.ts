@@ -6,10 +6,9 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import { notifications } from "../../src/db/schema.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { ADMIN_TOKEN, casePath, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { ADMIN_TOKEN, casePath, db, fetchWith, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeEach(async () => { spy = await idleWorkflows(); });
@@ -100,9 +99,9 @@ describe("ammonimento: the earliest revocation date", () => {
 describe("a bill", () => {
   const change = (ref: string) => ({ type: "association.change-occurred", occurredAt: "2026-06-01T10:00:00+02:00", data: { jurisdiction: "TO" } });
   const post = (ref: string, bills: string) =>
-    createApp().fetch(new Request(`http://termini.test${casePath(ref)}/events`, {
+    fetchWith({ ENABLED_BILLS: bills }, `${casePath(ref)}/events`, {
       method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" }, body: JSON.stringify(change(ref)),
-    }), { ...env, ENABLED_BILLS: bills }, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
+    });
 
   it("is refused while disabled, which is the default", async () => {
     const res = await post(newRef(), "");
