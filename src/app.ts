@@ -4,6 +4,7 @@ import type { Principal } from "./auth/principal.js";
 import type { Bindings } from "./env.js";
 import type { WebUser } from "./web/session.js";
 import { d1Meter } from "./http/d1-meter.js";
+import { hasOwn } from "./lib/own.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
@@ -53,7 +54,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", admin);
   app.get("/problems/:code", (c) => {
     const code = c.req.param("code");
-    if (!(code in PROBLEMS)) return problem(c, "not_found", `Tipo di problema sconosciuto: ${code}`);
+    if (!hasOwn(PROBLEMS, code)) return problem(c, "not_found", `Tipo di problema sconosciuto: ${code}`);
     return c.json({ code, ...PROBLEMS[code as keyof typeof PROBLEMS] });
   });
 

@@ -8,6 +8,7 @@ import { type Deadline, type Instance, countEvents, deadlinesOf } from "../db/ca
 import { type Office, getOffice } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
+import { hasOwn, own } from "../lib/own.js";
 import type { StageDefinition, TimelineDefinition } from "../timelines/definition.js";
 import type { Changes, EventContext } from "./changes.js";
 import { eventNotices } from "./notices.js";
@@ -26,8 +27,8 @@ export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: 
 }
 
 export function involves(def: TimelineDefinition, type: string): boolean {
-  return type in def.endsOn || def.notices.some((n) => n.on === type) ||
-    def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || type in s.closesOn || s.quota?.event === type ||
+  return hasOwn(def.endsOn, type) || def.notices.some((n) => n.on === type) ||
+    def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || hasOwn(s.closesOn, type) || s.quota?.event === type ||
       s.suspension?.on === type || s.suspension?.off === type);
 }
 
@@ -74,7 +75,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
   const byStage = new Map<string, Deadline>();
   for (const d of current) if ((byStage.get(d.stage)?.seq ?? 0) < d.seq) byStage.set(d.stage, d);
   const open = new Set(current.filter((d) => d.status === "open").map((d) => d.stage));
-  const ending = def.endsOn[ctx.type];
+  const ending = own(def.endsOn, ctx.type);
   await applySuspension(ctx, def, current, ch);
   if (ending !== undefined) {
     for (const d of current.filter((x) => x.status === "open")) close(ctx, ch, def, d, ending);
@@ -95,7 +96,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
       if (!current.some((d) => d.stage === stage.id && d.id !== period.id && d.status === "open")) open.delete(stage.id);
     }
   }
-  for (const stage of def.stages.filter((s) => ctx.type in s.closesOn)) {
+  for (const stage of def.stages.filter((s) => hasOwn(s.closesOn, ctx.type))) {
     const d = requireClosable(ctx, stage, byStage.get(stage.id));
     close(ctx, ch, def, d, stage.closesOn[ctx.type]!);
     open.delete(stage.id);

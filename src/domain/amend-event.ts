@@ -8,6 +8,7 @@
  */
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { getOffice } from "../db/directory.js";
+import { hasOwn } from "../lib/own.js";
 import { deadlines, events, notifications, timelineInstances } from "../db/schema.js";
 import { parseInstant } from "../engine/instant.js";
 import { ApiError } from "../http/problem.js";
@@ -22,7 +23,7 @@ import { closingCounts } from "./counts.js";
 import { involves } from "./advance-timeline.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 
-export const isAmendment = (type: string): boolean => type in AMENDMENTS;
+export const isAmendment = (type: string): boolean => hasOwn(AMENDMENTS, type);
 
 type Deadline = typeof deadlines.$inferSelect;
 

@@ -93,6 +93,13 @@ export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: 
 }
 
 async function advanceAll(ctx: EventContext, ch: Changes, starting: readonly TimelineDefinition[]): Promise<void> {
+  // A role no starting timeline has would be silently ignored: say so instead.
+  const roles = new Set(starting.flatMap((t) => Object.keys(t.roles)));
+  const stray = Object.keys((ctx.data.offices ?? {}) as object).find((r) => !roles.has(r));
+  if (stray !== undefined) {
+    const parameter = `data.offices.${stray}`;
+    throw new ApiError("unknown_office", `${parameter}: ruolo non previsto dallo scadenzario avviato da ${ctx.type}`, { parameter });
+  }
   for (const def of starting) await startTimeline(ctx, def, ch);
   const running = ctx.isNewCase ? [] : (await instancesOf(ctx.db, ctx.caseId)).filter((i) => i.status === "running");
   for (const instance of running) {

@@ -6,6 +6,8 @@
 import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/client.js";
 import { getOffices } from "../db/directory.js";
+import { offices } from "../db/schema.js";
+import { eq } from "drizzle-orm";
 import { ApiError } from "../http/problem.js";
 import type { ReportKind } from "../stats/report.js";
 
@@ -13,6 +15,13 @@ export interface ScopeQuery { region?: string; office?: string; district?: strin
 
 const forbidden = (why: string) => new ApiError("forbidden", why);
 const missing = (parameter: string) => new ApiError("missing_parameter", `${parameter}: indicare l'ambito del rapporto`, { parameter });
+const unknown = (parameter: string, what: string) => new ApiError("invalid_parameter", `${parameter}: ${what} non presente in rubrica`, { parameter });
+
+/** A scope is stored with every version and named in file names: only what the directory holds. */
+async function known(db: Db, column: "region" | "jurisdiction", value: string): Promise<boolean> {
+  const row = await db.select({ id: offices.id }).from(offices).where(eq(offices[column], value)).limit(1).get();
+  return row !== undefined;
+}
 
 export async function reportScope(db: Db, p: Principal, kind: ReportKind, q: ScopeQuery): Promise<string> {
   const wide = p.role === "admin" || p.role === "ministry";
@@ -24,6 +33,7 @@ export async function reportScope(db: Db, p: Principal, kind: ReportKind, q: Sco
     case "regional": {
       const region = q.region ?? p.region ?? undefined;
       if (region === undefined) throw missing("region");
+      if (!(await known(db, "region", region))) throw unknown("region", `regione ${region.slice(0, 60)}`);
       if (!wide && !(p.role === "region" && p.region === region)) throw forbidden(`La relazione della regione ${region} non è tra quelle consentite`);
       return region;
     }
@@ -31,6 +41,7 @@ export async function reportScope(db: Db, p: Principal, kind: ReportKind, q: Sco
       const office = q.office ?? mine.find((o) => o.kind === "procura")?.id;
       if (office === undefined) throw missing("office");
       const target = (await getOffices(db, [office])).get(office);
+      if (target === undefined || target.kind !== "procura") throw unknown("office", `Procura ${office.slice(0, 64)}`);
       const pg = target !== undefined && mine.some((o) => o.kind === "pg-appello" && o.jurisdiction === target.jurisdiction);
       if (!wide && !p.offices.has(office) && !pg) throw forbidden("I dati trimestrali di questa Procura non sono consentiti");
       return office;
@@ -38,6 +49,7 @@ export async function reportScope(db: Db, p: Principal, kind: ReportKind, q: Sco
     case "compliance-half-yearly": {
       const district = q.district ?? mine.find((o) => o.kind === "pg-appello")?.jurisdiction;
       if (district === undefined) throw missing("district");
+      if (!(await known(db, "jurisdiction", district))) throw unknown("district", `distretto ${district}`);
       if (!wide && !mine.some((o) => o.kind === "pg-appello" && o.jurisdiction === district)) throw forbidden("La relazione di questo distretto non è consentita");
       return district;
     }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseInstant } from "../engine/instant.js";
+import { hasOwn } from "../lib/own.js";
 import { eventFields, eventTypes, isTrigger } from "../timelines/catalog.js";
 
 export const CaseRef = z
@@ -43,7 +44,7 @@ export const AMENDMENTS = {
 
 /** Data accepted by an event type: a catalogue's event or an amendment, and nothing free-form; undefined if unknown. */
 export function eventDataSchema(type: string): z.ZodType | undefined {
-  if (type in AMENDMENTS) return AMENDMENTS[type as keyof typeof AMENDMENTS];
+  if (hasOwn(AMENDMENTS, type)) return AMENDMENTS[type as keyof typeof AMENDMENTS];
   if (!eventTypes().has(type)) return undefined;
   const base = isTrigger(type) ? TriggerData : NoData;
   const fields = eventFields(type);

@@ -4,7 +4,8 @@
  * ignored would give a wrong deadline.
  */
 import type { Context } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
+import { hasOwn } from "../lib/own.js";
 import { ApiError, type ParameterError } from "./problem.js";
 
 export function parseQuery<S extends z.ZodObject>(
@@ -16,7 +17,7 @@ export function parseQuery<S extends z.ZodObject>(
   const errors: ParameterError[] = [];
   const flat: Record<string, string> = {};
   for (const [name, values] of Object.entries(raw)) {
-    if (!(name in hints)) {
+    if (!hasOwn(hints, name)) {
       errors.push({ parameter: name, code: "unknown_parameter", detail: `${name}: parametro sconosciuto` });
     } else if (values.length > 1) {
       errors.push({ parameter: name, code: "duplicate_parameter", detail: `${name}: indicato più volte` });
@@ -29,7 +30,7 @@ export function parseQuery<S extends z.ZodObject>(
     const seen = new Set<string>();
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? "");
-      if (name === "" || seen.has(name) || !(name in hints)) continue;
+      if (name === "" || seen.has(name) || !hasOwn(hints, name)) continue;
       seen.add(name);
       const missing = flat[name] === undefined && raw[name] === undefined;
       errors.push({
@@ -44,5 +45,15 @@ export function parseQuery<S extends z.ZodObject>(
   }
   const [first, ...rest] = errors;
   if (first !== undefined) throw ApiError.parameters([first, ...rest]);
-  return (result as { data: z.output<S> }).data;
+  // Every issue is mapped to a named parameter above; this is the guard that a refusal never becomes a 500.
+  if (!result.success) throw new ApiError("invalid_parameter", "Parametri della richiesta non validi");
+  return result.data;
+}
+
+/**
+ * A whole number in decimal digits only: `z.coerce.number()` would also take
+ * "0x10", "1e2", " 5" or "5.0", and a parameter should mean one thing.
+ */
+export function integerParam(min: number, max: number) {
+  return z.string().regex(/^(0|[1-9][0-9]{0,15})$/, "numero intero").transform(Number).pipe(z.number().int().min(min).max(max));
 }

@@ -12,7 +12,7 @@ import { caseView } from "../domain/case-view.js";
 import { CaseRef, CreateCaseBody } from "../domain/schemas.js";
 import { jsonBody, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
-import { parseQuery } from "../http/query.js";
+import { integerParam, parseQuery } from "../http/query.js";
 import { latest } from "../timelines/catalog.js";
 
 export const caseRoutes = new Hono<AppEnv>();
@@ -48,8 +48,8 @@ caseRoutes.post("/", async (c) => {
 });
 
 const ListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().positive().optional(),
+  limit: integerParam(1, 200).default(50),
+  before: integerParam(1, Number.MAX_SAFE_INTEGER).optional(),
 });
 
 caseRoutes.get("/", async (c) => {

@@ -9,13 +9,13 @@ import { database } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
 import { cases, deadlines, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
-import { parseQuery } from "../http/query.js";
+import { integerParam, parseQuery } from "../http/query.js";
 
 export const officeDeadlines = new Hono<AppEnv>();
 
 const Query = z.strictObject({
   status: z.enum(["open", "overdue", "upcoming", "met", "late", "closed", "all"]).default("open"),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: integerParam(1, 500).default(100),
 });
 
 function filter(status: z.output<typeof Query>["status"], now: number): SQL | undefined {

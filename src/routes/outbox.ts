@@ -7,11 +7,11 @@ import { requireAdmin } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { mailOutbox, notifications, outbox } from "../db/schema.js";
-import { parseQuery } from "../http/query.js";
+import { integerParam, parseQuery } from "../http/query.js";
 
 export const outboxRoute = new Hono<AppEnv>();
 
-const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const Query = z.strictObject({ limit: integerParam(1, 500).default(100) });
 
 outboxRoute.get("/", async (c) => {
   requireAdmin(c.get("principal"));

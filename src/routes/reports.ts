@@ -14,8 +14,8 @@ import { findReport, listVersions } from "../db/reports.js";
 import { type Format, generateReport, render, submitReport } from "../domain/report-files.js";
 import { reportScope } from "../domain/report-access.js";
 import { ApiError } from "../http/problem.js";
-import { parseQuery } from "../http/query.js";
-import { REPORT_KINDS, type ReportKind } from "../stats/report.js";
+import { integerParam, parseQuery } from "../http/query.js";
+import { REPORT_KINDS, type ReportKind, periodMonths } from "../stats/report.js";
 import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
@@ -36,12 +36,26 @@ reportRoutes.use("*", async (c, next) => {
 const Scope = { region: z.string().min(2).max(60).optional(), office: z.string().min(2).max(64).optional(), district: z.string().regex(/^[A-Z]{2}$/).optional() };
 const ReadQuery = z.strictObject({
   format: z.enum(["json", "csv", "pdf"]).default("json"),
-  version: z.coerce.number().int().positive().optional(),
+  version: integerParam(1, 100_000).optional(),
   table: z.string().max(40).optional(),
   ...Scope,
 });
 const ScopeQuery = z.strictObject(Scope);
 const SCOPE_HINTS = { region: "regione", office: "Procura", district: "distretto" };
+
+/** The period must name one for this kind (2026, 2026-Q1, 2026-H1) before anything is looked up. */
+function periodOf(kind: ReportKind, raw: string): string {
+  if (periodMonths(kind, raw) === undefined) {
+    throw new ApiError("invalid_parameter", `period: periodo ${raw.slice(0, 20)} non valido per ${kind} (es. 2026, 2026-Q1, 2026-H1)`, { parameter: "period" });
+  }
+  return raw;
+}
+
+/** RFC 6266: an ASCII fallback name and the exact one, percent-encoded; nothing a scope holds can break the header. */
+export function attachment(filename: string): string {
+  const ascii = filename.replace(/[^A-Za-z0-9._-]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
 
 function kindOf(raw: string): ReportKind {
   if (!(REPORT_KINDS as readonly string[]).includes(raw)) {
@@ -55,7 +69,7 @@ reportRoutes.get("/:kind/:period", async (c) => {
   const db = database(c.env.DB);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
-  const period = c.req.param("period");
+  const period = periodOf(kind, c.req.param("period"));
   const q = parseQuery(c, ReadQuery, { format: "json|csv|pdf", version: "numero di versione", table: "tabella (csv)", ...SCOPE_HINTS });
   const scope = await reportScope(db, p, kind, q);
   // The first read of a period generates its first version; later versions only on request.
@@ -64,7 +78,7 @@ reportRoutes.get("/:kind/:period", async (c) => {
   r ??= await generateReport(db, kind, period, scope, p.id, now);
   const out = render(r, q.format as Format, q.table);
   await audit(db, { actor: p.id, action: "report.read", caseId: null, requestId: c.get("requestId"), detail: { kind, period, scope, version: r.version, format: q.format } }, now);
-  c.header("Content-Disposition", `attachment; filename="${out.filename}"`);
+  c.header("Content-Disposition", attachment(out.filename));
   c.header("X-Report-Version", String(r.version));
   c.header("X-Report-Checksum", `sha256:${r.checksum}`);
   c.header("X-Report-Snapshot", new Date(r.snapshotAt).toISOString());
@@ -76,8 +90,9 @@ reportRoutes.get("/:kind/:period/versions", async (c) => {
   const db = database(c.env.DB);
   const kind = kindOf(c.req.param("kind"));
   const scope = await reportScope(db, c.get("principal"), kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
-  const versions = await listVersions(db, kind, c.req.param("period"), scope);
-  return c.json({ kind, period: c.req.param("period"), scope, versions: versions.map((v) => ({ ...v, snapshotAt: new Date(v.snapshotAt).toISOString() })) });
+  const period = periodOf(kind, c.req.param("period"));
+  const versions = await listVersions(db, kind, period, scope);
+  return c.json({ kind, period, scope, versions: versions.map((v) => ({ ...v, snapshotAt: new Date(v.snapshotAt).toISOString() })) });
 });
 
 reportRoutes.post("/:kind/:period/generate", async (c) => {
@@ -85,7 +100,7 @@ reportRoutes.post("/:kind/:period/generate", async (c) => {
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
-  const r = await generateReport(db, kind, c.req.param("period"), scope, p.id, Date.now());
+  const r = await generateReport(db, kind, periodOf(kind, c.req.param("period")), scope, p.id, Date.now());
   return c.json({ kind, period: r.period, scope, version: r.version, checksum: r.checksum, snapshotAt: new Date(r.snapshotAt).toISOString() }, 201);
 });
 
@@ -94,7 +109,7 @@ reportRoutes.post("/:kind/:period/submit", async (c) => {
   const db = database(c.env.DB);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
-  const period = c.req.param("period");
+  const period = periodOf(kind, c.req.param("period"));
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const r = await findReport(db, kind, period, scope);
   if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere: generare prima il rapporto");

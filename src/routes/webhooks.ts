@@ -17,6 +17,8 @@ import { wakeAll } from "../workflows/wake.js";
 
 export const webhooks = new Hono<AppEnv>();
 
+const WEBHOOK_ID = /^[\x21-\x7e]{1,256}$/;
+
 const REFUSAL: Record<VerifyFailure["reason"], [ApiError["code"], string]> = {
   "missing-headers": ["webhook_signature_missing", "Intestazioni webhook-id, webhook-timestamp e webhook-signature richieste"],
   "bad-timestamp": ["webhook_signature_invalid", "webhook-timestamp deve essere in secondi Unix"],
@@ -27,8 +29,12 @@ const REFUSAL: Record<VerifyFailure["reason"], [ApiError["code"], string]> = {
 webhooks.post("/events", async (c) => {
   const now = Date.now();
   const db = database(c.env.DB);
-  const text = await readJsonText(c.req.raw);
   const id = c.req.header("webhook-id") ?? null;
+  // The id is stored and compared: bounded, printable, like an idempotency key.
+  if (id !== null && !WEBHOOK_ID.test(id)) {
+    throw new ApiError("invalid_parameter", "webhook-id: da 1 a 256 caratteri ASCII stampabili", { parameter: "webhook-id" });
+  }
+  const text = await readJsonText(c.req.raw);
   const v = await verify(
     { id, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null },
     text, await activeSecrets(db, now), Math.floor(now / 1000),
@@ -51,16 +57,22 @@ webhooks.post("/events", async (c) => {
       idempotencyKey: `webhook:${v.senderId}:${webhookId}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
       extra: (r) => [recordResponse(db, v.senderId, webhookId, 201, JSON.stringify(r), now)],
     });
+    // Recorded by a concurrent delivery of the same id after our first look: its response.
+    if (result.replayed) return (await replay()) ?? c.json(result, 201);
     await wakeAll(c.env, db, wake, now);
     return c.json(result, 201);
   } catch (err) {
     if (err instanceof ApiError) {
       // A refusal is the first response too: the sender's retry gets the same answer.
       const { status, body } = problemBody(c, err.code, err.detail, err.extra);
-      await recordResponse(db, v.senderId, webhookId, status, JSON.stringify(body), now).run();
+      const mine = JSON.stringify(body);
+      await recordResponse(db, v.senderId, webhookId, status, mine, now).run();
+      // A concurrent delivery of the same id may have answered first (its batch made ours
+      // fail): every duplicate gets that first response, never a refusal of its own.
+      const first = await firstResponse(db, v.senderId, webhookId);
+      if (first !== undefined && first.body !== mine) return (await replay())!;
       throw err;
     }
-    // A concurrent delivery of the same id won the race: answer as it did.
     const raced = await replay();
     if (raced !== undefined) return raced;
     throw err;

@@ -6,18 +6,25 @@ import type { ReportDocument, Table } from "./report.js";
 
 const BOM = "\uFEFF";
 
-function field(v: string | number): string {
-  const s = String(v);
+/**
+ * One cell. Text that a spreadsheet would read as a formula (= + - @, or a
+ * leading tab or carriage return) gets a leading apostrophe, as OWASP
+ * advises against CSV injection: office and region names come from the
+ * directory, not from us. Numbers are numbers and stay as they are.
+ */
+export function csvCell(v: string | number): string {
+  const s = typeof v === "string" && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+
 export function tableCsv(t: Table): string {
-  const lines = [t.columns.map((c) => field(c.label)).join(";"), ...t.rows.map((r) => t.columns.map((c) => field(r[c.key] ?? "")).join(";"))];
+  const lines = [t.columns.map((c) => csvCell(c.label)).join(";"), ...t.rows.map((r) => t.columns.map((c) => csvCell(r[c.key] ?? "")).join(";"))];
   return BOM + lines.join("\r\n") + "\r\n";
 }
 
 export function monthlyCsv(doc: ReportDocument): string {
-  const lines = ["Mese;Programmi avviati;Termini art. 362-bis conclusi", ...doc.monthly.map((m) => [m.month, m.programmes, m.deadlines].map(field).join(";"))];
+  const lines = ["Mese;Programmi avviati;Termini art. 362-bis conclusi", ...doc.monthly.map((m) => [m.month, m.programmes, m.deadlines].map(csvCell).join(";"))];
   return BOM + lines.join("\r\n") + "\r\n";
 }
 

@@ -3,6 +3,8 @@
  * directory. Pure. Counts between 1 and 4 are shown as "<5" so that no
  * person can be singled out; shares and medians need at least 5 cases.
  */
+import { FIRST_YEAR, LAST_YEAR } from "../engine/civil.js";
+
 export type ReportKind = "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
 export const REPORT_KINDS: readonly ReportKind[] = ["regional", "national", "compliance-quarterly", "compliance-half-yearly"];
 
@@ -28,6 +30,9 @@ export const suppress = (n: number): Cell => (n > 0 && n < SMALL ? "<5" : n);
 /** The months a period covers, or undefined when the period is malformed. */
 export function periodMonths(kind: ReportKind, period: string): { months: string[]; label: string } | undefined {
   const span = (y: number, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${y}-${String(from + i).padStart(2, "0")}`);
+  // Years the engine can date (Rome's summer-time rule from 1996): "0000" is no period.
+  const year = Number(period.slice(0, 4));
+  if (!(year >= FIRST_YEAR && year < LAST_YEAR)) return undefined;
   let m = /^(\d{4})$/.exec(period);
   if ((kind === "regional" || kind === "national") && m) return { months: span(+m[1]!, 1, 12), label: `anno ${m[1]}` };
   m = /^(\d{4})-Q([1-4])$/.exec(period);

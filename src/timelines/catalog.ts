@@ -4,6 +4,7 @@
  * the latest. Bills run only where the deployment enables them.
  */
 import { z } from "zod";
+import { hasOwn, own } from "../lib/own.js";
 import { AMMONIMENTO_REVOCATION, INDEMNITY_CLAIM, VIGILANCE_REVIEW } from "./administrative.js";
 import { ART_362_BIS } from "./art-362-bis.js";
 import { REGISTER_APPLICATION, REGISTER_CHANGES } from "./bills.js";
@@ -93,7 +94,7 @@ export function eventTypes(): ReadonlySet<string> {
 
 /** The enumerated data fields an event type carries, across the catalogue. */
 export function eventFields(type: string): Record<string, string[]> {
-  return Object.assign({}, ...catalogue.map((t) => t.eventFields[type] ?? {}));
+  return Object.assign({}, ...catalogue.map((t) => own(t.eventFields, type) ?? {}));
 }
 
 export function isTrigger(type: string): boolean {
@@ -107,8 +108,8 @@ export function eventLabel(type: string): string {
   if (type === "event.corrected") return "Correzione della data di un evento";
   if (type === "event.cancelled") return "Annullamento di un evento registrato per errore";
   for (const t of catalogue) {
-    for (const s of t.stages) if (type in s.closesOn) return capital(s.closesOn[type]!);
-    if (type in t.endsOn) return capital(t.endsOn[type]!);
+    for (const s of t.stages) if (hasOwn(s.closesOn, type)) return capital(s.closesOn[type]!);
+    if (hasOwn(t.endsOn, type)) return capital(t.endsOn[type]!);
   }
   const started = catalogue.find((t) => t.trigger === type);
   if (started !== undefined) return `Avvio: ${started.stages[0]!.title}`;

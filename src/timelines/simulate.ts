@@ -3,6 +3,7 @@
  * anything: the catalogue's rules, the engine's terms and reasons, and the
  * rungs each deadline would run. Pure.
  */
+import { hasOwn } from "../lib/own.js";
 import { stageTerm } from "./stage-term.js";
 import { type StageDefinition, type TimelineDefinition, rungsOf } from "./definition.js";
 import { planRungs } from "./schedule.js";
@@ -46,7 +47,7 @@ export function simulate(def: TimelineDefinition, events: readonly SimEvent[], c
   for (const [n, e] of ordered.entries()) {
     if (n === 0 && e.type !== def.trigger) return { ok: false, failure: { reason: "not-a-trigger", index: e.index } };
     const ending = n > 0 ? def.endsOn[e.type] : undefined;
-    const closing = def.stages.filter((s) => e.type in s.closesOn);
+    const closing = def.stages.filter((s) => hasOwn(s.closesOn, e.type));
     const starting = def.stages.filter((s) => s.startsOn === e.type && (n === 0 || e.type !== def.trigger));
     const counting = n === 0 ? [] : def.stages.filter((s) => s.quota?.event === e.type);
     const noticed = def.notices.some((x) => x.on === e.type) || def.stages.some((s) => s.suspension?.on === e.type || s.suspension?.off === e.type);

@@ -11,6 +11,7 @@ import { database } from "../db/client.js";
 import { auditLog, mailOutbox, notifications, offices, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { romeDateTime } from "./format.js";
+import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
 
@@ -113,7 +114,7 @@ export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 admin.post("/admin/mittenti/:id/ruota", async (c) => {
   const now = Date.now();
   const user = c.get("user");
-  checkCsrf(user.csrf, (await c.req.parseBody()).csrf);
+  checkCsrf(user.csrf, (await readForm(c.req.raw)).csrf);
   const db = database(c.env.DB);
   const id = c.req.param("id");
   if ((await db.select().from(webhookSenders).where(eq(webhookSenders.id, id)).get()) === undefined) throw new ApiError("not_found", `Mittente ${id} non trovato`);
@@ -131,7 +132,7 @@ admin.post("/admin/mittenti/:id/ruota", async (c) => {
 admin.post("/admin/mittenti", async (c) => {
   const now = Date.now();
   const user = c.get("user");
-  const form = await c.req.parseBody();
+  const form = await readForm(c.req.raw);
   checkCsrf(user.csrf, form.csrf);
   const id = String(form.id ?? "");
   const name = String(form.nome ?? "").trim();

@@ -12,6 +12,7 @@ import { openDeadlinesOf } from "../db/cases.js";
 import { calendarTokens, userOffices, users } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import { calendar } from "./ical.js";
+import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, randomToken, requireUser } from "./session.js";
 
@@ -41,7 +42,7 @@ calendarPage.get("/calendario", requireUser, (c) => {
 calendarPage.post("/calendario", requireUser, async (c) => {
   const now = Date.now();
   const user = c.get("user");
-  const form = await c.req.parseBody();
+  const form = await readForm(c.req.raw);
   checkCsrf(user.csrf, form.csrf);
   const db = database(c.env.DB);
   // One live address at a time: a new one revokes the old.

@@ -17,6 +17,7 @@ import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { romeDateTime } from "./format.js";
+import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
 
@@ -75,15 +76,20 @@ casePage.get("/azioni/:ref{.+}", requireUser, async (c) => {
 casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   const now = Date.now();
   const user = c.get("user");
-  const form = await c.req.parseBody();
+  const form = await readForm(c.req.raw);
   checkCsrf(user.csrf, form.csrf);
   const { db, found } = await load(c);
+  const type = String(form.evento ?? "");
+  // Only the closing events the case page offers: the form never starts a timeline or records anything else.
+  if (!actions(await caseView(db, found, now)).some((a) => a.type === type)) {
+    throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
+  }
   const local = String(form.quando ?? "");
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) throw new ApiError("invalid_parameter", "quando: data e ora non valide", { parameter: "quando" });
   // A Rome wall-clock time: its offset is the one Rome has at that moment.
   const guess = Date.parse(`${local}:00Z`);
   const offset = formatRomeInstant(guess - 3_600_000).slice(-6);
-  const { wake } = await applyEvent(db, user.principal, { type: String(form.evento ?? ""), caseRef: found.ref, occurredAt: `${local}:00${offset}`, data: {} }, {
+  const { wake } = await applyEvent(db, user.principal, { type, caseRef: found.ref, occurredAt: `${local}:00${offset}`, data: {} }, {
     idempotencyKey: `web:${user.id}:${crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
   });
   await wakeAll(c.env, db, wake, now);

@@ -13,6 +13,7 @@ import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { signInLinks, signInRequests, users } from "../db/schema.js";
 import { mailerFor } from "../notify/context.js";
+import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { PRE_CSRF_COOKIE, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, startSession } from "./session.js";
 
@@ -48,7 +49,7 @@ signIn.get("/accedi", (c) => {
 
 signIn.post("/accedi", async (c) => {
   const now = Date.now();
-  const form = await c.req.parseBody();
+  const form = await readForm(c.req.raw);
   checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
   const email = String(form.email ?? "").trim().toLowerCase();
   const db = database(c.env.DB);
@@ -103,7 +104,7 @@ signIn.get("/accedi/link", (c) => {
 
 signIn.post("/accedi/link", async (c) => {
   const now = Date.now();
-  const form = await c.req.parseBody();
+  const form = await readForm(c.req.raw);
   checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
   const db = database(c.env.DB);
   const hash = await sha256Hex(String(form.token ?? ""));
@@ -127,7 +128,7 @@ signIn.post("/accedi/link", async (c) => {
 signIn.post("/esci", async (c) => {
   const now = Date.now();
   const user = await currentUser(c, now);
-  const form = await c.req.parseBody();
+  const form = await readForm(c.req.raw);
   if (user !== undefined) checkCsrf(user.csrf, form.csrf);
   await endSession(c, now);
   return c.redirect("/accedi", 303);
