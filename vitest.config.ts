@@ -19,7 +19,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations, MAIL_RETRY_BASE_MS: "5" } },
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
           }),
         ],
         test: {

@@ -76,15 +76,23 @@ export const deadlines = sqliteTable("deadlines", {
 });
 
 export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded";
-/** roll: not a message, the action that opens the next period of a rolling stage. */
-export type NotificationKind = "reminder" | "escalation" | "fallback" | "notice" | "roll";
+/**
+ * roll: not a message, the action that opens the next period of a rolling stage.
+ * fallback and alert: a delivery still failing, told to the office's fallback address and to the administrators.
+ */
+export type NotificationKind = "reminder" | "escalation" | "fallback" | "alert" | "notice" | "roll";
 
 /** What a notice announces. */
 export type NoticeDetail =
   | { notice: "date-changed"; previousDueAt: string }
   | { notice: "withdrawn" }
   /** A message a timeline sends on an event (e.g. an intake, an anomaly, an outcome). */
-  | { notice: "event"; text: string; eventType: string };
+  | { notice: "event"; text: string; eventType: string }
+  /**
+   * On a fallback or an alert: the delivery that keeps failing, as it stood when they
+   * were written (fixed, so that each of their own attempts sends the same message).
+   */
+  | { notice: "delivery-failing"; rung: string; error: string; attempts: number; since: number; retryUntil: number | null };
 
 export const notifications = sqliteTable("notifications", {
   id: text("id").primaryKey(),
@@ -102,6 +110,11 @@ export const notifications = sqliteTable("notifications", {
   providerId: text("provider_id"),
   lastError: text("last_error"),
   detail: json<NoticeDetail>("detail"),
+  /** The next attempt after a failure; null: the first attempt, at sendAtMs. */
+  retryAtMs: integer("retry_at_ms"),
+  firstFailedAtMs: integer("first_failed_at_ms"),
+  /** The token of the sender holding the row; writes that follow a send are conditional on it. */
+  claim: text("claim"),
 });
 
 export const outbox = sqliteTable("outbox", {
@@ -240,6 +253,17 @@ export const calendarTokens = sqliteTable("calendar_tokens", {
   userId: text("user_id").notNull(),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
+});
+
+export const scheduleFailures = sqliteTable("schedule_failures", {
+  ref: text("ref").primaryKey(),
+  timeline: text("timeline").notNull(),
+  officeId: text("office_id").notNull(),
+  dueDate: text("due_date").notNull(),
+  code: text("code").notNull(),
+  firstAt: integer("first_at").notNull(),
+  lastAt: integer("last_at").notNull(),
+  attempts: integer("attempts").notNull(),
 });
 
 export const signInRequests = sqliteTable("sign_in_requests", {

@@ -11,14 +11,15 @@ import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { Stmt } from "./changes.js";
 import { nextPeriodStart, openStage } from "./open-stage.js";
-import { closingCounts } from "./counts.js";
+import { closingBumps } from "./counts.js";
+import { type Conditional, type Held, bumpWhileHeld, commitHeld, settle } from "../db/delivery.js";
 
 type Deadline = typeof deadlines.$inferSelect;
 
-export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number): Promise<"sent" | "cancelled"> {
+export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number): Promise<"sent" | "cancelled" | "already-done"> {
   const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
   if (instance.status !== "running") {
-    await db.update(notifications).set({ status: "cancelled" }).where(eq(notifications.id, rollId)).run();
+    await settle(db, held, { status: "cancelled" }).run();
     return "cancelled";
   }
   const def = getTimeline(instance.timeline, instance.version)!;
@@ -28,12 +29,13 @@ export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number
   const next = await openStage(db, def, stage, d.instanceId, office, {
     eventId: d.startedByEvent, occurredAtMs: start, onCase: await officesOfCase(db, instance.caseId),
   }, d.seq + 1);
-  const stmts: Stmt[] = [];
+  const stmts: (Stmt | Conditional)[] = [];
   if (d.status === "open") {
     // The period ended short of its quota: it lapses (its anomaly rung still goes out).
     stmts.push(db.update(deadlines).set({ status: "late", outcome: "attestazioni insufficienti", closedAtMs: start })
       .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
-    stmts.push(...closingCounts(db, def, d, "late", start));
+    // Counted only while the roll is ours: a roller that hung and lost its claim adds nothing.
+    stmts.push(...closingBumps(def, d, "late", start).map((b) => bumpWhileHeld(db, held, b)));
   }
   stmts.push(
     db.insert(deadlines).values(next.deadline).onConflictDoNothing(),
@@ -44,12 +46,11 @@ export async function rollPeriod(db: Db, d: Deadline, rollId: string, at: number
     const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
     if (seen >= stage.quota.count) {
       stmts.push(...meet(db, next.deadline.id, at));
-      stmts.push(...closingCounts(db, def, { ...d, startedAtMs: start }, "met", at));
+      stmts.push(...closingBumps(def, { ...d, startedAtMs: start }, "met", at).map((b) => bumpWhileHeld(db, held, b)));
     }
   }
-  stmts.push(db.update(notifications).set({ status: "sent", sentAtMs: at }).where(eq(notifications.id, rollId)));
-  await db.batch(stmts as [Stmt, ...Stmt[]]);
-  return "sent";
+  stmts.push(settle(db, held, { status: "sent", sentAtMs: at }));
+  return (await commitHeld(db, stmts as Parameters<typeof commitHeld>[1])) ? "sent" : "already-done";
 }
 
 /** A period whose quota is reached: met, and its anomaly rungs stand down. */

@@ -5,9 +5,16 @@
  */
 import { html } from "hono/html";
 import type { NoticeDetail } from "../db/schema.js";
+import { formatRomeInstant } from "../engine/rome.js";
+
+/** "12/03/2026 08:00" in Rome time. */
+const romeDateTime = (ms: number) => {
+  const s = formatRomeInstant(ms);
+  return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 16)}`;
+};
 
 export interface MessageFacts {
-  kind: "reminder" | "escalation" | "fallback" | "notice";
+  kind: "reminder" | "escalation" | "fallback" | "alert" | "notice";
   rung: string;
   caseRef: string;
   timelineTitle: string;
@@ -53,8 +60,24 @@ function lead(f: MessageFacts): string {
         : `La scadenza delle ${f.due} è stata ritirata: l'evento che l'aveva avviata è stato annullato perché registrato per errore.`;
     case "fallback":
       return `Non è stato possibile recapitare un avviso a ${f.failedOffice ?? f.responsibleOffice}: ` +
-        `lo inoltriamo all'indirizzo di riserva. Termine: ${f.due}.`;
+        `lo inoltriamo all'indirizzo di riserva. Termine: ${f.due}.` + retrying(f.notice);
+    case "alert":
+      return `Recapito non riuscito: un avviso per ${f.failedOffice ?? f.responsibleOffice} non è stato consegnato ` +
+        `(${failureText(f.notice)}). Verificare il servizio di posta e l'indirizzo dell'ufficio.` + retrying(f.notice);
   }
+}
+
+/** "ultimo errore 503 …, 7 tentativi dal 12/03/2026 08:00" */
+function failureText(d: NoticeDetail | null | undefined): string {
+  if (d?.notice !== "delivery-failing") return "errore del servizio di posta";
+  return `ultimo errore ${d.error}, ${d.attempts} ${d.attempts === 1 ? "tentativo" : "tentativi"} dalle ${romeDateTime(d.since)}`;
+}
+
+function retrying(d: NoticeDetail | null | undefined): string {
+  if (d?.notice !== "delivery-failing") return "";
+  return d.retryUntil === null
+    ? " L'avviso originale non sarà ritentato."
+    : ` L'invio dell'avviso originale sarà ritentato fino alle ${romeDateTime(d.retryUntil)}.`;
 }
 
 /** "2026-12-12T23:59:59+01:00" → "23:59 del 12/12/2026" (Rome local time, as stored). */
@@ -62,7 +85,9 @@ export function formatDue(dueAt: string): string {
   return `${dueAt.slice(11, 16)} del ${dueAt.slice(8, 10)}/${dueAt.slice(5, 7)}/${dueAt.slice(0, 4)}`;
 }
 
-const SUBJECT_PREFIX = { reminder: "Promemoria", escalation: "Termine scaduto", fallback: "Recapito non riuscito", notice: "Comunicazione" } as const;
+const SUBJECT_PREFIX = {
+  reminder: "Promemoria", escalation: "Termine scaduto", fallback: "Recapito non riuscito", alert: "Avviso agli amministratori", notice: "Comunicazione",
+} as const;
 
 export function composeMessage(f: MessageFacts): ComposedMessage {
   const prefix = f.kind === "escalation" && f.text !== undefined ? "Segnalazione" : SUBJECT_PREFIX[f.kind];

@@ -5,19 +5,29 @@ import type { DeliveryContext } from "./deliver.js";
 import type { Mailer } from "./mailer.js";
 import { outboxMailer } from "./outbox-mailer.js";
 import { resendMailer } from "./resend-mailer.js";
+import { retryPolicy } from "./retry.js";
 
-export function mailerFor(env: Bindings, db = database(env.DB)): Mailer {
+/** No call to the email provider waits longer than this by default. */
+export const MAIL_TIMEOUT_MS = 15_000;
+
+export function mailerFor(env: Bindings, db = database(env.DB), now: () => number = Date.now): Mailer {
   const key = env.RESEND_API_KEY;
-  if (key === undefined || key === "") return outboxMailer(db, Date.now);
-  return resendMailer({
-    apiKey: key, baseUrl: env.RESEND_BASE_URL || undefined, baseDelayMs: Number(env.MAIL_RETRY_BASE_MS) || 500, maxAttempts: 4,
-  });
+  if (key === undefined || key === "") return outboxMailer(db, now);
+  return resendMailer({ apiKey: key, baseUrl: env.RESEND_BASE_URL || undefined, timeoutMs: Number(env.MAIL_TIMEOUT_MS) || MAIL_TIMEOUT_MS });
 }
 
-export function deliveryContext(env: Bindings, actor: string): DeliveryContext {
+/**
+ * What delivery needs, with a clock that reads `asOf` now and runs on from
+ * there: claims, retries and stale claims are all timed from the instant
+ * the caller delivers for (the cron's scheduled time, the workflow's plan).
+ */
+export function deliveryContext(env: Bindings, actor: string, asOf: number = Date.now()): DeliveryContext {
   const db = database(env.DB);
+  const started = Date.now();
+  const now = () => asOf + (Date.now() - started);
   return {
-    db, mailer: mailerFor(env, db), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now: Date.now,
+    db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now,
     quarterEnds: quarterEnds(env.COMPLIANCE_QUARTER_ENDS),
+    retry: retryPolicy({ base: env.MAIL_RETRY_BASE_MS, max: env.MAIL_RETRY_MAX_MS, window: env.MAIL_RETRY_WINDOW_MS, alertAfter: env.MAIL_ALERT_AFTER_MS }),
   };
 }

@@ -1,23 +1,30 @@
 /**
  * Delivers one notification. The workflow and the cron sweep both call
- * this, as often as they like: the row is claimed atomically before
- * sending, and a sent, failed or cancelled row is never sent again.
+ * this, as often as they like:
+ * - the row is claimed with a fresh token before sending, so two senders
+ *   never send it at the same time;
+ * - every write after the send (the row, the audit entry, the report
+ *   counters, the follow-up messages) is one batch conditional on still
+ *   holding the claim, so a message is marked and counted once;
+ * - a failed attempt leaves the row due again later (see retry.ts), never
+ *   dropped; the id is the provider's idempotency key on every attempt.
  */
-import { and, eq, gt, lt, lte, or } from "drizzle-orm";
-import { auditInsert } from "../db/audit.js";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { cases, deadlines, timelineInstances } from "../db/schema.js";
+import {
+  type Held, type Notification, adminEmails, attemptAt, auditWhileHeld, bumpWhileHeld, claim, commitHeld, getNotification,
+  laterReminderDue, notificationWhileHeld, setStatusIfScheduled, settle,
+} from "../db/delivery.js";
 import { getOffice } from "../db/directory.js";
-import { cases, deadlines, notifications, timelineInstances } from "../db/schema.js";
-import { bumpStatement } from "../db/counters.js";
 import { rollPeriod } from "../domain/roll-period.js";
 import { draftPath } from "../stats/draft-link.js";
 import { escalation } from "../stats/metrics.js";
-
-const withBase = (base: string, path: string | undefined) => (path === undefined ? undefined : base + path);
 import { displayTitle, getTimeline } from "../timelines/catalog.js";
 import { rungsOf } from "../timelines/definition.js";
-import { composeMessage, formatDue } from "./compose.js";
-import type { Mailer } from "./mailer.js";
+import { type MessageFacts, composeMessage, formatDue } from "./compose.js";
+import type { Mailer, SendResult } from "./mailer.js";
+import { type RetryPolicy, afterFailure } from "./retry.js";
 
 export interface DeliveryContext {
   db: Db;
@@ -29,108 +36,120 @@ export interface DeliveryContext {
   /** The deployment's quarter ends, for links to quarterly drafts. */
   quarterEnds: readonly string[];
   now: () => number;
+  retry: RetryPolicy;
 }
 
-export type DeliveryOutcome = "sent" | "failed" | "cancelled" | "superseded" | "already-done" | "not-due" | "in-flight";
+/** retrying: the attempt failed and the row is due again later; failed: no attempt will follow. */
+export type DeliveryOutcome = "sent" | "retrying" | "failed" | "cancelled" | "superseded" | "already-done" | "not-due" | "in-flight";
 
-/** A claim older than this belongs to a sender that died mid-send. */
-export const STALE_CLAIM_MS = 2 * 60_000;
+type Deadline = typeof deadlines.$inferSelect;
+type Message = Notification & { kind: "reminder" | "escalation" | "fallback" | "alert" | "notice" };
 
-type Notification = typeof notifications.$inferSelect;
+/** Messages that concern a deadline whatever its state: they are never cancelled by its closing. */
+const STANDING = new Set(["fallback", "alert", "notice"]);
 
 export async function deliver(ctx: DeliveryContext, id: string, asOf: number): Promise<DeliveryOutcome> {
   const { db } = ctx;
-  const n = await db.select().from(notifications).where(eq(notifications.id, id)).get();
+  const n = await getNotification(db, id);
   if (n === undefined) throw new Error(`no notification ${id}`);
   if (n.status !== "scheduled" && n.status !== "sending") return "already-done";
-  if (n.sendAtMs > asOf) return "not-due";
+  if (attemptAt(n) > asOf) return "not-due";
   const deadline = await db.select().from(deadlines).where(eq(deadlines.id, n.deadlineId)).get();
   if (deadline === undefined) throw new Error(`no deadline ${n.deadlineId}`);
   if (n.kind === "roll") {
-    if (!(await claim(db, n, ctx.now()))) return "in-flight";
-    return rollPeriod(db, deadline, n.id, ctx.now());
+    const held = await claim(db, n.id, ctx.now());
+    return held === null ? "in-flight" : rollPeriod(db, deadline, held, ctx.now());
   }
-  // Fallbacks and notices (a date changed, a deadline withdrawn) concern closed deadlines too, and
-  // a period that lapsed by time (no closing event) still has its escalation to send.
+  // A period that lapsed by time (no closing event) still has its escalation to send.
   const lapsed = deadline.status === "late" && deadline.closedByEvent === null && n.kind === "escalation";
-  if (deadline.status !== "open" && !lapsed && n.kind !== "fallback" && n.kind !== "notice") {
-    await setStatus(db, n.id, "cancelled");
+  if (deadline.status !== "open" && !lapsed && !STANDING.has(n.kind)) {
+    await setStatusIfScheduled(db, n.id, "cancelled");
     return "cancelled";
   }
   if (n.kind === "reminder" && (asOf > deadline.dueAtMs || (await laterReminderDue(db, n, asOf)))) {
     // Only the most recent of several overdue reminders is worth sending, and
-    // none once the deadline has passed: the escalations take over.
-    await setStatus(db, n.id, "superseded");
+    // none once the deadline has passed (a failing one included): the escalations take over.
+    await setStatusIfScheduled(db, n.id, "superseded");
     return "superseded";
   }
-  if (!(await claim(db, n, ctx.now()))) return "in-flight";
-  return send(ctx, n as Notification & { kind: "reminder" | "escalation" | "fallback" | "notice" }, deadline);
+  const held = await claim(db, n.id, ctx.now());
+  if (held === null) return "in-flight";
+  const facts = await messageFacts(ctx, n as Message, deadline);
+  const r = await ctx.mailer.send({
+    idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...composeMessage(facts.message),
+  });
+  return record(ctx, n as Message, held, r, facts);
 }
 
-/** Takes the row for this sender: from scheduled, or from a sender that died mid-send. */
-async function claim(db: Db, n: Notification, now: number): Promise<boolean> {
-  const claimed = await db
-    .update(notifications)
-    .set({ status: "sending", attempts: n.attempts + 1, claimedAtMs: now })
-    .where(and(eq(notifications.id, n.id), or(
-      eq(notifications.status, "scheduled"),
-      and(eq(notifications.status, "sending"), lt(notifications.claimedAtMs, now - STALE_CLAIM_MS)),
-    )))
-    .returning({ id: notifications.id })
-    .all();
-  return claimed.length > 0;
+interface Facts {
+  message: MessageFacts;
+  caseId: string;
+  timeline: string;
+  stage: string;
+  /** The office whose deadline it is (escalations count against it). */
+  responsibleId: string;
+  fallbackEmail: string;
 }
 
-async function send(ctx: DeliveryContext, n: Notification & { kind: "reminder" | "escalation" | "fallback" | "notice" }, deadline: typeof deadlines.$inferSelect): Promise<DeliveryOutcome> {
+async function messageFacts(ctx: DeliveryContext, n: Message, deadline: Deadline): Promise<Facts> {
   const { db } = ctx;
   const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, n.instanceId)).get())!;
   const c = (await db.select().from(cases).where(eq(cases.id, instance.caseId)).get())!;
   const def = getTimeline(instance.timeline, instance.version)!;
   const stage = def.stages.find((s) => s.id === deadline.stage)!;
-  const responsible = (await getOffice(db, deadline.officeId))!;
-  const recipient = (await getOffice(db, n.officeId))!;
-  const message = composeMessage({
-    kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: displayTitle(def), stageTitle: stage.title, basis: stage.basis,
-    due: formatDue(deadline.dueAt), responsibleOffice: responsible.name, recipientOffice: recipient.name,
-    link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient.name, notice: n.detail,
-    text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,
-    draft: def.report === undefined ? undefined : withBase(ctx.appBaseUrl, draftPath(def.report, c.ref, responsible, ctx.quarterEnds)),
-  });
-  const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...message });
+  const [responsible, recipient] = await Promise.all([getOffice(db, deadline.officeId), getOffice(db, n.officeId)]);
+  const draft = def.report === undefined ? undefined : draftPath(def.report, c.ref, responsible!, ctx.quarterEnds);
+  return {
+    caseId: c.id, timeline: def.id, stage: stage.id, responsibleId: deadline.officeId, fallbackEmail: recipient!.fallbackEmail,
+    message: {
+      kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: displayTitle(def), stageTitle: stage.title, basis: stage.basis,
+      due: formatDue(deadline.dueAt), responsibleOffice: responsible!.name, recipientOffice: recipient!.name,
+      link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient!.name, notice: n.detail,
+      text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,
+      draft: draft === undefined ? undefined : ctx.appBaseUrl + draft,
+    },
+  };
+}
+
+/** The attempt's outcome, written in one batch that takes effect only while the claim is still ours. */
+async function record(ctx: DeliveryContext, n: Message, held: Held, r: SendResult, facts: Facts): Promise<DeliveryOutcome> {
+  const { db } = ctx;
   const at = ctx.now();
-  const detail = { notificationId: n.id, rung: n.rung, office: n.officeId, mailer: ctx.mailer.name, attempts: r.attempts };
+  const attempts = n.attempts + 1;
+  const detail = { notificationId: n.id, rung: n.rung, office: n.officeId, mailer: ctx.mailer.name, attempts };
   if (r.ok) {
-    await db.batch([
-      db.update(notifications).set({ status: "sent", sentAtMs: at, providerId: r.providerId }).where(eq(notifications.id, n.id)),
-      auditInsert(db, { actor: ctx.actor, action: "notification.sent", caseId: c.id, detail, requestId: null }, at),
+    const took = await commitHeld(db, [
+      auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.sent", caseId: facts.caseId, detail, requestId: null }, at),
       // Escalations count for the report against the office whose deadline passed.
-      ...(n.kind === "escalation" ? escalation(def.id, stage.id, deadline.officeId, at).map((b) => bumpStatement(db, b)) : []),
+      ...(n.kind === "escalation" ? escalation(facts.timeline, facts.stage, facts.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
+      settle(db, held, { status: "sent", sentAtMs: at, providerId: r.providerId, retryAtMs: null }),
     ]);
-    return "sent";
+    return took ? "sent" : "already-done";
   }
-  // Nothing is lost: the failure is recorded and the office's fallback address is told.
-  const fallbackId = `${n.id}.fallback`;
-  await db.batch([
-    db.update(notifications).set({ status: "failed", lastError: r.error }).where(eq(notifications.id, n.id)),
-    auditInsert(db, { actor: ctx.actor, action: "notification.failed", caseId: c.id, detail: { ...detail, error: r.error }, requestId: null }, at),
-    ...(n.kind === "fallback" ? [] : [db.insert(notifications).values({
-      id: fallbackId, deadlineId: n.deadlineId, instanceId: n.instanceId, rung: `${n.rung}/fallback`, kind: "fallback",
-      officeId: n.officeId, recipients: [recipient.fallbackEmail], sendAtMs: at, status: "scheduled",
-    }).onConflictDoNothing()]),
+  const firstFailedAt = n.firstFailedAtMs ?? at;
+  const next = afterFailure(ctx.retry, r, attempts, firstFailedAt, at);
+  const failing = { notice: "delivery-failing" as const, rung: n.rung, error: r.error, attempts, since: firstFailedAt, retryUntil: next.retryAt === null ? null : firstFailedAt + ctx.retry.windowMs };
+  const followUps = next.alert && n.kind !== "fallback" && n.kind !== "alert" ? await alerts(db, n, failing, facts.fallbackEmail, at) : [];
+  const took = await commitHeld(db, [
+    ...followUps.map((f) => notificationWhileHeld(db, held, f)),
+    ...(next.retryAt === null
+      ? [auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.failed", caseId: facts.caseId, detail: { ...detail, error: r.error }, requestId: null }, at)]
+      : []),
+    settle(db, held, {
+      status: next.retryAt === null ? "failed" : "scheduled", retryAtMs: next.retryAt, firstFailedAtMs: firstFailedAt, lastError: r.error, releaseClaim: true,
+    }),
   ]);
-  if (n.kind !== "fallback") await deliver(ctx, fallbackId, at);
-  return "failed";
+  if (!took) return "already-done";
+  console.error(JSON.stringify({ level: "warn", action: "notification.delivery-failed", notificationId: n.id, error: r.error, attempts, retryAt: next.retryAt }));
+  return next.retryAt === null ? "failed" : "retrying";
 }
 
-async function setStatus(db: Db, id: string, status: "cancelled" | "superseded"): Promise<void> {
-  await db.update(notifications).set({ status })
-    .where(and(eq(notifications.id, id), eq(notifications.status, "scheduled"))).run();
-}
-
-async function laterReminderDue(db: Db, n: Notification, asOf: number): Promise<boolean> {
-  const later = await db.select({ id: notifications.id }).from(notifications).where(and(
-    eq(notifications.deadlineId, n.deadlineId), eq(notifications.kind, "reminder"), eq(notifications.status, "scheduled"),
-    gt(notifications.sendAtMs, n.sendAtMs), lte(notifications.sendAtMs, asOf),
-  )).get();
-  return later !== undefined;
+/** The office's fallback address and the administrators hear that a message is still failing (once each). */
+async function alerts(db: Db, n: Message, failing: Extract<Message["detail"], { notice: "delivery-failing" }>, fallbackEmail: string, at: number) {
+  const base = { deadlineId: n.deadlineId, instanceId: n.instanceId, officeId: n.officeId, sendAtMs: at, status: "scheduled" as const, detail: failing };
+  const admins = await adminEmails(db);
+  return [
+    { ...base, id: `${n.id}.fallback`, rung: `${n.rung}/fallback`, kind: "fallback" as const, recipients: [fallbackEmail] },
+    ...(admins.length === 0 ? [] : [{ ...base, id: `${n.id}.alert`, rung: `${n.rung}/alert`, kind: "alert" as const, recipients: admins }]),
+  ];
 }

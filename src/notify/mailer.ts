@@ -1,9 +1,18 @@
 /**
  * The Mailer port. Locally the outbox (rows in D1 and a console line);
  * with RESEND_API_KEY set, Resend. Delivery code never knows which.
+ *
+ * One call is one attempt, bounded by a timeout: retrying is the delivery
+ * code's business (over hours, from D1), never a loop inside a send.
  */
+import type { SendFailure } from "./retry.js";
+
 export interface OutgoingEmail {
-  /** A retried send must not send twice (a notification's id, or a sign-in link's). */
+  /**
+   * The same message, however often it is attempted: a notification's id, or
+   * a sign-in link's. A channel that cannot ask its provider to deduplicate
+   * must deduplicate by this key itself.
+   */
   idempotencyKey: string;
   /** The deadline notification this message delivers; absent for other mail (sign-in links). */
   notificationId?: string;
@@ -15,8 +24,9 @@ export interface OutgoingEmail {
 }
 
 export type SendResult =
-  | { ok: true; providerId: string; attempts: number }
-  | { ok: false; error: string; attempts: number };
+  /** Accepted; providerId null when the provider only says an earlier attempt with this key was. */
+  | ({ ok: true; providerId: string | null })
+  | ({ ok: false } & SendFailure);
 
 export interface Mailer {
   readonly name: "outbox" | "resend";

@@ -2,22 +2,23 @@ import type { Db } from "../db/client.js";
 import { mailOutbox, outbox } from "../db/schema.js";
 import type { Mailer, OutgoingEmail, SendResult } from "./mailer.js";
 
-/** Local delivery: the message is stored and announced, never sent. */
+/**
+ * Local delivery: the message is stored and announced, never sent. The
+ * outbox has no provider to deduplicate for it, so it deduplicates by the
+ * idempotency key itself: a repeated attempt stores and announces nothing.
+ * The console line never names a recipient.
+ */
 export function outboxMailer(db: Db, now: () => number): Mailer {
   return {
     name: "outbox",
     async send(e: OutgoingEmail): Promise<SendResult> {
       const row = { recipients: e.to, subject: e.subject, text: e.text, html: e.html, createdAt: now() };
-      if (e.notificationId !== undefined) {
-        await db.insert(outbox).values({ notificationId: e.notificationId, ...row }).onConflictDoNothing().run();
-        // Subjects carry only the pseudonymous case reference and the deadline.
-        console.log(`[outbox] ${e.to.join(", ")} — ${e.subject}`);
-      } else {
-        await db.insert(mailOutbox).values({ id: e.idempotencyKey, ...row }).onConflictDoNothing().run();
-        // Other mail goes to a person: the line names the message, not the address.
-        console.log(`[outbox] ${e.subject} (${e.idempotencyKey})`);
-      }
-      return { ok: true, providerId: `outbox:${e.idempotencyKey}`, attempts: 1 };
+      const stored = e.notificationId !== undefined
+        ? await db.insert(outbox).values({ notificationId: e.notificationId, ...row }).onConflictDoNothing().returning({ id: outbox.notificationId }).all()
+        : await db.insert(mailOutbox).values({ id: e.idempotencyKey, ...row }).onConflictDoNothing().returning({ id: mailOutbox.id }).all();
+      // Subjects carry only the pseudonymous case reference and the deadline (sign-in mail: a fixed subject).
+      if (stored.length > 0) console.log(`[outbox] ${e.subject} (${e.idempotencyKey})`);
+      return { ok: true, providerId: `outbox:${e.idempotencyKey}` };
     },
   };
 }

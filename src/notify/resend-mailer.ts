@@ -1,8 +1,11 @@
 /**
- * Delivery through Resend. The notification id is the idempotency key, so
- * a retried workflow step cannot send twice. Rate limits (429), server
- * errors and network failures are retried with exponential backoff; any
- * other refusal is permanent at once.
+ * Delivery through Resend: one request per attempt, with a timeout, and the
+ * notification id as the idempotency key, so that an attempt repeated after
+ * a timeout or a crash (the provider may have accepted the first) sends
+ * nothing twice. Resend answers a key it has seen in the last 24 hours with
+ * the first email's id; a key still in flight with 409
+ * concurrent_idempotent_requests; a key seen with another payload with 409
+ * invalid_idempotent_request, which means the first was accepted.
  */
 import { Resend } from "resend";
 import type { Mailer, OutgoingEmail, SendResult } from "./mailer.js";
@@ -10,39 +13,40 @@ import type { Mailer, OutgoingEmail, SendResult } from "./mailer.js";
 export interface ResendOptions {
   apiKey: string;
   baseUrl: string | undefined;
-  /** First backoff delay; doubles on each retry. */
-  baseDelayMs: number;
-  maxAttempts: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** No call to the provider waits longer than this. */
+  timeoutMs: number;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A refusal that names the message itself (a bad address, a malformed request): trying again cannot help. */
+const PERMANENT = new Set([400, 404, 405, 413, 422]);
 
-export function isRetryable(status: number | null): boolean {
-  return status === null || status === 429 || status >= 500;
+export function classify(status: number | null, name: string, retryAfter: string | undefined): SendResult {
+  if (status === 409 && name === "invalid_idempotent_request") return { ok: true, providerId: null };
+  const error = status === null ? "network" : `${status} ${name}`;
+  const seconds = Number(retryAfter ?? NaN);
+  const retryAfterMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  // Everything else is the provider or its configuration (rate limits, outages, a revoked key,
+  // a key still in flight): worth trying again, and the administrators hear of it if it lasts.
+  return { ok: false, error, retryable: status === null || !PERMANENT.has(status), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }
 
 export function resendMailer(o: ResendOptions): Mailer {
   const client = new Resend(o.apiKey, o.baseUrl === undefined ? undefined : { baseUrl: o.baseUrl });
-  const sleep = o.sleep ?? defaultSleep;
   return {
     name: "resend",
     async send(e: OutgoingEmail): Promise<SendResult> {
-      let last = "";
-      for (let attempt = 1; attempt <= o.maxAttempts; attempt++) {
+      const signal = AbortSignal.timeout(o.timeoutMs);
+      try {
         const { data, error, headers } = await client.emails.send(
           { from: e.from, to: e.to, subject: e.subject, text: e.text, html: e.html },
-          { idempotencyKey: e.idempotencyKey },
+          { idempotencyKey: e.idempotencyKey, signal },
         );
-        if (error === null && data !== null) return { ok: true, providerId: data.id, attempts: attempt };
-        const status = (error as { statusCode?: number | null }).statusCode ?? null;
-        last = `${status ?? "network"} ${error?.name ?? "error"}`;
-        if (!isRetryable(status) || attempt === o.maxAttempts) return { ok: false, error: last, attempts: attempt };
-        const retryAfter = Number(headers?.["retry-after"] ?? NaN);
-        const backoff = o.baseDelayMs * 2 ** (attempt - 1);
-        await sleep(Number.isFinite(retryAfter) ? Math.min(retryAfter * 1000, 30_000) : backoff);
+        if (error === null && data !== null) return { ok: true, providerId: data.id };
+        if (signal.aborted) return { ok: false, error: "timeout", retryable: true };
+        return classify((error as { statusCode?: number | null }).statusCode ?? null, error?.name ?? "error", headers?.["retry-after"]);
+      } catch {
+        return { ok: false, error: signal.aborted ? "timeout" : "network", retryable: true };
       }
-      return { ok: false, error: last, attempts: o.maxAttempts };
     },
   };
 }

@@ -7,6 +7,7 @@ import { requireAdmin } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { mailOutbox, notifications, outbox } from "../db/schema.js";
+import { deliverySummary } from "../db/delivery.js";
 import { integerParam, parseQuery } from "../http/query.js";
 
 export const outboxRoute = new Hono<AppEnv>();
@@ -29,11 +30,13 @@ outboxRoute.get("/", async (c) => {
   // Sign-in links too: locally, the outbox is where they arrive.
   const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all();
   return c.json({
+    delivery: await deliverySummary(db),
     mail: mail.map((m) => ({ id: m.id, to: m.recipients, subject: m.subject, text: m.text, createdAt: new Date(m.createdAt).toISOString() })),
     messages: rows.map(({ n, m }) => ({
       id: n.id, rung: n.rung, kind: n.kind, office: n.officeId, to: n.recipients, status: n.status,
       sendAt: new Date(n.sendAtMs).toISOString(), sentAt: n.sentAtMs === null ? null : new Date(n.sentAtMs).toISOString(),
-      attempts: n.attempts, error: n.lastError, subject: m?.subject ?? null, text: m?.text ?? null,
+      attempts: n.attempts, error: n.lastError, retryAt: n.retryAtMs === null ? null : new Date(n.retryAtMs).toISOString(),
+      subject: m?.subject ?? null, text: m?.text ?? null,
     })),
   });
 });

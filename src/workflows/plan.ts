@@ -1,8 +1,8 @@
 /** What a timeline's workflow does next, read from D1 (the source of truth). */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { attemptAt } from "../db/delivery.js";
 import { notifications, timelineInstances } from "../db/schema.js";
-import { STALE_CLAIM_MS } from "../notify/deliver.js";
 
 export interface Plan {
   /** The instant the plan was made for. */
@@ -10,22 +10,20 @@ export interface Plan {
   closed: boolean;
   /** Notifications to deliver now; `key` is stable and readable (stage/rung). */
   due: { id: string; key: string }[];
-  /** When the next one falls due; null when nothing is scheduled. */
+  /** When the next one falls due (a first attempt, a retry, or a claim going stale); null when nothing is pending. */
   nextAt: number | null;
 }
 
 export async function planInstance(db: Db, instanceId: string, asOf: number): Promise<Plan> {
-  const instance = await db.select().from(timelineInstances).where(eq(timelineInstances.id, instanceId)).get();
-  if (instance === undefined) return { asOf, closed: true, due: [], nextAt: null };
-  const pending = await db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.instanceId, instanceId), inArray(notifications.status, ["scheduled", "sending"])))
-    .orderBy(asc(notifications.sendAtMs))
-    .all();
-  const due = pending
-    .filter((n) => n.sendAtMs <= asOf && (n.status === "scheduled" || (n.claimedAtMs ?? 0) < asOf - STALE_CLAIM_MS))
-    .map((n) => ({ id: n.id, key: n.id.slice(instanceId.length + 1).replace(".", "/") }));
-  const next = pending.find((n) => n.sendAtMs > asOf);
-  return { asOf, closed: instance.status !== "running", due, nextAt: next?.sendAtMs ?? null };
+  const [instance, pending] = await db.batch([
+    db.select({ status: timelineInstances.status }).from(timelineInstances).where(eq(timelineInstances.id, instanceId)),
+    db.select({
+      id: notifications.id, status: notifications.status, sendAtMs: notifications.sendAtMs, retryAtMs: notifications.retryAtMs, claimedAtMs: notifications.claimedAtMs,
+    }).from(notifications).where(and(eq(notifications.instanceId, instanceId), inArray(notifications.status, ["scheduled", "sending"]))),
+  ]);
+  if (instance[0] === undefined) return { asOf, closed: true, due: [], nextAt: null };
+  const timed = pending.map((n) => ({ id: n.id, at: attemptAt(n) })).sort((a, b) => a.at - b.at);
+  const due = timed.filter((n) => n.at <= asOf).map((n) => ({ id: n.id, key: n.id.slice(instanceId.length + 1).replace(".", "/") }));
+  const next = timed.find((n) => n.at > asOf);
+  return { asOf, closed: instance[0].status !== "running", due, nextAt: next?.at ?? null };
 }

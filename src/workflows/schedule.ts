@@ -5,7 +5,7 @@
  * (once: the idempotency key names the office and the date).
  */
 import { daysFromCivil, isoDate, type DayNumber, packedFromDays } from "../engine/civil.js";
-import { formatRomeInstant, romeDay } from "../engine/rome.js";
+import { formatRomeInstant, romeDay, romeLocalInstant } from "../engine/rome.js";
 import type { Principal } from "../auth/principal.js";
 import { database } from "../db/client.js";
 import { allOfficesOfKind } from "../db/directory.js";
@@ -16,6 +16,8 @@ import { enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { Schedule } from "../timelines/definition.js";
 import { quarterEnds } from "../timelines/quarters.js";
 import { wakeAll } from "./wake.js";
+import type { Db } from "../db/client.js";
+import { clearScheduleFailure, recordScheduleFailure } from "../db/schedule-failures.js";
 
 const SYSTEM: Principal = { id: "system:schedule", role: "admin", offices: new Set() };
 /** The MM-DD due dates of a schedule under the deployment's quarter ends. */
@@ -39,11 +41,17 @@ export function dueWithinLead(dates: readonly string[], leadDays: number, today:
   return out;
 }
 
-export async function startScheduled(env: Bindings, now: number): Promise<{ started: number; existing: number }> {
+export interface ScheduleCounts {
+  started: number;
+  existing: number;
+  /** Obligations that could not be opened this run: logged, listed for administrators, tried again next run. */
+  failed: number;
+}
+
+export async function startScheduled(env: Bindings, now: number): Promise<ScheduleCounts> {
   const db = database(env.DB);
   const bill = enabledBills(env.ENABLED_BILLS);
-  let started = 0;
-  let existing = 0;
+  const counts: ScheduleCounts = { started: 0, existing: 0, failed: 0 };
   for (const def of latest().filter((t) => t.schedule !== undefined && isEnabled(t, bill))) {
     const s = def.schedule!;
     const role = s.office;
@@ -51,21 +59,47 @@ export async function startScheduled(env: Bindings, now: number): Promise<{ star
     if (due.length === 0) continue;
     for (const office of await allOfficesOfKind(db, def.roles[role]!)) {
       for (const day of due) {
-        const ref = `${def.id}/${office.id}/${isoDate(day)}`;
-        try {
-          const { result, wake } = await applyEvent(db, SYSTEM, {
-            type: def.trigger, caseRef: ref, occurredAt: formatRomeInstant(now), data: { offices: { [role]: office.id }, dueDate: isoDate(day) },
-          }, { idempotencyKey: `schedule:${ref}`, now, requestId: null, billEnabled: bill });
-          if (result.replayed) existing++;
-          else started++;
-          await wakeAll(env, db, wake, now);
-        } catch (e) {
-          // Already running (e.g. started by hand), or an office the directory cannot resolve: next time.
-          if (!(e instanceof ApiError)) throw e;
-          existing++;
-        }
+        // Opened as of the first day of its lead window, whatever run opens it: every run's
+        // attempt is the same event, so a later run replays it instead of conflicting with it.
+        const obligation = {
+          ref: `${def.id}/${office.id}/${isoDate(day)}`, timeline: def.id, officeId: office.id, dueDate: isoDate(day),
+          opensAt: formatRomeInstant(romeLocalInstant((day - s.leadDays) as DayNumber, 0)),
+        };
+        counts[await openObligation(env, db, obligation, role, def.trigger, bill, now)]++;
       }
     }
   }
-  return { started, existing };
+  return counts;
+}
+
+type Obligation = { ref: string; timeline: string; officeId: string; dueDate: string; opensAt: string };
+
+/**
+ * Opens one obligation. Only the obligation itself already open counts as
+ * existing: the replay of this run's own key, or the same reference opened
+ * by hand. Any other refusal or error is a failure, never silently skipped.
+ */
+async function openObligation(
+  env: Bindings, db: Db, o: Obligation, role: string, trigger: string, bill: (id: string) => boolean, now: number,
+): Promise<keyof ScheduleCounts> {
+  try {
+    const { result, wake } = await applyEvent(db, SYSTEM, {
+      type: trigger, caseRef: o.ref, occurredAt: o.opensAt, data: { offices: { [role]: o.officeId }, dueDate: o.dueDate },
+    }, { idempotencyKey: `schedule:${o.ref}`, now, requestId: null, billEnabled: bill });
+    if (result.replayed) return "existing";
+    await clearScheduleFailure(db, o.ref);
+    await wakeAll(env, db, wake, now);
+    return "started";
+  } catch (e) {
+    // The obligation itself, already open: by hand (running), or by an earlier run whose event
+    // differed (before obligations opened as of their window's first day) under this same key.
+    if (e instanceof ApiError && (e.code === "timeline_already_running" || e.code === "idempotency_conflict")) {
+      await clearScheduleFailure(db, o.ref);
+      return "existing";
+    }
+    const code = e instanceof ApiError ? e.code : "internal_error";
+    console.error(JSON.stringify({ level: "error", action: "schedule.failed", obligation: o.ref, code }));
+    await recordScheduleFailure(db, { ref: o.ref, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, code, now);
+    return "failed";
+  }
 }

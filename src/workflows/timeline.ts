@@ -38,7 +38,7 @@ export class TimelineWorkflow extends WorkflowEntrypoint<Bindings, TimelineParam
       const plan = await step.do("plan", () => planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor)));
       for (const d of plan.due) {
         await step.do(`deliver ${d.key}`, DELIVERY, async () => {
-          const outcome = await deliver(deliveryContext(this.env, "system:workflow"), d.id, plan.asOf);
+          const outcome = await deliver(deliveryContext(this.env, "system:workflow", Math.max(Date.now(), plan.asOf)), d.id, plan.asOf);
           // Another sender holds the claim: retry later rather than send twice.
           if (outcome === "in-flight") throw new Error(`delivery of ${d.key} in flight elsewhere`);
           return outcome;

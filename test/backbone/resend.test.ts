@@ -1,38 +1,28 @@
 /**
  * Email through Resend, against a local fake that speaks Resend's
- * POST /emails wire format: retries with backoff on 429 and 5xx, the
- * notification id as idempotency key, and a permanent failure recorded
- * and escalated to the office's fallback address.
+ * POST /emails wire format and idempotency rules: the notification id as
+ * idempotency key on every attempt, one request per attempt with a
+ * timeout, and a refusal of the message itself told to the office's
+ * fallback address and to the administrators at once.
  */
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, expect, inject, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { notifications } from "../../src/db/schema.js";
-import type { Bindings } from "../../src/env.js";
 import { sweep } from "../../src/workflows/sweep.js";
+import { fakeResend } from "../fake-resend/client.js";
 import { api, db, idleWorkflows, newRef, postWebhook, registration } from "./helpers.js";
 
-const fake = inject("fakeResendUrl");
+const fake = fakeResend("backbone");
 const PROCURA = "fasce.deboli.procura.torino@example.org";
 const PROCURA_FALLBACK = "segreteria.procura.torino@example.org";
+const ADMIN = "amministratore@example.org";
 // 8:00 on 25 March 2026: the 7-day reminder of a registration on 2 March is due.
 const AT = Date.parse("2026-03-25T09:00:00+01:00");
 
-interface FakeRequest {
-  idempotencyKey: string | null;
-  authorization: string | null;
-  body: { from: string; to: string[]; subject: string; text: string; html: string };
-  status: number;
-}
-
-const control = (path: string, body?: unknown) =>
-  fetch(`${fake}/__control/${path}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
-const received = async () => (await (await control("requests")).json()) as FakeRequest[];
-const withResend = (baseUrl = fake): Bindings => ({ ...env, RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: baseUrl });
-
 let introspector: Awaited<ReturnType<typeof idleWorkflows>> | undefined;
 beforeEach(async () => {
-  await control("reset");
+  await fake.reset();
   // Workflows stay idle here: only the sweep delivers, through Resend.
   introspector = await idleWorkflows();
 });
@@ -45,57 +35,78 @@ async function dueReminder(): Promise<string> {
   const { timelines } = (await res.json()) as { timelines: { instanceId: string }[] };
   // Earlier tests' rows are settled first, so each test sees only its own traffic.
   await sweep(env, AT - 86_400_000);
-  await control("reset");
+  await fake.reset();
   return `${timelines[0]!.instanceId}.pm-assessment.reminder-7d`;
 }
 
 const row = async (id: string) => (await db().select().from(notifications).where(eq(notifications.id, id)).get())!;
 
-it("retries a 429 and sends one email, keyed by the notification id", async () => {
+it("sends one email keyed by the notification id, with the key, the sender and the Italian message", async () => {
   const id = await dueReminder();
-  await control("script", { to: PROCURA, statuses: [429] });
-  await sweep(withResend(), AT);
+  await sweep(fake.bindings(), AT);
 
-  const mine = (await received()).filter((r) => r.idempotencyKey === id);
-  expect(mine.map((r) => r.status)).toEqual([429, 200]);
-  expect(mine[1]!.authorization).toBe("Bearer re_test_key");
-  expect(mine[1]!.body).toMatchObject({ from: env.EMAIL_FROM, to: [PROCURA] });
-  expect(mine[1]!.body.subject).toContain("Promemoria");
-  expect(mine[1]!.body.html).toContain("<table>");
-  expect(await row(id)).toMatchObject({ status: "sent", attempts: 1 });
+  const mine = (await fake.requests()).filter((r) => r.idempotencyKey === id);
+  expect(mine.map((r) => r.status)).toEqual([200]);
+  expect(mine[0]!.authorization).toBe(`Bearer ${fake.key}`);
+  expect(mine[0]!.body).toMatchObject({ from: env.EMAIL_FROM, to: [PROCURA] });
+  expect(mine[0]!.body.subject).toContain("Promemoria");
+  expect(mine[0]!.body.html).toContain("<table>");
+  expect(await row(id)).toMatchObject({ status: "sent", attempts: 1, claim: expect.any(String) });
 });
 
-it("records a server that fails every time, and tells the office's fallback address", async () => {
+it("tries a 429 again later with the same key, honouring Retry-After, and sends one email", async () => {
   const id = await dueReminder();
-  await control("script", { to: PROCURA, always: 500 });
-  await sweep(withResend(), AT);
+  await fake.script({ to: PROCURA, statuses: [429] });
+  expect((await sweep(fake.bindings(), AT)).retrying).toBe(1);
+  const waiting = await row(id);
+  expect(waiting).toMatchObject({ status: "scheduled", attempts: 1, lastError: "429 rate_limit_exceeded", firstFailedAtMs: expect.any(Number) });
+  // Backoff: the first retry a minute after the failure, not in the same sweep.
+  expect(waiting.retryAtMs! - waiting.firstFailedAtMs!).toBe(60_000);
+  expect((await sweep(fake.bindings(), AT + 30_000)).sent).toBe(0);
+  expect((await sweep(fake.bindings(), AT + 61_000)).sent).toBe(1);
 
-  const all = await received();
-  expect(all.filter((r) => r.idempotencyKey === id).map((r) => r.status)).toEqual([500, 500, 500, 500]);
-  expect(await row(id)).toMatchObject({ status: "failed", lastError: "500 internal_server_error" });
-  const fallback = await row(`${id}.fallback`);
-  expect(fallback).toMatchObject({ status: "sent", kind: "fallback", recipients: [PROCURA_FALLBACK] });
-  const sent = all.find((r) => r.idempotencyKey === `${id}.fallback`)!;
-  expect(sent.body.subject).toContain("Recapito non riuscito");
-  expect(sent.body.text).toContain("Procura della Repubblica presso il Tribunale di Torino");
+  expect((await fake.requests()).filter((r) => r.idempotencyKey === id).map((r) => r.status)).toEqual([429, 200]);
+  expect((await fake.delivered()).filter((d) => d.idempotencyKey === id)).toHaveLength(1);
+  expect(await row(id)).toMatchObject({ status: "sent", attempts: 2, retryAtMs: null });
+});
 
-  // Admins see both in the outbox, with their delivery status.
+it("gives up on a permanent refusal at once, and tells the fallback address and the administrators", async () => {
+  const id = await dueReminder();
+  await fake.script({ to: PROCURA, always: 422 });
+  expect((await sweep(fake.bindings(), AT)).failed).toBe(1);
+  expect(await row(id)).toMatchObject({ status: "failed", lastError: "422 validation_error", attempts: 1 });
+  expect(await row(`${id}.fallback`)).toMatchObject({ kind: "fallback", recipients: [PROCURA_FALLBACK], status: "scheduled" });
+  expect(await row(`${id}.alert`)).toMatchObject({ kind: "alert", recipients: [ADMIN], status: "scheduled" });
+
+  await sweep(fake.bindings(), AT + 1000);
+  const delivered = await fake.delivered();
+  expect(delivered.filter((d) => d.idempotencyKey === id)).toHaveLength(0);
+  const fallback = delivered.find((d) => d.idempotencyKey === `${id}.fallback`)!;
+  expect(fallback.subject).toContain("Recapito non riuscito");
+  const alert = (await fake.requests()).find((r) => r.idempotencyKey === `${id}.alert`)!;
+  expect(alert.body.to).toEqual([ADMIN]);
+  expect(alert.body.text).toContain("422 validation_error");
+  expect(alert.body.text).toContain("non sarà ritentato");
+
+  // Admins see it in the outbox, with its delivery status.
   const outbox = (await (await api("GET", "/api/v1/outbox?limit=500")).json()) as { messages: { id: string; status: string; error: string | null }[] };
-  expect(outbox.messages.find((m) => m.id === id)).toMatchObject({ status: "failed", error: "500 internal_server_error" });
+  expect(outbox.messages.find((m) => m.id === id)).toMatchObject({ status: "failed", error: "422 validation_error" });
 });
 
-it("does not retry a permanent refusal", async () => {
+it("waits no longer than the timeout for a provider that hangs, and keeps the message due", async () => {
   const id = await dueReminder();
-  await control("script", { to: PROCURA, always: 422 });
-  await sweep(withResend(), AT);
-  expect((await received()).filter((r) => r.idempotencyKey === id).map((r) => r.status)).toEqual([422]);
-  expect(await row(id)).toMatchObject({ status: "failed", lastError: "422 validation_error" });
-  expect((await row(`${id}.fallback`)).status).toBe("sent");
+  await fake.script({ to: PROCURA, delayMs: 4_000 });
+  const started = Date.now();
+  const counts = await sweep(fake.bindings({ MAIL_TIMEOUT_MS: "300" }), AT);
+  expect(Date.now() - started).toBeLessThan(3_500);
+  expect(counts.retrying).toBe(1);
+  expect(await row(id)).toMatchObject({ status: "scheduled", lastError: "timeout" });
 });
 
-it("keeps a message that cannot reach Resend at all as failed, never silently dropped", async () => {
+it("keeps a message that cannot reach Resend at all due, never dropped", async () => {
   const id = await dueReminder();
-  await sweep(withResend("http://127.0.0.1:9"), AT);
-  expect(await row(id)).toMatchObject({ status: "failed", lastError: "network application_error" });
-  expect(await row(`${id}.fallback`)).toMatchObject({ status: "failed" });
+  await sweep({ ...fake.bindings(), RESEND_BASE_URL: "http://127.0.0.1:9" }, AT);
+  expect(await row(id)).toMatchObject({ status: "scheduled", lastError: "network" });
+  await sweep(fake.bindings(), AT + 61_000);
+  expect(await row(id)).toMatchObject({ status: "sent", attempts: 2 });
 });

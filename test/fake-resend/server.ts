@@ -1,25 +1,58 @@
 /**
- * A local fake of Resend's `POST /emails`, speaking its wire format
- * (Bearer key, JSON body, Idempotency-Key, `{ id }` or
- * `{ statusCode, name, message }`). Tests script failures per recipient
- * through /__control and read back what arrived.
+ * A local fake of Resend's `POST /emails`, faithful to its wire format and to
+ * its idempotency rules (resend.com/docs/dashboard/emails/idempotency-keys):
+ * - a key seen with an email sent in the last 24 hours answers that email's
+ *   id again and sends nothing;
+ * - the same key with a different payload: 409 invalid_idempotent_request;
+ * - the same key while its first request is still being processed: 409
+ *   concurrent_idempotent_requests;
+ * - a key outside 1-256 characters: 400 invalid_idempotency_key;
+ * - a failed request leaves no trace: its key may be used again.
+ * State is per API key (an "account"), so test files sharing the server do
+ * not see each other. Tests script failures, delays and outages through
+ * /__control/<action>?account=<key>, and read back the requests and the
+ * emails actually delivered.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, createServer } from "node:http";
 
-interface Recorded {
+export interface EmailBody { from?: string; to?: string | string[]; subject?: string; text?: string; html?: string }
+
+export interface Recorded {
   idempotencyKey: string | null;
   authorization: string | null;
-  body: { from?: string; to?: string | string[]; subject?: string; text?: string; html?: string };
+  body: EmailBody;
   status: number;
+  at: number;
 }
 
+export interface Delivered { id: string; idempotencyKey: string | null; to: string[]; subject: string; at: number }
+
 const ERRORS: Record<number, { name: string; message: string }> = {
+  400: { name: "invalid_idempotency_key", message: "The key must be between 1-256 chars." },
   401: { name: "missing_api_key", message: "Missing API key in the authorization header." },
+  403: { name: "invalid_api_key", message: "API key is invalid." },
+  409: { name: "concurrent_idempotent_requests", message: "Same idempotency key used while original request is still in progress." },
   422: { name: "validation_error", message: "Missing `to` field." },
   429: { name: "rate_limit_exceeded", message: "Too many requests. You can only make 2 requests per second." },
   500: { name: "internal_server_error", message: "An unexpected error occurred." },
+  502: { name: "application_error", message: "Bad gateway." },
+  503: { name: "application_error", message: "Service unavailable." },
 };
+const DAY_MS = 24 * 3_600_000;
+
+class Account {
+  scripts = new Map<string, number[]>(); // recipient → statuses to answer, then 200
+  always = new Map<string, number>(); // recipient → status every time
+  delays = new Map<string, number>(); // recipient → ms before the request is processed
+  outage: number | null = null; // every request answers this status
+  clockOffsetMs = 0;
+  requests: Recorded[] = [];
+  delivered: Delivered[] = [];
+  keys = new Map<string, { hash: string; id: string; at: number }>();
+  inFlight = new Set<string>();
+  now() { return Date.now() + this.clockOffsetMs; }
+}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,56 +60,94 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function startFakeResend(): Promise<{ server: Server; url: string }> {
-  let scripts = new Map<string, number[]>(); // recipient → statuses to answer, then 200
-  let always = new Map<string, number>(); // recipient → status every time
-  let requests: Recorded[] = [];
-  const sent = new Map<string, string>(); // idempotency key → email id
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function startFakeResend(port = 0): Promise<{ server: Server; url: string }> {
+  const accounts = new Map<string, Account>();
+  const account = (key: string) => accounts.get(key) ?? accounts.set(key, new Account()).get(key)!;
+
+  function control(action: string, a: Account, text: string): unknown {
+    const body = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+    switch (action) {
+      case "reset": Object.assign(a, new Account()); return { ok: true };
+      case "script":
+        if (body.always !== undefined) a.always.set(body.to as string, body.always as number);
+        else if (body.delayMs !== undefined) a.delays.set(body.to as string, body.delayMs as number);
+        else a.scripts.set(body.to as string, (body.statuses as number[]) ?? []);
+        return { ok: true };
+      case "outage": a.outage = (body.status as number | null) ?? null; return { ok: true };
+      case "clock": a.clockOffsetMs += (body.advanceMs as number) ?? 0; return { ok: true };
+      case "requests": return a.requests;
+      case "delivered": return a.delivered;
+      default: return undefined;
+    }
+  }
+
+  async function send(a: Account, body: EmailBody, auth: string | null, key: string | null): Promise<[number, unknown]> {
+    const to = [body.to ?? []].flat();
+    const record = (status: number) => a.requests.push({ idempotencyKey: key, authorization: auth, body, status, at: a.now() });
+    const fail = (status: number, name?: string): [number, unknown] => {
+      record(status);
+      const e = ERRORS[status] ?? ERRORS[500]!;
+      return [status, { statusCode: status, name: name ?? e.name, message: e.message }];
+    };
+    if (a.outage !== null) return fail(a.outage);
+    if (key !== null && (key.length < 1 || key.length > 256)) return fail(400, "invalid_idempotency_key");
+    if (to.length === 0 || !body.from || !body.subject) return fail(422);
+    const hash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
+    if (key !== null) {
+      const seen = a.keys.get(key);
+      if (seen !== undefined && a.now() - seen.at < DAY_MS) {
+        if (seen.hash !== hash) return fail(409, "invalid_idempotent_request");
+        record(200);
+        return [200, { id: seen.id }];
+      }
+      if (a.inFlight.has(key)) return fail(409, "concurrent_idempotent_requests");
+      a.inFlight.add(key);
+    }
+    try {
+      // A slow provider: the request is processed (and the email sent) after the delay,
+      // whether or not the client is still waiting for the answer.
+      const delay = Math.max(0, ...to.map((t) => a.delays.get(t) ?? 0));
+      if (delay > 0) await sleep(delay);
+      const fixed = to.map((t) => a.always.get(t)).find((s) => s !== undefined);
+      const queue = to.map((t) => a.scripts.get(t)).find((q) => q !== undefined && q.length > 0);
+      const status = fixed ?? (queue === undefined ? 200 : queue.shift()!);
+      if (status !== 200) return fail(status);
+      const id = randomUUID();
+      if (key !== null) a.keys.set(key, { hash, id, at: a.now() });
+      a.delivered.push({ id, idempotencyKey: key, to, subject: body.subject, at: a.now() });
+      record(200);
+      return [200, { id }];
+    } finally {
+      if (key !== null) a.inFlight.delete(key);
+    }
+  }
 
   const server = createServer(async (req, res) => {
     const reply = (status: number, body: unknown) => {
+      if (res.destroyed) return;
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    const url = new URL(req.url ?? "/", "http://fake");
     const text = await readBody(req);
-    if (req.url === "/__control/reset") {
-      scripts = new Map(); always = new Map(); requests = []; sent.clear();
-      return reply(200, { ok: true });
+    if (url.pathname.startsWith("/__control/")) {
+      const out = control(url.pathname.slice("/__control/".length), account(url.searchParams.get("account") ?? ""), text);
+      return out === undefined ? reply(404, { error: "unknown control" }) : reply(200, out);
     }
-    if (req.url === "/__control/script") {
-      const s = JSON.parse(text) as { to: string; statuses?: number[]; always?: number };
-      if (s.always !== undefined) always.set(s.to, s.always);
-      else scripts.set(s.to, s.statuses ?? []);
-      return reply(200, { ok: true });
-    }
-    if (req.url === "/__control/requests") return reply(200, requests);
-    if (req.method !== "POST" || req.url !== "/emails") return reply(404, { statusCode: 404, name: "not_found", message: "Not found" });
-
-    const body = JSON.parse(text) as Recorded["body"];
+    if (req.method !== "POST" || url.pathname !== "/emails") return reply(404, { statusCode: 404, name: "not_found", message: "Not found" });
     const auth = req.headers.authorization ?? null;
+    if (!auth?.startsWith("Bearer re_")) return reply(401, { statusCode: 401, ...ERRORS[401] });
     const key = (req.headers["idempotency-key"] as string | undefined) ?? null;
-    const to = [body.to ?? []].flat();
-    let status = 200;
-    if (!auth?.startsWith("Bearer re_")) status = 401;
-    else if (to.length === 0 || !body.from || !body.subject) status = 422;
-    else {
-      const fixed = to.map((t) => always.get(t)).find((s) => s !== undefined);
-      const queue = to.map((t) => scripts.get(t)).find((q) => q !== undefined && q.length > 0);
-      if (fixed !== undefined) status = fixed;
-      else if (queue !== undefined) status = queue.shift()!;
-    }
-    requests.push({ idempotencyKey: key, authorization: auth, body, status });
-    if (status !== 200) return reply(status, { statusCode: status, ...ERRORS[status] });
-    // Resend answers a repeated idempotency key with the first email's id.
-    const id = (key !== null && sent.get(key)) || randomUUID();
-    if (key !== null) sent.set(key, id);
-    return reply(200, { id });
+    const [status, body] = await send(account(auth.slice("Bearer ".length)), JSON.parse(text) as EmailBody, auth, key);
+    reply(status, body);
   });
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      resolve({ server, url: `http://127.0.0.1:${port}` });
+      const bound = typeof address === "object" && address !== null ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${bound}` });
     });
   });
 }

@@ -44,7 +44,7 @@ describe("the cron start", () => {
     expect(first.started).toBe(2);
     expect(await obligations("associations-report")).toEqual([]);
     const again = await startScheduled(env, AT + 300_000);
-    expect(again).toEqual({ started: 0, existing: 2 });
+    expect(again).toEqual({ started: 0, existing: 2, failed: 0 });
 
     const withBills = await startScheduled({ ...env, ENABLED_BILLS: "all" }, AT);
     expect(withBills.started).toBe(1); // the associations' report, due 31 December

@@ -1,0 +1,155 @@
+/**
+ * The notification rows as senders use them: claimed with a fresh token
+ * before a send, and every write that follows the send conditional on
+ * still holding that token. A sender whose claim was taken over (it hung
+ * past the stale limit) therefore never marks, audits or counts a message
+ * a second time: its statements match no row.
+ */
+import { and, asc, eq, gt, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { AuditEntry } from "./audit.js";
+import type { Db } from "./client.js";
+import { notifications, scheduleFailures, users } from "./schema.js";
+import type { Bump } from "../stats/metrics.js";
+
+export type Notification = typeof notifications.$inferSelect;
+export type NewNotification = typeof notifications.$inferInsert;
+
+/** A claim older than this belongs to a sender that died mid-send (every provider call times out well before). */
+export const STALE_CLAIM_MS = 2 * 60_000;
+
+/** A row held by one sender: its id and the claim token. */
+export interface Held {
+  id: string;
+  token: string;
+}
+
+/** When the row is next worth looking at: its send time, its retry time, or when a claim on it goes stale. */
+export function attemptAt(n: Pick<Notification, "status" | "sendAtMs" | "retryAtMs" | "claimedAtMs">): number {
+  if (n.status === "sending") return (n.claimedAtMs ?? 0) + STALE_CLAIM_MS;
+  return Math.max(n.sendAtMs, n.retryAtMs ?? 0);
+}
+
+/** The SQL form of "due for an attempt at `asOf`". */
+export function dueCondition(asOf: number): SQL {
+  return or(
+    and(eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, asOf),
+      or(isNull(notifications.retryAtMs), lte(notifications.retryAtMs, asOf))),
+    and(eq(notifications.status, "sending"), lt(notifications.claimedAtMs, asOf - STALE_CLAIM_MS)),
+  )!;
+}
+
+export async function getNotification(db: Db, id: string): Promise<Notification | undefined> {
+  return db.select().from(notifications).where(eq(notifications.id, id)).get();
+}
+
+/** Overdue rows, oldest first, for the sweep. */
+export async function dueNotifications(db: Db, asOf: number, limit: number) {
+  return db.select({ id: notifications.id, instanceId: notifications.instanceId }).from(notifications)
+    .where(dueCondition(asOf)).orderBy(asc(notifications.sendAtMs)).limit(limit).all();
+}
+
+/** Takes the row for this sender, from scheduled or from a sender that died; the token, or null if another holds it. */
+export async function claim(db: Db, id: string, now: number): Promise<Held | null> {
+  const token = crypto.randomUUID();
+  const taken = await db.update(notifications)
+    .set({ status: "sending", attempts: sql`${notifications.attempts} + 1`, claimedAtMs: now, claim: token })
+    .where(and(eq(notifications.id, id), dueCondition(now)))
+    .returning({ id: notifications.id }).all();
+  return taken.length > 0 ? { id, token } : null;
+}
+
+/**
+ * The statements that follow a send are plain D1 statements, run as one
+ * batch (one transaction): each is conditional on the claim, which Drizzle's
+ * builders cannot say ("insert … select … where exists").
+ */
+export type Conditional = D1PreparedStatement;
+
+/** "The row is still ours": held while sending, and still ours once we marked it sent. */
+const HOLDS = "EXISTS (SELECT 1 FROM notifications WHERE id = ? AND claim = ? AND status IN ('sending', 'sent'))";
+
+export function auditWhileHeld(db: Db, h: Held, e: AuditEntry, at: number): Conditional {
+  return db.$client.prepare(`INSERT INTO audit_log (at, actor, action, case_id, detail, request_id) SELECT ?, ?, ?, ?, ?, ? WHERE ${HOLDS}`)
+    .bind(at, e.actor, e.action, e.caseId, JSON.stringify(e.detail), e.requestId, h.id, h.token);
+}
+
+export function bumpWhileHeld(db: Db, h: Held, b: Bump): Conditional {
+  return db.$client.prepare(`INSERT INTO stat_counters (month, office_id, metric, value) SELECT ?, ?, ?, ? WHERE ${HOLDS}
+    ON CONFLICT (month, office_id, metric) DO UPDATE SET value = value + excluded.value`)
+    .bind(b.month, b.officeId, b.metric, b.by, h.id, h.token);
+}
+
+/** A follow-up message (fallback, alert), once per row and rung. */
+export function notificationWhileHeld(db: Db, h: Held, n: NewNotification): Conditional {
+  return db.$client.prepare(`INSERT INTO notifications (id, deadline_id, instance_id, rung, kind, office_id, recipients, send_at_ms, status, detail)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ? WHERE ${HOLDS} ON CONFLICT DO NOTHING`)
+    .bind(n.id, n.deadlineId, n.instanceId, n.rung, n.kind, n.officeId, JSON.stringify(n.recipients), n.sendAtMs,
+      n.detail === undefined || n.detail === null ? null : JSON.stringify(n.detail), h.id, h.token);
+}
+
+/** The row's own state after a send: written last, and only by the claim's holder. */
+export function settle(db: Db, h: Held, set: {
+  status: "sent" | "scheduled" | "failed" | "cancelled"; sentAtMs?: number; providerId?: string | null;
+  retryAtMs?: number | null; firstFailedAtMs?: number; lastError?: string; releaseClaim?: boolean;
+}): Conditional {
+  return db.$client.prepare(`UPDATE notifications SET status = ?, sent_at_ms = COALESCE(?, sent_at_ms), provider_id = COALESCE(?, provider_id),
+      retry_at_ms = ?, first_failed_at_ms = COALESCE(?, first_failed_at_ms), last_error = COALESCE(?, last_error),
+      claim = CASE WHEN ? THEN NULL ELSE claim END
+    WHERE id = ? AND status = 'sending' AND claim = ?`)
+    .bind(set.status, set.sentAtMs ?? null, set.providerId ?? null, set.retryAtMs ?? null, set.firstFailedAtMs ?? null, set.lastError ?? null,
+      set.releaseClaim === true ? 1 : 0, h.id, h.token);
+}
+
+/**
+ * Runs the statements after a send as one transaction, Drizzle's and the
+ * conditional ones alike; true when the last (the row's settle) took effect.
+ */
+export async function commitHeld(db: Db, stmts: readonly (Conditional | { toSQL(): { sql: string; params: unknown[] } })[]): Promise<boolean> {
+  const prepared = stmts.map((s) => {
+    if (!("toSQL" in s)) return s;
+    const q = s.toSQL();
+    return db.$client.prepare(q.sql).bind(...q.params);
+  });
+  const results = await db.$client.batch(prepared);
+  return (results[results.length - 1]?.meta.changes ?? 0) > 0;
+}
+
+export async function setStatusIfScheduled(db: Db, id: string, status: "cancelled" | "superseded"): Promise<void> {
+  await db.update(notifications).set({ status }).where(and(eq(notifications.id, id), eq(notifications.status, "scheduled"))).run();
+}
+
+/** A later reminder of the same deadline is also due: only the most recent is worth sending. */
+export async function laterReminderDue(db: Db, n: Notification, asOf: number): Promise<boolean> {
+  const later = await db.select({ id: notifications.id }).from(notifications).where(and(
+    eq(notifications.deadlineId, n.deadlineId), eq(notifications.kind, "reminder"), eq(notifications.status, "scheduled"),
+    gt(notifications.sendAtMs, n.sendAtMs), lte(notifications.sendAtMs, asOf),
+  )).get();
+  return later !== undefined;
+}
+
+/** The administrators' addresses, for delivery alerts. */
+export async function adminEmails(db: Db): Promise<string[]> {
+  const rows = await db.select({ email: users.email }).from(users).where(and(eq(users.role, "admin"), isNull(users.disabledAt))).all();
+  return rows.map((r) => r.email);
+}
+
+/**
+ * What administrators watch: messages waiting for a retry (and the oldest
+ * first failure among them), messages given up, and obligations the
+ * scheduler could not open.
+ */
+export async function deliverySummary(db: Db) {
+  const [retrying, failed, obligations] = await db.batch([
+    db.select({ n: sql<number>`count(*)`, since: sql<number | null>`min(${notifications.firstFailedAtMs})` }).from(notifications)
+      .where(and(eq(notifications.status, "scheduled"), gt(notifications.attempts, 0))),
+    db.select({ n: sql<number>`count(*)` }).from(notifications).where(eq(notifications.status, "failed")),
+    db.select({ n: sql<number>`count(*)` }).from(scheduleFailures),
+  ]);
+  const since = retrying[0]?.since ?? null;
+  return {
+    retrying: retrying[0]?.n ?? 0,
+    failingSince: since === null ? null : new Date(since).toISOString(),
+    failed: failed[0]?.n ?? 0,
+    obligationsNotOpened: obligations[0]?.n ?? 0,
+  };
+}

@@ -1,0 +1,26 @@
+/** The tests' side of the fake Resend: one account (API key) per test file. */
+import { env } from "cloudflare:workers";
+import { inject } from "vitest";
+import type { Bindings } from "../../src/env.js";
+import type { Delivered, Recorded } from "./server.js";
+
+export function fakeResend(account: string) {
+  const url = inject("fakeResendUrl");
+  const key = `re_${account}`;
+  const control = async (action: string, body?: unknown) => {
+    const res = await fetch(`${url}/__control/${action}?account=${key}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
+    return res.json();
+  };
+  return {
+    key,
+    url,
+    reset: () => control("reset"),
+    script: (s: { to: string; statuses?: number[]; always?: number; delayMs?: number }) => control("script", s),
+    outage: (status: number | null) => control("outage", { status }),
+    advanceClock: (ms: number) => control("clock", { advanceMs: ms }),
+    requests: async () => (await control("requests")) as (Recorded & { body: { to: string[]; subject: string; text: string; html: string; from: string } })[],
+    delivered: async () => (await control("delivered")) as Delivered[],
+    /** The Worker's bindings with email through this account of the fake. */
+    bindings: (settings: Partial<Record<string, string>> = {}): Bindings => ({ ...env, RESEND_API_KEY: key, RESEND_BASE_URL: url, ...settings } as Bindings),
+  };
+}

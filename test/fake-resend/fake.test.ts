@@ -1,0 +1,75 @@
+/**
+ * The fake Resend behaves as Resend documents its idempotency keys, so that
+ * the delivery tests prove what they claim against the real provider.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeResend } from "./client.js";
+
+const fake = fakeResend("fidelity");
+const email = (subject = "Promemoria") => ({ from: "Termini <termini@example.org>", to: ["ufficio@example.org"], subject, text: "t", html: "<p>t</p>" });
+
+async function post(body: unknown, key: string | null, authorization = `Bearer ${fake.key}`) {
+  const headers: Record<string, string> = { "Content-Type": "application/json", Authorization: authorization };
+  if (key !== null) headers["Idempotency-Key"] = key;
+  const res = await fetch(`${fake.url}/emails`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { id?: string; name?: string; statusCode?: number } };
+}
+
+beforeEach(async () => { await fake.reset(); });
+
+describe("idempotency keys", () => {
+  it("answers a repeated key with the first email's id and sends nothing more", async () => {
+    const a = await post(email(), "k-1");
+    const b = await post(email(), "k-1");
+    expect(a.status).toBe(200);
+    expect(b).toEqual({ status: 200, body: { id: a.body.id } });
+    expect(await fake.delivered()).toHaveLength(1);
+  });
+
+  it("refuses the same key with another payload: 409 invalid_idempotent_request", async () => {
+    await post(email("uno"), "k-2");
+    const b = await post(email("due"), "k-2");
+    expect(b).toMatchObject({ status: 409, body: { name: "invalid_idempotent_request", statusCode: 409 } });
+    expect(await fake.delivered()).toHaveLength(1);
+  });
+
+  it("refuses a key whose first request is still being processed: 409 concurrent_idempotent_requests", async () => {
+    await fake.script({ to: "ufficio@example.org", delayMs: 300 });
+    const [a, b] = await Promise.all([post(email(), "k-3"), new Promise((r) => setTimeout(r, 50)).then(() => post(email(), "k-3"))]);
+    expect(a.status).toBe(200);
+    expect(b).toMatchObject({ status: 409, body: { name: "concurrent_idempotent_requests" } });
+    expect(await fake.delivered()).toHaveLength(1);
+  });
+
+  it("refuses a key longer than 256 characters: 400 invalid_idempotency_key", async () => {
+    expect(await post(email(), "k".repeat(257))).toMatchObject({ status: 400, body: { name: "invalid_idempotency_key" } });
+  });
+
+  it("keeps no trace of a failed request: the key may be used again", async () => {
+    await fake.script({ to: "ufficio@example.org", statuses: [500] });
+    expect((await post(email(), "k-4")).status).toBe(500);
+    expect((await post(email(), "k-4")).status).toBe(200);
+    expect(await fake.delivered()).toHaveLength(1);
+  });
+
+  it("forgets a key after 24 hours", async () => {
+    await post(email(), "k-5");
+    await fake.advanceClock(24 * 3_600_000 + 1);
+    await post(email(), "k-5");
+    expect(await fake.delivered()).toHaveLength(2);
+  });
+});
+
+describe("requests", () => {
+  it("refuses a missing API key with 401 and a missing recipient with 422", async () => {
+    expect((await post(email(), null, "")).status).toBe(401);
+    expect((await post({ ...email(), to: [] }, null)).status).toBe(422);
+  });
+
+  it("answers every request with the outage's status while it lasts", async () => {
+    await fake.outage(503);
+    expect((await post(email(), "k-6")).status).toBe(503);
+    await fake.outage(null);
+    expect((await post(email(), "k-6")).status).toBe(200);
+  });
+});
