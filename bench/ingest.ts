@@ -23,7 +23,7 @@ function wrangler(args: string[]): void {
 
 function signed(i: number, round: number): RequestInit {
   const body = JSON.stringify({
-    type: "suspect.registered", caseRef: `BENCH-${round}-${i}/2026`,
+    type: "suspect.registered", caseRef: `${(round + 1) * 100_000 + i}/2026`,
     occurredAt: new Date(Date.now() - 3_600_000).toISOString(), data: { jurisdiction: "TO" },
   });
   const id = `msg_bench_${round}_${i}_${Date.now()}`;

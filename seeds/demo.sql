@@ -1,9 +1,13 @@
 -- Demo directory for local development: fictional offices of the Turin
--- district, example.org addresses. Safe to apply repeatedly.
+-- district (and a Milan Procura and GIP, so that two districts meet), example.org
+-- addresses. Safe to apply repeatedly.
 -- Local-only credentials (never deploy them):
 --   webhook sender "demo": whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==
+--   webhook sender "demo-milano": whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0
 --   admin bearer token:    termini-local-demo-token
 --   Procura bearer token:  termini-local-procura-token
+--   Turin GIP token:       termini-local-gip-token
+--   Milan Procura token:   termini-local-procura-milano-token
 --   ministry officer:      termini-local-ministero-token
 --   region officer:        termini-local-regione-token (Piemonte)
 INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, escalates_to) VALUES
@@ -21,6 +25,13 @@ INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, f
   ('uepe-torino', 'uepe', 'Ufficio di esecuzione penale esterna di Torino', 'TO', 'IT-TO', '["uepe.torino@example.org"]', 'direzione.uepe.torino@example.org', NULL),
   ('cuav-torino', 'cuav', 'CUAV Torino (centro per uomini autori di violenza)', 'TO', 'IT-TO', '["segreteria.cuav.torino@example.org"]', 'direzione.cuav.torino@example.org', NULL);
 
+INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, escalates_to, region) VALUES
+  ('pg-milano', 'pg-appello', 'Procura Generale presso la Corte d''appello di Milano', 'MI', 'IT-MI', '["pg.milano@example.org"]', 'segreteria.pg.milano@example.org', NULL, 'Lombardia'),
+  ('procuratore-milano', 'procura-head', 'Procuratore della Repubblica presso il Tribunale di Milano', 'MI', 'IT-MI', '["procuratore.milano@example.org"]', 'segreteria.procuratore.milano@example.org', 'pg-milano', 'Lombardia'),
+  ('procura-milano', 'procura', 'Procura della Repubblica presso il Tribunale di Milano — fasce deboli', 'MI', 'IT-MI', '["fasce.deboli.procura.milano@example.org"]', 'segreteria.procura.milano@example.org', 'procuratore-milano', 'Lombardia'),
+  ('gip-presidente-milano', 'gip-head', 'Presidente della sezione GIP del Tribunale di Milano', 'MI', 'IT-MI', '["presidenza.gip.milano@example.org"]', 'cancelleria.presidenza.gip.milano@example.org', 'pg-milano', 'Lombardia'),
+  ('gip-milano', 'gip', 'Ufficio GIP del Tribunale di Milano', 'MI', 'IT-MI', '["cancelleria.gip.milano@example.org"]', 'dirigente.cancelleria.gip.milano@example.org', 'gip-presidente-milano', 'Lombardia');
+
 -- Regions, for the reports.
 UPDATE offices SET region = 'Piemonte' WHERE jurisdiction = 'TO';
 
@@ -29,16 +40,23 @@ INSERT OR IGNORE INTO sender_offices (sender_id, office_id) VALUES
   ('demo', 'procura-torino'), ('demo', 'gip-torino'), ('demo', 'cuav-torino');
 INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expires_at) VALUES
   ('demo-1', 'demo', 'whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==', 0, NULL);
+INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES ('demo-milano', 'Sistema dimostrativo del distretto di Milano', 0);
+INSERT OR IGNORE INTO sender_offices (sender_id, office_id) VALUES ('demo-milano', 'procura-milano'), ('demo-milano', 'gip-milano');
+INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expires_at) VALUES
+  ('demo-milano-1', 'demo-milano', 'whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0', 0, NULL);
 
 -- Tokens are stored as SHA-256 hex digests.
 INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at) VALUES
   ('demo-admin', 'Amministratore locale', 'f9d0b62dabc0340ca39893285dca4e17dd692812855016c4e4169d36bb0271fe', 'admin', 0, NULL),
-  ('demo-procura', 'Procura di Torino (locale)', '4072d3c2e741b98f125771fa53ed838d81862322f2e1cffb8cadaa453572c9ea', 'staff', 0, NULL);
+  ('demo-procura', 'Procura di Torino (locale)', '4072d3c2e741b98f125771fa53ed838d81862322f2e1cffb8cadaa453572c9ea', 'staff', 0, NULL),
+  ('demo-gip', 'Ufficio GIP di Torino (locale)', '60ef0c33e1c5ada13049cda3f6d3d085ea0097a1b4a8d55bc54b0a1c00b4228e', 'staff', 0, NULL),
+  ('demo-procura-milano', 'Procura di Milano (locale)', 'e80afe3dcb5fa2dd44967b48a8a7f1834d82289c3c60fb8c91b0b434bd20225d', 'staff', 0, NULL);
 INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at, region) VALUES
   ('demo-ministero', 'Ministero — Dipartimento per le pari opportunità (locale)', '9d54693d0c5b18bde59aac718bff28f696c87f0b7d437bbaf0faf376bb2af975', 'ministry', 0, NULL, NULL),
   ('demo-regione', 'Regione Piemonte (locale)', 'fd89df0a754494db5fbbdda7227d3dd08e9a9c327bd0f21963136e818fa7207e', 'region', 0, NULL, 'Piemonte');
 INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES
-  ('demo-procura', 'procura-torino'), ('demo-ministero', 'dipartimento-po'), ('demo-regione', 'regione-piemonte');
+  ('demo-procura', 'procura-torino'), ('demo-ministero', 'dipartimento-po'), ('demo-regione', 'regione-piemonte'),
+  ('demo-gip', 'gip-torino'), ('demo-procura-milano', 'procura-milano');
 
 -- Web app users (sign in at /accedi with the address; the link arrives in the outbox).
 INSERT OR IGNORE INTO users (id, email, role, region, created_at) VALUES

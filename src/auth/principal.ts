@@ -12,6 +12,8 @@ export interface Principal {
   offices: ReadonlySet<string>;
   /** A region officer's region. */
   region?: string | null;
+  /** Event types a webhook sender may record whatever office is responsible (configured per sender). */
+  trustedEvents?: ReadonlySet<string>;
 }
 
 /**

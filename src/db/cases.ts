@@ -8,8 +8,25 @@ export type Deadline = typeof deadlines.$inferSelect;
 export type Instance = typeof timelineInstances.$inferSelect;
 export type StoredEvent = typeof events.$inferSelect;
 
-export async function findCase(db: Db, ref: string): Promise<Case | undefined> {
-  return db.select().from(cases).where(eq(cases.ref, ref)).get();
+/** Which case a reference means, when more than one office uses it: the owner office, or its district. */
+export interface CaseHint {
+  office?: string;
+  district?: string;
+}
+
+/** The cases with this reference (one per owner office at most), narrowed by the hint. */
+export async function casesByRef(db: Db, ref: string, hint: CaseHint = {}): Promise<(Case & { district: string })[]> {
+  const rows = await db.select({ c: cases, district: offices.jurisdiction }).from(cases)
+    .innerJoin(offices, eq(offices.id, cases.ownerOfficeId))
+    .where(and(eq(cases.ref, ref), hint.office === undefined ? undefined : eq(cases.ownerOfficeId, hint.office),
+      hint.district === undefined ? undefined : eq(offices.jurisdiction, hint.district)))
+    .limit(50).all();
+  return rows.map((r) => ({ ...r.c, district: r.district }));
+}
+
+/** The case an office owns under this reference. */
+export async function ownedCase(db: Db, ownerOfficeId: string, ref: string): Promise<Case | undefined> {
+  return db.select().from(cases).where(and(eq(cases.ownerOfficeId, ownerOfficeId), eq(cases.ref, ref))).get();
 }
 
 /** role → office id */
@@ -79,7 +96,10 @@ export async function countEvents(db: Db, caseId: string, type: string, from: nu
 export async function openDeadlinesOf(db: Db, officeIds: readonly string[], timeline?: string, limit = 500) {
   if (officeIds.length === 0) return [];
   return db
-    .select({ d: deadlines, ref: cases.ref, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version, office: offices.name })
+    .select({
+      d: deadlines, ref: cases.ref, owner: cases.ownerOfficeId, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version,
+      office: offices.name,
+    })
     .from(deadlines)
     .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
     .innerJoin(cases, eq(cases.id, timelineInstances.caseId))

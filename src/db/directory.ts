@@ -60,11 +60,13 @@ interface OfficeRow {
   fallback_email: string;
   escalates_to: string | null;
   region: string;
+  ref_pattern: string | null;
 }
 
 const fromRow = (r: OfficeRow): Office => ({
   id: r.id, kind: r.kind, name: r.name, jurisdiction: r.jurisdiction, calendar: r.calendar,
   emails: JSON.parse(r.emails) as string[], fallbackEmail: r.fallback_email, escalatesTo: r.escalates_to, region: r.region,
+  refPattern: r.ref_pattern,
 });
 
 /** The offices that may see a case of `officeIds`: those offices and every office above them. */

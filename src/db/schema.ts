@@ -14,11 +14,16 @@ export const offices = sqliteTable("offices", {
   escalatesTo: text("escalates_to"),
   /** The region (for reports), e.g. Piemonte. */
   region: text("region").notNull().default(""),
+  /** The format of this office's case references (a regular expression); null: the RGNR form. */
+  refPattern: text("ref_pattern"),
 });
 
+/** A reference is unique for its owner office only (each Procura numbers its own register). */
 export const cases = sqliteTable("cases", {
   id: text("id").primaryKey(),
-  ref: text("ref").notNull().unique(),
+  ref: text("ref").notNull(),
+  /** The office whose reference it is. */
+  ownerOfficeId: text("owner_office_id").notNull(),
   createdAt: integer("created_at").notNull(),
   createdBy: text("created_by").notNull(),
 });
@@ -153,6 +158,13 @@ export const senderOffices = sqliteTable(
   "sender_offices",
   { senderId: text("sender_id").notNull(), officeId: text("office_id").notNull() },
   (t) => [primaryKey({ columns: [t.senderId, t.officeId] })],
+);
+
+/** Event types a sender may record although it does not act for the responsible office. */
+export const senderEventTypes = sqliteTable(
+  "sender_event_types",
+  { senderId: text("sender_id").notNull(), eventType: text("event_type").notNull() },
+  (t) => [primaryKey({ columns: [t.senderId, t.eventType] })],
 );
 
 export const webhookSecrets = sqliteTable("webhook_secrets", {

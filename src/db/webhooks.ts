@@ -2,7 +2,7 @@
 import { and, eq, gt, isNull, or } from "drizzle-orm";
 import type { SenderSecret } from "../auth/standard-webhooks.js";
 import type { Db } from "./client.js";
-import { senderOffices, webhookDeliveries, webhookSecrets } from "./schema.js";
+import { senderEventTypes, senderOffices, webhookDeliveries, webhookSecrets } from "./schema.js";
 
 export async function activeSecrets(db: Db, now: number): Promise<SenderSecret[]> {
   const rows = await db
@@ -16,6 +16,12 @@ export async function activeSecrets(db: Db, now: number): Promise<SenderSecret[]
 export async function senderOfficeIds(db: Db, senderId: string): Promise<Set<string>> {
   const rows = await db.select().from(senderOffices).where(eq(senderOffices.senderId, senderId)).all();
   return new Set(rows.map((r) => r.officeId));
+}
+
+/** Event types the sender may record whatever office is responsible. */
+export async function senderTrustedEvents(db: Db, senderId: string): Promise<Set<string>> {
+  const rows = await db.select().from(senderEventTypes).where(eq(senderEventTypes.senderId, senderId)).all();
+  return new Set(rows.map((r) => r.eventType));
 }
 
 export async function firstResponse(db: Db, senderId: string, webhookId: string) {

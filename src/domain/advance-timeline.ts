@@ -15,6 +15,7 @@ import { eventNotices } from "./notices.js";
 import { openStage } from "./open-stage.js";
 import { meet } from "./roll-period.js";
 import { applySuspension } from "./suspend-stage.js";
+import { requireAuthority } from "./authority.js";
 import { bumpStatement } from "../db/counters.js";
 import { occurrence } from "../stats/metrics.js";
 import { closingCounts } from "./counts.js";
@@ -70,6 +71,7 @@ function nextPeriod(
 
 export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition, instance: Instance, ch: Changes): Promise<void> {
   const { db } = ctx;
+  await requireAuthority(db, ctx.p, def, ctx.type, ctx.onCase);
   const current = await deadlinesOf(db, [instance.id]);
   // The latest period of each stage.
   const byStage = new Map<string, Deadline>();

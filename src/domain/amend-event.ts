@@ -21,6 +21,7 @@ import { bumpStatement } from "../db/counters.js";
 import { occurrence } from "../stats/metrics.js";
 import { closingCounts } from "./counts.js";
 import { involves } from "./advance-timeline.js";
+import { requireAuthority } from "./authority.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 
 export const isAmendment = (type: string): boolean => hasOwn(AMENDMENTS, type);
@@ -37,6 +38,13 @@ async function target(ctx: EventContext) {
   const cancelled = await db.select({ id: events.id }).from(events)
     .where(and(eq(events.caseId, ctx.caseId), eq(events.type, "event.cancelled"), sql`json_extract(${events.data}, '$.eventId') = ${id}`)).get();
   if (cancelled !== undefined) throw new ApiError("unknown_event", `${parameter}: l'evento ${id} è già stato annullato`, { parameter });
+  // Whoever recorded an event may correct it; otherwise only who could have recorded it.
+  if (e.source !== ctx.p.id) {
+    for (const i of await db.select().from(timelineInstances).where(eq(timelineInstances.caseId, ctx.caseId)).all()) {
+      const def = getTimeline(i.timeline, i.version);
+      if (def !== undefined && (def.trigger === e.type || involves(def, e.type))) await requireAuthority(db, ctx.p, def, e.type, ctx.onCase);
+    }
+  }
   const touched = await db.select().from(deadlines).where(or(eq(deadlines.startedByEvent, id), eq(deadlines.closedByEvent, id))).all();
   return { e, touched };
 }

@@ -8,9 +8,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Principal } from "../auth/principal.js";
-import { requireCaseAccess } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
-import { eventByKey, findCase, instancesOf, officesOfCase } from "../db/cases.js";
+import { type CaseHint, eventByKey, instancesOf, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { cases, deadlines, events, notifications } from "../db/schema.js";
 import { parseInstant } from "../engine/instant.js";
@@ -23,6 +22,7 @@ import { cancelEvent, correctEvent } from "./amend-event.js";
 import type { Changes, EventContext, EventResult, Stmt, Wake } from "./changes.js";
 import { eventDataSchema } from "./schemas.js";
 import { startTimeline } from "./start-timeline.js";
+import { visibleCase } from "./case-lookup.js";
 
 export type { EventResult, Wake } from "./changes.js";
 
@@ -41,6 +41,13 @@ export interface ApplyOptions {
   billEnabled: (id: string) => boolean;
   /** Written in the same batch, given the result (e.g. the webhook's delivery record). */
   extra?: (result: EventResult) => Stmt[];
+  /** Which case the reference means when the caller sees it at more than one office. */
+  caseHint?: CaseHint;
+  /**
+   * An obligation the system opens itself (a compliance or annual report): not a
+   * proceeding, so its identifier is its own, outside the offices' reference formats.
+   */
+  obligation?: boolean;
 }
 
 /** Clocks of senders drift; an event further in the future is a mistake. */
@@ -63,7 +70,7 @@ function parseEvent(ev: IncomingEvent, now: number): { data: Record<string, unkn
 
 export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: ApplyOptions): Promise<{ result: EventResult; wake: Wake }> {
   const { data, at } = parseEvent(ev, opts.now);
-  const [previous, existing] = await Promise.all([eventByKey(db, opts.idempotencyKey), findCase(db, ev.caseRef)]);
+  const [previous, existing] = await Promise.all([eventByKey(db, opts.idempotencyKey), visibleCase(db, p, ev.caseRef, opts.caseHint)]);
   if (previous !== undefined) return replay(db, previous, ev, at);
 
   const starting = latest().filter((t) => t.trigger === ev.type);
@@ -74,9 +81,9 @@ export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: 
   if (existing === undefined && enabled.length === 0) {
     throw new ApiError("unknown_case", `caseRef: procedimento ${ev.caseRef} sconosciuto`, { parameter: "caseRef" });
   }
-  if (existing !== undefined) await requireCaseAccess(db, p, existing.id);
   const ctx: EventContext = {
-    db, p, caseId: existing?.id ?? crypto.randomUUID(), caseRef: ev.caseRef, isNewCase: existing === undefined,
+    db, p, caseId: existing?.id ?? crypto.randomUUID(), caseRef: ev.caseRef, isNewCase: existing === undefined, obligation: opts.obligation === true,
+    ownerOfficeId: existing?.ownerOfficeId,
     onCase: existing === undefined ? {} : await officesOfCase(db, existing.id),
     eventId: crypto.randomUUID(), type: ev.type, occurredAt: ev.occurredAt, at, now: opts.now, data,
   };
@@ -115,7 +122,9 @@ async function advanceAll(ctx: EventContext, ch: Changes, starting: readonly Tim
 async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promise<void> {
   const { db } = ctx;
   const head: Stmt[] = [];
-  if (ctx.isNewCase) head.push(db.insert(cases).values({ id: ctx.caseId, ref: ctx.caseRef, createdAt: ctx.now, createdBy: ctx.p.id }));
+  if (ctx.isNewCase) {
+    head.push(db.insert(cases).values({ id: ctx.caseId, ref: ctx.caseRef, ownerOfficeId: ctx.ownerOfficeId!, createdAt: ctx.now, createdBy: ctx.p.id }));
+  }
   // The event row comes before everything that refers to it.
   head.push(db.insert(events).values({
     id: ctx.eventId, idempotencyKey: opts.idempotencyKey, caseId: ctx.caseId, type: ctx.type, occurredAt: ctx.occurredAt,

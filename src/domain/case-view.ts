@@ -11,6 +11,8 @@ export async function caseView(db: Db, c: Case, now: number) {
   ]);
   return {
     ref: c.ref,
+    /** The office whose reference it is. */
+    office: c.ownerOfficeId,
     createdAt: new Date(c.createdAt).toISOString(),
     offices,
     events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt, source: e.source })),

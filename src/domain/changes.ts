@@ -25,6 +25,10 @@ export interface EventContext {
   caseId: string;
   caseRef: string;
   isNewCase: boolean;
+  /** The office whose reference the case is: set by the first timeline a new case starts. */
+  ownerOfficeId: string | undefined;
+  /** A system obligation (not a proceeding): its identifier keeps its own form. */
+  obligation: boolean;
   /** role → office id, as on the case before this event. */
   onCase: Record<string, string>;
   eventId: string;

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { sha256Hex } from "../auth/bearer.js";
 import type { Principal } from "../auth/principal.js";
 import { audit, auditInsert } from "../db/audit.js";
-import { findCase } from "../db/cases.js";
+import { ownedCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { countersBetween } from "../db/counters.js";
 import { type StoredReport, findReport } from "../db/reports.js";
@@ -79,13 +79,13 @@ export async function submitReport(
     auditInsert(db, { actor: p.id, action: "report.submitted", caseId: null, requestId: opts.requestId, detail: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum } }, now),
   ];
   const ref = ob.office === undefined ? undefined : `${ob.timeline}/${ob.office.id}/${ob.due}`;
-  if (ref !== undefined && (await findCase(db, ref)) !== undefined) {
+  if (ref !== undefined && (await ownedCase(db, ob.office!.id, ref)) !== undefined) {
     try {
       // The officer acts for the office the obligation is on (checked above), which the
       // obligation's own record involves; it is not a criminal case.
       const actingOffice: Principal = { ...p, role: p.role === "admin" ? "admin" : "staff" };
       const { wake } = await applyEvent(db, actingOffice, { type: "report.submitted", caseRef: ref, occurredAt: new Date(now).toISOString(), data: {} }, {
-        ...opts, idempotencyKey: `report:${r.id}`, now, extra: () => mark,
+        ...opts, idempotencyKey: `report:${r.id}`, now, extra: () => mark, caseHint: { office: ob.office!.id },
       });
       return { closed: ref, wake };
     } catch (e) {

@@ -13,10 +13,19 @@ interface Hints {
   onCase: Record<string, string>;
 }
 
-async function principalJurisdiction(db: Db, p: Principal): Promise<string | undefined> {
+/** The districts of the offices the caller acts for. */
+export async function districtsOf(db: Db, p: Principal): Promise<Set<string>> {
   const mine = await getOffices(db, [...p.offices]);
-  const districts = new Set([...mine.values()].map((o) => o.jurisdiction));
-  return districts.size === 1 ? [...districts][0] : undefined;
+  return new Set([...mine.values()].map((o) => o.jurisdiction));
+}
+
+/**
+ * A caller names offices of its own district only (or offices it acts for,
+ * or national ones): a Turin system cannot open deadlines for Milan's Procura.
+ */
+export function requireOwnDistrict(p: Principal, districts: Set<string>, office: Office, parameter: string): void {
+  if (p.role === "admin" || p.offices.has(office.id) || office.jurisdiction === NATIONAL || districts.has(office.jurisdiction)) return;
+  throw new ApiError("forbidden", `${parameter}: l'ufficio ${office.id} è del distretto ${office.jurisdiction}, non di quello per cui opera la credenziale`, { parameter });
 }
 
 /** role → office, for every role the timeline needs. */
@@ -27,7 +36,11 @@ export async function resolveOffices(
   const named = new Map(entries.map(([role]) => [role, hints.named[role] ?? hints.onCase[role]] as const));
   const ids = [...named.values()].filter((id): id is string => id !== undefined);
   const unnamed = entries.filter(([role]) => named.get(role) === undefined).map(([, kind]) => kind);
-  const district = unnamed.length === 0 ? undefined : (hints.jurisdiction ?? (await principalJurisdiction(db, p)));
+  const districts = p.role === "admin" ? new Set<string>() : await districtsOf(db, p);
+  if (hints.jurisdiction !== undefined && p.role !== "admin" && !districts.has(hints.jurisdiction)) {
+    throw new ApiError("forbidden", `data.jurisdiction: il distretto ${hints.jurisdiction} non è quello per cui opera la credenziale`, { parameter: "data.jurisdiction" });
+  }
+  const district = unnamed.length === 0 ? undefined : (hints.jurisdiction ?? (districts.size === 1 ? [...districts][0] : undefined));
   // Two lookups at most, whatever the number of roles.
   const [byId, candidates] = await Promise.all([
     getOffices(db, ids),
@@ -41,6 +54,8 @@ export async function resolveOffices(
       const office = byId.get(id);
       if (office === undefined) throw new ApiError("unknown_office", `${parameter}: ufficio ${id} non presente in rubrica`, { parameter });
       if (office.kind !== kind) throw new ApiError("unknown_office", `${parameter}: l'ufficio ${id} non è di tipo ${kind}`, { parameter });
+      // Every office named in this event, not just one of them; those already on the case stay.
+      if (hints.named[role] !== undefined) requireOwnDistrict(p, districts, office, parameter);
       out[role] = office;
       continue;
     }

@@ -64,12 +64,22 @@ export const CaseEventBody = z.strictObject({
 });
 
 /** What the webhook accepts: the same, with the case named in the body. */
-export const WebhookEventBody = CaseEventBody.extend({ caseRef: CaseRef });
+export const WebhookEventBody = CaseEventBody.extend({
+  caseRef: CaseRef,
+  caseOffice: OfficeId.optional().meta({ description: "L'ufficio titolare del riferimento, se il mittente usa lo stesso numero presso più uffici" }),
+});
+
+/** Which case a reference means, when the caller sees it at more than one office. */
+export const HintQuery = z.strictObject({
+  office: OfficeId.optional(),
+  district: z.string().regex(/^[A-Z]{2}$/, "sigla del distretto, es. TO").optional(),
+});
+export const HINT_HINTS = { office: "l'ufficio titolare del riferimento", district: "il distretto, es. TO" };
 
 export const CreateCaseBody = z.strictObject({
   ref: CaseRef,
   offices: z
     .record(z.string().regex(/^[a-z][a-z-]*$/), OfficeId)
     .refine((o) => Object.keys(o).length > 0, "almeno un ufficio")
-    .meta({ description: "Uffici coinvolti per ruolo, es. { procura, gip }" }),
+    .meta({ description: "Uffici coinvolti per ruolo, es. { procura, gip }; il riferimento è del primo indicato" }),
 });

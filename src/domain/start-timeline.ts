@@ -9,19 +9,29 @@ import { countOccurrence } from "./advance-timeline.js";
 import { eventNotices } from "./notices.js";
 import { openStage } from "./open-stage.js";
 import { resolveOffices } from "./resolve-offices.js";
+import { requireAuthority } from "./authority.js";
+import { requireOfficeFormat } from "./case-ref.js";
 
 export async function startTimeline(ctx: EventContext, def: TimelineDefinition, ch: Changes): Promise<void> {
   const { db, p } = ctx;
   if (!ctx.isNewCase && (await runningInstance(db, ctx.caseId, def.id)) !== undefined) {
     throw new ApiError("timeline_already_running", `Lo scadenzario ${def.id} è già in corso per ${ctx.caseRef}`);
   }
+  if (def.schedule !== undefined && !ctx.obligation) {
+    throw new ApiError("forbidden", `type: lo scadenzario ${def.id} è aperto solo dal calendario di sistema`, { parameter: "type" });
+  }
   const roles = await resolveOffices(db, p, def.roles, {
     named: (ctx.data.offices ?? {}) as Record<string, string | undefined>,
     jurisdiction: ctx.data.jurisdiction as string | undefined,
     onCase: ctx.onCase,
   });
-  if (ctx.isNewCase && p.role !== "admin" && !Object.values(roles).some((o) => p.offices.has(o.id))) {
-    throw new ApiError("forbidden", "Gli uffici competenti non sono tra quelli per cui opera il mittente");
+  // The timeline's owner starts it (or an office above it, or a sender trusted for the trigger).
+  await requireAuthority(db, p, def, ctx.type, Object.fromEntries(Object.entries(roles).map(([role, o]) => [role, o.id])));
+  if (ctx.ownerOfficeId === undefined) {
+    // A new case: its reference is the first stage's office's, in that office's format.
+    const owner = roles[def.stages[0]!.office]!;
+    if (!ctx.obligation) requireOfficeFormat(owner, ctx.caseRef, "caseRef");
+    ctx.ownerOfficeId = owner.id;
   }
   for (const [role, office] of Object.entries(roles)) {
     if (ctx.onCase[role] === undefined) {

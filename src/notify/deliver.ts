@@ -18,6 +18,7 @@ import {
 } from "../db/delivery.js";
 import { getOffice } from "../db/directory.js";
 import { rollPeriod } from "../domain/roll-period.js";
+import { webCasePath } from "../lib/case-link.js";
 import { draftPath } from "../stats/draft-link.js";
 import { escalation } from "../stats/metrics.js";
 import { displayTitle, getTimeline } from "../timelines/catalog.js";
@@ -104,7 +105,7 @@ async function messageFacts(ctx: DeliveryContext, n: Message, deadline: Deadline
     message: {
       kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: displayTitle(def), stageTitle: stage.title, basis: stage.basis,
       due: formatDue(deadline.dueAt), responsibleOffice: responsible!.name, recipientOffice: recipient!.name,
-      link: `${ctx.appBaseUrl}/cases/${encodeURIComponent(c.ref)}`, failedOffice: recipient!.name, notice: n.detail,
+      link: ctx.appBaseUrl + webCasePath(c.ref, c.ownerOfficeId), failedOffice: recipient!.name, notice: n.detail,
       text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,
       draft: draft === undefined ? undefined : ctx.appBaseUrl + draft,
     },

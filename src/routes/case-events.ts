@@ -2,9 +2,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
 import { database } from "../db/client.js";
-import { findCase } from "../db/cases.js";
 import { applyEvent } from "../domain/apply-event.js";
-import { CaseEventBody, CaseRef } from "../domain/schemas.js";
+import { CaseEventBody, CaseRef, HINT_HINTS, HintQuery } from "../domain/schemas.js";
+import { requireVisibleCase } from "../domain/case-lookup.js";
+import { parseQuery } from "../http/query.js";
 import { jsonBody, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
@@ -20,12 +21,14 @@ caseEvents.post("/:ref{.+}/events", async (c) => {
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new ApiError("invalid_parameter", "Idempotency-Key: da 1 a 200 caratteri stampabili", { parameter: "Idempotency-Key" });
   }
+  const hint = parseQuery(c, HintQuery, HINT_HINTS);
   const body = await jsonBody(c.req.raw, CaseEventBody);
-  const starts = isTrigger(body.type);
-  if (!starts && (await findCase(db, ref)) === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
   const principal = c.get("principal");
+  // Absent and not visible are the same answer.
+  if (!isTrigger(body.type)) await requireVisibleCase(db, principal, ref, hint);
   const { result, wake } = await applyEvent(db, principal, { ...body, caseRef: ref }, {
     idempotencyKey: `api:${principal.id}:${key ?? crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
+    caseHint: hint,
   });
   await wakeAll(c.env, db, wake, now);
   return c.json(result, result.replayed ? 200 : 201);

@@ -2,14 +2,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app.js";
-import { requireCaseAccess } from "../auth/principal.js";
 import { audit, auditInsert } from "../db/audit.js";
-import { casesOfOffices, findCase } from "../db/cases.js";
+import { casesOfOffices, ownedCase } from "../db/cases.js";
 import { database } from "../db/client.js";
-import { getOffice } from "../db/directory.js";
+import { getOffices } from "../db/directory.js";
 import { caseOffices, cases } from "../db/schema.js";
 import { caseView } from "../domain/case-view.js";
-import { CaseRef, CreateCaseBody } from "../domain/schemas.js";
+import { CaseRef, CreateCaseBody, HINT_HINTS, HintQuery } from "../domain/schemas.js";
+import { requireVisibleCase } from "../domain/case-lookup.js";
+import { requireOfficeFormat } from "../domain/case-ref.js";
+import { districtsOf, requireOwnDistrict } from "../domain/resolve-offices.js";
+import { apiCasePath } from "../lib/case-link.js";
 import { jsonBody, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { integerParam, parseQuery } from "../http/query.js";
@@ -18,32 +21,38 @@ import { latest } from "../timelines/catalog.js";
 export const caseRoutes = new Hono<AppEnv>();
 
 /** role → the directory kind of office that fills it, across the catalogue. */
-const ROLE_KINDS: Record<string, string> = Object.assign({}, ...latest().map((t) => t.roles));
+const ROLE_KINDS = new Map<string, string>(latest().flatMap((t) => Object.entries(t.roles)));
 
 caseRoutes.post("/", async (c) => {
   const now = Date.now();
   const db = database(c.env.DB);
   const p = c.get("principal");
   const body = await jsonBody(c.req.raw, CreateCaseBody);
-  if ((await findCase(db, body.ref)) !== undefined) throw new ApiError("case_exists", `Il procedimento ${body.ref} è già registrato`);
   const entries = Object.entries(body.offices) as [string, string][];
+  const found = await getOffices(db, entries.map(([, id]) => id));
+  const districts = await districtsOf(db, p);
   for (const [role, id] of entries) {
-    const office = await getOffice(db, id);
+    const office = found.get(id);
     const parameter = `offices.${role}`;
     if (office === undefined) throw new ApiError("unknown_office", `${parameter}: ufficio ${id} non presente in rubrica`, { parameter });
-    if (office.kind !== ROLE_KINDS[role]) throw new ApiError("unknown_office", `${parameter}: l'ufficio ${id} non è di tipo ${role}`, { parameter });
+    if (office.kind !== ROLE_KINDS.get(role)) throw new ApiError("unknown_office", `${parameter}: l'ufficio ${id} non è di tipo ${role}`, { parameter });
+    requireOwnDistrict(p, districts, office, parameter);
   }
   if (p.role !== "admin" && !entries.some(([, id]) => p.offices.has(id))) {
     throw new ApiError("forbidden", "Il procedimento deve riguardare almeno un ufficio della credenziale");
   }
+  // The reference is the first office's (its own register number), in that office's format.
+  const owner = found.get(entries[0]![1])!;
+  requireOfficeFormat(owner, body.ref, "ref");
+  if ((await ownedCase(db, owner.id, body.ref)) !== undefined) throw new ApiError("case_exists", `Il procedimento ${body.ref} è già registrato per ${owner.name}`);
   const id = crypto.randomUUID();
   await db.batch([
-    db.insert(cases).values({ id, ref: body.ref, createdAt: now, createdBy: p.id }),
+    db.insert(cases).values({ id, ref: body.ref, ownerOfficeId: owner.id, createdAt: now, createdBy: p.id }),
     ...entries.map(([role, officeId]) => db.insert(caseOffices).values({ caseId: id, officeId, role })),
     auditInsert(db, { actor: p.id, action: "case.created", caseId: id, detail: { ref: body.ref, offices: body.offices }, requestId: c.get("requestId") }, now),
   ]);
-  return c.json({ ref: body.ref, offices: body.offices, createdAt: new Date(now).toISOString() }, 201, {
-    Location: `/api/v1/cases/${encodeURIComponent(body.ref)}`,
+  return c.json({ ref: body.ref, office: owner.id, offices: body.offices, createdAt: new Date(now).toISOString() }, 201, {
+    Location: apiCasePath(body.ref, owner.id),
   });
 });
 
@@ -60,7 +69,7 @@ caseRoutes.get("/", async (c) => {
   await audit(db, { actor: p.id, action: "cases.listed", caseId: null, detail: { cases: rows.map((r) => r.id) }, requestId: c.get("requestId") }, Date.now());
   const last = rows[rows.length - 1];
   return c.json({
-    cases: rows.map((r) => ({ ref: r.ref, createdAt: new Date(r.createdAt).toISOString(), href: `/api/v1/cases/${encodeURIComponent(r.ref)}` })),
+    cases: rows.map((r) => ({ ref: r.ref, office: r.ownerOfficeId, createdAt: new Date(r.createdAt).toISOString(), href: apiCasePath(r.ref, r.ownerOfficeId) })),
     next: rows.length === q.limit && last !== undefined ? `/api/v1/cases?limit=${q.limit}&before=${last.createdAt}` : null,
   });
 });
@@ -69,9 +78,7 @@ caseRoutes.get("/:ref{.+}", async (c) => {
   const db = database(c.env.DB);
   const p = c.get("principal");
   const ref = validate(CaseRef, c.req.param("ref"));
-  const found = await findCase(db, ref);
-  if (found === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
-  await requireCaseAccess(db, p, found.id);
+  const found = await requireVisibleCase(db, p, ref, parseQuery(c, HintQuery, HINT_HINTS));
   const view = await caseView(db, found, Date.now());
   await audit(db, { actor: p.id, action: "case.read", caseId: found.id, detail: { ref }, requestId: c.get("requestId") }, Date.now());
   return c.json(view);

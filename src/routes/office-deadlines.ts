@@ -9,6 +9,7 @@ import { database } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
 import { cases, deadlines, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
+import { apiCasePath } from "../lib/case-link.js";
 import { integerParam, parseQuery } from "../http/query.js";
 
 export const officeDeadlines = new Hono<AppEnv>();
@@ -39,7 +40,7 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
   if ((await getOffice(db, officeId)) === undefined) throw new ApiError("not_found", `Ufficio ${officeId} non trovato`);
   const q = parseQuery(c, Query, { status: "open|overdue|upcoming|met|late|closed|all", limit: "1-500" });
   const rows = await db
-    .select({ d: deadlines, ref: cases.ref, caseId: cases.id, timeline: timelineInstances.timeline })
+    .select({ d: deadlines, ref: cases.ref, owner: cases.ownerOfficeId, caseId: cases.id, timeline: timelineInstances.timeline })
     .from(deadlines)
     .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
     .innerJoin(cases, eq(cases.id, timelineInstances.caseId))
@@ -54,9 +55,9 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
   return c.json({
     office: officeId,
     status: q.status,
-    deadlines: rows.map(({ d, ref, timeline }) => ({
+    deadlines: rows.map(({ d, ref, owner, timeline }) => ({
       id: d.id, caseRef: ref, timeline, stage: d.stage, dueAt: d.dueAt, dueDate: d.dueDate, status: d.status,
-      overdue: d.status === "open" && now > d.dueAtMs, href: `/api/v1/cases/${encodeURIComponent(ref)}`,
+      overdue: d.status === "open" && now > d.dueAtMs, href: apiCasePath(ref, owner),
     })),
   });
 });

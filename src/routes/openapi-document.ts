@@ -10,6 +10,11 @@ const problem = { description: "Errore (RFC 9457)", content: { "application/prob
 const json = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
 const bearer = [{ bearer: [] }];
 const refParam = { name: "ref", in: "path", required: true, description: "Riferimento del procedimento (codificato nell'URL)", schema: { type: "string" } };
+/** A reference is unique per owner office: these narrow it when the caller sees it at more than one. */
+const hintParams = [
+  { name: "office", in: "query", required: false, description: "Ufficio titolare del riferimento", schema: { type: "string" } },
+  { name: "district", in: "query", required: false, description: "Distretto dell'ufficio titolare, es. TO", schema: { type: "string", pattern: "^[A-Z]{2}$" } },
+];
 
 export function openApiDocument() {
   return {
@@ -44,7 +49,7 @@ export function openApiDocument() {
           summary: "Evento firmato (Standard Webhooks) da un sistema di un centro o di un ufficio",
           parameters: ["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => ({ name, in: "header", required: true, schema: { type: "string" } })),
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookEvent" } } } },
-          responses: { "201": json("Evento registrato"), "401": problem, "409": problem, "413": problem, "415": problem, "422": problem },
+          responses: { "201": json("Evento registrato"), "400": problem, "401": problem, "403": problem, "409": problem, "413": problem, "415": problem, "422": problem },
         },
       },
       "/api/v1/cases": {
@@ -56,12 +61,16 @@ export function openApiDocument() {
         },
       },
       "/api/v1/cases/{ref}": {
-        get: { summary: "Procedimento con scadenzari, scadenze e motivazioni", security: bearer, parameters: [refParam], responses: { "200": json("Procedimento"), "403": problem, "404": problem } },
+        get: {
+          summary: "Procedimento con scadenzari, scadenze e motivazioni; un procedimento non visibile risponde 404 come uno inesistente",
+          security: bearer, parameters: [refParam, ...hintParams],
+          responses: { "200": json("Procedimento"), "403": problem, "404": problem, "409": { ...problem, description: "ambiguous_case: riferimento di più uffici visibili" } },
+        },
       },
       "/api/v1/cases/{ref}/events": {
         post: {
           summary: "Registra un evento (stessi tipi del webhook)", security: bearer,
-          parameters: [refParam, { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }],
+          parameters: [refParam, ...hintParams, { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }],
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/CaseEvent" } } } },
           responses: { "201": json("Evento registrato"), "200": json("Ripetizione con la stessa chiave"), "403": problem, "404": problem, "409": problem, "422": problem },
         },

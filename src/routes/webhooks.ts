@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
 import { type VerifyFailure, verify } from "../auth/standard-webhooks.js";
 import { database } from "../db/client.js";
-import { activeSecrets, firstResponse, recordResponse, senderOfficeIds } from "../db/webhooks.js";
+import { activeSecrets, firstResponse, recordResponse, senderOfficeIds, senderTrustedEvents } from "../db/webhooks.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { WebhookEventBody } from "../domain/schemas.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
@@ -47,13 +47,14 @@ webhooks.post("/events", async (c) => {
     const type = first.status < 300 ? "application/json" : "application/problem+json";
     return c.body(first.body, first.status as 200, { "Content-Type": type, "Webhook-Replayed": "true" });
   };
-  const [seen, offices] = await Promise.all([replay(), senderOfficeIds(db, v.senderId)]);
+  const [seen, offices, trustedEvents] = await Promise.all([replay(), senderOfficeIds(db, v.senderId), senderTrustedEvents(db, v.senderId)]);
   if (seen !== undefined) return seen;
 
-  const principal = { id: `sender:${v.senderId}`, role: "sender" as const, offices };
+  const principal = { id: `sender:${v.senderId}`, role: "sender" as const, offices, trustedEvents };
   try {
-    const body = validate(WebhookEventBody, parseJson(text));
+    const { caseOffice, ...body } = validate(WebhookEventBody, parseJson(text));
     const { result, wake } = await applyEvent(db, principal, body, {
+      caseHint: caseOffice === undefined ? {} : { office: caseOffice },
       idempotencyKey: `webhook:${v.senderId}:${webhookId}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
       extra: (r) => [recordResponse(db, v.senderId, webhookId, 201, JSON.stringify(r), now)],
     });

@@ -68,6 +68,11 @@ export const StageDefinition = z.strictObject({
   office: Id,
   /** Events that close the stage, with the outcome (Italian) they record. */
   closesOn: z.record(EventName, Italian).default({}),
+  /**
+   * The roles whose office (or an office above it in the escalation chain) may record this
+   * stage's events — closing, attesting, suspending. Default: the stage's own office.
+   */
+  closedBy: z.array(Id).min(1).optional(),
   /** An earliest date ("not before"), not a deadline: recorded and shown, never reminded or escalated. */
   informational: z.boolean().default(false),
   /**
@@ -107,6 +112,8 @@ export const TimelineDefinition = z
     rungs: z.array(RungDefinition).default([]),
     /** Events that end the whole timeline early, closing every open stage with this outcome. */
     endsOn: z.record(EventName, Italian).default({}),
+    /** The roles that may record each early end (and the trigger, under its name); default: the first stage's office. */
+    endedBy: z.record(EventName, z.array(Id).min(1)).default({}),
     /** Open points and decisions users should see next to the dates. */
     notes: z.array(Italian).default([]),
     /** Messages an event sends at once to the office in a role (optionally only for given data values). */
@@ -126,6 +133,12 @@ export const TimelineDefinition = z
     }
     for (const [i, r] of [...t.rungs, ...t.stages.flatMap((s) => s.rungs ?? [])].entries()) {
       if (r.role !== undefined && !(r.role in t.roles)) ctx.addIssue({ code: "custom", path: ["rungs", i, "role"], message: `role ${r.role} not in roles` });
+    }
+    for (const [i, s] of t.stages.entries()) {
+      for (const r of s.closedBy ?? []) if (!(r in t.roles)) ctx.addIssue({ code: "custom", path: ["stages", i, "closedBy"], message: `role ${r} not in roles` });
+    }
+    for (const [event, roles] of Object.entries(t.endedBy)) {
+      for (const r of roles) if (!(r in t.roles)) ctx.addIssue({ code: "custom", path: ["endedBy", event], message: `role ${r} not in roles` });
     }
     for (const [i, n] of t.notices.entries()) {
       if (!(n.to in t.roles)) ctx.addIssue({ code: "custom", path: ["notices", i, "to"], message: `role ${n.to} not in roles` });
@@ -147,4 +160,25 @@ export type TimelineInput = z.input<typeof TimelineDefinition>;
 /** The rungs a stage runs: its own, or the timeline's; none for an informational date. */
 export function rungsOf(t: TimelineDefinition, s: StageDefinition): RungDefinition[] {
   return s.informational ? [] : (s.rungs ?? t.rungs);
+}
+
+/**
+ * Who may record an event on an instance of this timeline: the roles whose
+ * office (or one above it) acts. A stage's closing, attesting and
+ * suspending events belong to the stage's office (or `closedBy`); an early
+ * end, the trigger and any other event to the timeline's owner, the first
+ * stage's office (or `endedBy`). Pure; empty for an event the timeline does
+ * not know.
+ */
+export function actingRoles(t: TimelineDefinition, type: string): string[] {
+  const roles = new Set<string>();
+  for (const s of t.stages) {
+    const own = Object.hasOwn(s.closesOn, type) || s.quota?.event === type || s.suspension?.on === type || s.suspension?.off === type;
+    if (own) for (const r of s.closedBy ?? [s.office]) roles.add(r);
+  }
+  const owner = t.stages[0]!.office;
+  const named = Object.hasOwn(t.endedBy, type) ? t.endedBy[type]! : [owner];
+  const other = Object.hasOwn(t.endsOn, type) || type === t.trigger || t.notices.some((n) => n.on === type) || t.stages.some((s) => s.startsOn === type);
+  if (other && (roles.size === 0 || Object.hasOwn(t.endsOn, type))) for (const r of named) roles.add(r);
+  return [...roles];
 }

@@ -17,6 +17,8 @@ type Route = {
   perWeek: number;
   minimumMonths?: number;
   endsEarly: Record<string, string>;
+  /** Who records each early end: the authority whose measure it is (the CUAV records the programme's own end). */
+  endedBy?: Record<string, string[]>;
   negative: string;
   /** What a week short of attestations means for this route's authority. */
   missing: string;
@@ -64,6 +66,7 @@ function programme(r: Route): TimelineInput {
       }]),
     ],
     endsOn: { [ENDED]: "programma concluso", ...r.endsEarly },
+    endedBy: r.endedBy ?? {},
     notices: [
       ...tell(r.trigger, `Il CUAV ha comunicato la presa in carico: il programma è iniziato. Le attestazioni di frequenza sono attese ${weekly}.`),
       ...tell("programme.anomaly", "Il CUAV segnala un'anomalia nella partecipazione al programma."),
@@ -87,6 +90,8 @@ export const PROGRAMME_SUSPENDED_SENTENCE = programme({
   authorities: { uepe: "uepe", procura: "procura" },
   perWeek: 2,
   endsEarly: { "suspension.revoked": "sospensione condizionale revocata" },
+  // The revocation is the judge's (art. 168 c.p.), made known by the prosecutor or the UEPE.
+  endedBy: { "suspension.revoked": ["procura", "uepe"] },
   negative: "Esito negativo del percorso: all'UEPE e al pubblico ministero per le valutazioni sulla revoca della sospensione condizionale (art. 165 co. 5 c.p.).",
   missing: "Le assenze non giustificate rilevano per l'UEPE e per il pubblico ministero ai fini della revoca della sospensione (art. 165 co. 5 c.p.).",
 });
@@ -115,6 +120,7 @@ export const PROGRAMME_PRECAUTIONARY = programme({
   perWeek: 1,
   minimumMonths: 8,
   endsEarly: { "measures.ceased": "misura cessata o revocata" },
+  endedBy: { "measures.ceased": ["gip"] },
   negative: "Esito negativo del percorso: la violazione delle prescrizioni rileva ai sensi dell'art. 276 c.p.p.",
   missing: "La mancata frequenza può integrare la violazione delle prescrizioni ai sensi dell'art. 276 c.p.p.",
   extraNotices: [{ on: "measures.ceased", to: "gip", text: "La misura cautelare è cessata o è stata revocata: l'obbligo di frequenza del programma termina." }],

@@ -13,6 +13,7 @@ import { calendarTokens, userOffices, users } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import { calendar } from "./ical.js";
 import { readForm } from "../http/body.js";
+import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, randomToken, requireUser } from "./session.js";
 
@@ -68,7 +69,7 @@ calendarPage.get("/ical/:file", async (c) => {
   const body = calendar(rows.map((r) => ({
     id: r.d.id, caseRef: r.ref, office: r.office, dueAt: r.d.dueAt, dueDate: r.d.dueDate,
     title: getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage)?.title ?? r.d.stage,
-    link: `${c.env.APP_BASE_URL}/cases/${encodeURIComponent(r.ref)}`,
+    link: c.env.APP_BASE_URL + webCasePath(r.ref, r.owner),
   })), now);
   return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300" });
 });

@@ -5,10 +5,12 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
-import { requireCaseAccess } from "../auth/principal.js";
+import type { Principal } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
-import { findCase } from "../db/cases.js";
-import { database } from "../db/client.js";
+import { type Db, database } from "../db/client.js";
+import { mayRecord } from "../domain/authority.js";
+import { requireVisibleCase } from "../domain/case-lookup.js";
+import { webCasePath } from "../lib/case-link.js";
 import { getOffices } from "../db/directory.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { caseView } from "../domain/case-view.js";
@@ -30,36 +32,52 @@ const SENT: Record<string, string> = { reminder: "Promemoria inviato", escalatio
 type View = Awaited<ReturnType<typeof caseView>>;
 type Step = { text: string; citation: string };
 
-async function load(c: { env: AppEnv["Bindings"]; req: { param: (k: "ref") => string }; get: (k: "user") => AppEnv["Variables"]["user"] }) {
+type Req = { env: AppEnv["Bindings"]; req: { param: (k: "ref") => string; query: (k: string) => string | undefined }; get: (k: "user") => AppEnv["Variables"]["user"] };
+
+/** The case of the link (?ufficio= names its owner office, ?distretto= its district, when the number is used by several). */
+async function load(c: Req) {
   const db = database(c.env.DB);
-  const ref = c.req.param("ref");
-  const found = await findCase(db, ref);
-  if (found === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
-  await requireCaseAccess(db, c.get("user").principal, found.id);
+  const office = c.req.query("ufficio");
+  const district = c.req.query("distretto");
+  if ((office !== undefined && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(office)) || (district !== undefined && !/^[A-Z]{2}$/.test(district))) {
+    throw new ApiError("invalid_parameter", "ufficio o distretto non validi", { parameter: "ufficio" });
+  }
+  const found = await requireVisibleCase(db, c.get("user").principal, c.req.param("ref"), { office, district });
   return { db, found };
 }
 
-/** The closing events offered for the open stages, with the outcome each records. */
-function actions(view: View) {
-  return view.timelines.flatMap((t) => {
+/**
+ * The closing events of the open stages, with the outcome each records: those
+ * this user's offices may record, or (`p` null) all of them.
+ */
+async function actions(db: Db, p: Principal | null, view: View) {
+  const out: { type: string; outcome: string; stage: string }[] = [];
+  for (const t of view.timelines.filter((x) => x.status === "running")) {
     const def = getTimeline(t.timeline, t.version);
-    return t.deadlines.filter((d) => d.status === "open").flatMap((d) =>
-      Object.entries(def?.stages.find((s) => s.id === d.stage)?.closesOn ?? {}).map(([type, outcome]) => ({ type, outcome, stage: d.title ?? d.stage })));
-  });
+    if (def === undefined) continue;
+    for (const d of t.deadlines.filter((x) => x.status === "open")) {
+      for (const [type, outcome] of Object.entries(def.stages.find((s) => s.id === d.stage)?.closesOn ?? {})) {
+        if (p === null || (await mayRecord(db, p, def, type, view.offices))) out.push({ type, outcome, stage: d.title ?? d.stage });
+      }
+    }
+  }
+  return out;
 }
+
+const actionPath = (found: { ref: string; ownerOfficeId: string }) => `/azioni/${encodeURIComponent(found.ref)}?ufficio=${encodeURIComponent(found.ownerOfficeId)}`;
 
 // Actions live under their own prefix: a case reference may contain "/".
 casePage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const { db, found } = await load(c);
   const view = await caseView(db, found, Date.now());
   const type = c.req.query("evento") ?? "";
-  const action = actions(view).find((a) => a.type === type);
+  const action = (await actions(db, c.get("user").principal, view)).find((a) => a.type === type);
   if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
   const user = c.get("user");
   return c.html(
     <Layout title="Conferma l'azione" user={user}>
       <p>Procedimento <strong>{found.ref}</strong>: registrare «{action.outcome}» per la fase «{action.stage}»?</p>
-      <form method="post" action={`/azioni/${encodeURIComponent(found.ref)}`}>
+      <form method="post" action={actionPath(found)}>
         <input type="hidden" name="csrf" value={user.csrf} />
         <input type="hidden" name="evento" value={type} />
         <p>
@@ -67,7 +85,7 @@ casePage.get("/azioni/:ref{.+}", requireUser, async (c) => {
           <input id="quando" name="quando" type="datetime-local" required value={formatRomeInstant(Date.now()).slice(0, 16)} />
         </p>
         <button type="submit">Conferma e registra</button>{" "}
-        <a href={`/cases/${encodeURIComponent(found.ref)}`}>Annulla</a>
+        <a href={webCasePath(found.ref, found.ownerOfficeId)}>Annulla</a>
       </form>
     </Layout>,
   );
@@ -80,8 +98,9 @@ casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   checkCsrf(user.csrf, form.csrf);
   const { db, found } = await load(c);
   const type = String(form.evento ?? "");
-  // Only the closing events the case page offers: the form never starts a timeline or records anything else.
-  if (!actions(await caseView(db, found, now)).some((a) => a.type === type)) {
+  // Only the closing events of open stages: the form never starts a timeline or records anything
+  // else; whether this user's office may record it, the event's own authority check says (403).
+  if (!(await actions(db, null, await caseView(db, found, now))).some((a) => a.type === type)) {
     throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
   }
   const local = String(form.quando ?? "");
@@ -90,10 +109,11 @@ casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   const guess = Date.parse(`${local}:00Z`);
   const offset = formatRomeInstant(guess - 3_600_000).slice(-6);
   const { wake } = await applyEvent(db, user.principal, { type, caseRef: found.ref, occurredAt: `${local}:00${offset}`, data: {} }, {
+    caseHint: { office: found.ownerOfficeId },
     idempotencyKey: `web:${user.id}:${crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
   });
   await wakeAll(c.env, db, wake, now);
-  return c.redirect(`/cases/${encodeURIComponent(found.ref)}?registrato=1`, 303);
+  return c.redirect(`${webCasePath(found.ref, found.ownerOfficeId)}&registrato=1`, 303);
 });
 
 casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
@@ -101,18 +121,19 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   const user = c.get("user");
   const { db, found } = await load(c);
   const view = await caseView(db, found, now);
+  const offered = await actions(db, user.principal, view);
   const names = await getOffices(db, [...new Set(view.timelines.flatMap((t) => t.deadlines.flatMap((d) => [d.office, ...d.notifications.map((n) => n.office)])))]);
   const officeName = (id: string) => names.get(id)?.name ?? id;
   await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" } }, now);
   return c.html(
     <Layout title={`Procedimento ${found.ref}`} user={user}>
       {c.req.query("registrato") === "1" && <p role="status">Azione registrata. I promemoria della fase chiusa non saranno più inviati.</p>}
-      {actions(view).length > 0 && (
+      {offered.length > 0 && (
         <section aria-labelledby="azioni">
           <h2 id="azioni">Azioni</h2>
           <ul>
-            {actions(view).map((a) => (
-              <li><a class="button" href={`/azioni/${encodeURIComponent(found.ref)}?evento=${encodeURIComponent(a.type)}`}>Registra: {a.outcome}</a> <span class="muted">({a.stage})</span></li>
+            {offered.map((a) => (
+              <li><a class="button" href={`${actionPath(found)}&evento=${encodeURIComponent(a.type)}`}>Registra: {a.outcome}</a> <span class="muted">({a.stage})</span></li>
             ))}
           </ul>
         </section>

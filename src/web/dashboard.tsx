@@ -6,6 +6,7 @@ import { openDeadlinesOf } from "../db/cases.js";
 import { database } from "../db/client.js";
 import { officesBelow } from "../db/directory.js";
 import { displayTitle, getTimeline, latest } from "../timelines/catalog.js";
+import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
 import { requireUser } from "./session.js";
 
@@ -65,7 +66,7 @@ dashboard.get("/", requireUser, async (c) => {
                 <tr>
                   <td data-label="Stato" class={b === "later" ? "" : b}>{LABEL[b]}</td>
                   <td data-label="Scadenza"><time datetime={r.d.dueAt}>{rome(r.d.dueAt)}</time></td>
-                  <td data-label="Procedimento"><a href={`/cases/${encodeURIComponent(r.ref)}`}>{r.ref}</a></td>
+                  <td data-label="Procedimento"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
                   <td data-label="Fase">{stage?.title ?? r.d.stage}</td>
                   <td data-label="Ufficio">{r.office}</td>
                 </tr>

@@ -10,8 +10,9 @@ export const PROCURA_TOKEN = "termini-local-procura-token";
 export const db = () => database(env.DB);
 
 let counter = 0;
-/** A fresh pseudonymous case reference per call (storage is shared within a file). */
-export const newRef = (prefix = "RGNR") => `${prefix}-${Date.now() % 1_000_000}-${++counter}/2026`;
+const base = (Date.now() % 8_000) * 1_000 + 1_000_000;
+/** A fresh case reference in the RGNR form (number/year) per call: storage is shared within a file. */
+export const newRef = () => `${base + ++counter}/2026`;
 
 export interface WebhookOptions {
   id?: string;

@@ -40,15 +40,16 @@ describe("the cron start", () => {
 
   it("starts every responsible office's obligation once, bills only where enabled, and runs it to the escalation", async () => {
     const first = await startScheduled(env, AT);
-    // In force: the Procura's quarterly data and the PG's half-yearly report, both due 31 December.
-    expect(first.started).toBe(2);
+    // In force: each Procura's quarterly data and each PG's half-yearly report (Turin and Milan), due 31 December.
+    expect(first.started).toBe(4);
     expect(await obligations("associations-report")).toEqual([]);
     const again = await startScheduled(env, AT + 300_000);
-    expect(again).toEqual({ started: 0, existing: 2, failed: 0 });
+    expect(again).toEqual({ started: 0, existing: 4, failed: 0 });
 
     const withBills = await startScheduled({ ...env, ENABLED_BILLS: "all" }, AT);
     expect(withBills.started).toBe(1); // the associations' report, due 31 December
-    const [quarterly] = await obligations("compliance-quarterly");
+    const [quarterly] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, "compliance-quarterly/procura-torino/2026-12-31")).all();
     const d = (await db().select().from(deadlines).where(eq(deadlines.instanceId, quarterly!.id)).get())!;
     expect([d.officeId, d.dueDate, d.status]).toEqual(["procura-torino", "2026-12-31", "open"]);
     expect((d.explanation as { steps: { text: string }[] }).steps[0]!.text).toBe("art. 127 co. 1-bis disp. att. c.p.p.: la scadenza è fissata al 31/12/2026");

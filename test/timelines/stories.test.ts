@@ -141,7 +141,7 @@ describe("vigilance measures: reviewed every 3 months until revoked", () => {
 
 describe("the Turin protocol", () => {
   it("asks for a plenary every year and the renewal after 3 years; the renewal ends it", async () => {
-    const ref = newRef("PROT");
+    const ref = newRef();
     const start = await record(ref, "protocol.approved", "2025-02-03T12:00:00+01:00", { jurisdiction: "TO" });
     const id = start.body.timelines[0]!.instanceId;
     expect(start.body.deadlines.map((d) => [d.id.slice(id.length + 1), d.dueDate, d.office])).toEqual([
@@ -163,7 +163,7 @@ describe("Lombardy regional law 11/2012", () => {
     await env.DB.prepare(
       "INSERT INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, escalates_to) VALUES ('cav-milano', 'centro-antiviolenza', 'Centro antiviolenza dimostrativo (Milano)', 'MI', 'IT-MI', '[\"cav.milano@example.org\"]', 'direzione.cav.milano@example.org', NULL)",
     ).run();
-    const ref = newRef("RETE");
+    const ref = newRef();
     const start = await record(ref, "lombardy.network-joined", "2025-03-10T10:00:00+01:00", { jurisdiction: "MI" });
     expect(start.body.deadlines).toMatchObject([{ office: "cav-milano", dueDate: "2026-03-10" }]);
     const sent = await record(ref, "lombardy.activity-report-sent", "2026-03-02T10:00:00+01:00");

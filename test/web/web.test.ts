@@ -93,9 +93,9 @@ describe("the dashboard and the case page", () => {
     const view = await (await b.go(casePath)).text();
     expect(view).toContain("Perché questa data");
     expect(view).toContain("Art. 172 co. 4 c.p.p.");
-    expect(view).toContain(`/azioni/${encodeURIComponent(ref)}?evento=measures.not-requested`);
-    const actionPath = `/azioni/${encodeURIComponent(ref)}`;
-    const confirmPath = `${actionPath}?evento=measures.not-requested`;
+    const actionPath = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
+    const confirmPath = `${actionPath}&evento=measures.not-requested`;
+    expect(view).toContain(confirmPath.replace("&", "&amp;"));
     const confirm = await b.go(confirmPath);
     const html = await confirm.text();
     expect(html).toContain("Conferma e registra");
@@ -119,11 +119,12 @@ describe("the dashboard and the case page", () => {
     expect((await head.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(200);
   });
 
-  it("keeps a case from users of other offices, and ends the session on sign-out", async () => {
+  it("keeps a case from users of other offices (404), and ends the session on sign-out", async () => {
     const ref = newRef();
     await record(ref, "offence.committed", new Date(Date.now() - 3_600_000).toISOString(), { jurisdiction: "TO" });
     const b = await signedIn();
-    expect((await b.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(403);
+    // Not visible is answered like absent.
+    expect((await b.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(404);
     const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/")).text())![1]!;
     expect((await b.go("/esci", { form: { csrf } })).status).toBe(303);
     expect((await b.go("/")).status).toBe(303);

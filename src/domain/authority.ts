@@ -1,0 +1,27 @@
+/**
+ * Only the office that must act records the act. An event on a timeline
+ * may come from the office in one of its acting roles (see actingRoles in
+ * the timeline definition), from an office above it in the escalation
+ * chain, from a webhook sender explicitly trusted for that event type, or
+ * from an administrator; anything else is refused with the reason.
+ */
+import type { Principal } from "../auth/principal.js";
+import type { Db } from "../db/client.js";
+import { withSuperiors } from "../db/directory.js";
+import { ApiError } from "../http/problem.js";
+import { type TimelineDefinition, actingRoles } from "../timelines/definition.js";
+
+/** `roleOffices`: role → office id on the case (or resolved for a new timeline). */
+export async function mayRecord(db: Db, p: Principal, def: TimelineDefinition, type: string, roleOffices: Record<string, string>): Promise<boolean> {
+  if (p.role === "admin" || p.trustedEvents?.has(type) === true) return true;
+  const offices = actingRoles(def, type).map((r) => roleOffices[r]).filter((o): o is string => o !== undefined);
+  if (offices.length === 0 || p.offices.size === 0) return false;
+  const allowed = await withSuperiors(db, offices);
+  return [...p.offices].some((o) => allowed.has(o));
+}
+
+export async function requireAuthority(db: Db, p: Principal, def: TimelineDefinition, type: string, roleOffices: Record<string, string>): Promise<void> {
+  if (await mayRecord(db, p, def, type, roleOffices)) return;
+  const who = actingRoles(def, type).map((r) => `${roleOffices[r] ?? "—"} (${r})`).join(", ");
+  throw new ApiError("forbidden", `${type}: evento di competenza di ${who} per «${def.title}»; la credenziale non opera per quell'ufficio né per un ufficio sovraordinato`);
+}
