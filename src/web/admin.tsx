@@ -8,7 +8,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { auditLog, mailOutbox, notifications, offices, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
+import { auditLog, mailOutbox, notifications, offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
+import { eventTypes } from "../timelines/catalog.js";
 import { ApiError } from "../http/problem.js";
 import { deliverySummary } from "../db/delivery.js";
 import { listScheduleFailures } from "../db/schedule-failures.js";
@@ -75,18 +76,20 @@ admin.get("/admin/mittenti", async (c) => {
   const senders = await db.select().from(webhookSenders).all();
   const secrets = await db.select().from(webhookSecrets).all();
   const links = await db.select().from(senderOffices).all();
+  const trusted = await db.select().from(senderEventTypes).all();
   const user = c.get("user");
   const fresh = c.req.query("segreto");
   return c.html(
     <Layout title="Sistemi mittenti" user={user}>
       {fresh && <p role="status"><label for="nuovo">Nuovo segreto (mostrato una sola volta):</label><br /><input id="nuovo" readonly size={60} value={fresh} /></p>}
       <table>
-        <thead><tr><th scope="col">Mittente</th><th scope="col">Uffici</th><th scope="col">Segreti</th><th scope="col">Rotazione</th></tr></thead>
+        <thead><tr><th scope="col">Mittente</th><th scope="col">Uffici</th><th scope="col">Eventi fidati</th><th scope="col">Segreti</th><th scope="col">Rotazione</th></tr></thead>
         <tbody>
           {senders.map((s) => (
             <tr>
               <td>{s.name}<br /><code class="muted">{s.id}</code></td>
               <td>{links.filter((l) => l.senderId === s.id).map((l) => l.officeId).join(", ")}</td>
+              <td>{trusted.filter((t) => t.senderId === s.id).map((t) => t.eventType).join(", ") || "—"}</td>
               <td>{secrets.filter((k) => k.senderId === s.id).map((k) => <div>{k.id}: creato {when(k.createdAt)}, {k.expiresAt === null ? "attivo" : `scade ${when(k.expiresAt)}`}</div>)}</td>
               <td>
                 <form method="post" action={`/admin/mittenti/${s.id}/ruota`}>
@@ -104,6 +107,11 @@ admin.get("/admin/mittenti", async (c) => {
         <p><label for="id">Identificativo</label><br /><input id="id" name="id" required pattern="[a-z0-9-]{2,40}" /></p>
         <p><label for="nome">Nome</label><br /><input id="nome" name="nome" required size={40} /></p>
         <p><label for="uffici">Uffici per cui opera (identificativi separati da virgola)</label><br /><input id="uffici" name="uffici" required size={40} /></p>
+        <p>
+          <label for="eventi">Tipi di evento che può registrare per qualunque ufficio (facoltativo, separati da virgola)</label><br />
+          <input id="eventi" name="eventi" size={40} aria-describedby="eventi-nota" /><br />
+          <span id="eventi-nota" class="muted">Solo per sistemi a cui la legge affida la comunicazione dell'atto, es. la Questura per removal.executed.</span>
+        </p>
         <button type="submit">Crea il mittente</button>
       </form>
     </Layout>,
@@ -139,6 +147,9 @@ admin.post("/admin/mittenti", async (c) => {
   const id = String(form.id ?? "");
   const name = String(form.nome ?? "").trim();
   const officeIds = String(form.uffici ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const eventTypesTrusted = String(form.eventi ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const strayEvent = eventTypesTrusted.find((t) => !eventTypes().has(t));
+  if (strayEvent !== undefined) throw new ApiError("unknown_event_type", `eventi: ${strayEvent.slice(0, 64)} non è un tipo di evento del catalogo`, { parameter: "eventi" });
   if (!/^[a-z0-9-]{2,40}$/.test(id) || name.length < 3 || officeIds.length === 0) {
     throw new ApiError("invalid_parameter", "Identificativo, nome e almeno un ufficio sono richiesti", { parameter: "id" });
   }
@@ -151,9 +162,10 @@ admin.post("/admin/mittenti", async (c) => {
   await db.batch([
     db.insert(webhookSenders).values({ id, name, createdAt: now }),
     ...officeIds.map((officeId) => db.insert(senderOffices).values({ senderId: id, officeId })),
+    ...eventTypesTrusted.map((eventType) => db.insert(senderEventTypes).values({ senderId: id, eventType })),
     db.insert(webhookSecrets).values({ id: `${id}-${now}`, senderId: id, secret, createdAt: now }),
   ]);
-  await audit(db, { actor: user.principal.id, action: "sender.created", caseId: null, requestId: c.get("requestId"), detail: { sender: id, offices: officeIds } }, now);
+  await audit(db, { actor: user.principal.id, action: "sender.created", caseId: null, requestId: c.get("requestId"), detail: { sender: id, offices: officeIds, trustedEvents: eventTypesTrusted } }, now);
   return c.redirect(`/admin/mittenti?segreto=${encodeURIComponent(secret)}`, 303);
 });
 

@@ -60,3 +60,17 @@ it("shows people an error page, and keeps problem+json for the API", async () =>
   const api = await exports.default.fetch("https://termini.test/api/v1/cases", { headers: { Accept: "text/html" } });
   expect(api.headers.get("Content-Type")).toBe("application/problem+json");
 });
+
+it("creates a sender trusted for an event type of another office, and refuses a type the catalogue does not know", async () => {
+  const admin = await signedIn("amministratore@example.org");
+  const csrf = () => admin.go("/admin/mittenti").then(async (r) => csrfOf(await r.text()));
+  const unknown = await admin.go("/admin/mittenti", { form: { csrf: await csrf(), id: "questura-prova-x", nome: "Questura di prova", uffici: "questura-torino", eventi: "constructor" } });
+  expect(unknown.status).toBe(422);
+  const created = await admin.go("/admin/mittenti", {
+    form: { csrf: await csrf(), id: "questura-prova", nome: "Questura di prova", uffici: "questura-torino", eventi: "removal.executed" },
+  });
+  const secret = new URL(created.headers.get("Location")!, "https://x").searchParams.get("segreto")!;
+  const removal = { type: "removal.executed", caseRef: newRef(), occurredAt: new Date(Date.now() - 3_600_000).toISOString(), data: { jurisdiction: "TO" } };
+  expect((await postWebhook(removal, { secret })).status).toBe(201);
+  expect(await (await admin.go("/admin/mittenti")).text()).toContain("removal.executed");
+});
