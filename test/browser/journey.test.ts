@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 it("signs in by email link, sees the overdue deadline, records the closing event, and the reminders stop", async () => {
-  const ref = `BROWSER-${Date.now() % 100000}/2026`;
+  const ref = `${9_000_000 + (Date.now() % 900_000)}/2026`;
   const registered = new Date(Date.now() - 25 * 86_400_000).toISOString();
   const started = await fetch(`${server.base}/api/v1/cases/${encodeURIComponent(ref)}/events`, {
     method: "POST", headers: { ...ADMIN, "Content-Type": "application/json" },
