@@ -5,6 +5,7 @@ import type { Bindings } from "./env.js";
 import type { WebUser } from "./web/session.js";
 import { d1Meter } from "./http/d1-meter.js";
 import { hasOwn } from "./lib/own.js";
+import { misconfiguration } from "./deployment.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { docs } from "./routes/docs.js";
@@ -27,6 +28,13 @@ export type AppEnv = { Bindings: Bindings; Variables: { requestId: string; princ
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
+  // A deployment that would hand out sign-in links or unkeyed client addresses serves nothing.
+  app.use(async (c, next) => {
+    const why = misconfiguration(c.env);
+    if (why === null) return next();
+    console.error(JSON.stringify({ level: "error", action: "deployment.misconfigured", reason: why }));
+    return problem(c, "service_misconfigured", why);
+  });
   app.use(d1Meter);
 
   app.get("/api/v1", (c) =>

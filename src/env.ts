@@ -4,4 +4,6 @@ export type Bindings = Env & {
   RESEND_API_KEY?: string;
   /** Resend's API base URL; tests point it at a local fake. */
   RESEND_BASE_URL?: string;
+  /** Keys the HMAC that stands for a client address in the sign-in rate limit (32+ characters). */
+  RATE_LIMIT_KEY?: string;
 };

@@ -2,6 +2,8 @@ import { createApp } from "./app.js";
 import type { Bindings } from "./env.js";
 import { startScheduled } from "./workflows/schedule.js";
 import { sweep } from "./workflows/sweep.js";
+import { misconfiguration } from "./deployment.js";
+import { purgeSignIn } from "./web/signin.js";
 
 export { TimelineWorkflow } from "./workflows/timeline.js";
 
@@ -12,7 +14,13 @@ export default {
   async scheduled(controller, env, ctx) {
     // The cron's own time, so that a late or repeated run acts as of when it was due. Each job
     // runs whatever the other does; a failure is logged, and the next run starts over from D1.
-    const jobs = { sweep: sweep(env, controller.scheduledTime), schedule: startScheduled(env, controller.scheduledTime) };
+    const why = misconfiguration(env);
+    if (why !== null) {
+      console.error(JSON.stringify({ level: "error", action: "deployment.misconfigured", reason: why }));
+      return;
+    }
+    const at = controller.scheduledTime;
+    const jobs = { sweep: sweep(env, at), schedule: startScheduled(env, at), purge: purgeSignIn(env, at) };
     ctx.waitUntil(Promise.allSettled(Object.values(jobs)).then((results) => {
       results.forEach((r, i) => {
         if (r.status === "rejected") console.error(JSON.stringify({ level: "error", action: `cron.${Object.keys(jobs)[i]}`, error: (r.reason as Error)?.name ?? "unknown" }));

@@ -40,6 +40,7 @@ export const PROBLEMS = {
   event_before_stage: { status: 422, title: "Evento anteriore all'inizio della fase" },
   method_not_allowed: { status: 405, title: "Metodo non consentito" },
   internal_error: { status: 500, title: "Errore interno" },
+  service_misconfigured: { status: 503, title: "Servizio non configurato per l'uso" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -8,6 +8,7 @@ import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { mailOutbox, notifications, outbox } from "../db/schema.js";
 import { deliverySummary } from "../db/delivery.js";
+import { isLocal } from "../deployment.js";
 import { integerParam, parseQuery } from "../http/query.js";
 
 export const outboxRoute = new Hono<AppEnv>();
@@ -27,8 +28,9 @@ outboxRoute.get("/", async (c) => {
     .all();
   // Subjects carry case references: reading them is reading case data.
   await audit(db, { actor: c.get("principal").id, action: "outbox.read", caseId: null, detail: { messages: rows.length }, requestId: c.get("requestId") }, Date.now());
-  // Sign-in links too: locally, the outbox is where they arrive.
-  const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all();
+  // Sign-in links too: locally, the outbox is where they arrive. Only there: anywhere else a
+  // live link in this list would open someone else's session.
+  const mail = isLocal(c.env) ? await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all() : [];
   return c.json({
     delivery: await deliverySummary(db),
     mail: mail.map((m) => ({ id: m.id, to: m.recipients, subject: m.subject, text: m.text, createdAt: new Date(m.createdAt).toISOString() })),

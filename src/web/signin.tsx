@@ -4,11 +4,13 @@
  * with a button, so that mail scanners that follow links do not use it up.
  * The answer never says whether an address is registered.
  */
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../app.js";
-import { sha256Hex } from "../auth/bearer.js";
+import { hmacHex, sha256Hex } from "../auth/bearer.js";
+import { rateLimitKey } from "../deployment.js";
+import type { Bindings } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { signInLinks, signInRequests, users } from "../db/schema.js";
@@ -20,8 +22,8 @@ import { PRE_CSRF_COOKIE, checkCsrf, currentUser, endSession, preSessionCsrf, ra
 export const signIn = new Hono<AppEnv>();
 
 export const LINK_MINUTES = 15;
-/** Sign-in requests per address per window. */
-export const RATE_LIMIT = 5;
+/** Sign-in links sent per address per window; further requests are answered alike and not sent. */
+export const RATE_LIMIT = 3;
 /** Sign-in requests per client (network address) per window, whatever the addresses asked for. */
 export const CLIENT_RATE_LIMIT = 20;
 const RATE_WINDOW_MS = 15 * 60_000;
@@ -51,42 +53,65 @@ signIn.post("/accedi", async (c) => {
   const now = Date.now();
   const form = await readForm(c.req.raw);
   checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
-  const email = String(form.email ?? "").trim().toLowerCase();
   const db = database(c.env.DB);
-  const client = await sha256Hex(`client:${c.req.header("CF-Connecting-IP") ?? "local"}`);
-  const [fromClient] = await db.select({ n: count() }).from(signInRequests).where(and(eq(signInRequests.clientHash, client), gt(signInRequests.at, now - RATE_WINDOW_MS))).all();
-  await db.insert(signInRequests).values({ clientHash: client, at: now }).run();
-  if ((fromClient?.n ?? 0) >= CLIENT_RATE_LIMIT) {
+  // Per client: the same work and the same answer whatever address was asked for.
+  const client = await hmacHex(rateLimitKey(c.env), `client:${c.req.header("CF-Connecting-IP") ?? "local"}`);
+  const [fromClient] = await db.batch([
+    db.select({ n: count() }).from(signInRequests).where(and(eq(signInRequests.clientHash, client), gt(signInRequests.at, now - RATE_WINDOW_MS))),
+    db.insert(signInRequests).values({ clientHash: client, at: now }),
+  ]);
+  if ((fromClient[0]?.n ?? 0) >= CLIENT_RATE_LIMIT) {
     return c.html(<Layout title="Troppe richieste"><p role="alert">Troppe richieste di accesso: riprovi tra qualche minuto.</p></Layout>, 429);
   }
-  const user = /^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)
-    ? await db.select().from(users).where(and(eq(users.email, email), isNull(users.disabledAt))).get()
-    : undefined;
-  let limited = false;
-  if (user !== undefined) {
-    const [recent] = await db.select({ n: count() }).from(signInLinks).where(and(eq(signInLinks.userId, user.id), gt(signInLinks.createdAt, now - RATE_WINDOW_MS))).all();
-    limited = (recent?.n ?? 0) >= RATE_LIMIT;
-    if (!limited) {
-      const token = randomToken();
-      const hash = await sha256Hex(token);
-      await db.insert(signInLinks).values({ tokenHash: hash, userId: user.id, createdAt: now, expiresAt: now + LINK_MINUTES * 60_000 }).run();
-      const link = `${c.env.APP_BASE_URL}/accedi/link?token=${token}&dopo=${encodeURIComponent(safeNext(form.dopo))}`;
-      await mailerFor(c.env, db).send({
-        idempotencyKey: `signin:${hash.slice(0, 32)}`, from: c.env.EMAIL_FROM, to: [user.email],
-        subject: "[Termini] Link di accesso",
-        text: `Per accedere a Termini apra questo link entro ${LINK_MINUTES} minuti (vale una sola volta):\n\n${link}\n\nSe non ha chiesto l'accesso, ignori questo messaggio.`,
-        html: `<p>Per accedere a Termini apra <a href="${link}">questo link</a> entro ${LINK_MINUTES} minuti (vale una sola volta).</p><p>Se non ha chiesto l'accesso, ignori questo messaggio.</p>`,
-      });
-    }
-    await audit(db, { actor: `user:${user.id}`, action: limited ? "signin.rate-limited" : "signin.link-sent", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
-  }
+  // Whether the address is known, and whether it had links lately, is looked up after the answer
+  // has gone: neither its content nor its timing can tell.
+  const email = String(form.email ?? "").trim().toLowerCase();
+  c.executionCtx.waitUntil(sendLink(c.env, email, safeNext(form.dopo), now, c.get("requestId")).catch((e: unknown) => {
+    console.error(JSON.stringify({ level: "error", action: "signin.link", error: e instanceof Error ? e.name : "unknown" }));
+  }));
   return c.html(
     <Layout title="Controlli la posta">
       <p role="status">Se l'indirizzo è registrato, riceverà a breve un link di accesso valido {LINK_MINUTES} minuti.</p>
     </Layout>,
-    limited ? 429 : 200,
   );
 });
+
+/**
+ * A link to a registered address. At most RATE_LIMIT per address and window:
+ * further requests are silently not sent, and the links already sent stay
+ * valid, so asking on somebody's behalf never locks the real person out.
+ */
+async function sendLink(env: Bindings, email: string, next: string, now: number, requestId: string): Promise<void> {
+  const db = database(env.DB);
+  if (!/^[^\s@]{1,64}@[^\s@]{1,190}$/.test(email)) return;
+  const user = await db.select().from(users).where(and(eq(users.email, email), isNull(users.disabledAt))).get();
+  if (user === undefined) return;
+  const [recent] = await db.select({ n: count() }).from(signInLinks).where(and(eq(signInLinks.userId, user.id), gt(signInLinks.createdAt, now - RATE_WINDOW_MS))).all();
+  if ((recent?.n ?? 0) >= RATE_LIMIT) {
+    await audit(db, { actor: `user:${user.id}`, action: "signin.not-resent", caseId: null, requestId, detail: {} }, now);
+    return;
+  }
+  const token = randomToken();
+  const hash = await sha256Hex(token);
+  await db.insert(signInLinks).values({ tokenHash: hash, userId: user.id, createdAt: now, expiresAt: now + LINK_MINUTES * 60_000 }).run();
+  const link = `${env.APP_BASE_URL}/accedi/link?token=${token}&dopo=${encodeURIComponent(next)}`;
+  await mailerFor(env, db).send({
+    idempotencyKey: `signin:${hash.slice(0, 32)}`, from: env.EMAIL_FROM, to: [user.email],
+    subject: "[Termini] Link di accesso",
+    text: `Per accedere a Termini apra questo link entro ${LINK_MINUTES} minuti (vale una sola volta):\n\n${link}\n\nSe non ha chiesto l'accesso, ignori questo messaggio.`,
+    html: `<p>Per accedere a Termini apra <a href="${link}">questo link</a> entro ${LINK_MINUTES} minuti (vale una sola volta).</p><p>Se non ha chiesto l'accesso, ignori questo messaggio.</p>`,
+  });
+  await audit(db, { actor: `user:${user.id}`, action: "signin.link-sent", caseId: null, requestId, detail: {} }, now);
+}
+
+/** Old rate-limit rows and used or expired links, deleted in bounded batches (the cron calls this). */
+export async function purgeSignIn(env: Bindings, now: number): Promise<void> {
+  const db = database(env.DB);
+  await db.batch([
+    db.delete(signInRequests).where(lt(signInRequests.at, now - RATE_WINDOW_MS)),
+    db.delete(signInLinks).where(lt(signInLinks.expiresAt, now - 24 * 3_600_000)),
+  ]);
+}
 
 signIn.get("/accedi/link", (c) => {
   const csrf = preSessionCsrf(c);

@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { sign } from "../../src/auth/standard-webhooks.js";
 import { createApp } from "../../src/app.js";
 import { database } from "../../src/db/client.js";
+import type { Bindings } from "../../src/env.js";
 
 export const DEMO_SECRET = "whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==";
 export const ADMIN_TOKEN = "termini-local-demo-token";
@@ -92,7 +93,7 @@ export async function record(ref: string, type: string, occurredAt: string, data
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
 
 /** A request to the app as a deployment with other settings would serve it (e.g. ENABLED_BILLS). */
-export function fetchWith(settings: Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
+export function fetchWith(settings: Partial<Bindings>, path: string, init: RequestInit = {}): Promise<Response> {
   return Promise.resolve(createApp().fetch(new Request(`http://termini.test${path}`, init), { ...env, ...settings }, ctx));
 }
 

@@ -31,11 +31,28 @@ export class Browser {
   }
 }
 
+type Mail = typeof mailOutbox.$inferSelect;
+
+/**
+ * The sign-in mail is sent after the answer (so that its timing tells
+ * nothing): waits, within a wide margin, until `count` messages match.
+ * Newest first.
+ */
+export async function waitForMail(match: (m: Mail) => boolean, count: number): Promise<Mail[]> {
+  for (let i = 0; ; i++) {
+    const found = (await db().select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).all()).filter(match);
+    if (found.length >= count) return found;
+    if (i >= 300) throw new Error(`${found.length} of ${count} messages after 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function signedIn(email = EMAIL): Promise<Browser> {
   const b = new Browser();
   const csrf = await b.csrf("/accedi");
+  const before = (await db().select().from(mailOutbox).all()).filter((m) => m.recipients.includes(email)).length;
   expect((await b.go("/accedi", { form: { csrf, email, dopo: "/" } })).status).toBe(200);
-  const mail = await db().select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).get();
+  const [mail] = await waitForMail((m) => m.recipients.includes(email), before + 1);
   const link = /https?:\/\/[^\s]+\/accedi\/link\?token=[^\s]+/.exec(mail!.text)![0];
   const path = link.replace(/^https?:\/\/[^/]+/, "");
   const confirm = await b.csrf(path);

@@ -3,13 +3,13 @@
  * outbox, the session cookie, CSRF, the dashboard, the case page and its
  * confirmed action that stops the reminders.
  */
-import { desc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
 import { exports } from "cloudflare:workers";
 import { db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
-import { Browser, EMAIL, signedIn } from "./browser.js";
+import { Browser, EMAIL, signedIn, waitForMail } from "./browser.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeAll(async () => { spy = await idleWorkflows(); });
@@ -21,7 +21,7 @@ describe("sign-in", () => {
     expect((await b.go("/")).headers.get("Location")).toBe("/accedi?dopo=%2F");
     const csrf = await b.csrf("/accedi");
     await b.go("/accedi", { form: { csrf, email: EMAIL, dopo: "/" } });
-    const mail = await db().select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).get();
+    const [mail] = await waitForMail((m) => m.recipients.includes(EMAIL), 1);
     expect(mail!.recipients).toEqual([EMAIL]);
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
     const confirm = await b.csrf(`/accedi/link?token=${token}`);
@@ -47,7 +47,7 @@ describe("sign-in", () => {
     expect((await db().select().from(mailOutbox).all()).length).toBe(before);
   });
 
-  it("refuses a form without its CSRF token, an expired link, and too many requests", async () => {
+  it("refuses a form without its CSRF token and an expired link", async () => {
     const b = new Browser();
     await b.csrf("/accedi");
     expect((await b.go("/accedi", { form: { csrf: "forged-token-forged-token", email: EMAIL } })).status).toBe(403);
@@ -55,10 +55,6 @@ describe("sign-in", () => {
     await db().insert(signInLinks).values({ tokenHash: await sha256Hex(expired), userId: "u-admin", createdAt: 0, expiresAt: Date.now() - 1 }).run();
     const c = await b.csrf(`/accedi/link?token=${expired}`);
     expect((await b.go("/accedi/link", { form: { csrf: c, token: expired } })).status).toBe(400);
-    const csrf = await b.csrf("/accedi");
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await b.go("/accedi", { form: { csrf, email: "amministratore@example.org" } })).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
   it("limits sign-in requests per client address, whatever the addresses", async () => {

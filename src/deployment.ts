@@ -1,0 +1,39 @@
+/**
+ * What a deployment must have before it serves anyone. Locally (links point
+ * at localhost) email goes to the outbox, where administrators can read it,
+ * sign-in links included; anywhere else that would hand sign-in links to
+ * whoever reads the outbox, so the Worker refuses to serve in outbox mode
+ * unless it is clearly local. Likewise the key that hides client addresses
+ * in the sign-in rate limit.
+ */
+import type { Bindings } from "./env.js";
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** Local development: the links the service writes point at this machine. */
+export function isLocal(env: Pick<Bindings, "APP_BASE_URL">): boolean {
+  try {
+    return LOCAL_HOSTS.has(new URL(env.APP_BASE_URL).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Why this deployment must not serve, or null. */
+export function misconfiguration(env: Bindings): string | null {
+  if (isLocal(env)) return null;
+  if (env.RESEND_API_KEY === undefined || env.RESEND_API_KEY === "") {
+    return "RESEND_API_KEY mancante: la posta locale (outbox) è ammessa solo in sviluppo su localhost";
+  }
+  if (env.RATE_LIMIT_KEY === undefined || env.RATE_LIMIT_KEY.length < 32) {
+    return "RATE_LIMIT_KEY mancante o troppo corta (almeno 32 caratteri)";
+  }
+  return null;
+}
+
+/** Locally, a fixed key is enough: nothing it protects leaves the machine. */
+const LOCAL_RATE_LIMIT_KEY = "termini-local-development-rate-limit-key";
+
+export function rateLimitKey(env: Bindings): string {
+  return env.RATE_LIMIT_KEY !== undefined && env.RATE_LIMIT_KEY !== "" ? env.RATE_LIMIT_KEY : LOCAL_RATE_LIMIT_KEY;
+}
