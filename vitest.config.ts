@@ -27,6 +27,9 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/oracle/**", "test/browser/**"],
           setupFiles: ["./test/apply-migrations.ts"],
+          // CI machines are shared: no test may fail for being slow. Wide margins, not tight limits.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -36,7 +39,8 @@ export default defineConfig({
       {
         // Cross-checks of the pure engine against outside oracles (date-holidays,
         // Luxon): their CommonJS/UMD builds do not load in workerd.
-        test: { name: "oracle", environment: "node", include: ["test/oracle/**/*.test.ts"] },
+        // Property tests have a budget in runs (numRuns), never in time; the timeout is only a backstop.
+        test: { name: "oracle", environment: "node", include: ["test/oracle/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 },
       },
     ],
   },

@@ -64,7 +64,8 @@ export function registration(ref: string, occurredAt = ago(3_600_000)) {
 /**
  * Holds every workflow created from now on idle (each plan finds nothing),
  * so that a test drives delivery with the sweep at instants of its choice.
- * Dispose the returned introspector after the test.
+ * Dispose the returned introspector after the test: that also ends the
+ * timelines the test left running (see endTimelines).
  */
 export async function idleWorkflows() {
   const { introspectWorkflow } = await import("cloudflare:test");
@@ -72,7 +73,25 @@ export async function idleWorkflows() {
   await spy.modifyAll(async (m) => {
     for (let index = 1; index <= 20; index++) await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
   });
+  const dispose = spy.dispose.bind(spy);
+  spy.dispose = async () => {
+    await endTimelines();
+    await dispose();
+  };
   return spy;
+}
+
+/**
+ * Ends what the tests of a file started: every running timeline is closed
+ * and its pending messages withdrawn, so that a later sweep in the same
+ * file (storage is shared within a file) never wakes a workflow whose
+ * introspector is gone. What is left in the output is then a real error.
+ */
+export async function endTimelines(): Promise<void> {
+  await env.DB.batch([
+    env.DB.prepare("UPDATE notifications SET status = 'cancelled' WHERE status IN ('scheduled', 'sending')"),
+    env.DB.prepare("UPDATE timeline_instances SET status = 'closed', closed_at = ? WHERE status = 'running'").bind(Date.now()),
+  ]);
 }
 
 type Recorded = {

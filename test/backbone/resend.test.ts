@@ -103,6 +103,7 @@ it("waits no longer than the timeout for a provider that hangs, and keeps the me
   expect(await row(id)).toMatchObject({ status: "scheduled", lastError: "timeout" });
 });
 
+// workerd reports a refused connection as "uncaught … Network connection lost" even when caught.
 it("keeps a message that cannot reach Resend at all due, never dropped", async () => {
   const id = await dueReminder();
   await sweep({ ...fake.bindings(), RESEND_BASE_URL: "http://127.0.0.1:9" }, AT);
