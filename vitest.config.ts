@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/oracle/**", "test/browser/**"],
+          exclude: ["test/oracle/**", "test/browser/**", "test/fault/**"],
           setupFiles: ["./test/apply-migrations.ts"],
           // CI machines are shared: no test may fail for being slow. Wide margins, not tight limits.
           testTimeout: 60_000,
@@ -35,6 +35,10 @@ export default defineConfig({
       {
         // Staff in a real browser (Debian's Chromium) against wrangler dev.
         test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
+        // A killed server and a provider outage against wrangler dev and the fake Resend.
+        test: { name: "fault", environment: "node", include: ["test/fault/**/*.test.ts"], testTimeout: 400_000, hookTimeout: 60_000 },
       },
       {
         // Cross-checks of the pure engine against outside oracles (date-holidays,

@@ -10,10 +10,21 @@ import { retryPolicy } from "./retry.js";
 /** No call to the email provider waits longer than this by default. */
 export const MAIL_TIMEOUT_MS = 15_000;
 
+const timeoutOf = (env: Bindings) => Number(env.MAIL_TIMEOUT_MS) || MAIL_TIMEOUT_MS;
+
+/**
+ * A claim older than eight provider timeouts belongs to a sender that died:
+ * a live one has given up on its call long before, so a takeover never
+ * races a send still in progress (2 minutes with the default timeout).
+ */
+export function staleClaimMs(env: Bindings): number {
+  return 8 * timeoutOf(env);
+}
+
 export function mailerFor(env: Bindings, db = database(env.DB), now: () => number = Date.now): Mailer {
   const key = env.RESEND_API_KEY;
   if (key === undefined || key === "") return outboxMailer(db, now);
-  return resendMailer({ apiKey: key, baseUrl: env.RESEND_BASE_URL || undefined, timeoutMs: Number(env.MAIL_TIMEOUT_MS) || MAIL_TIMEOUT_MS });
+  return resendMailer({ apiKey: key, baseUrl: env.RESEND_BASE_URL || undefined, timeoutMs: timeoutOf(env) });
 }
 
 /**
@@ -28,6 +39,7 @@ export function deliveryContext(env: Bindings, actor: string, asOf: number = Dat
   return {
     db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now,
     quarterEnds: quarterEnds(env.COMPLIANCE_QUARTER_ENDS),
+    staleMs: staleClaimMs(env),
     retry: retryPolicy({ base: env.MAIL_RETRY_BASE_MS, max: env.MAIL_RETRY_MAX_MS, window: env.MAIL_RETRY_WINDOW_MS, alertAfter: env.MAIL_ALERT_AFTER_MS }),
   };
 }

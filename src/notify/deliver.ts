@@ -38,6 +38,8 @@ export interface DeliveryContext {
   quarterEnds: readonly string[];
   now: () => number;
   retry: RetryPolicy;
+  /** When a claim is taken to belong to a dead sender (see staleClaimMs). */
+  staleMs: number;
 }
 
 /** retrying: the attempt failed and the row is due again later; failed: no attempt will follow. */
@@ -54,11 +56,11 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
   const n = await getNotification(db, id);
   if (n === undefined) throw new Error(`no notification ${id}`);
   if (n.status !== "scheduled" && n.status !== "sending") return "already-done";
-  if (attemptAt(n) > asOf) return "not-due";
+  if (attemptAt(n, ctx.staleMs) > asOf) return "not-due";
   const deadline = await db.select().from(deadlines).where(eq(deadlines.id, n.deadlineId)).get();
   if (deadline === undefined) throw new Error(`no deadline ${n.deadlineId}`);
   if (n.kind === "roll") {
-    const held = await claim(db, n.id, ctx.now());
+    const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
     return held === null ? "in-flight" : rollPeriod(db, deadline, held, ctx.now());
   }
   // A period that lapsed by time (no closing event) still has its escalation to send.
@@ -73,7 +75,7 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     await setStatusIfScheduled(db, n.id, "superseded");
     return "superseded";
   }
-  const held = await claim(db, n.id, ctx.now());
+  const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
   if (held === null) return "in-flight";
   const facts = await messageFacts(ctx, n as Message, deadline);
   const r = await ctx.mailer.send({

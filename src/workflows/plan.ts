@@ -14,7 +14,7 @@ export interface Plan {
   nextAt: number | null;
 }
 
-export async function planInstance(db: Db, instanceId: string, asOf: number): Promise<Plan> {
+export async function planInstance(db: Db, instanceId: string, asOf: number, staleMs?: number): Promise<Plan> {
   const [instance, pending] = await db.batch([
     db.select({ status: timelineInstances.status }).from(timelineInstances).where(eq(timelineInstances.id, instanceId)),
     db.select({
@@ -22,7 +22,7 @@ export async function planInstance(db: Db, instanceId: string, asOf: number): Pr
     }).from(notifications).where(and(eq(notifications.instanceId, instanceId), inArray(notifications.status, ["scheduled", "sending"]))),
   ]);
   if (instance[0] === undefined) return { asOf, closed: true, due: [], nextAt: null };
-  const timed = pending.map((n) => ({ id: n.id, at: attemptAt(n) })).sort((a, b) => a.at - b.at);
+  const timed = pending.map((n) => ({ id: n.id, at: attemptAt(n, staleMs) })).sort((a, b) => a.at - b.at);
   const due = timed.filter((n) => n.at <= asOf).map((n) => ({ id: n.id, key: n.id.slice(instanceId.length + 1).replace(".", "/") }));
   const next = timed.find((n) => n.at > asOf);
   return { asOf, closed: instance[0].status !== "running", due, nextAt: next?.at ?? null };

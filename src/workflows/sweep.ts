@@ -13,7 +13,7 @@ import { database } from "../db/client.js";
 import { dueNotifications } from "../db/delivery.js";
 import type { Bindings } from "../env.js";
 import { type DeliveryOutcome, deliver } from "../notify/deliver.js";
-import { deliveryContext } from "../notify/context.js";
+import { deliveryContext, staleClaimMs } from "../notify/context.js";
 import { ensureAwake } from "./wake.js";
 
 const BATCH = 200;
@@ -26,7 +26,7 @@ export type SweepCounts = Record<DeliveryOutcome | "deferred", number>;
 
 export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
   const db = database(env.DB);
-  const overdue = await dueNotifications(db, now, BATCH);
+  const overdue = await dueNotifications(db, now, BATCH, staleClaimMs(env));
   const counts: SweepCounts = {
     sent: 0, retrying: 0, failed: 0, cancelled: 0, superseded: 0, "already-done": 0, "not-due": 0, "in-flight": 0, deferred: 0,
   };

@@ -12,7 +12,7 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloud
 import { database } from "../db/client.js";
 import type { Bindings } from "../env.js";
 import { deliver } from "../notify/deliver.js";
-import { deliveryContext } from "../notify/context.js";
+import { deliveryContext, staleClaimMs } from "../notify/context.js";
 import { planInstance } from "./plan.js";
 
 export interface TimelineParams {
@@ -35,7 +35,7 @@ export class TimelineWorkflow extends WorkflowEntrypoint<Bindings, TimelineParam
     const { instanceId } = event.payload;
     let floor = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const plan = await step.do("plan", () => planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor)));
+      const plan = await step.do("plan", () => planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor), staleClaimMs(this.env)));
       for (const d of plan.due) {
         await step.do(`deliver ${d.key}`, DELIVERY, async () => {
           const outcome = await deliver(deliveryContext(this.env, "system:workflow", Math.max(Date.now(), plan.asOf)), d.id, plan.asOf);

@@ -1,0 +1,253 @@
+/**
+ * A bad day, on purpose: signed events sent in a burst to a real `wrangler
+ * dev`, the server killed (SIGKILL) in the middle of the burst and started
+ * again on the same state, the email provider (the faithful fake Resend)
+ * down for a while, the cron sweep run as the cron would. Senders retry
+ * what was not acknowledged with the same webhook-id, as Standard Webhooks
+ * senders do. Then it counts: events sent, acknowledged and found;
+ * notifications expected, delivered, duplicated and missing; the audit
+ * log's and the report counters' view of the same messages.
+ *
+ * Each registration is 40 days old, so both escalations of its 30-day term
+ * are due at once: two emails per event, to the Procuratore and the PG.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { rmSync } from "node:fs";
+import { startFakeResend } from "../fake-resend/server.js";
+import type { Delivered } from "../fake-resend/server.js";
+
+export interface FaultOptions {
+  port: number;
+  events: number;
+  /** The server is killed when this many events have been acknowledged. */
+  killAt: number;
+  /** The provider answers 503 to everything for this long, starting when the server comes back. */
+  outageMs: number;
+  /** The provider takes this long over each email, so that the kill finds sends it has accepted but not answered. */
+  providerDelayMs: number;
+  /** Rounds of 20 concurrent deliveries of one webhook-id, sent before the burst. */
+  duplicateRounds: number;
+  concurrency: number;
+  /** Delivery settings for the run (milliseconds). */
+  mail: { timeoutMs: number; retryBaseMs: number; retryMaxMs: number };
+  sweepEveryMs: number;
+  /** Give up waiting for the last deliveries after this long. */
+  settleMs: number;
+  log: (line: string) => void;
+}
+
+export interface FaultReport {
+  /** Rounds in which every one of 20 concurrent duplicates got the first response. */
+  duplicates: { rounds: number; allFirst: number };
+  events: { sent: number; requests: number; acknowledged: number; found: number };
+  notifications: { expected: number; delivered: number; duplicated: number; missing: number };
+  audit: { sent: number };
+  counters: { escalated: number };
+  /** replayed: messages the provider was asked for again after a crash or timeout, and answered with the first id. */
+  provider: { requests: number; refused: number; replayed: number };
+  rows: Record<string, number>;
+  seconds: number;
+}
+
+const DEMO_SECRET = Buffer.from("dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==", "base64");
+const DAY = 86_400_000;
+
+function wrangler(args: string[], state: string): string {
+  const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", state], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
+  return r.stdout;
+}
+
+function query<T>(state: string, sql: string): T[] {
+  const out = JSON.parse(wrangler(["d1", "execute", "DB", "--json", "--command", sql], state)) as { results: T[] }[];
+  return out[0]!.results;
+}
+
+class Server {
+  private child: ChildProcess | undefined;
+  constructor(private readonly port: number, private readonly state: string, private readonly vars: string[]) {}
+  get base() { return `http://127.0.0.1:${this.port}`; }
+
+  async start(): Promise<void> {
+    this.child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--test-scheduled", "--log-level", "error", ...this.vars], {
+      stdio: ["ignore", "ignore", "ignore"], detached: true,
+    });
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${this.base}/healthz`)).ok) return;
+      } catch {
+        // starting
+      }
+      if (i > 480) throw new Error("wrangler dev did not start");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** SIGKILL: no shutdown, whatever was in flight is lost mid-way. */
+  kill(): void {
+    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
+    this.child = undefined;
+  }
+
+  stop(): void {
+    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGTERM");
+    this.child = undefined;
+  }
+}
+
+function signed(ref: string, id: string): { id: string; init: () => RequestInit } {
+  const body = JSON.stringify({ type: "suspect.registered", caseRef: ref, occurredAt: new Date(Date.now() - 40 * DAY).toISOString(), data: { jurisdiction: "TO" } });
+  return {
+    id,
+    init: () => {
+      const ts = Math.floor(Date.now() / 1000);
+      const sig = `v1,${createHmac("sha256", DEMO_SECRET).update(`${id}.${ts}.${body}`).digest("base64")}`;
+      return { method: "POST", body, headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig } };
+    },
+  };
+}
+
+/** Every one of 20 concurrent deliveries of the same webhook-id must get the first response. */
+async function duplicateRounds(server: Server, rounds: number): Promise<{ rounds: number; allFirst: number }> {
+  let allFirst = 0;
+  for (let round = 0; round < rounds; round++) {
+    const event = signed(`${2_000_000 + round}/2026`, `msg_duplicate_${round}`);
+    const all = await Promise.all(Array.from({ length: 20 }, async () => {
+      const res = await fetch(`${server.base}/webhooks/events`, event.init());
+      return `${res.status} ${await res.text()}`;
+    }));
+    if (new Set(all).size === 1 && all[0]!.startsWith("201 ")) allFirst++;
+  }
+  return { rounds, allFirst };
+}
+
+/** Sends every event until acknowledged, killing and restarting the server once, at `killAt`. */
+async function burst(server: Server, o: FaultOptions, onRestart: () => Promise<void>): Promise<{ requests: number; acknowledged: number }> {
+  const queue = Array.from({ length: o.events }, (_, i) => signed(`${3_000_000 + i}/2026`, `msg_fault_${i}`));
+  const acknowledged = new Set<string>();
+  let requests = 0;
+  let restarting: Promise<void> | undefined;
+  let killed = false;
+  await Promise.all(Array.from({ length: o.concurrency }, async () => {
+    while (acknowledged.size < o.events) {
+      await restarting;
+      const next = queue.shift();
+      if (next === undefined) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      requests++;
+      try {
+        const res = await fetch(`${server.base}/webhooks/events`, next.init());
+        await res.arrayBuffer();
+        if (res.status === 201) acknowledged.add(next.id);
+        else queue.push(next);
+      } catch {
+        queue.push(next); // not acknowledged: the sender tries again with the same webhook-id
+      }
+      if (!killed && acknowledged.size >= o.killAt) {
+        killed = true;
+        o.log(`killing the server after ${acknowledged.size} acknowledged events, with requests in flight`);
+        server.kill();
+        restarting = (async () => {
+          await server.start();
+          o.log("server restarted on the same state");
+          await onRestart();
+        })();
+      }
+    }
+  }));
+  return { requests, acknowledged: acknowledged.size };
+}
+
+export async function faultRun(o: FaultOptions): Promise<FaultReport> {
+  const t0 = Date.now();
+  const state = `.wrangler/fault-state-${o.port}`;
+  rmSync(state, { recursive: true, force: true });
+  wrangler(["d1", "migrations", "apply", "DB"], state);
+  wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state);
+  const { server: fakeServer, url } = await startFakeResend();
+  const account = "re_fault";
+  const control = async (action: string, body?: unknown) =>
+    (await fetch(`${url}/__control/${action}?account=${account}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) })).json();
+  const server = new Server(o.port, state, [
+    "--var", `APP_BASE_URL:http://localhost:${o.port}`, "--var", `RESEND_API_KEY:${account}`, "--var", `RESEND_BASE_URL:${url}`,
+    "--var", `MAIL_TIMEOUT_MS:${o.mail.timeoutMs}`, "--var", `MAIL_RETRY_BASE_MS:${o.mail.retryBaseMs}`, "--var", `MAIL_RETRY_MAX_MS:${o.mail.retryMaxMs}`,
+  ]);
+  let outageEnds = 0;
+  let sweeping = true;
+  try {
+    await server.start();
+    for (const to of ["procuratore.torino@example.org", "pg.torino@example.org"]) await control("script", { to, delayMs: o.providerDelayMs });
+    const duplicates = await duplicateRounds(server, o.duplicateRounds);
+    const sweeper = (async () => {
+      while (sweeping) {
+        await new Promise((r) => setTimeout(r, o.sweepEveryMs));
+        try {
+          await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+        } catch {
+          // the server is down or restarting: the next tick tries again
+        }
+      }
+    })();
+    const sent = await burst(server, o, async () => {
+      await control("outage", { status: 503 });
+      outageEnds = Date.now() + o.outageMs;
+      o.log(`provider down for ${Math.round(o.outageMs / 1000)} s`);
+      setTimeout(() => { void control("outage", { status: null }).then(() => o.log("provider back")); }, o.outageMs);
+    });
+    o.log(`${sent.acknowledged} of ${o.events} events acknowledged in ${sent.requests} requests`);
+    const expected = 2 * o.events;
+    const deadline = Math.max(Date.now(), outageEnds) + o.settleMs;
+    for (;;) {
+      const delivered = new Set(((await control("delivered")) as Delivered[]).map((d) => d.idempotencyKey));
+      if ((Date.now() > outageEnds && delivered.size >= expected) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    sweeping = false;
+    await sweeper;
+    server.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const delivered = (await control("delivered")) as Delivered[];
+    const providerRequests = (await control("requests")) as { status: number; idempotencyKey: string | null }[];
+    const accepted = new Map<string, number>();
+    for (const r of providerRequests) if (r.status === 200) accepted.set(r.idempotencyKey ?? "", (accepted.get(r.idempotencyKey ?? "") ?? 0) + 1);
+    const perKey = new Map<string, number>();
+    for (const d of delivered) perKey.set(d.idempotencyKey ?? "", (perKey.get(d.idempotencyKey ?? "") ?? 0) + 1);
+    const perMessage = new Map<string, number>();
+    for (const d of delivered) perMessage.set(`${d.to.join(",")}|${d.subject}`, (perMessage.get(`${d.to.join(",")}|${d.subject}`) ?? 0) + 1);
+    // The run's own cases (the cron also opens the reporting obligations due at this time of year).
+    // (the burst's events, 3xxxxxx/2026, and the duplicate rounds', 2xxxxxx/2026).
+    const ours = "SELECT i.id FROM timeline_instances i JOIN cases c ON c.id = i.case_id WHERE c.ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'";
+    const escalations = query<{ id: string }>(state, `SELECT id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`);
+    const rows = Object.fromEntries(query<{ status: string; n: number }>(state,
+      `SELECT status, count(*) AS n FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours}) GROUP BY status`).map((r) => [r.status, r.n]));
+    return {
+      events: {
+        sent: o.events, requests: sent.requests, acknowledged: sent.acknowledged,
+        found: query<{ n: number }>(state, "SELECT count(*) AS n FROM cases WHERE ref GLOB '3[0-9][0-9][0-9][0-9][0-9][0-9]/2026'")[0]!.n,
+      },
+      notifications: {
+        expected: escalations.length,
+        delivered: escalations.filter((e) => perKey.has(e.id)).length,
+        duplicated: [...perKey.values()].filter((n) => n > 1).length + [...perMessage.values()].filter((n) => n > 1).length,
+        missing: escalations.filter((e) => !perKey.has(e.id)).length,
+      },
+      audit: { sent: query<{ n: number }>(state, "SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent'")[0]!.n },
+      counters: { escalated: query<{ n: number | null }>(state, "SELECT sum(value) AS n FROM stat_counters WHERE metric LIKE '%:escalated'")[0]!.n ?? 0 },
+      provider: {
+        requests: providerRequests.length, refused: providerRequests.filter((r) => r.status !== 200).length,
+        replayed: [...accepted.values()].filter((n) => n > 1).length,
+      },
+      duplicates,
+      rows,
+      seconds: Math.round((Date.now() - t0) / 1000),
+    };
+  } finally {
+    sweeping = false;
+    server.stop();
+    await new Promise<void>((r) => fakeServer.close(() => r()));
+  }
+}
