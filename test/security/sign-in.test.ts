@@ -12,7 +12,8 @@ import { hmacHex, sha256Hex } from "../../src/auth/bearer.js";
 import { mailOutbox, signInLinks, signInRequests } from "../../src/db/schema.js";
 import type { Bindings } from "../../src/env.js";
 import { RATE_LIMIT, purgeSignIn } from "../../src/web/signin.js";
-import { db, fetchWith } from "../backbone/helpers.js";
+import { sweep } from "../../src/workflows/sweep.js";
+import { db, fetchWith, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
 import { Browser, waitForMail } from "../web/browser.js";
 
 const KNOWN = "amministratore@example.org";
@@ -93,13 +94,18 @@ describe("outbox mode", () => {
     expect(((await res.json()) as { mail: unknown[] }).mail).toEqual([]);
   });
 
-  it("logs no recipient address", async () => {
+  it("logs no recipient address, for a sign-in link or a deadline notification", async () => {
+    const spy = await idleWorkflows();
     const log = vi.spyOn(console, "log");
     await ask(KNOWN, null, "198.51.100.99");
     await waitForMail((m) => m.recipients.includes(KNOWN), 1);
+    // A registration of 2 March 2026: its 7-day reminder is due on 25 March.
+    expect((await postWebhook(registration(newRef(), "2026-03-02T10:15:00+01:00"))).status).toBe(201);
+    expect((await sweep(env, Date.parse("2026-03-25T09:00:00+01:00"))).sent).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
     const lines = log.mock.calls.map((c) => c.join(" "));
-    expect(lines.some((l) => l.includes("[outbox]"))).toBe(true);
+    expect(lines.filter((l) => l.includes("[outbox]")).length).toBeGreaterThanOrEqual(2);
     expect(lines.filter((l) => l.includes("@"))).toEqual([]);
+    await spy.dispose();
   });
 });
