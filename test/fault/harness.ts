@@ -11,9 +11,8 @@
  * Each registration is 40 days old, so both escalations of its 30-day term
  * are due at once: two emails per event, to the Procuratore and the PG.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { rmSync } from "node:fs";
+import { DevServer, freshState, query } from "../../bench/dev-server.js";
 import { startFakeResend } from "../fake-resend/server.js";
 import type { Delivered } from "../fake-resend/server.js";
 
@@ -53,49 +52,6 @@ export interface FaultReport {
 const DEMO_SECRET = Buffer.from("dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==", "base64");
 const DAY = 86_400_000;
 
-function wrangler(args: string[], state: string): string {
-  const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", state], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
-  return r.stdout;
-}
-
-function query<T>(state: string, sql: string): T[] {
-  const out = JSON.parse(wrangler(["d1", "execute", "DB", "--json", "--command", sql], state)) as { results: T[] }[];
-  return out[0]!.results;
-}
-
-class Server {
-  private child: ChildProcess | undefined;
-  constructor(private readonly port: number, private readonly state: string, private readonly vars: string[]) {}
-  get base() { return `http://127.0.0.1:${this.port}`; }
-
-  async start(): Promise<void> {
-    this.child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--test-scheduled", "--log-level", "error", ...this.vars], {
-      stdio: ["ignore", "ignore", "ignore"], detached: true,
-    });
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${this.base}/healthz`)).ok) return;
-      } catch {
-        // starting
-      }
-      if (i > 480) throw new Error("wrangler dev did not start");
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-
-  /** SIGKILL: no shutdown, whatever was in flight is lost mid-way. */
-  kill(): void {
-    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
-    this.child = undefined;
-  }
-
-  stop(): void {
-    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGTERM");
-    this.child = undefined;
-  }
-}
-
 function signed(ref: string, id: string): { id: string; init: () => RequestInit } {
   const body = JSON.stringify({ type: "suspect.registered", caseRef: ref, occurredAt: new Date(Date.now() - 40 * DAY).toISOString(), data: { jurisdiction: "TO" } });
   return {
@@ -109,7 +65,7 @@ function signed(ref: string, id: string): { id: string; init: () => RequestInit 
 }
 
 /** Every one of 20 concurrent deliveries of the same webhook-id must get the first response. */
-async function duplicateRounds(server: Server, rounds: number): Promise<{ rounds: number; allFirst: number }> {
+async function duplicateRounds(server: DevServer, rounds: number): Promise<{ rounds: number; allFirst: number }> {
   let allFirst = 0;
   for (let round = 0; round < rounds; round++) {
     const event = signed(`${2_000_000 + round}/2026`, `msg_duplicate_${round}`);
@@ -123,7 +79,7 @@ async function duplicateRounds(server: Server, rounds: number): Promise<{ rounds
 }
 
 /** Sends every event until acknowledged, killing and restarting the server once, at `killAt`. */
-async function burst(server: Server, o: FaultOptions, onRestart: () => Promise<void>): Promise<{ requests: number; acknowledged: number }> {
+async function burst(server: DevServer, o: FaultOptions, onRestart: () => Promise<void>): Promise<{ requests: number; acknowledged: number }> {
   const queue = Array.from({ length: o.events }, (_, i) => signed(`${3_000_000 + i}/2026`, `msg_fault_${i}`));
   const acknowledged = new Set<string>();
   let requests = 0;
@@ -164,15 +120,13 @@ async function burst(server: Server, o: FaultOptions, onRestart: () => Promise<v
 export async function faultRun(o: FaultOptions): Promise<FaultReport> {
   const t0 = Date.now();
   const state = `.wrangler/fault-state-${o.port}`;
-  rmSync(state, { recursive: true, force: true });
-  wrangler(["d1", "migrations", "apply", "DB"], state);
-  wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state);
+  freshState(state);
   const { server: fakeServer, url } = await startFakeResend();
   const account = "re_fault";
   const control = async (action: string, body?: unknown) =>
     (await fetch(`${url}/__control/${action}?account=${account}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) })).json();
-  const server = new Server(o.port, state, [
-    "--var", `APP_BASE_URL:http://localhost:${o.port}`, "--var", `RESEND_API_KEY:${account}`, "--var", `RESEND_BASE_URL:${url}`,
+  const server = new DevServer(o.port, state, [
+    "--test-scheduled", "--var", `APP_BASE_URL:http://localhost:${o.port}`, "--var", `RESEND_API_KEY:${account}`, "--var", `RESEND_BASE_URL:${url}`,
     "--var", `MAIL_TIMEOUT_MS:${o.mail.timeoutMs}`, "--var", `MAIL_RETRY_BASE_MS:${o.mail.retryBaseMs}`, "--var", `MAIL_RETRY_MAX_MS:${o.mail.retryMaxMs}`,
   ]);
   let outageEnds = 0;

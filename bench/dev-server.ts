@@ -1,0 +1,59 @@
+/**
+ * A real `wrangler dev` on its own state directory, for the benchmarks and
+ * the fault run: migrations and the demo directory applied, started, killed
+ * (SIGKILL: nothing shuts down cleanly) or stopped.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+
+/** Runs a wrangler command against the local state; its standard output. */
+export function wrangler(args: string[], state: string): string {
+  const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", state], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
+  return r.stdout;
+}
+
+/** An empty state with the migrations and the demo directory. */
+export function freshState(state: string): void {
+  rmSync(state, { recursive: true, force: true });
+  wrangler(["d1", "migrations", "apply", "DB"], state);
+  wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state);
+}
+
+/** Rows of one SQL statement on the local state (`wrangler d1 execute --json`). */
+export function query<T>(state: string, sql: string): T[] {
+  const out = JSON.parse(wrangler(["d1", "execute", "DB", "--json", "--command", sql], state)) as { results: T[] }[];
+  return out[0]!.results;
+}
+
+export class DevServer {
+  private child: ChildProcess | undefined;
+  constructor(private readonly port: number, private readonly state: string, private readonly args: string[] = []) {}
+  get base(): string { return `http://127.0.0.1:${this.port}`; }
+
+  async start(): Promise<void> {
+    this.child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--log-level", "error", ...this.args], {
+      stdio: ["ignore", "ignore", "ignore"], detached: true,
+    });
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${this.base}/healthz`)).ok) return;
+      } catch {
+        // starting
+      }
+      if (i > 480) throw new Error("wrangler dev did not start");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** SIGKILL to the whole process group: whatever was in flight is lost mid-way. */
+  kill(): void {
+    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
+    this.child = undefined;
+  }
+
+  stop(): void {
+    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGTERM");
+    this.child = undefined;
+  }
+}
