@@ -34,7 +34,21 @@ docs.get("/docs", (c) => {
           <p>
             Intestazioni <code>webhook-id</code>, <code>webhook-timestamp</code> (secondi Unix, tolleranza 5 minuti) e{" "}
             <code>webhook-signature</code>: <code>v1,</code> seguito dalla HMAC-SHA256 in base64 di{" "}
-            <code>id.timestamp.corpo</code>, con la chiave base64 che segue <code>whsec_</code>.
+            <code>id.timestamp.corpo</code>, con la chiave base64 che segue <code>whsec_</code>. Lo stesso{" "}
+            <code>webhook-id</code> ripetuto, anche più volte insieme, riceve sempre la prima risposta.
+          </p>
+          <h2>Chi registra un evento</h2>
+          <p>
+            Un evento è accettato solo dall'ufficio che deve compiere l'atto (o da un ufficio sovraordinato nella sua catena),
+            da un mittente autorizzato per quel tipo di evento, o da un amministratore; altrimenti <code>403</code> con il motivo.
+            Gli uffici indicati in <code>data.offices</code> devono appartenere al distretto del mittente.
+          </p>
+          <h2>Riferimenti dei procedimenti</h2>
+          <p>
+            Un riferimento è unico per l'ufficio che lo attribuisce (ad es. il numero RGNR di ciascuna Procura) e deve rispettarne il
+            formato (predefinito: numero/anno, es. <code>1234/2026</code>). Un procedimento non visibile risponde <code>404</code> come uno
+            inesistente; se lo stesso riferimento è visibile presso più uffici, indicare <code>office</code> o <code>district</code>
+            (risposta <code>409 ambiguous_case</code>).
           </p>
           <h2>Operazioni</h2>
           <table>
