@@ -1,8 +1,6 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import type { Principal } from "./auth/principal.js";
-import type { Bindings } from "./env.js";
-import type { WebUser } from "./web/session.js";
+import type { AppEnv } from "./env.js";
 import { d1Meter } from "./http/d1-meter.js";
 import { hasOwn } from "./lib/own.js";
 import { misconfiguration } from "./deployment.js";
@@ -23,7 +21,6 @@ import { webhooks } from "./routes/webhooks.js";
 import { calendars } from "./routes/calendars.js";
 import { terms } from "./routes/terms.js";
 
-export type AppEnv = { Bindings: Bindings; Variables: { requestId: string; principal: Principal; user: WebUser } };
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

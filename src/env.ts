@@ -1,3 +1,6 @@
+import type { Principal } from "./auth/principal.js";
+import type { UserRole } from "./db/schema.js";
+
 /** The Worker's bindings: what `wrangler types` generates, plus optional secrets. */
 export type Bindings = Env & {
   /** With it, email goes through Resend; without it, to the local outbox. */
@@ -7,3 +10,15 @@ export type Bindings = Env & {
   /** Keys the HMAC that stands for a client address in the sign-in rate limit (32+ characters). */
   RATE_LIMIT_KEY?: string;
 };
+
+/** A signed-in user of the web app. */
+export interface WebUser {
+  id: string;
+  email: string;
+  role: UserRole;
+  csrf: string;
+  principal: Principal;
+}
+
+/** What every route and middleware sees; lives below them all, so imports never go in a circle. */
+export type AppEnv = { Bindings: Bindings; Variables: { requestId: string; principal: Principal; user: WebUser } };

@@ -1,7 +1,7 @@
 /** Staff API authentication: `Authorization: Bearer <token>`, stored as a SHA-256 hash. */
 import { and, eq, isNull } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { database } from "../db/client.js";
 import { apiCredentials, credentialOffices } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";

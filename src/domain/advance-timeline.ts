@@ -27,12 +27,6 @@ export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: 
   for (const b of occurrence(def.id, ctx.type, owner, ctx.at, ctx.data.outcome)) ch.stmts.push(bumpStatement(ctx.db, b));
 }
 
-export function involves(def: TimelineDefinition, type: string): boolean {
-  return hasOwn(def.endsOn, type) || def.notices.some((n) => n.on === type) ||
-    def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || hasOwn(s.closesOn, type) || s.quota?.event === type ||
-      s.suspension?.on === type || s.suspension?.off === type);
-}
-
 function close(ctx: EventContext, ch: Changes, def: TimelineDefinition, d: Deadline, outcome: string): void {
   const { db } = ctx;
   const status = ctx.at <= d.dueAtMs ? "met" : "late";

@@ -15,14 +15,14 @@ import { ApiError } from "../http/problem.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { Db } from "../db/client.js";
 import type { Changes, EventContext, Stmt } from "./changes.js";
-import { type NewNotification, openStage } from "./open-stage.js";
+import { openStage } from "./open-stage.js";
+import { notice, replan } from "./notifications.js";
 import { AMENDMENTS } from "./schemas.js";
 import { bumpStatement } from "../db/counters.js";
 import { occurrence } from "../stats/metrics.js";
 import { closingCounts } from "./counts.js";
-import { involves } from "./advance-timeline.js";
 import { requireAuthority } from "./authority.js";
-import type { TimelineDefinition } from "../timelines/definition.js";
+import { type TimelineDefinition, involves } from "../timelines/definition.js";
 
 export const isAmendment = (type: string): boolean => hasOwn(AMENDMENTS, type);
 
@@ -47,15 +47,6 @@ async function target(ctx: EventContext) {
   }
   const touched = await db.select().from(deadlines).where(or(eq(deadlines.startedByEvent, id), eq(deadlines.closedByEvent, id))).all();
   return { e, touched };
-}
-
-/** A notice row; `cause` (an event or a migration) makes it unique per deadline. */
-export function notice(d: Deadline, cause: string, now: number, recipients: string[], detail: NewNotification["detail"]): NewNotification {
-  const tag = `${detail!.notice}.${cause.slice(0, 12)}`;
-  return {
-    id: `${d.id}.${tag}`, deadlineId: d.id, instanceId: d.instanceId, rung: tag, kind: "notice", officeId: d.officeId,
-    recipients, sendAtMs: now, status: "scheduled", detail,
-  };
 }
 
 export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void> {
@@ -94,22 +85,6 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
   }
   ch.audit = { action: "event.corrected", detail: { eventId: e.id, from: e.occurredAt, to: ctx.data.occurredAt, moves } };
   ch.wake.replan.push(...new Set(touched.map((d) => d.instanceId)));
-}
-
-/** Rows still to send follow the new dates; what is already sent stays; the office hears of the change. */
-export async function replan(db: Db, d: Deadline, planned: NewNotification[], change: NewNotification | undefined): Promise<Stmt[]> {
-  const out: Stmt[] = [];
-  const existing = new Map((await db.select().from(notifications).where(eq(notifications.deadlineId, d.id)).all()).map((n) => [n.id, n]));
-  for (const n of planned) {
-    const old = existing.get(n.id);
-    if (old === undefined) out.push(db.insert(notifications).values(n));
-    else if (old.status === "scheduled") out.push(db.update(notifications).set({ sendAtMs: n.sendAtMs, officeId: n.officeId, recipients: n.recipients }).where(eq(notifications.id, n.id)));
-  }
-  const keep = new Set(planned.map((n) => n.id));
-  const dropped = [...existing.values()].filter((n) => n.status === "scheduled" && !keep.has(n.id) && n.kind !== "notice" && n.kind !== "fallback");
-  if (dropped.length > 0) out.push(db.update(notifications).set({ status: "cancelled" }).where(inArray(notifications.id, dropped.map((n) => n.id))));
-  if (change !== undefined) out.push(db.insert(notifications).values(change));
-  return out;
 }
 
 /** The counters a closed deadline added, added again (1) or taken back (-1). */

@@ -15,7 +15,7 @@ import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
-import { notice, replan } from "./amend-event.js";
+import { notice, replan } from "./notifications.js";
 import type { Stmt } from "./changes.js";
 import { openStage } from "./open-stage.js";
 

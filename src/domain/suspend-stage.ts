@@ -10,7 +10,7 @@ import { deadlines, events } from "../db/schema.js";
 import { romeDay } from "../engine/rome.js";
 import { ApiError } from "../http/problem.js";
 import type { StageDefinition, TimelineDefinition } from "../timelines/definition.js";
-import { notice, replan } from "./amend-event.js";
+import { notice, replan } from "./notifications.js";
 import type { Changes, EventContext } from "./changes.js";
 import { openStage } from "./open-stage.js";
 

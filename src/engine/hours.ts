@@ -9,7 +9,7 @@ import type { RegimeRules } from "./regimes.js";
 import { DST_CITATION } from "./regimes.js";
 import { formatRomeInstant, offsetAtInstant, romeClock, romeDay } from "./rome.js";
 import { type Step, officeClosed, quantity, suspensionNotApplicable } from "./steps.js";
-import type { Flag, Term } from "./term.js";
+import type { Flag, Term } from "./term-types.js";
 
 export function hourTerm(cal: Calendar, rules: RegimeRules, from: number, amount: number, feriale: boolean): Term {
   const dueAtMs = from + amount * MS_PER_HOUR;

@@ -10,7 +10,7 @@
  * their own results and never run twice.
  */
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 
 interface Tally {
   read: number;

@@ -1,6 +1,6 @@
 /** The staff API: bearer tokens scoped to offices. */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireCaseReader } from "../auth/principal.js";
 import { caseEvents } from "./case-events.js";

@@ -1,6 +1,6 @@
 /** POST /api/v1/cases/{ref}/events — staff record the same events the webhook carries. */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { database } from "../db/client.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { CaseEventBody, CaseRef, HINT_HINTS, HintQuery } from "../domain/schemas.js";

@@ -1,7 +1,7 @@
 /** Cases: create, list (the caller's offices only), and read one with its timelines. */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { audit, auditInsert } from "../db/audit.js";
 import { casesOfOffices, ownedCase } from "../db/cases.js";
 import { database } from "../db/client.js";

@@ -1,6 +1,6 @@
 /** /openapi.json and a readable docs page built from it, in Italian, with no outside assets. */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { openApiDocument } from "./openapi-document.js";
 
 export const docs = new Hono<AppEnv>();

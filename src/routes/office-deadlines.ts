@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, inArray, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { requireOffice } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";

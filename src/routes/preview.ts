@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { Instant } from "../domain/schemas.js";
 import { parseInstant } from "../engine/instant.js";
 import { isCalendarId } from "../engine/holidays.js";

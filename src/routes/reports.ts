@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { currentUser } from "../web/session.js";
 import { audit } from "../db/audit.js";

@@ -1,7 +1,7 @@
 /** POST /api/v1/timelines/{id}/migrate — admins move running instances to a newer version. */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
 import { database } from "../db/client.js";

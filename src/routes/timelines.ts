@@ -1,6 +1,6 @@
 /** GET /api/v1/timelines — the catalogue: public rules, no case data. */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { BILL_LABEL, CATALOGUE, displayTitle, enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 

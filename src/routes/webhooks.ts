@@ -4,7 +4,7 @@
  * response back and changes nothing.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { type VerifyFailure, verify } from "../auth/standard-webhooks.js";
 import { database } from "../db/client.js";
 import { activeSecrets, firstResponse, recordResponse, senderOfficeIds, senderTrustedEvents } from "../db/webhooks.js";

@@ -182,3 +182,10 @@ export function actingRoles(t: TimelineDefinition, type: string): string[] {
   if (other && (roles.size === 0 || Object.hasOwn(t.endsOn, type))) for (const r of named) roles.add(r);
   return [...roles];
 }
+
+/** Whether an event (other than the trigger) does anything on a running instance of this timeline. */
+export function involves(def: TimelineDefinition, type: string): boolean {
+  return Object.hasOwn(def.endsOn, type) || def.notices.some((n) => n.on === type) ||
+    def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || Object.hasOwn(s.closesOn, type) || s.quota?.event === type ||
+      s.suspension?.on === type || s.suspension?.off === type);
+}

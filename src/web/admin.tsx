@@ -5,7 +5,7 @@
  */
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { auditLog, mailOutbox, notifications, offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";

@@ -4,7 +4,7 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";

@@ -4,7 +4,7 @@
  * open stages are actions, recorded after a confirmation step.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { type Db, database } from "../db/client.js";

@@ -1,6 +1,6 @@
 /** The office dashboard: open deadlines soonest first, overdue and due within 48 hours marked. */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { openDeadlinesOf } from "../db/cases.js";
 import { database } from "../db/client.js";

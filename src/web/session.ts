@@ -7,7 +7,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
 import type { Principal } from "../auth/principal.js";
 import { database } from "../db/client.js";
@@ -25,13 +25,9 @@ export function randomToken(): string {
 
 const cookieOptions = { httpOnly: true, secure: true, sameSite: "Lax" as const, path: "/" };
 
-export interface WebUser {
-  id: string;
-  email: string;
-  role: UserRole;
-  csrf: string;
-  principal: Principal;
-}
+import type { WebUser } from "../env.js";
+
+export type { WebUser };
 
 const PRINCIPAL_ROLE: Record<UserRole, Principal["role"]> = { operator: "staff", head: "staff", admin: "admin", region: "region", ministry: "ministry" };
 

@@ -7,7 +7,7 @@
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import type { AppEnv } from "../app.js";
+import type { AppEnv } from "../env.js";
 import { hmacHex, sha256Hex } from "../auth/bearer.js";
 import { rateLimitKey } from "../deployment.js";
 import type { Bindings } from "../env.js";
