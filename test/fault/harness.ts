@@ -152,13 +152,16 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
       setTimeout(() => { void control("outage", { status: null }).then(() => o.log("provider back")); }, o.outageMs);
     });
     o.log(`${sent.acknowledged} of ${o.events} events acknowledged in ${sent.requests} requests`);
-    const expected = 2 * o.events;
+    // Two escalations for every event, the burst's and the duplicate rounds'.
+    const expected = 2 * (o.events + o.duplicateRounds);
     const deadline = Math.max(Date.now(), outageEnds) + o.settleMs;
     for (;;) {
       const delivered = new Set(((await control("delivered")) as Delivered[]).map((d) => d.idempotencyKey));
       if ((Date.now() > outageEnds && delivered.size >= expected) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
+    // Two more sweeps, so that anything still in flight settles (or shows up as doubled).
+    await new Promise((r) => setTimeout(r, 2 * o.sweepEveryMs + 1000));
     sweeping = false;
     await sweeper;
     server.stop();
