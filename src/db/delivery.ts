@@ -14,26 +14,23 @@ import type { Bump } from "../stats/metrics.js";
 export type Notification = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
 
-/**
- * A claim older than this belongs to a sender that died mid-send. Every
- * provider call times out well before (the default: 8 timeouts of 15 s).
- */
-export const STALE_CLAIM_MS = 2 * 60_000;
-
 /** A row held by one sender: its id and the claim token. */
 export interface Held {
   id: string;
   token: string;
 }
 
-/** When the row is next worth looking at: its send time, its retry time, or when a claim on it goes stale. */
-export function attemptAt(n: Pick<Notification, "status" | "sendAtMs" | "retryAtMs" | "claimedAtMs">, staleMs = STALE_CLAIM_MS): number {
+/**
+ * When the row is next worth looking at: its send time, its retry time, or
+ * when a claim on it goes stale (`staleMs`: see staleClaimMs in notify/context.ts).
+ */
+export function attemptAt(n: Pick<Notification, "status" | "sendAtMs" | "retryAtMs" | "claimedAtMs">, staleMs: number): number {
   if (n.status === "sending") return (n.claimedAtMs ?? 0) + staleMs;
   return Math.max(n.sendAtMs, n.retryAtMs ?? 0);
 }
 
 /** The SQL form of "due for an attempt at `asOf`". */
-export function dueCondition(asOf: number, staleMs = STALE_CLAIM_MS): SQL {
+export function dueCondition(asOf: number, staleMs: number): SQL {
   return or(
     and(eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, asOf),
       or(isNull(notifications.retryAtMs), lte(notifications.retryAtMs, asOf))),
@@ -46,13 +43,13 @@ export async function getNotification(db: Db, id: string): Promise<Notification 
 }
 
 /** Overdue rows, oldest first, for the sweep. */
-export async function dueNotifications(db: Db, asOf: number, limit: number, staleMs = STALE_CLAIM_MS) {
+export async function dueNotifications(db: Db, asOf: number, limit: number, staleMs: number) {
   return db.select({ id: notifications.id, instanceId: notifications.instanceId }).from(notifications)
     .where(dueCondition(asOf, staleMs)).orderBy(asc(notifications.sendAtMs)).limit(limit).all();
 }
 
 /** Takes the row for this sender, from scheduled or from a sender that died; the token, or null if another holds it. */
-export async function claim(db: Db, id: string, now: number, staleMs = STALE_CLAIM_MS): Promise<Held | null> {
+export async function claim(db: Db, id: string, now: number, staleMs: number): Promise<Held | null> {
   const token = crypto.randomUUID();
   const taken = await db.update(notifications)
     .set({ status: "sending", attempts: sql`${notifications.attempts} + 1`, claimedAtMs: now, claim: token })

@@ -16,6 +16,8 @@ export async function mayRecord(db: Db, p: Principal, def: TimelineDefinition, t
   if (p.role === "admin" || p.trustedEvents?.has(type) === true) return true;
   const offices = actingRoles(def, type).map((r) => roleOffices[r]).filter((o): o is string => o !== undefined);
   if (offices.length === 0 || p.offices.size === 0) return false;
+  // The usual case, the office itself, needs no lookup of the chain above it.
+  if (offices.some((o) => p.offices.has(o))) return true;
   const allowed = await withSuperiors(db, offices);
   return [...p.offices].some((o) => allowed.has(o));
 }

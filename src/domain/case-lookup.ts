@@ -18,8 +18,7 @@ export async function visibleCase(db: Db, p: Principal, ref: string, hint: CaseH
       candidates: visible.map((c) => ({ office: c.ownerOfficeId, district: c.district })),
     });
   }
-  const [found] = visible;
-  return found === undefined ? undefined : { id: found.id, ref: found.ref, ownerOfficeId: found.ownerOfficeId, createdAt: found.createdAt, createdBy: found.createdBy };
+  return visible[0];
 }
 
 /** The same, where not finding it is the answer: 404 for absent and invisible alike. */

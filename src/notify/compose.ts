@@ -7,11 +7,8 @@ import { html } from "hono/html";
 import type { NoticeDetail } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
 
-/** "12/03/2026 08:00" in Rome time. */
-const romeDateTime = (ms: number) => {
-  const s = formatRomeInstant(ms);
-  return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 16)}`;
-};
+/** An instant as the messages write dates: "08:00 del 12/03/2026", Rome time. */
+const atRome = (ms: number) => formatDue(formatRomeInstant(ms));
 
 export interface MessageFacts {
   kind: "reminder" | "escalation" | "fallback" | "alert" | "notice";
@@ -67,17 +64,17 @@ function lead(f: MessageFacts): string {
   }
 }
 
-/** "ultimo errore 503 …, 7 tentativi dal 12/03/2026 08:00" */
+/** "ultimo errore 503 …, 7 tentativi dalle 08:00 del 12/03/2026" */
 function failureText(d: NoticeDetail | null | undefined): string {
   if (d?.notice !== "delivery-failing") return "errore del servizio di posta";
-  return `ultimo errore ${d.error}, ${d.attempts} ${d.attempts === 1 ? "tentativo" : "tentativi"} dalle ${romeDateTime(d.since)}`;
+  return `ultimo errore ${d.error}, ${d.attempts} ${d.attempts === 1 ? "tentativo" : "tentativi"} dalle ${atRome(d.since)}`;
 }
 
 function retrying(d: NoticeDetail | null | undefined): string {
   if (d?.notice !== "delivery-failing") return "";
   return d.retryUntil === null
     ? " L'avviso originale non sarà ritentato."
-    : ` L'invio dell'avviso originale sarà ritentato fino alle ${romeDateTime(d.retryUntil)}.`;
+    : ` L'invio dell'avviso originale sarà ritentato fino alle ${atRome(d.retryUntil)}.`;
 }
 
 /** "2026-12-12T23:59:59+01:00" → "23:59 del 12/12/2026" (Rome local time, as stored). */

@@ -41,11 +41,11 @@ webhooks.post("/events", async (c) => {
   );
   if (!v.ok) throw new ApiError(...REFUSAL[v.failure.reason]);
   const webhookId = id!;
+  const answer = (first: { status: number; body: string }) =>
+    c.body(first.body, first.status as 200, { "Content-Type": first.status < 300 ? "application/json" : "application/problem+json", "Webhook-Replayed": "true" });
   const replay = async () => {
     const first = await firstResponse(db, v.senderId, webhookId);
-    if (first === undefined) return undefined;
-    const type = first.status < 300 ? "application/json" : "application/problem+json";
-    return c.body(first.body, first.status as 200, { "Content-Type": type, "Webhook-Replayed": "true" });
+    return first === undefined ? undefined : answer(first);
   };
   const [seen, offices, trustedEvents] = await Promise.all([replay(), senderOfficeIds(db, v.senderId), senderTrustedEvents(db, v.senderId)]);
   if (seen !== undefined) return seen;
@@ -71,7 +71,7 @@ webhooks.post("/events", async (c) => {
       // A concurrent delivery of the same id may have answered first (its batch made ours
       // fail): every duplicate gets that first response, never a refusal of its own.
       const first = await firstResponse(db, v.senderId, webhookId);
-      if (first !== undefined && first.body !== mine) return (await replay())!;
+      if (first !== undefined && first.body !== mine) return answer(first);
       throw err;
     }
     const raced = await replay();

@@ -14,7 +14,7 @@ export interface Plan {
   nextAt: number | null;
 }
 
-export async function planInstance(db: Db, instanceId: string, asOf: number, staleMs?: number): Promise<Plan> {
+export async function planInstance(db: Db, instanceId: string, asOf: number, staleMs: number): Promise<Plan> {
   const [instance, pending] = await db.batch([
     db.select({ status: timelineInstances.status }).from(timelineInstances).where(eq(timelineInstances.id, instanceId)),
     db.select({
