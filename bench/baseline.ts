@@ -46,11 +46,19 @@ function isClosed(d: DateTime, calendar: string): boolean {
 
 const fmt = (d: DateTime) => d.toFormat("dd/LL/yyyy");
 
+/** The suspension: 1 August-15 September until 2014, 1-31 August from 2015 (D.L. 132/2014 art. 16). */
+function suspended(d: DateTime): boolean {
+  return d.month === 8 || (d.year <= 2014 && d.month === 9 && d.day <= 15);
+}
+
+/** Days suspended in a year: 46 until 2014, then 31. */
+const suspendedDays = (y: number): number => (y <= 2014 ? 46 : 31);
+
 function countDays(start: DateTime, amount: number, suspend: boolean): DateTime {
   let d = start;
   for (let k = 0; k < amount; ) {
     d = d.plus({ days: 1 });
-    if (suspend && d.month === 8) continue;
+    if (suspend && suspended(d)) continue;
     k++;
   }
   return d;
@@ -58,11 +66,12 @@ function countDays(start: DateTime, amount: number, suspend: boolean): DateTime 
 
 function countMonths(start: DateTime, months: number, suspend: boolean): DateTime {
   let from = start;
-  if (suspend && start.plus({ days: 1 }).month === 8) from = start.set({ month: 8, day: 31 });
+  const first = start.plus({ days: 1 });
+  if (suspend && suspended(first)) from = first.year <= 2014 ? first.set({ month: 9, day: 15 }) : first.set({ month: 8, day: 31 });
   let end = from.plus({ months });
   if (!suspend) return end;
   for (let y = from.plus({ days: 1 }).year; DateTime.fromObject({ year: y, month: 8, day: 1 }, { zone: ZONE }) <= end; y++) {
-    if (DateTime.fromObject({ year: y, month: 8, day: 1 }, { zone: ZONE }) > from) end = end.plus({ days: 31 });
+    if (DateTime.fromObject({ year: y, month: 8, day: 1 }, { zone: ZONE }) > from) end = end.plus({ days: suspendedDays(y) });
   }
   return end;
 }
@@ -86,8 +95,10 @@ export function baselineTerm(i: BaselineInput): BaselineTerm {
       : countMonths(start, i.unit === "years" ? i.amount * 12 : i.amount, suspend);
   steps.push(`il termine di ${i.amount} ${i.unit} dal ${fmt(start)} scade il ${fmt(plain)}`);
   let extended = plain;
-  while (isHoliday(extended) || (i.regime === "civil" && extended.weekday === 6)) extended = extended.plus({ days: 1 });
-  const moves = i.unit === "days" || i.regime === "administrative";
+  // Civil Saturdays move for every proceeding from 5 July 2009 (L. 69/2009 art. 58); before, no institution date is given.
+  const civilSaturday = (d: DateTime) => i.regime === "civil" && d.weekday === 6 && d.toISODate()! > "2009-07-04";
+  while (isHoliday(extended) || civilSaturday(extended)) extended = extended.plus({ days: 1 });
+  const moves = i.unit === "days" || i.regime !== "penal";
   const due = moves ? extended : plain;
   const out: BaselineTerm = { dueAt: "", dueDate: due.toISODate()!, flags, steps };
   if (!extended.equals(plain)) {

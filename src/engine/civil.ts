@@ -137,7 +137,7 @@ export function italianDate(z: DayNumber): string {
 
 /**
  * The same day number `months` later; where that day does not exist, the
- * last day of that month (art. 2963 co. 4 c.c.). `clamped` tells which.
+ * last day of that month (art. 2963 co. 4–5 c.c.). `clamped` tells which.
  */
 export function addMonths(z: DayNumber, months: number): { day: DayNumber; clamped: boolean } {
   const p = packedFromDays(z);

@@ -46,7 +46,9 @@ export function hourTerm(cal: Calendar, rules: RegimeRules, from: number, amount
       citation: rules.holiday,
       text:
         italianDate(dueDay) + " è festivo (" + holidayName(cal, dueDay) +
-        "), ma il termine a ore non è prorogato: la proroga (" + rules.holiday + ") riguarda i soli termini a giorni",
+        "), ma il termine a ore non è prorogato: " + (rules.movesMonths
+          ? "è tempo effettivamente trascorso (nostra lettura: " + rules.holiday + " non distingue, ma la scadenza a ore non è un giorno)"
+          : "la proroga (" + rules.holiday + ") riguarda i soli termini stabiliti a giorni"),
     });
   } else if (isLocalClosure(cal, dueDay)) {
     flags.push("officeClosed");

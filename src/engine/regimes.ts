@@ -14,7 +14,7 @@ export interface RegimeRules {
   diesAQuoLead: string;
   /** A term ending on a public holiday moves to the next non-holiday day. */
   holiday: string;
-  /** Month and year terms move past holidays too (otherwise: informational date only). */
+  /** Month and year terms move past holidays (and Saturdays, civil) too; otherwise the moved date is information only. */
   movesMonths: boolean;
   /** Citation when Saturday moves a term; undefined where Saturday is an ordinary day. */
   saturdayMoves: string | undefined;
@@ -28,15 +28,34 @@ export interface RegimeRules {
   suspensible: boolean;
 }
 
-const MONTH_END = "art. 2963 co. 4 c.c.";
+// Co. 4 is the corresponding day of the final month; co. 5 the month-end rule.
+const MONTH_END = "art. 2963 co. 5 c.c.";
 export const MONTH_END_CITATION = MONTH_END;
 export const FERIALE_CITATION = "L. 7 ottobre 1969 n. 742, art. 1";
+
+/** The exceptions to the August suspension a caller names (L. 742/1969 artt. 2 and 3). */
+export type FerialeException = "custody-waived" | "urgent" | "organised-crime" | "civil-urgent" | "labour";
+
+const ART_2 = "art. 2 L. 742/1969 (testo sostituito dall'art. 240-bis disp. att. c.p.p.)";
+
+export const FERIALE_EXCEPTIONS: Readonly<Record<FerialeException, { regime: "penal" | "civil"; citation: string; text: string }>> = {
+  "custody-waived": { regime: "penal", citation: ART_2, text: "procedimento con imputato in custodia cautelare che, o il cui difensore, rinuncia alla sospensione" },
+  "organised-crime": { regime: "penal", citation: ART_2, text: "termini delle indagini preliminari nei procedimenti per reati di criminalità organizzata" },
+  urgent: { regime: "penal", citation: ART_2, text: "urgenza dichiarata dal giudice (prescrizione o termini di custodia cautelare prossimi a scadere)" },
+  "civil-urgent": {
+    regime: "civil",
+    citation: "art. 3 L. 742/1969 e art. 92 R.D. 30 gennaio 1941 n. 12",
+    text: "materia urgente (alimenti, procedimenti cautelari, ordini di protezione contro gli abusi familiari, sfratti, opposizioni all'esecuzione, procedure concorsuali, cause dichiarate urgenti)",
+  },
+  labour: { regime: "civil", citation: "art. 3 L. 742/1969", text: "controversia di lavoro o di previdenza" },
+};
 export const LOCAL_CLOSURE_CITATION = "Cass. lav. 17079/2007";
 export const DST_CITATION = "Direttiva 2000/84/CE";
 
 export const REGIMES: Readonly<Record<Regime, RegimeRules>> = {
   penal: {
-    calendar: "Art. 172 co. 1 c.p.p.",
+    // Co. 1 only lists the units; co. 2 sets the ordinary calendar.
+    calendar: "Art. 172 co. 2 c.p.p.",
     diesAQuo: "Art. 172 co. 4 c.p.p.",
     diesAQuoLead: "Art. 172 co. 4 c.p.p." + ": il giorno iniziale (",
     holiday: "art. 172 co. 3 c.p.p.",
@@ -53,8 +72,9 @@ export const REGIMES: Readonly<Record<Regime, RegimeRules>> = {
     diesAQuo: "Art. 155 co. 1 c.p.c.",
     diesAQuoLead: "Art. 155 co. 1 c.p.c." + ": il giorno iniziale (",
     holiday: "art. 155 co. 4 c.p.c.",
-    movesMonths: false,
-    saturdayMoves: "art. 155 co. 4 e 5 c.p.c.",
+    // Co. 4 is not limited to day terms (Cass. 6748/2005, ord. 2763/2020), nor is co. 5 (Cass. 23375/2016).
+    movesMonths: true,
+    saturdayMoves: "art. 155 co. 5 c.p.c.",
     saturdayOrdinary: undefined,
     endOfDay: "art. 196-sexies disp. att. c.p.c.",
     endOfDayText:

@@ -4,7 +4,8 @@
  */
 import { type DayNumber, italianDate, pad2, packedFromDays, weekday } from "./civil.js";
 import { type Calendar, holidayName, isNamedHoliday } from "./holidays.js";
-import { FERIALE_CITATION, LOCAL_CLOSURE_CITATION, MONTH_END_CITATION, type RegimeRules } from "./regimes.js";
+import { FERIALE_CITATION, FERIALE_EXCEPTIONS, type FerialeException, LOCAL_CLOSURE_CITATION, MONTH_END_CITATION, type RegimeRules } from "./regimes.js";
+import { CIVIL_SATURDAY, type SaturdayVersion, civilSaturday, ferialeVersion } from "./rule-versions.js";
 import type { Suspended } from "./suspension.js";
 
 export type StepRule =
@@ -81,36 +82,61 @@ export function monthEnd(start: DayNumber, counted: DayNumber): Step {
   };
 }
 
-function augustList(years: number[]): string {
-  return years.length === 1
-    ? "agosto " + years[0]
-    : "agosto " + years.slice(0, -1).join(", ") + " e " + years[years.length - 1];
+/** "dal 1° al 31 agosto 2024", per year, with the version of the rule for that year. */
+function periods(years: number[]): string {
+  const parts = years.map((y) => ferialeVersion(y).period + " " + y);
+  return parts.length === 1 ? parts[0]! : parts.slice(0, -1).join(", ") + " e " + parts[parts.length - 1];
+}
+
+/** The sources of the versions applied, once each. */
+function versionSources(years: number[]): string {
+  return [...new Set(years.map((y) => ferialeVersion(y).source))].join("; ");
 }
 
 export function suspension(s: Suspended, monthly: boolean): Step {
   const parts: string[] = [];
-  if (s.deferred) {
-    parts.push("il termine inizierebbe a decorrere in agosto, durante la sospensione feriale: decorre dal 1° settembre, che è il primo giorno");
+  const years = [...(s.deferred === undefined ? [] : [s.deferred]), ...s.skipped];
+  if (s.deferred !== undefined) {
+    parts.push(
+      "il termine inizierebbe a decorrere durante la sospensione feriale (" + periods([s.deferred]) +
+        "): decorre dal giorno successivo, che è il primo giorno",
+    );
   }
   if (s.skipped.length > 0) {
     parts.push(
-      "il decorso è sospeso dal 1° al 31 agosto (" + augustList(s.skipped) + ")" +
-        (monthly ? ", quindi si aggiungono 31 giorni per ogni agosto attraversato" : " e riprende il 1° settembre"),
+      "il decorso è sospeso " + periods(s.skipped) +
+        (monthly ? ", quindi si aggiungono i giorni di sospensione per ogni periodo attraversato" : " e riprende il giorno successivo"),
     );
   }
   const text =
     parts.length === 0
-      ? "la sospensione feriale non incide: il termine non attraversa il mese di agosto"
+      ? "la sospensione feriale non incide: il termine non attraversa il periodo feriale"
       : parts.join("; ") + "; il termine scade il " + italianDate(s.day);
-  return { rule: "august-suspension", citation: FERIALE_CITATION, text: FERIALE_CITATION + ": " + text };
+  const citation = years.length === 0 ? FERIALE_CITATION : versionSources(years);
+  return { rule: "august-suspension", citation, text: text.charAt(0).toUpperCase() + text.slice(1) + " (" + citation + ")" };
 }
 
 export function suspensionNotApplicable(reason: "hours" | "administrative"): Step {
   const text =
     reason === "hours"
-      ? "la sospensione feriale non si applica ai termini a ore"
+      ? "la sospensione feriale non si applica ai termini a ore: la legge non lo dice espressamente; è nostra lettura, perché questi termini tutelano la libertà personale"
       : "la sospensione feriale riguarda i soli termini processuali e non si applica ai termini amministrativi o sostanziali";
   return { rule: "august-suspension", citation: FERIALE_CITATION, text: FERIALE_CITATION + ": " + text };
+}
+
+/** A judicial term counted without the suspension: under a named exception of the law, or by the stage's or caller's choice. */
+export function suspensionLeftOut(why: "ignore" | FerialeException): Step {
+  if (why === "ignore") {
+    return {
+      rule: "august-suspension", citation: FERIALE_CITATION,
+      text: "La sospensione feriale (" + FERIALE_CITATION + ") non è applicata a questo termine, come indicato: la data è calcolata senza sospensione",
+    };
+  }
+  const e = FERIALE_EXCEPTIONS[why];
+  return {
+    rule: "august-suspension", citation: e.citation,
+    text: "La sospensione feriale non si applica: " + e.text + " (" + e.citation + ")",
+  };
 }
 
 function describeDay(cal: Calendar, day: DayNumber, saturdayMoves: boolean): string {
@@ -125,10 +151,12 @@ function skippedDays(cal: Calendar, plain: DayNumber, moved: DayNumber, saturday
   return parts.join(", ");
 }
 
-export function extension(cal: Calendar, rules: RegimeRules, plain: DayNumber, moved: DayNumber): Step {
-  // The Saturday rule is cited only when a Saturday was actually skipped.
-  const citation =
-    rules.saturdayMoves !== undefined && hasSaturday(plain, moved) ? rules.saturdayMoves : rules.holiday;
+export function extension(cal: Calendar, rules: RegimeRules, plain: DayNumber, moved: DayNumber, instituted?: DayNumber): Step {
+  // The Saturday rule is cited only when a Saturday was actually skipped, with the version that made it apply.
+  const saturday = rules.saturdayMoves !== undefined ? firstSaturday(plain, moved) : undefined;
+  const citation = saturday === undefined
+    ? rules.holiday
+    : rules.holiday + " e " + rules.saturdayMoves + saturdayBasis(civilSaturday(saturday, instituted).version);
   return {
     rule: "holiday-extension",
     citation,
@@ -138,9 +166,26 @@ export function extension(cal: Calendar, rules: RegimeRules, plain: DayNumber, m
   };
 }
 
-function hasSaturday(from: DayNumber, to: DayNumber): boolean {
-  for (let d = from; d < to; d++) if (weekday(d) === 6) return true;
-  return false;
+function firstSaturday(from: DayNumber, to: DayNumber): DayNumber | undefined {
+  for (let d = from; d < to; d++) if (weekday(d) === 6) return d;
+  return undefined;
+}
+
+function saturdayBasis(v: SaturdayVersion): string {
+  if (v === "all") return ", applicabile ai termini che scadono dopo il 4 luglio 2009 (" + CIVIL_SATURDAY.pendingSource + ")";
+  if (v === "instituted-after") return ", procedimento instaurato dopo il 1° marzo 2006 (art. 2 co. 4 L. 263/2005)";
+  return "";
+}
+
+/** A civil term ending on a Saturday the rule in force did not move. */
+export function civilSaturdayKept(due: DayNumber, v: SaturdayVersion): Step | undefined {
+  const why: Record<Exclude<SaturdayVersion, "all" | "instituted-after">, string> = {
+    "before-rule": "la proroga del sabato (art. 155 co. 5 c.p.c.) non esisteva ancora: è stata introdotta dalla L. 263/2005 per i procedimenti instaurati dopo il 1° marzo 2006",
+    "instituted-before": "il procedimento è stato instaurato entro il 1° marzo 2006 e il termine scade entro il 4 luglio 2009: la proroga del sabato (art. 155 co. 5 c.p.c.) non si applica (art. 2 co. 4 L. 263/2005; " + CIVIL_SATURDAY.pendingSource + ")",
+    "assumed-pending": "non è indicata la data di instaurazione del procedimento: si assume, prudenzialmente, che fosse già pendente al 1° marzo 2006, e la proroga del sabato (art. 155 co. 5 c.p.c.) non si applica ai termini che scadono entro il 4 luglio 2009 (" + CIVIL_SATURDAY.pendingSource + "); se il procedimento è stato instaurato dopo, il termine scade il lunedì successivo",
+  };
+  if (v === "all" || v === "instituted-after") return undefined;
+  return { rule: "saturday-ordinary", citation: CIVIL_SATURDAY.source, text: italianDate(due) + " è sabato, ma " + why[v] };
 }
 
 export function notExtended(cal: Calendar, rules: RegimeRules, plain: DayNumber, extended: DayNumber): Step {
@@ -148,8 +193,8 @@ export function notExtended(cal: Calendar, rules: RegimeRules, plain: DayNumber,
     rule: "not-extended",
     citation: rules.holiday,
     text:
-      skippedDays(cal, plain, extended, rules.saturdayMoves !== undefined) + ", ma la proroga (" + rules.holiday +
-      ") riguarda i soli termini a giorni: il termine a mesi o ad anni scade comunque il " + italianDate(plain) +
+      skippedDays(cal, plain, extended, rules.saturdayMoves !== undefined) + ", ma " + rules.holiday +
+      " prevede la proroga per i soli termini stabiliti a giorni: il termine a mesi o ad anni scade comunque il " + italianDate(plain) +
       "; la data prorogata, " + italianDate(extended) + ", è indicata solo a titolo informativo",
   };
 }

@@ -5,7 +5,8 @@
 import { type DayNumber, addMonths, isoDate, weekday } from "./civil.js";
 import { type Calendar, getCalendar, isLocalClosure, isPublicHoliday } from "./holidays.js";
 import { hourTerm } from "./hours.js";
-import { type Regime, type RegimeRules, REGIMES } from "./regimes.js";
+import { type FerialeException, type Regime, type RegimeRules, FERIALE_EXCEPTIONS, REGIMES } from "./regimes.js";
+import { civilSaturday } from "./rule-versions.js";
 import { END_DAY, FIRST_DAY, endOfDayInstant, formatEndOfDay, isInstantInRange, romeDay } from "./rome.js";
 import * as S from "./steps.js";
 import { addDaysSuspended, addMonthsSuspended } from "./suspension.js";
@@ -15,7 +16,9 @@ export type { Step, StepRule, Unit } from "./steps.js";
 export type { Flag, Term } from "./term-types.js";
 import type { Flag, Term } from "./term-types.js";
 
-export type Feriale = "apply" | "ignore";
+/** Apply the August suspension, leave it out, or leave it out under a named exception of the law. */
+export type Feriale = "apply" | "ignore" | FerialeException;
+export type { FerialeException } from "./regimes.js";
 
 export interface TermInput {
   /** The trigger instant, epoch milliseconds. */
@@ -25,13 +28,16 @@ export interface TermInput {
   regime: Regime;
   calendar: string;
   feriale: Feriale;
+  /** Civil: the day the proceeding was instituted, which decides the Saturday rule before 5 July 2009. */
+  instituted?: DayNumber;
 }
 
 export type TermFailure =
   | { reason: "unknown-calendar" }
   | { reason: "amount-out-of-range"; max: number }
   | { reason: "from-out-of-range" }
-  | { reason: "due-out-of-range" };
+  | { reason: "due-out-of-range" }
+  | { reason: "feriale-not-for-regime"; regime: Regime };
 
 export type TermOutcome = { ok: true; term: Term } | { ok: false; failure: TermFailure };
 
@@ -49,6 +55,10 @@ export function computeTerm(input: TermInput): TermOutcome {
   }
   if (!isInstantInRange(input.from)) return { ok: false, failure: { reason: "from-out-of-range" } };
   const rules = REGIMES[input.regime];
+  const exception = input.feriale === "apply" || input.feriale === "ignore" ? undefined : FERIALE_EXCEPTIONS[input.feriale];
+  if (exception !== undefined && exception.regime !== input.regime) {
+    return { ok: false, failure: { reason: "feriale-not-for-regime", regime: input.regime } };
+  }
   const feriale = input.feriale === "apply";
   if (unit === "hours") {
     const dueAtMs = input.from + amount * 3_600_000;
@@ -62,8 +72,9 @@ export function computeTerm(input: TermInput): TermOutcome {
     unit === "days"
       ? countDays(rules, start, amount, feriale, flags, steps)
       : countMonths(rules, start, unit === "years" ? amount * 12 : amount, unit, feriale, flags, steps, amount);
+  if (!feriale && rules.suspensible) steps.push(S.suspensionLeftOut(input.feriale as Exclude<Feriale, "apply">));
   if (plain >= END_DAY - EXTENSION_SLACK) return { ok: false, failure: { reason: "due-out-of-range" } };
-  return { ok: true, term: finish(cal, rules, plain, unit === "days" || rules.movesMonths, flags, steps) };
+  return { ok: true, term: finish(cal, rules, plain, unit === "days" || rules.movesMonths, flags, steps, input.instituted) };
 }
 
 /**
@@ -115,16 +126,18 @@ function countMonths(
   return s.day;
 }
 
-function isExtensionDay(cal: Calendar, rules: RegimeRules, day: DayNumber): boolean {
-  return isPublicHoliday(cal, day) || (rules.saturdayMoves !== undefined && weekday(day) === 6);
+/** Whether the day moves the term on: a holiday; a Saturday, civil, where the rule in force says so. */
+function isExtensionDay(cal: Calendar, rules: RegimeRules, day: DayNumber, instituted: DayNumber | undefined): boolean {
+  if (isPublicHoliday(cal, day)) return true;
+  return rules.saturdayMoves !== undefined && weekday(day) === 6 && civilSaturday(day, instituted).moves;
 }
 
 /** Applies extension, closure flags and the end-of-day rule to a counted date. */
 function finish(
-  cal: Calendar, rules: RegimeRules, plain: DayNumber, moves: boolean, flags: Flag[], steps: S.Step[],
+  cal: Calendar, rules: RegimeRules, plain: DayNumber, moves: boolean, flags: Flag[], steps: S.Step[], instituted?: DayNumber,
 ): Term {
   let extended = plain;
-  while (isExtensionDay(cal, rules, extended)) extended++;
+  while (isExtensionDay(cal, rules, extended, instituted)) extended++;
   const due = moves ? extended : plain;
   // One object shape for every result (absent dates stay undefined and are
   // left out of JSON): monomorphic code for the hot path.
@@ -135,7 +148,7 @@ function finish(
   if (extended !== plain && moves) {
     term.plainDate = isoDate(plain);
     flags.push("extended");
-    steps.push(S.extension(cal, rules, plain, extended));
+    steps.push(S.extension(cal, rules, plain, extended, instituted));
   } else if (extended !== plain) {
     term.extendedDate = isoDate(extended);
     flags.push("notExtended");
@@ -143,6 +156,9 @@ function finish(
   } else if (rules.saturdayOrdinary !== undefined && weekday(due) === 6) {
     steps.push(S.saturdayOrdinary(rules, due));
   }
+  // A civil Saturday the rule in force did not move: say which version and why.
+  const kept = rules.saturdayMoves !== undefined && weekday(due) === 6 ? S.civilSaturdayKept(due, civilSaturday(due, instituted).version) : undefined;
+  if (kept !== undefined) steps.push(kept);
   if (isPublicHoliday(cal, due)) {
     flags.push("officeClosed");
   } else if (isLocalClosure(cal, due)) {

@@ -8,6 +8,7 @@ import { cors } from "hono/cors";
 import { z } from "zod";
 import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
 import { type InstantFailure, parseInstant } from "../engine/instant.js";
+import { daysFromCivil, isoDate } from "../engine/civil.js";
 import { MAX_AMOUNT, type TermFailure, computeTerm } from "../engine/term.js";
 import { parseQuery } from "../http/query.js";
 import { ApiError, problem } from "../http/problem.js";
@@ -31,8 +32,19 @@ const TermsQuery = z.strictObject({
   unit: z.enum(["hours", "days", "months", "years"]),
   regime: z.enum(["penal", "civil", "administrative"]),
   calendar: z.string().refine(isCalendarId).default("IT"),
-  feriale: z.enum(["apply", "ignore"]).default("ignore"),
+  // Absent: the law's default, the suspension for judicial terms (L. 742/1969 art. 1).
+  feriale: z.enum(["apply", "ignore", "custody-waived", "urgent", "organised-crime", "civil-urgent", "labour"]).optional(),
+  /** Civil: when the proceeding was instituted (decides the Saturday rule for terms expiring by 4 July 2009). */
+  instituted: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => isRealDate(d)).optional(),
 });
+
+function isRealDate(iso: string): boolean {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  return isoDate(daysFromCivil(y, m, d)) === iso;
+}
+
+/** The suspension the law applies when the caller names no exception: judicial terms yes, administrative no. */
+export const defaultFeriale = (regime: "penal" | "civil" | "administrative"): "apply" | "ignore" => (regime === "administrative" ? "ignore" : "apply");
 
 const HINTS = {
   from: "istante RFC 3339 con offset o Z, ad es. 2024-03-26T10:00:00%2B01:00",
@@ -40,7 +52,9 @@ const HINTS = {
   unit: "uno tra hours, days, months, years",
   regime: "uno tra penal, civil, administrative",
   calendar: `uno tra ${CALENDAR_IDS.join(", ")} (vedi /api/v1/calendars)`,
-  feriale: "apply oppure ignore (predefinito: ignore)",
+  feriale:
+    "apply (predefinito per i termini penali e civili), ignore (predefinito per gli amministrativi), oppure l'eccezione di legge: custody-waived, urgent, organised-crime (penali, art. 2 L. 742/1969), civil-urgent, labour (civili, art. 3 L. 742/1969)",
+  instituted: "data di instaurazione del procedimento civile, AAAA-MM-GG",
 } as const;
 
 function failure(f: TermFailure, unit: keyof typeof MAX_AMOUNT): ApiError {
@@ -59,8 +73,14 @@ function failure(f: TermFailure, unit: keyof typeof MAX_AMOUNT): ApiError {
       ]);
     case "unknown-calendar":
       return ApiError.parameters([{ parameter: "calendar", code: "invalid_parameter", detail: `calendar: ${HINTS.calendar}` }]);
+    case "feriale-not-for-regime":
+      return ApiError.parameters([
+        { parameter: "feriale", code: "invalid_parameter", detail: `feriale: l'eccezione indicata non riguarda i termini ${REGIME_WORDS[f.regime]}` },
+      ]);
   }
 }
+
+const REGIME_WORDS = { penal: "penali", civil: "civili", administrative: "amministrativi" } as const;
 
 export const terms = new Hono();
 
@@ -68,11 +88,13 @@ terms.use(cors({ origin: "*", allowMethods: ["GET"] }));
 
 terms.get("/", (c) => {
   const q = parseQuery(c, TermsQuery, HINTS);
-  const outcome = computeTerm({ ...q, from: q.from.ms });
+  const feriale = q.feriale ?? defaultFeriale(q.regime);
+  const instituted = q.instituted === undefined ? undefined : daysFromCivil(+q.instituted.slice(0, 4), +q.instituted.slice(5, 7), +q.instituted.slice(8, 10));
+  const outcome = computeTerm({ ...q, from: q.from.ms, feriale, instituted });
   if (!outcome.ok) throw failure(outcome.failure, q.unit);
   const { dueAtMs: _internal, ...term } = outcome.term;
   c.header("Cache-Control", "public, max-age=3600");
-  return c.json({ input: { ...q, from: q.from.text }, ...term });
+  return c.json({ input: { ...q, from: q.from.text, feriale }, ...term });
 });
 
 terms.on(["POST", "PUT", "PATCH", "DELETE"], "/", (c) => {

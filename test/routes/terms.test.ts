@@ -19,20 +19,46 @@ describe("GET /api/v1/terms — happy path", () => {
     expect(res.headers.get("X-Request-Id")).toBeTruthy();
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({
-      input: { ...valid, calendar: "IT", feriale: "ignore" },
+      input: { ...valid, calendar: "IT", feriale: "apply" },
       dueAt: "2024-04-26T23:59:59+02:00",
       dueDate: "2024-04-26",
       plainDate: "2024-04-25",
       flags: ["extended"],
     });
     expect(body).not.toHaveProperty("dueAtMs");
-    expect((body.steps as unknown[]).length).toBe(3);
+    // dies a quo, the suspension (which does not touch this term), the extension, the end of the day.
+    expect((body.steps as { rule: string }[]).map((x) => x.rule)).toEqual(["dies-a-quo", "august-suspension", "holiday-extension", "end-of-day"]);
+  });
+
+  it("applies the August suspension by default to judicial terms, as L. 742/1969 art. 1 does", async () => {
+    const august = { from: "2024-08-10T10:00:00+02:00", amount: 30, unit: "days" };
+    for (const regime of ["penal", "civil"]) {
+      const body = (await (await get(q({ ...august, regime }).toString())).json()) as Record<string, unknown>;
+      expect(body, regime).toMatchObject({ input: { feriale: "apply" }, dueDate: "2024-09-30", flags: ["augustSuspension"] });
+    }
+    const admin = (await (await get(q({ ...august, amount: 120, regime: "administrative" }).toString())).json()) as Record<string, unknown>;
+    expect(admin).toMatchObject({ input: { feriale: "ignore" }, dueDate: "2024-12-09" });
+  });
+
+  it("leaves the suspension out under a named exception and says which", async () => {
+    const res = await get(q({ from: "2024-08-10T10:00:00+02:00", amount: 30, unit: "days", regime: "penal", feriale: "urgent" }).toString());
+    const body = (await res.json()) as { dueDate: string; steps: { rule: string; text: string }[] };
+    expect(body.dueDate).toBe("2024-09-09");
+    expect(body.steps.find((x) => x.rule === "august-suspension")!.text).toMatch(/urgenza dichiarata dal giudice/);
+  });
+
+  it("moves a civil Saturday before 5 July 2009 only for a proceeding instituted after 1 March 2006", async () => {
+    const base = { from: "2009-01-28T10:00:00+01:00", amount: 10, unit: "days", regime: "civil" };
+    const unknown = (await (await get(q(base).toString())).json()) as { dueDate: string };
+    const recent = (await (await get(q({ ...base, instituted: "2007-01-10" }).toString())).json()) as { dueDate: string };
+    expect([unknown.dueDate, recent.dueDate]).toEqual(["2009-02-07", "2009-02-09"]);
   });
 
   it("answers every golden case the same over HTTP", async () => {
     for (const c of GOLDEN) {
       const { why: _, officeClosed, dueAt, dueDate, plainDate, extendedDate, ...params } = c;
-      const res = await get(q(params).toString());
+      // The engine's golden cases leave the suspension out unless they say otherwise; the API's default applies it.
+      const res = await get(q({ feriale: "ignore", ...params }).toString());
       expect(res.status, c.why).toBe(200);
       const body = (await res.json()) as Record<string, unknown>;
       expect({ dueAt: body.dueAt, dueDate: body.dueDate, plainDate: body.plainDate, extendedDate: body.extendedDate }, c.why)
@@ -54,6 +80,20 @@ describe("GET /api/v1/terms — happy path", () => {
 });
 
 describe("GET /api/v1/terms — errors", () => {
+  it("refuses an exception of the wrong kind of proceeding, naming the parameter", async () => {
+    const res = await get(q({ ...valid, feriale: "civil-urgent" }).toString());
+    expect(res.status).toBe(400);
+    const p = await problemOf(res);
+    expect(p.errors).toEqual([expect.objectContaining({ parameter: "feriale", code: "invalid_parameter" })]);
+    expect(p.detail).toMatch(/non riguarda i termini penali/);
+  });
+
+  it("refuses an institution date that does not exist", async () => {
+    const res = await get(q({ ...valid, regime: "civil", instituted: "2007-02-30" }).toString());
+    expect(res.status).toBe(400);
+    expect((await problemOf(res)).errors).toEqual([expect.objectContaining({ parameter: "instituted" })]);
+  });
+
   it.for(["from", "amount", "unit", "regime"])("names the missing parameter %s", async (name) => {
     const params = q(valid);
     params.delete(name);
