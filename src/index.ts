@@ -6,6 +6,7 @@ import { misconfiguration } from "./deployment.js";
 import { purgeSignIn } from "./web/signin.js";
 
 export { TimelineWorkflow } from "./workflows/timeline.js";
+export { PreviewRoom } from "./preview/room.js";
 
 const app = createApp();
 

@@ -15,14 +15,15 @@ import { ApiError } from "../http/problem.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { Db } from "../db/client.js";
 import type { Changes, EventContext, Stmt } from "./changes.js";
-import { openStage } from "./open-stage.js";
+import { nextPeriodStart, openStage } from "./open-stage.js";
+import { suspendedDays } from "./suspend-stage.js";
 import { notice, replan } from "./notifications.js";
 import { AMENDMENTS } from "./schemas.js";
 import { bumpStatement } from "../db/counters.js";
 import { occurrence } from "../stats/metrics.js";
 import { closingCounts } from "./counts.js";
 import { requireAuthority } from "./authority.js";
-import { type TimelineDefinition, involves } from "../timelines/definition.js";
+import { type StageDefinition, type TimelineDefinition, involves } from "../timelines/definition.js";
 
 export const isAmendment = (type: string): boolean => hasOwn(AMENDMENTS, type);
 
@@ -58,7 +59,9 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
   }
   const at = corrected.ms;
   const moves: { deadline: string; from: string; to: string }[] = [];
-  for (const d of touched) {
+  // Periods in order, so that a rolling stage's next period starts where the corrected one now ends.
+  const ends = new Map<string, number>();
+  for (const d of [...touched].sort((a, b) => a.seq - b.seq)) {
     const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
     const def = getTimeline(instance.timeline, instance.version)!;
     const stage = def.stages.find((s) => s.id === d.stage)!;
@@ -71,20 +74,43 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
     }
     if (d.startedByEvent !== e.id) continue;
     const office = (await getOffice(db, d.officeId))!;
-    const next = await openStage(db, def, stage, d.instanceId, office, { eventId: e.id, occurredAtMs: at, onCase: ctx.onCase });
+    const next = await openStage(db, def, await periodStage(ctx, stage, d), d.instanceId, office,
+      { eventId: e.id, occurredAtMs: periodStart(stage, d, at, ends), onCase: ctx.onCase }, d.seq);
     const nd = next.deadline;
+    ends.set(`${d.instanceId}.${d.stage}.${d.seq}`, nd.dueAtMs!);
     const status = d.status === "open" || d.status === "informational" ? d.status : (d.closedAtMs ?? 0) <= nd.dueAtMs ? "met" : "late";
+    const startedAtMs = nd.startedAtMs;
     ch.stmts.push(db.update(deadlines).set({
-      startedAtMs: at, dueAt: nd.dueAt, dueAtMs: nd.dueAtMs, dueDate: nd.dueDate, explanation: nd.explanation, status,
+      startedAtMs, dueAt: nd.dueAt, dueAtMs: nd.dueAtMs, dueDate: nd.dueDate, explanation: nd.explanation, status,
     }).where(eq(deadlines.id, d.id)));
     // Already closed: judged again against the new date, and counted again from the new start.
-    ch.stmts.push(...recount(db, def, d, -1), ...recount(db, def, { ...d, startedAtMs: at, status }, 1));
+    ch.stmts.push(...recount(db, def, d, -1), ...recount(db, def, { ...d, startedAtMs, status }, 1));
     if (d.status === "open") ch.stmts.push(...(await replan(db, d, next.notifications, notice(d, ctx.eventId, ctx.now, office.emails, { notice: "date-changed", previousDueAt: d.dueAt }))));
     moves.push({ deadline: d.id, from: d.dueAt, to: nd.dueAt });
     ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status, dueAt: nd.dueAt, dueDate: nd.dueDate ?? null });
   }
   ch.audit = { action: "event.corrected", detail: { eventId: e.id, from: e.occurredAt, to: ctx.data.occurredAt, moves } };
   ch.wake.replan.push(...new Set(touched.map((d) => d.instanceId)));
+}
+
+/**
+ * The term a period runs when its start is corrected: the whole history
+ * again — the base term, the anniversary it falls on, and the suspension
+ * already granted — not the bare base term.
+ */
+async function periodStage(ctx: EventContext, stage: StageDefinition, d: Deadline): Promise<StageDefinition> {
+  const t = stage.term;
+  if (!("amount" in t)) return stage;
+  const nth = stage.recurs && stage.recursFrom === "anniversary" ? d.seq : 1;
+  const amount = t.amount * nth + (await suspendedDays(ctx, stage, d.startedAtMs));
+  return amount === t.amount ? stage : { ...stage, term: { ...t, amount } };
+}
+
+/** Where a corrected period starts: the corrected event, or (rolling periods after the first) the corrected end of the one before. */
+function periodStart(stage: StageDefinition, d: Deadline, at: number, ends: ReadonlyMap<string, number>): number {
+  if (!stage.rolls || d.seq === 1) return at;
+  const before = ends.get(`${d.instanceId}.${d.stage}.${d.seq - 1}`);
+  return before === undefined ? d.startedAtMs : nextPeriodStart(stage, before);
 }
 
 /** The counters a closed deadline added, added again (1) or taken back (-1). */
@@ -126,7 +152,8 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
     // A timeline withdrawn as a whole no longer counts in the reports.
     const def = getTimeline(i.timeline, i.version)!;
     for (const d of await db.select().from(deadlines).where(eq(deadlines.instanceId, i.id)).all()) ch.stmts.push(...recount(db, def, d, -1));
-    ch.stmts.push(db.update(timelineInstances).set({ status: "withdrawn", closedAt: ctx.now }).where(eq(timelineInstances.id, i.id)));
+    // An instance already closed keeps the moment it closed.
+    ch.stmts.push(db.update(timelineInstances).set({ status: "withdrawn", closedAt: sql`coalesce(${timelineInstances.closedAt}, ${ctx.now})` }).where(eq(timelineInstances.id, i.id)));
     ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.instanceId, i.id)));
   }
   for (const id of reopened) ch.stmts.push(db.update(timelineInstances).set({ status: "running", closedAt: null }).where(eq(timelineInstances.id, id)));

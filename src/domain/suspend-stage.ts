@@ -14,6 +14,24 @@ import { notice, replan } from "./notifications.js";
 import type { Changes, EventContext } from "./changes.js";
 import { openStage } from "./open-stage.js";
 
+/**
+ * The days a stage's deadline has been moved by its suspension so far, from
+ * the events on record since the period began: none; the most allowed while
+ * suspended; the days actually suspended once the documents arrived.
+ */
+export async function suspendedDays(ctx: EventContext, stage: StageDefinition, since: number): Promise<number> {
+  const s = stage.suspension;
+  if (s === undefined) return 0;
+  const prior = await ctx.db.select().from(events).where(and(
+    eq(events.caseId, ctx.caseId), inArray(events.type, [s.on, s.off]), gte(events.occurredAtMs, since),
+  )).all();
+  const on = prior.find((e) => e.type === s.on);
+  const off = prior.find((e) => e.type === s.off);
+  if (on === undefined) return 0;
+  if (off === undefined) return s.maxDays;
+  return Math.min(Math.max(0, romeDay(off.occurredAtMs) - romeDay(on.occurredAtMs)), s.maxDays);
+}
+
 export async function applySuspension(ctx: EventContext, def: TimelineDefinition, current: Deadline[], ch: Changes): Promise<void> {
   for (const stage of def.stages) {
     const s = stage.suspension;

@@ -1,7 +1,8 @@
 /**
  * POST /api/v1/deadlines/preview — the deadlines a sequence of events would
- * produce, with the engine's reasons. Creates nothing; computes only public
- * rules, so it needs no credential.
+ * produce, with the engine's reasons. It runs the events through the same
+ * code as a case, on a throwaway database (src/preview/room.ts): nothing is
+ * created, and it computes only public rules, so it needs no credential.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -12,7 +13,7 @@ import { isCalendarId } from "../engine/holidays.js";
 import { jsonBody } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, getTimeline, isEnabled } from "../timelines/catalog.js";
-import { type SimFailure, simulate } from "../timelines/simulate.js";
+import type { PreviewAnswer } from "../preview/room.js";
 import { describeTimeline } from "./timelines.js";
 
 export const preview = new Hono<AppEnv>();
@@ -21,26 +22,33 @@ export const PreviewBody = z.strictObject({
   timeline: z.string().min(1).max(64),
   version: z.number().int().positive().optional(),
   calendar: z.string().refine(isCalendarId, "calendario sconosciuto").default("IT"),
-  events: z.array(z.strictObject({ type: z.string().min(1).max(64), occurredAt: Instant, data: z.record(z.string(), z.unknown()).optional() })).min(1).max(50),
+  events: z.array(z.strictObject({
+    type: z.string().min(1).max(64),
+    occurredAt: Instant,
+    /** As on a case; an amendment's eventId may be the position of the earlier event in this list. */
+    data: z.record(z.string(), z.unknown()).optional(),
+  })).min(1).max(50),
+  /** Periods of a recurring or rolling stage that start by this instant are shown (default: the last event's). */
+  until: Instant.optional(),
 });
 
-const WHY: Record<SimFailure["reason"], string> = {
-  "not-a-trigger": "il primo evento deve avviare lo scadenzario",
-  "unknown-event": "evento non previsto da questo scadenzario",
-  "stage-not-started": "chiude una fase non ancora iniziata",
-  "stage-closed": "riguarda una fase già chiusa o già avviata",
-  "out-of-range": "data fuori dall'intervallo supportato",
-};
+const ms = (text: string): number => (parseInstant(text) as { ms: number }).ms;
 
 preview.post("/", async (c) => {
   const body = await jsonBody(c.req.raw, PreviewBody);
   const def = getTimeline(body.timeline, body.version);
   if (def === undefined) throw new ApiError("invalid_body", `timeline: scadenzario ${body.timeline} sconosciuto`, { parameter: "timeline" });
-  const events = body.events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data, at: (parseInstant(e.occurredAt) as { ms: number }).ms }));
-  const r = simulate(def, events, body.calendar);
-  if (!r.ok) {
-    const parameter = `events.${r.failure.index}.type`;
-    throw new ApiError("invalid_body", `${parameter}: ${WHY[r.failure.reason]}`, { parameter });
+  if (body.events[0]!.type !== def.trigger) {
+    throw new ApiError("invalid_body", `events.0.type: il primo evento deve avviare lo scadenzario (${def.trigger})`, { parameter: "events.0.type" });
   }
-  return c.json({ timeline: describeTimeline(def, isEnabled(def, enabledBills(c.env.ENABLED_BILLS))), deadlines: r.deadlines, closed: r.closed, created: false });
+  const room = c.env.PREVIEW.get(c.env.PREVIEW.newUniqueId());
+  // The RPC stub's types cannot express the problem's open-ended extras: the room's own type says what comes back.
+  const answer = (await room.run({
+    timeline: def.id, version: def.version, calendar: body.calendar, events: body.events, now: Date.now(),
+    untilMs: body.until === undefined ? undefined : ms(body.until),
+    bills: (c.env.ENABLED_BILLS ?? "").split(",").map((b) => b.trim()).filter(Boolean),
+  })) as PreviewAnswer;
+  if (!answer.ok) throw new ApiError(answer.code, answer.detail, answer.extra);
+  const { deadlines, closed } = answer.result;
+  return c.json({ timeline: describeTimeline(def, isEnabled(def, enabledBills(c.env.ENABLED_BILLS))), deadlines, closed, created: false });
 });

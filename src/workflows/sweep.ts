@@ -45,7 +45,7 @@ export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
   }
   for (const instanceId of new Set(overdue.map((n) => n.instanceId))) {
     try {
-      await ensureAwake(env, db, instanceId, now);
+      await ensureAwake(env, db, instanceId, now, false);
     } catch {
       // The next sweep tries again.
     }

@@ -18,10 +18,16 @@ export async function startWorkflow(env: Bindings, instanceId: string, workflowI
   await env.TIMELINE.create({ id: workflowId, params: { instanceId } });
 }
 
-/** Sends the wake event; restarts the workflow when it is no longer alive. */
-export async function ensureAwake(env: Bindings, db: Db, instanceId: string, now: number): Promise<void> {
+/**
+ * Sends the wake event; restarts the workflow when it is no longer alive.
+ * `closedToo`: also wake the workflow of an instance that has just closed, so
+ * it ends now rather than at its next timer (the event path); the sweep
+ * only keeps running instances alive.
+ */
+export async function ensureAwake(env: Bindings, db: Db, instanceId: string, now: number, closedToo = true): Promise<void> {
   const row = await db.select().from(timelineInstances).where(eq(timelineInstances.id, instanceId)).get();
-  if (row === undefined) return;
+  // An instance closed the moment it started (informational dates only) never had a workflow.
+  if (row === undefined || (row.status !== "running" && (!closedToo || row.closedAt === row.startedAt))) return;
   try {
     const wf = await env.TIMELINE.get(row.workflowId);
     const { status } = await wf.status();

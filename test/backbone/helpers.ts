@@ -71,7 +71,7 @@ export async function idleWorkflows() {
   const { introspectWorkflow } = await import("cloudflare:test");
   const spy = await introspectWorkflow(env.TIMELINE);
   await spy.modifyAll(async (m) => {
-    for (let index = 1; index <= 20; index++) await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
+    for (let index = 1; index <= 200; index++) await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
   });
   const dispose = spy.dispose.bind(spy);
   spy.dispose = async () => {

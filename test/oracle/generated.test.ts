@@ -1,0 +1,12 @@
+/** Generated sources match what they are generated from (run the named script when this fails). */
+import { readFileSync, readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../../src/preview/schema-sql.js";
+
+describe("generated sources", () => {
+  it("src/preview/schema-sql.ts holds every migration as it is on disk (npm run schema:sql)", () => {
+    const files = readdirSync("migrations").filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
+    expect(MIGRATIONS.map((m) => m.name)).toEqual(files);
+    for (const m of MIGRATIONS) expect(m.sql, m.name).toBe(readFileSync(`migrations/${m.name}`, "utf8"));
+  });
+});
