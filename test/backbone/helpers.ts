@@ -98,6 +98,7 @@ type Recorded = {
   status: number;
   body: {
     code?: string; parameter?: string;
+    event: { id: string };
     timelines: { timeline: string; instanceId: string; status: string }[];
     deadlines: { id: string; stage: string; office: string; status: string; dueAt: string; dueDate: string | null }[];
   };

@@ -49,3 +49,22 @@ it("refuses documents received when nothing was requested", async () => {
   const res = await post(ref, "register.documents-received", "2026-03-05T10:00:00+01:00");
   expect([res.status, res.body.code]).toEqual([409, "not_suspended"]);
 });
+
+it("keeps the suspension when the start of a suspended term is corrected: base term, then the days suspended", async () => {
+  const ref = newRef();
+  const start = await post(ref, "register.application-received", "2026-03-02T10:00:00+01:00", { jurisdiction: "TO" });
+  await post(ref, "register.documents-requested", "2026-03-10T10:00:00+01:00");
+  await post(ref, "register.documents-received", "2026-03-20T10:00:00+01:00");
+  // The application really arrived on 4 March: 4 March + 30 + 10 suspended = 13 April 2026, a Monday.
+  // Recomputed from the base term alone it would be 3 April: the suspension must not be dropped.
+  const fixed = await post(ref, "event.corrected", "2026-03-21T10:00:00+01:00", { eventId: start.body.event.id, occurredAt: "2026-03-04T10:00:00+01:00" });
+  expect(fixed.status).toBe(201);
+  expect(fixed.body.deadlines).toMatchObject([{ stage: "decision", dueDate: "2026-04-13" }]);
+  // While still suspended (no documents yet) a correction keeps the longest suspension, 30 days.
+  const ref2 = newRef();
+  const start2 = await post(ref2, "register.application-received", "2026-03-02T10:00:00+01:00", { jurisdiction: "TO" });
+  await post(ref2, "register.documents-requested", "2026-03-10T10:00:00+01:00");
+  const fixed2 = await post(ref2, "event.corrected", "2026-03-11T10:00:00+01:00", { eventId: start2.body.event.id, occurredAt: "2026-03-03T10:00:00+01:00" });
+  // 3 March + 60 days = 2 May 2026, a Saturday (administrative: not moved).
+  expect(fixed2.body.deadlines).toMatchObject([{ dueDate: "2026-05-02" }]);
+});
