@@ -114,10 +114,14 @@ export function romeClock(ms: number, offset: number = offsetAtInstant(ms)): str
 /**
  * The instant of a Rome local time (minutes after midnight) on a Rome day.
  * Summer time changes at 02:00/03:00 local, so times outside that hour are
- * never ambiguous; inside it the earlier offset wins.
+ * never ambiguous. In the hour repeated in October the second (winter) one
+ * is meant; in the hour skipped in March (02:00-02:59 does not exist) the
+ * clock reads an hour later, as time-zone libraries do.
  */
 export function romeLocalInstant(day: DayNumber, minutes: number): number {
   const local = day * MS_PER_DAY + minutes * 60_000;
   const winter = local - CET * 60_000;
-  return offsetAtInstant(winter) === CET ? winter : local - CEST * 60_000;
+  if (offsetAtInstant(winter) === CET) return winter;
+  const summer = local - CEST * 60_000;
+  return offsetAtInstant(summer) === CEST ? summer : winter;
 }

@@ -17,6 +17,9 @@ export const TermSpec = z.strictObject({
   feriale: z.enum(["apply", "ignore"]),
 });
 
+/** Calendar weeks on the Rome clock (attendance windows): the same local time n weeks later. */
+export const WeekSpec = z.strictObject({ weeks: z.number().int().positive(), clock: z.literal("rome") });
+
 /** A date the law fixes ("by 30 March"): the starting event carries it as data.dueDate. */
 export const GivenDate = z.strictObject({
   given: z.literal("dueDate"),
@@ -63,7 +66,7 @@ export const StageDefinition = z.strictObject({
   basis: Italian,
   /** The event type whose occurredAt starts the term. */
   startsOn: EventName,
-  term: z.union([TermSpec, GivenDate]),
+  term: z.union([TermSpec, WeekSpec, GivenDate]),
   /** The role, among the timeline's roles, that must act. */
   office: Id,
   /** Events that close the stage, with the outcome (Italian) they record. */
@@ -150,6 +153,7 @@ export const TimelineDefinition = z
 
 export type TermSpec = z.output<typeof TermSpec>;
 export type GivenDate = z.output<typeof GivenDate>;
+export type WeekSpec = z.output<typeof WeekSpec>;
 export type Schedule = z.output<typeof Schedule>;
 export type RungTime = z.output<typeof RungTime>;
 export type RungDefinition = z.output<typeof RungDefinition>;

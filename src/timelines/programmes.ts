@@ -45,8 +45,9 @@ function programme(r: Route): TimelineInput {
         title: `Frequenza del programma (${weekly})`,
         basis: r.basis,
         startsOn: r.trigger,
-        // Exact weeks from the intake: hour terms are never moved for holidays.
-        term: { amount: 168, unit: "hours", regime: "penal", feriale: "ignore" },
+        // Calendar weeks from the intake on the Rome clock, never moved for holidays: an attendance
+        // window, not a term for an act.
+        term: { weeks: 1, clock: "rome" },
         office: "cuav",
         rolls: true,
         quota: { event: "programme.attendance", count: r.perWeek },

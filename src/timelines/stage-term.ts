@@ -1,6 +1,7 @@
 /** A stage's deadline: a term counted by the engine, or a date the law fixes (given by the starting event). */
 import { daysFromCivil } from "../engine/civil.js";
 import { type TermOutcome, computeTerm, dateTerm } from "../engine/term.js";
+import { weekTerm } from "../engine/weeks.js";
 import type { StageDefinition } from "./definition.js";
 
 export type StageTermOutcome = TermOutcome | { ok: false; failure: { reason: "missing-due-date" } };
@@ -8,10 +9,12 @@ export type StageTermOutcome = TermOutcome | { ok: false; failure: { reason: "mi
 export function stageTerm(stage: StageDefinition, fromMs: number, dueDate: string | undefined, calendar: string): StageTermOutcome {
   const t = stage.term;
   if ("amount" in t) return computeTerm({ from: fromMs, ...t, calendar });
+  if ("weeks" in t) return { ok: true, term: weekTerm(fromMs, t.weeks) };
   const m = dueDate === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(dueDate);
   if (m === null) return { ok: false, failure: { reason: "missing-due-date" } };
   return dateTerm({ date: daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])), regime: t.regime, calendar, basis: stage.basis });
 }
 
-/** Hour terms end at their exact instant; every other term at 23:59:59 of its day. */
-export const endsAtExactInstant = (stage: StageDefinition): boolean => "unit" in stage.term && stage.term.unit === "hours";
+/** Hour terms and calendar weeks end at their exact instant; every other term at 23:59:59 of its day. */
+export const endsAtExactInstant = (stage: StageDefinition): boolean =>
+  ("unit" in stage.term && stage.term.unit === "hours") || "weeks" in stage.term;
