@@ -5,6 +5,7 @@
  * past the stale limit) therefore never marks, audits or counts a message
  * a second time: its statements match no row.
  */
+import { formatRomeInstant } from "../engine/rome.js";
 import { and, asc, eq, gt, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { AuditEntry } from "./audit.js";
 import type { Db } from "./client.js";
@@ -148,7 +149,7 @@ export async function deliverySummary(db: Db) {
   const since = retrying[0]?.since ?? null;
   return {
     retrying: retrying[0]?.n ?? 0,
-    failingSince: since === null ? null : new Date(since).toISOString(),
+    failingSince: since === null ? null : formatRomeInstant(since),
     failed: failed[0]?.n ?? 0,
     obligationsNotOpened: obligations[0]?.n ?? 0,
   };

@@ -1,4 +1,5 @@
 /** A case as staff read it: offices, events, and each timeline's deadlines with the reasons for their dates. */
+import { formatRomeInstant } from "../engine/rome.js";
 import { type Case, deadlinesOf, eventsOf, instancesOf, notificationsOf, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { displayTitle, getTimeline } from "../timelines/catalog.js";
@@ -13,7 +14,7 @@ export async function caseView(db: Db, c: Case, now: number) {
     ref: c.ref,
     /** The office whose reference it is. */
     office: c.ownerOfficeId,
-    createdAt: new Date(c.createdAt).toISOString(),
+    createdAt: formatRomeInstant(c.createdAt),
     offices,
     events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt, source: e.source })),
     timelines: instances.map((i) => {
@@ -26,7 +27,7 @@ export async function caseView(db: Db, c: Case, now: number) {
           dueAt: d.dueAt, dueDate: d.dueDate, status: d.status, overdue: d.status === "open" && now > d.dueAtMs,
           outcome: d.outcome, why: d.explanation,
           notifications: notes.filter((n) => n.deadlineId === d.id).map((n) => ({
-            rung: n.rung, kind: n.kind, office: n.officeId, sendAt: new Date(n.sendAtMs).toISOString(), status: n.status,
+            rung: n.rung, kind: n.kind, office: n.officeId, sendAt: formatRomeInstant(n.sendAtMs), status: n.status,
           })),
         })),
       };

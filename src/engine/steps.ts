@@ -11,6 +11,8 @@ import type { Suspended } from "./suspension.js";
 export type StepRule =
   | "dies-a-quo"
   | "fixed-date"
+  /** The first day from which an act is admissible ("not before"). */
+  | "earliest"
   | "calendar"
   | "month-end"
   | "august-suspension"

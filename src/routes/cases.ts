@@ -1,4 +1,5 @@
 /** Cases: create, list (the caller's offices only), and read one with its timelines. */
+import { formatRomeInstant } from "../engine/rome.js";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.js";
@@ -51,7 +52,7 @@ caseRoutes.post("/", async (c) => {
     ...entries.map(([role, officeId]) => db.insert(caseOffices).values({ caseId: id, officeId, role })),
     auditInsert(db, { actor: p.id, action: "case.created", caseId: id, detail: { ref: body.ref, offices: body.offices }, requestId: c.get("requestId") }, now),
   ]);
-  return c.json({ ref: body.ref, office: owner.id, offices: body.offices, createdAt: new Date(now).toISOString() }, 201, {
+  return c.json({ ref: body.ref, office: owner.id, offices: body.offices, createdAt: formatRomeInstant(now) }, 201, {
     Location: apiCasePath(body.ref, owner.id),
   });
 });
@@ -69,7 +70,7 @@ caseRoutes.get("/", async (c) => {
   await audit(db, { actor: p.id, action: "cases.listed", caseId: null, detail: { cases: rows.map((r) => r.id) }, requestId: c.get("requestId") }, Date.now());
   const last = rows[rows.length - 1];
   return c.json({
-    cases: rows.map((r) => ({ ref: r.ref, office: r.ownerOfficeId, createdAt: new Date(r.createdAt).toISOString(), href: apiCasePath(r.ref, r.ownerOfficeId) })),
+    cases: rows.map((r) => ({ ref: r.ref, office: r.ownerOfficeId, createdAt: formatRomeInstant(r.createdAt), href: apiCasePath(r.ref, r.ownerOfficeId) })),
     next: rows.length === q.limit && last !== undefined ? `/api/v1/cases?limit=${q.limit}&before=${last.createdAt}` : null,
   });
 });

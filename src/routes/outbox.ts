@@ -1,4 +1,5 @@
 /** GET /api/v1/outbox — admins: every intended message with its delivery status (and its text, locally). */
+import { formatRomeInstant } from "../engine/rome.js";
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -33,11 +34,11 @@ outboxRoute.get("/", async (c) => {
   const mail = isLocal(c.env) ? await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all() : [];
   return c.json({
     delivery: await deliverySummary(db),
-    mail: mail.map((m) => ({ id: m.id, to: m.recipients, subject: m.subject, text: m.text, createdAt: new Date(m.createdAt).toISOString() })),
+    mail: mail.map((m) => ({ id: m.id, to: m.recipients, subject: m.subject, text: m.text, createdAt: formatRomeInstant(m.createdAt) })),
     messages: rows.map(({ n, m }) => ({
       id: n.id, rung: n.rung, kind: n.kind, office: n.officeId, to: n.recipients, status: n.status,
-      sendAt: new Date(n.sendAtMs).toISOString(), sentAt: n.sentAtMs === null ? null : new Date(n.sentAtMs).toISOString(),
-      attempts: n.attempts, error: n.lastError, retryAt: n.retryAtMs === null ? null : new Date(n.retryAtMs).toISOString(),
+      sendAt: formatRomeInstant(n.sendAtMs), sentAt: n.sentAtMs === null ? null : formatRomeInstant(n.sentAtMs),
+      attempts: n.attempts, error: n.lastError, retryAt: n.retryAtMs === null ? null : formatRomeInstant(n.retryAtMs),
       subject: m?.subject ?? null, text: m?.text ?? null,
     })),
   });

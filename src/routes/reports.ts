@@ -3,6 +3,7 @@
  * POST /api/v1/reports/{kind}/{period}/generate — a new version from the current counters
  * POST /api/v1/reports/{kind}/{period}/submit   — the responsible office files the latest version
  */
+import { formatRomeInstant } from "../engine/rome.js";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.js";
@@ -81,7 +82,7 @@ reportRoutes.get("/:kind/:period", async (c) => {
   c.header("Content-Disposition", attachment(out.filename));
   c.header("X-Report-Version", String(r.version));
   c.header("X-Report-Checksum", `sha256:${r.checksum}`);
-  c.header("X-Report-Snapshot", new Date(r.snapshotAt).toISOString());
+  c.header("X-Report-Snapshot", formatRomeInstant(r.snapshotAt));
   c.header("Content-Type", out.type);
   return c.body(out.body as string);
 });
@@ -92,7 +93,7 @@ reportRoutes.get("/:kind/:period/versions", async (c) => {
   const scope = await reportScope(db, c.get("principal"), kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const period = periodOf(kind, c.req.param("period"));
   const versions = await listVersions(db, kind, period, scope);
-  return c.json({ kind, period, scope, versions: versions.map((v) => ({ ...v, snapshotAt: new Date(v.snapshotAt).toISOString() })) });
+  return c.json({ kind, period, scope, versions: versions.map((v) => ({ ...v, snapshotAt: formatRomeInstant(v.snapshotAt) })) });
 });
 
 reportRoutes.post("/:kind/:period/generate", async (c) => {
@@ -101,7 +102,7 @@ reportRoutes.post("/:kind/:period/generate", async (c) => {
   const kind = kindOf(c.req.param("kind"));
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const r = await generateReport(db, kind, periodOf(kind, c.req.param("period")), scope, p.id, Date.now());
-  return c.json({ kind, period: r.period, scope, version: r.version, checksum: r.checksum, snapshotAt: new Date(r.snapshotAt).toISOString() }, 201);
+  return c.json({ kind, period: r.period, scope, version: r.version, checksum: r.checksum, snapshotAt: formatRomeInstant(r.snapshotAt) }, 201);
 });
 
 reportRoutes.post("/:kind/:period/submit", async (c) => {

@@ -3,6 +3,7 @@
  * directory. Pure. Counts between 1 and 4 are shown as "<5" so that no
  * person can be singled out; shares and medians need at least 5 cases.
  */
+import { formatRomeInstant } from "../engine/rome.js";
 import { FIRST_YEAR, LAST_YEAR } from "../engine/civil.js";
 
 export type ReportKind = "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
@@ -187,7 +188,7 @@ export function buildReport(
     return { month, programmes: suppress(programmes), deadlines: suppress(deadlines) };
   });
   return {
-    kind, period, scope, title: TITLES[kind], periodLabel: span.label, snapshotAt: new Date(snapshotAt).toISOString(), tables, monthly,
+    kind, period, scope, title: TITLES[kind], periodLabel: span.label, snapshotAt: formatRomeInstant(snapshotAt), tables, monthly,
     notes: [
       "I valori compresi tra 1 e 4 sono indicati come «<5» perché nessuna persona sia identificabile; quote e mediane richiedono almeno 5 casi («—»).",
       "I dati sono conteggiati al momento dell'evento e aggregati per mese; non contengono riferimenti ai procedimenti.",

@@ -27,20 +27,25 @@ export const AMMONIMENTO_REVOCATION: TimelineInput = {
   id: "ammonimento-revocation",
   version: 1,
   title: "Revoca dell'ammonimento: prima data utile",
-  basis: "art. 3 D.L. 14 agosto 2013, n. 93, come modificato dall'art. 1 L. 24 novembre 2023, n. 168",
+  basis: "art. 3 D.L. 14 agosto 2013, n. 93, come modificato dall'art. 1 L. 24 novembre 2023, n. 168; per l'ammonimento per atti persecutori, art. 8 D.L. 23 febbraio 2009, n. 11",
   status: "in-force",
   trigger: "ammonimento.issued",
   roles: { questura: "questura" },
   stages: [{
     id: "earliest-revocation",
     title: "Prima data da cui l'ammonito può chiedere la revoca al Questore",
-    basis: "art. 1 L. 168/2023",
+    basis: "art. 3 D.L. 93/2013 (art. 1 L. 168/2023); art. 8 D.L. 11/2009",
     startsOn: "ammonimento.issued",
-    term: { amount: 3, unit: "years", regime: "administrative", feriale: "ignore" },
+    // "Not before three years": the day after the third anniversary, never moved for holidays.
+    term: { anniversary: "earliest", amount: 3, unit: "years" },
     office: "questura",
     informational: true,
   }],
-  notes: ["È una data minima, non una scadenza: nessun promemoria e nessuna segnalazione."],
+  notes: [
+    "È una data minima («dal»), non una scadenza: nessun promemoria e nessuna segnalazione.",
+    "Nostra lettura: i tre anni si compiono con il giorno dell'anniversario (per analogia con l'art. 2963 co. 2 c.c.), e la data non si sposta per i festivi perché non è la scadenza di un termine.",
+    "Vale sia per l'ammonimento per violenza domestica (art. 3 D.L. 93/2013) sia per quello per atti persecutori (art. 8 D.L. 11/2009).",
+  ],
 };
 
 export const VIGILANCE_REVIEW: TimelineInput = {

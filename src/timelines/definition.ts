@@ -20,6 +20,16 @@ export const TermSpec = z.strictObject({
 /** Calendar weeks on the Rome clock (attendance windows): the same local time n weeks later. */
 export const WeekSpec = z.strictObject({ weeks: z.number().int().positive(), clock: z.literal("rome") });
 
+/**
+ * A date that is not a term for an act, never moved for holidays: the end of a
+ * period (a protocol lapses) or the first day after it (revocation "not before").
+ */
+export const AnniversarySpec = z.strictObject({
+  anniversary: z.enum(["lapse", "earliest"]),
+  amount: z.number().int().positive(),
+  unit: z.enum(["months", "years"]),
+});
+
 /** A date the law fixes ("by 30 March"): the starting event carries it as data.dueDate. */
 export const GivenDate = z.strictObject({
   given: z.literal("dueDate"),
@@ -66,7 +76,7 @@ export const StageDefinition = z.strictObject({
   basis: Italian,
   /** The event type whose occurredAt starts the term. */
   startsOn: EventName,
-  term: z.union([TermSpec, WeekSpec, GivenDate]),
+  term: z.union([TermSpec, WeekSpec, AnniversarySpec, GivenDate]),
   /** The role, among the timeline's roles, that must act. */
   office: Id,
   /** Events that close the stage, with the outcome (Italian) they record. */

@@ -29,7 +29,8 @@ export const TURIN_PROTOCOL: TimelineInput = {
       title: "Rinnovo del protocollo alla scadenza triennale",
       basis: "protocollo d'intesa della Città metropolitana di Torino, durata",
       startsOn: "protocol.approved",
-      term: { amount: 3, unit: "years", regime: "administrative", feriale: "ignore" },
+      // The protocol lapses on its third anniversary: not a term for an act, so never moved for holidays.
+      term: { anniversary: "lapse", amount: 3, unit: "years" },
       office: "metro",
       closesOn: { "protocol.renewed": "protocollo rinnovato" },
       rungs: WINDOW_RUNGS,

@@ -2,13 +2,15 @@
 import { daysFromCivil } from "../engine/civil.js";
 import { type TermOutcome, computeTerm, dateTerm } from "../engine/term.js";
 import { weekTerm } from "../engine/weeks.js";
+import { anniversaryTerm } from "../engine/anniversary.js";
 import type { StageDefinition } from "./definition.js";
 
 export type StageTermOutcome = TermOutcome | { ok: false; failure: { reason: "missing-due-date" } };
 
 export function stageTerm(stage: StageDefinition, fromMs: number, dueDate: string | undefined, calendar: string): StageTermOutcome {
   const t = stage.term;
-  if ("amount" in t) return computeTerm({ from: fromMs, ...t, calendar });
+  if ("anniversary" in t) return { ok: true, term: anniversaryTerm(fromMs, t.amount, t.unit, t.anniversary) };
+  if ("regime" in t && "amount" in t) return computeTerm({ from: fromMs, ...t, calendar });
   if ("weeks" in t) return { ok: true, term: weekTerm(fromMs, t.weeks) };
   const m = dueDate === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(dueDate);
   if (m === null) return { ok: false, failure: { reason: "missing-due-date" } };

@@ -146,7 +146,7 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
               at: d.dueAt,
               node: (
                 <div>
-                  <strong>Scadenza: {d.title}</strong> — {STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}
+                  <strong>{d.status === "informational" ? "Dal" : "Scadenza"}: {d.title}</strong> — {STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}
                   <br /><span class="muted">{officeName(d.office)}</span>
                   <details>
                     <summary>Perché questa data</summary>

@@ -87,12 +87,29 @@ describe("indemnity claim: 120 days, administrative", () => {
 });
 
 describe("ammonimento: the earliest revocation date", () => {
-  it("records the date 3 years on as information only: no reminders, nothing left running", async () => {
+  it("records the day after the third anniversary as information only, not moved for a Sunday: no reminders, nothing left running", async () => {
     const ref = newRef();
     const start = await record(ref, "ammonimento.issued", "2026-02-10T09:00:00+01:00", { jurisdiction: "TO" });
-    expect(start.body.deadlines).toMatchObject([{ stage: "earliest-revocation", status: "informational", dueDate: "2029-02-10", office: "questura-torino" }]);
+    // Third anniversary Saturday 10 February 2029; revocation may be asked from Sunday 11 February (not moved).
+    expect(start.body.deadlines).toMatchObject([{
+      stage: "earliest-revocation", status: "informational", dueDate: "2029-02-11", dueAt: "2029-02-11T00:00:00+01:00", office: "questura-torino",
+    }]);
     expect(start.body.timelines).toMatchObject([{ timeline: "ammonimento-revocation", status: "closed" }]);
     expect(await rowsOf(start.body.timelines[0]!.instanceId)).toEqual({});
+  });
+});
+
+describe("ammonimento: the reason shown", () => {
+  it("states both readings, the end of the anniversary day and no holiday move, and the month-end rule on 29 February", async () => {
+    const ref = newRef();
+    const start = await record(ref, "ammonimento.issued", "2024-02-29T09:00:00+01:00", { jurisdiction: "TO" });
+    // 29 February 2027 does not exist: the third anniversary is 28 February, revocation from 1 March 2027.
+    expect(start.body.deadlines).toMatchObject([{ dueDate: "2027-03-01" }]);
+    const view = (await (await fetchWith({}, casePath(ref), { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { timelines: { deadlines: { why: { steps: { rule: string; text: string }[] } }[] }[] };
+    const steps = view.timelines[0]!.deadlines[0]!.why.steps;
+    expect(steps.map((x) => x.rule)).toEqual(["calendar", "earliest", "not-extended"]);
+    expect(steps[1]!.text).toMatch(/^Nostra lettura: .*art\. 2963 co\. 2 c\.c\.; la prima data utile è quindi dal 01\/03\/2027$/);
+    expect(steps[2]!.text).toMatch(/questa è una data minima/);
   });
 });
 
@@ -155,6 +172,18 @@ describe("the Turin protocol", () => {
     ]);
     const renewed = await record(ref, "protocol.renewed", "2026-06-01T10:00:00+02:00");
     expect(renewed.body.timelines).toMatchObject([{ status: "closed" }]);
+  });
+
+  it("lets the protocol lapse on its third anniversary even on a holiday, with reminders before it", async () => {
+    const start = await record(newRef(), "protocol.approved", "2023-04-25T10:00:00+02:00", { jurisdiction: "TO" });
+    const id = start.body.timelines[0]!.instanceId;
+    // 25 April 2026 is a Saturday and Liberazione: an administrative term would move to Monday 27; a lapse does not.
+    expect(start.body.deadlines.find((d) => d.stage === "renewal")).toMatchObject({ dueDate: "2026-04-25", dueAt: "2026-04-25T23:59:59+02:00" });
+    const rungs = await db().select().from(notifications).where(eq(notifications.deadlineId, `${id}.renewal`)).all();
+    // 30 and 7 days before, at 08:00 Rome time (winter, then summer time).
+    expect(rungs.map((n) => [n.rung, new Date(n.sendAtMs).toISOString()])).toEqual([
+      ["reminder-30d", "2026-03-26T07:00:00.000Z"], ["reminder-7d", "2026-04-18T06:00:00.000Z"],
+    ]);
   });
 });
 
