@@ -6,6 +6,7 @@
  * unless it is clearly local. Likewise the key that hides client addresses
  * in the sign-in rate limit.
  */
+import { lagDays } from "./timelines/quarters.js";
 import type { Bindings } from "./env.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -21,6 +22,9 @@ export function isLocal(env: Pick<Bindings, "APP_BASE_URL">): boolean {
 
 /** Why this deployment must not serve, or null. */
 export function misconfiguration(env: Bindings): string | null {
+  // Wrong dates are wrong locally too.
+  if (lagDays("compliance-data", env.COMPLIANCE_DATA_LAG_DAYS) === undefined) return "COMPLIANCE_DATA_LAG_DAYS: un numero di giorni da 0 a 120";
+  if (lagDays("compliance-report", env.COMPLIANCE_REPORT_LAG_DAYS) === undefined) return "COMPLIANCE_REPORT_LAG_DAYS: un numero di giorni da 0 a 120";
   if (isLocal(env)) return null;
   if (env.RESEND_API_KEY === undefined || env.RESEND_API_KEY === "") {
     return "RESEND_API_KEY mancante: la posta locale (outbox) è ammessa solo in sviluppo su localhost";

@@ -57,8 +57,12 @@ export function diesAQuo(rules: RegimeRules, start: DayNumber, amount: number, c
   };
 }
 
-export function fixedDate(basis: string, day: DayNumber): Step {
-  return { rule: "fixed-date", citation: basis, text: basis + ": la scadenza è fissata al " + italianDate(day) };
+/** A date the law fixes, or (`setting`) a date the law leaves open and the deployment sets. */
+export function fixedDate(basis: string, day: DayNumber, setting?: string): Step {
+  const text = setting === undefined
+    ? basis + ": la scadenza è fissata al " + italianDate(day)
+    : basis + " non fissa il giorno: " + setting + "; la scadenza è il " + italianDate(day);
+  return { rule: "fixed-date", citation: basis, text };
 }
 
 export function calendarMonths(rules: RegimeRules, start: DayNumber, amount: number, unit: Unit, counted: DayNumber): Step {

@@ -81,11 +81,11 @@ export function computeTerm(input: TermInput): TermOutcome {
  * A deadline the law fixes on a date ("by 30 March"): it ends at 23:59:59
  * of that day, moved past holidays as a day term would be.
  */
-export function dateTerm(input: { date: DayNumber; regime: Regime; calendar: string; basis: string }): TermOutcome {
+export function dateTerm(input: { date: DayNumber; regime: Regime; calendar: string; basis: string; setting?: string | undefined }): TermOutcome {
   const cal = getCalendar(input.calendar);
   if (cal === undefined) return { ok: false, failure: { reason: "unknown-calendar" } };
   if (input.date < FIRST_DAY || input.date >= END_DAY - EXTENSION_SLACK) return { ok: false, failure: { reason: "due-out-of-range" } };
-  const steps: S.Step[] = [S.fixedDate(input.basis, input.date)];
+  const steps: S.Step[] = [S.fixedDate(input.basis, input.date, input.setting)];
   return { ok: true, term: finish(cal, REGIMES[input.regime], input.date, true, [], steps) };
 }
 

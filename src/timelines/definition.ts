@@ -34,6 +34,8 @@ export const AnniversarySpec = z.strictObject({
 export const GivenDate = z.strictObject({
   given: z.literal("dueDate"),
   regime: z.enum(["penal", "civil", "administrative"]),
+  /** Where the law fixes no day: how the deployment's setting sets it (Italian, shown in the reason). */
+  setting: Italian.optional(),
 });
 
 /** A timeline that starts itself (from the cron) before each due date, for every office of a kind. */
@@ -44,6 +46,8 @@ export const Schedule = z.strictObject({
   dates: z.union([z.array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)).min(1), z.enum(["quarter-ends", "half-year-ends"])]),
   /** How many days before the due date the instance starts (so the earliest reminder can fire). */
   leadDays: z.number().int().min(1).max(120),
+  /** The dates are period ends; the deployment's setting says how many days later the obligation is due. */
+  lag: z.enum(["compliance-data", "compliance-report"]).optional(),
 });
 
 /** When a rung fires, relative to the deadline. */

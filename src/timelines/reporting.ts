@@ -15,6 +15,10 @@ interface Obligation {
   role: string;
   kind: string;
   dates: string[] | "quarter-ends" | "half-year-ends";
+  /** The dates are period ends, due this setting's days later. */
+  lag?: "compliance-data" | "compliance-report";
+  /** How the setting sets the day (Italian), shown in the reason. */
+  setting?: string;
   report?: "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
   notes?: string[];
 }
@@ -33,10 +37,11 @@ function obligation(o: Obligation): TimelineInput {
     roles: { [o.role]: o.kind },
     stages: [{
       id: "report", title: o.title, basis: o.basis, startsOn: trigger,
-      term: { given: "dueDate", regime: "administrative" }, office: o.role, closesOn: { [SUBMITTED]: "relazione trasmessa" },
+      term: { given: "dueDate", regime: "administrative", ...(o.setting === undefined ? {} : { setting: o.setting }) },
+      office: o.role, closesOn: { [SUBMITTED]: "relazione trasmessa" },
     }],
     rungs: FIXED_DATE_RUNGS,
-    schedule: { office: o.role, dates: o.dates, leadDays: 45 },
+    schedule: { office: o.role, dates: o.dates, leadDays: 45, ...(o.lag === undefined ? {} : { lag: o.lag }) },
     ...(o.report === undefined ? {} : { report: o.report }),
     notes: o.notes ?? [],
   };
@@ -50,8 +55,12 @@ export const COMPLIANCE_QUARTERLY = obligation({
   role: "procura",
   kind: "procura",
   dates: "quarter-ends",
+  lag: "compliance-data",
+  setting: "la data è stabilita dalla configurazione del servizio, un numero di giorni dopo la fine del trimestre (COMPLIANCE_DATA_LAG_DAYS, 15 salvo diversa impostazione), perché i dati del trimestre siano completi",
   report: "compliance-quarterly",
-  notes: ["La scadenza coincide con la fine di ciascun trimestre; i trimestri sono configurabili (COMPLIANCE_QUARTER_ENDS)."],
+  notes: [
+    "La legge non fissa il giorno: la scadenza segue la fine di ciascun trimestre di un numero di giorni stabilito dalla configurazione (COMPLIANCE_DATA_LAG_DAYS); anche i trimestri sono configurabili (COMPLIANCE_QUARTER_ENDS).",
+  ],
 });
 
 export const COMPLIANCE_HALF_YEARLY = obligation({
@@ -62,7 +71,10 @@ export const COMPLIANCE_HALF_YEARLY = obligation({
   role: "pg",
   kind: "pg-appello",
   dates: "half-year-ends",
+  lag: "compliance-report",
+  setting: "la data è stabilita dalla configurazione del servizio, un numero di giorni dopo la fine del semestre (COMPLIANCE_REPORT_LAG_DAYS, 30 salvo diversa impostazione), dopo la scadenza dei dati delle Procure per quel semestre",
   report: "compliance-half-yearly",
+  notes: ["La legge chiede la relazione almeno ogni sei mesi senza fissare il giorno: la scadenza è stabilita dalla configurazione (COMPLIANCE_REPORT_LAG_DAYS)."],
 });
 
 export const REGIONAL_REPORT = obligation({

@@ -14,7 +14,7 @@ export function stageTerm(stage: StageDefinition, fromMs: number, dueDate: strin
   if ("weeks" in t) return { ok: true, term: weekTerm(fromMs, t.weeks) };
   const m = dueDate === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(dueDate);
   if (m === null) return { ok: false, failure: { reason: "missing-due-date" } };
-  return dateTerm({ date: daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])), regime: t.regime, calendar, basis: stage.basis });
+  return dateTerm({ date: daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])), regime: t.regime, calendar, basis: stage.basis, setting: t.setting });
 }
 
 /** Hour terms and calendar weeks end at their exact instant; every other term at 23:59:59 of its day. */

@@ -14,7 +14,7 @@ import type { Bindings } from "../env.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { Schedule } from "../timelines/definition.js";
-import { quarterEnds } from "../timelines/quarters.js";
+import { complianceLags, quarterEnds } from "../timelines/quarters.js";
 import { wakeAll } from "./wake.js";
 import type { Db } from "../db/client.js";
 import { clearScheduleFailure, recordScheduleFailure } from "../db/schedule-failures.js";
@@ -28,13 +28,14 @@ export function scheduleDates(s: Schedule, setting: string | undefined): string[
   return s.dates;
 }
 
-/** Due days whose lead window contains `today`. Pure. */
-export function dueWithinLead(dates: readonly string[], leadDays: number, today: DayNumber): DayNumber[] {
+/** Due days (each date, `lag` days on) whose lead window contains `today`. Pure. */
+export function dueWithinLead(dates: readonly string[], leadDays: number, today: DayNumber, lag = 0): DayNumber[] {
   const year = Math.floor(packedFromDays(today) / 10000);
   const out: DayNumber[] = [];
-  for (const y of [year, year + 1]) {
+  // The year before too: with a lag, December's period is due in January.
+  for (const y of [year - 1, year, year + 1]) {
     for (const mmdd of dates) {
-      const due = daysFromCivil(y, Number(mmdd.slice(0, 2)), Number(mmdd.slice(3, 5)));
+      const due = daysFromCivil(y, Number(mmdd.slice(0, 2)), Number(mmdd.slice(3, 5))) + lag;
       if (today >= due - leadDays && today <= due) out.push(due);
     }
   }
@@ -55,14 +56,16 @@ export async function startScheduled(env: Bindings, now: number): Promise<Schedu
   for (const def of latest().filter((t) => t.schedule !== undefined && isEnabled(t, bill))) {
     const s = def.schedule!;
     const role = s.office;
-    const due = dueWithinLead(scheduleDates(s, env.COMPLIANCE_QUARTER_ENDS), s.leadDays, romeDay(now));
+    const lag = s.lag === undefined ? 0 : complianceLags(env)[s.lag];
+    const due = dueWithinLead(scheduleDates(s, env.COMPLIANCE_QUARTER_ENDS), s.leadDays, romeDay(now), lag);
     if (due.length === 0) continue;
     for (const office of await allOfficesOfKind(db, def.roles[role]!)) {
       for (const day of due) {
         // Opened as of the first day of its lead window, whatever run opens it: every run's
         // attempt is the same event, so a later run replays it instead of conflicting with it.
+        // The reference names the period (its last day), the due date follows the setting.
         const obligation = {
-          ref: `${def.id}/${office.id}/${isoDate(day)}`, timeline: def.id, officeId: office.id, dueDate: isoDate(day),
+          ref: `${def.id}/${office.id}/${isoDate(day - lag)}`, timeline: def.id, officeId: office.id, dueDate: isoDate(day),
           opensAt: formatRomeInstant(romeLocalInstant((day - s.leadDays) as DayNumber, 0)),
         };
         counts[await openObligation(env, db, obligation, role, def.trigger, bill, now)]++;

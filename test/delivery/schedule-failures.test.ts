@@ -12,7 +12,8 @@ import { startScheduled } from "../../src/workflows/schedule.js";
 import { api, db, idleWorkflows } from "../backbone/helpers.js";
 
 // 20 November 2026: inside the 45-day lead of the 31 December compliance dates.
-const AT = Date.parse("2026-11-20T06:00:00+01:00");
+// Inside the lead window of the fourth quarter's data (due 15 January 2027) and the second half-year's report (due 30 January).
+const AT = Date.parse("2026-12-20T06:00:00+01:00");
 const BROKEN = "procura-calendario-errato";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;

@@ -10,6 +10,8 @@ import { daysFromCivil, isoDate } from "../../src/engine/civil.js";
 import { cases, deadlines, notifications, outbox, timelineInstances } from "../../src/db/schema.js";
 import { getTimeline } from "../../src/timelines/catalog.js";
 import { dueWithinLead, scheduleDates, startScheduled } from "../../src/workflows/schedule.js";
+import { complianceLags } from "../../src/timelines/quarters.js";
+import { misconfiguration } from "../../src/deployment.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { db, idleWorkflows, record } from "../backbone/helpers.js";
 
@@ -19,6 +21,15 @@ describe("when scheduled obligations open", () => {
     expect(dueWithinLead(["03-30"], 45, due(2027, 2, 20)).map(isoDate)).toEqual(["2027-03-30"]);
     expect(dueWithinLead(["03-30"], 45, due(2027, 2, 1))).toEqual([]);
     expect(dueWithinLead(["01-31"], 45, due(2026, 12, 20)).map(isoDate)).toEqual(["2027-01-31"]);
+    // With a lag the due day moves on, and December's period is due in the next year.
+    expect(dueWithinLead(["12-31"], 45, due(2027, 1, 10), 15).map(isoDate)).toEqual(["2027-01-15"]);
+    expect(dueWithinLead(["12-31"], 45, due(2026, 11, 20), 15)).toEqual([]);
+  });
+
+  it("reads the compliance lags from the deployment, 15 and 30 days by default, and refuses malformed ones", () => {
+    expect(complianceLags({})).toEqual({ "compliance-data": 15, "compliance-report": 30 });
+    expect(complianceLags({ COMPLIANCE_DATA_LAG_DAYS: "20", COMPLIANCE_REPORT_LAG_DAYS: "45" })).toEqual({ "compliance-data": 20, "compliance-report": 45 });
+    expect(misconfiguration({ ...env, COMPLIANCE_DATA_LAG_DAYS: "quindici" })).toMatch(/^COMPLIANCE_DATA_LAG_DAYS/);
   });
 
   it("takes quarter and half-year ends from the deployment's configuration", () => {
@@ -34,28 +45,36 @@ describe("the cron start", () => {
   beforeEach(async () => { spy = await idleWorkflows(); });
   afterEach(async () => { await spy.dispose(); });
 
-  const AT = Date.parse("2026-11-20T06:00:00+01:00");
+  // Inside the lead windows of the fourth quarter's data (due 15 January 2027) and of the second half-year's report (due 30 January).
+  const AT = Date.parse("2026-12-20T06:00:00+01:00");
   const obligations = async (timeline: string) =>
     db().select().from(timelineInstances).where(eq(timelineInstances.timeline, timeline)).all();
 
   it("starts every responsible office's obligation once, bills only where enabled, and runs it to the escalation", async () => {
     const first = await startScheduled(env, AT);
-    // In force: each Procura's quarterly data and each PG's half-yearly report (Turin and Milan), due 31 December.
+    // In force: each Procura's quarterly data and each PG's half-yearly report (Turin and Milan).
     expect(first.started).toBe(4);
     expect(await obligations("associations-report")).toEqual([]);
     const again = await startScheduled(env, AT + 300_000);
     expect(again).toEqual({ started: 0, existing: 4, failed: 0 });
 
     const withBills = await startScheduled({ ...env, ENABLED_BILLS: "all" }, AT);
-    expect(withBills.started).toBe(1); // the associations' report, due 31 December
+    // The associations' report (31 December) and the national register (31 January): dates in the bills, no lag.
+    expect(withBills.started).toBe(2);
     const [quarterly] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
       .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, "compliance-quarterly/procura-torino/2026-12-31")).all();
     const d = (await db().select().from(deadlines).where(eq(deadlines.instanceId, quarterly!.id)).get())!;
-    expect([d.officeId, d.dueDate, d.status]).toEqual(["procura-torino", "2026-12-31", "open"]);
-    expect((d.explanation as { steps: { text: string }[] }).steps[0]!.text).toBe("art. 127 co. 1-bis disp. att. c.p.p.: la scadenza è fissata al 31/12/2026");
+    // The quarter ends 31 December; its data are due 15 days later, a setting the reason names.
+    expect([d.officeId, d.dueDate, d.status]).toEqual(["procura-torino", "2027-01-15", "open"]);
+    expect((d.explanation as { steps: { text: string }[] }).steps[0]!.text).toMatch(
+      /^art\. 127 co\. 1-bis disp\. att\. c\.p\.p\. non fissa il giorno: la data è stabilita dalla configurazione del servizio.*COMPLIANCE_DATA_LAG_DAYS.*; la scadenza è il 15\/01\/2027$/,
+    );
+    const [half] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, "compliance-half-yearly/pg-torino/2026-12-31")).all();
+    expect((await db().select().from(deadlines).where(eq(deadlines.instanceId, half!.id)).get())!.dueDate).toBe("2027-01-30");
 
-    await sweep(env, Date.parse("2026-12-01T08:00:00+01:00"));
-    await sweep(env, Date.parse("2027-01-01T00:00:01+01:00"));
+    await sweep(env, Date.parse("2026-12-20T08:00:00+01:00"));
+    await sweep(env, Date.parse("2027-01-16T00:00:01+01:00"));
     const rows = await db().select().from(notifications).where(eq(notifications.instanceId, quarterly!.id)).all();
     expect(Object.fromEntries(rows.map((n) => [n.rung, [n.status, n.officeId]]))).toEqual({
       "reminder-30d": ["sent", "procura-torino"],
@@ -70,7 +89,7 @@ describe("the cron start", () => {
   });
 
   it("closes an obligation when its report is submitted", async () => {
-    const at = Date.parse("2026-05-20T06:00:00+02:00");
+    const at = Date.parse("2026-06-20T06:00:00+02:00");
     await startScheduled(env, at);
     const ref = "compliance-half-yearly/pg-torino/2026-06-30";
     const [half] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
@@ -78,7 +97,7 @@ describe("the cron start", () => {
     const submitted = await record(ref, "report.submitted", "2026-06-15T10:00:00+02:00");
     expect(submitted.status).toBe(201);
     expect(submitted.body.timelines).toMatchObject([{ timeline: "compliance-half-yearly", instanceId: half!.id, status: "closed" }]);
-    expect(submitted.body.deadlines).toMatchObject([{ status: "met", dueDate: "2026-06-30" }]);
+    expect(submitted.body.deadlines).toMatchObject([{ status: "met", dueDate: "2026-07-30" }]);
     const pending = await db().select().from(notifications).where(and(eq(notifications.instanceId, half!.id), like(notifications.rung, "reminder%"))).all();
     expect(pending.every((n) => n.status === "cancelled")).toBe(true);
   });
