@@ -109,7 +109,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     if (office === undefined) {
       throw new ApiError("unknown_office", `Nessun ufficio ${stage.office} per il procedimento`, { parameter: `data.offices.${stage.office}` });
     }
-    const o = await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined });
+    const o = await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined, data: ctx.data });
     ch.opened.push(o);
     if (o.deadline.status === "open") open.add(stage.id);
   }

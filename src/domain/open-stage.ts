@@ -8,6 +8,10 @@ import type { deadlines, notifications } from "../db/schema.js";
 import { eq } from "drizzle-orm";
 import { events } from "../db/schema.js";
 import { endsAtExactInstant, stageTerm } from "../timelines/stage-term.js";
+import { parseInstant } from "../engine/instant.js";
+import { romeClock, romeDay } from "../engine/rome.js";
+import { italianDate } from "../engine/civil.js";
+import type { Term } from "../engine/term-types.js";
 import { ApiError } from "../http/problem.js";
 import { type StageDefinition, type TimelineDefinition, rungsOf } from "../timelines/definition.js";
 import { planRungs } from "../timelines/schedule.js";
@@ -27,6 +31,8 @@ export interface StageStart {
   onCase: Record<string, string>;
   /** For a date the law fixes: the date, YYYY-MM-DD (else read from the starting event). */
   dueDate?: string;
+  /** The starting event's data, when at hand (else read from the event when the stage needs it). */
+  data?: Record<string, unknown>;
 }
 
 /** When the period after this one starts, for a stage whose periods roll on. */
@@ -38,12 +44,16 @@ export function nextPeriodStart(stage: StageDefinition, dueAtMs: number): number
 export async function openStage(
   db: Db, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office, start: StageStart, seq = 1,
 ): Promise<OpenedStage> {
-  const given = "given" in stage.term ? (start.dueDate ?? (await startingData(db, start.eventId)).dueDate) : undefined;
-  const result = stageTerm(stage, start.occurredAtMs, given as string | undefined, office.calendar);
-  if (!result.ok) {
-    throw new ApiError("invalid_body", `occurredAt: il termine non è calcolabile (${result.failure.reason})`, { parameter: "occurredAt" });
-  }
-  const t = result.term;
+  const needsData = ("given" in stage.term && start.dueDate === undefined) || stage.alsoFrom !== undefined;
+  const data = start.data ?? (needsData ? await startingData(db, start.eventId) : {});
+  const given = "given" in stage.term ? (start.dueDate ?? data.dueDate) : undefined;
+  const t = earlierOfTwoStarts(stage, start.occurredAtMs, data, (from) => {
+    const result = stageTerm(stage, from, given as string | undefined, office.calendar);
+    if (!result.ok) {
+      throw new ApiError("invalid_body", `occurredAt: il termine non è calcolabile (${result.failure.reason})`, { parameter: "occurredAt" });
+    }
+    return result.term;
+  });
   // The first period keeps the plain id; later periods of a recurring stage are numbered.
   const deadlineId = seq === 1 ? `${instanceId}.${stage.id}` : `${instanceId}.${stage.id}.${seq}`;
   const deadline: NewDeadline = {
@@ -81,6 +91,29 @@ export async function openStage(
     });
   }
   return { deadline, notifications: rows };
+}
+
+/**
+ * A stage that may run from a second instant of its starting event (alsoFrom):
+ * the earlier-ending deadline rules, and the reason gives both.
+ */
+function earlierOfTwoStarts(stage: StageDefinition, fromMs: number, data: Record<string, unknown>, term: (from: number) => Term): Term {
+  const own = term(fromMs);
+  const also = stage.alsoFrom;
+  const other = also === undefined || typeof data[also.field] !== "string" ? undefined : parseInstant(data[also.field] as string);
+  if (also === undefined || other === undefined || !other.ok || other.ms === fromMs) return own;
+  if (other.ms > fromMs) {
+    const parameter = `data.${also.field}`;
+    throw new ApiError("invalid_body", `${parameter}: non può essere successivo a occurredAt`, { parameter });
+  }
+  const alt = term(other.ms);
+  const first = alt.dueAtMs <= own.dueAtMs ? alt : own;
+  const said = (ms: number) => italianDate(romeDay(ms)) + " alle " + romeClock(ms);
+  const text =
+    also.why + ": " + also.fieldLabel + " (" + said(other.ms) + ") il termine scade il " + said(alt.dueAtMs) +
+    ", " + also.eventLabel + " (" + said(fromMs) + ") il " + said(own.dueAtMs) +
+    "; promemoria e segnalazioni seguono la scadenza più vicina, il " + said(first.dueAtMs) + " (ora italiana)";
+  return { ...first, steps: [{ rule: "two-starts", citation: also.citation, text }, ...first.steps] };
 }
 
 async function startingData(db: Db, eventId: string): Promise<Record<string, unknown>> {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { parseInstant } from "../engine/instant.js";
 import { hasOwn } from "../lib/own.js";
-import { eventFields, eventTypes, isTrigger } from "../timelines/catalog.js";
+import { eventFields, eventInstants, eventTypes, isTrigger } from "../timelines/catalog.js";
 
 export const CaseRef = z
   .string()
@@ -48,8 +48,12 @@ export function eventDataSchema(type: string): z.ZodType | undefined {
   if (!eventTypes().has(type)) return undefined;
   const base = isTrigger(type) ? TriggerData : NoData;
   const fields = eventFields(type);
-  if (Object.keys(fields).length === 0) return base;
-  return base.extend(Object.fromEntries(Object.entries(fields).map(([name, values]) => [name, z.enum(values as [string, ...string[]])])));
+  const instants = eventInstants(type);
+  if (Object.keys(fields).length === 0 && instants.length === 0) return base;
+  return base.extend({
+    ...Object.fromEntries(Object.entries(fields).map(([name, values]) => [name, z.enum(values as [string, ...string[]])])),
+    ...Object.fromEntries(instants.map((name) => [name, Instant.optional()])),
+  });
 }
 
 export function eventDataSchemas(): Record<string, z.ZodType> {

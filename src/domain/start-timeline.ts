@@ -46,7 +46,7 @@ export async function startTimeline(ctx: EventContext, def: TimelineDefinition, 
   }));
   const opened = [];
   for (const stage of def.stages.filter((s) => s.startsOn === ctx.type)) {
-    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined }));
+    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined, data: ctx.data }));
   }
   ch.opened.push(...opened);
   const anchor = opened[0]?.deadline.id;

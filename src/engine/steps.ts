@@ -11,6 +11,8 @@ import type { Suspended } from "./suspension.js";
 export type StepRule =
   | "dies-a-quo"
   | "fixed-date"
+  /** A term that may run from either of two instants: both computed, the earlier followed. */
+  | "two-starts"
   /** The first day from which an act is admissible ("not before"). */
   | "earliest"
   | "calendar"

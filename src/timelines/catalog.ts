@@ -10,7 +10,7 @@ import { ART_362_BIS } from "./art-362-bis.js";
 import { REGISTER_APPLICATION, REGISTER_CHANGES } from "./bills.js";
 import { TimelineDefinition, type TimelineInput } from "./definition.js";
 import { LOMBARDY_BIENNIAL_REPORT, LOMBARDY_NETWORK_REPORT, TURIN_PROTOCOL } from "./networks.js";
-import { ART_362_1_TER, ART_382_BIS, ART_384_BIS } from "./penal.js";
+import { ART_362_1_TER, ART_382_BIS, ART_384_BIS, ART_384_BIS_POLICE } from "./penal.js";
 import { PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, PROGRAMME_SUSPENDED_SENTENCE } from "./programmes.js";
 import {
   ASSOCIATIONS_REPORT, COMPLIANCE_HALF_YEARLY, COMPLIANCE_QUARTERLY, NATIONAL_REGISTER, PARLIAMENT_REPORT, REGIONAL_REPORT,
@@ -23,7 +23,7 @@ export function loadTimeline(input: TimelineInput): TimelineDefinition {
 }
 
 const SOURCES: TimelineInput[] = [
-  ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW,
+  ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_384_BIS_POLICE, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW,
   PROGRAMME_SUSPENDED_SENTENCE, PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, REGISTER_CHANGES, REGISTER_APPLICATION,
   TURIN_PROTOCOL, LOMBARDY_BIENNIAL_REPORT, LOMBARDY_NETWORK_REPORT,
   COMPLIANCE_QUARTERLY, COMPLIANCE_HALF_YEARLY, REGIONAL_REPORT, PARLIAMENT_REPORT, ASSOCIATIONS_REPORT, NATIONAL_REGISTER,
@@ -95,6 +95,11 @@ export function eventTypes(): ReadonlySet<string> {
 /** The enumerated data fields an event type carries, across the catalogue. */
 export function eventFields(type: string): Record<string, string[]> {
   return Object.assign({}, ...catalogue.map((t) => own(t.eventFields, type) ?? {}));
+}
+
+/** Optional instant fields an event carries (e.g. issuedAt). */
+export function eventInstants(type: string): string[] {
+  return [...new Set(catalogue.flatMap((t) => own(t.eventInstants, type) ?? []))];
 }
 
 export function isTrigger(type: string): boolean {

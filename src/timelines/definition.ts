@@ -108,6 +108,20 @@ export const StageDefinition = z.strictObject({
   suspension: z.strictObject({ on: EventName, off: EventName, maxDays: z.number().int().positive() }).optional(),
   /** A period is met when this many events of a type fall inside it (e.g. 2 attestations a week). */
   quota: z.strictObject({ event: EventName, count: z.number().int().positive() }).optional(),
+  /**
+   * A second instant the term may run from, carried by the starting event (e.g. the decree's issue
+   * besides its execution): when both are known and differ, reminders and escalations follow the
+   * earlier deadline and the reason explains both.
+   */
+  alsoFrom: z.strictObject({
+    field: z.string().regex(/^[a-z][a-zA-Z]*$/),
+    /** How each start reads: "dall'emissione del decreto", "dall'esecuzione". */
+    fieldLabel: Italian,
+    eventLabel: Italian,
+    /** Why both are shown (the open point). */
+    why: Italian,
+    citation: Italian,
+  }).optional(),
   /** Overrides the timeline's rungs for this stage (e.g. hours for hour terms; [] for none). */
   rungs: z.array(RungDefinition).optional(),
 });
@@ -140,6 +154,8 @@ export const TimelineDefinition = z
     report: z.enum(["regional", "national", "compliance-quarterly", "compliance-half-yearly"]).optional(),
     /** Enumerated data fields an event carries (never free text), e.g. an outcome. */
     eventFields: z.record(EventName, z.record(z.string(), z.array(z.string()).min(1))).default({}),
+    /** Optional instants an event carries besides occurredAt (RFC 3339), e.g. when a decree was issued. */
+    eventInstants: z.record(EventName, z.array(z.string().regex(/^[a-z][a-zA-Z]*$/)).min(1)).default({}),
   })
   .superRefine((t, ctx) => {
     const stageIds = new Set<string>();

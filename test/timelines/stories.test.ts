@@ -67,7 +67,7 @@ describe("art. 382-bis: deferred arrest within 48 hours", () => {
     expect(start.body.deadlines).toMatchObject([{ office: "questura-torino", dueAt: "2026-05-06T22:30:00+02:00" }]);
     expect(Object.keys(await rowsOf(id)).sort()).toEqual(["reminder-24h", "reminder-6h"]);
     const arrested = await record(ref, "arrest.made", "2026-05-05T09:00:00+02:00");
-    expect(arrested.body.deadlines).toMatchObject([{ status: "met" }]);
+    expect(arrested.body.deadlines[0]).toMatchObject({ stage: "deferred-arrest", status: "met" });
   });
 });
 
