@@ -52,14 +52,14 @@ export const VIGILANCE_REVIEW: TimelineInput = {
   id: "vigilance-review",
   version: 1,
   title: "Riesame periodico delle misure di vigilanza a tutela della persona offesa",
-  basis: "art. 299 co. 2-quater c.p.p.",
+  basis: "art. 14 L. 24 novembre 2023, n. 168 (misure di vigilanza del Prefetto, soggette a revisione trimestrale)",
   status: "in-force",
   trigger: "vigilance.ordered",
   roles: { prefettura: "prefettura" },
   stages: [{
     id: "review",
     title: "Riesame trimestrale delle misure di vigilanza",
-    basis: "art. 299 co. 2-quater c.p.p.",
+    basis: "art. 14 L. 168/2023",
     startsOn: "vigilance.ordered",
     term: { amount: 3, unit: "months", regime: "administrative", feriale: "ignore" },
     office: "prefettura",
@@ -68,5 +68,8 @@ export const VIGILANCE_REVIEW: TimelineInput = {
   }],
   rungs: DAY_TERM_RUNGS,
   endsOn: { "vigilance.revoked": "misure revocate" },
-  notes: ["Ogni riesame apre il periodo successivo di tre mesi, fino alla revoca delle misure."],
+  notes: [
+    "Ogni riesame apre il periodo successivo di tre mesi, fino alla revoca delle misure.",
+    "La collocazione della norma nel codice di procedura penale è da verificare sul testo ufficiale: qui si cita l'art. 14 L. 168/2023, che la introduce.",
+  ],
 };

@@ -112,7 +112,7 @@ export const ART_382_BIS: TimelineInput = {
   id: "382-bis",
   version: 1,
   title: "Arresto in flagranza differita e convalida (artt. 382-bis, 386, 390, 391 c.p.p.)",
-  basis: "art. 382-bis c.p.p., introdotto dalla L. 24 novembre 2023, n. 168; artt. 386, 390 e 391 c.p.p.",
+  basis: "art. 382-bis c.p.p., introdotto dall'art. 10 L. 24 novembre 2023, n. 168; artt. 386, 390 e 391 c.p.p.",
   status: "in-force",
   trigger: "offence.committed",
   roles: { police: "questura", procura: "procura", gip: "gip" },

@@ -50,7 +50,7 @@ function obligation(o: Obligation): TimelineInput {
 export const COMPLIANCE_QUARTERLY = obligation({
   id: "compliance-quarterly",
   title: "Trasmissione trimestrale dei dati sul rispetto dei termini dell'art. 362-bis al Procuratore generale",
-  basis: "art. 127 co. 1-bis disp. att. c.p.p.",
+  basis: "art. 127 co. 1-bis disp. att. c.p.p. (introdotto dall'art. 8 L. 24 novembre 2023, n. 168)",
   status: "in-force",
   role: "procura",
   kind: "procura",
@@ -66,7 +66,7 @@ export const COMPLIANCE_QUARTERLY = obligation({
 export const COMPLIANCE_HALF_YEARLY = obligation({
   id: "compliance-half-yearly",
   title: "Relazione semestrale del Procuratore generale presso la Corte d'appello al Procuratore generale presso la Corte di cassazione",
-  basis: "art. 127 co. 1-bis disp. att. c.p.p.",
+  basis: "art. 127 co. 1-bis disp. att. c.p.p. (introdotto dall'art. 8 L. 24 novembre 2023, n. 168)",
   status: "in-force",
   role: "pg",
   kind: "pg-appello",

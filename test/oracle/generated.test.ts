@@ -2,11 +2,16 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/preview/schema-sql.js";
+import { timelinesTable } from "../../scripts/timelines-table.js";
 
 describe("generated sources", () => {
   it("src/preview/schema-sql.ts holds every migration as it is on disk (npm run schema:sql)", () => {
     const files = readdirSync("migrations").filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
     expect(MIGRATIONS.map((m) => m.name)).toEqual(files);
     for (const m of MIGRATIONS) expect(m.sql, m.name).toBe(readFileSync(`migrations/${m.name}`, "utf8"));
+  });
+
+  it("the README's table of timelines is the catalogue's (npm run timelines:table)", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(timelinesTable());
   });
 });
