@@ -19,7 +19,7 @@ import { sweep } from "../../src/workflows/sweep.js";
 import { wakeAll } from "../../src/workflows/wake.js";
 import { api, db, idleWorkflows, newRef } from "../backbone/helpers.js";
 
-const RUNS_PER_TIMELINE = 5;
+const RUNS_PER_TIMELINE = 4;
 const ADMIN: Principal = { id: "credential:property-test", role: "admin", offices: new Set() };
 const DAY = 86_400_000;
 

@@ -67,7 +67,7 @@ describe("the cron start", () => {
     // The quarter ends 31 December; its data are due 15 days later, a setting the reason names.
     expect([d.officeId, d.dueDate, d.status]).toEqual(["procura-torino", "2027-01-15", "open"]);
     expect((d.explanation as { steps: { text: string }[] }).steps[0]!.text).toMatch(
-      /^art\. 127 co\. 1-bis disp\. att\. c\.p\.p\. non fissa il giorno: la data è stabilita dalla configurazione del servizio.*COMPLIANCE_DATA_LAG_DAYS.*; la scadenza è il 15\/01\/2027$/,
+      /^art\. 127 co\. 1-bis disp\. att\. c\.p\.p\. \(introdotto dall'art\. 8 L\. 24 novembre 2023, n\. 168\) non fissa il giorno: la data è stabilita dalla configurazione del servizio.*COMPLIANCE_DATA_LAG_DAYS.*; la scadenza è il 15\/01\/2027$/,
     );
     const [half] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
       .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, "compliance-half-yearly/pg-torino/2026-12-31")).all();

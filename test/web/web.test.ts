@@ -117,7 +117,8 @@ describe("the dashboard and the case page", () => {
 
   it("keeps a case from users of other offices (404), and ends the session on sign-out", async () => {
     const ref = newRef();
-    await record(ref, "offence.committed", new Date(Date.now() - 3_600_000).toISOString(), { jurisdiction: "TO" });
+    // A Prefettura's case (the indemnity claim): nothing to do with the signed-in Procura.
+    await record(ref, "decision.final", new Date(Date.now() - 3_600_000).toISOString(), { jurisdiction: "TO" });
     const b = await signedIn();
     // Not visible is answered like absent.
     expect((await b.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(404);
