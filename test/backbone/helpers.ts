@@ -127,3 +127,17 @@ export async function recordWith(
   });
   return { status: res.status, body: (await res.json()) as Recorded["body"] };
 }
+
+/**
+ * A webhook sender acting for the given offices (a Questura's or a metropolitan city's system),
+ * with its own secret: what an administrator would register. Returns the secret for postWebhook.
+ */
+export async function senderFor(id: string, offices: string[]): Promise<string> {
+  const secret = `whsec_${btoa(`termini-test-${id}-secret-0123456789`)}`;
+  await env.DB.batch([
+    env.DB.prepare("INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES (?, ?, 0)").bind(id, `Sistema di prova ${id}`),
+    ...offices.map((o) => env.DB.prepare("INSERT OR IGNORE INTO sender_offices (sender_id, office_id) VALUES (?, ?)").bind(id, o)),
+    env.DB.prepare("INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expires_at) VALUES (?, ?, ?, 0, NULL)").bind(`${id}-1`, id, secret),
+  ]);
+  return secret;
+}

@@ -8,7 +8,13 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { notifications } from "../../src/db/schema.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { ADMIN_TOKEN, casePath, db, fetchWith, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { ADMIN_TOKEN, casePath, db, fetchWith, idleWorkflows, newRef, postWebhook, record, senderFor } from "../backbone/helpers.js";
+
+/** An event from an office's own system, signed with its secret, through the webhook. */
+async function viaSystem(secret: string, ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) {
+  const res = await postWebhook({ type, caseRef: ref, occurredAt, data }, { secret });
+  return { status: res.status, body: (await res.json()) as Awaited<ReturnType<typeof record>>["body"] };
+}
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeEach(async () => { spy = await idleWorkflows(); });
@@ -89,7 +95,9 @@ describe("indemnity claim: 120 days, administrative", () => {
 describe("ammonimento: the earliest revocation date", () => {
   it("records the day after the third anniversary as information only, not moved for a Sunday: no reminders, nothing left running", async () => {
     const ref = newRef();
-    const start = await record(ref, "ammonimento.issued", "2026-02-10T09:00:00+01:00", { jurisdiction: "TO" });
+    // From the Questura's own system, through the webhook.
+    const start = await viaSystem(await senderFor("questura-torino-sistema", ["questura-torino"]), ref, "ammonimento.issued", "2026-02-10T09:00:00+01:00", { jurisdiction: "TO" });
+    expect(start.status).toBe(201);
     // Third anniversary Saturday 10 February 2029; revocation may be asked from Sunday 11 February (not moved).
     expect(start.body.deadlines).toMatchObject([{
       stage: "earliest-revocation", status: "informational", dueDate: "2029-02-11", dueAt: "2029-02-11T00:00:00+01:00", office: "questura-torino",
@@ -175,7 +183,9 @@ describe("the Turin protocol", () => {
   });
 
   it("lets the protocol lapse on its third anniversary even on a holiday, with reminders before it", async () => {
-    const start = await record(newRef(), "protocol.approved", "2023-04-25T10:00:00+02:00", { jurisdiction: "TO" });
+    const secret = await senderFor("citta-metropolitana-torino-sistema", ["citta-metropolitana-torino"]);
+    const start = await viaSystem(secret, newRef(), "protocol.approved", "2023-04-25T10:00:00+02:00", { jurisdiction: "TO" });
+    expect(start.status).toBe(201);
     const id = start.body.timelines[0]!.instanceId;
     // 25 April 2026 is a Saturday and Liberazione: an administrative term would move to Monday 27; a lapse does not.
     expect(start.body.deadlines.find((d) => d.stage === "renewal")).toMatchObject({ dueDate: "2026-04-25", dueAt: "2026-04-25T23:59:59+02:00" });

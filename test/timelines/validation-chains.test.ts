@@ -1,12 +1,13 @@
 /**
  * After police action the validation chain runs (artt. 386, 390, 391 c.p.p.),
  * and art. 384-bis co. 2-bis counts from the earlier of the decree's issue and
- * its execution while the point is unverified. Police events come through the
- * staff API; the Procura's and the GIP's through the district's webhook.
+ * its execution while the point is unverified. Every event comes through the
+ * webhook: the Questura's from its own system, the Procura's and the GIP's from
+ * the district's.
  * Hour terms, hand-computed (elapsed time, across summer time).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, casePath, fetchWith, idleWorkflows, newRef, postWebhook, record } from "../backbone/helpers.js";
+import { ADMIN_TOKEN, casePath, fetchWith, idleWorkflows, newRef, postWebhook, senderFor } from "../backbone/helpers.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeEach(async () => { spy = await idleWorkflows(); });
@@ -14,24 +15,29 @@ afterEach(async () => { await spy.dispose(); });
 
 type Answer = { status: number; body: { code?: string; parameter?: string; timelines: { status: string }[]; deadlines: { stage: string; status: string; dueAt: string; office: string }[] } };
 
-async function hook(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}): Promise<Answer> {
-  const res = await postWebhook({ type, caseRef: ref, occurredAt, data });
+/** The district's system (Procura, GIP). */
+async function hook(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}, secret?: string): Promise<Answer> {
+  const res = await postWebhook({ type, caseRef: ref, occurredAt, data }, secret === undefined ? {} : { secret });
   return { status: res.status, body: (await res.json()) as Answer["body"] };
 }
+
+/** The Questura's own system. */
+const police = async (ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) =>
+  hook(ref, type, occurredAt, data, await senderFor("questura-torino-sistema", ["questura-torino"]));
 const stages = (a: { body: Answer["body"] }) => a.body.deadlines.map((d) => [d.stage, d.status, d.dueAt, d.office]);
 
 describe("art. 382-bis, then artt. 386, 390 and 391 c.p.p.", () => {
   it("runs hand-over, request, hearing and the peremptory decision from the arrest and the request", async () => {
     const ref = newRef();
-    await record(ref, "offence.committed", "2026-05-04T22:30:00+02:00", { jurisdiction: "TO" });
-    const arrested = await record(ref, "arrest.made", "2026-05-05T09:00:00+02:00");
+    await police(ref, "offence.committed", "2026-05-04T22:30:00+02:00", { jurisdiction: "TO" });
+    const arrested = await police(ref, "arrest.made", "2026-05-05T09:00:00+02:00");
     expect(stages(arrested)).toEqual([
       ["deferred-arrest", "met", "2026-05-06T22:30:00+02:00", "questura-torino"],
       // Record to the PM within 24 hours (art. 386 co. 3); request within 48 hours of the arrest (art. 390 co. 1).
       ["record-to-pm", "open", "2026-05-06T09:00:00+02:00", "questura-torino"],
       ["validation-request", "open", "2026-05-07T09:00:00+02:00", "procura-torino"],
     ]);
-    expect((await record(ref, "arrest.record-sent", "2026-05-05T15:00:00+02:00")).body.deadlines).toMatchObject([{ stage: "record-to-pm", status: "met" }]);
+    expect((await police(ref, "arrest.record-sent", "2026-05-05T15:00:00+02:00")).body.deadlines).toMatchObject([{ stage: "record-to-pm", status: "met" }]);
     const requested = await hook(ref, "arrest.validation-requested", "2026-05-06T18:00:00+02:00");
     expect(requested.status).toBe(201);
     // Hearing within the next 48 hours (art. 390 co. 2); decision within 48 hours of being at the judge's disposal (art. 391 co. 7).
@@ -49,14 +55,14 @@ describe("art. 382-bis, then artt. 386, 390 and 391 c.p.p.", () => {
 
   it("runs no validation when the PM orders release", async () => {
     const ref = newRef();
-    await record(ref, "offence.committed", "2026-05-04T22:30:00+02:00", { jurisdiction: "TO" });
-    await record(ref, "arrest.made", "2026-05-05T09:00:00+02:00");
+    await police(ref, "offence.committed", "2026-05-04T22:30:00+02:00", { jurisdiction: "TO" });
+    await police(ref, "arrest.made", "2026-05-05T09:00:00+02:00");
     const released = await hook(ref, "arrest.released", "2026-05-05T20:00:00+02:00");
     expect(released.body.deadlines).toMatchObject([{ stage: "validation-request", status: "met" }]);
     const late = await hook(ref, "arrest.validation-requested", "2026-05-06T10:00:00+02:00");
     expect([late.status, late.body.code]).toEqual([409, "stage_closed"]);
     // The hand-over is still owed; once done, nothing is left.
-    const sent = await record(ref, "arrest.record-sent", "2026-05-05T21:00:00+02:00");
+    const sent = await police(ref, "arrest.record-sent", "2026-05-05T21:00:00+02:00");
     expect(sent.body.timelines).toMatchObject([{ status: "closed" }]);
   });
 });
@@ -64,7 +70,7 @@ describe("art. 382-bis, then artt. 386, 390 and 391 c.p.p.", () => {
 describe("art. 384-bis co. 1: removal by the police, arrest rules as far as compatible", () => {
   it("asks the record within 24 hours and the request within 48, then the hearing within the next 48", async () => {
     const ref = newRef();
-    const start = await record(ref, "removal.police-executed", "2026-04-10T21:00:00+02:00", { jurisdiction: "TO" });
+    const start = await police(ref, "removal.police-executed", "2026-04-10T21:00:00+02:00", { jurisdiction: "TO" });
     expect(stages(start)).toEqual([
       ["record-to-pm", "open", "2026-04-11T21:00:00+02:00", "questura-torino"],
       ["validation-request", "open", "2026-04-12T21:00:00+02:00", "procura-torino"],
@@ -93,7 +99,7 @@ describe("art. 384-bis co. 2-bis: the PM's decree, issued and executed", () => {
         "dall'emissione del decreto (27/03/2026 alle 18:00) il termine scade il 29/03/2026 alle 19:00, " +
         "dall'esecuzione (28/03/2026 alle 10:00) il 30/03/2026 alle 11:00; promemoria e segnalazioni seguono la scadenza più vicina, il 29/03/2026 alle 19:00 (ora italiana)",
     });
-    const view = await record(ref, "validation.requested", "2026-03-29T12:00:00+02:00");
+    const view = await hook(ref, "validation.requested", "2026-03-29T12:00:00+02:00");
     expect(view.body.deadlines).toMatchObject([{ stage: "validation-request", status: "met" }, { stage: "validation-hearing", dueAt: "2026-03-31T12:00:00+02:00" }]);
   });
 
