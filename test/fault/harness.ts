@@ -78,6 +78,18 @@ async function duplicateRounds(server: DevServer, rounds: number): Promise<{ rou
   return { rounds, allFirst };
 }
 
+/** Whether the service records as sent every message the provider delivered (the admin's outbox). */
+async function recordedAll(base: string, delivered: ReadonlySet<string | null>): Promise<boolean> {
+  try {
+    const res = await fetch(`${base}/api/v1/outbox?limit=500`, { headers: { Authorization: "Bearer termini-local-demo-token" } });
+    const { messages } = (await res.json()) as { messages: { id: string; status: string }[] };
+    const sent = new Set(messages.filter((m) => m.status === "sent").map((m) => m.id));
+    return [...delivered].every((k) => k === null || sent.has(k));
+  } catch {
+    return false;
+  }
+}
+
 /** Sends every event until acknowledged, killing and restarting the server once, at `killAt`. */
 async function burst(server: DevServer, o: FaultOptions, onRestart: () => Promise<void>): Promise<{ requests: number; acknowledged: number }> {
   const queue = Array.from({ length: o.events }, (_, i) => signed(`${3_000_000 + i}/2026`, `msg_fault_${i}`));
@@ -157,7 +169,11 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     const deadline = Math.max(Date.now(), outageEnds) + o.settleMs;
     for (;;) {
       const delivered = new Set(((await control("delivered")) as Delivered[]).map((d) => d.idempotencyKey));
-      if ((Date.now() > outageEnds && delivered.size >= expected) || Date.now() > deadline) break;
+      // Settled when the provider has every message and the service has recorded each as sent: a
+      // message the provider took while its sender timed out is recorded by the retry (same key),
+      // which on a busy machine can come well after the provider's copy.
+      const settled = Date.now() > outageEnds && delivered.size >= expected && (await recordedAll(server.base, delivered));
+      if (settled || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
     // Two more sweeps, so that anything still in flight settles (or shows up as doubled).
@@ -175,8 +191,8 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     for (const d of delivered) perKey.set(d.idempotencyKey ?? "", (perKey.get(d.idempotencyKey ?? "") ?? 0) + 1);
     const perMessage = new Map<string, number>();
     for (const d of delivered) perMessage.set(`${d.to.join(",")}|${d.subject}`, (perMessage.get(`${d.to.join(",")}|${d.subject}`) ?? 0) + 1);
-    // The run's own cases (the cron also opens the reporting obligations due at this time of year).
-    // (the burst's events, 3xxxxxx/2026, and the duplicate rounds', 2xxxxxx/2026).
+    // The run's own cases (the cron also opens the reporting obligations due at this time of year):
+    // the burst's events, 3xxxxxx/2026, and the duplicate rounds', 2xxxxxx/2026.
     const ours = "SELECT i.id FROM timeline_instances i JOIN cases c ON c.id = i.case_id WHERE c.ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'";
     const escalations = query<{ id: string }>(state, `SELECT id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`);
     const rows = Object.fromEntries(query<{ status: string; n: number }>(state,
