@@ -1,5 +1,9 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { assets } from "./web/assets.js";
 import type { AppEnv } from "./env.js";
 import { d1Meter } from "./http/d1-meter.js";
 import { hasOwn } from "./lib/own.js";
@@ -22,9 +26,34 @@ import { calendars } from "./routes/calendars.js";
 import { terms } from "./routes/terms.js";
 
 
+/** Where the deployment says its pages are served from (links in emails point there). */
+function appOrigin(base: string | undefined): string | null {
+  try {
+    return base === undefined ? null : new URL(base).origin;
+  } catch {
+    return null;
+  }
+}
+
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
+  // Every answer: no inline script or style, never framed, no sniffing, no referrer, HTTPS only.
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"], fontSrc: ["'self'"],
+      formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
+    },
+    strictTransportSecurity: "max-age=31536000; includeSubDomains",
+    referrerPolicy: "no-referrer",
+    xFrameOptions: "DENY",
+  }));
+  // Web forms come from our own pages: besides the CSRF token, the browser's Origin must be ours.
+  const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || origin === appOrigin(c.env.APP_BASE_URL) });
+  app.use(async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    return path.startsWith("/api/") || path.startsWith("/webhooks/") ? next() : sameOrigin(c, next);
+  });
   // A deployment that would hand out sign-in links or unkeyed client addresses serves nothing.
   app.use(async (c, next) => {
     const why = misconfiguration(c.env);
@@ -51,6 +80,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api/v1/reports", reportRoutes);
   app.route("/api/v1", api);
   app.route("/webhooks", webhooks);
+  app.route("/", assets);
   app.route("/", docs);
   app.route("/", signIn);
   app.route("/", dashboard);
@@ -65,6 +95,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.notFound((c) => problem(c, "not_found", `Nessuna risorsa per ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((err, c) => {
+    // hono/csrf refuses a form from another origin with a bare 403.
+    if (err instanceof HTTPException && err.status === 403) err = new ApiError("forbidden", "Modulo inviato da un'origine diversa da Termini: richiesta rifiutata");
     if (err instanceof ApiError) return wantsPage(c) ? errorPage(c, err.code, err.detail) : problem(c, err.code, err.detail, err.extra);
     // Only the request id and the error class: messages may carry input.
     console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: err.name }));

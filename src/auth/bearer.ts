@@ -22,8 +22,10 @@ export const bearer = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("Authorization") ?? "";
   const match = /^Bearer ([\x21-\x7e]{16,200})$/.exec(header);
   if (match === null) {
-    c.header("WWW-Authenticate", 'Bearer realm="termini"');
-    throw new ApiError("unauthorized", "Credenziale mancante: usare Authorization: Bearer <token>");
+    // No credential at all, or something that cannot be one: each said as it is.
+    const absent = header.trim() === "";
+    c.header("WWW-Authenticate", absent ? 'Bearer realm="termini"' : 'Bearer realm="termini", error="invalid_token"');
+    throw new ApiError("unauthorized", absent ? "Credenziale mancante: usare Authorization: Bearer <token>" : "Credenziale non valida");
   }
   const db = database(c.env.DB);
   const cred = await db
@@ -33,7 +35,7 @@ export const bearer = createMiddleware<AppEnv>(async (c, next) => {
     .get();
   if (cred === undefined) {
     c.header("WWW-Authenticate", 'Bearer realm="termini", error="invalid_token"');
-    throw new ApiError("unauthorized", "Credenziale non valida o revocata");
+    throw new ApiError("unauthorized", "Credenziale non valida");
   }
   const offices = await db.select().from(credentialOffices).where(eq(credentialOffices.credentialId, cred.id)).all();
   c.set("principal", { id: `credential:${cred.id}`, role: cred.role, offices: new Set(offices.map((o) => o.officeId)), region: cred.region });

@@ -3,6 +3,7 @@
  * whose every issue is reported with the field's path.
  */
 import type { z } from "zod";
+import "../lib/zod-it.js";
 import { ApiError, type ParameterError } from "./problem.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;

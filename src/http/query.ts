@@ -3,6 +3,7 @@
  * Unknown and repeated parameters are refused: a misspelt `feriale` silently
  * ignored would give a wrong deadline.
  */
+import "../lib/zod-it.js";
 import type { Context } from "hono";
 import { z } from "zod";
 import { hasOwn } from "../lib/own.js";

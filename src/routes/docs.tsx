@@ -20,7 +20,7 @@ docs.get("/docs", (c) => {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Termini — documentazione API</title>
-        <style>{"body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}"}</style>
+        <link rel="stylesheet" href="/assets/docs.css" />
       </head>
       <body>
         <main>

@@ -50,7 +50,8 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   });
   expect(started.status).toBe(201);
 
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  // The audit injects axe-core as a script: the page's own policy (no inline script) would block it, rightly.
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   await page.goto(`${server.base}/`);
   await page.getByLabel("Indirizzo di posta elettronica").fill("operatore.procura@example.org");
   await page.getByRole("button", { name: "Invia il link di accesso" }).click();
@@ -90,3 +91,15 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   expect(gip!.stage).toBe("gip-decision");
   await page.close();
 }, 120_000);
+
+it("renders under its own security policy: the style sheet applies and nothing is refused", async () => {
+  const page = await browser.newPage();
+  const refused: string[] = [];
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
+  await page.goto(`${server.base}/accedi`);
+  // The Worker's own style sheet: the skip link is moved off screen by it.
+  const left = await page.locator("a.skip").evaluate((a) => getComputedStyle(a).left);
+  expect(left).toBe("-999px");
+  expect(refused).toEqual([]);
+  await page.close();
+});

@@ -24,7 +24,8 @@ async function ask(email: string, settings: Partial<Bindings> | null = null, ip 
   const csrf = "csrf-token-for-the-sign-in-tests-0001";
   const init = {
     method: "POST", redirect: "manual" as const,
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `termini_csrf=${csrf}`, "CF-Connecting-IP": ip, "X-D1-Meter": "1" },
+    // The page's own origin, as a browser sends it (fetchWith serves http://termini.test).
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: settings === null ? "https://termini.test" : "http://termini.test", Cookie: `termini_csrf=${csrf}`, "CF-Connecting-IP": ip, "X-D1-Meter": "1" },
     body: new URLSearchParams({ csrf, email, dopo: "/" }).toString(),
   };
   return settings === null ? exports.default.fetch("https://termini.test/accedi", init) : fetchWith(settings, "/accedi", init);

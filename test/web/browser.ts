@@ -14,6 +14,8 @@ export class Browser {
     let body: string | undefined;
     if (init.form) {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
+      // As a browser does for every form it submits.
+      headers.Origin = "https://termini.test";
       body = new URLSearchParams(init.form).toString();
     }
     const res = await exports.default.fetch(`https://termini.test${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });

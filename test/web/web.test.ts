@@ -64,7 +64,7 @@ describe("sign-in", () => {
     for (let i = 0; i < 21; i++) {
       const res = await exports.default.fetch("https://termini.test/accedi", {
         method: "POST", redirect: "manual",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `termini_csrf=${csrf}`, "CF-Connecting-IP": "203.0.113.7" },
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://termini.test", Cookie: `termini_csrf=${csrf}`, "CF-Connecting-IP": "203.0.113.7" },
         body: new URLSearchParams({ csrf, email: `sconosciuto${i}@example.org` }).toString(),
       });
       statuses.push(res.status);
