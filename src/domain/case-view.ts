@@ -28,6 +28,7 @@ export async function caseView(db: Db, c: Case, now: number) {
           outcome: d.outcome, why: d.explanation,
           notifications: notes.filter((n) => n.deadlineId === d.id).map((n) => ({
             rung: n.rung, kind: n.kind, office: n.officeId, sendAt: formatRomeInstant(n.sendAtMs), status: n.status,
+            sentAt: n.sentAtMs === null ? null : formatRomeInstant(n.sentAtMs),
           })),
         })),
       };

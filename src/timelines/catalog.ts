@@ -3,6 +3,7 @@
  * Running instances keep the version they started with; new instances get
  * the latest. Bills run only where the deployment enables them.
  */
+import { OBLIGATION_LABEL, STARTING_EVENT_LABELS } from "./event-labels.js";
 import { z } from "zod";
 import { hasOwn, own } from "../lib/own.js";
 import { AMMONIMENTO_REVOCATION, INDEMNITY_CLAIM, VIGILANCE_REVIEW } from "./administrative.js";
@@ -116,7 +117,9 @@ export function eventLabel(type: string): string {
     for (const s of t.stages) if (hasOwn(s.closesOn, type)) return capital(s.closesOn[type]!);
     if (hasOwn(t.endsOn, type)) return capital(t.endsOn[type]!);
   }
+  if (hasOwn(STARTING_EVENT_LABELS, type)) return STARTING_EVENT_LABELS[type]!;
   const started = catalogue.find((t) => t.trigger === type);
+  if (started?.schedule !== undefined) return OBLIGATION_LABEL;
   if (started !== undefined) return `Avvio: ${started.stages[0]!.title}`;
   for (const t of catalogue) for (const s of t.stages) if (s.quota?.event === type) return "Attestazione di frequenza";
   return type;

@@ -27,10 +27,54 @@ export const casePage = new Hono<AppEnv>();
 
 const when = romeDateTime;
 const STATUS: Record<string, string> = { open: "aperta", met: "rispettata", late: "oltre il termine", informational: "data informativa", withdrawn: "ritirata" };
-const SENT: Record<string, string> = { reminder: "Promemoria inviato", escalation: "Segnalazione inviata", notice: "Comunicazione inviata", fallback: "Inoltro all'indirizzo di riserva" };
+/** Each kind of message: its name, "sent" agreed with it, and several of them sent together. */
+const KIND: Record<string, [string, string, string]> = {
+  reminder: ["Promemoria", "inviato", "Promemoria inviati insieme"],
+  escalation: ["Segnalazione", "inviata", "Segnalazioni inviate insieme"],
+  notice: ["Comunicazione", "inviata", "Comunicazioni inviate insieme"],
+  fallback: ["Inoltro all'indirizzo di riserva", "inviato", "Inoltri all'indirizzo di riserva inviati insieme"],
+  alert: ["Avviso agli amministratori", "inviato", "Avvisi agli amministratori inviati insieme"],
+};
+const kindOf = (k: string): [string, string, string] => KIND[k] ?? [k, "inviato", `${k} inviati insieme`];
 
 type View = Awaited<ReturnType<typeof caseView>>;
 type Step = { text: string; citation: string };
+type Note = View["timelines"][number]["deadlines"][number]["notifications"][number];
+
+/**
+ * What happened to a deadline's messages, truly: when each was actually sent
+ * (escalations that went out together in one line), when a pending one is
+ * due, and which failed or were superseded. Withdrawn and period rows are not
+ * messages and are left out.
+ */
+function messageItems(notes: readonly Note[], officeName: (id: string) => string): { at: string; text: string }[] {
+  const out: { at: string; text: string }[] = [];
+  const shown = notes.filter((n) => n.kind !== "roll" && n.status !== "cancelled");
+  const together = new Map<string, Note[]>();
+  for (const n of shown) {
+    const [kind, done] = kindOf(n.kind);
+    if (n.status === "sent" && n.sentAt !== null) {
+      // Sent in the same minute for the same deadline: one line.
+      const key = `${n.kind}|${n.sentAt.slice(0, 16)}`;
+      together.set(key, [...(together.get(key) ?? []), n]);
+    } else if (n.status === "scheduled" || n.status === "sending") {
+      out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: programmato per il ${when(n.sendAt)}` });
+    } else if (n.status === "failed") {
+      out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: invio non riuscito` });
+    } else if (n.status === "superseded") {
+      out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: non ${done}, superato da uno più recente o dalla scadenza` });
+    }
+  }
+  for (const group of together.values()) {
+    const [kind, done, several] = kindOf(group[0]!.kind);
+    const to = group.map((n) => officeName(n.office)).join(", ");
+    out.push({ at: group[0]!.sentAt!, text: group.length === 1 ? `${kind} ${done} a ${to}` : `${several} a ${to}` });
+  }
+  return out;
+}
+
+/** A step's text, with its citation after it unless the text already gives it. */
+const stepText = (s: Step) => (s.text.includes(s.citation) ? s.text : `${s.text} (${s.citation})`);
 
 type Req = { env: AppEnv["Bindings"]; req: { param: (k: "ref") => string; query: (k: string) => string | undefined }; get: (k: "user") => AppEnv["Variables"]["user"] };
 
@@ -150,14 +194,12 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
                   <br /><span class="muted">{officeName(d.office)}</span>
                   <details>
                     <summary>Perché questa data</summary>
-                    <ol>{((d.why as { steps?: Step[] }).steps ?? []).map((s) => <li>{s.text} <span class="muted">[{s.citation}]</span></li>)}</ol>
+                    <ol>{((d.why as { steps?: Step[] }).steps ?? []).map((s) => <li>{stepText(s)}</li>)}</ol>
                   </details>
                 </div>
               ),
             },
-            ...d.notifications.filter((n) => n.status === "sent" && n.kind !== "roll").map((n) => ({
-              at: n.sendAt, node: <span class="muted">{SENT[n.kind] ?? n.kind} a {officeName(n.office)}</span>,
-            })),
+            ...messageItems(d.notifications, officeName).map((m) => ({ at: m.at, node: <span class="muted">{m.text}</span> })),
           ]),
         ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
         return (

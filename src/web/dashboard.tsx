@@ -5,7 +5,10 @@ import { audit } from "../db/audit.js";
 import { openDeadlinesOf } from "../db/cases.js";
 import { database } from "../db/client.js";
 import { officesBelow } from "../db/directory.js";
-import { displayTitle, getTimeline, latest } from "../timelines/catalog.js";
+import { displayTitle, enabledBills, getTimeline, isEnabled, latest } from "../timelines/catalog.js";
+import { endsAtExactInstant } from "../timelines/stage-term.js";
+import { getOffices } from "../db/directory.js";
+import { closeness, romeDateTime } from "./format.js";
 import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
 import { requireUser } from "./session.js";
@@ -13,7 +16,7 @@ import { requireUser } from "./session.js";
 export const dashboard = new Hono<AppEnv>();
 
 const SOON_MS = 48 * 3_600_000;
-const rome = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)} ${iso.slice(11, 16)}`;
+const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 dashboard.get("/", requireUser, async (c) => {
   const now = Date.now();
@@ -23,12 +26,17 @@ dashboard.get("/", requireUser, async (c) => {
   const own = [...user.principal.offices];
   const mine = user.role === "head" ? [...new Set([...own, ...(await officesBelow(db, own))])] : own;
   const filter = c.req.query("scadenzario");
+  // The filter offers only timelines these offices can have, and only those this deployment runs.
+  const kinds = new Set([...(await getOffices(db, mine)).values()].map((o) => o.kind));
+  const bills = enabledBills(c.env.ENABLED_BILLS);
+  const choices = latest().filter((t) => isEnabled(t, bills) && Object.values(t.roles).some((k) => kinds.has(k)));
   const rows = await openDeadlinesOf(db, mine, filter || undefined);
   await audit(db, { actor: user.principal.id, action: "deadlines.listed", caseId: null, requestId: c.get("requestId"), detail: { cases: [...new Set(rows.map((r) => r.caseId))] } }, now);
   const band = (dueAtMs: number) => (dueAtMs < now ? "overdue" : dueAtMs - now <= SOON_MS ? "soon" : "later");
   const counts = { overdue: 0, soon: 0, later: 0 };
   for (const r of rows) counts[band(r.d.dueAtMs)]++;
-  const LABEL = { overdue: "Scaduta", soon: "Entro 48 ore", later: "In seguito" };
+  // One office's rows do not repeat its name on each line.
+  const oneOffice = new Set(rows.map((r) => r.office)).size === 1;
   const lastYear = new Date(now).getUTCFullYear() - 1;
   return c.html(
     <Layout title="Scadenze dell'ufficio" user={user}>
@@ -50,25 +58,26 @@ dashboard.get("/", requireUser, async (c) => {
         <label for="scadenzario">Scadenzario</label>{" "}
         <select id="scadenzario" name="scadenzario">
           <option value="">Tutti</option>
-          {latest().map((t) => <option value={t.id} selected={t.id === filter}>{displayTitle(t)}</option>)}
+          {choices.map((t) => <option value={t.id} selected={t.id === filter}>{displayTitle(t)}</option>)}
         </select>{" "}
         <button type="submit">Filtra</button>
       </form>
       {rows.length === 0 ? <p>Nessuna scadenza aperta.</p> : (
         <table>
-          <caption class="muted">Scadenze aperte, dalla più vicina</caption>
-          <thead><tr><th scope="col">Stato</th><th scope="col">Scadenza</th><th scope="col">Procedimento</th><th scope="col">Fase</th><th scope="col">Ufficio</th></tr></thead>
+          <caption class="muted">Scadenze aperte, dalla più vicina{oneOffice ? ` — ${rows[0]!.office}` : ""}</caption>
+          <thead><tr><th scope="col">Stato</th><th scope="col">Scadenza</th><th scope="col">Procedimento</th><th scope="col">Fase</th>{!oneOffice && <th scope="col">Ufficio</th>}</tr></thead>
           <tbody>
             {rows.map((r) => {
               const b = band(r.d.dueAtMs);
               const stage = getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage);
+              const exact = stage !== undefined && endsAtExactInstant(stage);
               return (
                 <tr>
-                  <td data-label="Stato" class={b === "later" ? "" : b}>{LABEL[b]}</td>
-                  <td data-label="Scadenza"><time datetime={r.d.dueAt}>{rome(r.d.dueAt)}</time></td>
+                  <td data-label="Stato" class={b === "later" ? "" : b}>{capital(closeness(r.d.dueAtMs, now, exact))}</td>
+                  <td data-label="Scadenza"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
                   <td data-label="Procedimento"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
                   <td data-label="Fase">{stage?.title ?? r.d.stage}</td>
-                  <td data-label="Ufficio">{r.office}</td>
+                  {!oneOffice && <td data-label="Ufficio">{r.office}</td>}
                 </tr>
               );
             })}

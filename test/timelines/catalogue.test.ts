@@ -78,3 +78,10 @@ describe("POST /api/v1/deadlines/preview", () => {
     expect(body.deadlines).toMatchObject([{ stage: "attendance", status: "met", dueAt: "2026-03-09T10:00:00+01:00" }]);
   });
 });
+
+describe("event labels", () => {
+  it("name every starting event by what happened, never by the stage it opens", async () => {
+    const { CATALOGUE, eventLabel } = await import("../../src/timelines/catalog.js");
+    for (const t of CATALOGUE) expect(eventLabel(t.trigger), t.id).not.toMatch(/^Avvio:|\./);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * What the pages show is true: messages at the time they actually went out
+ * (escalations sent together in one line), pending ones as scheduled,
+ * superseded ones said; events named by what happened; each citation once;
+ * the dashboard says how close each deadline is and offers only the
+ * timelines this office can have.
+ */
+import { env } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sweep } from "../../src/workflows/sweep.js";
+import { idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { signedIn } from "./browser.js";
+
+let spy: Awaited<ReturnType<typeof idleWorkflows>>;
+beforeAll(async () => { spy = await idleWorkflows(); });
+afterAll(async () => { await spy.dispose(); });
+
+const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+
+describe("the case page", () => {
+  it("shows the actual send time, escalations sent together, superseded reminders, the event's own name and each citation once", async () => {
+    const ref = newRef();
+    // Registered 1 September 2026: due Thursday 1 October; escalations due 2 October 00:00 and 5 October 00:00.
+    await record(ref, "suspect.registered", "2026-09-01T10:00:00+02:00", { jurisdiction: "TO" });
+    // The cron was down until 5 October, 09:00: both escalations went out then, together.
+    await sweep(env, Date.parse("2026-10-05T09:00:00+02:00"));
+    const b = await signedIn();
+    const page = text(await (await b.go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
+    expect(page).toContain("Indagato iscritto nel registro delle notizie di reato");
+    expect(page).not.toContain("Avvio:");
+    expect(page).toMatch(/05\/10\/2026 09:00 — Segnalazioni inviate insieme a [^,]+, /);
+    expect(page).not.toContain("02/10/2026 00:00 — Segnalazione");
+    expect(page).toContain("Promemoria a Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: non inviato, superato");
+    // The citation is in the step's own text: not repeated after it.
+    expect(page).toContain("Art. 172 co. 4 c.p.p.: il giorno iniziale (01/09/2026) non si computa");
+    expect(page).not.toMatch(/\[Art\. 172 co\. 4 c\.p\.p\.\]|non si computa[^.]*\(Art\. 172 co\. 4 c\.p\.p\.\)/);
+  });
+
+  it("shows a message still to go out as scheduled, with its date", async () => {
+    const ref = newRef();
+    const registered = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await record(ref, "suspect.registered", registered, { jurisdiction: "TO" });
+    const b = await signedIn();
+    const page = text(await (await b.go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
+    expect(page).toMatch(/Promemoria a Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: programmato per il \d{2}\/\d{2}\/\d{4} 08:00/);
+  });
+});
+
+describe("the dashboard", () => {
+  it("says how close each deadline is, names the office once, and offers only this office's timelines that run here", async () => {
+    const ref = newRef();
+    await record(ref, "suspect.registered", new Date(Date.now() - 40 * 86_400_000).toISOString(), { jurisdiction: "TO" });
+    const b = await signedIn();
+    const html = await (await b.go("/")).text();
+    expect(text(html)).toMatch(/Scaduta da \d+ giorn/);
+    const options = [...html.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    expect(options).toContain("362-bis");
+    // The metropolitan city's protocol is not a Procura's; the regional report is a bill this deployment does not run.
+    expect(options).not.toContain("turin-protocol");
+    expect(options).not.toContain("regional-report");
+  });
+});
