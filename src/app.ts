@@ -93,7 +93,11 @@ export function createApp(): Hono<AppEnv> {
     return c.json({ code, ...PROBLEMS[code as keyof typeof PROBLEMS] });
   });
 
-  app.notFound((c) => problem(c, "not_found", `Nessuna risorsa per ${c.req.method} ${new URL(c.req.url).pathname}`));
+  // A person in a browser gets the Italian page, with the navigation; a program, problem+json.
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    return wantsPage(c) ? errorPage(c, "not_found", `La pagina ${path} non esiste.`) : problem(c, "not_found", `Nessuna risorsa per ${c.req.method} ${path}`);
+  });
   app.onError((err, c) => {
     // hono/csrf refuses a form from another origin with a bare 403.
     if (err instanceof HTTPException && err.status === 403) err = new ApiError("forbidden", "Modulo inviato da un'origine diversa da Termini: richiesta rifiutata");

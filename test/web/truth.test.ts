@@ -9,10 +9,15 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sweep } from "../../src/workflows/sweep.js";
 import { idleWorkflows, newRef, record } from "../backbone/helpers.js";
-import { signedIn } from "./browser.js";
+import { type Browser, signedIn } from "./browser.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
-beforeAll(async () => { spy = await idleWorkflows(); });
+// One session for the file: sign-in requests are limited per client address.
+let b: Browser;
+beforeAll(async () => {
+  spy = await idleWorkflows();
+  b = await signedIn();
+});
 afterAll(async () => { await spy.dispose(); });
 
 const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
@@ -24,7 +29,6 @@ describe("the case page", () => {
     await record(ref, "suspect.registered", "2026-09-01T10:00:00+02:00", { jurisdiction: "TO" });
     // The cron was down until 5 October, 09:00: both escalations went out then, together.
     await sweep(env, Date.parse("2026-10-05T09:00:00+02:00"));
-    const b = await signedIn();
     const page = text(await (await b.go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
     expect(page).toContain("Indagato iscritto nel registro delle notizie di reato");
     expect(page).not.toContain("Avvio:");
@@ -40,7 +44,6 @@ describe("the case page", () => {
     const ref = newRef();
     const registered = new Date(Date.now() - 2 * 86_400_000).toISOString();
     await record(ref, "suspect.registered", registered, { jurisdiction: "TO" });
-    const b = await signedIn();
     const page = text(await (await b.go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
     expect(page).toMatch(/Promemoria a Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: programmato per il \d{2}\/\d{2}\/\d{4} 08:00/);
   });
@@ -50,7 +53,6 @@ describe("the dashboard", () => {
   it("says how close each deadline is, names the office once, and offers only this office's timelines that run here", async () => {
     const ref = newRef();
     await record(ref, "suspect.registered", new Date(Date.now() - 40 * 86_400_000).toISOString(), { jurisdiction: "TO" });
-    const b = await signedIn();
     const html = await (await b.go("/")).text();
     expect(text(html)).toMatch(/Scaduta da \d+ giorn/);
     const options = [...html.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
@@ -58,5 +60,22 @@ describe("the dashboard", () => {
     // The metropolitan city's protocol is not a Procura's; the regional report is a bill this deployment does not run.
     expect(options).not.toContain("turin-protocol");
     expect(options).not.toContain("regional-report");
+  });
+});
+
+describe("unknown pages", () => {
+  it("get the Italian error page with the navigation and the sign-out button in a browser, problem+json for a program", async () => {
+    const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const { exports } = await import("cloudflare:workers");
+    const page = await exports.default.fetch("https://termini.test/pagina-che-non-esiste", { headers: { Accept: "text/html", Cookie: cookie } });
+    expect([page.status, page.headers.get("Content-Type")]).toEqual([404, "text/html; charset=UTF-8"]);
+    const html = text(await page.text());
+    expect(html).toContain("La pagina /pagina-che-non-esiste non esiste.");
+    expect(html).toContain("Scadenze dell'ufficio");
+    expect(html).toContain("Esci");
+    const wrongMethod = await exports.default.fetch("https://termini.test/calendario", { method: "PUT", headers: { Accept: "text/html", Cookie: cookie, Origin: "https://termini.test" } });
+    expect([wrongMethod.status, wrongMethod.headers.get("Content-Type")]).toEqual([404, "text/html; charset=UTF-8"]);
+    const api = await exports.default.fetch("https://termini.test/api/v1/nulla", { headers: { Accept: "text/html" } });
+    expect(api.headers.get("Content-Type")).toBe("application/problem+json");
   });
 });
