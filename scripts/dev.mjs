@@ -51,5 +51,16 @@ async function whenReady() {
 }
 
 await whenReady();
+console.log(`
+Termini è pronto: http://localhost:${port}/
+Accedi con uno di questi indirizzi dimostrativi; il link di accesso compare qui sotto
+([outbox] link di accesso: …) e, per l'amministratore, in http://localhost:${port}/admin/posta:
+  operatore.procura@example.org       operatore della Procura di Torino
+  procuratore@example.org             Procuratore della Repubblica (capo dell'ufficio)
+  funzionario.regione@example.org     funzionario della Regione Piemonte (relazioni)
+  funzionario.ministero@example.org   funzionario del Dipartimento per le pari opportunità (relazioni)
+  amministratore@example.org          amministratore
+Un evento firmato: npm run event -- suspect.registered 1234/2026${port === 8787 ? "" : ` --port ${port}`}
+`);
 await sweep();
 setInterval(sweep, 5 * 60_000).unref();

@@ -24,9 +24,18 @@ const id = `msg_${randomUUID()}`;
 const ts = Math.floor(Date.now() / 1000);
 const key = Buffer.from(DEMO_SECRET.slice("whsec_".length), "base64");
 const signature = `v1,${createHmac("sha256", key).update(`${id}.${ts}.${body}`).digest("base64")}`;
-const res = await fetch(`http://127.0.0.1:${port}/webhooks/events`, {
-  method: "POST",
-  headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature },
-  body,
-});
+const url = `http://127.0.0.1:${port}/webhooks/events`;
+console.error(`→ ${url} (another port: --port N)`);
+let res;
+try {
+  res = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature },
+    body,
+  });
+} catch {
+  // One line, not a stack trace: the usual cause is that the server is not running.
+  console.error(`no server on port ${port}: start it with \`npm run dev\` (or pass --port N)`);
+  process.exit(1);
+}
 console.log(res.status, JSON.stringify(await res.json(), null, 2));

@@ -18,6 +18,9 @@ export function outboxMailer(db: Db, now: () => number): Mailer {
         : await db.insert(mailOutbox).values({ id: e.idempotencyKey, ...row }).onConflictDoNothing().returning({ id: mailOutbox.id }).all();
       // Subjects carry only the pseudonymous case reference and the deadline (sign-in mail: a fixed subject).
       if (stored.length > 0) console.log(`[outbox] ${e.subject} (${e.idempotencyKey})`);
+      // Locally (the only place this mailer runs), the sign-in link itself, so the developer can open it.
+      const link = e.notificationId === undefined ? /https?:\/\/\S+\/accedi\/link\?\S+/.exec(e.text)?.[0] : undefined;
+      if (stored.length > 0 && link !== undefined) console.log(`[outbox] link di accesso: ${link}`);
       return { ok: true, providerId: `outbox:${e.idempotencyKey}` };
     },
   };

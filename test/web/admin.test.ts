@@ -39,9 +39,8 @@ it("creates a sender whose secret signs webhooks, and rotates it keeping the old
 });
 
 it("lets a signed-in region officer download the region's report from the web app", async () => {
-  const { env } = await import("cloudflare:workers");
-  await env.DB.prepare("INSERT OR IGNORE INTO users (id, email, role, region, created_at) VALUES ('u-regione', 'regione@example.org', 'region', 'Piemonte', 0)").run();
-  const officer = await signedIn("regione@example.org");
+  // The demo directory's region officer (Piemonte).
+  const officer = await signedIn("funzionario.regione@example.org");
   const home = await (await officer.go("/")).text();
   const link = /href="(\/api\/v1\/reports\/regional\/\d{4}\?format=pdf&amp;region=Piemonte)"/.exec(home)![1]!.replaceAll("&amp;", "&");
   const pdf = await officer.go(link);

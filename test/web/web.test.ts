@@ -3,7 +3,7 @@
  * outbox, the session cookie, CSRF, the dashboard, the case page and its
  * confirmed action that stops the reminders.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
@@ -108,8 +108,7 @@ describe("the dashboard and the case page", () => {
   it("shows a head of office the deadlines of the offices below", async () => {
     const ref = newRef();
     await record(ref, "suspect.registered", new Date(Date.now() - 86_400_000).toISOString(), { jurisdiction: "TO" });
-    await db().run(sql`INSERT OR IGNORE INTO users (id, email, role, created_at) VALUES ('u-head', 'procuratore@example.org', 'head', 0)`);
-    await db().run(sql`INSERT OR IGNORE INTO user_offices (user_id, office_id) VALUES ('u-head', 'procuratore-torino')`);
+    // The demo directory's head of office: the Procuratore, above the Procura's group.
     const head = await signedIn("procuratore@example.org");
     expect(await (await head.go("/")).text()).toContain(ref);
     expect((await head.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(200);
