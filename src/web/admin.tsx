@@ -3,6 +3,7 @@
  * senders (create, rotate the secret), the outbox with delivery status,
  * and the audit log. Admins only; every change audited.
  */
+import type { Context } from "hono";
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
@@ -71,17 +72,28 @@ admin.get("/admin/uffici", async (c) => {
   );
 });
 
-admin.get("/admin/mittenti", async (c) => {
+admin.get("/admin/mittenti", (c) => sendersPage(c));
+
+/**
+ * The senders, and (`fresh`) a secret just created: shown once, in the answer to
+ * the POST that made it — never in a URL, where logs and history would keep it.
+ */
+async function sendersPage(c: Context<AppEnv>, fresh?: string) {
   const db = database(c.env.DB);
   const senders = await db.select().from(webhookSenders).all();
   const secrets = await db.select().from(webhookSecrets).all();
   const links = await db.select().from(senderOffices).all();
   const trusted = await db.select().from(senderEventTypes).all();
   const user = c.get("user");
-  const fresh = c.req.query("segreto");
+  if (fresh !== undefined) c.header("Cache-Control", "no-store");
   return c.html(
     <Layout title="Sistemi mittenti" user={user}>
-      {fresh && <p role="status"><label for="nuovo">Nuovo segreto (mostrato una sola volta):</label><br /><input id="nuovo" readonly size={60} value={fresh} /></p>}
+      {fresh && (
+        <p role="status">
+          <label for="nuovo">Nuovo segreto (mostrato una sola volta: lo copi ora nel sistema mittente):</label><br />
+          <input id="nuovo" readonly size={60} value={fresh} /> <button type="button" data-copy="nuovo">Copia</button>
+        </p>
+      )}
       <table>
         <thead><tr><th scope="col">Mittente</th><th scope="col">Uffici</th><th scope="col">Eventi fidati</th><th scope="col">Segreti</th><th scope="col">Rotazione</th></tr></thead>
         <tbody>
@@ -116,7 +128,7 @@ admin.get("/admin/mittenti", async (c) => {
       </form>
     </Layout>,
   );
-});
+}
 
 /** Rotation keeps the old secrets valid for a day, so the sender can switch without losing events. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -136,7 +148,7 @@ admin.post("/admin/mittenti/:id/ruota", async (c) => {
       .map((k) => db.update(webhookSecrets).set({ expiresAt: now + ROTATION_OVERLAP_MS }).where(eq(webhookSecrets.id, k.id))),
   ]);
   await audit(db, { actor: user.principal.id, action: "sender.rotated", caseId: null, requestId: c.get("requestId"), detail: { sender: id } }, now);
-  return c.redirect(`/admin/mittenti?segreto=${encodeURIComponent(secret)}`, 303);
+  return sendersPage(c, secret);
 });
 
 admin.post("/admin/mittenti", async (c) => {
@@ -166,7 +178,7 @@ admin.post("/admin/mittenti", async (c) => {
     db.insert(webhookSecrets).values({ id: `${id}-${now}`, senderId: id, secret, createdAt: now }),
   ]);
   await audit(db, { actor: user.principal.id, action: "sender.created", caseId: null, requestId: c.get("requestId"), detail: { sender: id, offices: officeIds, trustedEvents: eventTypesTrusted } }, now);
-  return c.redirect(`/admin/mittenti?segreto=${encodeURIComponent(secret)}`, 303);
+  return sendersPage(c, secret);
 });
 
 /** A row's delivery state as administrators read it. */

@@ -24,6 +24,16 @@ ol.timeline{list-style:none;padding-left:1rem;border-left:3px solid var(--line)}
 const DOCS_CSS = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
 `;
 
+/** The pages' only script: "Copia" buttons copy the field they name (data-copy). Served, never inline. */
+const TERMINI_JS = `document.addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-copy]");
+  if (!b) return;
+  const field = document.getElementById(b.dataset.copy);
+  if (!field) return;
+  navigator.clipboard.writeText(field.value).then(() => { b.textContent = "Copiato"; }, () => { field.select(); });
+});
+`;
+
 export const assets = new Hono<AppEnv>();
 
 const sheet = (css: string) => () =>
@@ -31,3 +41,5 @@ const sheet = (css: string) => () =>
 
 assets.get("/assets/termini.css", sheet(TERMINI_CSS));
 assets.get("/assets/docs.css", sheet(DOCS_CSS));
+assets.get("/assets/termini.js", () =>
+  new Response(TERMINI_JS, { headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600" } }));

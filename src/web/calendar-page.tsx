@@ -3,7 +3,7 @@
  * the previous one) or revoke. GET /ical/{token}.ics — the feed itself.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
 import { audit } from "../db/audit.js";
@@ -19,26 +19,47 @@ import { checkCsrf, randomToken, requireUser } from "./session.js";
 
 export const calendarPage = new Hono<AppEnv>();
 
-calendarPage.get("/calendario", requireUser, (c) => {
+/** How to subscribe, in the three clients offices use. */
+function Subscribe() {
+  return (
+    <section aria-labelledby="come">
+      <h2 id="come">Come aggiungerlo al calendario</h2>
+      <ul>
+        <li><strong>Outlook</strong>: Calendario → Aggiungi calendario → Sottoscrivi dal Web, e incolli l'indirizzo.</li>
+        <li><strong>Thunderbird</strong>: Calendario → Nuovo calendario → In rete, formato iCalendar (ICS), e incolli l'indirizzo.</li>
+        <li><strong>Google Calendar</strong>: Altri calendari → + → Da URL, e incolli l'indirizzo.</li>
+      </ul>
+    </section>
+  );
+}
+
+/** The page, and (`fresh`) a new address: shown once, in the answer to the POST that made it — never in a URL. */
+async function page(c: Context<AppEnv>, fresh?: string) {
   const user = c.get("user");
-  const fresh = c.req.query("nuovo");
+  const active = await database(c.env.DB).select({ n: calendarTokens.tokenHash }).from(calendarTokens)
+    .where(and(eq(calendarTokens.userId, user.id), isNull(calendarTokens.revokedAt))).all();
+  if (fresh !== undefined) c.header("Cache-Control", "no-store");
   return c.html(
     <Layout title="Calendario delle scadenze" user={user}>
-      <p>Le scadenze aperte dei suoi uffici possono comparire nel suo calendario (Outlook, Google, Apple) con un avviso il giorno prima.</p>
+      <p>Le scadenze aperte dei suoi uffici possono comparire nel suo calendario (Outlook, Thunderbird, Google) con un avviso il giorno prima.</p>
       {fresh && (
         <p role="status">
-          <label for="feed">Indirizzo del calendario (lo tenga riservato):</label><br />
-          <input id="feed" readonly size={60} value={`${c.env.APP_BASE_URL}/ical/${fresh}.ics`} />
+          <label for="feed">Indirizzo del calendario (mostrato una sola volta; lo tenga riservato):</label><br />
+          <input id="feed" readonly size={70} value={`${c.env.APP_BASE_URL}/ical/${fresh}.ics`} /> <button type="button" data-copy="feed">Copia</button>
         </p>
       )}
+      <p>{active.length > 0 ? "Ha un indirizzo attivo." : "Non ha indirizzi attivi."}</p>
       <form method="post" action="/calendario">
         <input type="hidden" name="csrf" value={user.csrf} />
         <button type="submit" name="azione" value="crea">Crea un nuovo indirizzo</button>{" "}
-        <button type="submit" name="azione" value="revoca">Revoca gli indirizzi esistenti</button>
+        {active.length > 0 && <button type="submit" name="azione" value="revoca">Revoca l'indirizzo attivo</button>}
       </form>
+      <Subscribe />
     </Layout>,
   );
-});
+}
+
+calendarPage.get("/calendario", requireUser, (c) => page(c));
 
 calendarPage.post("/calendario", requireUser, async (c) => {
   const now = Date.now();
@@ -46,13 +67,29 @@ calendarPage.post("/calendario", requireUser, async (c) => {
   const form = await readForm(c.req.raw);
   checkCsrf(user.csrf, form.csrf);
   const db = database(c.env.DB);
+  const active = await db.select({ n: calendarTokens.tokenHash }).from(calendarTokens)
+    .where(and(eq(calendarTokens.userId, user.id), isNull(calendarTokens.revokedAt))).all();
+  // A new address revokes the old one: asked first, so that no subscription stops by surprise.
+  if (form.azione === "crea" && active.length > 0) {
+    return c.html(
+      <Layout title="Nuovo indirizzo del calendario" user={user}>
+        <p>Creare un nuovo indirizzo revoca quello attuale: i calendari che lo usano smetteranno di aggiornarsi. Continuare?</p>
+        <form method="post" action="/calendario">
+          <input type="hidden" name="csrf" value={user.csrf} />
+          <button type="submit" name="azione" value="crea-confermato">Sì, crea un nuovo indirizzo</button>{" "}
+          <a href="/calendario">Annulla</a>
+        </form>
+      </Layout>,
+    );
+  }
   // One live address at a time: a new one revokes the old.
   await db.update(calendarTokens).set({ revokedAt: now }).where(and(eq(calendarTokens.userId, user.id), isNull(calendarTokens.revokedAt))).run();
-  await audit(db, { actor: user.principal.id, action: `calendar.${form.azione === "crea" ? "created" : "revoked"}`, caseId: null, requestId: c.get("requestId"), detail: {} }, now);
-  if (form.azione !== "crea") return c.redirect("/calendario", 303);
+  const creating = form.azione === "crea" || form.azione === "crea-confermato";
+  await audit(db, { actor: user.principal.id, action: `calendar.${creating ? "created" : "revoked"}`, caseId: null, requestId: c.get("requestId"), detail: {} }, now);
+  if (!creating) return c.redirect("/calendario", 303);
   const token = randomToken();
   await db.insert(calendarTokens).values({ tokenHash: await sha256Hex(token), userId: user.id, createdAt: now }).run();
-  return c.redirect(`/calendario?nuovo=${token}`, 303);
+  return page(c, token);
 });
 
 calendarPage.get("/ical/:file", async (c) => {

@@ -10,6 +10,7 @@ export function Layout(props: { title: string; user?: { email: string; csrf: str
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} — Termini`}</title>
         <link rel="stylesheet" href="/assets/termini.css" />
+        <script src="/assets/termini.js" defer></script>
       </head>
       <body>
         <a class="skip" href="#contenuto">Vai al contenuto</a>

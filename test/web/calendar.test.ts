@@ -11,10 +11,19 @@ let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeAll(async () => { spy = await idleWorkflows(); });
 afterAll(async () => { await spy.dispose(); });
 
+/** A new address: in the answer to the POST (confirmed when one is active), never in a URL. */
 async function feedAddress(b: Browser): Promise<string> {
   const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
-  const res = await b.go("/calendario", { form: { csrf, azione: "crea" } });
-  const token = new URL(res.headers.get("Location")!, "https://x").searchParams.get("nuovo")!;
+  let res = await b.go("/calendario", { form: { csrf, azione: "crea" } });
+  let html = await res.text();
+  if (html.includes("revoca quello attuale")) {
+    res = await b.go("/calendario", { form: { csrf, azione: "crea-confermato" } });
+    html = await res.text();
+  }
+  expect([res.status, res.headers.get("Location")]).toEqual([200, null]);
+  const token = /\/ical\/([A-Za-z0-9_-]+)\.ics/.exec(html)![1]!;
+  // Not shown again on the next visit.
+  expect(await (await b.go("/calendario")).text()).not.toContain(token);
   return `/ical/${token}.ics`;
 }
 
@@ -44,4 +53,16 @@ it("publishes the office's open deadlines as a calendar with stable UIDs and an 
   const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
   await b.go("/calendario", { form: { csrf, azione: "revoca" } });
   expect((await new Browser().go(address)).status).toBe(404);
+});
+
+it("asks before a new address revokes the active one, and explains how to subscribe", async () => {
+  const b = await signedIn();
+  const first = await feedAddress(b);
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
+  const asked = await (await b.go("/calendario", { form: { csrf, azione: "crea" } })).text();
+  expect(asked).toContain("Creare un nuovo indirizzo revoca quello attuale");
+  // Only asked: the first address still works.
+  expect((await new Browser().go(first)).status).toBe(200);
+  const page = await (await b.go("/calendario")).text();
+  for (const client of ["Outlook", "Thunderbird", "Google Calendar"]) expect(page).toContain(client);
 });
