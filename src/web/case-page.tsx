@@ -3,7 +3,7 @@
  * that date) and the reminders and escalations sent. The closing events of
  * open stages are actions, recorded after a confirmation step.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
@@ -110,6 +110,40 @@ async function actions(db: Db, p: Principal | null, view: View) {
 
 const actionPath = (found: { ref: string; ownerOfficeId: string }) => `/azioni/${encodeURIComponent(found.ref)}?ufficio=${encodeURIComponent(found.ownerOfficeId)}`;
 
+type Action = { type: string; outcome: string; stage: string };
+type Found = Awaited<ReturnType<typeof load>>["found"];
+
+/**
+ * The confirmation form. The act's date is the clerk's to give: typed, or "adesso" chosen
+ * explicitly — never prefilled, so an earlier act is not recorded as late by accident. A
+ * refusal re-shows the form with what was typed and the reason next to the field.
+ */
+function actionForm(c: Context<AppEnv>, found: Found, action: Action, typed: { quando?: string; adesso?: boolean; error?: string } = {}) {
+  const user = c.get("user");
+  return c.html(
+    <Layout title="Conferma l'azione" user={user}>
+      <p>Procedimento <strong>{found.ref}</strong>: registrare «{action.outcome}» per la fase «{action.stage}»?</p>
+      <form method="post" action={actionPath(found)}>
+        <input type="hidden" name="csrf" value={user.csrf} />
+        <input type="hidden" name="evento" value={action.type} />
+        <fieldset aria-describedby={typed.error ? "quando-errore" : undefined}>
+          <legend>Quando è stato compiuto l'atto? (ora italiana)</legend>
+          <p><input type="radio" id="adesso" name="momento" value="adesso" checked={typed.adesso === true} /> <label for="adesso">Adesso</label></p>
+          <p>
+            <input type="radio" id="in-data" name="momento" value="data" checked={typed.adesso !== true && typed.quando !== undefined} />{" "}
+            <label for="in-data">In questa data e ora:</label>{" "}
+            <input id="quando" name="quando" type="datetime-local" aria-label="Data e ora dell'atto" value={typed.quando ?? ""} aria-invalid={typed.error ? "true" : undefined} />
+          </p>
+          {typed.error && <p id="quando-errore" role="alert" class="overdue">{typed.error}</p>}
+        </fieldset>
+        <button type="submit">Conferma e registra</button>{" "}
+        <a href={webCasePath(found.ref, found.ownerOfficeId)}>Annulla</a>
+      </form>
+    </Layout>,
+    typed.error ? 422 : 200,
+  );
+}
+
 // Actions live under their own prefix: a case reference may contain "/".
 casePage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const { db, found } = await load(c);
@@ -117,23 +151,16 @@ casePage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const type = c.req.query("evento") ?? "";
   const action = (await actions(db, c.get("user").principal, view)).find((a) => a.type === type);
   if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
-  const user = c.get("user");
-  return c.html(
-    <Layout title="Conferma l'azione" user={user}>
-      <p>Procedimento <strong>{found.ref}</strong>: registrare «{action.outcome}» per la fase «{action.stage}»?</p>
-      <form method="post" action={actionPath(found)}>
-        <input type="hidden" name="csrf" value={user.csrf} />
-        <input type="hidden" name="evento" value={type} />
-        <p>
-          <label for="quando">Data e ora dell'atto (ora italiana)</label><br />
-          <input id="quando" name="quando" type="datetime-local" required value={formatRomeInstant(Date.now()).slice(0, 16)} />
-        </p>
-        <button type="submit">Conferma e registra</button>{" "}
-        <a href={webCasePath(found.ref, found.ownerOfficeId)}>Annulla</a>
-      </form>
-    </Layout>,
-  );
+  return actionForm(c, found, action);
 });
+
+/** A Rome wall-clock time as an instant: its offset is the one Rome has at that moment. */
+function romeWallClock(local: string): string {
+  const guess = Date.parse(`${local}:00Z`);
+  return `${local}:00${formatRomeInstant(guess - 3_600_000).slice(-6)}`;
+}
+
+const sentence = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   const now = Date.now();
@@ -144,18 +171,28 @@ casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   const type = String(form.evento ?? "");
   // Only the closing events of open stages: the form never starts a timeline or records anything
   // else; whether this user's office may record it, the event's own authority check says (403).
-  if (!(await actions(db, null, await caseView(db, found, now))).some((a) => a.type === type)) {
-    throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
+  const action = (await actions(db, null, await caseView(db, found, now))).find((a) => a.type === type);
+  if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
+  const adesso = form.momento === "adesso";
+  const quando = String(form.quando ?? "");
+  if (!adesso && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(quando)) {
+    const error = quando === "" ? "Indichi quando è stato compiuto l'atto: scelga «Adesso» o inserisca data e ora." : "Data e ora non valide.";
+    return actionForm(c, found, action, { quando, error });
   }
-  const local = String(form.quando ?? "");
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local)) throw new ApiError("invalid_parameter", "quando: data e ora non valide", { parameter: "quando" });
-  // A Rome wall-clock time: its offset is the one Rome has at that moment.
-  const guess = Date.parse(`${local}:00Z`);
-  const offset = formatRomeInstant(guess - 3_600_000).slice(-6);
-  const { wake } = await applyEvent(db, user.principal, { type, caseRef: found.ref, occurredAt: `${local}:00${offset}`, data: {} }, {
-    caseHint: { office: found.ownerOfficeId },
-    idempotencyKey: `web:${user.id}:${crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
-  });
+  const occurredAt = adesso ? formatRomeInstant(now) : romeWallClock(quando);
+  let wake;
+  try {
+    ({ wake } = await applyEvent(db, user.principal, { type, caseRef: found.ref, occurredAt, data: {} }, {
+      caseHint: { office: found.ownerOfficeId },
+      idempotencyKey: `web:${user.id}:${crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
+    }));
+  } catch (err) {
+    // A date the case refuses (in the future, before the stage began): said next to the field.
+    if (err instanceof ApiError && err.extra.parameter === "occurredAt") {
+      return actionForm(c, found, action, { quando: adesso ? undefined : quando, adesso, error: `${sentence(err.detail.replace(/^occurredAt: /, ""))}.` });
+    }
+    throw err;
+  }
   await wakeAll(c.env, db, wake, now);
   return c.redirect(`${webCasePath(found.ref, found.ownerOfficeId)}&registrato=1`, 303);
 });

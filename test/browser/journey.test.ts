@@ -76,6 +76,8 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   await page.keyboard.press("Tab");
   expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe("Vai al contenuto");
   await page.getByRole("link", { name: "Registra: misure richieste" }).click();
+  // The act's time is the clerk's to give: here, now.
+  await page.getByLabel("Adesso").check();
   await page.getByRole("button", { name: "Conferma e registra" }).click();
   await page.getByText("Azione registrata").waitFor();
   await page.screenshot({ path: `${SHOTS}/4-azione-registrata.png`, fullPage: true });

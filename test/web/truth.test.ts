@@ -79,3 +79,30 @@ describe("unknown pages", () => {
     expect(api.headers.get("Content-Type")).toBe("application/problem+json");
   });
 });
+
+describe("the action form", () => {
+  it("asks for the act's time, and re-shows itself with what was typed and the reason next to the field", async () => {
+    const ref = newRef();
+    await record(ref, "suspect.registered", new Date(Date.now() - 5 * 86_400_000).toISOString(), { jurisdiction: "TO" });
+    const path = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
+    const form = await (await b.go(`${path}&evento=measures.not-requested`)).text();
+    // Nothing prefilled: the clerk gives the date, or chooses "Adesso".
+    expect(form).toMatch(/name="quando" type="datetime-local" aria-label="Data e ora dell&#39;atto" value=""/);
+    expect(form).not.toMatch(/checked/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
+
+    const none = await b.go(path, { form: { csrf, evento: "measures.not-requested" } });
+    expect(none.status).toBe(422);
+    expect(text(await none.text())).toContain("Indichi quando è stato compiuto l'atto");
+
+    const future = await b.go(path, { form: { csrf, evento: "measures.not-requested", momento: "data", quando: "2099-01-01T10:00" } });
+    expect(future.status).toBe(422);
+    const again = await future.text();
+    expect(again).toContain('value="2099-01-01T10:00"');
+    expect(again).toMatch(/role="alert"[^>]*>L&#39;evento non può essere futuro\./);
+    expect(again).not.toContain("occurredAt");
+
+    const now = await b.go(path, { form: { csrf, evento: "measures.not-requested", momento: "adesso" } });
+    expect(now.status).toBe(303);
+  });
+});
