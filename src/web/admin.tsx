@@ -18,6 +18,7 @@ import { romeDateTime } from "./format.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
+import { adminUsers } from "./admin-users.js";
 
 export const admin = new Hono<AppEnv>();
 
@@ -25,6 +26,7 @@ admin.use("/admin/*", requireUser, async (c, next) => {
   if (c.get("user").role !== "admin") throw new ApiError("forbidden", "Pagine riservate agli amministratori");
   await next();
 });
+admin.route("/", adminUsers);
 
 const when = romeDateTime;
 
@@ -37,6 +39,7 @@ admin.get("/admin", (c) =>
   c.html(
     <Layout title="Amministrazione" user={c.get("user")}>
       <ul>
+        <li><a href="/admin/utenti">Utenti: inviti, ruoli, disattivazione</a></li>
         <li><a href="/admin/uffici">Rubrica degli uffici e catene di segnalazione</a></li>
         <li><a href="/admin/mittenti">Sistemi mittenti dei webhook</a></li>
         <li><a href="/admin/posta">Posta in uscita e stato di recapito</a></li>
