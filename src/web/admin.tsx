@@ -19,6 +19,7 @@ import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
 import { adminUsers } from "./admin-users.js";
+import { adminOffices } from "./admin-offices.js";
 
 export const admin = new Hono<AppEnv>();
 
@@ -27,6 +28,7 @@ admin.use("/admin/*", requireUser, async (c, next) => {
   await next();
 });
 admin.route("/", adminUsers);
+admin.route("/", adminOffices);
 
 const when = romeDateTime;
 
@@ -47,33 +49,6 @@ admin.get("/admin", (c) =>
       </ul>
     </Layout>,
   ));
-
-admin.get("/admin/uffici", async (c) => {
-  const all = await database(c.env.DB).select().from(offices).orderBy(offices.region, offices.name).all();
-  const byId = new Map(all.map((o) => [o.id, o]));
-  const chain = (id: string) => {
-    const names: string[] = [];
-    const seen = new Set<string>();
-    for (let o = byId.get(id)?.escalatesTo; o && !seen.has(o); o = byId.get(o)?.escalatesTo) {
-      seen.add(o);
-      names.push(byId.get(o)?.name ?? o);
-    }
-    return names.length === 0 ? "—" : names.join(" → ");
-  };
-  return c.html(
-    <Layout title="Rubrica degli uffici" user={c.get("user")}>
-      <table>
-        <thead><tr><th scope="col">Ufficio</th><th scope="col">Tipo</th><th scope="col">Distretto / regione</th><th scope="col">Indirizzi</th><th scope="col">Catena di segnalazione</th></tr></thead>
-        <tbody>
-          {all.map((o) => (
-            <tr><td>{o.name}<br /><code class="muted">{o.id}</code></td><td>{o.kind}</td><td>{o.jurisdiction} / {o.region || "—"}</td>
-              <td>{o.emails.join(", ")}<br /><span class="muted">riserva: {o.fallbackEmail}</span></td><td>{chain(o.id)}</td></tr>
-          ))}
-        </tbody>
-      </table>
-    </Layout>,
-  );
-});
 
 admin.get("/admin/mittenti", (c) => sendersPage(c));
 
