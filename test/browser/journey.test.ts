@@ -106,3 +106,39 @@ it("renders under its own security policy: the style sheet applies and nothing i
   expect(refused).toEqual([]);
   await page.close();
 });
+
+/** Signs in through the link the outbox holds for this address (the newest one). */
+async function signIn(page: import("playwright-core").Page, email: string): Promise<void> {
+  await page.goto(`${server.base}/accedi`);
+  await page.getByLabel("Indirizzo di posta elettronica").fill(email);
+  await page.getByRole("button", { name: "Invia il link di accesso" }).click();
+  await page.getByText("riceverà a breve un link").waitFor();
+  let link: string | undefined;
+  for (let i = 0; i < 50 && link === undefined; i++) {
+    const outbox = (await (await fetch(`${server.base}/api/v1/outbox`, { headers: ADMIN })).json()) as { mail: { to: string[]; text: string }[] };
+    link = outbox.mail.filter((m) => m.to.includes(email)).map((m) => /http:\/\/localhost:\d+\/accedi\/link\?[^\s]+/.exec(m.text)?.[0])[0];
+    if (link === undefined) await new Promise((r) => setTimeout(r, 200));
+  }
+  await page.goto(link!);
+  await page.getByRole("button", { name: "Accedi a Termini" }).click();
+  await page.waitForURL(`${server.base}/`);
+}
+
+it("walks the administrator's pages, on a phone and on a desktop, each audited for accessibility", async () => {
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+    const page = await browser.newPage({ viewport, bypassCSP: true });
+    await signIn(page, "amministratore@example.org");
+    for (const [path, heading] of [
+      ["/admin", "Amministrazione"], ["/admin/utenti", "Utenti"], ["/admin/uffici", "Rubrica degli uffici"],
+      ["/admin/uffici/procura-torino", "Ufficio procura-torino"], ["/admin/mittenti", "Sistemi mittenti"],
+      ["/admin/posta", null], ["/admin/registro", null], ["/calendario", "Calendario delle scadenze"],
+    ] as const) {
+      const res = await page.goto(`${server.base}${path}`);
+      expect(res?.status(), path).toBe(200);
+      if (heading !== null) await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+      await page.screenshot({ path: `${SHOTS}/admin-${viewport.width}${path.replaceAll("/", "-")}.png`, fullPage: true });
+      expect(await accessibilityProblems(page), `${path} at ${viewport.width}px`).toEqual([]);
+    }
+    await page.close();
+  }
+});
