@@ -43,6 +43,7 @@ async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
               <td>{links.filter((l) => l.userId === u.id).map((l) => l.officeId).join(", ") || "—"}</td>
               <td>{u.disabledAt === null ? "attivo" : `disattivato il ${romeDateTime(u.disabledAt)}`}</td>
               <td>
+                {u.id === user.id ? <span class="muted">il suo utente</span> : (
                 <form method="post" action={`/admin/utenti/${u.id}`}>
                   <input type="hidden" name="csrf" value={user.csrf} />
                   <label for={`ruolo-${u.id}`}>Ruolo</label>{" "}
@@ -52,6 +53,7 @@ async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
                     ? <button type="submit" name="azione" value="disattiva">Disattiva</button>
                     : <button type="submit" name="azione" value="riattiva">Riattiva</button>}
                 </form>
+                )}
               </td>
             </tr>
           ))}
