@@ -4,22 +4,21 @@
  * and the audit log. Admins only; every change audited.
  */
 import type { Context } from "hono";
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { auditLog, mailOutbox, notifications, offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
+import { offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
 import { eventTypes } from "../timelines/catalog.js";
 import { ApiError } from "../http/problem.js";
-import { deliverySummary } from "../db/delivery.js";
-import { listScheduleFailures } from "../db/schedule-failures.js";
 import { romeDateTime } from "./format.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
 import { adminUsers } from "./admin-users.js";
 import { adminOffices } from "./admin-offices.js";
+import { adminLog } from "./admin-log.js";
 
 export const admin = new Hono<AppEnv>();
 
@@ -29,6 +28,7 @@ admin.use("/admin/*", requireUser, async (c, next) => {
 });
 admin.route("/", adminUsers);
 admin.route("/", adminOffices);
+admin.route("/", adminLog);
 
 const when = romeDateTime;
 
@@ -157,56 +157,4 @@ admin.post("/admin/mittenti", async (c) => {
   ]);
   await audit(db, { actor: user.principal.id, action: "sender.created", caseId: null, requestId: c.get("requestId"), detail: { sender: id, offices: officeIds, trustedEvents: eventTypesTrusted } }, now);
   return sendersPage(c, secret);
-});
-
-/** A row's delivery state as administrators read it. */
-function deliveryState(n: typeof notifications.$inferSelect): string {
-  if (n.status === "scheduled" && n.attempts > 0) return `in nuovo tentativo alle ${when(n.retryAtMs)}`;
-  return DELIVERY_STATUS[n.status] ?? n.status;
-}
-const DELIVERY_STATUS: Record<string, string> = {
-  scheduled: "programmato", sending: "in invio", sent: "inviato", failed: "non recapitato", cancelled: "annullato", superseded: "superato",
-};
-
-admin.get("/admin/posta", async (c) => {
-  const db = database(c.env.DB);
-  const rows = await db.select().from(notifications).orderBy(desc(notifications.sendAtMs)).limit(200).all();
-  const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(50).all();
-  const [summary, unopened] = await Promise.all([deliverySummary(db), listScheduleFailures(db)]);
-  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: rows.length } }, Date.now());
-  return c.html(
-    <Layout title="Posta in uscita" user={c.get("user")}>
-      <ul class="counts" aria-label="Stato del recapito">
-        <li>In nuovo tentativo: <strong>{summary.retrying}</strong>{summary.failingSince !== null && <span class="muted"> (dal {when(summary.failingSince)})</span>}</li>
-        <li>Non recapitati: <strong>{summary.failed}</strong></li>
-        <li>Adempimenti non aperti: <strong>{summary.obligationsNotOpened}</strong></li>
-      </ul>
-      <table>
-        <thead><tr><th scope="col">Invio previsto</th><th scope="col">Tipo</th><th scope="col">Destinatari</th><th scope="col">Stato</th><th scope="col">Tentativi</th><th scope="col">Errore</th></tr></thead>
-        <tbody>{rows.filter((n) => n.kind !== "roll").map((n) => <tr><td>{when(n.sendAtMs)}</td><td>{n.kind} ({n.rung})</td><td>{n.recipients.join(", ")}</td><td>{deliveryState(n)}</td><td>{n.attempts}</td><td>{n.lastError ?? ""}</td></tr>)}</tbody>
-      </table>
-      {unopened.length > 0 && (
-        <section aria-labelledby="non-aperti">
-          <h2 id="non-aperti">Adempimenti che il calendario non è riuscito ad aprire</h2>
-          <p class="muted">Sono ritentati a ogni esecuzione del calendario (ogni 5 minuti).</p>
-          <ul>{unopened.map((f) => <li><code>{f.ref}</code>: {f.code}, {f.attempts} tentativi dal {when(f.firstAt)}</li>)}</ul>
-        </section>
-      )}
-      <h2>Link di accesso</h2>
-      <ul>{mail.map((m) => <li>{when(m.createdAt)} — {m.recipients.join(", ")} — {m.subject}</li>)}</ul>
-    </Layout>,
-  );
-});
-
-admin.get("/admin/registro", async (c) => {
-  const rows = await database(c.env.DB).select().from(auditLog).orderBy(desc(auditLog.id)).limit(200).all();
-  return c.html(
-    <Layout title="Registro degli accessi e delle modifiche" user={c.get("user")}>
-      <p class="muted">Il registro non può essere modificato né cancellato. Ultime 200 voci.</p>
-      <table>
-        <thead><tr><th scope="col">Quando</th><th scope="col">Chi</th><th scope="col">Azione</th><th scope="col">Dettagli</th></tr></thead>
-        <tbody>{rows.map((r) => <tr><td>{when(r.at)}</td><td>{r.actor}</td><td>{r.action}</td><td><code>{JSON.stringify(r.detail).slice(0, 200)}</code></td></tr>)}</tbody>
-      </table>
-    </Layout>,
-  );
 });

@@ -1,0 +1,145 @@
+/**
+ * The outbox and the audit log as administrators read them, in Italian:
+ * messages by case reference with their kind and rung named, the audit log
+ * with people, systems and actions readable, filtered by case, office,
+ * actor and date. Reading either is itself audited.
+ */
+import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { Hono } from "hono";
+import type { AppEnv } from "../env.js";
+import { audit } from "../db/audit.js";
+import { database } from "../db/client.js";
+import { apiCredentials, auditLog, caseOffices, cases, mailOutbox, notifications, timelineInstances, users, webhookSenders } from "../db/schema.js";
+import { deliverySummary } from "../db/delivery.js";
+import { listScheduleFailures } from "../db/schedule-failures.js";
+import { isLocal } from "../deployment.js";
+import { daysFromCivil } from "../engine/civil.js";
+import { romeLocalInstant } from "../engine/rome.js";
+import { romeDateTime as when } from "./format.js";
+import { Layout } from "./layout.js";
+
+export const adminLog = new Hono<AppEnv>();
+
+const DELIVERY_STATUS: Record<string, string> = {
+  scheduled: "programmato", sending: "in invio", sent: "inviato", failed: "non recapitato", cancelled: "annullato", superseded: "superato",
+};
+const KIND: Record<string, string> = { reminder: "promemoria", escalation: "segnalazione", notice: "comunicazione", fallback: "inoltro di riserva", alert: "avviso agli amministratori" };
+
+/** "reminder-7d" → "7 giorni prima", "escalation-2" → "livello 2", "reminder-6h" → "6 ore prima". */
+export function rungName(rung: string): string {
+  const m = /^(?:reminder|escalation)-(\d+)([dh])?$/.exec(rung);
+  if (m !== null && m[2] === "d") return `${m[1]} giorni prima`;
+  if (m !== null && m[2] === "h") return `${m[1]} ore prima`;
+  if (m !== null) return `livello ${m[1]}`;
+  if (rung === "reminder-due-day") return "il giorno della scadenza";
+  if (rung.startsWith("date-changed")) return "data cambiata";
+  if (rung.startsWith("withdrawn")) return "fase ritirata";
+  return rung;
+}
+
+const ACTIONS: Record<string, string> = {
+  "event.recorded": "evento registrato", "event.corrected": "evento corretto", "event.cancelled": "evento annullato",
+  "case.read": "procedimento consultato", "case.created": "procedimento creato", "cases.listed": "elenco dei procedimenti",
+  "deadlines.listed": "scadenze consultate", "calendar.read": "calendario scaricato", "calendar.created": "indirizzo del calendario creato",
+  "calendar.revoked": "indirizzo del calendario revocato", "notification.sent": "messaggio inviato", "notification.failed": "messaggio non recapitato",
+  "notification.delivery-failed": "tentativo di invio non riuscito", "outbox.read": "posta in uscita consultata", "report.generated": "relazione generata",
+  "report.read": "relazione scaricata", "report.submitted": "relazione trasmessa", "sender.created": "mittente creato", "sender.rotated": "segreto del mittente rinnovato",
+  "signin.completed": "accesso eseguito", "signin.link-sent": "link di accesso inviato", "signin.not-resent": "link di accesso non reinviato (limite)",
+  "timeline.migrated": "scadenzario migrato", "user.invited": "utente invitato", "user.role-changed": "ruolo cambiato", "user.disabled": "utente disattivato",
+  "user.enabled": "utente riattivato", "office.created": "ufficio creato", "office.updated": "ufficio modificato", "audit.read": "registro consultato",
+};
+
+adminLog.get("/admin/posta", async (c) => {
+  const db = database(c.env.DB);
+  const rows = await db.select({ n: notifications, ref: cases.ref }).from(notifications)
+    .leftJoin(timelineInstances, eq(timelineInstances.id, notifications.instanceId)).leftJoin(cases, eq(cases.id, timelineInstances.caseId))
+    .orderBy(desc(notifications.sendAtMs)).limit(200).all();
+  const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(50).all();
+  const [summary, unopened] = await Promise.all([deliverySummary(db), listScheduleFailures(db)]);
+  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: rows.length } }, Date.now());
+  // Locally the sign-in links are shown too (there is no real mail); anywhere else, never.
+  const local = isLocal(c.env);
+  return c.html(
+    <Layout title="Posta in uscita" user={c.get("user")}>
+      <ul class="counts" aria-label="Stato del recapito">
+        <li>In nuovo tentativo: <strong>{summary.retrying}</strong>{summary.failingSince !== null && <span class="muted"> (dal {when(summary.failingSince)})</span>}</li>
+        <li>Non recapitati: <strong>{summary.failed}</strong></li>
+        <li>Adempimenti non aperti: <strong>{summary.obligationsNotOpened}</strong></li>
+      </ul>
+      <table>
+        <thead><tr><th scope="col">Invio previsto</th><th scope="col">Procedimento</th><th scope="col">Messaggio</th><th scope="col">Destinatari</th><th scope="col">Stato</th><th scope="col">Tentativi</th><th scope="col">Errore</th></tr></thead>
+        <tbody>{rows.filter(({ n }) => n.kind !== "roll").map(({ n, ref }) => (
+          <tr>
+            <td>{when(n.sendAtMs)}</td><td>{ref ?? "—"}</td><td>{KIND[n.kind] ?? n.kind}, {rungName(n.rung)}</td><td>{n.recipients.join(", ")}</td>
+            <td>{n.status === "scheduled" && n.attempts > 0 ? `in nuovo tentativo alle ${when(n.retryAtMs)}` : DELIVERY_STATUS[n.status] ?? n.status}</td>
+            <td>{n.attempts}</td><td>{n.lastError ?? ""}</td>
+          </tr>
+        ))}</tbody>
+      </table>
+      {unopened.length > 0 && (
+        <section aria-labelledby="non-aperti">
+          <h2 id="non-aperti">Adempimenti che il calendario non è riuscito ad aprire</h2>
+          <p class="muted">Sono ritentati a ogni esecuzione del calendario (ogni 5 minuti).</p>
+          <ul>{unopened.map((f) => <li><code>{f.ref}</code>: {f.code}, {f.attempts} tentativi dal {when(f.firstAt)}</li>)}</ul>
+        </section>
+      )}
+      <h2>Link di accesso</h2>
+      <ul>{mail.map((m) => {
+        const link = local ? /https?:\/\/\S+\/accedi\/link\?\S+/.exec(m.text)?.[0] : undefined;
+        return <li>{when(m.createdAt)} — {m.recipients.join(", ")} — {m.subject}{link && <span> — <a href={link}>apri il link</a></span>}</li>;
+      })}</ul>
+    </Layout>,
+  );
+});
+
+/** "YYYY-MM-DD" as the first instant of that Rome day; undefined for anything else. */
+function dayStart(iso: string | undefined): number | undefined {
+  const m = iso === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m === null ? undefined : romeLocalInstant(daysFromCivil(+m[1]!, +m[2]!, +m[3]!), 0);
+}
+
+adminLog.get("/admin/registro", async (c) => {
+  const db = database(c.env.DB);
+  const q = { caso: c.req.query("caso")?.trim() || undefined, ufficio: c.req.query("ufficio")?.trim() || undefined, chi: c.req.query("chi")?.trim() || undefined, dal: c.req.query("dal"), al: c.req.query("al") };
+  const where: SQL[] = [];
+  if (q.caso !== undefined) where.push(inArray(auditLog.caseId, db.select({ id: cases.id }).from(cases).where(eq(cases.ref, q.caso))));
+  if (q.ufficio !== undefined) where.push(inArray(auditLog.caseId, db.select({ id: caseOffices.caseId }).from(caseOffices).where(eq(caseOffices.officeId, q.ufficio))));
+  const from = dayStart(q.dal);
+  const to = dayStart(q.al);
+  if (from !== undefined) where.push(gte(auditLog.at, from));
+  if (to !== undefined) where.push(lt(auditLog.at, to + 86_400_000 + 3_600_000));
+  const [rows, people, creds, senders] = await Promise.all([
+    db.select({ a: auditLog, ref: cases.ref }).from(auditLog).leftJoin(cases, eq(cases.id, auditLog.caseId))
+      .where(where.length > 0 ? and(...where) : undefined).orderBy(desc(auditLog.id)).limit(500).all(),
+    db.select({ id: users.id, email: users.email }).from(users).all(),
+    db.select({ id: apiCredentials.id, name: apiCredentials.name }).from(apiCredentials).all(),
+    db.select({ id: webhookSenders.id, name: webhookSenders.name }).from(webhookSenders).all(),
+  ]);
+  // Who, as a person reads it: the user's address, the credential's or system's name.
+  const names = new Map<string, string>([
+    ...people.map((u) => [`user:${u.id}`, u.email] as const), ...creds.map((k) => [`credential:${k.id}`, `credenziale «${k.name}»`] as const),
+    ...senders.map((s) => [`sender:${s.id}`, `sistema «${s.name}»`] as const),
+  ]);
+  const who = (actor: string) => names.get(actor) ?? (actor.startsWith("system:") ? `Termini (${actor.slice(7)})` : actor);
+  const shown = rows.filter((r) => q.chi === undefined || who(r.a.actor).toLowerCase().includes(q.chi.toLowerCase())).slice(0, 200);
+  await audit(db, { actor: c.get("user").principal.id, action: "audit.read", caseId: null, requestId: c.get("requestId"), detail: { filters: q, rows: shown.length } }, Date.now());
+  return c.html(
+    <Layout title="Registro degli accessi e delle modifiche" user={c.get("user")}>
+      <p class="muted">Il registro non può essere modificato né cancellato. Al massimo 200 voci, le più recenti.</p>
+      <form method="get" action="/admin/registro">
+        <label for="caso">Procedimento</label> <input id="caso" name="caso" value={q.caso ?? ""} size={14} />{" "}
+        <label for="ufficio">Ufficio</label> <input id="ufficio" name="ufficio" value={q.ufficio ?? ""} size={18} />{" "}
+        <label for="chi">Chi</label> <input id="chi" name="chi" value={q.chi ?? ""} size={18} />{" "}
+        <label for="dal">Dal</label> <input id="dal" name="dal" type="date" value={q.dal ?? ""} />{" "}
+        <label for="al">Al</label> <input id="al" name="al" type="date" value={q.al ?? ""} />{" "}
+        <button type="submit">Filtra</button>
+      </form>
+      <table>
+        <thead><tr><th scope="col">Quando</th><th scope="col">Chi</th><th scope="col">Azione</th><th scope="col">Procedimento</th><th scope="col">Dettagli</th></tr></thead>
+        <tbody>{shown.map(({ a, ref }) => (
+          <tr><td>{when(a.at)}</td><td>{who(a.actor)}</td><td>{ACTIONS[a.action] ?? a.action}</td><td>{ref ?? "—"}</td><td><code>{JSON.stringify(a.detail).slice(0, 200)}</code></td></tr>
+        ))}</tbody>
+      </table>
+    </Layout>,
+  );
+});
