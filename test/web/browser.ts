@@ -1,7 +1,7 @@
 /** A minimal browser for HTTP tests: cookies kept between requests, forms posted. */
 import { exports } from "cloudflare:workers";
 import { desc } from "drizzle-orm";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { mailOutbox } from "../../src/db/schema.js";
 import { db } from "../backbone/helpers.js";
 
@@ -62,4 +62,23 @@ export async function signedIn(email = EMAIL): Promise<Browser> {
   const res = await b.go("/accedi/link", { form: { csrf: confirm, token, dopo: "/" } });
   expect(res.status).toBe(303);
   return b;
+}
+
+/** A page's visible text, tags dropped and spaces folded, apostrophes unescaped: what a reader sees. */
+export const pageText = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+
+/**
+ * One session for a test file (sign-in requests are limited per address), with the
+ * workflows held idle so that the sweep delivers at the instants the test picks.
+ */
+export function sessionForFile(email?: string): { browser: () => Browser } {
+  let spy: { dispose(): Promise<void> } | undefined;
+  let b: Browser | undefined;
+  beforeAll(async () => {
+    const { idleWorkflows } = await import("../backbone/helpers.js");
+    spy = await idleWorkflows();
+    b = await signedIn(email);
+  });
+  afterAll(async () => { await spy?.dispose(); });
+  return { browser: () => b! };
 }

@@ -6,21 +6,13 @@
  * timelines this office can have.
  */
 import { env } from "cloudflare:workers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sweep } from "../../src/workflows/sweep.js";
-import { idleWorkflows, newRef, record } from "../backbone/helpers.js";
-import { type Browser, signedIn } from "./browser.js";
+import { newRef, record } from "../backbone/helpers.js";
+import { pageText, sessionForFile } from "./browser.js";
 
-let spy: Awaited<ReturnType<typeof idleWorkflows>>;
-// One session for the file: sign-in requests are limited per client address.
-let b: Browser;
-beforeAll(async () => {
-  spy = await idleWorkflows();
-  b = await signedIn();
-});
-afterAll(async () => { await spy.dispose(); });
-
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+const session = sessionForFile();
+const text = pageText;
 
 describe("the case page", () => {
   it("shows the actual send time, escalations sent together, superseded reminders, the event's own name and each citation once", async () => {
@@ -29,7 +21,7 @@ describe("the case page", () => {
     await record(ref, "suspect.registered", "2026-09-01T10:00:00+02:00", { jurisdiction: "TO" });
     // The cron was down until 5 October, 09:00: both escalations went out then, together.
     await sweep(env, Date.parse("2026-10-05T09:00:00+02:00"));
-    const page = text(await (await b.go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
+    const page = text(await (await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
     expect(page).toContain("Indagato iscritto nel registro delle notizie di reato");
     expect(page).not.toContain("Avvio:");
     expect(page).toMatch(/05\/10\/2026 09:00 — Segnalazioni inviate insieme a [^,]+, /);
@@ -44,7 +36,7 @@ describe("the case page", () => {
     const ref = newRef();
     const registered = new Date(Date.now() - 2 * 86_400_000).toISOString();
     await record(ref, "suspect.registered", registered, { jurisdiction: "TO" });
-    const page = text(await (await b.go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
+    const page = text(await (await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
     expect(page).toMatch(/Promemoria a Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: programmato per il \d{2}\/\d{2}\/\d{4} 08:00/);
   });
 });
@@ -53,7 +45,7 @@ describe("the dashboard", () => {
   it("says how close each deadline is, names the office once, and offers only this office's timelines that run here", async () => {
     const ref = newRef();
     await record(ref, "suspect.registered", new Date(Date.now() - 40 * 86_400_000).toISOString(), { jurisdiction: "TO" });
-    const html = await (await b.go("/")).text();
+    const html = await (await session.browser().go("/")).text();
     expect(text(html)).toMatch(/Scaduta da \d+ giorn/);
     const options = [...html.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
     expect(options).toContain("362-bis");
@@ -65,7 +57,7 @@ describe("the dashboard", () => {
 
 describe("unknown pages", () => {
   it("get the Italian error page with the navigation and the sign-out button in a browser, problem+json for a program", async () => {
-    const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const cookie = [...session.browser().cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const { exports } = await import("cloudflare:workers");
     const page = await exports.default.fetch("https://termini.test/pagina-che-non-esiste", { headers: { Accept: "text/html", Cookie: cookie } });
     expect([page.status, page.headers.get("Content-Type")]).toEqual([404, "text/html; charset=UTF-8"]);
@@ -85,24 +77,24 @@ describe("the action form", () => {
     const ref = newRef();
     await record(ref, "suspect.registered", new Date(Date.now() - 5 * 86_400_000).toISOString(), { jurisdiction: "TO" });
     const path = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
-    const form = await (await b.go(`${path}&evento=measures.not-requested`)).text();
+    const form = await (await session.browser().go(`${path}&evento=measures.not-requested`)).text();
     // Nothing prefilled: the clerk gives the date, or chooses "Adesso".
     expect(form).toMatch(/name="quando" type="datetime-local" aria-label="Data e ora dell&#39;atto" value=""/);
     expect(form).not.toMatch(/checked/);
     const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
 
-    const none = await b.go(path, { form: { csrf, evento: "measures.not-requested" } });
+    const none = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested" } });
     expect(none.status).toBe(422);
     expect(text(await none.text())).toContain("Indichi quando è stato compiuto l'atto");
 
-    const future = await b.go(path, { form: { csrf, evento: "measures.not-requested", momento: "data", quando: "2099-01-01T10:00" } });
+    const future = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", momento: "data", quando: "2099-01-01T10:00" } });
     expect(future.status).toBe(422);
     const again = await future.text();
     expect(again).toContain('value="2099-01-01T10:00"');
     expect(again).toMatch(/role="alert"[^>]*>L&#39;evento non può essere futuro\./);
     expect(again).not.toContain("occurredAt");
 
-    const now = await b.go(path, { form: { csrf, evento: "measures.not-requested", momento: "adesso" } });
+    const now = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", momento: "adesso" } });
     expect(now.status).toBe(303);
   });
 });
