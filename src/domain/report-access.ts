@@ -15,7 +15,8 @@ export interface ScopeQuery { region?: string; office?: string; district?: strin
 
 const forbidden = (why: string) => new ApiError("forbidden", why);
 const missing = (parameter: string) => new ApiError("missing_parameter", `${parameter}: indicare l'ambito del rapporto`, { parameter });
-const unknown = (parameter: string, what: string) => new ApiError("invalid_parameter", `${parameter}: ${what} non presente in rubrica`, { parameter });
+/** A scope the directory does not hold is no report at all: 404, never generated or stored. */
+const unknown = (parameter: string, what: string) => new ApiError("not_found", `${parameter}: ${what} non presente in rubrica`, { parameter });
 
 /** A scope is stored with every version and named in file names: only what the directory holds. */
 async function known(db: Db, column: "region" | "jurisdiction", value: string): Promise<boolean> {

@@ -44,10 +44,17 @@ const ReadQuery = z.strictObject({
 const ScopeQuery = z.strictObject(Scope);
 const SCOPE_HINTS = { region: "regione", office: "Procura", district: "distretto" };
 
-/** The period must name one for this kind (2026, 2026-Q1, 2026-H1) before anything is looked up. */
-function periodOf(kind: ReportKind, raw: string): string {
-  if (periodMonths(kind, raw) === undefined) {
+/**
+ * The period must name one for this kind (2026, 2026-Q1, 2026-H1) before anything is looked
+ * up, and must have begun: a period still to come has no report (404), and none is stored.
+ */
+export function periodOf(kind: ReportKind, raw: string, now: number): string {
+  const span = periodMonths(kind, raw);
+  if (span === undefined) {
     throw new ApiError("invalid_parameter", `period: periodo ${raw.slice(0, 20)} non valido per ${kind} (es. 2026, 2026-Q1, 2026-H1)`, { parameter: "period" });
+  }
+  if (span.months[0]! > formatRomeInstant(now).slice(0, 7)) {
+    throw new ApiError("not_found", `period: il periodo ${raw} non è ancora iniziato`, { parameter: "period" });
   }
   return raw;
 }
@@ -70,7 +77,7 @@ reportRoutes.get("/:kind/:period", async (c) => {
   const db = database(c.env.DB);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
-  const period = periodOf(kind, c.req.param("period"));
+  const period = periodOf(kind, c.req.param("period"), now);
   const q = parseQuery(c, ReadQuery, { format: "json|csv|pdf", version: "numero di versione", table: "tabella (csv)", ...SCOPE_HINTS });
   const scope = await reportScope(db, p, kind, q);
   // The first read of a period generates its first version; later versions only on request.
@@ -91,7 +98,7 @@ reportRoutes.get("/:kind/:period/versions", async (c) => {
   const db = database(c.env.DB);
   const kind = kindOf(c.req.param("kind"));
   const scope = await reportScope(db, c.get("principal"), kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
-  const period = periodOf(kind, c.req.param("period"));
+  const period = periodOf(kind, c.req.param("period"), Date.now());
   const versions = await listVersions(db, kind, period, scope);
   return c.json({ kind, period, scope, versions: versions.map((v) => ({ ...v, snapshotAt: formatRomeInstant(v.snapshotAt) })) });
 });
@@ -101,7 +108,7 @@ reportRoutes.post("/:kind/:period/generate", async (c) => {
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
-  const r = await generateReport(db, kind, periodOf(kind, c.req.param("period")), scope, p.id, Date.now());
+  const r = await generateReport(db, kind, periodOf(kind, c.req.param("period"), Date.now()), scope, p.id, Date.now());
   return c.json({ kind, period: r.period, scope, version: r.version, checksum: r.checksum, snapshotAt: formatRomeInstant(r.snapshotAt) }, 201);
 });
 
@@ -110,7 +117,7 @@ reportRoutes.post("/:kind/:period/submit", async (c) => {
   const db = database(c.env.DB);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
-  const period = periodOf(kind, c.req.param("period"));
+  const period = periodOf(kind, c.req.param("period"), now);
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const r = await findReport(db, kind, period, scope);
   if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere: generare prima il rapporto");

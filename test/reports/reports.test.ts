@@ -59,6 +59,20 @@ describe("the regional report", () => {
     expect([missing.status, ((await missing.json()) as { parameter: string }).parameter]).toEqual([400, "region"]);
   });
 
+  it("answers 404 for a region, district or office the directory does not hold, or a period not yet begun, and stores nothing", async () => {
+    const { env } = await import("cloudflare:workers");
+    const count = async () => ((await env.DB.prepare("SELECT count(*) AS n FROM reports").first()) as { n: number }).n;
+    const before = await count();
+    for (const path of [
+      "/api/v1/reports/regional/2025?region=Atlantide", "/api/v1/reports/compliance-half-yearly/2025-H1?district=ZZ",
+      "/api/v1/reports/compliance-quarterly/2025-Q1?office=procura-inesistente", "/api/v1/reports/national/2099",
+    ]) {
+      expect((await api("GET", path, { token: MINISTRY })).status, path).toBe(404);
+    }
+    expect((await api("POST", "/api/v1/reports/national/2099/generate", { token: MINISTRY })).status).toBe(404);
+    expect(await count()).toBe(before);
+  });
+
   it("never shows ministry or region officers a case, only aggregates", async () => {
     for (const token of [MINISTRY, REGION]) {
       expect((await api("GET", "/api/v1/cases", { token })).status).toBe(403);
