@@ -14,6 +14,7 @@ import { docs } from "./routes/docs.js";
 import { admin } from "./web/admin.js";
 import { errorPage, wantsPage } from "./web/error-page.js";
 import { calendarPage } from "./web/calendar-page.js";
+import { reportsPage } from "./web/reports-page.js";
 import { casePage } from "./web/case-page.js";
 import { dashboard } from "./web/dashboard.js";
 import { signIn } from "./web/signin.js";
@@ -86,6 +87,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", dashboard);
   app.route("/", casePage);
   app.route("/", calendarPage);
+  app.route("/", reportsPage);
   app.route("/", admin);
   app.get("/problems/:code", (c) => {
     const code = c.req.param("code");

@@ -37,17 +37,10 @@ dashboard.get("/", requireUser, async (c) => {
   for (const r of rows) counts[band(r.d.dueAtMs)]++;
   // One office's rows do not repeat its name on each line.
   const oneOffice = new Set(rows.map((r) => r.office)).size === 1;
-  const lastYear = new Date(now).getUTCFullYear() - 1;
   return c.html(
     <Layout title="Scadenze dell'ufficio" user={user}>
       {(user.role === "region" || user.role === "ministry") && (
-        <section aria-labelledby="relazioni">
-          <h2 id="relazioni">Relazioni</h2>
-          <ul>
-            {user.role === "ministry" && <li><a href={`/api/v1/reports/national/${lastYear}?format=pdf`}>Relazione nazionale {lastYear} (PDF)</a></li>}
-            {user.principal.region && <li><a href={`/api/v1/reports/regional/${lastYear}?format=pdf&region=${encodeURIComponent(user.principal.region)}`}>Relazione regionale {lastYear} (PDF)</a></li>}
-          </ul>
-        </section>
+        <p><a href="/relazioni">Le relazioni del suo ambito</a>: ogni periodo, con versioni, scaricamento e trasmissione.</p>
       )}
       <ul class="counts" aria-label="Riepilogo">
         <li><strong>{counts.overdue}</strong> scadute</li>

@@ -18,7 +18,7 @@ export function Layout(props: { title: string; user?: { email: string; csrf: str
           <strong><a href="/">Termini</a></strong>
           {props.user && (
             <nav aria-label="Principale">
-              <a href="/">Scadenze dell'ufficio</a> · <a href="/calendario">Calendario</a>
+              <a href="/">Scadenze dell'ufficio</a> · <a href="/calendario">Calendario</a> · <a href="/relazioni">Relazioni</a>
               {props.user.role === "admin" && <span> · <a href="/admin">Amministrazione</a></span>}
             </nav>
           )}

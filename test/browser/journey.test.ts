@@ -131,7 +131,7 @@ it("walks the administrator's pages, on a phone and on a desktop, each audited f
     for (const [path, heading] of [
       ["/admin", "Amministrazione"], ["/admin/utenti", "Utenti"], ["/admin/uffici", "Rubrica degli uffici"],
       ["/admin/uffici/procura-torino", "Ufficio procura-torino"], ["/admin/mittenti", "Sistemi mittenti"],
-      ["/admin/posta", null], ["/admin/registro", null], ["/calendario", "Calendario delle scadenze"],
+      ["/admin/posta", null], ["/admin/registro", null], ["/calendario", "Calendario delle scadenze"], ["/relazioni", "Relazioni"],
     ] as const) {
       const res = await page.goto(`${server.base}${path}`);
       expect(res?.status(), path).toBe(200);

@@ -46,8 +46,9 @@ it("creates a sender whose secret signs webhooks, and rotates it keeping the old
 it("lets a signed-in region officer download the region's report from the web app", async () => {
   // The demo directory's region officer (Piemonte).
   const officer = await signedIn("funzionario.regione@example.org");
-  const home = await (await officer.go("/")).text();
-  const link = /href="(\/api\/v1\/reports\/regional\/\d{4}\?format=pdf&amp;region=Piemonte)"/.exec(home)![1]!.replaceAll("&amp;", "&");
+  expect(await (await officer.go("/")).text()).toContain('href="/relazioni"');
+  const page = await (await officer.go("/relazioni")).text();
+  const link = /href="(\/api\/v1\/reports\/regional\/\d{4}\?format=pdf&amp;region=Piemonte)"/.exec(page)![1]!.replaceAll("&amp;", "&");
   const pdf = await officer.go(link);
   expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
   expect((await officer.go("/api/v1/reports/national/2025")).status).toBe(403);

@@ -1,0 +1,144 @@
+/**
+ * GET /relazioni — the reports a signed-in officer may read: every period
+ * begun for each of their scopes (the Ministry: the national report and
+ * every region's; a region officer: their region's; a Procura: its quarterly
+ * compliance data; a PG: the district's half-yearly report), each with its
+ * downloads, its versions (snapshot time, checksum, filed or not), a new
+ * version on request and, for the responsible office, filing.
+ */
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../env.js";
+import { database } from "../db/client.js";
+import { getOffices } from "../db/directory.js";
+import { findReport, listVersions } from "../db/reports.js";
+import { offices } from "../db/schema.js";
+import { generateReport, submitReport } from "../domain/report-files.js";
+import { reportScope } from "../domain/report-access.js";
+import { formatRomeInstant } from "../engine/rome.js";
+import { ApiError } from "../http/problem.js";
+import { readForm } from "../http/body.js";
+import { REPORT_KINDS, type ReportKind, periodMonths } from "../stats/report.js";
+import { enabledBills } from "../timelines/catalog.js";
+import { wakeAll } from "../workflows/wake.js";
+import { romeDateTime } from "./format.js";
+import { Layout } from "./layout.js";
+import { checkCsrf, requireUser } from "./session.js";
+
+export const reportsPage = new Hono<AppEnv>();
+
+const TITLES: Record<ReportKind, string> = {
+  national: "Relazione nazionale", regional: "Relazione regionale",
+  "compliance-quarterly": "Dati trimestrali sul rispetto dei termini dell'art. 362-bis", "compliance-half-yearly": "Relazione semestrale del Procuratore generale",
+};
+const SCOPE_PARAM: Record<ReportKind, "region" | "office" | "district" | undefined> = {
+  national: undefined, regional: "region", "compliance-quarterly": "office", "compliance-half-yearly": "district",
+};
+
+/** Periods of a kind that have begun, newest first: years since 2024, the last 8 quarters, the last 4 half-years. */
+export function periodsBegun(kind: ReportKind, now: number): string[] {
+  const [y, m] = formatRomeInstant(now).slice(0, 7).split("-").map(Number) as [number, number];
+  if (kind === "national" || kind === "regional") return Array.from({ length: y - 2023 }, (_, i) => String(y - i));
+  const per = kind === "compliance-quarterly" ? 3 : 6;
+  const count = kind === "compliance-quarterly" ? 8 : 4;
+  const out: string[] = [];
+  for (let k = 0, idx = y * (12 / per) + Math.floor((m - 1) / per); k < count; k++, idx--) {
+    const year = Math.floor(idx / (12 / per));
+    out.push(`${year}-${per === 3 ? "Q" : "H"}${(idx % (12 / per)) + 1}`);
+  }
+  return out;
+}
+
+/** Each kind and scope this user may read. */
+async function scopesOf(c: Context<AppEnv>): Promise<{ kind: ReportKind; scope: string; label: string }[]> {
+  const db = database(c.env.DB);
+  const p = c.get("user").principal;
+  const mine = [...(await getOffices(db, [...p.offices])).values()];
+  const out: { kind: ReportKind; scope: string; label: string }[] = [];
+  if (p.role === "admin" || p.role === "ministry") {
+    out.push({ kind: "national", scope: "IT", label: "Italia" });
+    const regions = [...new Set((await db.select({ r: offices.region }).from(offices).all()).map((o) => o.r).filter(Boolean))].sort();
+    for (const r of regions) out.push({ kind: "regional", scope: r, label: r });
+  } else if (p.role === "region" && p.region) {
+    out.push({ kind: "regional", scope: p.region, label: p.region });
+  }
+  for (const o of mine.filter((x) => x.kind === "procura")) out.push({ kind: "compliance-quarterly", scope: o.id, label: o.name });
+  for (const o of mine.filter((x) => x.kind === "pg-appello")) out.push({ kind: "compliance-half-yearly", scope: o.jurisdiction, label: o.name });
+  return out;
+}
+
+const download = (kind: ReportKind, period: string, scope: string, format: string) => {
+  const param = SCOPE_PARAM[kind];
+  return `/api/v1/reports/${kind}/${period}?format=${format}${param ? `&${param}=${encodeURIComponent(scope)}` : ""}`;
+};
+
+reportsPage.get("/relazioni", requireUser, async (c) => {
+  const db = database(c.env.DB);
+  const user = c.get("user");
+  const now = Date.now();
+  const sections = await Promise.all((await scopesOf(c)).map(async (s) => ({
+    ...s,
+    periods: await Promise.all(periodsBegun(s.kind, now).map(async (period) => ({ period, versions: await listVersions(db, s.kind, period, s.scope) }))),
+  })));
+  return c.html(
+    <Layout title="Relazioni" user={user}>
+      {sections.length === 0 && <p>Nessuna relazione per i suoi uffici.</p>}
+      {sections.map((s) => (
+        <section aria-label={`${TITLES[s.kind]} — ${s.label}`}>
+          <h2>{TITLES[s.kind]} — {s.label}</h2>
+          <table>
+            <thead><tr><th scope="col">Periodo</th><th scope="col">Scarica</th><th scope="col">Versioni</th><th scope="col">Azioni</th></tr></thead>
+            <tbody>
+              {s.periods.map(({ period, versions }) => (
+                <tr>
+                  <td>{periodMonths(s.kind, period)!.label}</td>
+                  <td>
+                    <a href={download(s.kind, period, s.scope, "pdf")}>PDF</a> · <a href={download(s.kind, period, s.scope, "csv")}>CSV (ZIP)</a> ·{" "}
+                    <a href={download(s.kind, period, s.scope, "json")}>JSON</a>
+                  </td>
+                  <td>
+                    {versions.length === 0 ? <span class="muted">generata alla prima lettura</span> : versions.map((v) => (
+                      <div>v{v.version}: dati al {romeDateTime(v.snapshotAt)}, <code class="muted">sha256:{v.checksum.slice(0, 12)}…</code>{v.submittedAt !== null ? `, trasmessa il ${romeDateTime(v.submittedAt)}` : ""}</div>
+                    ))}
+                  </td>
+                  <td>
+                    <form method="post" action="/relazioni">
+                      <input type="hidden" name="csrf" value={user.csrf} />
+                      <input type="hidden" name="kind" value={s.kind} /><input type="hidden" name="period" value={period} /><input type="hidden" name="scope" value={s.scope} />
+                      <button type="submit" name="azione" value="genera">Genera una nuova versione</button>{" "}
+                      {versions.length > 0 && versions[0]!.submittedAt === null && <button type="submit" name="azione" value="trasmetti">Trasmetti</button>}
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </Layout>,
+  );
+});
+
+reportsPage.post("/relazioni", requireUser, async (c) => {
+  const now = Date.now();
+  const user = c.get("user");
+  const form = await readForm(c.req.raw);
+  checkCsrf(user.csrf, form.csrf);
+  const kind = String(form.kind ?? "") as ReportKind;
+  const period = String(form.period ?? "");
+  if (!REPORT_KINDS.includes(kind) || periodMonths(kind, period) === undefined || !periodsBegun(kind, now).includes(period)) {
+    throw new ApiError("not_found", "Relazione non disponibile");
+  }
+  const db = database(c.env.DB);
+  const param = SCOPE_PARAM[kind];
+  // The same rules as the API: the scope must be this user's and the directory's.
+  const scope = await reportScope(db, user.principal, kind, param === undefined ? {} : { [param]: String(form.scope ?? "") });
+  if (form.azione === "trasmetti") {
+    const r = await findReport(db, kind, period, scope);
+    if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere");
+    const { wake } = await submitReport(db, user.principal, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS) }, c.env.COMPLIANCE_QUARTER_ENDS);
+    if (wake !== null) await wakeAll(c.env, db, wake, now);
+  } else {
+    await generateReport(db, kind, period, scope, user.principal.id, now);
+  }
+  return c.redirect("/relazioni", 303);
+});

@@ -1,0 +1,49 @@
+/**
+ * The officers' reports page: every period begun for their scope, with
+ * downloads and versions; a new version on request; filing by the
+ * responsible office; nothing outside their scope.
+ */
+import { describe, expect, it } from "vitest";
+import { periodsBegun } from "../../src/web/reports-page.js";
+import { pageText, signedIn } from "./browser.js";
+
+const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+
+describe("the periods offered", () => {
+  it("are those begun, newest first", () => {
+    const now = Date.parse("2026-11-23T10:00:00+01:00");
+    expect(periodsBegun("regional", now)).toEqual(["2026", "2025", "2024"]);
+    expect(periodsBegun("compliance-quarterly", now)).toEqual(["2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1"]);
+    expect(periodsBegun("compliance-half-yearly", now)).toEqual(["2026-H2", "2026-H1", "2025-H2", "2025-H1"]);
+  });
+});
+
+describe("a region officer", () => {
+  it("sees the region's report for every year, downloads it, generates a new version and sees it listed with its checksum", async () => {
+    const officer = await signedIn("funzionario.regione@example.org");
+    const page = await (await officer.go("/relazioni")).text();
+    expect(pageText(page)).toContain("Relazione regionale — Piemonte");
+    expect(pageText(page)).not.toContain("Relazione nazionale");
+    expect(page).toContain('href="/api/v1/reports/regional/2025?format=pdf&amp;region=Piemonte"');
+    expect((await officer.go("/api/v1/reports/regional/2025?format=json&region=Piemonte")).status).toBe(200);
+    const form = { csrf: csrfOf(page), kind: "regional", period: "2025", scope: "Piemonte", azione: "genera" };
+    expect((await officer.go("/relazioni", { form })).status).toBe(303);
+    const after = pageText(await (await officer.go("/relazioni")).text());
+    expect(after).toMatch(/v2: dati al \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}, sha256:[0-9a-f]{12}…/);
+    // Another region is not theirs; a period not begun is no report.
+    expect((await officer.go("/relazioni", { form: { ...form, scope: "Lombardia" } })).status).toBe(403);
+    expect((await officer.go("/relazioni", { form: { ...form, period: "2099" } })).status).toBe(404);
+  });
+});
+
+describe("a Procura's operator", () => {
+  it("sees the Procura's quarterly compliance data and files the latest version", async () => {
+    const operator = await signedIn();
+    const page = await (await operator.go("/relazioni")).text();
+    expect(pageText(page)).toContain("Dati trimestrali sul rispetto dei termini dell'art. 362-bis — Procura della Repubblica presso il Tribunale di Torino");
+    expect((await operator.go("/api/v1/reports/compliance-quarterly/2026-Q1?format=json&office=procura-torino")).status).toBe(200);
+    const filed = await operator.go("/relazioni", { form: { csrf: csrfOf(page), kind: "compliance-quarterly", period: "2026-Q1", scope: "procura-torino", azione: "trasmetti" } });
+    expect(filed.status).toBe(303);
+    expect(pageText(await (await operator.go("/relazioni")).text())).toMatch(/v1: dati al [^,]+, sha256:[0-9a-f]{12}… ?, trasmessa il \d{2}\/\d{2}\/\d{4}/);
+  });
+});
