@@ -142,3 +142,21 @@ it("walks the administrator's pages, on a phone and on a desktop, each audited f
     await page.close();
   }
 });
+
+it("walks each other role's pages (head of office, region, ministry) on a phone, each audited for accessibility", async () => {
+  for (const [role, email, paths] of [
+    ["capo", "procuratore@example.org", ["/", "/calendario", "/relazioni"]],
+    ["regione", "funzionario.regione@example.org", ["/", "/relazioni"]],
+    ["ministero", "funzionario.ministero@example.org", ["/", "/relazioni"]],
+  ] as const) {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    await signIn(page, email);
+    for (const path of paths) {
+      const res = await page.goto(`${server.base}${path}`);
+      expect(res?.status(), `${role} ${path}`).toBe(200);
+      await page.screenshot({ path: `${SHOTS}/${role}-390${path === "/" ? "-home" : path.replaceAll("/", "-")}.png`, fullPage: true });
+      expect(await accessibilityProblems(page), `${role} ${path}`).toEqual([]);
+    }
+    await page.close();
+  }
+});
