@@ -10,7 +10,7 @@ import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
-import { eventTypes } from "../timelines/catalog.js";
+import { eventLabel, eventTypes } from "../timelines/catalog.js";
 import { ApiError } from "../http/problem.js";
 import { romeDateTime } from "./format.js";
 import { readForm } from "../http/body.js";
@@ -56,9 +56,10 @@ admin.get("/admin/mittenti", (c) => sendersPage(c));
  * The senders, and (`fresh`) a secret just created: shown once, in the answer to
  * the POST that made it — never in a URL, where logs and history would keep it.
  */
-async function sendersPage(c: Context<AppEnv>, fresh?: string) {
+async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<string, string> & { error?: string } = {}) {
   const db = database(c.env.DB);
   const senders = await db.select().from(webhookSenders).all();
+  const names = new Map((await db.select({ id: offices.id, name: offices.name }).from(offices).all()).map((o) => [o.id, o.name]));
   const secrets = await db.select().from(webhookSecrets).all();
   const links = await db.select().from(senderOffices).all();
   const trusted = await db.select().from(senderEventTypes).all();
@@ -78,8 +79,8 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string) {
           {senders.map((s) => (
             <tr>
               <td>{s.name}<br /><code class="muted">{s.id}</code></td>
-              <td>{links.filter((l) => l.senderId === s.id).map((l) => l.officeId).join(", ")}</td>
-              <td>{trusted.filter((t) => t.senderId === s.id).map((t) => t.eventType).join(", ") || "—"}</td>
+              <td>{links.filter((l) => l.senderId === s.id).map((l) => names.get(l.officeId) ?? l.officeId).join("; ")}</td>
+              <td>{trusted.filter((t) => t.senderId === s.id).map((t) => `${eventLabel(t.eventType)} (${t.eventType})`).join("; ") || "—"}</td>
               <td>{secrets.filter((k) => k.senderId === s.id).map((k) => <div>{k.id}: creato {when(k.createdAt)}, {k.expiresAt === null ? "attivo" : `scade ${when(k.expiresAt)}`}</div>)}</td>
               <td>
                 <form method="post" action={`/admin/mittenti/${s.id}/ruota`}>
@@ -94,17 +95,19 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string) {
       <h2>Nuovo mittente</h2>
       <form method="post" action="/admin/mittenti">
         <input type="hidden" name="csrf" value={user.csrf} />
-        <p><label for="id">Identificativo</label><br /><input id="id" name="id" required pattern="[a-z0-9-]{2,40}" /></p>
-        <p><label for="nome">Nome</label><br /><input id="nome" name="nome" required size={40} /></p>
-        <p><label for="uffici">Uffici per cui opera (identificativi separati da virgola)</label><br /><input id="uffici" name="uffici" required size={40} /></p>
+        {typed.error && <p role="alert" class="overdue">{typed.error}</p>}
+        <p><label for="id">Identificativo</label><br /><input id="id" name="id" required pattern="[a-z0-9-]{2,40}" value={typed.id ?? ""} /></p>
+        <p><label for="nome">Nome</label><br /><input id="nome" name="nome" required size={40} value={typed.nome ?? ""} /></p>
+        <p><label for="uffici">Uffici per cui opera (identificativi separati da virgola)</label><br /><input id="uffici" name="uffici" required size={40} value={typed.uffici ?? ""} /></p>
         <p>
           <label for="eventi">Tipi di evento che può registrare per qualunque ufficio (facoltativo, separati da virgola)</label><br />
-          <input id="eventi" name="eventi" size={40} aria-describedby="eventi-nota" /><br />
+          <input id="eventi" name="eventi" size={40} aria-describedby="eventi-nota" value={typed.eventi ?? ""} /><br />
           <span id="eventi-nota" class="muted">Solo per sistemi a cui la legge affida la comunicazione dell'atto, es. la Questura per removal.executed.</span>
         </p>
         <button type="submit">Crea il mittente</button>
       </form>
     </Layout>,
+    typed.error ? 422 : 200,
   );
 }
 
@@ -138,16 +141,20 @@ admin.post("/admin/mittenti", async (c) => {
   const name = String(form.nome ?? "").trim();
   const officeIds = String(form.uffici ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const eventTypesTrusted = String(form.eventi ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  // A refusal shows the form again, with what was typed and the reason.
+  const refuse = (error: string) => sendersPage(c, undefined, {
+    id, nome: name, uffici: String(form.uffici ?? ""), eventi: String(form.eventi ?? ""), error,
+  });
   const strayEvent = eventTypesTrusted.find((t) => !eventTypes().has(t));
-  if (strayEvent !== undefined) throw new ApiError("unknown_event_type", `eventi: ${strayEvent.slice(0, 64)} non è un tipo di evento del catalogo`, { parameter: "eventi" });
+  if (strayEvent !== undefined) return refuse(`${strayEvent.slice(0, 64)} non è un tipo di evento del catalogo.`);
   if (!/^[a-z0-9-]{2,40}$/.test(id) || name.length < 3 || officeIds.length === 0) {
-    throw new ApiError("invalid_parameter", "Identificativo, nome e almeno un ufficio sono richiesti", { parameter: "id" });
+    return refuse("Identificativo (lettere minuscole, cifre, trattini), nome e almeno un ufficio sono richiesti.");
   }
   const db = database(c.env.DB);
   const known = new Set((await db.select({ id: offices.id }).from(offices).all()).map((o) => o.id));
   const unknown = officeIds.find((o) => !known.has(o));
-  if (unknown !== undefined) throw new ApiError("unknown_office", `uffici: ${unknown} non è in rubrica`, { parameter: "uffici" });
-  if ((await db.select().from(webhookSenders).where(eq(webhookSenders.id, id)).get()) !== undefined) throw new ApiError("case_exists", `Il mittente ${id} esiste già`);
+  if (unknown !== undefined) return refuse(`L'ufficio ${unknown.slice(0, 64)} non è in rubrica.`);
+  if ((await db.select().from(webhookSenders).where(eq(webhookSenders.id, id)).get()) !== undefined) return refuse(`Il mittente ${id} esiste già.`);
   const secret = newSecret();
   await db.batch([
     db.insert(webhookSenders).values({ id, name, createdAt: now }),

@@ -71,11 +71,18 @@ it("creates a sender trusted for an event type of another office, and refuses a 
   const csrf = () => admin.go("/admin/mittenti").then(async (r) => csrfOf(await r.text()));
   const unknown = await admin.go("/admin/mittenti", { form: { csrf: await csrf(), id: "questura-prova-x", nome: "Questura di prova", uffici: "questura-torino", eventi: "constructor" } });
   expect(unknown.status).toBe(422);
+  // The form again, with what was typed and the reason in Italian.
+  const again = await unknown.text();
+  expect(again).toContain('value="questura-prova-x"');
+  expect(again).toContain("constructor non è un tipo di evento del catalogo.");
   const created = await admin.go("/admin/mittenti", {
     form: { csrf: await csrf(), id: "questura-prova", nome: "Questura di prova", uffici: "questura-torino", eventi: "removal.executed" },
   });
   const secret = secretIn(await created.text());
   const removal = { type: "removal.executed", caseRef: newRef(), occurredAt: new Date(Date.now() - 3_600_000).toISOString(), data: { jurisdiction: "TO" } };
   expect((await postWebhook(removal, { secret })).status).toBe(201);
-  expect(await (await admin.go("/admin/mittenti")).text()).toContain("removal.executed");
+  // Offices by name, trusted events by what they record.
+  const list = await (await admin.go("/admin/mittenti")).text();
+  expect(list).toContain("Allontanamento eseguito (removal.executed)");
+  expect(list).toContain("Questura di Torino — divisione anticrimine");
 });
