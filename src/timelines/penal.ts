@@ -1,5 +1,7 @@
 /** Penal-procedure timelines in force (brief §3), besides art. 362-bis. */
 import type { TimelineInput } from "./definition.js";
+
+type StageInput = TimelineInput["stages"][number];
 import { HOUR_TERM_RUNGS, SHORT_TERM_RUNGS } from "./rungs.js";
 
 export const ART_362_1_TER: TimelineInput = {
@@ -70,6 +72,28 @@ export const ART_384_BIS: TimelineInput = {
 };
 
 /**
+ * After police action (arrest, or removal "in quanto compatibili"): the record
+ * reaches the PM within 24 hours (art. 386 co. 3), and the PM requests
+ * validation within 48 (art. 390 co. 1) unless a stop event (release,
+ * revocation) ends it — both counted from the action.
+ */
+function recordAndRequest(o: {
+  startsOn: string; events: "arrest" | "removal"; recordTitle: string; requestTitle: string; compatible: boolean; stop: [string, string];
+}): StageInput[] {
+  const via = o.compatible ? " (art. 384-bis co. 2)" : "";
+  return [
+    {
+      id: "record-to-pm", title: o.recordTitle, basis: `art. 386 co. 3 c.p.p.${via}`, startsOn: o.startsOn, term: HOURS_24, office: "police",
+      closesOn: { [`${o.events}.record-sent`]: "verbale trasmesso al pubblico ministero" },
+    },
+    {
+      id: "validation-request", title: o.requestTitle, basis: `art. 390 co. 1 c.p.p.${via}`, startsOn: o.startsOn, term: HOURS_48, office: "procura",
+      closesOn: { [`${o.events}.validation-requested`]: "richiesta di convalida presentata", [o.stop[0]]: o.stop[1] },
+    },
+  ];
+}
+
+/**
  * Art. 384-bis co. 1: the police order the removal in flagrancy; co. 2 applies
  * the arrest rules "in quanto compatibili" — the record to the PM within 24
  * hours (art. 386 co. 3), the PM's request within 48 hours (art. 390 co. 1),
@@ -85,16 +109,11 @@ export const ART_384_BIS_POLICE: TimelineInput = {
   trigger: "removal.police-executed",
   roles: { police: "questura", procura: "procura", gip: "gip" },
   stages: [
-    {
-      id: "record-to-pm", title: "Trasmissione del verbale al pubblico ministero", basis: "art. 386 co. 3 c.p.p. (art. 384-bis co. 2)",
-      startsOn: "removal.police-executed", term: HOURS_24, office: "police",
-      closesOn: { "removal.record-sent": "verbale trasmesso al pubblico ministero" },
-    },
-    {
-      id: "validation-request", title: "Richiesta di convalida dell'allontanamento", basis: "art. 390 co. 1 c.p.p. (art. 384-bis co. 2)",
-      startsOn: "removal.police-executed", term: HOURS_48, office: "procura",
-      closesOn: { "removal.validation-requested": "richiesta di convalida presentata", "removal.revoked": "allontanamento revocato dal pubblico ministero" },
-    },
+    ...recordAndRequest({
+      startsOn: "removal.police-executed", events: "removal", recordTitle: "Trasmissione del verbale al pubblico ministero",
+      requestTitle: "Richiesta di convalida dell'allontanamento", compatible: true,
+      stop: ["removal.revoked", "allontanamento revocato dal pubblico ministero"],
+    }),
     {
       id: "validation-hearing", title: "Udienza di convalida", basis: "art. 390 co. 2 c.p.p. (art. 384-bis co. 2)",
       startsOn: "removal.validation-requested", term: HOURS_48, office: "gip",
@@ -126,17 +145,12 @@ export const ART_382_BIS: TimelineInput = {
       office: "police",
       closesOn: { "arrest.made": "arresto eseguito", "arrest.not-made": "arresto non eseguito" },
     },
-    {
-      id: "record-to-pm", title: "Arrestato a disposizione del pubblico ministero e trasmissione del verbale", basis: "art. 386 co. 3 c.p.p.",
-      startsOn: "arrest.made", term: HOURS_24, office: "police",
-      closesOn: { "arrest.record-sent": "verbale trasmesso al pubblico ministero" },
-    },
-    {
-      id: "validation-request", title: "Richiesta di convalida dell'arresto", basis: "art. 390 co. 1 c.p.p.",
-      startsOn: "arrest.made", term: HOURS_48, office: "procura",
+    ...recordAndRequest({
+      startsOn: "arrest.made", events: "arrest", recordTitle: "Arrestato a disposizione del pubblico ministero e trasmissione del verbale",
+      requestTitle: "Richiesta di convalida dell'arresto", compatible: false,
       // Release ordered by the PM (art. 389 c.p.p.; art. 121 disp. att.): no validation follows.
-      closesOn: { "arrest.validation-requested": "richiesta di convalida presentata", "arrest.released": "liberazione disposta dal pubblico ministero" },
-    },
+      stop: ["arrest.released", "liberazione disposta dal pubblico ministero"],
+    }),
     {
       id: "validation-hearing", title: "Fissazione dell'udienza di convalida", basis: "art. 390 co. 2 c.p.p.",
       startsOn: "arrest.validation-requested", term: HOURS_48, office: "gip",
