@@ -42,7 +42,9 @@ export function createApp(): Hono<AppEnv> {
   // Every answer: no inline script or style, never framed, no sniffing, no referrer, HTTPS only.
   app.use(secureHeaders({
     contentSecurityPolicy: {
-      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"], fontSrc: ["'self'"],
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"],
+      // Bootstrap Italia's sheet embeds one icon font (its video player's) as a data: URI.
+      fontSrc: ["'self'", "data:"],
       formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
     },
     strictTransportSecurity: "max-age=31536000; includeSubDomains",

@@ -20,6 +20,8 @@ import { Layout } from "./layout.js";
 
 export const adminLog = new Hono<AppEnv>();
 
+/** Bootstrap Italia badge colours for a message's state. */
+const STATUS_TONE: Record<string, string> = { sent: "bg-success", failed: "bg-danger", sending: "bg-primary", scheduled: "bg-primary" };
 const DELIVERY_STATUS: Record<string, string> = {
   scheduled: "programmato", sending: "in invio", sent: "inviato", failed: "non recapitato", cancelled: "annullato", superseded: "superato",
 };
@@ -66,12 +68,12 @@ adminLog.get("/admin/posta", async (c) => {
         <li>Non recapitati: <strong>{summary.failed}</strong></li>
         <li>Adempimenti non aperti: <strong>{summary.obligationsNotOpened}</strong></li>
       </ul>
-      <table>
+      <table class="table table-stack">
         <thead><tr><th scope="col">Invio previsto</th><th scope="col">Procedimento</th><th scope="col">Messaggio</th><th scope="col">Destinatari</th><th scope="col">Stato</th><th scope="col">Tentativi</th><th scope="col">Errore</th></tr></thead>
         <tbody>{rows.filter(({ n }) => n.kind !== "roll").map(({ n, ref }) => (
           <tr>
             <td>{when(n.sendAtMs)}</td><td>{ref ?? "—"}</td><td>{KIND[n.kind] ?? n.kind}, {rungName(n.rung)}</td><td>{n.recipients.join(", ")}</td>
-            <td>{n.status === "scheduled" && n.attempts > 0 ? `in nuovo tentativo alle ${when(n.retryAtMs)}` : DELIVERY_STATUS[n.status] ?? n.status}</td>
+            <td><span class={`badge ${STATUS_TONE[n.status] ?? "bg-secondary"}`}>{n.status === "scheduled" && n.attempts > 0 ? `in nuovo tentativo alle ${when(n.retryAtMs)}` : DELIVERY_STATUS[n.status] ?? n.status}</span></td>
             <td>{n.attempts}</td><td>{n.lastError ?? ""}</td>
           </tr>
         ))}</tbody>
@@ -126,15 +128,15 @@ adminLog.get("/admin/registro", async (c) => {
   return c.html(
     <Layout title="Registro degli accessi e delle modifiche" user={c.get("user")}>
       <p class="muted">Il registro non può essere modificato né cancellato. Al massimo 200 voci, le più recenti.</p>
-      <form method="get" action="/admin/registro">
-        <label for="caso">Procedimento</label> <input id="caso" name="caso" value={q.caso ?? ""} size={14} />{" "}
-        <label for="ufficio">Ufficio</label> <input id="ufficio" name="ufficio" value={q.ufficio ?? ""} size={18} />{" "}
-        <label for="chi">Chi</label> <input id="chi" name="chi" value={q.chi ?? ""} size={18} />{" "}
-        <label for="dal">Dal</label> <input id="dal" name="dal" type="date" value={q.dal ?? ""} />{" "}
-        <label for="al">Al</label> <input id="al" name="al" type="date" value={q.al ?? ""} />{" "}
-        <button type="submit">Filtra</button>
+      <form method="get" action="/admin/registro" class="row g-3 align-items-end mb-4">
+        {([["caso", "Procedimento", "text"], ["ufficio", "Ufficio", "text"], ["chi", "Chi", "text"], ["dal", "Dal", "date"], ["al", "Al", "date"]] as const).map(([id, label, type]) => (
+          <div class="col-12 col-md-4 col-lg-2">
+            <div class="form-group mb-0"><label for={id}>{label}</label><input class="form-control" id={id} name={id} type={type} value={q[id] ?? ""} /></div>
+          </div>
+        ))}
+        <div class="col-12 col-lg-2"><button type="submit" class="btn btn-primary">Filtra</button></div>
       </form>
-      <table>
+      <table class="table table-stack">
         <thead><tr><th scope="col">Quando</th><th scope="col">Chi</th><th scope="col">Azione</th><th scope="col">Procedimento</th><th scope="col">Dettagli</th></tr></thead>
         <tbody>{shown.map(({ a, ref }) => (
           <tr><td>{when(a.at)}</td><td>{who(a.actor)}</td><td>{ACTIONS[a.action] ?? a.action}</td><td>{ref ?? "—"}</td><td><code>{JSON.stringify(a.detail).slice(0, 200)}</code></td></tr>

@@ -14,6 +14,7 @@ import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
+import { Alert } from "./ui.js";
 import { checkCsrf } from "./session.js";
 
 export const adminOffices = new Hono<AppEnv>();
@@ -40,12 +41,12 @@ function chainOf(byId: ReadonlyMap<string, Office>, id: string): string {
 function OfficeForm(props: { action: string; f: Fields; csrf: string; editing: boolean; error?: string }) {
   const { f } = props;
   const field = (name: keyof Fields, label: string, extra: Record<string, unknown> = {}) => (
-    <p><label for={name}>{label}</label><br /><input id={name} name={name} value={f[name]} size={40} {...extra} /></p>
+    <div class="form-group"><label for={name}>{label}</label><input type="text" class="form-control" id={name} name={name} value={f[name]} size={40} {...extra} /></div>
   );
   return (
     <form method="post" action={props.action}>
       <input type="hidden" name="csrf" value={props.csrf} />
-      {props.error && <p role="alert" class="overdue">{props.error}</p>}
+      {props.error && <Alert tone="danger">{props.error}</Alert>}
       {props.editing ? <input type="hidden" name="id" value={f.id} /> : field("id", "Identificativo (lettere minuscole, cifre, trattini)", { required: true })}
       {field("nome", "Nome", { required: true })}
       {field("tipo", "Tipo (es. procura, gip, questura)", { required: true })}
@@ -55,7 +56,7 @@ function OfficeForm(props: { action: string; f: Fields; csrf: string; editing: b
       {field("indirizzi", "Indirizzi di posta (separati da virgola)", { required: true })}
       {field("riserva", "Indirizzo di riserva", { required: true })}
       {field("superiore", "Ufficio superiore nella catena di segnalazione (identificativo; vuoto se nessuno)")}
-      <button type="submit">{props.editing ? "Salva" : "Crea l'ufficio"}</button>
+      <button type="submit" class="btn btn-primary">{props.editing ? "Salva" : "Crea l'ufficio"}</button>
     </form>
   );
 }
@@ -66,7 +67,7 @@ async function directoryPage(c: Context<AppEnv>, typed?: Fields, error?: string)
   const user = c.get("user");
   return c.html(
     <Layout title="Rubrica degli uffici" user={user}>
-      <table>
+      <table class="table table-stack">
         <thead><tr><th scope="col">Ufficio</th><th scope="col">Tipo</th><th scope="col">Distretto / regione</th><th scope="col">Indirizzi</th><th scope="col">Catena di segnalazione</th></tr></thead>
         <tbody>
           {all.map((o) => (

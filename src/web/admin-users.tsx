@@ -14,6 +14,7 @@ import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
 import { romeDateTime } from "./format.js";
 import { Layout } from "./layout.js";
+import { Alert } from "./ui.js";
 import { checkCsrf } from "./session.js";
 
 export const adminUsers = new Hono<AppEnv>();
@@ -33,7 +34,7 @@ async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
   const roleOptions = (selected?: string) => Object.entries(ROLES).map(([r, label]) => <option value={r} selected={r === selected}>{label}</option>);
   return c.html(
     <Layout title="Utenti" user={user}>
-      <table>
+      <table class="table table-stack">
         <thead><tr><th scope="col">Utente</th><th scope="col">Ruolo</th><th scope="col">Uffici</th><th scope="col">Stato</th><th scope="col">Modifica</th></tr></thead>
         <tbody>
           {all.map((u) => (
@@ -46,12 +47,12 @@ async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
                 {u.id === user.id ? <span class="muted">il suo utente</span> : (
                 <form method="post" action={`/admin/utenti/${u.id}`}>
                   <input type="hidden" name="csrf" value={user.csrf} />
-                  <label for={`ruolo-${u.id}`}>Ruolo</label>{" "}
-                  <select id={`ruolo-${u.id}`} name="ruolo">{roleOptions(u.role)}</select>{" "}
-                  <button type="submit" name="azione" value="ruolo">Cambia ruolo</button>{" "}
+                  <label for={`ruolo-${u.id}`} class="visually-hidden">Ruolo di {u.email}</label>
+                  <select class="form-select form-select-sm mb-2" id={`ruolo-${u.id}`} name="ruolo">{roleOptions(u.role)}</select>
+                  <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="ruolo">Cambia ruolo</button>{" "}
                   {u.disabledAt === null
-                    ? <button type="submit" name="azione" value="disattiva">Disattiva</button>
-                    : <button type="submit" name="azione" value="riattiva">Riattiva</button>}
+                    ? <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="disattiva">Disattiva</button>
+                    : <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="riattiva">Riattiva</button>}
                 </form>
                 )}
               </td>
@@ -62,15 +63,15 @@ async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
       <h2>Invita un utente</h2>
       <form method="post" action="/admin/utenti">
         <input type="hidden" name="csrf" value={user.csrf} />
-        {typed.error && <p id="invito-errore" role="alert" class="overdue">{typed.error}</p>}
-        <p><label for="email">Indirizzo di posta elettronica</label><br /><input id="email" name="email" type="email" required size={40} value={typed.email ?? ""} /></p>
-        <p><label for="ruolo">Ruolo</label><br /><select id="ruolo" name="ruolo">{roleOptions(typed.role)}</select></p>
-        <p>
-          <label for="uffici">Uffici (identificativi separati da virgola; per i funzionari regionali e ministeriali facoltativi)</label><br />
-          <input id="uffici" name="uffici" size={40} value={typed.uffici ?? ""} />
-        </p>
-        <p><label for="regione">Regione (solo per i funzionari regionali)</label><br /><input id="regione" name="regione" size={20} value={typed.regione ?? ""} /></p>
-        <button type="submit">Invita</button>
+        {typed.error && <Alert tone="danger" id="invito-errore">{typed.error}</Alert>}
+        <div class="form-group"><label for="email">Indirizzo di posta elettronica</label><input class="form-control" id="email" name="email" type="email" required size={40} value={typed.email ?? ""} /></div>
+        <div class="form-group"><label for="ruolo">Ruolo</label><select class="form-select" id="ruolo" name="ruolo">{roleOptions(typed.role)}</select></div>
+        <div class="form-group">
+          <label for="uffici">Uffici (identificativi separati da virgola; per i funzionari regionali e ministeriali facoltativi)</label>
+          <input type="text" class="form-control" id="uffici" name="uffici" size={40} value={typed.uffici ?? ""} />
+        </div>
+        <div class="form-group"><label for="regione">Regione (solo per i funzionari regionali)</label><input type="text" class="form-control" id="regione" name="regione" size={20} value={typed.regione ?? ""} /></div>
+        <button type="submit" class="btn btn-primary">Invita</button>
       </form>
       <p class="muted">L'utente invitato accede con il link che riceve chiedendolo alla pagina di accesso.</p>
     </Layout>,

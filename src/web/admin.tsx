@@ -15,6 +15,7 @@ import { ApiError } from "../http/problem.js";
 import { romeDateTime } from "./format.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
+import { Alert, Field, described } from "./ui.js";
 import { checkCsrf, requireUser } from "./session.js";
 import { adminUsers } from "./admin-users.js";
 import { adminOffices } from "./admin-offices.js";
@@ -68,12 +69,16 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<str
   return c.html(
     <Layout title="Sistemi mittenti" user={user}>
       {fresh && (
-        <p role="status">
-          <label for="nuovo">Nuovo segreto (mostrato una sola volta: lo copi ora nel sistema mittente):</label><br />
-          <input id="nuovo" readonly size={60} value={fresh} /> <button type="button" data-copy="nuovo">Copia</button>
-        </p>
+        <Alert tone="success">
+          <Field id="nuovo" label="Nuovo segreto" hint="Mostrato una sola volta: lo copi ora nel sistema mittente.">
+            <div class="input-group">
+              <input type="text" {...described("nuovo", { hint: true })} readonly value={fresh} />
+              <div class="input-group-append"><button type="button" class="btn btn-primary" data-copy="nuovo">Copia</button></div>
+            </div>
+          </Field>
+        </Alert>
       )}
-      <table>
+      <table class="table table-stack">
         <thead><tr><th scope="col">Mittente</th><th scope="col">Uffici</th><th scope="col">Eventi fidati</th><th scope="col">Segreti</th><th scope="col">Rotazione</th></tr></thead>
         <tbody>
           {senders.map((s) => (
@@ -85,7 +90,7 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<str
               <td>
                 <form method="post" action={`/admin/mittenti/${s.id}/ruota`}>
                   <input type="hidden" name="csrf" value={user.csrf} />
-                  <button type="submit">Nuovo segreto</button>
+                  <button type="submit" class="btn btn-outline-primary btn-sm">Nuovo segreto</button>
                 </form>
               </td>
             </tr>
@@ -95,16 +100,15 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<str
       <h2>Nuovo mittente</h2>
       <form method="post" action="/admin/mittenti">
         <input type="hidden" name="csrf" value={user.csrf} />
-        {typed.error && <p role="alert" class="overdue">{typed.error}</p>}
-        <p><label for="id">Identificativo</label><br /><input id="id" name="id" required pattern="[a-z0-9-]{2,40}" value={typed.id ?? ""} /></p>
-        <p><label for="nome">Nome</label><br /><input id="nome" name="nome" required size={40} value={typed.nome ?? ""} /></p>
-        <p><label for="uffici">Uffici per cui opera (identificativi separati da virgola)</label><br /><input id="uffici" name="uffici" required size={40} value={typed.uffici ?? ""} /></p>
-        <p>
-          <label for="eventi">Tipi di evento che può registrare per qualunque ufficio (facoltativo, separati da virgola)</label><br />
-          <input id="eventi" name="eventi" size={40} aria-describedby="eventi-nota" value={typed.eventi ?? ""} /><br />
-          <span id="eventi-nota" class="muted">Solo per sistemi a cui la legge affida la comunicazione dell'atto, es. la Questura per removal.executed.</span>
-        </p>
-        <button type="submit">Crea il mittente</button>
+        {typed.error && <Alert tone="danger">{typed.error}</Alert>}
+        <div class="form-group"><label for="id">Identificativo</label><input type="text" class="form-control" id="id" name="id" required pattern="[a-z0-9-]{2,40}" value={typed.id ?? ""} /></div>
+        <div class="form-group"><label for="nome">Nome</label><input type="text" class="form-control" id="nome" name="nome" required size={40} value={typed.nome ?? ""} /></div>
+        <div class="form-group"><label for="uffici">Uffici per cui opera (identificativi separati da virgola)</label><input type="text" class="form-control" id="uffici" name="uffici" required size={40} value={typed.uffici ?? ""} /></div>
+        <Field id="eventi" label="Tipi di evento che può registrare per qualunque ufficio (facoltativo, separati da virgola)"
+          hint="Solo per sistemi a cui la legge affida la comunicazione dell'atto, es. la Questura per removal.executed.">
+          <input type="text" {...described("eventi", { hint: true })} name="eventi" size={40} value={typed.eventi ?? ""} />
+        </Field>
+        <button type="submit" class="btn btn-primary">Crea il mittente</button>
       </form>
     </Layout>,
     typed.error ? 422 : 200,

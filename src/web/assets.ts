@@ -1,27 +1,47 @@
 /**
- * The pages' style sheets, served by the Worker itself (nothing from a CDN),
- * so that the Content-Security-Policy can forbid every inline style and script.
+ * The pages' style sheets, fonts, icons and script, served by the Worker itself (nothing from a
+ * CDN: offices' networks and the Content-Security-Policy forbid it).
+ *
+ * Bootstrap Italia, the Designers Italia implementation every PA service uses, comes from the pinned
+ * npm package through the Worker's static assets (wrangler.jsonc `assets`); only the files named
+ * here are reachable. Its own font loader injects an inline <style>, which our CSP refuses, so the
+ * @font-face rules are a sheet of ours pointing at the package's WOFF2 files.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 
+/** Bootstrap Italia files the pages use, as paths under the package's dist folder. */
+const BOOTSTRAP_ITALIA = /^\/assets\/bi\/(css\/bootstrap-italia\.min\.css|svg\/sprites\.svg|fonts\/(?:Titillium_Web|Roboto_Mono)\/[a-z0-9_-]+\.woff2)$/;
+
+const FONT_DIR = "/assets/bi/fonts";
+const face = (family: string, file: string, weight: number) =>
+  `@font-face{font-family:"${family}";font-style:normal;font-weight:${weight};font-display:swap;src:url("${FONT_DIR}/${file}.woff2") format("woff2")}`;
+
+const FONTS_CSS = [
+  ...[[300, "300"], [400, "regular"], [600, "600"], [700, "700"]].map(([w, n]) =>
+    face("Titillium Web", `Titillium_Web/titillium-web-v10-latin-ext_latin-${n}`, Number(w))),
+  face("Roboto Mono", "Roboto_Mono/roboto-mono-v13-latin-ext_latin-regular", 400),
+].join("\n");
+
+/** What Bootstrap Italia leaves to us: deadline tones, tables that stack on a phone, a wrapping menu. */
 const TERMINI_CSS = `
-:root{color-scheme:light;--ink:#1a1a1a;--muted:#4a4a4a;--line:#c8c8c8;--accent:#0b4f8a;--late:#a0001b;--soon:#7a4a00}
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--ink);background:#fff}
-a{color:var(--accent)}a:focus,button:focus,input:focus,select:focus{outline:3px solid #f2b600;outline-offset:2px}
-header,main,footer{max-width:60rem;margin:0 auto;padding:1rem}header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;border-bottom:1px solid var(--line)}
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:.4rem;text-align:left;vertical-align:top}
-.overdue{color:var(--late);font-weight:600}.soon{color:var(--soon);font-weight:600}.muted{color:var(--muted)}
-button,.button{display:inline-block;margin:.25rem 0;text-decoration:none;font:inherit;padding:.5rem 1rem;border:2px solid var(--accent);background:var(--accent);color:#fff;border-radius:4px;cursor:pointer}
-input,select{font:inherit;padding:.4rem;border:1px solid var(--muted);border-radius:4px;max-width:100%}
-ol.timeline{list-style:none;padding-left:1rem;border-left:3px solid var(--line)}ol.timeline li{margin:0 0 1rem;padding-left:.75rem}
-.counts{display:flex;gap:1rem;flex-wrap:wrap;padding:0;list-style:none}.counts li{border:1px solid var(--line);padding:.5rem 1rem;border-radius:4px}
-@media (max-width:40rem){th,td{display:block;border:0;padding:.15rem .4rem}thead{display:none}tr{display:block;border-bottom:2px solid var(--line);padding:.4rem 0}td[data-label]::before{content:attr(data-label);font-weight:600;margin-right:.5rem}}
-.signout{margin-left:auto}
+.overdue{color:#a0001b;font-weight:600}.soon{color:#7a4a00;font-weight:600}.muted{color:#5c6f82}
+.it-header-wrapper .it-nav-wrapper .it-header-navbar-wrapper{position:static;margin-top:0;background:#06c}
+.it-header-navbar-wrapper .navbar-nav{flex-wrap:wrap;flex-direction:row}
+.it-header-navbar-wrapper .navbar .navbar-nav .nav-link{padding:.75rem 1rem;color:#fff}
+.it-header-navbar-wrapper .navbar .navbar-nav .nav-link[aria-current="page"]{border-bottom:3px solid #fff}
+.it-header-slim-wrapper-content{flex-wrap:wrap}.it-header-slim-wrapper .signout{display:flex;gap:.5rem;align-items:center;margin:0}
+.it-header-slim-wrapper .signout .user{color:#fff;font-size:.875rem;overflow-wrap:anywhere}
+.skiplinks{position:absolute;top:0;left:0;right:0;z-index:1050}
+.table td{overflow-wrap:anywhere}
+main.container{padding-top:1.5rem;padding-bottom:2.5rem}
+.form-group label{position:static;transform:none;padding:0;font-weight:600;color:#1a1a1a}
+.counts{display:flex;gap:1rem;flex-wrap:wrap;padding:0;list-style:none}.counts li{padding:.25rem 0}
+.it-timeline-wrapper .timeline-element{width:auto}.it-timeline-wrapper .row{padding-top:32px;margin:0}.it-timeline-wrapper .card-body{padding:.5rem 0}
+@media (max-width:40rem){.table-stack,.table-stack tbody,.table-stack caption{display:block}.table-stack th,.table-stack td{display:block;border:0;padding:.15rem .4rem}.table-stack thead{display:none}.table-stack tr{display:block;border-bottom:2px solid #d9dadb;padding:.4rem 0}.table-stack td[data-label]::before{content:attr(data-label);font-weight:600;margin-right:.5rem}}
 `;
 
-const DOCS_CSS = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
+const DOCS_CSS = `body{font-family:"Titillium Web",Geneva,Tahoma,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
 `;
 
 /** The pages' only script: "Copia" buttons copy the field they name (data-copy). Served, never inline. */
@@ -36,10 +56,19 @@ const TERMINI_JS = `document.addEventListener("click", (e) => {
 
 export const assets = new Hono<AppEnv>();
 
-const sheet = (css: string) => () =>
-  new Response(css, { headers: { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" } });
+const served = (body: string, type: string) => () =>
+  new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=3600" } });
 
-assets.get("/assets/termini.css", sheet(TERMINI_CSS));
-assets.get("/assets/docs.css", sheet(DOCS_CSS));
-assets.get("/assets/termini.js", () =>
-  new Response(TERMINI_JS, { headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600" } }));
+assets.get("/assets/termini.css", served(TERMINI_CSS, "text/css"));
+assets.get("/assets/fonts.css", served(FONTS_CSS, "text/css"));
+assets.get("/assets/docs.css", served(DOCS_CSS, "text/css"));
+assets.get("/assets/termini.js", served(TERMINI_JS, "text/javascript"));
+
+assets.get("/assets/bi/*", async (c) => {
+  const file = BOOTSTRAP_ITALIA.exec(new URL(c.req.url).pathname)?.[1];
+  if (file === undefined) return c.notFound();
+  const found = await c.env.ASSETS.fetch(new URL(`/${file}`, c.req.url));
+  if (!found.ok) return c.notFound();
+  // The package is pinned: a file's content changes only with its version, so browsers may keep it a day.
+  return new Response(found.body, { headers: { "Content-Type": found.headers.get("Content-Type") ?? "application/octet-stream", "Cache-Control": "public, max-age=86400" } });
+});

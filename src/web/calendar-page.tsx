@@ -15,6 +15,7 @@ import { calendar } from "./ical.js";
 import { readForm } from "../http/body.js";
 import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
+import { Alert, Field, described } from "./ui.js";
 import { checkCsrf, randomToken, requireUser } from "./session.js";
 
 export const calendarPage = new Hono<AppEnv>();
@@ -43,16 +44,20 @@ async function page(c: Context<AppEnv>, fresh?: string) {
     <Layout title="Calendario delle scadenze" user={user}>
       <p>Le scadenze aperte dei suoi uffici possono comparire nel suo calendario (Outlook, Thunderbird, Google) con un avviso il giorno prima.</p>
       {fresh && (
-        <p role="status">
-          <label for="feed">Indirizzo del calendario (mostrato una sola volta; lo tenga riservato):</label><br />
-          <input id="feed" readonly size={70} value={`${c.env.APP_BASE_URL}/ical/${fresh}.ics`} /> <button type="button" data-copy="feed">Copia</button>
-        </p>
+        <Alert tone="success">
+          <Field id="feed" label="Indirizzo del calendario" hint="Mostrato una sola volta: lo copi ora e lo tenga riservato.">
+            <div class="input-group">
+              <input type="text" {...described("feed", { hint: true })} readonly value={`${c.env.APP_BASE_URL}/ical/${fresh}.ics`} />
+              <div class="input-group-append"><button type="button" class="btn btn-primary" data-copy="feed">Copia</button></div>
+            </div>
+          </Field>
+        </Alert>
       )}
       <p>{active.length > 0 ? "Ha un indirizzo attivo." : "Non ha indirizzi attivi."}</p>
       <form method="post" action="/calendario">
         <input type="hidden" name="csrf" value={user.csrf} />
-        <button type="submit" name="azione" value="crea">Crea un nuovo indirizzo</button>{" "}
-        {active.length > 0 && <button type="submit" name="azione" value="revoca">Revoca l'indirizzo attivo</button>}
+        <button type="submit" class="btn btn-primary me-2" name="azione" value="crea">Crea un nuovo indirizzo</button>
+        {active.length > 0 && <button type="submit" class="btn btn-outline-danger" name="azione" value="revoca">Revoca l'indirizzo attivo</button>}
       </form>
       <Subscribe />
     </Layout>,
@@ -73,11 +78,11 @@ calendarPage.post("/calendario", requireUser, async (c) => {
   if (form.azione === "crea" && active.length > 0) {
     return c.html(
       <Layout title="Nuovo indirizzo del calendario" user={user}>
-        <p>Creare un nuovo indirizzo revoca quello attuale: i calendari che lo usano smetteranno di aggiornarsi. Continuare?</p>
+        <Alert tone="warning">Creare un nuovo indirizzo revoca quello attuale: i calendari che lo usano smetteranno di aggiornarsi. Continuare?</Alert>
         <form method="post" action="/calendario">
           <input type="hidden" name="csrf" value={user.csrf} />
-          <button type="submit" name="azione" value="crea-confermato">Sì, crea un nuovo indirizzo</button>{" "}
-          <a href="/calendario">Annulla</a>
+          <button type="submit" class="btn btn-primary me-2" name="azione" value="crea-confermato">Sì, crea un nuovo indirizzo</button>
+          <a class="btn btn-outline-secondary" href="/calendario">Annulla</a>
         </form>
       </Layout>,
     );

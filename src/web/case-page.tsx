@@ -4,6 +4,7 @@
  * open stages are actions, recorded after a confirmation step.
  */
 import { type Context, Hono } from "hono";
+import type { JSX } from "hono/jsx/jsx-runtime";
 import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
@@ -20,7 +21,8 @@ import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { romeDateTime } from "./format.js";
 import { readForm } from "../http/body.js";
-import { Layout } from "./layout.js";
+import { Icon, Layout } from "./layout.js";
+import { Alert, Field, described } from "./ui.js";
 import { checkCsrf, requireUser } from "./session.js";
 
 export const casePage = new Hono<AppEnv>();
@@ -71,6 +73,28 @@ function messageItems(notes: readonly Note[], officeName: (id: string) => string
     out.push({ at: group[0]!.sentAt!, text: group.length === 1 ? `${kind} ${done} a ${to}` : `${several} a ${to}` });
   }
   return out;
+}
+
+type Item = { at: string; icon: string; node: JSX.Element };
+
+/**
+ * Bootstrap Italia's timeline, one column: a pin with the date, then the card. What already
+ * happened is in evidence; what is still to come is plain.
+ */
+function Timeline(props: { items: Item[]; now: number }) {
+  return (
+    <ol class="it-timeline-wrapper list-unstyled">
+      {props.items.map((i) => (
+        <li class="row"><div class="col-12"><div class="timeline-element">
+          <div class={`it-pin-wrapper${Date.parse(i.at) <= props.now ? " it-evidence" : ""}`}>
+            <div class="pin-icon"><Icon name={i.icon} /></div>
+            <div class="pin-text"><span><time datetime={i.at}>{when(i.at)}</time></span></div>
+          </div>
+          <div class="card-wrapper"><div class="card"><div class="card-body">{i.node}</div></div></div>
+        </div></div></li>
+      ))}
+    </ol>
+  );
 }
 
 /** A step's text, with its citation after it unless the text already gives it. */
@@ -126,18 +150,22 @@ function actionForm(c: Context<AppEnv>, found: Found, action: Action, typed: { q
       <form method="post" action={actionPath(found)}>
         <input type="hidden" name="csrf" value={user.csrf} />
         <input type="hidden" name="evento" value={action.type} />
-        <fieldset aria-describedby={typed.error ? "quando-errore" : undefined}>
-          <legend>Quando è stato compiuto l'atto? (ora italiana)</legend>
-          <p><input type="radio" id="adesso" name="momento" value="adesso" checked={typed.adesso === true} /> <label for="adesso">Adesso</label></p>
-          <p>
-            <input type="radio" id="in-data" name="momento" value="data" checked={typed.adesso !== true && typed.quando !== undefined} />{" "}
-            <label for="in-data">In questa data e ora:</label>{" "}
-            <input id="quando" name="quando" type="datetime-local" aria-label="Data e ora dell'atto" value={typed.quando ?? ""} aria-invalid={typed.error ? "true" : undefined} />
-          </p>
-          {typed.error && <p id="quando-errore" role="alert" class="overdue">{typed.error}</p>}
+        <fieldset class="mb-4" aria-describedby={typed.error ? "quando-errore" : undefined}>
+          <legend class="h5">Quando è stato compiuto l'atto? (ora italiana)</legend>
+          <div class="form-check">
+            <input type="radio" id="adesso" name="momento" value="adesso" checked={typed.adesso === true} />
+            <label for="adesso">Adesso</label>
+          </div>
+          <div class="form-check">
+            <input type="radio" id="in-data" name="momento" value="data" checked={typed.adesso !== true && typed.quando !== undefined} />
+            <label for="in-data">In questa data e ora</label>
+          </div>
+          <Field id="quando" label="Data e ora dell'atto" error={typed.error}>
+            <input {...described("quando", { error: typed.error })} name="quando" type="datetime-local" value={typed.quando ?? ""} />
+          </Field>
         </fieldset>
-        <button type="submit">Conferma e registra</button>{" "}
-        <a href={webCasePath(found.ref, found.ownerOfficeId)}>Annulla</a>
+        <button type="submit" class="btn btn-primary me-2">Conferma e registra</button>
+        <a class="btn btn-outline-secondary" href={webCasePath(found.ref, found.ownerOfficeId)}>Annulla</a>
       </form>
     </Layout>,
     typed.error ? 422 : 200,
@@ -208,27 +236,29 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" } }, now);
   return c.html(
     <Layout title={`Procedimento ${found.ref}`} user={user}>
-      {c.req.query("registrato") === "1" && <p role="status">Azione registrata. I promemoria della fase chiusa non saranno più inviati.</p>}
+      {c.req.query("registrato") === "1" && <Alert tone="success">Azione registrata. I promemoria della fase chiusa non saranno più inviati.</Alert>}
       {offered.length > 0 && (
         <section aria-labelledby="azioni">
           <h2 id="azioni">Azioni</h2>
-          <ul>
+          <ul class="list-unstyled">
             {offered.map((a) => (
-              <li><a class="button" href={`${actionPath(found)}&evento=${encodeURIComponent(a.type)}`}>Registra: {a.outcome}</a> <span class="muted">({a.stage})</span></li>
+              <li class="mb-2"><a class="btn btn-primary" href={`${actionPath(found)}&evento=${encodeURIComponent(a.type)}`}>Registra: {a.outcome}</a> <span class="muted">({a.stage})</span></li>
             ))}
           </ul>
         </section>
       )}
       {view.timelines.map((t) => {
         const items = [
-          ...view.events.map((e) => ({ at: e.occurredAt, node: <span>{eventLabel(e.type)}</span> })),
+          ...view.events.map((e) => ({ at: e.occurredAt, icon: "it-flag", node: <p class="card-text">{eventLabel(e.type)}</p> })),
           ...t.deadlines.flatMap((d) => [
             {
               at: d.dueAt,
+              icon: "it-clock",
               node: (
                 <div>
-                  <strong>{d.status === "informational" ? "Dal" : "Scadenza"}: {d.title}</strong> — {STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}
-                  <br /><span class="muted">{officeName(d.office)}</span>
+                  <p class="card-text"><strong>{d.status === "informational" ? "Dal" : "Scadenza"}: {d.title}</strong>{" "}
+                    <span class={`badge ${d.overdue ? "bg-danger" : d.status === "open" ? "bg-primary" : "bg-secondary"}`}>{STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}</span></p>
+                  <p class="card-text muted">{officeName(d.office)}</p>
                   <details>
                     <summary>Perché questa data</summary>
                     <ol>{((d.why as { steps?: Step[] }).steps ?? []).map((s) => <li>{stepText(s)}</li>)}</ol>
@@ -236,14 +266,14 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
                 </div>
               ),
             },
-            ...messageItems(d.notifications, officeName).map((m) => ({ at: m.at, node: <span class="muted">{m.text}</span> })),
+            ...messageItems(d.notifications, officeName).map((m) => ({ at: m.at, icon: "it-mail", node: <p class="card-text">{m.text}</p> })),
           ]),
         ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
         return (
           <section aria-label={t.title}>
             <h2>{t.title}</h2>
             <p class="muted">{t.basis} — {t.status === "running" ? "in corso" : "concluso"}</p>
-            <ol class="timeline">{items.map((i) => <li><time datetime={i.at}>{when(i.at)}</time> — {i.node}</li>)}</ol>
+            <Timeline items={items} now={now} />
           </section>
         );
       })}

@@ -13,6 +13,9 @@ import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
 import { requireUser } from "./session.js";
 
+/** Bootstrap Italia badge colours for how close a deadline is. */
+const TONE = { overdue: "bg-danger", soon: "bg-warning", later: "bg-secondary" } as const;
+
 export const dashboard = new Hono<AppEnv>();
 
 const SOON_MS = 48 * 3_600_000;
@@ -43,20 +46,22 @@ dashboard.get("/", requireUser, async (c) => {
         <p><a href="/relazioni">Le relazioni del suo ambito</a>: ogni periodo, con versioni, scaricamento e trasmissione.</p>
       )}
       <ul class="counts" aria-label="Riepilogo">
-        <li><strong>{counts.overdue}</strong> scadute</li>
-        <li><strong>{counts.soon}</strong> entro 48 ore</li>
-        <li><strong>{counts.later}</strong> in seguito</li>
+        <li><span class="badge bg-danger">{counts.overdue}</span> scadute</li>
+        <li><span class="badge bg-warning">{counts.soon}</span> entro 48 ore</li>
+        <li><span class="badge bg-secondary">{counts.later}</span> in seguito</li>
       </ul>
-      <form method="get" action="/">
-        <label for="scadenzario">Scadenzario</label>{" "}
-        <select id="scadenzario" name="scadenzario">
-          <option value="">Tutti</option>
-          {choices.map((t) => <option value={t.id} selected={t.id === filter}>{displayTitle(t)}</option>)}
-        </select>{" "}
-        <button type="submit">Filtra</button>
+      <form method="get" action="/" class="d-flex flex-wrap gap-3 align-items-end mb-4">
+        <div class="select-wrapper">
+          <label for="scadenzario">Scadenzario</label>
+          <select id="scadenzario" name="scadenzario">
+            <option value="">Tutti</option>
+            {choices.map((t) => <option value={t.id} selected={t.id === filter}>{displayTitle(t)}</option>)}
+          </select>
+        </div>
+        <button type="submit" class="btn btn-outline-primary">Filtra</button>
       </form>
       {rows.length === 0 ? <p>Nessuna scadenza aperta.</p> : (
-        <table>
+        <table class="table table-stack">
           <caption class="muted">Scadenze aperte, dalla più vicina{oneOffice ? ` — ${rows[0]!.office}` : ""}</caption>
           <thead><tr><th scope="col">Stato</th><th scope="col">Scadenza</th><th scope="col">Procedimento</th><th scope="col">Fase</th>{!oneOffice && <th scope="col">Ufficio</th>}</tr></thead>
           <tbody>
@@ -66,7 +71,7 @@ dashboard.get("/", requireUser, async (c) => {
               const exact = stage !== undefined && endsAtExactInstant(stage);
               return (
                 <tr>
-                  <td data-label="Stato" class={b === "later" ? "" : b}>{capital(closeness(r.d.dueAtMs, now, exact))}</td>
+                  <td data-label="Stato"><span class={`badge ${TONE[b]}`}>{capital(closeness(r.d.dueAtMs, now, exact))}</span></td>
                   <td data-label="Scadenza"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
                   <td data-label="Procedimento"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
                   <td data-label="Fase">{stage?.title ?? r.d.stage}</td>

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { type ProblemCode, PROBLEMS } from "../http/problem.js";
 import { Layout } from "./layout.js";
+import { Alert } from "./ui.js";
 import type { AppEnv, WebUser } from "../env.js";
 import { currentUser } from "./session.js";
 
@@ -23,7 +24,7 @@ export async function errorPage(c: Context<AppEnv>, code: ProblemCode, detail: s
   const { status, title } = PROBLEMS[code];
   return c.html(
     <Layout title={title} user={await userOf(c)}>
-      <p role="alert">{detail}</p>
+      <Alert tone="danger">{detail}</Alert>
       <p><a href="/">Torna alle scadenze</a> · <span class="muted">riferimento: {c.get("requestId")}</span></p>
     </Layout>,
     status,

@@ -1,39 +1,100 @@
-/** The page frame: Italian, semantic, readable on a phone, no client framework. */
+/**
+ * The page frame in Bootstrap Italia's header, navigation and footer: Italian, semantic, readable
+ * on a phone, no client framework (the navigation wraps instead of collapsing behind a script).
+ */
 import type { Child } from "hono/jsx";
 
+const SPRITES = "/assets/bi/svg/sprites.svg";
 
-export function Layout(props: { title: string; user?: { email: string; csrf: string; role?: string }; children: Child }) {
+/** A Bootstrap Italia icon from the served sprite; decorative unless given a title. */
+export function Icon(props: { name: string; class?: string; title?: string }) {
+  return (
+    <svg class={`icon ${props.class ?? ""}`.trim()} aria-hidden={props.title ? undefined : "true"} role={props.title ? "img" : undefined}>
+      {props.title && <title>{props.title}</title>}
+      <use href={`${SPRITES}#${props.name}`}></use>
+    </svg>
+  );
+}
+
+type User = { email: string; csrf: string; role?: string };
+
+function Navigation(props: { user: User }) {
+  const links: Array<[string, string]> = [["/", "Scadenze dell'ufficio"], ["/calendario", "Calendario"], ["/relazioni", "Relazioni"]];
+  if (props.user.role === "admin") links.push(["/admin", "Amministrazione"]);
+  return (
+    <div class="it-header-navbar-wrapper">
+      <div class="container">
+        <nav class="navbar navbar-expand" aria-label="Principale">
+          <ul class="navbar-nav">
+            {links.map(([href, text]) => <li class="nav-item"><a class="nav-link" href={href}><span>{text}</span></a></li>)}
+          </ul>
+        </nav>
+      </div>
+    </div>
+  );
+}
+
+export function Layout(props: { title: string; user?: User; children: Child }) {
   return (
     <html lang="it">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} — Termini`}</title>
+        <link rel="stylesheet" href="/assets/bi/css/bootstrap-italia.min.css" />
+        <link rel="stylesheet" href="/assets/fonts.css" />
         <link rel="stylesheet" href="/assets/termini.css" />
         <script src="/assets/termini.js" defer></script>
       </head>
       <body>
-        <a class="skip" href="#contenuto">Vai al contenuto</a>
-        <header>
-          <strong><a href="/">Termini</a></strong>
-          {props.user && (
-            <nav aria-label="Principale">
-              <a href="/">Scadenze dell'ufficio</a> · <a href="/calendario">Calendario</a> · <a href="/relazioni">Relazioni</a>
-              {props.user.role === "admin" && <span> · <a href="/admin">Amministrazione</a></span>}
-            </nav>
-          )}
-          {props.user && (
-            <form method="post" action="/esci" class="signout">
-              <span class="muted">{props.user.email} </span>
-              <input type="hidden" name="csrf" value={props.user.csrf} />
-              <button type="submit">Esci</button>
-            </form>
-          )}
+        <div class="skiplinks"><a class="visually-hidden-focusable" href="#contenuto">Vai al contenuto</a></div>
+        <header class="it-header-wrapper">
+          <div class="it-header-slim-wrapper">
+            <div class="container">
+              <div class="it-header-slim-wrapper-content">
+                <span class="navbar-brand d-none d-md-inline">Scadenze di legge · violenza di genere e domestica</span>
+                {props.user && (
+                  <form method="post" action="/esci" class="signout ms-auto">
+                    <span class="user d-none d-md-inline">{props.user.email}</span>
+                    <input type="hidden" name="csrf" value={props.user.csrf} />
+                    <button type="submit" class="btn btn-primary btn-sm btn-icon">
+                      <Icon name="it-logout" class="icon-white icon-sm" /><span>Esci</span>
+                    </button>
+                  </form>
+                )}
+              </div>
+            </div>
+          </div>
+          <div class="it-nav-wrapper">
+            <div class="it-header-center-wrapper it-small-header">
+              <div class="container">
+                <div class="it-header-center-content-wrapper">
+                  <div class="it-brand-wrapper">
+                    <a href="/">
+                      <Icon name="it-calendar" />
+                      <div class="it-brand-text">
+                        <div class="it-brand-title">Termini</div>
+                        <div class="it-brand-tagline d-none d-md-block">I termini dei procedimenti, calcolati e ricordati agli uffici</div>
+                      </div>
+                    </a>
+                  </div>
+                </div>
+              </div>
+            </div>
+            {props.user && <Navigation user={props.user} />}
+          </div>
         </header>
-        <main id="contenuto">
+        <main id="contenuto" class="container">
           <h1>{props.title}</h1>
           {props.children}
         </main>
+        <footer class="it-footer">
+          <div class="it-footer-small-prints clearfix">
+            <div class="container">
+              <p class="text-white m-0 py-3">Termini · nessun dato personale nei messaggi · ogni accesso è registrato</p>
+            </div>
+          </div>
+        </footer>
       </body>
     </html>
   );

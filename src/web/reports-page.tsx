@@ -85,7 +85,7 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
       {sections.map((s) => (
         <section aria-label={`${TITLES[s.kind]} — ${s.label}`}>
           <h2>{TITLES[s.kind]} — {s.label}</h2>
-          <table>
+          <table class="table table-stack">
             <thead><tr><th scope="col">Periodo</th><th scope="col">Scarica</th><th scope="col">Versioni</th><th scope="col">Azioni</th></tr></thead>
             <tbody>
               {s.periods.map(({ period, versions }) => (
@@ -104,8 +104,8 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                     <form method="post" action="/relazioni">
                       <input type="hidden" name="csrf" value={user.csrf} />
                       <input type="hidden" name="kind" value={s.kind} /><input type="hidden" name="period" value={period} /><input type="hidden" name="scope" value={s.scope} />
-                      <button type="submit" name="azione" value="genera">Genera una nuova versione</button>{" "}
-                      {versions.length > 0 && versions[0]!.submittedAt === null && <button type="submit" name="azione" value="trasmetti">Trasmetti</button>}
+                      <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="genera">Genera una nuova versione</button>{" "}
+                      {versions.length > 0 && versions[0]!.submittedAt === null && <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="trasmetti">Trasmetti</button>}
                     </form>
                   </td>
                 </tr>

@@ -5,7 +5,7 @@
  * The answer never says whether an address is registered.
  */
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.js";
 import { hmacHex, sha256Hex } from "../auth/bearer.js";
@@ -17,6 +17,7 @@ import { signInLinks, signInRequests, users } from "../db/schema.js";
 import { mailerFor } from "../notify/context.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
+import { Alert, Field, described } from "./ui.js";
 import { PRE_CSRF_COOKIE, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, startSession } from "./session.js";
 
 export const signIn = new Hono<AppEnv>();
@@ -30,24 +31,28 @@ const RATE_WINDOW_MS = 15 * 60_000;
 
 const safeNext = (next: unknown) => (typeof next === "string" && /^\/[A-Za-z0-9/_%.-]*$/.test(next) && !next.startsWith("//") ? next : "/");
 
-signIn.get("/accedi", (c) => {
-  const csrf = preSessionCsrf(c);
-  const next = safeNext(c.req.query("dopo"));
+/** The sign-in form, again with what was typed and the reason next to the field when it was refused. */
+function signInForm(c: Context<AppEnv>, next: string, typed: { email?: string; error?: string } = {}) {
   return c.html(
     <Layout title="Accesso">
       <p>Inserisca l'indirizzo di posta istituzionale: riceverà un link di accesso valido {LINK_MINUTES} minuti.</p>
-      <form method="post" action="/accedi">
-        <input type="hidden" name="csrf" value={csrf} />
+      <form method="post" action="/accedi" novalidate>
+        <input type="hidden" name="csrf" value={preSessionCsrf(c)} />
         <input type="hidden" name="dopo" value={next} />
-        <p>
-          <label for="email">Indirizzo di posta elettronica</label><br />
-          <input id="email" name="email" type="email" autocomplete="email" required size={40} />
-        </p>
-        <button type="submit">Invia il link di accesso</button>
+        <Field id="email" label="Indirizzo di posta elettronica" error={typed.error}>
+          <input {...described("email", { error: typed.error })} name="email" type="email" autocomplete="email" required value={typed.email ?? ""} />
+        </Field>
+        <button type="submit" class="btn btn-primary">Invia il link di accesso</button>
       </form>
     </Layout>,
+    typed.error === undefined ? 200 : 422,
   );
-});
+}
+
+signIn.get("/accedi", (c) => signInForm(c, safeNext(c.req.query("dopo"))));
+
+/** Enough to refuse a typo next to the field; whether the address is registered is never said. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 signIn.post("/accedi", async (c) => {
   const now = Date.now();
@@ -61,17 +66,22 @@ signIn.post("/accedi", async (c) => {
     db.insert(signInRequests).values({ clientHash: client, at: now }),
   ]);
   if ((fromClient[0]?.n ?? 0) >= CLIENT_RATE_LIMIT) {
-    return c.html(<Layout title="Troppe richieste"><p role="alert">Troppe richieste di accesso: riprovi tra qualche minuto.</p></Layout>, 429);
+    return c.html(<Layout title="Troppe richieste"><Alert tone="danger">Troppe richieste di accesso: riprovi tra qualche minuto.</Alert></Layout>, 429);
+  }
+  const typed = String(form.email ?? "").trim();
+  if (!EMAIL.test(typed)) {
+    const error = typed === "" ? "Inserisca l'indirizzo di posta elettronica." : "L'indirizzo non è valido: controlli che sia scritto come nome@ufficio.it.";
+    return signInForm(c, safeNext(form.dopo), { email: typed, error });
   }
   // Whether the address is known, and whether it had links lately, is looked up after the answer
   // has gone: neither its content nor its timing can tell.
-  const email = String(form.email ?? "").trim().toLowerCase();
+  const email = typed.toLowerCase();
   c.executionCtx.waitUntil(sendLink(c.env, email, safeNext(form.dopo), now, c.get("requestId")).catch((e: unknown) => {
     console.error(JSON.stringify({ level: "error", action: "signin.link", error: e instanceof Error ? e.name : "unknown" }));
   }));
   return c.html(
     <Layout title="Controlli la posta">
-      <p role="status">Se l'indirizzo è registrato, riceverà a breve un link di accesso valido {LINK_MINUTES} minuti.</p>
+      <Alert tone="success">Se l'indirizzo è registrato, riceverà a breve un link di accesso valido {LINK_MINUTES} minuti.</Alert>
     </Layout>,
   );
 });
@@ -121,7 +131,7 @@ signIn.get("/accedi/link", (c) => {
         <input type="hidden" name="csrf" value={csrf} />
         <input type="hidden" name="token" value={c.req.query("token") ?? ""} />
         <input type="hidden" name="dopo" value={safeNext(c.req.query("dopo"))} />
-        <button type="submit">Accedi a Termini</button>
+        <button type="submit" class="btn btn-primary">Accedi a Termini</button>
       </form>
     </Layout>,
   );
@@ -140,7 +150,7 @@ signIn.post("/accedi/link", async (c) => {
   if (used.length === 0) {
     return c.html(
       <Layout title="Link non valido">
-        <p role="alert">Il link è scaduto o è già stato usato. <a href="/accedi">Chieda un nuovo link</a>.</p>
+        <Alert tone="danger">Il link è scaduto o è già stato usato. <a href="/accedi">Chieda un nuovo link</a>.</Alert>
       </Layout>,
       400,
     );

@@ -18,12 +18,20 @@ async function accessibilityProblems(page: import("playwright-core").Page): Prom
   await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
     // Runs in the page: its globals, not Node's.
-    const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } };
+    const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } };
     return g.axe.run(g.document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
   });
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length})`);
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 const SHOTS = "artifacts/screenshots";
+
+/** How far the page is wider than its viewport (0: nothing to scroll sideways on a phone). */
+async function sidewaysOverflow(page: import("playwright-core").Page): Promise<number> {
+  return page.evaluate(() => {
+    const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return d.scrollWidth - d.clientWidth;
+  });
+}
 let server: DevServer;
 let browser: Browser;
 
@@ -58,6 +66,7 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   await page.getByText("riceverà a breve un link").waitFor();
   await page.screenshot({ path: `${SHOTS}/1-link-inviato.png`, fullPage: true });
   expect(await accessibilityProblems(page)).toEqual([]);
+  expect(await sidewaysOverflow(page)).toBe(0);
 
   const outbox = (await (await fetch(`${server.base}/api/v1/outbox`, { headers: ADMIN })).json()) as { mail: { text: string }[] };
   const link = /http:\/\/localhost:\d+\/accedi\/link\?[^\s]+/.exec(outbox.mail[0]!.text)![0];
@@ -67,17 +76,21 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   await expect(page.getByRole("link", { name: ref }).isVisible()).resolves.toBe(true);
   await page.screenshot({ path: `${SHOTS}/2-scadenze.png`, fullPage: true });
   expect(await accessibilityProblems(page)).toEqual([]);
+  expect(await sidewaysOverflow(page)).toBe(0);
 
   await page.getByRole("link", { name: ref }).click();
   await page.getByText("Perché questa data").first().waitFor();
   await page.screenshot({ path: `${SHOTS}/3-procedimento.png`, fullPage: true });
   expect(await accessibilityProblems(page)).toEqual([]);
+  expect(await sidewaysOverflow(page)).toBe(0);
   // Keyboard: the first Tab reaches the skip link.
   await page.keyboard.press("Tab");
   expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe("Vai al contenuto");
   await page.getByRole("link", { name: "Registra: misure richieste" }).click();
   // The act's time is the clerk's to give: here, now.
-  await page.getByLabel("Adesso").check();
+  // Bootstrap Italia draws the radio on its label: the clerk clicks the label.
+  await page.locator('label[for="adesso"]').click();
+  await expect(page.getByLabel("Adesso").isChecked()).resolves.toBe(true);
   await page.getByRole("button", { name: "Conferma e registra" }).click();
   await page.getByText("Azione registrata").waitFor();
   await page.screenshot({ path: `${SHOTS}/4-azione-registrata.png`, fullPage: true });
@@ -94,16 +107,31 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   await page.close();
 }, 120_000);
 
-it("renders under its own security policy: the style sheet applies and nothing is refused", async () => {
+it("renders under its own security policy: Bootstrap Italia and its fonts come from the Worker, and nothing is refused", async () => {
   const page = await browser.newPage();
   const refused: string[] = [];
+  const elsewhere: string[] = [];
   page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
+  page.on("request", (r) => { if (new URL(r.url()).origin !== server.base) elsewhere.push(r.url()); });
   await page.goto(`${server.base}/accedi`);
-  // The Worker's own style sheet: the skip link is moved off screen by it.
-  // (Runs in the page: the DOM's getComputedStyle, which the Worker's type library does not declare.)
-  const left = await page.locator("a.skip").evaluate((a) => (globalThis as unknown as { getComputedStyle(e: unknown): { left: string } }).getComputedStyle(a).left);
-  expect(left).toBe("-999px");
+  // Runs in the page: the DOM's globals, which the Worker's type library does not declare.
+  const looks = await page.evaluate(async () => {
+    const g = globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; check(f: string): boolean }; body: unknown; querySelector(s: string): unknown }; getComputedStyle(e: unknown): { fontFamily: string; position: string; backgroundColor: string } };
+    await g.document.fonts.ready;
+    return {
+      font: g.getComputedStyle(g.document.body).fontFamily,
+      titillium: g.document.fonts.check('16px "Titillium Web"'),
+      skip: g.getComputedStyle(g.document.querySelector(".skiplinks a")).position,
+      header: g.getComputedStyle(g.document.querySelector(".it-header-center-wrapper")).backgroundColor,
+    };
+  });
+  expect(looks.font).toContain("Titillium Web");
+  expect(looks.titillium).toBe(true);
+  // Bootstrap Italia's own rules: the skip link is hidden until focused, the header is the PA blue.
+  expect(looks.skip).toBe("absolute");
+  expect(looks.header).toBe("rgb(0, 102, 204)");
   expect(refused).toEqual([]);
+  expect(elsewhere).toEqual([]);
   await page.close();
 });
 
@@ -138,6 +166,7 @@ it("walks the administrator's pages, on a phone and on a desktop, each audited f
       if (heading !== null) await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
       await page.screenshot({ path: `${SHOTS}/admin-${viewport.width}${path.replaceAll("/", "-")}.png`, fullPage: true });
       expect(await accessibilityProblems(page), `${path} at ${viewport.width}px`).toEqual([]);
+      expect(await sidewaysOverflow(page), `${path} at ${viewport.width}px`).toBe(0);
     }
     await page.close();
   }
@@ -156,6 +185,7 @@ it("walks each other role's pages (head of office, region, ministry) on a phone,
       expect(res?.status(), `${role} ${path}`).toBe(200);
       await page.screenshot({ path: `${SHOTS}/${role}-390${path === "/" ? "-home" : path.replaceAll("/", "-")}.png`, fullPage: true });
       expect(await accessibilityProblems(page), `${role} ${path}`).toEqual([]);
+      expect(await sidewaysOverflow(page), `${role} ${path}`).toBe(0);
     }
     await page.close();
   }

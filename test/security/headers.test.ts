@@ -35,6 +35,26 @@ describe("security headers", () => {
     const js = await get("/assets/termini.js");
     expect([js.status, js.headers.get("Content-Type")]).toEqual([200, "text/javascript; charset=utf-8"]);
   });
+
+  it("serves Bootstrap Italia's sheet, fonts and icons from the pinned package, and nothing else of it", async () => {
+    const html = await (await get("/accedi")).text();
+    for (const href of [...html.matchAll(/(?:href|src)="(\/assets\/[^"#]+)/g)].map((m) => m[1]!)) {
+      expect((await get(href)).status, href).toBe(200);
+    }
+    const sheet = await get("/assets/bi/css/bootstrap-italia.min.css");
+    expect(sheet.headers.get("Content-Type")).toMatch(/^text\/css/);
+    expect(await sheet.text()).toContain("--bootstrap-italia-version: '2.18.3'");
+    const fonts = await (await get("/assets/fonts.css")).text();
+    for (const file of [...fonts.matchAll(/url\("([^"]+)"\)/g)].map((m) => m[1]!)) {
+      const font = await get(file);
+      expect([font.status, font.headers.get("Content-Type")], file).toEqual([200, "font/woff2"]);
+    }
+    expect((await get("/assets/bi/svg/sprites.svg")).status).toBe(200);
+    // The rest of the package (its scripts, source maps, other formats) is not served, nor is anything outside it.
+    for (const path of ["/assets/bi/js/bootstrap-italia.bundle.min.js", "/assets/bi/css/bootstrap-italia.min.css.map", "/assets/bi/fonts/Titillium_Web/OFL.txt", "/assets/bi/../package.json"]) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+  });
 });
 
 describe("forms from another origin", () => {

@@ -43,6 +43,16 @@ describe("the answer", () => {
     for (const h of ["X-D1-Queries", "X-D1-Rows-Written"]) expect(known.headers.get(h), h).toBe(unknown.headers.get(h));
   });
 
+  it("re-shows the form with what was typed and an Italian reason next to the field for a malformed address", async () => {
+    for (const [typed, reason] of [["", "Inserisca l&#39;indirizzo"], ["mario.rossi@", "L&#39;indirizzo non è valido"]] as const) {
+      const res = await ask(typed, null, "198.51.100.3");
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      expect(html).toMatch(new RegExp(`aria-describedby="email-errore"[^>]*value="${typed}"|value="${typed}"[^>]*aria-describedby="email-errore"|id="email"[^>]*is-invalid`));
+      expect(html).toMatch(new RegExp(`id="email-errore"[^>]*role="alert">${reason}`));
+    }
+  });
+
   it("never says 429 for an address asked for too often, sends at most the limit, and every link sent still signs in", async () => {
     const email = "operatore.procura@example.org";
     const before = (await db().select().from(mailOutbox).all()).filter((m) => m.recipients.includes(email)).length;

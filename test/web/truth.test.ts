@@ -24,8 +24,8 @@ describe("the case page", () => {
     const page = text(await (await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
     expect(page).toContain("Indagato iscritto nel registro delle notizie di reato");
     expect(page).not.toContain("Avvio:");
-    expect(page).toMatch(/05\/10\/2026 09:00 — Segnalazioni inviate insieme a [^,]+, /);
-    expect(page).not.toContain("02/10/2026 00:00 — Segnalazione");
+    expect(page).toMatch(/05\/10\/2026 09:00 Segnalazioni inviate insieme a [^,]+, /);
+    expect(page).not.toContain("02/10/2026 00:00 Segnalazione");
     expect(page).toContain("Promemoria a Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: non inviato, superato");
     // The citation is in the step's own text: not repeated after it.
     expect(page).toContain("Art. 172 co. 4 c.p.p.: il giorno iniziale (01/09/2026) non si computa");
@@ -79,7 +79,8 @@ describe("the action form", () => {
     const path = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
     const form = await (await session.browser().go(`${path}&evento=measures.not-requested`)).text();
     // Nothing prefilled: the clerk gives the date, or chooses "Adesso".
-    expect(form).toMatch(/name="quando" type="datetime-local" aria-label="Data e ora dell&#39;atto" value=""/);
+    expect(form).toContain('<label for="quando">Data e ora dell&#39;atto</label>');
+    expect(form).toMatch(/name="quando" type="datetime-local" value=""/);
     expect(form).not.toMatch(/checked/);
     const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
 

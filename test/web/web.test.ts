@@ -83,7 +83,7 @@ describe("the dashboard and the case page", () => {
     const b = await signedIn();
     const page = await (await b.go("/")).text();
     expect(page).toContain(ref);
-    expect(page).toMatch(/class="overdue">Scaduta/);
+    expect(page).toMatch(/class="badge bg-danger">Scaduta/);
 
     const casePath = `/cases/${encodeURIComponent(ref)}`;
     const view = await (await b.go(casePath)).text();

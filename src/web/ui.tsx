@@ -1,0 +1,35 @@
+/** Bootstrap Italia's form field and alert, as the pages use them (no script: labels sit above fields). */
+import type { Child } from "hono/jsx";
+
+/**
+ * A labelled field with its hint and inline error. The control inside refers to them with
+ * `described(id, …)` so a screen reader reads the reason next to the field.
+ */
+export function Field(props: { id: string; label: Child; hint?: Child; error?: string; children: Child }) {
+  return (
+    <div class="form-group">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      {props.hint !== undefined && <small id={`${props.id}-aiuto`} class="form-text">{props.hint}</small>}
+      {props.error !== undefined && <div id={`${props.id}-errore`} class="invalid-feedback d-block" role="alert">{props.error}</div>}
+    </div>
+  );
+}
+
+/** The attributes a control inside `Field` carries: its class, validity and descriptions. */
+export function described(id: string, opts: { hint?: boolean; error?: string | undefined; base?: string } = {}) {
+  const refs = [opts.hint ? `${id}-aiuto` : "", opts.error !== undefined ? `${id}-errore` : ""].filter(Boolean).join(" ");
+  return {
+    id,
+    class: `${opts.base ?? "form-control"}${opts.error !== undefined ? " is-invalid" : ""}`,
+    "aria-invalid": opts.error !== undefined ? "true" : undefined,
+    "aria-describedby": refs === "" ? undefined : refs,
+  };
+}
+
+type Tone = "danger" | "success" | "info" | "warning";
+
+/** A Bootstrap Italia alert: errors interrupt (role=alert), the rest is announced politely (role=status). */
+export function Alert(props: { tone: Tone; children: Child; id?: string }) {
+  return <div id={props.id} class={`alert alert-${props.tone}`} role={props.tone === "danger" ? "alert" : "status"}>{props.children}</div>;
+}
