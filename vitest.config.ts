@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
@@ -9,10 +11,18 @@ const migrations = [
   { name: "demo-seed", queries: [readFileSync("./seeds/demo.sql", "utf8").replace(/^--.*$/gm, "")] },
 ];
 
+// Nothing may reach the network: this process and every Node process it starts (pool workers,
+// wrangler dev) refuse and log any connection beyond this machine; test/no-network.ts fails the run on any.
+const guard = resolve("scripts/no-network.cjs");
+mkdirSync(".wrangler", { recursive: true });
+process.env.TERMINI_NETWORK_LOG = resolve(".wrangler/network-refused.log");
+process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${guard}`.trim();
+createRequire(import.meta.url)(guard);
+
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
-    globalSetup: ["./test/fake-resend/global-setup.ts"],
+    globalSetup: ["./test/no-network.ts", "./test/fake-resend/global-setup.ts"],
     projects: [
       {
         // Everything that runs the service: inside workerd.

@@ -86,7 +86,7 @@ const f = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigit
 console.log(`node ${process.version}; ${f(events)} events, 100,000 programmes, ${f(offices.length)} offices in ${REGIONS.length} regions`);
 console.log(`counters: ${f(counters.length)} rows for the year (folded in ${f(foldMs)} ms); generation reads these plus ${f(offices.length)} office rows`);
 console.log(`national report: build ${f(timeIt(() => buildReport("national", "2026", "IT", counters, offices, Date.now())), 1)} ms, ` +
-  `PDF ${f(timeIt(() => reportPdf(national, "0".repeat(64))), 1)} ms, CSV zip ${f(timeIt(() => zip(csvFiles(national))), 1)} ms (medians of 7); JSON ${f(json.length / 1024)} KiB`);
+  `PDF ${f(timeIt(() => reportPdf(national, "0".repeat(64))), 1)} ms, CSV zip ${f(timeIt(() => zip(csvFiles(national), Date.now())), 1)} ms (medians of 7); JSON ${f(json.length / 1024)} KiB`);
 console.log(`regional report: build ${f(timeIt(() => buildReport("regional", "2026", REGIONS[0]!, counters, offices, Date.now())), 1)} ms`);
 
 /** The same report through the service: counters in local D1, wrangler dev, timed and metered over loopback. */

@@ -34,7 +34,8 @@ export async function generateReport(db: Db, kind: ReportKind, period: string, s
   return { ...row, submittedAt: null, submittedBy: null };
 }
 
-export type Format = "json" | "csv" | "pdf";
+/** csv with a table: that table; csv without one (as before) or zip: every table in one ZIP. */
+export type Format = "json" | "csv" | "zip" | "pdf";
 
 export function render(r: StoredReport, format: Format, table?: string): { body: string | Uint8Array; type: string; filename: string } {
   const doc = JSON.parse(r.document) as ReportDocument;
@@ -43,12 +44,12 @@ export function render(r: StoredReport, format: Format, table?: string): { body:
   if (format === "json") {
     return { body: JSON.stringify({ ...doc, version: r.version, checksum: r.checksum, submittedAt: r.submittedAt }), type: "application/json", filename: `${base}.json` };
   }
-  if (table !== undefined) {
+  if (table !== undefined && format === "csv") {
     const t = doc.tables.find((x) => x.id === table);
     if (t === undefined) throw new ApiError("invalid_parameter", `table: tabelle disponibili: ${doc.tables.map((x) => x.id).join(", ")}`, { parameter: "table" });
     return { body: tableCsv(t), type: "text/csv; charset=utf-8", filename: `${base}-${t.id}.csv` };
   }
-  return { body: zip(csvFiles(doc)), type: "application/zip", filename: `${base}-csv.zip` };
+  return { body: zip(csvFiles(doc), r.snapshotAt), type: "application/zip", filename: `${base}-csv.zip` };
 }
 
 /** The fixed-date obligation a report answers: its timeline, office and nominal due date. */

@@ -1,5 +1,5 @@
 /**
- * GET  /api/v1/reports/{kind}/{period}?format=pdf|csv|json[&region|office|district][&version][&table]
+ * GET  /api/v1/reports/{kind}/{period}?format=pdf|csv|zip|json[&region|office|district][&version][&table]
  * POST /api/v1/reports/{kind}/{period}/generate — a new version from the current counters
  * POST /api/v1/reports/{kind}/{period}/submit   — the responsible office files the latest version
  */
@@ -36,7 +36,7 @@ reportRoutes.use("*", async (c, next) => {
 
 const Scope = { region: z.string().min(2).max(60).optional(), office: z.string().min(2).max(64).optional(), district: z.string().regex(/^[A-Z]{2}$/).optional() };
 const ReadQuery = z.strictObject({
-  format: z.enum(["json", "csv", "pdf"]).default("json"),
+  format: z.enum(["json", "csv", "zip", "pdf"]).default("json"),
   version: integerParam(1, 100_000).optional(),
   table: z.string().max(40).optional(),
   ...Scope,
@@ -78,7 +78,7 @@ reportRoutes.get("/:kind/:period", async (c) => {
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
   const period = periodOf(kind, c.req.param("period"), now);
-  const q = parseQuery(c, ReadQuery, { format: "json|csv|pdf", version: "numero di versione", table: "tabella (csv)", ...SCOPE_HINTS });
+  const q = parseQuery(c, ReadQuery, { format: "json|csv|zip|pdf", version: "numero di versione", table: "tabella (csv)", ...SCOPE_HINTS });
   const scope = await reportScope(db, p, kind, q);
   // The first read of a period generates its first version; later versions only on request.
   let r = await findReport(db, kind, period, scope, q.version);

@@ -10,10 +10,11 @@ const BOM = "\uFEFF";
  * One cell. Text that a spreadsheet would read as a formula (= + - @, or a
  * leading tab or carriage return) gets a leading apostrophe, as OWASP
  * advises against CSV injection: office and region names come from the
- * directory, not from us. Numbers are numbers and stay as they are.
+ * directory, not from us. Numbers stay numbers, with the decimal comma
+ * Italian spreadsheets read (a "." would turn 12.5 into a date or text).
  */
 export function csvCell(v: string | number): string {
-  const s = typeof v === "string" && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
+  const s = typeof v === "number" ? String(v).replace(".", ",") : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

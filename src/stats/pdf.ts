@@ -29,12 +29,6 @@ function pdfString(text: string): string {
 /** Approximate Helvetica advance, for fitting text into columns. */
 const width = (text: string, size: number) => [...text].reduce((w, ch) => w + (/[ilI.,;:'|!]/.test(ch) ? 0.28 : /[mwMW]/.test(ch) ? 0.83 : /[A-Z]/.test(ch) ? 0.67 : 0.55), 0) * size;
 
-function fit(text: string, size: number, max: number): string {
-  if (width(text, size) <= max) return text;
-  let t = text;
-  while (t.length > 1 && width(t + "…", size) > max) t = t.slice(0, -1);
-  return t + "…";
-}
 
 class Page {
   readonly ops: string[] = [];
@@ -71,6 +65,14 @@ function wrap(text: string, size: number, max: number): string[] {
   return line === "" ? lines : [...lines, line];
 }
 
+const MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
+
+/** "2026-11-23T08:54:00+01:00" (Rome, as the document stores it) as "23 novembre 2026, 08:54". */
+export function italianDateTime(romeIso: string): string {
+  const [, y, m, d, hm] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(romeIso)!;
+  return `${Number(d)} ${MONTHS[Number(m) - 1]} ${y}, ${hm}`;
+}
+
 function cover(doc: ReportDocument, checksum: string): Page {
   const p = new Page();
   let y = H - 160;
@@ -83,7 +85,7 @@ function cover(doc: ReportDocument, checksum: string): Page {
   const facts: [string, string][] = [
     ["Periodo", doc.periodLabel],
     ["Ambito", doc.scope === "IT" ? "Italia" : doc.scope],
-    ["Dati aggiornati al", doc.snapshotAt.replace("T", " ").slice(0, 16) + " UTC"],
+    ["Dati aggiornati al", `${italianDateTime(doc.snapshotAt)} (ora italiana)`],
     ["Impronta SHA-256", checksum.slice(0, 32)],
     ["", checksum.slice(32)],
   ];
@@ -145,12 +147,15 @@ function tablePages(tables: readonly Table[]): Page[] {
       page.text(MARGIN, y, "Nessun dato per il periodo.", 9);
     }
     for (const r of t.rows) {
-      if (y - 13 < MARGIN + 30) {
+      // Long office names wrap onto more lines rather than being cut: the row grows to fit.
+      const cells = t.columns.map((c, i) => wrap(String(r[c.key] ?? ""), size, widths[i]! - 4));
+      const height = Math.max(1, ...cells.map((l) => l.length)) * 10 + 3;
+      if (y - height < MARGIN + 30) {
         newPage();
         header(`${t.title} (segue)`);
       }
-      y -= 13;
-      t.columns.forEach((c, i) => page.text(xs[i]! + 2, y + 3, fit(String(r[c.key] ?? ""), size, widths[i]! - 4), size));
+      y -= height;
+      cells.forEach((lines, i) => lines.forEach((l, k) => page.text(xs[i]! + 2, y + height - 10 - k * 10, l, size)));
       page.line(MARGIN, y - 1, MARGIN + usable, y - 1);
     }
     y -= 16;
@@ -160,6 +165,13 @@ function tablePages(tables: readonly Table[]): Page[] {
 
 const numeric = (c: Cell): number => (typeof c === "number" ? c : 0);
 
+/** A round step for the scale: 1, 2 or 5 times a power of ten, giving about four lines. */
+export function scaleStep(top: number): number {
+  const rough = Math.max(1, top / 4);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  return [1, 2, 5, 10].map((k) => k * power).find((s) => s >= rough)!;
+}
+
 function chart(doc: ReportDocument): Page {
   const p = new Page();
   p.text(MARGIN, H - MARGIN - 20, "Volumi mensili", 13, true);
@@ -167,25 +179,32 @@ function chart(doc: ReportDocument): Page {
     { label: "Programmi avviati", grey: 0.35, values: doc.monthly.map((m) => numeric(m.programmes)) },
     { label: "Termini art. 362-bis conclusi", grey: 0.7, values: doc.monthly.map((m) => numeric(m.deadlines)) },
   ];
-  const top = Math.max(1, ...series.flatMap((s) => s.values));
+  const step = scaleStep(Math.max(1, ...series.flatMap((s) => s.values)));
+  const top = step * Math.ceil(Math.max(1, ...series.flatMap((s) => s.values)) / step);
   const base = H / 2;
   const height = 260;
-  const slot = (W - 2 * MARGIN) / doc.monthly.length;
+  const left = MARGIN + 30; // room for the scale's numbers
+  const slot = (W - MARGIN - left) / doc.monthly.length;
   const bar = Math.min(14, slot / 2 - 2);
-  p.line(MARGIN, base, W - MARGIN, base);
+  // The scale: a labelled line at each step, so that bars can be read as numbers.
+  for (let v = 0; v <= top; v += step) {
+    const y = base + (v / top) * height;
+    p.line(left, y, W - MARGIN, y);
+    p.text(MARGIN, y - 3, String(v), 8);
+  }
   doc.monthly.forEach((m, i) => {
     series.forEach((s, k) => {
       const h = (s.values[i]! / top) * height;
-      if (h > 0) p.rect(MARGIN + i * slot + 2 + k * (bar + 1), base, bar, h, s.grey);
+      if (h > 0) p.rect(left + i * slot + 2 + k * (bar + 1), base, bar, h, s.grey);
     });
-    p.text(MARGIN + i * slot + 2, base - 14, m.month.slice(5), 8);
+    p.text(left + i * slot + 2, base - 14, MONTHS[Number(m.month.slice(5)) - 1]!.slice(0, 3), 8);
   });
-  p.text(MARGIN, base + height + 10, `massimo: ${top}`, 8);
+  p.text(left, base - 28, `Mesi del ${doc.monthly[0]?.month.slice(0, 4) ?? ""}; numero di casi per mese`, 8);
   series.forEach((s, k) => {
-    p.rect(MARGIN, base - 50 - k * 16, 10, 10, s.grey);
-    p.text(MARGIN + 16, base - 48 - k * 16, s.label, 9);
+    p.rect(MARGIN, base - 56 - k * 16, 10, 10, s.grey);
+    p.text(MARGIN + 16, base - 54 - k * 16, s.label, 9);
   });
-  p.text(MARGIN, base - 90, "I mesi con meno di 5 casi sono rappresentati come zero (valori «<5»).", 8);
+  p.text(MARGIN, base - 96, "I mesi con meno di 5 casi sono rappresentati come zero (valori «<5»).", 8);
   return p;
 }
 

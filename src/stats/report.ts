@@ -120,7 +120,8 @@ function termRows(s: Sums, label: string, offices: string[], terms: readonly (ty
     const m = met + late >= SMALL ? median(s.histogram(offices, `${t.timeline}:${t.stage}:${t.unit}`)) : undefined;
     return {
       office: label, term: t.label, met: suppress(met), late: suppress(late), onTime: share(met, met + late),
-      median: m === undefined ? "—" : `${m} ${t.unit === "d" ? "giorni" : "ore"}`,
+      // A number a spreadsheet can compute with; its unit in a column of its own.
+      median: m ?? "—", unit: t.unit === "d" ? "giorni" : "ore",
     };
   });
 }
@@ -129,7 +130,7 @@ const PROGRAMME_COLUMNS = [
   ["started", "Avviati"], ["completed", "Conclusi con esito positivo"], ["negative", "Esito negativo"], ["early", "Conclusi anticipatamente"],
   ["attested", "Attestazioni di frequenza"], ["weeksMet", "Settimane regolari"], ["weeksMissed", "Settimane con attestazioni mancanti"], ["anomalies", "Anomalie segnalate"],
 ] as const;
-const TERM_COLUMNS = [["term", "Termine"], ["met", "Nei termini"], ["late", "Oltre i termini"], ["onTime", "Quota nei termini"], ["median", "Mediana"]] as const;
+const TERM_COLUMNS = [["term", "Termine"], ["met", "Nei termini"], ["late", "Oltre i termini"], ["onTime", "Quota nei termini"], ["median", "Mediana"], ["unit", "Unità"]] as const;
 const cols = (first: [string, string], rest: readonly (readonly [string, string])[]) => [first, ...rest].map(([key, label]) => ({ key, label }));
 
 const TITLES: Record<ReportKind, string> = {

@@ -17,7 +17,7 @@ import { reportScope } from "../domain/report-access.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
-import { REPORT_KINDS, type ReportKind, periodMonths } from "../stats/report.js";
+import { REPORT_KINDS, type ReportKind, buildReport, periodMonths } from "../stats/report.js";
 import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { romeDateTime } from "./format.js";
@@ -66,6 +66,9 @@ async function scopesOf(c: Context<AppEnv>): Promise<{ kind: ReportKind; scope: 
   return out;
 }
 
+/** The tables a report of this kind has (their set depends on the kind, not on the data). */
+const tablesOf = (kind: ReportKind, period: string, scope: string) => buildReport(kind, period, scope, [], [], 0)?.tables ?? [];
+
 const download = (kind: ReportKind, period: string, scope: string, format: string) => {
   const param = SCOPE_PARAM[kind];
   return `/api/v1/reports/${kind}/${period}?format=${format}${param ? `&${param}=${encodeURIComponent(scope)}` : ""}`;
@@ -92,8 +95,10 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                 <tr>
                   <td>{periodMonths(s.kind, period)!.label}</td>
                   <td>
-                    <a href={download(s.kind, period, s.scope, "pdf")}>PDF</a> · <a href={download(s.kind, period, s.scope, "csv")}>CSV (ZIP)</a> ·{" "}
-                    <a href={download(s.kind, period, s.scope, "json")}>JSON</a>
+                    <ul class="list-unstyled mb-0">
+                      <li><a href={download(s.kind, period, s.scope, "pdf")}>PDF</a> · <a href={download(s.kind, period, s.scope, "zip")}>ZIP (tutte le tabelle CSV)</a> · <a href={download(s.kind, period, s.scope, "json")}>JSON</a></li>
+                      <li>CSV: {tablesOf(s.kind, period, s.scope).map((t, i) => <span>{i > 0 && " · "}<a href={`${download(s.kind, period, s.scope, "csv")}&table=${t.id}`}>{t.title}</a></span>)}</li>
+                    </ul>
                   </td>
                   <td>
                     {versions.length === 0 ? <span class="muted">generata alla prima lettura</span> : versions.map((v) => (

@@ -8,14 +8,18 @@ import { describe, expect, it } from "vitest";
 import { csvFiles, tableCsv } from "../../src/stats/csv.js";
 import { reportPdf } from "../../src/stats/pdf.js";
 import { buildReport, type Counter } from "../../src/stats/report.js";
-import { crc32, zip } from "../../src/stats/zip.js";
+import { unzipSync } from "fflate";
+import { zip } from "../../src/stats/zip.js";
 
 const offices = [
   { id: "cuav-a", name: "CUAV Città di Prova", kind: "cuav", region: "Piemonte", jurisdiction: "TO" },
   { id: "procura-x", name: "Procura della Repubblica di Prova", kind: "procura", region: "Piemonte", jurisdiction: "TO" },
+  // A name longer than its column: it must wrap in the PDF, not be cut.
+  { id: "cuav-b", name: "Centro per uomini autori di violenza della Città Metropolitana di Prova e dei Comuni della Valle Lunghissima", kind: "cuav", region: "Piemonte", jurisdiction: "TO" },
 ];
 const counters: Counter[] = [
   { month: "2026-01", officeId: "cuav-a", metric: "programme-ammonimento:event:programme.started-ammonimento", value: 12 },
+  { month: "2026-02", officeId: "cuav-b", metric: "programme-ammonimento:event:programme.started-ammonimento", value: 37 },
   { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:met", value: 9 },
   { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:late", value: 3 },
   { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:d12", value: 12 },
@@ -42,8 +46,18 @@ describe("the PDF", () => {
     expect(all).toContain("CUAV Città di Prova");
     expect(all).toContain("Rispetto dei termini dell'art. 362-bis c.p.p.");
     expect(all).toContain("75%");
-    expect(all).toContain("12 giorni");
+    expect(all).toMatch(/Valutazione del PM \(30 giorni\)\s+9\s+<5\s+75%\s+12\s+giorni/);
     expect(all).toContain("Volumi mensili");
+    // The snapshot in Italian time, written out (10:00 UTC on 15 January is 11:00 in Rome).
+    expect(pages[0]).toContain("15 gennaio 2027, 11:00 (ora italiana)");
+    // The long name is all there, over two lines, with nothing cut off.
+    expect(all).toMatch(/Centro per uomini autori di violenza della Città Metropolitana.*Valle Lunghissima/s);
+    expect(all).not.toContain("…");
+    // The chart: month names under the bars and a scale in round steps (37 cases: 0, 10, …, 40).
+    const chart = pages[pages.length - 1]!;
+    for (const m of ["gen", "feb", "mar", "giu", "dic"]) expect(chart).toContain(` ${m} `);
+    for (const v of ["0", "10", "20", "30", "40"]) expect(chart.split(" ")).toContain(v);
+    expect(chart).toContain("Mesi del 2026");
     pages.forEach((p, i) => expect(p).toContain(`Pagina ${i + 1} di ${pages.length}`));
   });
 
@@ -60,18 +74,26 @@ describe("the CSV", () => {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const parsed = Papa.parse<string[]>(text.slice(1), { delimiter: ";", skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
-    expect(parsed.data[0]).toEqual(["Ufficio", "Termine", "Nei termini", "Oltre i termini", "Quota nei termini", "Mediana"]);
-    expect(parsed.data[1]).toEqual(["Procura della Repubblica di Prova", "Valutazione del PM (30 giorni)", "9", "<5", "75%", "12 giorni"]);
+    expect(parsed.data[0]).toEqual(["Ufficio", "Termine", "Nei termini", "Oltre i termini", "Quota nei termini", "Mediana", "Unità"]);
+    // The median is a number a spreadsheet can sum and sort; its unit has a column of its own.
+    expect(parsed.data[1]).toEqual(["Procura della Repubblica di Prova", "Valutazione del PM (30 giorni)", "9", "<5", "75%", "12", "giorni"]);
   });
 
-  it("bundles every table in a zip whose entries check out", () => {
-    const files = csvFiles(doc);
-    const bytes = zip(files);
-    const view = new DataView(bytes.buffer);
-    expect(view.getUint32(0, true)).toBe(0x04034b50);
-    const firstName = new TextDecoder().decode(bytes.slice(30, 30 + view.getUint16(26, true)));
-    expect(firstName).toBe(files[0]!.name);
-    expect(view.getUint32(14, true)).toBe(crc32(new TextEncoder().encode(files[0]!.text)));
-    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+  it("writes decimals with the comma Italian spreadsheets read", () => {
+    expect(tableCsv({ id: "t", title: "t", columns: [{ key: "m", label: "Mediana" }], rows: [{ m: 12.5 }] })).toBe("\uFEFFMediana\r\n12,5\r\n");
   });
+
+  it("bundles every table in a zip that a real unzipper reads back, each entry dated at the snapshot in Italian time", () => {
+    const files = csvFiles(doc);
+    const back = unzipSync(zip(files, Date.parse("2027-01-15T10:00:00Z")));
+    expect(Object.keys(back)).toEqual(files.map((f) => f.name));
+    for (const f of files) expect(new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(back[f.name])).toBe(f.text);
+    // The DOS date and time of the first local header: 2027-01-15 11:00:00 (Rome).
+    const bytes = zip(files, Date.parse("2027-01-15T10:00:00Z"));
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const time = view.getUint16(10, true);
+    const date = view.getUint16(12, true);
+    expect([(date >> 9) + 1980, (date >> 5) & 15, date & 31, time >> 11, (time >> 5) & 63]).toEqual([2027, 1, 15, 11, 0]);
+  });
+
 });

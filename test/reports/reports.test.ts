@@ -42,7 +42,7 @@ describe("the regional report", () => {
     expect(res.headers.get("X-Report-Checksum")).toMatch(/^sha256:[0-9a-f]{64}$/);
     const doc = await json(res);
     const terms = doc.tables.find((t) => t.id === "362-bis")!.rows;
-    expect(terms.find((r) => r.term === "Valutazione del PM (30 giorni)")).toMatchObject({ met: 5, late: "<5", onTime: "83,3%", median: "10 giorni" });
+    expect(terms.find((r) => r.term === "Valutazione del PM (30 giorni)")).toMatchObject({ met: 5, late: "<5", onTime: "83,3%", median: 10, unit: "giorni" });
     expect(doc.tables.find((t) => t.id === "programmi")!.rows[0]).toMatchObject({ started: "<5" });
     expect(doc.monthly.find((m) => m.month === "2025-03")!.deadlines).toBe(5);
     // Aggregates only: no case reference anywhere in the document.
@@ -96,6 +96,9 @@ describe("the regional report", () => {
     const bundle = await api("GET", "/api/v1/reports/regional/2025?format=csv", { token: REGION });
     expect(bundle.headers.get("Content-Type")).toBe("application/zip");
     expect(new Uint8Array(await bundle.arrayBuffer()).slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b]));
+    // format=zip names the bundle outright; a table asked for with it changes nothing.
+    const zipped = await api("GET", "/api/v1/reports/regional/2025?format=zip&table=362-bis", { token: REGION });
+    expect([zipped.headers.get("Content-Type"), zipped.headers.get("Content-Disposition")]).toEqual(["application/zip", expect.stringContaining("-csv.zip")]);
     const pdf = await api("GET", "/api/v1/reports/regional/2025?format=pdf", { token: REGION });
     expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
     expect(new TextDecoder().decode(new Uint8Array(await pdf.arrayBuffer()).slice(0, 8))).toBe("%PDF-1.4");

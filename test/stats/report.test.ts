@@ -54,8 +54,8 @@ describe("the regional report", () => {
   it("gives the share on time and the median duration, only from 5 cases up", () => {
     expect(table("362-bis").rows).toEqual([
       // 8 of 10 on time; durations 10,10,10,20,20,20,29,29,35,35 days: median 20.
-      { office: "Procura X", term: "Valutazione del PM (30 giorni)", met: 8, late: "<5", onTime: "80%", median: "20 giorni" },
-      { office: "GIP X", term: "Decisione del GIP (20 giorni)", met: "<5", late: "<5", onTime: "—", median: "—" },
+      { office: "Procura X", term: "Valutazione del PM (30 giorni)", met: 8, late: "<5", onTime: "80%", median: 20, unit: "giorni" },
+      { office: "GIP X", term: "Decisione del GIP (20 giorni)", met: "<5", late: "<5", onTime: "—", median: "—", unit: "giorni" },
     ]);
     expect(table("segnalazioni").rows).toEqual([{ office: "Procura X", escalations: 6 }]);
   });

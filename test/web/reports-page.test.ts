@@ -25,6 +25,10 @@ describe("a region officer", () => {
     expect(pageText(page)).toContain("Relazione regionale — Piemonte");
     expect(pageText(page)).not.toContain("Relazione nazionale");
     expect(page).toContain('href="/api/v1/reports/regional/2025?format=pdf&amp;region=Piemonte"');
+    // Every format: PDF, the ZIP of all tables, each table's CSV, JSON.
+    expect(page).toContain('href="/api/v1/reports/regional/2025?format=zip&amp;region=Piemonte"');
+    expect(page).toContain('href="/api/v1/reports/regional/2025?format=csv&amp;region=Piemonte&amp;table=362-bis"');
+    expect(page).toContain('href="/api/v1/reports/regional/2025?format=json&amp;region=Piemonte"');
     expect((await officer.go("/api/v1/reports/regional/2025?format=json&region=Piemonte")).status).toBe(200);
     const form = { csrf: csrfOf(page), kind: "regional", period: "2025", scope: "Piemonte", azione: "genera" };
     expect((await officer.go("/relazioni", { form })).status).toBe(303);
