@@ -190,3 +190,56 @@ it("walks each other role's pages (head of office, region, ministry) on a phone,
     await page.close();
   }
 });
+
+it("acts as each role: the head copies a new calendar address, the region files a new version, the ministry downloads a PDF, the administrator invites a user", async () => {
+  // The head of office: a new calendar address, shown once, copied with the button (the served script).
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ["clipboard-read", "clipboard-write"] });
+  const head = await context.newPage();
+  await signIn(head, "procuratore@example.org");
+  await head.goto(`${server.base}/calendario`);
+  await head.getByRole("button", { name: "Crea un nuovo indirizzo" }).click();
+  const address = await head.getByLabel("Indirizzo del calendario").inputValue();
+  expect(address).toMatch(new RegExp(`^${server.base}/ical/[A-Za-z0-9_-]{20,}\\.ics$`));
+  await head.getByRole("button", { name: "Copia" }).click();
+  await head.getByRole("button", { name: "Copiato" }).waitFor();
+  expect(await head.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(address);
+  await head.screenshot({ path: `${SHOTS}/capo-390-calendario-nuovo-indirizzo.png`, fullPage: true });
+  // Reloading does not show it again.
+  await head.goto(`${server.base}/calendario`);
+  expect(await head.getByLabel("Indirizzo del calendario").count()).toBe(0);
+  await context.close();
+
+  // The region officer: a new version of the region's report, listed with its snapshot and checksum.
+  const region = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  await signIn(region, "funzionario.regione@example.org");
+  await region.goto(`${server.base}/relazioni`);
+  await region.getByRole("button", { name: "Genera una nuova versione" }).first().click();
+  await region.getByText(/v1: dati al \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/).first().waitFor();
+  await region.screenshot({ path: `${SHOTS}/regione-390-relazioni-nuova-versione.png`, fullPage: true });
+  expect(await accessibilityProblems(region)).toEqual([]);
+  await region.close();
+
+  // The ministry officer: the national report as a PDF download.
+  const ministry = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(ministry, "funzionario.ministero@example.org");
+  await ministry.goto(`${server.base}/relazioni`);
+  const [download] = await Promise.all([ministry.waitForEvent("download"), ministry.getByRole("link", { name: "PDF" }).first().click()]);
+  expect(download.suggestedFilename()).toMatch(/^termini-national-\d{4}-IT-v\d+\.pdf$/);
+  await ministry.close();
+
+  // The administrator: an invitation refused with the reason, then accepted and listed.
+  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  await signIn(admin, "amministratore@example.org");
+  await admin.goto(`${server.base}/admin/utenti`);
+  await admin.getByLabel("Indirizzo di posta elettronica").fill("nuovo.operatore@example.org");
+  await admin.getByLabel(/^Uffici/).fill("ufficio-inesistente");
+  await admin.getByRole("button", { name: "Invita" }).click();
+  await admin.getByRole("alert").waitFor();
+  expect(await admin.getByLabel("Indirizzo di posta elettronica").inputValue()).toBe("nuovo.operatore@example.org");
+  await admin.screenshot({ path: `${SHOTS}/admin-1280-invito-rifiutato.png`, fullPage: true });
+  expect(await accessibilityProblems(admin)).toEqual([]);
+  await admin.getByLabel(/^Uffici/).fill("procura-torino");
+  await admin.getByRole("button", { name: "Invita" }).click();
+  await admin.getByRole("cell", { name: "nuovo.operatore@example.org", exact: true }).waitFor();
+  await admin.close();
+});
