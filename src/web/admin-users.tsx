@@ -14,7 +14,7 @@ import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
 import { romeDateTime } from "./format.js";
 import { Layout } from "./layout.js";
-import { Alert } from "./ui.js";
+import { Field, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
 
 export const adminUsers = new Hono<AppEnv>();
@@ -25,9 +25,12 @@ const ROLES: Record<UserRole, string> = {
 };
 const isRole = (r: unknown): r is UserRole => typeof r === "string" && Object.hasOwn(ROLES, r);
 
-type Typed = { email?: string; role?: string; uffici?: string; regione?: string; error?: string };
+type InviteField = "email" | "ruolo" | "uffici" | "regione";
+type Typed = { email?: string; role?: string; uffici?: string; regione?: string; error?: string; field?: InviteField };
 
 async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
+  // A refusal is said next to the field it is about.
+  const errorAt = (f: InviteField) => (typed.field === f ? typed.error : undefined);
   const db = database(c.env.DB);
   const [all, links] = await Promise.all([db.select().from(users).orderBy(users.email).all(), db.select().from(userOffices).all()]);
   const user = c.get("user");
@@ -63,14 +66,18 @@ async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
       <h2>Invita un utente</h2>
       <form method="post" action="/admin/utenti">
         <input type="hidden" name="csrf" value={user.csrf} />
-        {typed.error && <Alert tone="danger" id="invito-errore">{typed.error}</Alert>}
-        <div class="form-group"><label for="email">Indirizzo di posta elettronica</label><input class="form-control" id="email" name="email" type="email" required size={40} value={typed.email ?? ""} /></div>
-        <div class="form-group"><label for="ruolo">Ruolo</label><select class="form-select" id="ruolo" name="ruolo">{roleOptions(typed.role)}</select></div>
-        <div class="form-group">
-          <label for="uffici">Uffici (identificativi separati da virgola; per i funzionari regionali e ministeriali facoltativi)</label>
-          <input type="text" class="form-control" id="uffici" name="uffici" size={40} value={typed.uffici ?? ""} />
-        </div>
-        <div class="form-group"><label for="regione">Regione (solo per i funzionari regionali)</label><input type="text" class="form-control" id="regione" name="regione" size={20} value={typed.regione ?? ""} /></div>
+        <Field id="email" label="Indirizzo di posta elettronica" error={errorAt("email")}>
+          <input {...described("email", { error: errorAt("email") })} name="email" type="email" required value={typed.email ?? ""} />
+        </Field>
+        <Field id="ruolo" label="Ruolo" error={errorAt("ruolo")}>
+          <select {...described("ruolo", { error: errorAt("ruolo"), base: "form-select" })} name="ruolo">{roleOptions(typed.role)}</select>
+        </Field>
+        <Field id="uffici" label="Uffici" hint="Identificativi separati da virgola; per i funzionari regionali e ministeriali facoltativi." error={errorAt("uffici")}>
+          <input {...described("uffici", { hint: true, error: errorAt("uffici") })} type="text" name="uffici" value={typed.uffici ?? ""} />
+        </Field>
+        <Field id="regione" label="Regione" hint="Solo per i funzionari regionali, es. Piemonte." error={errorAt("regione")}>
+          <input {...described("regione", { hint: true, error: errorAt("regione") })} type="text" name="regione" value={typed.regione ?? ""} />
+        </Field>
         <button type="submit" class="btn btn-primary">Invita</button>
       </form>
       <p class="muted">L'utente invitato accede con il link che riceve chiedendolo alla pagina di accesso.</p>
@@ -89,14 +96,14 @@ adminUsers.post("/admin/utenti", async (c) => {
   const db = database(c.env.DB);
   const officeIds = typed.uffici!.split(",").map((s) => s.trim()).filter(Boolean);
   const known = new Set((await db.select({ id: offices.id, region: offices.region }).from(offices).all()).flatMap((o) => [o.id, `regione:${o.region}`]));
-  const refuse = (error: string) => usersPage(c, { ...typed, error });
-  if (!/^[^\s@]{1,64}@[^\s@]{1,200}\.[a-z]{2,}$/i.test(typed.email!)) return refuse("Indirizzo di posta elettronica non valido.");
-  if (!isRole(typed.role)) return refuse("Ruolo non valido.");
+  const refuse = (field: InviteField, error: string) => usersPage(c, { ...typed, error, field });
+  if (!/^[^\s@]{1,64}@[^\s@]{1,200}\.[a-z]{2,}$/i.test(typed.email!)) return refuse("email", "Indirizzo di posta elettronica non valido.");
+  if (!isRole(typed.role)) return refuse("ruolo", "Ruolo non valido.");
   const unknown = officeIds.find((o) => !known.has(o));
-  if (unknown !== undefined) return refuse(`L'ufficio ${unknown.slice(0, 64)} non è in rubrica.`);
-  if ((typed.role === "operator" || typed.role === "head") && officeIds.length === 0) return refuse("Indichi almeno un ufficio.");
-  if (typed.role === "region" && !known.has(`regione:${typed.regione}`)) return refuse("Indichi una regione presente in rubrica, es. Piemonte.");
-  if ((await db.select({ id: users.id }).from(users).where(eq(users.email, typed.email!)).get()) !== undefined) return refuse("Esiste già un utente con questo indirizzo.");
+  if (unknown !== undefined) return refuse("uffici", `L'ufficio ${unknown.slice(0, 64)} non è in rubrica.`);
+  if ((typed.role === "operator" || typed.role === "head") && officeIds.length === 0) return refuse("uffici", "Indichi almeno un ufficio.");
+  if (typed.role === "region" && !known.has(`regione:${typed.regione}`)) return refuse("regione", "Indichi una regione presente in rubrica, es. Piemonte.");
+  if ((await db.select({ id: users.id }).from(users).where(eq(users.email, typed.email!)).get()) !== undefined) return refuse("email", "Esiste già un utente con questo indirizzo.");
   const id = crypto.randomUUID();
   await db.batch([
     db.insert(users).values({ id, email: typed.email!, role: typed.role, region: typed.role === "region" ? typed.regione! : null, createdAt: now }),

@@ -57,7 +57,9 @@ admin.get("/admin/mittenti", (c) => sendersPage(c));
  * The senders, and (`fresh`) a secret just created: shown once, in the answer to
  * the POST that made it — never in a URL, where logs and history would keep it.
  */
-async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<string, string> & { error?: string } = {}) {
+async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<string, string> & { error?: string; field?: string } = {}) {
+  // A refusal is said next to the field it is about.
+  const errorAt = (f: string) => (typed.field === f ? typed.error : undefined);
   const db = database(c.env.DB);
   const senders = await db.select().from(webhookSenders).all();
   const names = new Map((await db.select({ id: offices.id, name: offices.name }).from(offices).all()).map((o) => [o.id, o.name]));
@@ -100,13 +102,18 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<str
       <h2>Nuovo mittente</h2>
       <form method="post" action="/admin/mittenti">
         <input type="hidden" name="csrf" value={user.csrf} />
-        {typed.error && <Alert tone="danger">{typed.error}</Alert>}
-        <div class="form-group"><label for="id">Identificativo</label><input type="text" class="form-control" id="id" name="id" required pattern="[a-z0-9-]{2,40}" value={typed.id ?? ""} /></div>
-        <div class="form-group"><label for="nome">Nome</label><input type="text" class="form-control" id="nome" name="nome" required size={40} value={typed.nome ?? ""} /></div>
-        <div class="form-group"><label for="uffici">Uffici per cui opera (identificativi separati da virgola)</label><input type="text" class="form-control" id="uffici" name="uffici" required size={40} value={typed.uffici ?? ""} /></div>
+        <Field id="id" label="Identificativo" hint="Lettere minuscole, cifre e trattini, da 2 a 40." error={errorAt("id")}>
+          <input type="text" {...described("id", { hint: true, error: errorAt("id") })} name="id" required pattern="[a-z0-9-]{2,40}" value={typed.id ?? ""} />
+        </Field>
+        <Field id="nome" label="Nome" error={errorAt("nome")}>
+          <input type="text" {...described("nome", { error: errorAt("nome") })} name="nome" required value={typed.nome ?? ""} />
+        </Field>
+        <Field id="uffici" label="Uffici per cui opera" hint="Identificativi separati da virgola." error={errorAt("uffici")}>
+          <input type="text" {...described("uffici", { hint: true, error: errorAt("uffici") })} name="uffici" required value={typed.uffici ?? ""} />
+        </Field>
         <Field id="eventi" label="Tipi di evento che può registrare per qualunque ufficio (facoltativo, separati da virgola)"
-          hint="Solo per sistemi a cui la legge affida la comunicazione dell'atto, es. la Questura per removal.executed.">
-          <input type="text" {...described("eventi", { hint: true })} name="eventi" size={40} value={typed.eventi ?? ""} />
+          hint="Solo per sistemi a cui la legge affida la comunicazione dell'atto, es. la Questura per removal.executed." error={errorAt("eventi")}>
+          <input type="text" {...described("eventi", { hint: true, error: errorAt("eventi") })} name="eventi" value={typed.eventi ?? ""} />
         </Field>
         <button type="submit" class="btn btn-primary">Crea il mittente</button>
       </form>
@@ -146,19 +153,19 @@ admin.post("/admin/mittenti", async (c) => {
   const officeIds = String(form.uffici ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const eventTypesTrusted = String(form.eventi ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   // A refusal shows the form again, with what was typed and the reason.
-  const refuse = (error: string) => sendersPage(c, undefined, {
-    id, nome: name, uffici: String(form.uffici ?? ""), eventi: String(form.eventi ?? ""), error,
+  const refuse = (field: string, error: string) => sendersPage(c, undefined, {
+    id, nome: name, uffici: String(form.uffici ?? ""), eventi: String(form.eventi ?? ""), error, field,
   });
   const strayEvent = eventTypesTrusted.find((t) => !eventTypes().has(t));
-  if (strayEvent !== undefined) return refuse(`${strayEvent.slice(0, 64)} non è un tipo di evento del catalogo.`);
-  if (!/^[a-z0-9-]{2,40}$/.test(id) || name.length < 3 || officeIds.length === 0) {
-    return refuse("Identificativo (lettere minuscole, cifre, trattini), nome e almeno un ufficio sono richiesti.");
-  }
+  if (strayEvent !== undefined) return refuse("eventi", `${strayEvent.slice(0, 64)} non è un tipo di evento del catalogo.`);
+  if (!/^[a-z0-9-]{2,40}$/.test(id)) return refuse("id", "Identificativo richiesto: lettere minuscole, cifre e trattini, da 2 a 40.");
+  if (name.length < 3) return refuse("nome", "Nome richiesto (almeno 3 caratteri).");
+  if (officeIds.length === 0) return refuse("uffici", "Indichi almeno un ufficio.");
   const db = database(c.env.DB);
   const known = new Set((await db.select({ id: offices.id }).from(offices).all()).map((o) => o.id));
   const unknown = officeIds.find((o) => !known.has(o));
-  if (unknown !== undefined) return refuse(`L'ufficio ${unknown.slice(0, 64)} non è in rubrica.`);
-  if ((await db.select().from(webhookSenders).where(eq(webhookSenders.id, id)).get()) !== undefined) return refuse(`Il mittente ${id} esiste già.`);
+  if (unknown !== undefined) return refuse("uffici", `L'ufficio ${unknown.slice(0, 64)} non è in rubrica.`);
+  if ((await db.select().from(webhookSenders).where(eq(webhookSenders.id, id)).get()) !== undefined) return refuse("id", `Il mittente ${id} esiste già.`);
   const secret = newSecret();
   await db.batch([
     db.insert(webhookSenders).values({ id, name, createdAt: now }),

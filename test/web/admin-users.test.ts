@@ -20,11 +20,14 @@ it("refuses an invitation it cannot honour, keeping what was typed and saying wh
   expect(bad.status).toBe(422);
   const html = await bad.text();
   expect(html).toContain('value="non-un-indirizzo"');
-  expect(html).toContain("Indirizzo di posta elettronica non valido.");
+  // Each reason next to its own field, which is marked invalid and points to it.
+  expect(html).toMatch(/id="email-errore"[^>]*role="alert">Indirizzo di posta elettronica non valido\./);
+  expect(html).toMatch(/id="email" class="form-control is-invalid" aria-invalid="true" aria-describedby="email-errore"/);
   const office = await invite({ email: "nuovo.operatore@example.org", ruolo: "operator", uffici: "procura-inesistente" });
-  expect(await office.text()).toContain("L&#39;ufficio procura-inesistente non è in rubrica.");
+  expect(await office.text()).toMatch(/id="uffici-errore"[^>]*role="alert">L&#39;ufficio procura-inesistente non è in rubrica\./);
   const region = await invite({ email: "nuovo.regione@example.org", ruolo: "region", regione: "Atlantide" });
   expect(region.status).toBe(422);
+  expect(await region.text()).toMatch(/id="regione-errore"[^>]*role="alert">Indichi una regione/);
 });
 
 it("invites a user who can then sign in, changes the role, and deactivates them ending their session, all audited", async () => {

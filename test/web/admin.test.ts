@@ -74,7 +74,9 @@ it("creates a sender trusted for an event type of another office, and refuses a 
   // The form again, with what was typed and the reason in Italian.
   const again = await unknown.text();
   expect(again).toContain('value="questura-prova-x"');
-  expect(again).toContain("constructor non è un tipo di evento del catalogo.");
+  expect(again).toMatch(/id="eventi-errore"[^>]*role="alert">constructor non è un tipo di evento del catalogo\./);
+  const taken = await admin.go("/admin/mittenti", { form: { csrf: await csrf(), id: "x", nome: "Questura di prova", uffici: "questura-torino" } });
+  expect(await taken.text()).toMatch(/id="id-errore"[^>]*role="alert">Identificativo richiesto/);
   const created = await admin.go("/admin/mittenti", {
     form: { csrf: await csrf(), id: "questura-prova", nome: "Questura di prova", uffici: "questura-torino", eventi: "removal.executed" },
   });
