@@ -37,6 +37,7 @@ const TERMINI_CSS = `
 main.container{padding-top:1.5rem;padding-bottom:2.5rem}
 .form-group label{position:static;transform:none;padding:0;font-weight:600;color:#1a1a1a}
 .counts{display:flex;gap:1rem;flex-wrap:wrap;padding:0;list-style:none}.counts li{padding:.25rem 0}
+.it-timeline-wrapper .card-text{font-family:"Titillium Web",Geneva,Tahoma,sans-serif}
 .it-timeline-wrapper .timeline-element{width:auto}.it-timeline-wrapper .row{padding-top:32px;margin:0}.it-timeline-wrapper .card-body{padding:.5rem 0}
 @media (max-width:40rem){.table-stack,.table-stack tbody,.table-stack caption{display:block}.table-stack th,.table-stack td{display:block;border:0;padding:.15rem .4rem}.table-stack thead{display:none}.table-stack tr{display:block;border-bottom:2px solid #d9dadb;padding:.4rem 0}.table-stack td[data-label]::before{content:attr(data-label);font-weight:600;margin-right:.5rem}}
 `;
