@@ -10,6 +10,7 @@ import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
 import { type InstantFailure, parseInstant } from "../engine/instant.js";
 import { daysFromCivil, isoDate } from "../engine/civil.js";
 import { MAX_AMOUNT, type TermFailure, computeTerm } from "../engine/term.js";
+import type { Term } from "../engine/term-types.js";
 import { parseQuery } from "../http/query.js";
 import { ApiError, problem } from "../http/problem.js";
 
@@ -92,10 +93,15 @@ terms.get("/", (c) => {
   const instituted = q.instituted === undefined ? undefined : daysFromCivil(+q.instituted.slice(0, 4), +q.instituted.slice(5, 7), +q.instituted.slice(8, 10));
   const outcome = computeTerm({ ...q, from: q.from.ms, feriale, instituted });
   if (!outcome.ok) throw failure(outcome.failure, q.unit);
-  const { dueAtMs: _internal, ...term } = outcome.term;
   c.header("Cache-Control", "public, max-age=3600");
-  return c.json({ input: { ...q, from: q.from.text, feriale }, ...term });
+  return c.json(termBody({ ...q, from: q.from.text, feriale }, outcome.term));
 });
+
+/** The answer's body: the input as understood, then the term without its internal millisecond field. */
+export function termBody<I extends object>(input: I, term: Term) {
+  const { dueAtMs: _internal, ...rest } = term;
+  return { input, ...rest };
+}
 
 terms.on(["POST", "PUT", "PATCH", "DELETE"], "/", (c) => {
   c.header("Allow", "GET, OPTIONS");
