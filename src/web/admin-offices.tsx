@@ -14,7 +14,7 @@ import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
-import { Alert } from "./ui.js";
+import { Field, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
 
 export const adminOffices = new Hono<AppEnv>();
@@ -38,15 +38,22 @@ function chainOf(byId: ReadonlyMap<string, Office>, id: string): string {
   return names.length === 0 ? "—" : names.join(" → ");
 }
 
-function OfficeForm(props: { action: string; f: Fields; csrf: string; editing: boolean; error?: string }) {
+type Problem = { field: keyof Fields; error: string };
+
+function OfficeForm(props: { action: string; f: Fields; csrf: string; editing: boolean; problem?: Problem }) {
   const { f } = props;
-  const field = (name: keyof Fields, label: string, extra: Record<string, unknown> = {}) => (
-    <div class="form-group"><label for={name}>{label}</label><input type="text" class="form-control" id={name} name={name} value={f[name]} size={40} {...extra} /></div>
-  );
+  // A refusal is said next to the field it is about.
+  const field = (name: keyof Fields, label: string, extra: Record<string, unknown> = {}) => {
+    const error = props.problem?.field === name ? props.problem.error : undefined;
+    return (
+      <Field id={name} label={label} error={error}>
+        <input type="text" {...described(name, { error })} name={name} value={f[name]} {...extra} />
+      </Field>
+    );
+  };
   return (
     <form method="post" action={props.action}>
       <input type="hidden" name="csrf" value={props.csrf} />
-      {props.error && <Alert tone="danger">{props.error}</Alert>}
       {props.editing ? <input type="hidden" name="id" value={f.id} /> : field("id", "Identificativo (lettere minuscole, cifre, trattini)", { required: true })}
       {field("nome", "Nome", { required: true })}
       {field("tipo", "Tipo (es. procura, gip, questura)", { required: true })}
@@ -61,7 +68,7 @@ function OfficeForm(props: { action: string; f: Fields; csrf: string; editing: b
   );
 }
 
-async function directoryPage(c: Context<AppEnv>, typed?: Fields, error?: string) {
+async function directoryPage(c: Context<AppEnv>, typed?: Fields, problem?: Problem) {
   const all = await database(c.env.DB).select().from(offices).orderBy(offices.region, offices.name).all();
   const byId = new Map(all.map((o) => [o.id, o]));
   const user = c.get("user");
@@ -77,41 +84,42 @@ async function directoryPage(c: Context<AppEnv>, typed?: Fields, error?: string)
         </tbody>
       </table>
       <h2>Nuovo ufficio</h2>
-      <OfficeForm action="/admin/uffici" f={typed ?? fieldsOf()} csrf={user.csrf} editing={false} error={error} />
+      <OfficeForm action="/admin/uffici" f={typed ?? fieldsOf()} csrf={user.csrf} editing={false} problem={problem} />
     </Layout>,
-    error ? 422 : 200,
+    problem ? 422 : 200,
   );
 }
 
-async function editPage(c: Context<AppEnv>, f: Fields, error?: string) {
+async function editPage(c: Context<AppEnv>, f: Fields, problem?: Problem) {
   return c.html(
     <Layout title={`Ufficio ${f.id}`} user={c.get("user")}>
-      <OfficeForm action={`/admin/uffici/${f.id}`} f={f} csrf={c.get("user").csrf} editing={true} error={error} />
+      <OfficeForm action={`/admin/uffici/${f.id}`} f={f} csrf={c.get("user").csrf} editing={true} problem={problem} />
       <p><a href="/admin/uffici">Torna alla rubrica</a></p>
     </Layout>,
-    error ? 422 : 200,
+    problem ? 422 : 200,
   );
 }
 
 const EMAIL = /^[^\s@,]{1,64}@[^\s@,]{1,200}\.[a-z]{2,}$/i;
 
-/** Why these values cannot be saved, or null. */
-function problemWith(f: Fields, all: readonly Office[], creating: boolean): string | null {
-  if (creating && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(f.id)) return "Identificativo non valido: lettere minuscole, cifre e trattini.";
-  if (creating && all.some((o) => o.id === f.id)) return `Esiste già un ufficio ${f.id}.`;
-  if (f.nome.trim().length < 3) return "Il nome è troppo breve.";
-  if (!/^[a-z][a-z-]{1,40}$/.test(f.tipo)) return "Tipo non valido: lettere minuscole e trattini.";
-  if (!/^[A-Z]{2}$/.test(f.distretto)) return "Distretto non valido: due lettere maiuscole, es. TO.";
-  if (!isCalendarId(f.calendario)) return `Calendario sconosciuto: uno tra ${CALENDAR_IDS.join(", ")}.`;
+/** Why these values cannot be saved, and which field it is about; or null. */
+function problemWith(f: Fields, all: readonly Office[], creating: boolean): Problem | null {
+  const at = (field: keyof Fields, error: string): Problem => ({ field, error });
+  if (creating && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(f.id)) return at("id", "Identificativo non valido: lettere minuscole, cifre e trattini.");
+  if (creating && all.some((o) => o.id === f.id)) return at("id", `Esiste già un ufficio ${f.id}.`);
+  if (f.nome.trim().length < 3) return at("nome", "Il nome è troppo breve.");
+  if (!/^[a-z][a-z-]{1,40}$/.test(f.tipo)) return at("tipo", "Tipo non valido: lettere minuscole e trattini.");
+  if (!/^[A-Z]{2}$/.test(f.distretto)) return at("distretto", "Distretto non valido: due lettere maiuscole, es. TO.");
+  if (!isCalendarId(f.calendario)) return at("calendario", `Calendario sconosciuto: uno tra ${CALENDAR_IDS.join(", ")}.`);
   const emails = f.indirizzi.split(",").map((e) => e.trim()).filter(Boolean);
-  if (emails.length === 0 || emails.some((e) => !EMAIL.test(e))) return "Indirizzi di posta non validi.";
-  if (!EMAIL.test(f.riserva.trim())) return "Indirizzo di riserva non valido.";
+  if (emails.length === 0 || emails.some((e) => !EMAIL.test(e))) return at("indirizzi", "Indirizzi di posta non validi.");
+  if (!EMAIL.test(f.riserva.trim())) return at("riserva", "Indirizzo di riserva non valido.");
   if (f.superiore !== "") {
     const byId = new Map(all.map((o) => [o.id, o]));
-    if (!byId.has(f.superiore)) return `L'ufficio superiore ${f.superiore.slice(0, 64)} non è in rubrica.`;
+    if (!byId.has(f.superiore)) return at("superiore", `L'ufficio superiore ${f.superiore.slice(0, 64)} non è in rubrica.`);
     // Climbing from the new superior must never come back to this office.
     for (let o: string | null | undefined = f.superiore, n = 0; o; o = byId.get(o)?.escalatesTo, n++) {
-      if (o === f.id || n > all.length) return `La catena di segnalazione tornerebbe a ${f.id}: scelga un altro ufficio superiore.`;
+      if (o === f.id || n > all.length) return at("superiore", `La catena di segnalazione tornerebbe a ${f.id}: scelga un altro ufficio superiore.`);
     }
   }
   return null;

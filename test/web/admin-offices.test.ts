@@ -29,18 +29,20 @@ it("creates an office with its place in the chain, and shows the chain", async (
 it("refuses a chain that would come back to the office, keeping what was typed", async () => {
   // procuratore-torino escalates to pg-torino: making pg-torino escalate to procuratore-torino would loop.
   const page = await (await admin.go("/admin/uffici/pg-torino")).text();
-  const fields = Object.fromEntries([...page.matchAll(/ id="([a-z]+)" name="[a-z]+" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll("&#39;", "'")]));
+  const fields = Object.fromEntries([...page.matchAll(/ id="([a-z]+)"[^>]* name="[a-z]+" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replaceAll("&#39;", "'")]));
   const res = await admin.go("/admin/uffici/pg-torino", { form: { ...fields, csrf: csrfOf(page), superiore: "procuratore-torino", nome: "Procura Generale (nome nuovo)" } });
   expect(res.status).toBe(422);
   const html = await res.text();
-  expect(html).toContain("La catena di segnalazione tornerebbe a pg-torino");
+  // Said next to the field it is about, which is marked invalid.
+  expect(html).toMatch(/id="superiore-errore"[^>]*role="alert">La catena di segnalazione tornerebbe a pg-torino/);
+  expect(html).toMatch(/id="superiore" class="form-control is-invalid"/);
   expect(html).toContain('value="Procura Generale (nome nuovo)"');
   expect((await db().select().from(offices).where(eq(offices.id, "pg-torino")).get())!.escalatesTo).toBeNull();
 });
 
 it("saves an edit and audits it with the values before and after", async () => {
   const page = await (await admin.go("/admin/uffici/procura-asti")).text();
-  const fields = Object.fromEntries([...page.matchAll(/ id="([a-z]+)" name="[a-z]+" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  const fields = Object.fromEntries([...page.matchAll(/ id="([a-z]+)"[^>]* name="[a-z]+" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
   expect((await admin.go("/admin/uffici/procura-asti", { form: { ...fields, csrf: csrfOf(page), indirizzi: "nuovo.asti@example.org" } })).status).toBe(303);
   const entry = (await db().select().from(auditLog).all()).find((a) => a.action === "office.updated" && (a.detail as { office: string }).office === "procura-asti")!;
   const d = entry.detail as { before: { emails: string[] }; after: { emails: string[] } };
