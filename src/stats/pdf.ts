@@ -179,8 +179,9 @@ function chart(doc: ReportDocument): Page {
     { label: "Programmi avviati", grey: 0.35, values: doc.monthly.map((m) => numeric(m.programmes)) },
     { label: "Termini art. 362-bis conclusi", grey: 0.7, values: doc.monthly.map((m) => numeric(m.deadlines)) },
   ];
-  const step = scaleStep(Math.max(1, ...series.flatMap((s) => s.values)));
-  const top = step * Math.ceil(Math.max(1, ...series.flatMap((s) => s.values)) / step);
+  const highest = Math.max(1, ...series.flatMap((s) => s.values));
+  const step = scaleStep(highest);
+  const top = step * Math.ceil(highest / step);
   const base = H / 2;
   const height = 260;
   const left = MARGIN + 30; // room for the scale's numbers

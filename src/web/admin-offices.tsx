@@ -13,6 +13,7 @@ import { offices } from "../db/schema.js";
 import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
+import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
 import { Field, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
@@ -100,7 +101,6 @@ async function editPage(c: Context<AppEnv>, f: Fields, problem?: Problem) {
   );
 }
 
-const EMAIL = /^[^\s@,]{1,64}@[^\s@,]{1,200}\.[a-z]{2,}$/i;
 
 /** Why these values cannot be saved, and which field it is about; or null. */
 function problemWith(f: Fields, all: readonly Office[], creating: boolean): Problem | null {
@@ -112,8 +112,8 @@ function problemWith(f: Fields, all: readonly Office[], creating: boolean): Prob
   if (!/^[A-Z]{2}$/.test(f.distretto)) return at("distretto", "Distretto non valido: due lettere maiuscole, es. TO.");
   if (!isCalendarId(f.calendario)) return at("calendario", `Calendario sconosciuto: uno tra ${CALENDAR_IDS.join(", ")}.`);
   const emails = f.indirizzi.split(",").map((e) => e.trim()).filter(Boolean);
-  if (emails.length === 0 || emails.some((e) => !EMAIL.test(e))) return at("indirizzi", "Indirizzi di posta non validi.");
-  if (!EMAIL.test(f.riserva.trim())) return at("riserva", "Indirizzo di riserva non valido.");
+  if (emails.length === 0 || emails.some((e) => !isEmailAddress(e))) return at("indirizzi", "Indirizzi di posta non validi.");
+  if (!isEmailAddress(f.riserva.trim())) return at("riserva", "Indirizzo di riserva non valido.");
   if (f.superiore !== "") {
     const byId = new Map(all.map((o) => [o.id, o]));
     if (!byId.has(f.superiore)) return at("superiore", `L'ufficio superiore ${f.superiore.slice(0, 64)} non è in rubrica.`);

@@ -13,6 +13,7 @@ import { type UserRole, offices, sessions, userOffices, users } from "../db/sche
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
 import { romeDateTime } from "./format.js";
+import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
 import { Field, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
@@ -97,7 +98,7 @@ adminUsers.post("/admin/utenti", async (c) => {
   const officeIds = typed.uffici!.split(",").map((s) => s.trim()).filter(Boolean);
   const known = new Set((await db.select({ id: offices.id, region: offices.region }).from(offices).all()).flatMap((o) => [o.id, `regione:${o.region}`]));
   const refuse = (field: InviteField, error: string) => usersPage(c, { ...typed, error, field });
-  if (!/^[^\s@]{1,64}@[^\s@]{1,200}\.[a-z]{2,}$/i.test(typed.email!)) return refuse("email", "Indirizzo di posta elettronica non valido.");
+  if (!isEmailAddress(typed.email!)) return refuse("email", "Indirizzo di posta elettronica non valido.");
   if (!isRole(typed.role)) return refuse("ruolo", "Ruolo non valido.");
   const unknown = officeIds.find((o) => !known.has(o));
   if (unknown !== undefined) return refuse("uffici", `L'ufficio ${unknown.slice(0, 64)} non è in rubrica.`);

@@ -23,13 +23,12 @@ const FONTS_CSS = [
   face("Roboto Mono", "Roboto_Mono/roboto-mono-v13-latin-ext_latin-regular", 400),
 ].join("\n");
 
-/** What Bootstrap Italia leaves to us: deadline tones, tables that stack on a phone, a wrapping menu. */
+/** What Bootstrap Italia leaves to us: muted text, tables that stack on a phone, a wrapping menu. */
 const TERMINI_CSS = `
-.overdue{color:#a0001b;font-weight:600}.soon{color:#7a4a00;font-weight:600}.muted{color:#5c6f82}
+.muted{color:#5c6f82}
 .it-header-wrapper .it-nav-wrapper .it-header-navbar-wrapper{position:static;margin-top:0;background:#06c}
 .it-header-navbar-wrapper .navbar-nav{flex-wrap:wrap;flex-direction:row}
 .it-header-navbar-wrapper .navbar .navbar-nav .nav-link{padding:.75rem 1rem;color:#fff}
-.it-header-navbar-wrapper .navbar .navbar-nav .nav-link[aria-current="page"]{border-bottom:3px solid #fff}
 .it-header-slim-wrapper-content{flex-wrap:wrap}.it-header-slim-wrapper .signout{display:flex;gap:.5rem;align-items:center;margin:0}
 .it-header-slim-wrapper .signout .user{color:#fff;font-size:.875rem;overflow-wrap:anywhere}
 .skiplinks{position:absolute;top:0;left:0;right:0;z-index:1050}

@@ -66,8 +66,8 @@ async function scopesOf(c: Context<AppEnv>): Promise<{ kind: ReportKind; scope: 
   return out;
 }
 
-/** The tables a report of this kind has (their set depends on the kind, not on the data). */
-const tablesOf = (kind: ReportKind, period: string, scope: string) => buildReport(kind, period, scope, [], [], 0)?.tables ?? [];
+/** The tables a report of this kind has: their set depends on the kind, not on the period or the data. */
+const tablesOf = (kind: ReportKind, period: string | undefined) => (period === undefined ? [] : buildReport(kind, period, "", [], [], 0)?.tables ?? []);
 
 const download = (kind: ReportKind, period: string, scope: string, format: string) => {
   const param = SCOPE_PARAM[kind];
@@ -78,10 +78,14 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
   const db = database(c.env.DB);
   const user = c.get("user");
   const now = Date.now();
-  const sections = await Promise.all((await scopesOf(c)).map(async (s) => ({
-    ...s,
-    periods: await Promise.all(periodsBegun(s.kind, now).map(async (period) => ({ period, versions: await listVersions(db, s.kind, period, s.scope) }))),
-  })));
+  const sections = await Promise.all((await scopesOf(c)).map(async (s) => {
+    const begun = periodsBegun(s.kind, now);
+    return {
+      ...s,
+      periods: await Promise.all(begun.map(async (period) => ({ period, versions: await listVersions(db, s.kind, period, s.scope) }))),
+      tables: tablesOf(s.kind, begun[0]),
+    };
+  }));
   return c.html(
     <Layout title="Relazioni" user={user}>
       {sections.length === 0 && <p>Nessuna relazione per i suoi uffici.</p>}
@@ -97,7 +101,7 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                   <td>
                     <ul class="list-unstyled mb-0">
                       <li><a href={download(s.kind, period, s.scope, "pdf")}>PDF</a> · <a href={download(s.kind, period, s.scope, "zip")}>ZIP (tutte le tabelle CSV)</a> · <a href={download(s.kind, period, s.scope, "json")}>JSON</a></li>
-                      <li>CSV: {tablesOf(s.kind, period, s.scope).map((t, i) => <span>{i > 0 && " · "}<a href={`${download(s.kind, period, s.scope, "csv")}&table=${t.id}`}>{t.title}</a></span>)}</li>
+                      <li>CSV: {s.tables.map((t, i) => <span>{i > 0 && " · "}<a href={`${download(s.kind, period, s.scope, "csv")}&table=${t.id}`}>{t.title}</a></span>)}</li>
                     </ul>
                   </td>
                   <td>
