@@ -35,14 +35,6 @@ export async function officesOfCase(db: Db, caseId: string): Promise<Record<stri
   return Object.fromEntries(rows.map((r) => [r.role, r.officeId]));
 }
 
-export async function runningInstance(db: Db, caseId: string, timeline: string): Promise<Instance | undefined> {
-  return db
-    .select()
-    .from(timelineInstances)
-    .where(and(eq(timelineInstances.caseId, caseId), eq(timelineInstances.timeline, timeline), eq(timelineInstances.status, "running")))
-    .get();
-}
-
 export async function deadlinesOf(db: Db, instanceIds: readonly string[]): Promise<Deadline[]> {
   if (instanceIds.length === 0) return [];
   return db.select().from(deadlines).where(inArray(deadlines.instanceId, [...instanceIds])).orderBy(asc(deadlines.dueAtMs)).all();
@@ -50,10 +42,6 @@ export async function deadlinesOf(db: Db, instanceIds: readonly string[]): Promi
 
 export async function instancesOf(db: Db, caseId: string): Promise<Instance[]> {
   return db.select().from(timelineInstances).where(eq(timelineInstances.caseId, caseId)).orderBy(asc(timelineInstances.startedAt)).all();
-}
-
-export async function eventByKey(db: Db, key: string): Promise<StoredEvent | undefined> {
-  return db.select().from(events).where(eq(events.idempotencyKey, key)).get();
 }
 
 export async function eventsOf(db: Db, caseId: string): Promise<StoredEvent[]> {

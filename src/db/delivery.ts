@@ -9,7 +9,7 @@ import { formatRomeInstant } from "../engine/rome.js";
 import { and, asc, eq, gt, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { AuditEntry } from "./audit.js";
 import type { Db } from "./client.js";
-import { notifications, scheduleFailures, users } from "./schema.js";
+import { notifications, scheduleFailures, users, workflowFailures } from "./schema.js";
 import type { Bump } from "../stats/metrics.js";
 
 export type Notification = typeof notifications.$inferSelect;
@@ -140,11 +140,12 @@ export async function adminEmails(db: Db): Promise<string[]> {
  * scheduler could not open.
  */
 export async function deliverySummary(db: Db) {
-  const [retrying, failed, obligations] = await db.batch([
+  const [retrying, failed, obligations, workflows] = await db.batch([
     db.select({ n: sql<number>`count(*)`, since: sql<number | null>`min(${notifications.firstFailedAtMs})` }).from(notifications)
       .where(and(eq(notifications.status, "scheduled"), gt(notifications.attempts, 0))),
     db.select({ n: sql<number>`count(*)` }).from(notifications).where(eq(notifications.status, "failed")),
     db.select({ n: sql<number>`count(*)` }).from(scheduleFailures),
+    db.select({ n: sql<number>`count(*)` }).from(workflowFailures),
   ]);
   const since = retrying[0]?.since ?? null;
   return {
@@ -152,5 +153,6 @@ export async function deliverySummary(db: Db) {
     failingSince: since === null ? null : formatRomeInstant(since),
     failed: failed[0]?.n ?? 0,
     obligationsNotOpened: obligations[0]?.n ?? 0,
+    workflowsNotRunning: workflows[0]?.n ?? 0,
   };
 }

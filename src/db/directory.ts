@@ -1,105 +1,171 @@
-/** The office directory: who acts, and whom each office escalates to. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+/**
+ * The office directory (who acts, whom each office escalates to) and the
+ * webhook senders (their offices, trusted event types and secrets).
+ *
+ * Both change rarely and every event reads them, so each isolate keeps one
+ * copy in memory, tagged with the database's directory stamp: a random
+ * value every change replaces (migration 0011). Whoever reads the stamp in
+ * a batch of its own — the event path does, with the case — passes it in
+ * and gets the copy at no cost when it is current; anyone else pays one
+ * one-row read to check it. A copy is never used for longer than MAX_AGE_MS
+ * without its stamp being checked.
+ */
+import type { SenderSecret } from "../auth/standard-webhooks.js";
 import type { Db } from "./client.js";
-import { offices } from "./schema.js";
+import { directoryStamp, offices, senderEventTypes, senderOffices, webhookSecrets } from "./schema.js";
 
 export type Office = typeof offices.$inferSelect;
-
-export async function getOffice(db: Db, id: string): Promise<Office | undefined> {
-  return db.select().from(offices).where(eq(offices.id, id)).get();
-}
-
-export async function getOffices(db: Db, ids: readonly string[]): Promise<Map<string, Office>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.select().from(offices).where(inArray(offices.id, [...ids])).all();
-  return new Map(rows.map((o) => [o.id, o]));
-}
 
 /** National offices (the Ministry, the Dipartimento) have jurisdiction IT. */
 export const NATIONAL = "IT";
 
-/** Offices of these kinds in a district, and national ones. */
-export async function officesOfKinds(db: Db, kinds: readonly string[], jurisdiction: string): Promise<Office[]> {
-  if (kinds.length === 0) return [];
-  return db.select().from(offices)
-    .where(and(inArray(offices.kind, [...kinds]), inArray(offices.jurisdiction, [jurisdiction, NATIONAL]))).all();
+/** A copy trusted without checking its stamp (the webhook's signature check) is at most this old. */
+export const MAX_AGE_MS = 60_000;
+
+interface Sender {
+  offices: Set<string>;
+  trustedEvents: Set<string>;
+}
+
+interface Secret extends SenderSecret {
+  expiresAt: number | null;
+}
+
+export class Directory {
+  private readonly byId: Map<string, Office>;
+  private readonly senders = new Map<string, Sender>();
+
+  constructor(
+    readonly stamp: string,
+    /** When the stamp was last found current. */
+    public checkedAt: number,
+    readonly offices: readonly Office[],
+    private readonly secrets: readonly Secret[],
+    links: { senderOffices: { senderId: string; officeId: string }[]; senderEvents: { senderId: string; eventType: string }[] },
+  ) {
+    this.byId = new Map(offices.map((o) => [o.id, o]));
+    const sender = (id: string) => this.senders.get(id) ?? this.senders.set(id, { offices: new Set(), trustedEvents: new Set() }).get(id)!;
+    for (const l of links.senderOffices) sender(l.senderId).offices.add(l.officeId);
+    for (const l of links.senderEvents) sender(l.senderId).trustedEvents.add(l.eventType);
+  }
+
+  get(id: string): Office | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The offices among `ids` that exist. */
+  getMany(ids: Iterable<string>): Map<string, Office> {
+    const out = new Map<string, Office>();
+    for (const id of ids) {
+      const o = this.byId.get(id);
+      if (o !== undefined) out.set(id, o);
+    }
+    return out;
+  }
+
+  /** Offices of these kinds in a district, and national ones. */
+  ofKinds(kinds: readonly string[], jurisdiction: string): Office[] {
+    return this.offices.filter((o) => kinds.includes(o.kind) && (o.jurisdiction === jurisdiction || o.jurisdiction === NATIONAL));
+  }
+
+  /** Every office of a kind, in every district, by id. */
+  allOfKind(kind: string): Office[] {
+    return this.offices.filter((o) => o.kind === kind).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The escalation chain above an office, nearest first, up to `levels` steps; a cycle ends it. */
+  chain(from: Office, levels: number): Office[] {
+    const out: Office[] = [];
+    const seen = new Set([from.id]);
+    for (let at = from.escalatesTo; at !== null && out.length < levels && !seen.has(at); ) {
+      const o = this.byId.get(at);
+      if (o === undefined) break;
+      out.push(o);
+      seen.add(at);
+      at = o.escalatesTo;
+    }
+    return out;
+  }
+
+  /** The offices that may see a case of `officeIds`: those offices and every office above them. */
+  withSuperiors(officeIds: Iterable<string>): Set<string> {
+    const all = new Set<string>();
+    for (const id of officeIds) {
+      for (let o = this.byId.get(id); o !== undefined && !all.has(o.id); o = o.escalatesTo === null ? undefined : this.byId.get(o.escalatesTo)) {
+        all.add(o.id);
+      }
+    }
+    return all;
+  }
+
+  /** The offices whose escalation chain reaches any of these: a head of office oversees them. */
+  below(officeIds: readonly string[]): string[] {
+    const heads = new Set(officeIds);
+    return this.offices.filter((o) => this.chain(o, Infinity).some((up) => heads.has(up.id))).map((o) => o.id);
+  }
+
+  /** Secrets valid at `now` (several per sender while one is being rotated). */
+  activeSecrets(now: number): SenderSecret[] {
+    return this.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map(({ senderId, secretId, secret }) => ({ senderId, secretId, secret }));
+  }
+
+  senderOffices(senderId: string): Set<string> {
+    return new Set(this.senders.get(senderId)?.offices);
+  }
+
+  /** Event types the sender may record whatever office is responsible. */
+  senderTrustedEvents(senderId: string): Set<string> {
+    return new Set(this.senders.get(senderId)?.trustedEvents);
+  }
+}
+
+let cached: Directory | undefined;
+
+/** The statement that reads the stamp, for a caller's own batch. */
+export function stampQuery(db: Db) {
+  return db.select({ stamp: directoryStamp.stamp }).from(directoryStamp);
+}
+
+async function load(db: Db, now: number): Promise<Directory> {
+  const [stamp, rows, secrets, links, events] = await db.batch([
+    stampQuery(db), db.select().from(offices), db.select().from(webhookSecrets), db.select().from(senderOffices), db.select().from(senderEventTypes),
+  ]);
+  cached = new Directory(
+    stamp[0]?.stamp ?? "", now, rows,
+    secrets.map((s) => ({ senderId: s.senderId, secretId: s.id, secret: s.secret, expiresAt: s.expiresAt })),
+    { senderOffices: links, senderEvents: events },
+  );
+  return cached;
 }
 
 /**
- * The escalation chain above an office, nearest first, up to `levels`
- * steps: chain[0] is the office it escalates to. One recursive query; a
- * cycle in the directory ends the chain.
+ * The directory as the database has it now. `stamp`: the stamp the caller
+ * has just read in its own batch; without it, one read checks the copy.
  */
-export async function escalationChain(db: Db, from: Office, levels: number): Promise<Office[]> {
-  if (levels === 0 || from.escalatesTo === null) return [];
-  const rows = await db.all<OfficeRow & { lvl: number }>(sql`
-    WITH RECURSIVE chain(id, lvl) AS (
-      SELECT ${from.escalatesTo}, 1
-      UNION ALL
-      SELECT o.escalates_to, chain.lvl + 1 FROM offices o JOIN chain ON o.id = chain.id
-      WHERE o.escalates_to IS NOT NULL AND chain.lvl < ${levels}
-    )
-    SELECT o.*, chain.lvl FROM chain JOIN offices o ON o.id = chain.id ORDER BY chain.lvl`);
-  const chain: Office[] = [];
-  const seen = new Set([from.id]);
-  for (const r of rows) {
-    if (seen.has(r.id)) break;
-    seen.add(r.id);
-    chain.push(fromRow(r));
+export async function directory(db: Db, stamp?: string, now = Date.now()): Promise<Directory> {
+  const current = stamp ?? (await stampQuery(db).get())?.stamp;
+  if (cached !== undefined && cached.stamp === current) {
+    cached.checkedAt = now;
+    return cached;
   }
-  return chain;
+  return load(db, now);
 }
 
-interface OfficeRow {
-  id: string;
-  kind: string;
-  name: string;
-  jurisdiction: string;
-  calendar: string;
-  emails: string;
-  fallback_email: string;
-  escalates_to: string | null;
-  region: string;
-  ref_pattern: string | null;
+/**
+ * The copy in memory, without checking it, if it is younger than
+ * MAX_AGE_MS: for a first look (which sender signed this?) that the caller
+ * confirms with the stamp it reads next.
+ */
+export async function recentDirectory(db: Db, now: number): Promise<Directory> {
+  if (cached !== undefined && now - cached.checkedAt < MAX_AGE_MS) return cached;
+  return load(db, now);
 }
 
-const fromRow = (r: OfficeRow): Office => ({
-  id: r.id, kind: r.kind, name: r.name, jurisdiction: r.jurisdiction, calendar: r.calendar,
-  emails: JSON.parse(r.emails) as string[], fallbackEmail: r.fallback_email, escalatesTo: r.escalates_to, region: r.region,
-  refPattern: r.ref_pattern,
-});
-
-/** The offices that may see a case of `officeIds`: those offices and every office above them. */
-export async function withSuperiors(db: Db, officeIds: readonly string[]): Promise<Set<string>> {
-  const all = new Set<string>();
-  let frontier = [...officeIds];
-  while (frontier.length > 0) {
-    const found = await getOffices(db, frontier);
-    frontier = [];
-    for (const o of found.values()) {
-      all.add(o.id);
-      if (o.escalatesTo !== null && !all.has(o.escalatesTo)) frontier.push(o.escalatesTo);
-    }
-  }
-  return all;
+/** Lookups for pages and jobs outside the event path: one stamp read, then memory. */
+export async function getOffice(db: Db, id: string): Promise<Office | undefined> {
+  return (await directory(db)).get(id);
 }
 
-/** Every office of a kind, in every district. */
-export async function allOfficesOfKind(db: Db, kind: string): Promise<Office[]> {
-  return db.select().from(offices).where(eq(offices.kind, kind)).orderBy(offices.id).all();
-}
-
-/** The offices whose escalation chain reaches any of these: a head of office oversees them. */
-export async function officesBelow(db: Db, officeIds: readonly string[]): Promise<string[]> {
-  const all = await db.select({ id: offices.id, up: offices.escalatesTo }).from(offices).all();
-  const up = new Map(all.map((o) => [o.id, o.up]));
-  const heads = new Set(officeIds);
-  return all.filter((o) => {
-    const seen = new Set<string>();
-    for (let at = up.get(o.id) ?? null; at !== null && !seen.has(at); at = up.get(at) ?? null) {
-      if (heads.has(at)) return true;
-      seen.add(at);
-    }
-    return false;
-  }).map((o) => o.id);
+export async function getOffices(db: Db, ids: readonly string[]): Promise<Map<string, Office>> {
+  return ids.length === 0 ? new Map() : (await directory(db)).getMany(ids);
 }

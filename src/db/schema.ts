@@ -282,3 +282,19 @@ export const signInRequests = sqliteTable("sign_in_requests", {
   clientHash: text("client_hash").notNull(),
   at: integer("at").notNull(),
 });
+
+/** A new random stamp on every change to the directory or the senders: isolates' copies compare it. */
+export const directoryStamp = sqliteTable("directory_stamp", {
+  id: integer("id").primaryKey(),
+  stamp: text("stamp").notNull(),
+});
+
+/** A timeline whose workflow could not be started or woken: the sweep starts it again. */
+export const workflowFailures = sqliteTable("workflow_failures", {
+  instanceId: text("instance_id").primaryKey(),
+  action: text("action").notNull(),
+  error: text("error").notNull(),
+  firstAt: integer("first_at").notNull(),
+  lastAt: integer("last_at").notNull(),
+  attempts: integer("attempts").notNull(),
+});

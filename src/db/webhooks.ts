@@ -1,35 +1,18 @@
-/** Webhook senders, their secrets (several while rotating) and first responses. */
-import { and, eq, gt, isNull, or } from "drizzle-orm";
-import type { SenderSecret } from "../auth/standard-webhooks.js";
+/** Webhook deliveries: the first response given to each (sender, webhook-id). */
+import { and, eq } from "drizzle-orm";
 import type { Db } from "./client.js";
-import { senderEventTypes, senderOffices, webhookDeliveries, webhookSecrets } from "./schema.js";
+import { webhookDeliveries } from "./schema.js";
 
-export async function activeSecrets(db: Db, now: number): Promise<SenderSecret[]> {
-  const rows = await db
-    .select()
-    .from(webhookSecrets)
-    .where(or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, now)))
-    .all();
-  return rows.map((r) => ({ senderId: r.senderId, secretId: r.id, secret: r.secret }));
-}
-
-export async function senderOfficeIds(db: Db, senderId: string): Promise<Set<string>> {
-  const rows = await db.select().from(senderOffices).where(eq(senderOffices.senderId, senderId)).all();
-  return new Set(rows.map((r) => r.officeId));
-}
-
-/** Event types the sender may record whatever office is responsible. */
-export async function senderTrustedEvents(db: Db, senderId: string): Promise<Set<string>> {
-  const rows = await db.select().from(senderEventTypes).where(eq(senderEventTypes.senderId, senderId)).all();
-  return new Set(rows.map((r) => r.eventType));
+/** The statement, for a caller's own batch. */
+export function firstResponseQuery(db: Db, senderId: string, webhookId: string) {
+  return db
+    .select({ status: webhookDeliveries.status, body: webhookDeliveries.body })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.senderId, senderId), eq(webhookDeliveries.webhookId, webhookId)));
 }
 
 export async function firstResponse(db: Db, senderId: string, webhookId: string) {
-  return db
-    .select()
-    .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.senderId, senderId), eq(webhookDeliveries.webhookId, webhookId)))
-    .get();
+  return firstResponseQuery(db, senderId, webhookId).get();
 }
 
 export function recordResponse(db: Db, senderId: string, webhookId: string, status: number, body: string, now: number) {

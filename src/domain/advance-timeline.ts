@@ -4,8 +4,8 @@
  * the report counters in the same batch.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { type Deadline, type Instance, countEvents, deadlinesOf } from "../db/cases.js";
-import { type Office, getOffice } from "../db/directory.js";
+import { type Deadline, type Instance, countEvents } from "../db/cases.js";
+import type { Office } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { hasOwn, own } from "../lib/own.js";
@@ -58,15 +58,15 @@ function nextPeriod(
   const first = current.find((x) => x.stage === stage.id && x.seq === 1);
   if (stage.recursFrom === "anniversary" && first !== undefined && "amount" in stage.term) {
     const nth = { ...stage, term: { ...stage.term, amount: stage.term.amount * seq } };
-    return openStage(ctx.db, def, nth, instanceId, office, { eventId: first.startedByEvent, occurredAtMs: first.startedAtMs, onCase: ctx.onCase }, seq);
+    return openStage(ctx.db, ctx.dir, def, nth, instanceId, office, { eventId: first.startedByEvent, occurredAtMs: first.startedAtMs, onCase: ctx.onCase }, seq);
   }
-  return openStage(ctx.db, def, stage, instanceId, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase }, seq);
+  return openStage(ctx.db, ctx.dir, def, stage, instanceId, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase }, seq);
 }
 
 export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition, instance: Instance, ch: Changes): Promise<void> {
-  const { db } = ctx;
-  await requireAuthority(db, ctx.p, def, ctx.type, ctx.onCase);
-  const current = await deadlinesOf(db, [instance.id]);
+  const { db, dir } = ctx;
+  requireAuthority(dir, ctx.p, def, ctx.type, ctx.onCase);
+  const current = ctx.deadlines.filter((d) => d.instanceId === instance.id);
   // The latest period of each stage.
   const byStage = new Map<string, Deadline>();
   for (const d of current) if ((byStage.get(d.stage)?.seq ?? 0) < d.seq) byStage.set(d.stage, d);
@@ -97,7 +97,7 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     close(ctx, ch, def, d, stage.closesOn[ctx.type]!);
     open.delete(stage.id);
     if (stage.recurs && ending === undefined) {
-      const office = (await getOffice(db, d.officeId))!;
+      const office = dir.get(d.officeId)!;
       ch.opened.push(await nextPeriod(ctx, def, stage, instance.id, office, current, d.seq + 1));
       open.add(stage.id);
     }
@@ -105,18 +105,18 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
   for (const stage of def.stages.filter((s) => s.startsOn === ctx.type && ending === undefined)) {
     if (byStage.has(stage.id)) throw new ApiError("stage_closed", `La fase «${stage.title}» è già stata avviata`);
     const officeId = ctx.onCase[stage.office];
-    const office = officeId === undefined ? undefined : await getOffice(db, officeId);
+    const office = officeId === undefined ? undefined : dir.get(officeId);
     if (office === undefined) {
       throw new ApiError("unknown_office", `Nessun ufficio ${stage.office} per il procedimento`, { parameter: `data.offices.${stage.office}` });
     }
-    const o = await openStage(db, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined, data: ctx.data });
+    const o = await openStage(db, dir, def, stage, instance.id, office, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined, data: ctx.data });
     ch.opened.push(o);
     if (o.deadline.status === "open") open.add(stage.id);
   }
   countOccurrence(ctx, def, ch);
   const anchor = current.find((d) => d.seq === 1 && def.stages.find((s) => s.id === d.stage)?.startsOn === def.trigger) ?? current[0];
   if (anchor !== undefined) {
-    const rows = await eventNotices(db, def, instance.id, anchor.id, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);
+    const rows = eventNotices(dir, def, instance.id, anchor.id, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);
     if (rows.length > 0) ch.stmts.push(db.insert(notifications).values(rows));
   }
   // A rolling stage stays open while its next period is still to come.

@@ -7,7 +7,6 @@
  * reopens what it closed.
  */
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import { getOffice } from "../db/directory.js";
 import { hasOwn } from "../lib/own.js";
 import { deadlines, events, notifications, timelineInstances } from "../db/schema.js";
 import { parseInstant } from "../engine/instant.js";
@@ -43,7 +42,7 @@ async function target(ctx: EventContext) {
   if (e.source !== ctx.p.id) {
     for (const i of await db.select().from(timelineInstances).where(eq(timelineInstances.caseId, ctx.caseId)).all()) {
       const def = getTimeline(i.timeline, i.version);
-      if (def !== undefined && (def.trigger === e.type || involves(def, e.type))) await requireAuthority(db, ctx.p, def, e.type, ctx.onCase);
+      if (def !== undefined && (def.trigger === e.type || involves(def, e.type))) requireAuthority(ctx.dir, ctx.p, def, e.type, ctx.onCase);
     }
   }
   const touched = await db.select().from(deadlines).where(or(eq(deadlines.startedByEvent, id), eq(deadlines.closedByEvent, id))).all();
@@ -73,8 +72,8 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
       ch.stmts.push(...recount(db, def, d, -1), ...recount(db, def, { ...d, closedAtMs: at, status }, 1));
     }
     if (d.startedByEvent !== e.id) continue;
-    const office = (await getOffice(db, d.officeId))!;
-    const next = await openStage(db, def, await periodStage(ctx, stage, d), d.instanceId, office,
+    const office = ctx.dir.get(d.officeId)!;
+    const next = await openStage(db, ctx.dir, def, await periodStage(ctx, stage, d), d.instanceId, office,
       { eventId: e.id, occurredAtMs: periodStart(stage, d, at, ends), onCase: ctx.onCase }, d.seq);
     const nd = next.deadline;
     ends.set(`${d.instanceId}.${d.stage}.${d.seq}`, nd.dueAtMs!);
@@ -128,7 +127,7 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
     if (d.startedByEvent === e.id) {
       ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.id, d.id)));
       ch.stmts.push(db.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"))));
-      if (d.status === "open") ch.stmts.push(db.insert(notifications).values(notice(d, ctx.eventId, ctx.now, (await getOffice(db, d.officeId))!.emails, { notice: "withdrawn" })));
+      if (d.status === "open") ch.stmts.push(db.insert(notifications).values(notice(d, ctx.eventId, ctx.now, ctx.dir.get(d.officeId)!.emails, { notice: "withdrawn" })));
       ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "withdrawn", dueAt: d.dueAt, dueDate: d.dueDate });
     } else if (!started.some((i) => i.id === d.instanceId)) {
       // Closed by mistake: open again, with the reminders and escalations the closing cancelled.

@@ -5,12 +5,13 @@
  * refusal or a failure leaves nothing half-written. Workflows are woken
  * afterwards; D1 stays the source of truth if waking fails (the cron sweep).
  */
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Principal } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
-import { type CaseHint, eventByKey, instancesOf, officesOfCase } from "../db/cases.js";
+import type { CaseHint } from "../db/cases.js";
 import type { Db } from "../db/client.js";
+import { type Directory, directory } from "../db/directory.js";
+import { type EventState, readEventState } from "../db/event-state.js";
 import { cases, deadlines, events, notifications } from "../db/schema.js";
 import { parseInstant } from "../engine/instant.js";
 import { validate } from "../http/body.js";
@@ -22,7 +23,7 @@ import { cancelEvent, correctEvent } from "./amend-event.js";
 import type { Changes, EventContext, EventResult, Stmt, Wake } from "./changes.js";
 import { eventDataSchema } from "./schemas.js";
 import { startTimeline } from "./start-timeline.js";
-import { visibleCase } from "./case-lookup.js";
+import { pickVisible } from "./case-lookup.js";
 
 export type { EventResult, Wake } from "./changes.js";
 
@@ -43,6 +44,11 @@ export interface ApplyOptions {
   extra?: (result: EventResult) => Stmt[];
   /** Which case the reference means when the caller sees it at more than one office. */
   caseHint?: CaseHint;
+  /**
+   * The state already read by the caller (a webhook reads it with its first
+   * response), with the directory and principal it checked the caller against.
+   */
+  read?: { state: EventState; dir?: Directory; principal?: Principal };
   /**
    * An obligation the system opens itself (a compliance or annual report): not a
    * proceeding, so its identifier is its own, outside the offices' reference formats.
@@ -68,10 +74,20 @@ function parseEvent(ev: IncomingEvent, now: number): { data: Record<string, unkn
   return { data, at: parsed.ms };
 }
 
-export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: ApplyOptions): Promise<{ result: EventResult; wake: Wake }> {
+/**
+ * Who records the event. A function when the answer depends on the
+ * directory (a webhook's signature and its sender's offices): it is asked
+ * again if the directory changed since the caller's first look.
+ */
+export type Caller = Principal | ((dir: Directory) => Promise<Principal>);
+
+export async function applyEvent(db: Db, caller: Caller, ev: IncomingEvent, opts: ApplyOptions): Promise<{ result: EventResult; wake: Wake }> {
   const { data, at } = parseEvent(ev, opts.now);
-  const [previous, existing] = await Promise.all([eventByKey(db, opts.idempotencyKey), visibleCase(db, p, ev.caseRef, opts.caseHint)]);
-  if (previous !== undefined) return replay(db, previous, ev, at);
+  const read = opts.read ?? { state: await readEventState(db, { idempotencyKey: opts.idempotencyKey, ref: ev.caseRef, hint: opts.caseHint }) };
+  const dir = await directory(db, read.state.stamp, opts.now);
+  const p = typeof caller !== "function" ? caller : dir === read.dir ? read.principal! : await caller(dir);
+  if (read.state.previous !== undefined) return replay(read.state.previous, ev, at);
+  const existing = pickVisible(dir, p, ev.caseRef, read.state.cases);
 
   const starting = latest().filter((t) => t.trigger === ev.type);
   const enabled = starting.filter((t) => isEnabled(t, opts.billEnabled));
@@ -81,10 +97,13 @@ export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: 
   if (existing === undefined && enabled.length === 0) {
     throw new ApiError("unknown_case", `caseRef: procedimento ${ev.caseRef} sconosciuto`, { parameter: "caseRef" });
   }
+  const mine = <T extends { caseId: string }>(rows: T[]) => rows.filter((r) => r.caseId === existing?.id);
+  const instances = mine(read.state.instances);
   const ctx: EventContext = {
-    db, p, caseId: existing?.id ?? crypto.randomUUID(), caseRef: ev.caseRef, isNewCase: existing === undefined, obligation: opts.obligation === true,
+    db, dir, p, caseId: existing?.id ?? crypto.randomUUID(), caseRef: ev.caseRef, isNewCase: existing === undefined, obligation: opts.obligation === true,
     ownerOfficeId: existing?.ownerOfficeId,
-    onCase: existing === undefined ? {} : await officesOfCase(db, existing.id),
+    onCase: { ...existing?.offices }, instances,
+    deadlines: read.state.deadlines.filter((d) => instances.some((i) => i.id === d.instanceId)),
     eventId: crypto.randomUUID(), type: ev.type, occurredAt: ev.occurredAt, at, now: opts.now, data,
   };
   const ch: Changes = {
@@ -96,7 +115,7 @@ export async function applyEvent(db: Db, p: Principal, ev: IncomingEvent, opts: 
   else if (ev.type === "event.cancelled") await cancelEvent(ctx, ch);
   else await advanceAll(ctx, ch, enabled);
   await commit(ctx, ch, opts);
-  return { result: ch.result, wake: ch.wake };
+  return { result: ch.result, wake: wakeOf(ctx, ch) };
 }
 
 async function advanceAll(ctx: EventContext, ch: Changes, starting: readonly TimelineDefinition[]): Promise<void> {
@@ -108,7 +127,7 @@ async function advanceAll(ctx: EventContext, ch: Changes, starting: readonly Tim
     throw new ApiError("unknown_office", `${parameter}: ruolo non previsto dallo scadenzario avviato da ${ctx.type}`, { parameter });
   }
   for (const def of starting) await startTimeline(ctx, def, ch);
-  const running = ctx.isNewCase ? [] : (await instancesOf(ctx.db, ctx.caseId)).filter((i) => i.status === "running");
+  const running = ctx.instances.filter((i) => i.status === "running");
   for (const instance of running) {
     // Each instance runs the version it started with.
     const def = getTimeline(instance.timeline, instance.version);
@@ -155,18 +174,32 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
   }
 }
 
+/** What the workflows need to know, from what the event already read and wrote. */
+function wakeOf(ctx: EventContext, ch: Changes): Wake {
+  const after = new Map(ch.result.timelines.map((t) => [t.instanceId, t.status]));
+  const firstAt = (id: string) => {
+    const due = ch.opened.flatMap((o) => o.notifications).filter((n) => n.instanceId === id).map((n) => n.sendAtMs);
+    return due.length === 0 ? null : Math.min(...due);
+  };
+  return {
+    start: ch.wake.start.map((instanceId) => ({ instanceId, firstAt: firstAt(instanceId) })),
+    replan: [...new Set(ch.wake.replan)].map((instanceId) => {
+      const known = ctx.instances.find((i) => i.id === instanceId);
+      return known === undefined ? { instanceId } : { instanceId, workflowId: known.workflowId, running: (after.get(instanceId) ?? known.status) === "running" };
+    }),
+  };
+}
+
 /** The same idempotency key again: the first outcome, if it is the same event. */
-async function replay(
-  db: Db, previous: { id: string; type: string; occurredAtMs: number; occurredAt: string; caseId: string },
-  ev: IncomingEvent, at: number,
-): Promise<{ result: EventResult; wake: Wake }> {
-  const c = await db.select().from(cases).where(eq(cases.id, previous.caseId)).get();
-  if (previous.type !== ev.type || previous.occurredAtMs !== at || c?.ref !== ev.caseRef) {
+function replay(
+  previous: { id: string; type: string; occurredAtMs: number; occurredAt: string; ref: string }, ev: IncomingEvent, at: number,
+): { result: EventResult; wake: Wake } {
+  if (previous.type !== ev.type || previous.occurredAtMs !== at || previous.ref !== ev.caseRef) {
     throw new ApiError("idempotency_conflict", "La chiave di idempotenza è già stata usata per un evento diverso");
   }
   return {
     result: {
-      event: { id: previous.id, type: previous.type, occurredAt: previous.occurredAt }, case: { ref: c.ref },
+      event: { id: previous.id, type: previous.type, occurredAt: previous.occurredAt }, case: { ref: previous.ref },
       replayed: true, timelines: [], deadlines: [],
     },
     wake: { start: [], replan: [] },

@@ -4,14 +4,16 @@
  * which numbers other offices use; a reference the caller sees at more
  * than one office must be narrowed by the owner office or the district.
  */
-import { type Principal, canAccessCase } from "../auth/principal.js";
-import { type Case, type CaseHint, casesByRef } from "../db/cases.js";
+import { type Principal, mayAccess } from "../auth/principal.js";
+import { type CaseHint, casesByRef, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
+import { type Directory, directory } from "../db/directory.js";
+import type { CaseState } from "../db/event-state.js";
 import { ApiError } from "../http/problem.js";
 
-export async function visibleCase(db: Db, p: Principal, ref: string, hint: CaseHint = {}): Promise<Case | undefined> {
-  const visible: (Case & { district: string })[] = [];
-  for (const c of await casesByRef(db, ref, hint)) if (await canAccessCase(db, p, c.id)) visible.push(c);
+/** Among the cases found under a reference, the one the caller sees (pure: everything is read). */
+export function pickVisible(dir: Directory, p: Principal, ref: string, found: readonly CaseState[]): CaseState | undefined {
+  const visible = found.filter((c) => mayAccess(dir, p, Object.values(c.offices)));
   if (visible.length > 1) {
     const options = visible.map((c) => `office=${c.ownerOfficeId} (distretto ${c.district})`).join(", ");
     throw new ApiError("ambiguous_case", `Il riferimento ${ref} corrisponde a più procedimenti visibili: indicare l'ufficio o il distretto (${options})`, {
@@ -21,8 +23,14 @@ export async function visibleCase(db: Db, p: Principal, ref: string, hint: CaseH
   return visible[0];
 }
 
+export async function visibleCase(db: Db, p: Principal, ref: string, hint: CaseHint = {}): Promise<CaseState | undefined> {
+  const [found, dir] = await Promise.all([casesByRef(db, ref, hint), directory(db)]);
+  const withOffices = await Promise.all(found.map(async (c) => ({ ...c, offices: await officesOfCase(db, c.id) })));
+  return pickVisible(dir, p, ref, withOffices);
+}
+
 /** The same, where not finding it is the answer: 404 for absent and invisible alike. */
-export async function requireVisibleCase(db: Db, p: Principal, ref: string, hint: CaseHint = {}): Promise<Case> {
+export async function requireVisibleCase(db: Db, p: Principal, ref: string, hint: CaseHint = {}): Promise<CaseState> {
   const found = await visibleCase(db, p, ref, hint);
   if (found === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
   return found;

@@ -1,7 +1,9 @@
 /** What applying one event accumulates before its single D1 batch. */
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Principal } from "../auth/principal.js";
+import type { Deadline, Instance } from "../db/cases.js";
 import type { Db } from "../db/client.js";
+import type { Directory } from "../db/directory.js";
 import type { OpenedStage } from "./open-stage.js";
 
 export type Stmt = BatchItem<"sqlite">;
@@ -14,13 +16,18 @@ export interface EventResult {
   deadlines: { id: string; stage: string; office: string; status: string; dueAt: string; dueDate: string | null }[];
 }
 
+/** The workflows to start or wake once the batch is written. */
 export interface Wake {
-  start: string[];
-  replan: string[];
+  /** New instances, with the first instant a message of theirs falls due (null: none pending). */
+  start: { instanceId: string; firstAt: number | null }[];
+  /** Instances whose plan changed; their workflow and status when the event knows them (no read needed). */
+  replan: { instanceId: string; workflowId?: string; running?: boolean }[];
 }
 
 export interface EventContext {
   db: Db;
+  /** The directory as of this event's read batch. */
+  dir: Directory;
   p: Principal;
   caseId: string;
   caseRef: string;
@@ -31,6 +38,10 @@ export interface EventContext {
   obligation: boolean;
   /** role → office id, as on the case before this event. */
   onCase: Record<string, string>;
+  /** The case's timeline instances before this event, oldest first. */
+  instances: Instance[];
+  /** The deadlines of its running instances, soonest first. */
+  deadlines: Deadline[];
   eventId: string;
   type: string;
   occurredAt: string;
@@ -43,7 +54,8 @@ export interface Changes {
   stmts: Stmt[];
   opened: OpenedStage[];
   result: EventResult;
-  wake: Wake;
+  /** Instance ids, gathered while the event applies; turned into a Wake at the end. */
+  wake: { start: string[]; replan: string[] };
   /** The audit entry, when not the plain "event.recorded". */
   audit?: { action: string; detail: Record<string, unknown> };
 }

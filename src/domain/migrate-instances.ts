@@ -10,7 +10,7 @@ import type { Principal } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
 import { deadlinesOf, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
-import { getOffice } from "../db/directory.js";
+import { directory } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { getTimeline } from "../timelines/catalog.js";
@@ -49,7 +49,7 @@ export async function migrateInstances(
 
 async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, caseId: string, now: number) {
   const stmts: Stmt[] = [];
-  const onCase = await officesOfCase(db, caseId);
+  const [onCase, dir] = await Promise.all([officesOfCase(db, caseId), directory(db)]);
   const moves: Migration["moves"] = [];
   const cause = `v${def.version}.${instanceId}`;
   for (const d of await deadlinesOf(db, [instanceId])) {
@@ -61,8 +61,8 @@ async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, c
       moves.push({ deadline: d.id, from: d.dueAt, to: null });
       continue;
     }
-    const office = (await getOffice(db, d.officeId))!;
-    const next = await openStage(db, def, stage, instanceId, office, { eventId: d.startedByEvent, occurredAtMs: d.startedAtMs, onCase });
+    const office = dir.get(d.officeId)!;
+    const next = await openStage(db, dir, def, stage, instanceId, office, { eventId: d.startedByEvent, occurredAtMs: d.startedAtMs, onCase });
     const nd = next.deadline;
     stmts.push(db.update(deadlines).set({ dueAt: nd.dueAt, dueAtMs: nd.dueAtMs, dueDate: nd.dueDate, explanation: nd.explanation, status: nd.status }).where(eq(deadlines.id, d.id)));
     if (nd.status === "open") {

@@ -3,7 +3,7 @@
  * become one notification row each, addressed through the directory.
  */
 import type { Db } from "../db/client.js";
-import { type Office, escalationChain, getOffice } from "../db/directory.js";
+import type { Directory, Office } from "../db/directory.js";
 import type { deadlines, notifications } from "../db/schema.js";
 import { eq } from "drizzle-orm";
 import { events } from "../db/schema.js";
@@ -42,7 +42,7 @@ export function nextPeriodStart(stage: StageDefinition, dueAtMs: number): number
 }
 
 export async function openStage(
-  db: Db, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office, start: StageStart, seq = 1,
+  db: Db, dir: Directory, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office, start: StageStart, seq = 1,
 ): Promise<OpenedStage> {
   const needsData = ("given" in stage.term && start.dueDate === undefined) || stage.alsoFrom !== undefined;
   const data = start.data ?? (needsData ? await startingData(db, start.eventId) : {});
@@ -67,16 +67,17 @@ export async function openStage(
   const rows: NewNotification[] = [];
   const rungs = rungsOf(def, stage);
   const top = Math.max(0, ...rungs.map((r) => r.level));
-  // One chain lookup per office, however many rungs climb it.
-  const chains = new Map<string, Promise<Office[]>>();
-  const climb = async (from: Office | undefined, level: number): Promise<Office | undefined> => {
+  // One chain walk per office, however many rungs climb it.
+  const chains = new Map<string, Office[]>();
+  const climb = (from: Office | undefined, level: number): Office | undefined => {
     if (from === undefined || level === 0) return from;
-    if (!chains.has(from.id)) chains.set(from.id, escalationChain(db, from, top));
-    return (await chains.get(from.id)!)[level - 1];
+    if (!chains.has(from.id)) chains.set(from.id, dir.chain(from, top));
+    return chains.get(from.id)![level - 1];
   };
   for (const r of planRungs(rungs, start.occurredAtMs, t.dueAtMs)) {
     // Recipients come from the directory; a chain that ends early has no one to tell.
-    const target = await climb(r.role === undefined ? office : await roleOffice(db, start.onCase, r.role), r.level);
+    const onCase = r.role === undefined ? undefined : start.onCase[r.role];
+    const target = climb(r.role === undefined ? office : onCase === undefined ? undefined : dir.get(onCase), r.level);
     if (target === undefined) continue;
     rows.push({
       id: `${deadlineId}.${r.rung}`, deadlineId, instanceId, rung: r.rung, kind: r.kind, officeId: target.id,
@@ -118,9 +119,4 @@ function earlierOfTwoStarts(stage: StageDefinition, fromMs: number, data: Record
 
 async function startingData(db: Db, eventId: string): Promise<Record<string, unknown>> {
   return (await db.select({ data: events.data }).from(events).where(eq(events.id, eventId)).get())?.data ?? {};
-}
-
-async function roleOffice(db: Db, onCase: Record<string, string>, role: string): Promise<Office | undefined> {
-  const id = onCase[role];
-  return id === undefined ? undefined : getOffice(db, id);
 }

@@ -3,8 +3,7 @@
  * on the case, or found in the directory for the district.
  */
 import type { Principal } from "../auth/principal.js";
-import type { Db } from "../db/client.js";
-import { NATIONAL, type Office, getOffices, officesOfKinds } from "../db/directory.js";
+import { type Directory, NATIONAL, type Office } from "../db/directory.js";
 import { ApiError } from "../http/problem.js";
 
 interface Hints {
@@ -14,9 +13,8 @@ interface Hints {
 }
 
 /** The districts of the offices the caller acts for. */
-export async function districtsOf(db: Db, p: Principal): Promise<Set<string>> {
-  const mine = await getOffices(db, [...p.offices]);
-  return new Set([...mine.values()].map((o) => o.jurisdiction));
+export function districtsOf(dir: Directory, p: Principal): Set<string> {
+  return new Set([...dir.getMany(p.offices).values()].map((o) => o.jurisdiction));
 }
 
 /**
@@ -29,23 +27,18 @@ export function requireOwnDistrict(p: Principal, districts: Set<string>, office:
 }
 
 /** role → office, for every role the timeline needs. */
-export async function resolveOffices(
-  db: Db, p: Principal, roles: Record<string, string>, hints: Hints,
-): Promise<Record<string, Office>> {
+export function resolveOffices(dir: Directory, p: Principal, roles: Record<string, string>, hints: Hints): Record<string, Office> {
   const entries = Object.entries(roles);
   const named = new Map(entries.map(([role]) => [role, hints.named[role] ?? hints.onCase[role]] as const));
   const ids = [...named.values()].filter((id): id is string => id !== undefined);
   const unnamed = entries.filter(([role]) => named.get(role) === undefined).map(([, kind]) => kind);
-  const districts = p.role === "admin" ? new Set<string>() : await districtsOf(db, p);
+  const districts = p.role === "admin" ? new Set<string>() : districtsOf(dir, p);
   if (hints.jurisdiction !== undefined && p.role !== "admin" && !districts.has(hints.jurisdiction)) {
     throw new ApiError("forbidden", `data.jurisdiction: il distretto ${hints.jurisdiction} non è quello per cui opera la credenziale`, { parameter: "data.jurisdiction" });
   }
   const district = unnamed.length === 0 ? undefined : (hints.jurisdiction ?? (districts.size === 1 ? [...districts][0] : undefined));
-  // Two lookups at most, whatever the number of roles.
-  const [byId, candidates] = await Promise.all([
-    getOffices(db, ids),
-    district === undefined ? Promise.resolve([]) : officesOfKinds(db, unnamed, district),
-  ]);
+  const byId = dir.getMany(ids);
+  const candidates = district === undefined ? [] : dir.ofKinds(unnamed, district);
   const out: Record<string, Office> = {};
   for (const [role, kind] of entries) {
     const parameter = `data.offices.${role}`;

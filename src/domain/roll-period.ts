@@ -6,7 +6,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { countEvents, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
-import { getOffice } from "../db/directory.js";
+import { directory } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { Stmt } from "./changes.js";
@@ -24,9 +24,10 @@ export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number): P
   }
   const def = getTimeline(instance.timeline, instance.version)!;
   const stage = def.stages.find((s) => s.id === d.stage)!;
-  const office = (await getOffice(db, d.officeId))!;
+  const dir = await directory(db);
+  const office = dir.get(d.officeId)!;
   const start = nextPeriodStart(stage, d.dueAtMs);
-  const next = await openStage(db, def, stage, d.instanceId, office, {
+  const next = await openStage(db, dir, def, stage, d.instanceId, office, {
     eventId: d.startedByEvent, occurredAtMs: start, onCase: await officesOfCase(db, instance.caseId),
   }, d.seq + 1);
   const stmts: (Stmt | Conditional)[] = [];

@@ -1,7 +1,6 @@
 /** A trigger event starts a new instance of a timeline on the case. */
 import { eq } from "drizzle-orm";
 import { caseOffices, timelineInstances } from "../db/schema.js";
-import { runningInstance } from "../db/cases.js";
 import { ApiError } from "../http/problem.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 import type { Changes, EventContext } from "./changes.js";
@@ -13,20 +12,20 @@ import { requireAuthority } from "./authority.js";
 import { requireOfficeFormat } from "./case-ref.js";
 
 export async function startTimeline(ctx: EventContext, def: TimelineDefinition, ch: Changes): Promise<void> {
-  const { db, p } = ctx;
-  if (!ctx.isNewCase && (await runningInstance(db, ctx.caseId, def.id)) !== undefined) {
+  const { db, dir, p } = ctx;
+  if (ctx.instances.some((i) => i.timeline === def.id && i.status === "running")) {
     throw new ApiError("timeline_already_running", `Lo scadenzario ${def.id} è già in corso per ${ctx.caseRef}`);
   }
   if (def.schedule !== undefined && !ctx.obligation) {
     throw new ApiError("forbidden", `type: lo scadenzario ${def.id} è aperto solo dal calendario di sistema`, { parameter: "type" });
   }
-  const roles = await resolveOffices(db, p, def.roles, {
+  const roles = resolveOffices(dir, p, def.roles, {
     named: (ctx.data.offices ?? {}) as Record<string, string | undefined>,
     jurisdiction: ctx.data.jurisdiction as string | undefined,
     onCase: ctx.onCase,
   });
   // The timeline's owner starts it (or an office above it, or a sender trusted for the trigger).
-  await requireAuthority(db, p, def, ctx.type, Object.fromEntries(Object.entries(roles).map(([role, o]) => [role, o.id])));
+  requireAuthority(dir, p, def, ctx.type, Object.fromEntries(Object.entries(roles).map(([role, o]) => [role, o.id])));
   if (ctx.ownerOfficeId === undefined) {
     // A new case: its reference is the first stage's office's, in that office's format.
     const owner = roles[def.stages[0]!.office]!;
@@ -46,12 +45,12 @@ export async function startTimeline(ctx: EventContext, def: TimelineDefinition, 
   }));
   const opened = [];
   for (const stage of def.stages.filter((s) => s.startsOn === ctx.type)) {
-    opened.push(await openStage(db, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined, data: ctx.data }));
+    opened.push(await openStage(db, dir, def, stage, instanceId, roles[stage.office]!, { eventId: ctx.eventId, occurredAtMs: ctx.at, onCase: ctx.onCase, dueDate: ctx.data.dueDate as string | undefined, data: ctx.data }));
   }
   ch.opened.push(...opened);
   const anchor = opened[0]?.deadline.id;
   if (anchor !== undefined) {
-    const notices = await eventNotices(db, def, instanceId, anchor, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);
+    const notices = eventNotices(dir, def, instanceId, anchor, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);
     // Inserted after the deadline they hang on (opened rows are written after this stage's statements).
     opened[0]!.notifications.push(...notices);
   }

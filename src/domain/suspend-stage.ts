@@ -5,7 +5,6 @@
  */
 import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Deadline } from "../db/cases.js";
-import { getOffice } from "../db/directory.js";
 import { deadlines, events } from "../db/schema.js";
 import { romeDay } from "../engine/rome.js";
 import { ApiError } from "../http/problem.js";
@@ -58,8 +57,8 @@ async function move(ctx: EventContext, def: TimelineDefinition, stage: StageDefi
   const { db } = ctx;
   const t = stage.term;
   if (!("amount" in t)) return;
-  const office = (await getOffice(db, d.officeId))!;
-  const planned = await openStage(db, def, { ...stage, term: { ...t, amount: t.amount + days } }, d.instanceId, office,
+  const office = ctx.dir.get(d.officeId)!;
+  const planned = await openStage(db, ctx.dir, def, { ...stage, term: { ...t, amount: t.amount + days } }, d.instanceId, office,
     { eventId: d.startedByEvent, occurredAtMs: d.startedAtMs, onCase: ctx.onCase }, d.seq);
   const nd = planned.deadline;
   const text = ctx.type === stage.suspension!.on

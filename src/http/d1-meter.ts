@@ -1,5 +1,6 @@
 /**
- * Counts the D1 rows a request reads and writes, for the ingestion
+ * Counts the D1 rows a request reads and writes, its statements, its calls
+ * and how many of those calls ran one after another, for the ingestion
  * benchmark. Active only when the deployment sets D1_METER=1 (the
  * benchmark's `wrangler dev --var`) and the request asks for it with
  * `X-D1-Meter: 1`; the figures come back in response headers.
@@ -15,7 +16,24 @@ import type { AppEnv } from "../env.js";
 interface Tally {
   read: number;
   written: number;
+  /** Statements executed (a batch of five counts five). */
   queries: number;
+  /** Calls to D1 (a batch counts once). */
+  calls: number;
+  /** Calls that began when no other was in flight: the sequential round trips. */
+  sequential: number;
+  inFlight: number;
+}
+
+/** One call to D1, timed against the others of the request. */
+async function call<T>(t: Tally, f: () => Promise<T>): Promise<T> {
+  t.calls++;
+  if (t.inFlight++ === 0) t.sequential++;
+  try {
+    return await f();
+  } finally {
+    t.inFlight--;
+  }
 }
 
 function add(t: Tally, meta: { rows_read?: number; rows_written?: number } | undefined): void {
@@ -30,26 +48,26 @@ function wrapStatement(stmt: D1PreparedStatement, sql: string, t: Tally): D1Prep
   const wrapped = {
     [UNWRAP]: stmt,
     bind: (...values: unknown[]) => wrapStatement(stmt.bind(...values), sql, t),
-    async run() {
+    run: () => call(t, async () => {
       const r = await stmt.run();
       add(t, r.meta);
       return r;
-    },
-    async all() {
+    }),
+    all: () => call(t, async () => {
       const r = await stmt.all();
       add(t, r.meta);
       return r;
-    },
-    async first(column?: string) {
+    }),
+    first: (column?: string) => call(t, async () => {
       const r = await stmt.all();
       add(t, r.meta);
       const row = r.results[0] as Record<string, unknown> | undefined;
       return column === undefined ? (row ?? null) : (row?.[column] ?? null);
-    },
-    async raw(options?: { columnNames?: boolean }) {
+    }),
+    raw: (options?: { columnNames?: boolean }) => call(t, async () => {
       if (/^\s*select/i.test(sql)) add(t, (await stmt.all()).meta);
       return stmt.raw(options as { columnNames: true });
-    },
+    }),
   };
   return wrapped as unknown as D1PreparedStatement;
 }
@@ -59,11 +77,11 @@ function meter(db: D1Database, t: Tally): D1Database {
     get(target, prop) {
       if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), sql, t);
       if (prop === "batch") {
-        return async (stmts: D1PreparedStatement[]) => {
+        return (stmts: D1PreparedStatement[]) => call(t, async () => {
           const results = await target.batch(stmts.map((s) => (s as unknown as { [UNWRAP]: D1PreparedStatement })[UNWRAP] ?? s));
           for (const r of results) add(t, r.meta);
           return results;
-        };
+        });
       }
       const value = Reflect.get(target, prop);
       return typeof value === "function" ? value.bind(target) : value;
@@ -73,10 +91,12 @@ function meter(db: D1Database, t: Tally): D1Database {
 
 export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   if ((c.env as { D1_METER?: string }).D1_METER !== "1" || c.req.header("X-D1-Meter") !== "1") return next();
-  const t: Tally = { read: 0, written: 0, queries: 0 };
+  const t: Tally = { read: 0, written: 0, queries: 0, calls: 0, sequential: 0, inFlight: 0 };
   c.env = { ...c.env, DB: meter(c.env.DB, t) };
   await next();
   c.res.headers.set("X-D1-Rows-Read", String(t.read));
   c.res.headers.set("X-D1-Rows-Written", String(t.written));
   c.res.headers.set("X-D1-Queries", String(t.queries));
+  c.res.headers.set("X-D1-Calls", String(t.calls));
+  c.res.headers.set("X-D1-Sequential", String(t.sequential));
 });

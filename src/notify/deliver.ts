@@ -16,7 +16,7 @@ import {
   type Held, type Notification, adminEmails, attemptAt, auditWhileHeld, bumpWhileHeld, claim, commitHeld, getNotification,
   laterReminderDue, notificationWhileHeld, setStatusIfScheduled, settle,
 } from "../db/delivery.js";
-import { getOffice } from "../db/directory.js";
+import { directory } from "../db/directory.js";
 import { rollPeriod } from "../domain/roll-period.js";
 import { webCasePath } from "../lib/case-link.js";
 import { draftPath } from "../stats/draft-link.js";
@@ -100,7 +100,8 @@ async function messageFacts(ctx: DeliveryContext, n: Message, deadline: Deadline
   const c = (await db.select().from(cases).where(eq(cases.id, instance.caseId)).get())!;
   const def = getTimeline(instance.timeline, instance.version)!;
   const stage = def.stages.find((s) => s.id === deadline.stage)!;
-  const [responsible, recipient] = await Promise.all([getOffice(db, deadline.officeId), getOffice(db, n.officeId)]);
+  const dir = await directory(db);
+  const [responsible, recipient] = [dir.get(deadline.officeId), dir.get(n.officeId)];
   const draft = def.report === undefined ? undefined : draftPath(def.report, c.ref, responsible!, ctx.quarterEnds);
   return {
     caseId: c.id, timeline: def.id, stage: stage.id, responsibleId: deadline.officeId, fallbackEmail: recipient!.fallbackEmail,

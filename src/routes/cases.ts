@@ -6,7 +6,7 @@ import type { AppEnv } from "../env.js";
 import { audit, auditInsert } from "../db/audit.js";
 import { casesOfOffices, ownedCase } from "../db/cases.js";
 import { database } from "../db/client.js";
-import { getOffices } from "../db/directory.js";
+import { directory } from "../db/directory.js";
 import { caseOffices, cases } from "../db/schema.js";
 import { caseView } from "../domain/case-view.js";
 import { CaseRef, CreateCaseBody, HINT_HINTS, HintQuery } from "../domain/schemas.js";
@@ -30,8 +30,9 @@ caseRoutes.post("/", async (c) => {
   const p = c.get("principal");
   const body = await jsonBody(c.req.raw, CreateCaseBody);
   const entries = Object.entries(body.offices) as [string, string][];
-  const found = await getOffices(db, entries.map(([, id]) => id));
-  const districts = await districtsOf(db, p);
+  const dir = await directory(db);
+  const found = dir.getMany(entries.map(([, id]) => id));
+  const districts = districtsOf(dir, p);
   for (const [role, id] of entries) {
     const office = found.get(id);
     const parameter = `offices.${role}`;

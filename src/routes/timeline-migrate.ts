@@ -21,6 +21,6 @@ timelineMigrate.post("/:id/migrate", bearer, async (c) => {
   const body = await jsonBody(c.req.raw, MigrateBody);
   const id = c.req.param("id");
   const { migrated, remaining } = await migrateInstances(db, p, id, body.from, body.to, now, c.get("requestId"));
-  await wakeAll(c.env, db, { start: [], replan: migrated.map((m) => m.instanceId) }, now);
+  await wakeAll(c.env, db, { start: [], replan: migrated.map((m) => ({ instanceId: m.instanceId })) }, now);
   return c.json({ timeline: id, from: body.from, to: body.to, migrated, remaining });
 });

@@ -5,9 +5,12 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { type VerifyFailure, verify } from "../auth/standard-webhooks.js";
+import type { Principal } from "../auth/principal.js";
+import { type SignedHeaders, type VerifyFailure, verify } from "../auth/standard-webhooks.js";
 import { database } from "../db/client.js";
-import { activeSecrets, firstResponse, recordResponse, senderOfficeIds, senderTrustedEvents } from "../db/webhooks.js";
+import { type Directory, directory, recentDirectory } from "../db/directory.js";
+import { readEventState } from "../db/event-state.js";
+import { firstResponse, recordResponse } from "../db/webhooks.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { WebhookEventBody } from "../domain/schemas.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
@@ -26,6 +29,15 @@ const REFUSAL: Record<VerifyFailure["reason"], [ApiError["code"], string]> = {
   "no-matching-signature": ["webhook_signature_invalid", "Nessuna firma corrisponde a un segreto attivo"],
 };
 
+/** The sender whose active secret signed the request, with its offices and trusted events. */
+function signer(h: SignedHeaders, text: string, now: number) {
+  return async (dir: Directory): Promise<Principal> => {
+    const v = await verify(h, text, dir.activeSecrets(now), Math.floor(now / 1000));
+    if (!v.ok) throw new ApiError(...REFUSAL[v.failure.reason]);
+    return { id: `sender:${v.senderId}`, role: "sender", offices: dir.senderOffices(v.senderId), trustedEvents: dir.senderTrustedEvents(v.senderId) };
+  };
+}
+
 webhooks.post("/events", async (c) => {
   const now = Date.now();
   const db = database(c.env.DB);
@@ -35,28 +47,35 @@ webhooks.post("/events", async (c) => {
     throw new ApiError("invalid_parameter", "webhook-id: da 1 a 256 caratteri ASCII stampabili", { parameter: "webhook-id" });
   }
   const text = await readJsonText(c.req.raw);
-  const v = await verify(
-    { id, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null },
-    text, await activeSecrets(db, now), Math.floor(now / 1000),
-  );
-  if (!v.ok) throw new ApiError(...REFUSAL[v.failure.reason]);
+  const sign = signer({ id, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null }, text, now);
+  // First with the directory in memory (no round trip); a signature it does not know is
+  // checked once more against the database (a secret created a moment ago).
+  let dir = await recentDirectory(db, now);
+  const principal = await sign(dir).catch(async (err: unknown) => {
+    if (!(err instanceof ApiError) || err.code !== "webhook_signature_invalid" || dir.checkedAt === now) throw err;
+    dir = await directory(db, undefined, now);
+    return sign(dir);
+  });
+  const senderId = principal.id.slice("sender:".length);
   const webhookId = id!;
   const answer = (first: { status: number; body: string }) =>
     c.body(first.body, first.status as 200, { "Content-Type": first.status < 300 ? "application/json" : "application/problem+json", "Webhook-Replayed": "true" });
   const replay = async () => {
-    const first = await firstResponse(db, v.senderId, webhookId);
+    const first = await firstResponse(db, senderId, webhookId);
     return first === undefined ? undefined : answer(first);
   };
-  const [seen, offices, trustedEvents] = await Promise.all([replay(), senderOfficeIds(db, v.senderId), senderTrustedEvents(db, v.senderId)]);
-  if (seen !== undefined) return seen;
 
-  const principal = { id: `sender:${v.senderId}`, role: "sender" as const, offices, trustedEvents };
   try {
     const { caseOffice, ...body } = validate(WebhookEventBody, parseJson(text));
-    const { result, wake } = await applyEvent(db, principal, body, {
-      caseHint: caseOffice === undefined ? {} : { office: caseOffice },
-      idempotencyKey: `webhook:${v.senderId}:${webhookId}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
-      extra: (r) => [recordResponse(db, v.senderId, webhookId, 201, JSON.stringify(r), now)],
+    const idempotencyKey = `webhook:${senderId}:${webhookId}`;
+    const caseHint = caseOffice === undefined ? {} : { office: caseOffice };
+    // One read for everything: the first response to this delivery, the case, its timelines, the directory's stamp.
+    const state = await readEventState(db, { idempotencyKey, ref: body.caseRef, hint: caseHint, delivery: { senderId, webhookId } });
+    if (state.firstResponse !== undefined) return answer(state.firstResponse);
+    const { result, wake } = await applyEvent(db, sign, body, {
+      caseHint, idempotencyKey, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
+      read: { state, dir, principal },
+      extra: (r) => [recordResponse(db, senderId, webhookId, 201, JSON.stringify(r), now)],
     });
     // Recorded by a concurrent delivery of the same id after our first look: its response.
     if (result.replayed) return (await replay()) ?? c.json(result, 201);
@@ -67,10 +86,10 @@ webhooks.post("/events", async (c) => {
       // A refusal is the first response too: the sender's retry gets the same answer.
       const { status, body } = problemBody(c, err.code, err.detail, err.extra);
       const mine = JSON.stringify(body);
-      await recordResponse(db, v.senderId, webhookId, status, mine, now).run();
+      await recordResponse(db, senderId, webhookId, status, mine, now).run();
       // A concurrent delivery of the same id may have answered first (its batch made ours
       // fail): every duplicate gets that first response, never a refusal of its own.
-      const first = await firstResponse(db, v.senderId, webhookId);
+      const first = await firstResponse(db, senderId, webhookId);
       if (first !== undefined && first.body !== mine) return answer(first);
       throw err;
     }

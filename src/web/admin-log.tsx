@@ -12,6 +12,7 @@ import { database } from "../db/client.js";
 import { apiCredentials, auditLog, caseOffices, cases, mailOutbox, notifications, timelineInstances, users, webhookSenders } from "../db/schema.js";
 import { deliverySummary } from "../db/delivery.js";
 import { listScheduleFailures } from "../db/schedule-failures.js";
+import { workflowFailuresWithRef } from "../db/workflow-failures.js";
 import { isLocal } from "../deployment.js";
 import { daysFromCivil } from "../engine/civil.js";
 import { romeLocalInstant } from "../engine/rome.js";
@@ -57,7 +58,7 @@ adminLog.get("/admin/posta", async (c) => {
     .leftJoin(timelineInstances, eq(timelineInstances.id, notifications.instanceId)).leftJoin(cases, eq(cases.id, timelineInstances.caseId))
     .orderBy(desc(notifications.sendAtMs)).limit(200).all();
   const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(50).all();
-  const [summary, unopened] = await Promise.all([deliverySummary(db), listScheduleFailures(db)]);
+  const [summary, unopened, stalled] = await Promise.all([deliverySummary(db), listScheduleFailures(db), workflowFailuresWithRef(db, 50)]);
   await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: rows.length } }, Date.now());
   // Locally the sign-in links are shown too (there is no real mail); anywhere else, never.
   const local = isLocal(c.env);
@@ -67,6 +68,7 @@ adminLog.get("/admin/posta", async (c) => {
         <li>In nuovo tentativo: <strong>{summary.retrying}</strong>{summary.failingSince !== null && <span class="muted"> (dal {when(summary.failingSince)})</span>}</li>
         <li>Non recapitati: <strong>{summary.failed}</strong></li>
         <li>Adempimenti non aperti: <strong>{summary.obligationsNotOpened}</strong></li>
+        <li>Scadenzari senza processo attivo: <strong>{summary.workflowsNotRunning}</strong></li>
       </ul>
       <table class="table table-stack">
         <thead><tr><th scope="col">Invio previsto</th><th scope="col">Procedimento</th><th scope="col">Messaggio</th><th scope="col">Destinatari</th><th scope="col">Stato</th><th scope="col">Tentativi</th><th scope="col">Errore</th></tr></thead>
@@ -83,6 +85,15 @@ adminLog.get("/admin/posta", async (c) => {
           <h2 id="non-aperti">Adempimenti che il calendario non è riuscito ad aprire</h2>
           <p class="muted">Sono ritentati a ogni esecuzione del calendario (ogni 5 minuti).</p>
           <ul>{unopened.map((f) => <li><code>{f.ref}</code>: {f.code}, {f.attempts} tentativi dal {when(f.firstAt)}</li>)}</ul>
+        </section>
+      )}
+      {stalled.length > 0 && (
+        <section aria-labelledby="senza-processo">
+          <h2 id="senza-processo">Scadenzari il cui processo non è partito</h2>
+          <p class="muted">I dati sono salvati e i messaggi scaduti partono comunque; il processo è riavviato a ogni esecuzione del calendario (ogni 5 minuti).</p>
+          <ul>{stalled.map((f) => (
+            <li><code>{f.ref ?? "—"}</code> ({f.timeline ?? "—"}): {f.action === "start" ? "avvio" : "risveglio"} non riuscito ({f.error}), {f.attempts} tentativi dal {when(f.firstAt)}</li>
+          ))}</ul>
         </section>
       )}
       <h2>Link di accesso</h2>

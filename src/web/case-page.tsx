@@ -12,7 +12,7 @@ import { type Db, database } from "../db/client.js";
 import { mayRecord } from "../domain/authority.js";
 import { requireVisibleCase } from "../domain/case-lookup.js";
 import { webCasePath } from "../lib/case-link.js";
-import { getOffices } from "../db/directory.js";
+import { directory, getOffices } from "../db/directory.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { caseView } from "../domain/case-view.js";
 import { ApiError } from "../http/problem.js";
@@ -119,13 +119,14 @@ async function load(c: Req) {
  * this user's offices may record, or (`p` null) all of them.
  */
 async function actions(db: Db, p: Principal | null, view: View) {
+  const dir = await directory(db);
   const out: { type: string; outcome: string; stage: string }[] = [];
   for (const t of view.timelines.filter((x) => x.status === "running")) {
     const def = getTimeline(t.timeline, t.version);
     if (def === undefined) continue;
     for (const d of t.deadlines.filter((x) => x.status === "open")) {
       for (const [type, outcome] of Object.entries(def.stages.find((s) => s.id === d.stage)?.closesOn ?? {})) {
-        if (p === null || (await mayRecord(db, p, def, type, view.offices))) out.push({ type, outcome, stage: d.title ?? d.stage });
+        if (p === null || mayRecord(dir, p, def, type, view.offices)) out.push({ type, outcome, stage: d.title ?? d.stage });
       }
     }
   }

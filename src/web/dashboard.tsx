@@ -4,7 +4,7 @@ import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { openDeadlinesOf } from "../db/cases.js";
 import { database } from "../db/client.js";
-import { officesBelow } from "../db/directory.js";
+import { directory } from "../db/directory.js";
 import { displayTitle, enabledBills, getTimeline, isEnabled, latest } from "../timelines/catalog.js";
 import { endsAtExactInstant } from "../timelines/stage-term.js";
 import { getOffices } from "../db/directory.js";
@@ -27,7 +27,7 @@ dashboard.get("/", requireUser, async (c) => {
   const db = database(c.env.DB);
   // A head of office also oversees the offices that escalate to it.
   const own = [...user.principal.offices];
-  const mine = user.role === "head" ? [...new Set([...own, ...(await officesBelow(db, own))])] : own;
+  const mine = user.role === "head" ? [...new Set([...own, ...(await directory(db)).below(own)])] : own;
   const filter = c.req.query("scadenzario");
   // The filter offers only timelines these offices can have, and only those this deployment runs.
   const kinds = new Set([...(await getOffices(db, mine)).values()].map((o) => o.kind));

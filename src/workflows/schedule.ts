@@ -8,7 +8,7 @@ import { daysFromCivil, isoDate, type DayNumber, packedFromDays } from "../engin
 import { formatRomeInstant, romeDay, romeLocalInstant } from "../engine/rome.js";
 import type { Principal } from "../auth/principal.js";
 import { database } from "../db/client.js";
-import { allOfficesOfKind } from "../db/directory.js";
+import { directory } from "../db/directory.js";
 import { applyEvent } from "../domain/apply-event.js";
 import type { Bindings } from "../env.js";
 import { ApiError } from "../http/problem.js";
@@ -59,7 +59,7 @@ export async function startScheduled(env: Bindings, now: number): Promise<Schedu
     const lag = s.lag === undefined ? 0 : complianceLags(env)[s.lag];
     const due = dueWithinLead(scheduleDates(s, env.COMPLIANCE_QUARTER_ENDS), s.leadDays, romeDay(now), lag);
     if (due.length === 0) continue;
-    for (const office of await allOfficesOfKind(db, def.roles[role]!)) {
+    for (const office of (await directory(db)).allOfKind(def.roles[role]!)) {
       for (const day of due) {
         // Opened as of the first day of its lead window, whatever run opens it: every run's
         // attempt is the same event, so a later run replays it instead of conflicting with it.

@@ -9,7 +9,8 @@
  * rather than spending a timeout on every row: what it leaves is still due,
  * and the next sweep tries again.
  */
-import { database } from "../db/client.js";
+import { type Db, database } from "../db/client.js";
+import { clearWorkflowFailure, listWorkflowFailures, recordWorkflowFailure } from "../db/workflow-failures.js";
 import { dueNotifications } from "../db/delivery.js";
 import type { Bindings } from "../env.js";
 import { type DeliveryOutcome, deliver } from "../notify/deliver.js";
@@ -17,18 +18,35 @@ import { deliveryContext, staleClaimMs } from "../notify/context.js";
 import { ensureAwake } from "./wake.js";
 
 const BATCH = 200;
+/** Failed workflow starts retried per sweep. */
+const RESTARTS = 100;
 /** Failed attempts in a row after which the provider is taken to be down for this sweep. */
 export const BREAKER = 3;
 /** No new attempt after this long: the next sweep (5 minutes) carries on. */
 const BUDGET_MS = 4 * 60_000;
 
-export type SweepCounts = Record<DeliveryOutcome | "deferred", number>;
+export type SweepCounts = Record<DeliveryOutcome | "deferred" | "recovered", number>;
+
+/** Workflows whose start or wake failed: started (or woken) again, the oldest first; how many are settled. */
+async function restartFailed(env: Bindings, db: Db, now: number): Promise<number> {
+  let recovered = 0;
+  for (const f of await listWorkflowFailures(db, RESTARTS)) {
+    try {
+      await ensureAwake(env, db, f.instanceId, now, false);
+      await clearWorkflowFailure(db, f.instanceId);
+      recovered++;
+    } catch (e) {
+      await recordWorkflowFailure(db, f.instanceId, f.action as "start" | "wake", e instanceof Error ? e.name : "unknown", now);
+    }
+  }
+  return recovered;
+}
 
 export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
   const db = database(env.DB);
   const overdue = await dueNotifications(db, now, BATCH, staleClaimMs(env));
   const counts: SweepCounts = {
-    sent: 0, retrying: 0, failed: 0, cancelled: 0, superseded: 0, "already-done": 0, "not-due": 0, "in-flight": 0, deferred: 0,
+    sent: 0, retrying: 0, failed: 0, cancelled: 0, superseded: 0, "already-done": 0, "not-due": 0, "in-flight": 0, deferred: 0, recovered: 0,
   };
   const ctx = deliveryContext(env, "system:cron", now);
   const started = Date.now();
@@ -50,6 +68,7 @@ export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
       // The next sweep tries again.
     }
   }
-  if (overdue.length > 0) console.log(JSON.stringify({ level: "info", action: "sweep", ...counts }));
+  counts.recovered = await restartFailed(env, db, now);
+  if (overdue.length > 0 || counts.recovered > 0) console.log(JSON.stringify({ level: "info", action: "sweep", ...counts }));
   return counts;
 }

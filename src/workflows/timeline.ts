@@ -17,6 +17,12 @@ import { planInstance } from "./plan.js";
 
 export interface TimelineParams {
   instanceId: string;
+  /**
+   * When the instance's first message falls due, as planned by the event
+   * that started it (null: nothing pending): the first round waits without
+   * reading D1. Absent on a workflow started again by the sweep.
+   */
+  firstAt?: number | null;
 }
 
 export const WAKE_EVENT = "replan";
@@ -32,8 +38,18 @@ const DELIVERY = { retries: { limit: 6, delay: "30 seconds", backoff: "exponenti
 
 export class TimelineWorkflow extends WorkflowEntrypoint<Bindings, TimelineParams> {
   override async run(event: WorkflowEvent<TimelineParams>, step: WorkflowStep): Promise<{ closed: boolean }> {
-    const { instanceId } = event.payload;
+    const { instanceId, firstAt } = event.payload;
     let floor = 0;
+    // Decided from the payload and the creation time only, so a replay of run() takes the same branch.
+    const created = event.timestamp.getTime();
+    if (typeof firstAt === "number" && firstAt > created) {
+      const wait = Math.min(firstAt - created, MAX_WAIT_MS);
+      try {
+        await step.waitForEvent("wake", { type: WAKE_EVENT, timeout: wait });
+      } catch {
+        floor = created + wait;
+      }
+    }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const plan = await step.do("plan", () => planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor), staleClaimMs(this.env)));
       for (const d of plan.due) {
