@@ -6,23 +6,23 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 
-/** Runs a wrangler command against the local state; its standard output. */
-export function wrangler(args: string[], state: string): string {
-  const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", state], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+/** Runs a wrangler command against the local state (of the Worker `config` names); its standard output. */
+export function wrangler(args: string[], state: string, config = "wrangler.jsonc"): string {
+  const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", state, "-c", config], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
   return r.stdout;
 }
 
 /** An empty state with the migrations and the demo directory. */
-export function freshState(state: string): void {
+export function freshState(state: string, config = "wrangler.jsonc"): void {
   rmSync(state, { recursive: true, force: true });
-  wrangler(["d1", "migrations", "apply", "DB"], state);
-  wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state);
+  wrangler(["d1", "migrations", "apply", "DB"], state, config);
+  wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state, config);
 }
 
 /** Rows of one SQL statement on the local state (`wrangler d1 execute --json`). */
-export function query<T>(state: string, sql: string): T[] {
-  const out = JSON.parse(wrangler(["d1", "execute", "DB", "--json", "--command", sql], state)) as { results: T[] }[];
+export function query<T>(state: string, sql: string, config = "wrangler.jsonc"): T[] {
+  const out = JSON.parse(wrangler(["d1", "execute", "DB", "--json", "--command", sql], state, config)) as { results: T[] }[];
   return out[0]!.results;
 }
 

@@ -1,7 +1,7 @@
 /** Cases, the offices involved in each, and their timelines' state. */
-import { and, asc, count, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte } from "drizzle-orm";
 import type { Db } from "./client.js";
-import { caseOffices, cases, deadlines, events, notifications, offices, timelineInstances } from "./schema.js";
+import { type DeadlineStatus, caseOffices, cases, deadlines, events, notifications, offices, timelineInstances } from "./schema.js";
 
 export type Case = typeof cases.$inferSelect;
 export type Deadline = typeof deadlines.$inferSelect;
@@ -60,14 +60,12 @@ export async function casesOfOffices(db: Db, officeIds: readonly string[] | "all
     return db.select().from(cases).where(older).orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit).all();
   }
   if (officeIds.length === 0) return [];
-  const mine = db.select({ id: caseOffices.caseId }).from(caseOffices).where(inArray(caseOffices.officeId, [...officeIds]));
-  return db
-    .select()
-    .from(cases)
-    .where(and(inArray(cases.id, mine), older))
-    .orderBy(desc(cases.createdAt), desc(cases.id))
-    .limit(limit)
-    .all();
+  // One walk per office (case_offices_office: office, created, case), merged; a case of two of them once.
+  const walks = officeIds.map((office) => db.select({ c: cases }).from(caseOffices).innerJoin(cases, eq(cases.id, caseOffices.caseId))
+    .where(and(eq(caseOffices.officeId, office), before === undefined ? undefined : lt(caseOffices.caseCreatedAt, before)))
+    .orderBy(desc(caseOffices.caseCreatedAt), desc(caseOffices.caseId)).limit(limit));
+  const found = new Map((await db.batch(walks as [(typeof walks)[number], ...(typeof walks)[number][]])).flat().map((r) => [r.c.id, r.c]));
+  return [...found.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).slice(0, limit);
 }
 
 /** Events of a type on a case between two instants (inclusive). */
@@ -80,20 +78,48 @@ export async function countEvents(db: Db, caseId: string, type: string, from: nu
   return row?.n ?? 0;
 }
 
-/** Open deadlines of some offices, soonest first, with their case, timeline and office name. */
-export async function openDeadlinesOf(db: Db, officeIds: readonly string[], timeline?: string, limit = 500) {
-  if (officeIds.length === 0) return [];
-  return db
+export const DEADLINE_STATUSES: readonly DeadlineStatus[] = ["open", "met", "late", "informational", "withdrawn"];
+
+export interface DeadlineWalk {
+  statuses: readonly DeadlineStatus[];
+  /** Due at or before this instant, or after it. */
+  dueBy?: number;
+  dueAfter?: number;
+  timeline?: string;
+  limit: number;
+}
+
+/**
+ * Deadlines of some offices, soonest first, with their case, timeline and
+ * office name. One index walk per office and status (deadlines_office:
+ * office_id, status, due_at_ms), each stopping at `limit`, in one batch,
+ * merged here: what is read depends on the offices and the limit, never on
+ * how many deadlines the offices have.
+ */
+export async function deadlinesOfOffices(db: Db, officeIds: readonly string[], w: DeadlineWalk) {
+  // In a batch D1 returns rows keyed by column name: no two selected columns may share one (hence case_id, not cases.id).
+  const walks = officeIds.flatMap((office) => w.statuses.map((status) => db
     .select({
-      d: deadlines, ref: cases.ref, owner: cases.ownerOfficeId, caseId: cases.id, timeline: timelineInstances.timeline, version: timelineInstances.version,
+      d: deadlines, ref: cases.ref, owner: cases.ownerOfficeId, caseId: timelineInstances.caseId, timeline: timelineInstances.timeline, version: timelineInstances.version,
       office: offices.name,
     })
     .from(deadlines)
     .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
     .innerJoin(cases, eq(cases.id, timelineInstances.caseId))
     .innerJoin(offices, eq(offices.id, deadlines.officeId))
-    .where(and(inArray(deadlines.officeId, [...officeIds]), eq(deadlines.status, "open"), timeline ? eq(timelineInstances.timeline, timeline) : undefined))
+    .where(and(
+      eq(deadlines.officeId, office), eq(deadlines.status, status),
+      w.dueBy === undefined ? undefined : lte(deadlines.dueAtMs, w.dueBy), w.dueAfter === undefined ? undefined : gt(deadlines.dueAtMs, w.dueAfter),
+      w.timeline === undefined ? undefined : eq(timelineInstances.timeline, w.timeline),
+    ))
     .orderBy(asc(deadlines.dueAtMs))
-    .limit(limit)
-    .all();
+    .limit(w.limit)));
+  if (walks.length === 0) return [];
+  const results = await db.batch(walks as [(typeof walks)[number], ...(typeof walks)[number][]]);
+  return results.flat().sort((a, b) => a.d.dueAtMs - b.d.dueAtMs || (a.d.id < b.d.id ? -1 : 1)).slice(0, w.limit);
+}
+
+/** Open deadlines of some offices, soonest first. */
+export async function openDeadlinesOf(db: Db, officeIds: readonly string[], timeline?: string, limit = 500) {
+  return deadlinesOfOffices(db, officeIds, { statuses: ["open"], timeline, limit });
 }

@@ -45,8 +45,17 @@ export async function getNotification(db: Db, id: string): Promise<Notification 
 
 /** Overdue rows, oldest first, for the sweep. */
 export async function dueNotifications(db: Db, asOf: number, limit: number, staleMs: number) {
-  return db.select({ id: notifications.id, instanceId: notifications.instanceId }).from(notifications)
-    .where(dueCondition(asOf, staleMs)).orderBy(asc(notifications.sendAtMs)).limit(limit).all();
+  // Two walks of notifications_due (status, send_at_ms), merged: scheduled rows due by now, and claims gone stale.
+  const pick = { id: notifications.id, instanceId: notifications.instanceId, sendAtMs: notifications.sendAtMs };
+  const [scheduled, stale] = await db.batch([
+    db.select(pick).from(notifications)
+      .where(and(eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, asOf), or(isNull(notifications.retryAtMs), lte(notifications.retryAtMs, asOf))))
+      .orderBy(asc(notifications.sendAtMs)).limit(limit),
+    db.select(pick).from(notifications)
+      .where(and(eq(notifications.status, "sending"), lt(notifications.claimedAtMs, asOf - staleMs)))
+      .orderBy(asc(notifications.sendAtMs)).limit(limit),
+  ]);
+  return [...scheduled, ...stale].sort((a, b) => a.sendAtMs - b.sendAtMs).slice(0, limit).map(({ id, instanceId }) => ({ id, instanceId }));
 }
 
 /** Takes the row for this sender, from scheduled or from a sender that died; the token, or null if another holds it. */

@@ -10,7 +10,7 @@
  * one-row read to check it. A copy is never used for longer than MAX_AGE_MS
  * without its stamp being checked.
  */
-import type { SenderSecret } from "../auth/standard-webhooks.js";
+import { type SenderSecret, verifyingKey } from "../auth/standard-webhooks.js";
 import type { Db } from "./client.js";
 import { directoryStamp, offices, senderEventTypes, senderOffices, webhookSecrets } from "./schema.js";
 
@@ -34,6 +34,7 @@ interface Secret extends SenderSecret {
 export class Directory {
   private readonly byId: Map<string, Office>;
   private readonly senders = new Map<string, Sender>();
+  private readonly keys = new Map<string, Promise<CryptoKey> | undefined>();
 
   constructor(
     readonly stamp: string,
@@ -104,9 +105,15 @@ export class Directory {
     return this.offices.filter((o) => this.chain(o, Infinity).some((up) => heads.has(up.id))).map((o) => o.id);
   }
 
-  /** Secrets valid at `now` (several per sender while one is being rotated). */
+  /** Secrets valid at `now` (several per sender while one is being rotated), each with its key imported once per copy. */
   activeSecrets(now: number): SenderSecret[] {
-    return this.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map(({ senderId, secretId, secret }) => ({ senderId, secretId, secret }));
+    return this.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now).map(({ senderId, secretId, secret }) => ({
+      senderId, secretId, secret,
+      key: () => {
+        if (!this.keys.has(secretId)) this.keys.set(secretId, verifyingKey(secret));
+        return this.keys.get(secretId);
+      },
+    }));
   }
 
   senderOffices(senderId: string): Set<string> {

@@ -30,7 +30,11 @@ export const cases = sqliteTable("cases", {
 
 export const caseOffices = sqliteTable(
   "case_offices",
-  { caseId: text("case_id").notNull(), officeId: text("office_id").notNull(), role: text("role").notNull() },
+  {
+    caseId: text("case_id").notNull(), officeId: text("office_id").notNull(), role: text("role").notNull(),
+    /** The case's creation time, so that an office's cases are listed newest first by an index walk. */
+    caseCreatedAt: integer("case_created_at").notNull(),
+  },
   (t) => [primaryKey({ columns: [t.caseId, t.officeId] })],
 );
 

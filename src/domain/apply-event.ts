@@ -100,7 +100,7 @@ export async function applyEvent(db: Db, caller: Caller, ev: IncomingEvent, opts
   const mine = <T extends { caseId: string }>(rows: T[]) => rows.filter((r) => r.caseId === existing?.id);
   const instances = mine(read.state.instances);
   const ctx: EventContext = {
-    db, dir, p, caseId: existing?.id ?? crypto.randomUUID(), caseRef: ev.caseRef, isNewCase: existing === undefined, obligation: opts.obligation === true,
+    db, dir, p, caseId: existing?.id ?? crypto.randomUUID(), caseRef: ev.caseRef, isNewCase: existing === undefined, caseCreatedAt: existing?.createdAt ?? opts.now, obligation: opts.obligation === true,
     ownerOfficeId: existing?.ownerOfficeId,
     onCase: { ...existing?.offices }, instances,
     deadlines: read.state.deadlines.filter((d) => instances.some((i) => i.id === d.instanceId)),

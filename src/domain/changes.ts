@@ -32,6 +32,8 @@ export interface EventContext {
   caseId: string;
   caseRef: string;
   isNewCase: boolean;
+  /** When the case was created (now, for a new one). */
+  caseCreatedAt: number;
   /** The office whose reference the case is: set by the first timeline a new case starts. */
   ownerOfficeId: string | undefined;
   /** A system obligation (not a proceeding): its identifier keeps its own form. */

@@ -34,7 +34,7 @@ export async function startTimeline(ctx: EventContext, def: TimelineDefinition, 
   }
   for (const [role, office] of Object.entries(roles)) {
     if (ctx.onCase[role] === undefined) {
-      ch.stmts.push(db.insert(caseOffices).values({ caseId: ctx.caseId, officeId: office.id, role }).onConflictDoNothing());
+      ch.stmts.push(db.insert(caseOffices).values({ caseId: ctx.caseId, officeId: office.id, role, caseCreatedAt: ctx.caseCreatedAt }).onConflictDoNothing());
       ctx.onCase[role] = office.id;
     }
   }

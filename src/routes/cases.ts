@@ -50,7 +50,7 @@ caseRoutes.post("/", async (c) => {
   const id = crypto.randomUUID();
   await db.batch([
     db.insert(cases).values({ id, ref: body.ref, ownerOfficeId: owner.id, createdAt: now, createdBy: p.id }),
-    ...entries.map(([role, officeId]) => db.insert(caseOffices).values({ caseId: id, officeId, role })),
+    ...entries.map(([role, officeId]) => db.insert(caseOffices).values({ caseId: id, officeId, role, caseCreatedAt: now })),
     auditInsert(db, { actor: p.id, action: "case.created", caseId: id, detail: { ref: body.ref, offices: body.offices }, requestId: c.get("requestId") }, now),
   ]);
   return c.json({ ref: body.ref, office: owner.id, offices: body.offices, createdAt: formatRomeInstant(now) }, 201, {

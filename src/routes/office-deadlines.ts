@@ -1,5 +1,4 @@
 /** GET /api/v1/offices/{id}/deadlines?status=open — an office's deadlines, soonest first. */
-import { and, asc, eq, gt, inArray, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.js";
@@ -7,7 +6,7 @@ import { requireOffice } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
-import { cases, deadlines, timelineInstances } from "../db/schema.js";
+import { DEADLINE_STATUSES, type DeadlineWalk, deadlinesOfOffices } from "../db/cases.js";
 import { ApiError } from "../http/problem.js";
 import { apiCasePath } from "../lib/case-link.js";
 import { integerParam, parseQuery } from "../http/query.js";
@@ -19,15 +18,16 @@ const Query = z.strictObject({
   limit: integerParam(1, 500).default(100),
 });
 
-function filter(status: z.output<typeof Query>["status"], now: number): SQL | undefined {
+/** Which index walks a status filter is (see deadlinesOfOffices). */
+function walk(status: z.output<typeof Query>["status"], now: number): Omit<DeadlineWalk, "limit"> {
   switch (status) {
-    case "open": return eq(deadlines.status, "open");
-    case "overdue": return and(eq(deadlines.status, "open"), lte(deadlines.dueAtMs, now));
-    case "upcoming": return and(eq(deadlines.status, "open"), gt(deadlines.dueAtMs, now));
-    case "met": return eq(deadlines.status, "met");
-    case "late": return eq(deadlines.status, "late");
-    case "closed": return inArray(deadlines.status, ["met", "late"]);
-    case "all": return undefined;
+    case "open": return { statuses: ["open"] };
+    case "overdue": return { statuses: ["open"], dueBy: now };
+    case "upcoming": return { statuses: ["open"], dueAfter: now };
+    case "met": return { statuses: ["met"] };
+    case "late": return { statuses: ["late"] };
+    case "closed": return { statuses: ["met", "late"] };
+    case "all": return { statuses: DEADLINE_STATUSES };
   }
 }
 
@@ -39,15 +39,7 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
   requireOffice(p, officeId);
   if ((await getOffice(db, officeId)) === undefined) throw new ApiError("not_found", `Ufficio ${officeId} non trovato`);
   const q = parseQuery(c, Query, { status: "open|overdue|upcoming|met|late|closed|all", limit: "1-500" });
-  const rows = await db
-    .select({ d: deadlines, ref: cases.ref, owner: cases.ownerOfficeId, caseId: cases.id, timeline: timelineInstances.timeline })
-    .from(deadlines)
-    .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
-    .innerJoin(cases, eq(cases.id, timelineInstances.caseId))
-    .where(and(eq(deadlines.officeId, officeId), filter(q.status, now)))
-    .orderBy(asc(deadlines.dueAtMs))
-    .limit(q.limit)
-    .all();
+  const rows = await deadlinesOfOffices(db, [officeId], { ...walk(q.status, now), limit: q.limit });
   await audit(db, {
     actor: p.id, action: "deadlines.listed", caseId: null, requestId: c.get("requestId"),
     detail: { office: officeId, status: q.status, cases: [...new Set(rows.map((r) => r.caseId))] },
