@@ -5,7 +5,7 @@
  * refusal or a failure leaves nothing half-written. Workflows are woken
  * afterwards; D1 stays the source of truth if waking fails (the cron sweep).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Principal } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
 import type { CaseHint } from "../db/cases.js";

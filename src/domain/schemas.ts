@@ -3,7 +3,7 @@
  * API and turned into /openapi.json. Event data is a strict schema per
  * type: free text, where names and offences would end up, has no field.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseInstant } from "../engine/instant.js";
 import { hasOwn } from "../lib/own.js";
 import { eventFields, eventInstants, eventTypes, isTrigger } from "../timelines/catalog.js";

@@ -5,7 +5,7 @@
  */
 import "../lib/zod-it.js";
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { hasOwn } from "../lib/own.js";
 import { ApiError, type ParameterError } from "./problem.js";
 

@@ -1,7 +1,7 @@
 /** Cases: create, list (the caller's offices only), and read one with its timelines. */
 import { formatRomeInstant } from "../engine/rome.js";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { audit, auditInsert } from "../db/audit.js";
 import { casesOfOffices, ownedCase } from "../db/cases.js";

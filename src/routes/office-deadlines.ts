@@ -1,6 +1,6 @@
 /** GET /api/v1/offices/{id}/deadlines?status=open — an office's deadlines, soonest first. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireOffice } from "../auth/principal.js";
 import { audit } from "../db/audit.js";

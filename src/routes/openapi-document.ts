@@ -1,5 +1,5 @@
 /** /openapi.json, generated from the same Zod schemas the routes validate with. */
-import { z } from "zod";
+import * as z from "zod";
 import { CaseEventBody, CreateCaseBody, WebhookEventBody, eventDataSchemas } from "../domain/schemas.js";
 import { PreviewBody } from "./preview.js";
 import { MigrateBody } from "./timeline-migrate.js";

@@ -2,7 +2,7 @@
 import { formatRomeInstant } from "../engine/rome.js";
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireAdmin } from "../auth/principal.js";
 import { audit } from "../db/audit.js";

@@ -5,7 +5,7 @@
  * created, and it computes only public rules, so it needs no credential.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { Instant } from "../domain/schemas.js";
 import { parseInstant } from "../engine/instant.js";

@@ -5,7 +5,7 @@
  */
 import { formatRomeInstant } from "../engine/rome.js";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { currentUser } from "../web/session.js";

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { z } from "zod";
+import * as z from "zod";
 import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
 import { type InstantFailure, parseInstant } from "../engine/instant.js";
 import { daysFromCivil, isoDate } from "../engine/civil.js";

@@ -1,6 +1,6 @@
 /** POST /api/v1/timelines/{id}/migrate — admins move running instances to a newer version. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";

@@ -1,47 +1,27 @@
 /**
- * The catalogue: every version of every timeline, validated when loaded.
+ * The catalogue: every version of every timeline, validated at build time.
  * Running instances keep the version they started with; new instances get
  * the latest. Bills run only where the deployment enables them.
  */
 import { OBLIGATION_LABEL, STARTING_EVENT_LABELS } from "./event-labels.js";
-import { z } from "zod";
 import { hasOwn, own } from "../lib/own.js";
-import { AMMONIMENTO_REVOCATION, INDEMNITY_CLAIM, VIGILANCE_REVIEW } from "./administrative.js";
-import { ART_362_BIS } from "./art-362-bis.js";
-import { REGISTER_APPLICATION, REGISTER_CHANGES } from "./bills.js";
-import { TimelineDefinition, type TimelineInput } from "./definition.js";
-import { LOMBARDY_BIENNIAL_REPORT, LOMBARDY_NETWORK_REPORT, TURIN_PROTOCOL } from "./networks.js";
-import { ART_362_1_TER, ART_382_BIS, ART_384_BIS, ART_384_BIS_POLICE } from "./penal.js";
-import { PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, PROGRAMME_SUSPENDED_SENTENCE } from "./programmes.js";
-import {
-  ASSOCIATIONS_REPORT, COMPLIANCE_HALF_YEARLY, COMPLIANCE_QUARTERLY, NATIONAL_REGISTER, PARLIAMENT_REPORT, REGIONAL_REPORT,
-} from "./reporting.js";
+import type { TimelineDefinition } from "./definition.js";
+import GENERATED from "./catalogue.generated.json";
 
-export function loadTimeline(input: TimelineInput): TimelineDefinition {
-  const r = TimelineDefinition.safeParse(input);
-  if (!r.success) throw new Error(`timeline ${input.id} v${input.version}: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
-
-const SOURCES: TimelineInput[] = [
-  ART_362_BIS, ART_362_1_TER, ART_384_BIS, ART_384_BIS_POLICE, ART_382_BIS, INDEMNITY_CLAIM, AMMONIMENTO_REVOCATION, VIGILANCE_REVIEW,
-  PROGRAMME_SUSPENDED_SENTENCE, PROGRAMME_AMMONIMENTO, PROGRAMME_PRECAUTIONARY, REGISTER_CHANGES, REGISTER_APPLICATION,
-  TURIN_PROTOCOL, LOMBARDY_BIENNIAL_REPORT, LOMBARDY_NETWORK_REPORT,
-  COMPLIANCE_QUARTERLY, COMPLIANCE_HALF_YEARLY, REGIONAL_REPORT, PARLIAMENT_REPORT, ASSOCIATIONS_REPORT, NATIONAL_REGISTER,
-];
-
-const catalogue: TimelineDefinition[] = SOURCES.map(loadTimeline);
+// Validated at build time (npm run catalogue, from the definitions in sources.ts), not at every
+// cold start: the test suite fails if this file is not what validating the sources gives.
+const catalogue: TimelineDefinition[] = GENERATED as unknown as TimelineDefinition[];
 export const CATALOGUE: readonly TimelineDefinition[] = catalogue;
 
 // What every event asks of the catalogue, worked out once per change to it.
 let derived: { latest: TimelineDefinition[]; eventTypes: Set<string> } | undefined;
 
 /**
- * Adds a definition (a new version, or a deployment's own timeline) at run
- * time; tests use it to change a definition under running instances.
+ * Adds a definition (a new version, or a deployment's own timeline), validated
+ * by loadTimeline, at run time; tests use it to change a definition under
+ * running instances.
  */
-export function registerTimeline(input: TimelineInput): TimelineDefinition {
-  const t = loadTimeline(input);
+export function registerTimeline(t: TimelineDefinition): TimelineDefinition {
   if (catalogue.some((x) => x.id === t.id && x.version === t.version)) throw new Error(`timeline ${t.id} v${t.version} exists`);
   catalogue.push(t);
   derived = undefined;

@@ -4,7 +4,7 @@
  * reminders and escalations are rungs whose recipients come from the office
  * directory (by level up the chain), never from code.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/);
 const EventName = z.string().regex(/^[a-z]+(?:[.-][a-z]+)*$/);

@@ -3,12 +3,17 @@ import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/preview/schema-sql.js";
 import { timelinesTable } from "../../scripts/timelines-table.js";
+import { generatedCatalogue } from "../../src/timelines/sources.js";
 
 describe("generated sources", () => {
   it("src/preview/schema-sql.ts holds every migration as it is on disk (npm run schema:sql)", () => {
     const files = readdirSync("migrations").filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
     expect(MIGRATIONS.map((m) => m.name)).toEqual(files);
     for (const m of MIGRATIONS) expect(m.sql, m.name).toBe(readFileSync(`migrations/${m.name}`, "utf8"));
+  });
+
+  it("src/timelines/catalogue.generated.json is every definition as validated, defaults filled in (npm run catalogue)", () => {
+    expect(readFileSync("src/timelines/catalogue.generated.json", "utf8")).toBe(generatedCatalogue());
   });
 
   it("the README's table of timelines is the catalogue's (npm run timelines:table)", () => {

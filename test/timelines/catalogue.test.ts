@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { count } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { deadlines } from "../../src/db/schema.js";
-import { CATALOGUE, loadTimeline } from "../../src/timelines/catalog.js";
+import { CATALOGUE } from "../../src/timelines/catalog.js";
+import { loadTimeline } from "../../src/timelines/sources.js";
 import { ART_362_BIS } from "../../src/timelines/art-362-bis.js";
 import { api, db } from "../backbone/helpers.js";
 

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, deadlines, notifications, timelineInstances } from "../../src/db/schema.js";
 import { ART_362_BIS } from "../../src/timelines/art-362-bis.js";
 import { registerTimeline, unregisterTimeline } from "../../src/timelines/catalog.js";
+import { loadTimeline } from "../../src/timelines/sources.js";
 import { PROCURA_TOKEN, api, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
@@ -37,7 +38,7 @@ describe("timeline versions", () => {
   it("keeps running instances on their version, starts new ones on the latest, and moves the old ones only when told", async () => {
     const old = await start("2026-03-02T10:15:00+01:00");
     const other = await start("2026-03-02T10:15:00+01:00");
-    registerTimeline(V2);
+    registerTimeline(loadTimeline(V2));
 
     const fresh = await start("2026-03-02T10:15:00+01:00");
     expect(await version(fresh.instanceId)).toBe(2);
