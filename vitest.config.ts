@@ -42,6 +42,13 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      // npm run bench:morning: a benchmark that needs workerd and D1, run only when asked for.
+      ...(process.env.TERMINI_BENCH === "morning"
+        ? [{
+          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings: { TEST_MIGRATIONS: migrations } } })],
+          test: { name: "morning", include: ["bench/morning/run.test.ts"], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 3_600_000 },
+        }]
+        : []),
       {
         // Staff in a real browser (Debian's Chromium) against wrangler dev.
         test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 },

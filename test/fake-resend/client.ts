@@ -17,6 +17,8 @@ export function fakeResend(account: string) {
     reset: () => control("reset"),
     script: (s: { to: string; statuses?: number[]; always?: number; delayMs?: number }) => control("script", s),
     outage: (status: number | null) => control("outage", { status }),
+    /** Resend's rate limit (requests per second per account); null: none. */
+    rateLimit: (perSecond: number | null) => control("ratelimit", { perSecond }),
     advanceClock: (ms: number) => control("clock", { advanceMs: ms }),
     requests: async () => (await control("requests")) as (Recorded & { body: { to: string[]; subject: string; text: string; html: string; from: string } })[],
     delivered: async () => (await control("delivered")) as Delivered[],

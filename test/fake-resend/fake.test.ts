@@ -73,3 +73,25 @@ describe("requests", () => {
     expect((await post(email(), "k-6")).status).toBe(200);
   });
 });
+
+describe("rate limit", () => {
+  it("answers requests above the account's rate in one second with 429 rate_limit_exceeded and retry-after, as Resend does", async () => {
+    await fake.rateLimit(5);
+    const answers = await Promise.all(Array.from({ length: 7 }, (_, i) =>
+      fetch(`${fake.url}/emails`, {
+        method: "POST", body: JSON.stringify(email()),
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${fake.key}`, "Idempotency-Key": `rl-${i}` },
+      })));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const refused = answers.find((r) => r.status === 429)!;
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get("ratelimit-limit")).toBe("5");
+    expect(refused.headers.get("ratelimit-remaining")).toBe("0");
+    expect(((await refused.json()) as { name: string }).name).toBe("rate_limit_exceeded");
+    expect((await fake.delivered()).length).toBe(5);
+    // A second later the window has room again.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await post(email(), "rl-late")).status).toBe(200);
+  });
+});

@@ -7,7 +7,12 @@
  * - the same key while its first request is still being processed: 409
  *   concurrent_idempotent_requests;
  * - a key outside 1-256 characters: 400 invalid_idempotency_key;
- * - a failed request leaves no trace: its key may be used again.
+ * - a failed request leaves no trace: its key may be used again;
+ * - with a rate limit set (Resend's default is 5 requests per second per
+ *   team, resend.com/docs/api-reference/rate-limit), a request above it in
+ *   the last second answers 429 rate_limit_exceeded with `retry-after` (whole
+ *   seconds) and every answer carries `ratelimit-limit`, `ratelimit-remaining`
+ *   and `ratelimit-reset`.
  * State is per API key (an "account"), so test files sharing the server do
  * not see each other. Tests script failures, delays and outages through
  * /__control/<action>?account=<key>, and read back the requests and the
@@ -34,7 +39,7 @@ const ERRORS: Record<number, { name: string; message: string }> = {
   403: { name: "invalid_api_key", message: "API key is invalid." },
   409: { name: "concurrent_idempotent_requests", message: "Same idempotency key used while original request is still in progress." },
   422: { name: "validation_error", message: "Missing `to` field." },
-  429: { name: "rate_limit_exceeded", message: "Too many requests. You can only make 2 requests per second." },
+  429: { name: "rate_limit_exceeded", message: "Too many requests. You can only make 5 requests per second. See rate limit response headers for more information." },
   500: { name: "internal_server_error", message: "An unexpected error occurred." },
   502: { name: "application_error", message: "Bad gateway." },
   503: { name: "application_error", message: "Service unavailable." },
@@ -46,6 +51,8 @@ class Account {
   always = new Map<string, number>(); // recipient → status every time
   delays = new Map<string, number>(); // recipient → ms before the request is processed
   outage: number | null = null; // every request answers this status
+  rateLimit: number | null = null; // requests per second, or none
+  window: number[] = []; // when the requests of the last second arrived
   clockOffsetMs = 0;
   requests: Recorded[] = [];
   delivered: Delivered[] = [];
@@ -76,6 +83,7 @@ export function startFakeResend(port = 0): Promise<{ server: Server; url: string
         else a.scripts.set(body.to as string, (body.statuses as number[]) ?? []);
         return { ok: true };
       case "outage": a.outage = (body.status as number | null) ?? null; return { ok: true };
+      case "ratelimit": a.rateLimit = (body.perSecond as number | null) ?? null; return { ok: true };
       case "clock": a.clockOffsetMs += (body.advanceMs as number) ?? 0; return { ok: true };
       case "requests": return a.requests;
       case "delivered": return a.delivered;
@@ -124,10 +132,26 @@ export function startFakeResend(port = 0): Promise<{ server: Server; url: string
     }
   }
 
+  /** Resend counts every request against the limit; above it, 429 and how long to wait. */
+  function limit(a: Account): { headers: Record<string, string>; refused: boolean } {
+    if (a.rateLimit === null) return { headers: {}, refused: false };
+    const now = a.now();
+    a.window = a.window.filter((t) => now - t < 1000);
+    const refused = a.window.length >= a.rateLimit;
+    if (!refused) a.window.push(now);
+    const reset = Math.max(1, Math.ceil((1000 - (now - (a.window[0] ?? now))) / 1000));
+    const headers: Record<string, string> = {
+      "ratelimit-limit": String(a.rateLimit), "ratelimit-remaining": String(Math.max(0, a.rateLimit - a.window.length)), "ratelimit-reset": String(reset),
+    };
+    if (refused) headers["retry-after"] = String(reset);
+    return { headers, refused };
+  }
+
   const server = createServer(async (req, res) => {
+    let extra: Record<string, string> = {};
     const reply = (status: number, body: unknown) => {
       if (res.destroyed) return;
-      res.writeHead(status, { "Content-Type": "application/json" });
+      res.writeHead(status, { "Content-Type": "application/json", ...extra });
       res.end(JSON.stringify(body));
     };
     const url = new URL(req.url ?? "/", "http://fake");
@@ -140,7 +164,14 @@ export function startFakeResend(port = 0): Promise<{ server: Server; url: string
     const auth = req.headers.authorization ?? null;
     if (!auth?.startsWith("Bearer re_")) return reply(401, { statusCode: 401, ...ERRORS[401] });
     const key = (req.headers["idempotency-key"] as string | undefined) ?? null;
-    const [status, body] = await send(account(auth.slice("Bearer ".length)), JSON.parse(text) as EmailBody, auth, key);
+    const a = account(auth.slice("Bearer ".length));
+    const limited = limit(a);
+    extra = limited.headers;
+    if (limited.refused) {
+      a.requests.push({ idempotencyKey: key, authorization: auth, body: JSON.parse(text) as EmailBody, status: 429, at: a.now() });
+      return reply(429, { statusCode: 429, ...ERRORS[429] });
+    }
+    const [status, body] = await send(a, JSON.parse(text) as EmailBody, auth, key);
     reply(status, body);
   });
   return new Promise((resolve) => {
