@@ -19,6 +19,8 @@ const TONE = { overdue: "bg-danger", soon: "bg-warning", later: "bg-secondary" }
 export const dashboard = new Hono<AppEnv>();
 
 const SOON_MS = 48 * 3_600_000;
+/** The nearest deadlines shown (each office's walk stops there too). */
+const PAGE = 500;
 const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 dashboard.get("/", requireUser, async (c) => {
@@ -33,7 +35,9 @@ dashboard.get("/", requireUser, async (c) => {
   const kinds = new Set([...(await getOffices(db, mine)).values()].map((o) => o.kind));
   const bills = enabledBills(c.env.ENABLED_BILLS);
   const choices = latest().filter((t) => isEnabled(t, bills) && Object.values(t.roles).some((k) => kinds.has(k)));
-  const rows = await openDeadlinesOf(db, mine, filter || undefined);
+  const rows = await openDeadlinesOf(db, mine, filter || undefined, PAGE);
+  // The page shows the nearest PAGE deadlines: beyond them the counts would be partial, and say so.
+  const partial = rows.length === PAGE;
   await audit(db, { actor: user.principal.id, action: "deadlines.listed", caseId: null, requestId: c.get("requestId"), detail: { cases: [...new Set(rows.map((r) => r.caseId))] } }, now);
   const band = (dueAtMs: number) => (dueAtMs < now ? "overdue" : dueAtMs - now <= SOON_MS ? "soon" : "later");
   const counts = { overdue: 0, soon: 0, later: 0 };
@@ -48,7 +52,7 @@ dashboard.get("/", requireUser, async (c) => {
       <ul class="counts" aria-label="Riepilogo">
         <li><span class="badge bg-danger">{counts.overdue}</span> scadute</li>
         <li><span class="badge bg-warning">{counts.soon}</span> entro 48 ore</li>
-        <li><span class="badge bg-secondary">{counts.later}</span> in seguito</li>
+        <li><span class="badge bg-secondary">{partial ? `${counts.later}+` : counts.later}</span> in seguito</li>
       </ul>
       <form method="get" action="/" class="d-flex flex-wrap gap-3 align-items-end mb-4">
         <div class="select-wrapper">
@@ -62,7 +66,10 @@ dashboard.get("/", requireUser, async (c) => {
       </form>
       {rows.length === 0 ? <p>Nessuna scadenza aperta.</p> : (
         <table class="table table-stack">
-          <caption class="muted">Scadenze aperte, dalla più vicina{oneOffice ? ` — ${rows[0]!.office}` : ""}</caption>
+          <caption class="muted">
+            {partial ? `Le ${PAGE} scadenze aperte più vicine` : "Scadenze aperte, dalla più vicina"}{oneOffice ? ` — ${rows[0]!.office}` : ""}
+            {partial && ": i conteggi sopra riguardano solo queste; le successive compaiono man mano che queste si chiudono."}
+          </caption>
           <thead><tr><th scope="col">Stato</th><th scope="col">Scadenza</th><th scope="col">Procedimento</th><th scope="col">Fase</th>{!oneOffice && <th scope="col">Ufficio</th>}</tr></thead>
           <tbody>
             {rows.map((r) => {
