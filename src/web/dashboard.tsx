@@ -7,7 +7,6 @@ import { database } from "../db/client.js";
 import { directory } from "../db/directory.js";
 import { displayTitle, enabledBills, getTimeline, isEnabled, latest } from "../timelines/catalog.js";
 import { endsAtExactInstant } from "../timelines/stage-term.js";
-import { getOffices } from "../db/directory.js";
 import { closeness, romeDateTime } from "./format.js";
 import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
@@ -29,10 +28,11 @@ dashboard.get("/", requireUser, async (c) => {
   const db = database(c.env.DB);
   // A head of office also oversees the offices that escalate to it.
   const own = [...user.principal.offices];
-  const mine = user.role === "head" ? [...new Set([...own, ...(await directory(db)).below(own)])] : own;
+  const dir = await directory(db);
+  const mine = user.role === "head" ? [...new Set([...own, ...dir.below(own)])] : own;
   const filter = c.req.query("scadenzario");
   // The filter offers only timelines these offices can have, and only those this deployment runs.
-  const kinds = new Set([...(await getOffices(db, mine)).values()].map((o) => o.kind));
+  const kinds = new Set([...dir.getMany(mine).values()].map((o) => o.kind));
   const bills = enabledBills(c.env.ENABLED_BILLS);
   const choices = latest().filter((t) => isEnabled(t, bills) && Object.values(t.roles).some((k) => kinds.has(k)));
   const rows = await openDeadlinesOf(db, mine, filter || undefined, PAGE);
