@@ -97,6 +97,13 @@ export function notificationWhileHeld(db: Db, h: Held, n: NewNotification): Cond
       n.detail === undefined || n.detail === null ? null : JSON.stringify(n.detail), h.id, h.token);
 }
 
+/** A digest's member goes out with it: marked sent in the digest's own batch, while the digest is held. */
+export function memberSentWhileHeld(db: Db, h: Held, memberId: string, at: number, providerId: string | null): Conditional {
+  return db.$client.prepare(`UPDATE notifications SET status = 'sent', sent_at_ms = ?, provider_id = ?
+    WHERE id = ? AND status = 'digested' AND digest_id = ? AND ${HOLDS}`)
+    .bind(at, providerId, memberId, h.id, h.id, h.token);
+}
+
 /** The row's own state after a send: written last, and only by the claim's holder. */
 export function settle(db: Db, h: Held, set: {
   status: "sent" | "scheduled" | "failed" | "cancelled"; sentAtMs?: number; providerId?: string | null;

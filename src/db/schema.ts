@@ -84,12 +84,13 @@ export const deadlines = sqliteTable("deadlines", {
   closedByEvent: text("closed_by_event"),
 });
 
-export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded";
+/** digested: waiting in a digest (digest_id), sent with it. */
+export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded" | "digested";
 /**
  * roll: not a message, the action that opens the next period of a rolling stage.
  * fallback and alert: a delivery still failing, told to the office's fallback address and to the administrators.
  */
-export type NotificationKind = "reminder" | "escalation" | "fallback" | "alert" | "notice" | "roll";
+export type NotificationKind = "reminder" | "escalation" | "fallback" | "alert" | "notice" | "roll" | "digest";
 
 /** What a notice announces. */
 export type NoticeDetail =
@@ -124,6 +125,8 @@ export const notifications = sqliteTable("notifications", {
   firstFailedAtMs: integer("first_failed_at_ms"),
   /** The token of the sender holding the row; writes that follow a send are conditional on it. */
   claim: text("claim"),
+  /** The digest this row went out in (status digested, then sent). */
+  digestId: text("digest_id"),
 });
 
 export const outbox = sqliteTable("outbox", {

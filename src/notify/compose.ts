@@ -113,3 +113,32 @@ ${f.draft === undefined ? "" : html`<p><a href="${f.draft}">Bozza della relazion
 </body></html>`;
   return { subject, text, html: body.toString() };
 }
+
+/**
+ * The morning digest, "Scadenze di oggi": one email for an office with every
+ * reminder and escalation due for it at once, the passed terms first. Built
+ * from the members' facts only (nothing depends on the moment of sending),
+ * so that every attempt sends the same message under the same key.
+ */
+export function composeDigest(office: string, items: readonly MessageFacts[]): ComposedMessage {
+  const ordered = [...items].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "escalation" ? -1 : 1));
+  const passed = ordered.filter((f) => f.kind === "escalation").length;
+  const coming = ordered.length - passed;
+  const counts = [passed > 0 ? `${passed} ${passed === 1 ? "termine scaduto" : "termini scaduti"}` : "", coming > 0 ? `${coming} promemoria` : ""]
+    .filter(Boolean).join(" e ");
+  const subject = `[Termini] Scadenze di oggi — ${office}: ${counts}`;
+  const line = (f: MessageFacts) => `${f.kind === "escalation" ? "Termine scaduto" : "Promemoria"}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due} — ${f.responsibleOffice}`;
+  const intro = `Riepilogo degli avvisi di oggi per ${office}: ${counts}. Ogni voce rimanda al procedimento in Termini (accesso riservato).`;
+  const text = [
+    intro, "",
+    ...ordered.flatMap((f) => [`- ${line(f)}`, `  ${f.link}`]), "",
+    "Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.",
+  ].join("\n");
+  const body = html`<!doctype html>
+<html lang="it"><body style="font-family:sans-serif;color:#1a1a1a">
+<p>${intro}</p>
+<ul>${ordered.map((f) => html`<li><a href="${f.link}">${line(f)}</a></li>`)}</ul>
+<p style="color:#555">Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.</p>
+</body></html>`;
+  return { subject, text, html: body.toString() };
+}

@@ -13,9 +13,10 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { cases, deadlines, timelineInstances } from "../db/schema.js";
 import {
-  type Held, type Notification, adminEmails, attemptAt, auditWhileHeld, bumpWhileHeld, claim, commitHeld, getNotification,
-  laterReminderDue, notificationWhileHeld, setStatusIfScheduled, settle,
+  type Conditional, type Held, type Notification, adminEmails, attemptAt, auditWhileHeld, bumpWhileHeld, claim, commitHeld, getNotification,
+  laterReminderDue, memberSentWhileHeld, notificationWhileHeld, setStatusIfScheduled, settle,
 } from "../db/delivery.js";
+import { digestMembers, dropMember, gatherDigest } from "../db/digest.js";
 import { directory } from "../db/directory.js";
 import { rollPeriod } from "../domain/roll-period.js";
 import { webCasePath } from "../lib/case-link.js";
@@ -23,7 +24,7 @@ import { draftPath } from "../stats/draft-link.js";
 import { escalation } from "../stats/metrics.js";
 import { displayTitle, getTimeline } from "../timelines/catalog.js";
 import { rungsOf } from "../timelines/definition.js";
-import { type MessageFacts, composeMessage, formatDue } from "./compose.js";
+import { type MessageFacts, composeDigest, composeMessage, formatDue } from "./compose.js";
 import type { Mailer, SendResult } from "./mailer.js";
 import { type RetryPolicy, afterFailure } from "./retry.js";
 
@@ -63,17 +64,16 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
     return held === null ? "in-flight" : rollPeriod(db, deadline, held, ctx.now());
   }
-  // A period that lapsed by time (no closing event) still has its escalation to send.
-  const lapsed = deadline.status === "late" && deadline.closedByEvent === null && n.kind === "escalation";
-  if (deadline.status !== "open" && !lapsed && !STANDING.has(n.kind)) {
-    await setStatusIfScheduled(db, n.id, "cancelled");
-    return "cancelled";
+  if (n.kind === "digest") return deliverDigest(ctx, n, asOf);
+  const moot = await mootness(db, n, deadline, asOf);
+  if (moot !== undefined) {
+    await setStatusIfScheduled(db, n.id, moot);
+    return moot;
   }
-  if (n.kind === "reminder" && (asOf > deadline.dueAtMs || (await laterReminderDue(db, n, asOf)))) {
-    // Only the most recent of several overdue reminders is worth sending, and
-    // none once the deadline has passed (a failing one included): the escalations take over.
-    await setStatusIfScheduled(db, n.id, "superseded");
-    return "superseded";
+  // Several messages due for the office at once (the 08:00 reminders): one email, the digest, carries them all.
+  if (n.kind === "reminder" || n.kind === "escalation") {
+    const digest = await gatherDigest(db, n, asOf);
+    if (digest !== undefined) return deliver(ctx, digest, asOf);
   }
   const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
   if (held === null) return "in-flight";
@@ -82,6 +82,49 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...composeMessage(facts.message),
   });
   return record(ctx, n as Message, held, r, facts);
+}
+
+/** Why a message no longer needs sending, if it does not. */
+async function mootness(db: Db, n: Notification, deadline: Deadline, asOf: number): Promise<"cancelled" | "superseded" | undefined> {
+  // A period that lapsed by time (no closing event) still has its escalation to send.
+  const lapsed = deadline.status === "late" && deadline.closedByEvent === null && n.kind === "escalation";
+  if (deadline.status !== "open" && !lapsed && !STANDING.has(n.kind)) return "cancelled";
+  // Only the most recent of several overdue reminders is worth sending, and
+  // none once the deadline has passed (a failing one included): the escalations take over.
+  if (n.kind === "reminder" && (asOf > deadline.dueAtMs || (await laterReminderDue(db, n, asOf)))) return "superseded";
+  return undefined;
+}
+
+/**
+ * A digest: its members that still need saying, in one email under the
+ * digest's own id; they are marked sent in the same batch as the digest.
+ * A failed attempt retries and alerts like any message, members waiting.
+ */
+async function deliverDigest(ctx: DeliveryContext, n: Notification, asOf: number): Promise<DeliveryOutcome> {
+  const { db } = ctx;
+  const live: { m: Message; deadline: Deadline }[] = [];
+  for (const m of await digestMembers(db, n.id)) {
+    const deadline = (await db.select().from(deadlines).where(eq(deadlines.id, m.deadlineId)).get())!;
+    const moot = await mootness(db, m, deadline, asOf);
+    if (moot === undefined) live.push({ m: m as Message, deadline });
+    else await dropMember(db, m.id, moot);
+  }
+  if (live.length === 0) {
+    await setStatusIfScheduled(db, n.id, "cancelled");
+    return "cancelled";
+  }
+  const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
+  if (held === null) return "in-flight";
+  const facts = await Promise.all(live.map(({ m, deadline }) => messageFacts(ctx, m, deadline)));
+  const office = facts[0]!.message.recipientOffice;
+  const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...composeDigest(office, facts.map((f) => f.message)) });
+  const at = ctx.now();
+  const members = (providerId: string | null) => live.flatMap(({ m }, i) => [
+    auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.sent", caseId: facts[i]!.caseId, detail: { notificationId: m.id, rung: m.rung, office: m.officeId, digest: n.id }, requestId: null }, at),
+    ...(m.kind === "escalation" ? escalation(facts[i]!.timeline, facts[i]!.stage, facts[i]!.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
+    memberSentWhileHeld(db, held, m.id, at, providerId),
+  ]);
+  return record(ctx, n as Message, held, r, facts[0]!, members);
 }
 
 interface Facts {
@@ -116,7 +159,9 @@ async function messageFacts(ctx: DeliveryContext, n: Message, deadline: Deadline
 }
 
 /** The attempt's outcome, written in one batch that takes effect only while the claim is still ours. */
-async function record(ctx: DeliveryContext, n: Message, held: Held, r: SendResult, facts: Facts): Promise<DeliveryOutcome> {
+async function record(
+  ctx: DeliveryContext, n: Message, held: Held, r: SendResult, facts: Facts, withSent: (providerId: string | null) => Conditional[] = () => [],
+): Promise<DeliveryOutcome> {
   const { db } = ctx;
   const at = ctx.now();
   const attempts = n.attempts + 1;
@@ -126,6 +171,7 @@ async function record(ctx: DeliveryContext, n: Message, held: Held, r: SendResul
       auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.sent", caseId: facts.caseId, detail, requestId: null }, at),
       // Escalations count for the report against the office whose deadline passed.
       ...(n.kind === "escalation" ? escalation(facts.timeline, facts.stage, facts.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
+      ...withSent(r.providerId),
       settle(db, held, { status: "sent", sentAtMs: at, providerId: r.providerId, retryAtMs: null }),
     ]);
     return took ? "sent" : "already-done";

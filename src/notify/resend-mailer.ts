@@ -15,6 +15,23 @@ export interface ResendOptions {
   baseUrl: string | undefined;
   /** No call to the provider waits longer than this. */
   timeoutMs: number;
+  /** Requests per second this isolate makes at most (the provider's rate limit). */
+  perSecond: number;
+}
+
+/** When this isolate may make its next request to the provider. */
+let nextSlot = 0;
+
+/**
+ * Spaces the requests so that no second holds more than `perSecond` of
+ * them: at the 08:00 peak the sweep waits its turn instead of collecting
+ * 429s (the wait is not part of the call's timeout).
+ */
+export async function pace(perSecond: number, now = Date.now()): Promise<number> {
+  const slot = Math.max(now, nextSlot);
+  nextSlot = slot + 1000 / perSecond;
+  if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  return slot - now;
 }
 
 /** A refusal that names the message itself (a bad address, a malformed request): trying again cannot help. */
@@ -35,6 +52,7 @@ export function resendMailer(o: ResendOptions): Mailer {
   return {
     name: "resend",
     async send(e: OutgoingEmail): Promise<SendResult> {
+      await pace(o.perSecond);
       const signal = AbortSignal.timeout(o.timeoutMs);
       try {
         const { data, error, headers } = await client.emails.send(

@@ -25,8 +25,9 @@ export const adminLog = new Hono<AppEnv>();
 const STATUS_TONE: Record<string, string> = { sent: "bg-success", failed: "bg-danger", sending: "bg-primary", scheduled: "bg-primary" };
 const DELIVERY_STATUS: Record<string, string> = {
   scheduled: "programmato", sending: "in invio", sent: "inviato", failed: "non recapitato", cancelled: "annullato", superseded: "superato",
+  digested: "nel riepilogo del mattino",
 };
-const KIND: Record<string, string> = { reminder: "promemoria", escalation: "segnalazione", notice: "comunicazione", fallback: "inoltro di riserva", alert: "avviso agli amministratori" };
+const KIND: Record<string, string> = { reminder: "promemoria", escalation: "segnalazione", notice: "comunicazione", fallback: "inoltro di riserva", alert: "avviso agli amministratori", digest: "riepilogo del mattino" };
 
 /** "reminder-7d" → "7 giorni prima", "escalation-2" → "livello 2", "reminder-6h" → "6 ore prima". */
 export function rungName(rung: string): string {
@@ -37,6 +38,7 @@ export function rungName(rung: string): string {
   if (rung === "reminder-due-day") return "il giorno della scadenza";
   if (rung.startsWith("date-changed")) return "data cambiata";
   if (rung.startsWith("withdrawn")) return "fase ritirata";
+  if (rung.endsWith("/digest")) return "più avvisi in un messaggio";
   return rung;
 }
 

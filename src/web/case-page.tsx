@@ -51,7 +51,8 @@ type Note = View["timelines"][number]["deadlines"][number]["notifications"][numb
  */
 function messageItems(notes: readonly Note[], officeName: (id: string) => string): { at: string; text: string }[] {
   const out: { at: string; text: string }[] = [];
-  const shown = notes.filter((n) => n.kind !== "roll" && n.status !== "cancelled");
+  // A digest carries messages of several cases: each case shows its own message, never the digest.
+  const shown = notes.filter((n) => n.kind !== "roll" && n.kind !== "digest" && n.status !== "cancelled");
   const together = new Map<string, Note[]>();
   for (const n of shown) {
     const [kind, done] = kindOf(n.kind);
@@ -59,7 +60,7 @@ function messageItems(notes: readonly Note[], officeName: (id: string) => string
       // Sent in the same minute for the same deadline: one line.
       const key = `${n.kind}|${n.sentAt.slice(0, 16)}`;
       together.set(key, [...(together.get(key) ?? []), n]);
-    } else if (n.status === "scheduled" || n.status === "sending") {
+    } else if (n.status === "scheduled" || n.status === "sending" || n.status === "digested") {
       out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: programmato per il ${when(n.sendAt)}` });
     } else if (n.status === "failed") {
       out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: invio non riuscito` });
