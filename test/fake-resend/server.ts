@@ -31,7 +31,7 @@ export interface Recorded {
   at: number;
 }
 
-export interface Delivered { id: string; idempotencyKey: string | null; to: string[]; subject: string; at: number }
+export interface Delivered { id: string; idempotencyKey: string | null; to: string[]; subject: string; text: string; at: number }
 
 const ERRORS: Record<number, { name: string; message: string }> = {
   400: { name: "invalid_idempotency_key", message: "The key must be between 1-256 chars." },
@@ -124,7 +124,7 @@ export function startFakeResend(port = 0): Promise<{ server: Server; url: string
       if (status !== 200) return fail(status);
       const id = randomUUID();
       if (key !== null) a.keys.set(key, { hash, id, at: a.now() });
-      a.delivered.push({ id, idempotencyKey: key, to, subject: body.subject, at: a.now() });
+      a.delivered.push({ id, idempotencyKey: key, to, subject: body.subject, text: body.text ?? "", at: a.now() });
       record(200);
       return [200, { id }];
     } finally {

@@ -9,7 +9,9 @@
  * log's and the report counters' view of the same messages.
  *
  * Each registration is 40 days old, so both escalations of its 30-day term
- * are due at once: two emails per event, to the Procuratore and the PG.
+ * are due at once: two messages per event, to the Procuratore and the PG —
+ * several of them due together reach each office in one digest, so a message
+ * counts as delivered when its own key or its digest's reached the provider.
  */
 import { createHmac } from "node:crypto";
 import { DevServer, freshState, query } from "../../bench/dev-server.js";
@@ -78,13 +80,17 @@ async function duplicateRounds(server: DevServer, rounds: number): Promise<{ rou
   return { rounds, allFirst };
 }
 
-/** Whether the service records as sent every message the provider delivered (the admin's outbox). */
-async function recordedAll(base: string, delivered: ReadonlySet<string | null>): Promise<boolean> {
+/**
+ * Whether the service records as sent every message the provider delivered (the admin's outbox),
+ * and at least `escalations` escalations as sent (alone, or in a digest).
+ */
+async function recordedAll(base: string, delivered: ReadonlySet<string | null>, escalations: number): Promise<boolean> {
   try {
     const res = await fetch(`${base}/api/v1/outbox?limit=500`, { headers: { Authorization: "Bearer termini-local-demo-token" } });
-    const { messages } = (await res.json()) as { messages: { id: string; status: string }[] };
+    const { messages } = (await res.json()) as { messages: { id: string; status: string; kind: string }[] };
     const sent = new Set(messages.filter((m) => m.status === "sent").map((m) => m.id));
-    return [...delivered].every((k) => k === null || sent.has(k));
+    const escalated = messages.filter((m) => m.status === "sent" && m.kind === "escalation").length;
+    return escalated >= escalations && [...delivered].every((k) => k === null || sent.has(k));
   } catch {
     return false;
   }
@@ -172,7 +178,7 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
       // Settled when the provider has every message and the service has recorded each as sent: a
       // message the provider took while its sender timed out is recorded by the retry (same key),
       // which on a busy machine can come well after the provider's copy.
-      const settled = Date.now() > outageEnds && delivered.size >= expected && (await recordedAll(server.base, delivered));
+      const settled = Date.now() > outageEnds && (await recordedAll(server.base, delivered, expected));
       if (settled || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -190,11 +196,15 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     const perKey = new Map<string, number>();
     for (const d of delivered) perKey.set(d.idempotencyKey ?? "", (perKey.get(d.idempotencyKey ?? "") ?? 0) + 1);
     const perMessage = new Map<string, number>();
-    for (const d of delivered) perMessage.set(`${d.to.join(",")}|${d.subject}`, (perMessage.get(`${d.to.join(",")}|${d.subject}`) ?? 0) + 1);
+    // The same email sent under two keys (a digest's subject repeats; its list of cases does not).
+    const content = (d: Delivered) => `${d.to.join(",")}|${d.subject}|${d.text}`;
+    for (const d of delivered) perMessage.set(content(d), (perMessage.get(content(d)) ?? 0) + 1);
     // The run's own cases (the cron also opens the reporting obligations due at this time of year):
     // the burst's events, 3xxxxxx/2026, and the duplicate rounds', 2xxxxxx/2026.
     const ours = "SELECT i.id FROM timeline_instances i JOIN cases c ON c.id = i.case_id WHERE c.ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'";
-    const escalations = query<{ id: string }>(state, `SELECT id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`);
+    // An escalation reaches the office alone (its own key) or in a digest (the digest's key).
+    const escalations = query<{ id: string; digest_id: string | null }>(state, `SELECT id, digest_id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`);
+    const reached = (e: { id: string; digest_id: string | null }) => perKey.has(e.id) || (e.digest_id !== null && perKey.has(e.digest_id));
     const rows = Object.fromEntries(query<{ status: string; n: number }>(state,
       `SELECT status, count(*) AS n FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours}) GROUP BY status`).map((r) => [r.status, r.n]));
     return {
@@ -204,11 +214,12 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
       },
       notifications: {
         expected: escalations.length,
-        delivered: escalations.filter((e) => perKey.has(e.id)).length,
+        delivered: escalations.filter(reached).length,
         duplicated: [...perKey.values()].filter((n) => n > 1).length + [...perMessage.values()].filter((n) => n > 1).length,
-        missing: escalations.filter((e) => !perKey.has(e.id)).length,
+        missing: escalations.filter((e) => !reached(e)).length,
       },
-      audit: { sent: query<{ n: number }>(state, "SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent'")[0]!.n },
+      // Each message once; a digest's own entry (the email that carried several) is not a message.
+      audit: { sent: query<{ n: number }>(state, "SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent' AND json_extract(detail, '$.rung') NOT LIKE '%/digest'")[0]!.n },
       counters: { escalated: query<{ n: number | null }>(state, "SELECT sum(value) AS n FROM stat_counters WHERE metric LIKE '%:escalated'")[0]!.n ?? 0 },
       provider: {
         requests: providerRequests.length, refused: providerRequests.filter((r) => r.status !== 200).length,
