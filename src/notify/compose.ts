@@ -120,15 +120,17 @@ ${f.draft === undefined ? "" : html`<p><a href="${f.draft}">Bozza della relazion
  * from the members' facts only (nothing depends on the moment of sending),
  * so that every attempt sends the same message under the same key.
  */
-export function composeDigest(office: string, items: readonly MessageFacts[]): ComposedMessage {
+export function composeDigest(office: string, items: readonly MessageFacts[], failing?: NoticeDetail): ComposedMessage {
   const ordered = [...items].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "escalation" ? -1 : 1));
   const passed = ordered.filter((f) => f.kind === "escalation").length;
   const coming = ordered.length - passed;
   const counts = [passed > 0 ? `${passed} ${passed === 1 ? "termine scaduto" : "termini scaduti"}` : "", coming > 0 ? `${coming} promemoria` : ""]
     .filter(Boolean).join(" e ");
-  const subject = `[Termini] Scadenze di oggi — ${office}: ${counts}`;
+  // Sent to the office's fallback address when the digest itself keeps failing.
+  const subject = `[Termini] ${failing === undefined ? "" : "Recapito non riuscito — "}Scadenze di oggi — ${office}: ${counts}`;
   const line = (f: MessageFacts) => `${f.kind === "escalation" ? "Termine scaduto" : "Promemoria"}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due} — ${f.responsibleOffice}`;
-  const intro = `Riepilogo degli avvisi di oggi per ${office}: ${counts}. Ogni voce rimanda al procedimento in Termini (accesso riservato).`;
+  const intro = (failing === undefined ? "" : `Non è stato possibile recapitare a ${office} il riepilogo che segue: lo inoltriamo all'indirizzo di riserva.${retrying(failing)} `) +
+    `Riepilogo degli avvisi di oggi per ${office}: ${counts}. Ogni voce rimanda al procedimento in Termini (accesso riservato).`;
   const text = [
     intro, "",
     ...ordered.flatMap((f) => [`- ${line(f)}`, `  ${f.link}`]), "",

@@ -11,7 +11,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { cases, deadlines, timelineInstances } from "../db/schema.js";
+import { cases, deadlines, notifications, timelineInstances } from "../db/schema.js";
 import {
   type Conditional, type Held, type Notification, adminEmails, attemptAt, auditWhileHeld, bumpWhileHeld, claim, commitHeld, getNotification,
   laterReminderDue, memberSentWhileHeld, notificationWhileHeld, setStatusIfScheduled, settle,
@@ -78,10 +78,22 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
   const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
   if (held === null) return "in-flight";
   const facts = await messageFacts(ctx, n as Message, deadline);
-  const r = await ctx.mailer.send({
-    idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...composeMessage(facts.message),
-  });
+  const failing = n.detail?.notice === "delivery-failing" ? n.detail : undefined;
+  // The fallback of a digest that keeps failing carries the whole digest, not its first case.
+  const content = n.kind === "fallback" && failing?.rung.endsWith("/digest") === true
+    ? composeDigest(facts.message.failedOffice ?? facts.message.recipientOffice, await digestFacts(ctx, n.id.replace(/\.fallback$/, "")), failing)
+    : composeMessage(facts.message);
+  const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...content });
   return record(ctx, n as Message, held, r, facts);
+}
+
+/** Every message a digest was gathered with, whatever became of it since: the same list on every attempt. */
+async function digestFacts(ctx: DeliveryContext, digestId: string): Promise<MessageFacts[]> {
+  const members = await ctx.db.select().from(notifications).where(eq(notifications.digestId, digestId)).orderBy(notifications.id).all();
+  return Promise.all(members.map(async (m) => {
+    const deadline = (await ctx.db.select().from(deadlines).where(eq(deadlines.id, m.deadlineId)).get())!;
+    return (await messageFacts(ctx, m as Message, deadline)).message;
+  }));
 }
 
 /** Why a message no longer needs sending, if it does not. */

@@ -98,3 +98,19 @@ it("keeps the digest due through an outage, and leaves out a deadline closed mea
   expect(mail[0]!.subject).toContain("2 termini scaduti");
   expect((await rows(ids)).map((r) => r.status)).toEqual(["cancelled", "sent", "sent"]);
 });
+
+it("forwards the whole digest to the office's fallback address when it keeps failing", async () => {
+  const { refs } = await threeEscalations();
+  await fake.script({ to: HEAD, always: 503 });
+  const quickAlert = { MAIL_ALERT_AFTER_MS: "60000" };
+  await sweep(fake.bindings(quickAlert), ESCALATION_AT);
+  // The second failure, more than a minute after the first, writes the fallback; the next sweep sends it.
+  await sweep(fake.bindings(quickAlert), ESCALATION_AT + 2 * MIN);
+  await sweep(fake.bindings(quickAlert), ESCALATION_AT + 3 * MIN);
+  const fallback = (await fake.requests()).filter((r) => r.status === 200 && [r.body.to].flat().includes("segreteria.procuratore.torino@example.org"));
+  expect(fallback).toHaveLength(1);
+  expect(fallback[0]!.body.subject).toBe("[Termini] Recapito non riuscito — Scadenze di oggi — Procuratore della Repubblica presso il Tribunale di Torino: 3 termini scaduti");
+  for (const ref of refs) expect(fallback[0]!.body.text).toContain(`proc. ${ref}`);
+  expect(fallback[0]!.body.text).toContain("lo inoltriamo all'indirizzo di riserva");
+  await fake.reset();
+});
