@@ -18,6 +18,8 @@ import { deliveryContext, staleClaimMs } from "../notify/context.js";
 import { ensureAwake } from "./wake.js";
 
 const BATCH = 200;
+/** Pages of BATCH rows one sweep takes at most (inside its time budget). */
+const PAGES = 20;
 /** Failed workflow starts retried per sweep. */
 const RESTARTS = 100;
 /** Failed attempts in a row after which the provider is taken to be down for this sweep. */
@@ -44,24 +46,31 @@ async function restartFailed(env: Bindings, db: Db, now: number): Promise<number
 
 export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
   const db = database(env.DB);
-  const overdue = await dueNotifications(db, now, BATCH, staleClaimMs(env));
   const counts: SweepCounts = {
     sent: 0, retrying: 0, failed: 0, cancelled: 0, superseded: 0, "already-done": 0, "not-due": 0, "in-flight": 0, deferred: 0, recovered: 0,
   };
   const ctx = deliveryContext(env, "system:cron", now);
   const started = Date.now();
   let failuresInARow = 0;
-  for (const n of overdue) {
-    if (failuresInARow >= BREAKER || Date.now() - started > BUDGET_MS) {
-      counts.deferred++;
-      continue;
+  const seen = new Map<string, string>(); // notification → instance
+  // Page after page while the budget lasts: at 08:00 one page's first rows gather whole offices into
+  // digests, and the next page takes the offices that are left (the rows already handled are not due).
+  for (let page = 0; page < PAGES; page++) {
+    const overdue = (await dueNotifications(db, now, BATCH, staleClaimMs(env))).filter((n) => !seen.has(n.id));
+    for (const n of overdue) {
+      seen.set(n.id, n.instanceId);
+      if (failuresInARow >= BREAKER || Date.now() - started > BUDGET_MS) {
+        counts.deferred++;
+        continue;
+      }
+      const outcome = await deliver(ctx, n.id, ctx.now());
+      counts[outcome]++;
+      if (outcome === "retrying" || outcome === "failed") failuresInARow++;
+      else if (outcome === "sent") failuresInARow = 0;
     }
-    const outcome = await deliver(ctx, n.id, ctx.now());
-    counts[outcome]++;
-    if (outcome === "retrying" || outcome === "failed") failuresInARow++;
-    else if (outcome === "sent") failuresInARow = 0;
+    if (overdue.length < BATCH || counts.deferred > 0) break;
   }
-  for (const instanceId of new Set(overdue.map((n) => n.instanceId))) {
+  for (const instanceId of new Set(seen.values())) {
     try {
       await ensureAwake(env, db, instanceId, now, false);
     } catch {
@@ -69,6 +78,6 @@ export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
     }
   }
   counts.recovered = await restartFailed(env, db, now);
-  if (overdue.length > 0 || counts.recovered > 0) console.log(JSON.stringify({ level: "info", action: "sweep", ...counts }));
+  if (seen.size > 0 || counts.recovered > 0) console.log(JSON.stringify({ level: "info", action: "sweep", ...counts }));
   return counts;
 }
