@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
 import type { Notification } from "./delivery.js";
-import { notifications } from "./schema.js";
+import { deadlines, notifications } from "./schema.js";
 
 /** More than this many at once are gathered over several digests. */
 const MAX_MEMBERS = 500;
@@ -37,9 +37,15 @@ export async function gatherDigest(db: Db, n: Notification, asOf: number): Promi
   return id;
 }
 
-export async function digestMembers(db: Db, digestId: string): Promise<Notification[]> {
-  return db.select().from(notifications).where(and(eq(notifications.digestId, digestId), eq(notifications.status, "digested")))
+/**
+ * A digest's members with their deadlines, in one read: those still waiting
+ * in it, or (`all`) every one it was gathered with, whatever became of it.
+ */
+export async function digestMembers(db: Db, digestId: string, all = false): Promise<{ m: Notification; deadline: typeof deadlines.$inferSelect }[]> {
+  const rows = await db.select({ m: notifications, deadline: deadlines }).from(notifications).innerJoin(deadlines, eq(deadlines.id, notifications.deadlineId))
+    .where(and(eq(notifications.digestId, digestId), all ? undefined : eq(notifications.status, "digested")))
     .orderBy(asc(notifications.id)).all();
+  return rows;
 }
 
 /** A member that no longer needs saying (its deadline closed, a later reminder): out of the digest. */

@@ -5,7 +5,7 @@
  */
 import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/client.js";
-import { getOffices } from "../db/directory.js";
+import { directory } from "../db/directory.js";
 import { offices } from "../db/schema.js";
 import { eq } from "drizzle-orm";
 import { ApiError } from "../http/problem.js";
@@ -26,7 +26,8 @@ async function known(db: Db, column: "region" | "jurisdiction", value: string): 
 
 export async function reportScope(db: Db, p: Principal, kind: ReportKind, q: ScopeQuery): Promise<string> {
   const wide = p.role === "admin" || p.role === "ministry";
-  const mine = [...(await getOffices(db, [...p.offices])).values()];
+  const dir = await directory(db);
+  const mine = [...dir.getMany(p.offices).values()];
   switch (kind) {
     case "national":
       if (!wide) throw forbidden("La relazione nazionale è riservata al Ministero");
@@ -41,7 +42,7 @@ export async function reportScope(db: Db, p: Principal, kind: ReportKind, q: Sco
     case "compliance-quarterly": {
       const office = q.office ?? mine.find((o) => o.kind === "procura")?.id;
       if (office === undefined) throw missing("office");
-      const target = (await getOffices(db, [office])).get(office);
+      const target = dir.get(office);
       if (target === undefined || target.kind !== "procura") throw unknown("office", `Procura ${office.slice(0, 64)}`);
       const pg = target !== undefined && mine.some((o) => o.kind === "pg-appello" && o.jurisdiction === target.jurisdiction);
       if (!wide && !p.offices.has(office) && !pg) throw forbidden("I dati trimestrali di questa Procura non sono consentiti");

@@ -11,13 +11,13 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { cases, deadlines, notifications, timelineInstances } from "../db/schema.js";
+import { cases, deadlines, timelineInstances } from "../db/schema.js";
 import {
   type Conditional, type Held, type Notification, adminEmails, attemptAt, auditWhileHeld, bumpWhileHeld, claim, commitHeld, getNotification,
   laterReminderDue, memberSentWhileHeld, notificationWhileHeld, setStatusIfScheduled, settle,
 } from "../db/delivery.js";
 import { digestMembers, dropMember, gatherDigest } from "../db/digest.js";
-import { directory } from "../db/directory.js";
+import { type Directory, directory } from "../db/directory.js";
 import { rollPeriod } from "../domain/roll-period.js";
 import { webCasePath } from "../lib/case-link.js";
 import { draftPath } from "../stats/draft-link.js";
@@ -77,23 +77,21 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
   }
   const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
   if (held === null) return "in-flight";
-  const facts = await messageFacts(ctx, n as Message, deadline);
+  const dir = await directory(db);
+  const facts = await messageFacts(ctx, dir, n as Message, deadline);
   const failing = n.detail?.notice === "delivery-failing" ? n.detail : undefined;
   // The fallback of a digest that keeps failing carries the whole digest, not its first case.
   const content = n.kind === "fallback" && failing?.rung.endsWith("/digest") === true
-    ? composeDigest(facts.message.failedOffice ?? facts.message.recipientOffice, await digestFacts(ctx, n.id.replace(/\.fallback$/, "")), failing)
+    ? composeDigest(facts.message.failedOffice ?? facts.message.recipientOffice, await digestFacts(ctx, dir, n.id.replace(/\.fallback$/, "")), failing)
     : composeMessage(facts.message);
   const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...content });
   return record(ctx, n as Message, held, r, facts);
 }
 
 /** Every message a digest was gathered with, whatever became of it since: the same list on every attempt. */
-async function digestFacts(ctx: DeliveryContext, digestId: string): Promise<MessageFacts[]> {
-  const members = await ctx.db.select().from(notifications).where(eq(notifications.digestId, digestId)).orderBy(notifications.id).all();
-  return Promise.all(members.map(async (m) => {
-    const deadline = (await ctx.db.select().from(deadlines).where(eq(deadlines.id, m.deadlineId)).get())!;
-    return (await messageFacts(ctx, m as Message, deadline)).message;
-  }));
+async function digestFacts(ctx: DeliveryContext, dir: Directory, digestId: string): Promise<MessageFacts[]> {
+  const members = await digestMembers(ctx.db, digestId, true);
+  return Promise.all(members.map(async ({ m, deadline }) => (await messageFacts(ctx, dir, m as Message, deadline)).message));
 }
 
 /** Why a message no longer needs sending, if it does not. */
@@ -115,8 +113,7 @@ async function mootness(db: Db, n: Notification, deadline: Deadline, asOf: numbe
 async function deliverDigest(ctx: DeliveryContext, n: Notification, asOf: number): Promise<DeliveryOutcome> {
   const { db } = ctx;
   const live: { m: Message; deadline: Deadline }[] = [];
-  for (const m of await digestMembers(db, n.id)) {
-    const deadline = (await db.select().from(deadlines).where(eq(deadlines.id, m.deadlineId)).get())!;
+  for (const { m, deadline } of await digestMembers(db, n.id)) {
     const moot = await mootness(db, m, deadline, asOf);
     if (moot === undefined) live.push({ m: m as Message, deadline });
     else await dropMember(db, m.id, moot);
@@ -127,7 +124,8 @@ async function deliverDigest(ctx: DeliveryContext, n: Notification, asOf: number
   }
   const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
   if (held === null) return "in-flight";
-  const facts = await Promise.all(live.map(({ m, deadline }) => messageFacts(ctx, m, deadline)));
+  const dir = await directory(db);
+  const facts = await Promise.all(live.map(({ m, deadline }) => messageFacts(ctx, dir, m, deadline)));
   const office = facts[0]!.message.recipientOffice;
   const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...composeDigest(office, facts.map((f) => f.message)) });
   const at = ctx.now();
@@ -149,13 +147,12 @@ interface Facts {
   fallbackEmail: string;
 }
 
-async function messageFacts(ctx: DeliveryContext, n: Message, deadline: Deadline): Promise<Facts> {
+async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, deadline: Deadline): Promise<Facts> {
   const { db } = ctx;
   const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, n.instanceId)).get())!;
   const c = (await db.select().from(cases).where(eq(cases.id, instance.caseId)).get())!;
   const def = getTimeline(instance.timeline, instance.version)!;
   const stage = def.stages.find((s) => s.id === deadline.stage)!;
-  const dir = await directory(db);
   const [responsible, recipient] = [dir.get(deadline.officeId), dir.get(n.officeId)];
   const draft = def.report === undefined ? undefined : draftPath(def.report, c.ref, responsible!, ctx.quarterEnds);
   return {

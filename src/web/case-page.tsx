@@ -8,11 +8,11 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
-import { type Db, database } from "../db/client.js";
+import { database } from "../db/client.js";
 import { mayRecord } from "../domain/authority.js";
 import { requireVisibleCase } from "../domain/case-lookup.js";
 import { webCasePath } from "../lib/case-link.js";
-import { directory, getOffices } from "../db/directory.js";
+import { type Directory, directory } from "../db/directory.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { caseView } from "../domain/case-view.js";
 import { ApiError } from "../http/problem.js";
@@ -119,8 +119,7 @@ async function load(c: Req) {
  * The closing events of the open stages, with the outcome each records: those
  * this user's offices may record, or (`p` null) all of them.
  */
-async function actions(db: Db, p: Principal | null, view: View) {
-  const dir = await directory(db);
+function actions(dir: Directory, p: Principal | null, view: View) {
   const out: { type: string; outcome: string; stage: string }[] = [];
   for (const t of view.timelines.filter((x) => x.status === "running")) {
     const def = getTimeline(t.timeline, t.version);
@@ -179,7 +178,7 @@ casePage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const { db, found } = await load(c);
   const view = await caseView(db, found, Date.now());
   const type = c.req.query("evento") ?? "";
-  const action = (await actions(db, c.get("user").principal, view)).find((a) => a.type === type);
+  const action = actions(await directory(db), c.get("user").principal, view).find((a) => a.type === type);
   if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
   return actionForm(c, found, action);
 });
@@ -201,7 +200,7 @@ casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   const type = String(form.evento ?? "");
   // Only the closing events of open stages: the form never starts a timeline or records anything
   // else; whether this user's office may record it, the event's own authority check says (403).
-  const action = (await actions(db, null, await caseView(db, found, now))).find((a) => a.type === type);
+  const action = actions(await directory(db), null, await caseView(db, found, now)).find((a) => a.type === type);
   if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
   const adesso = form.momento === "adesso";
   const quando = String(form.quando ?? "");
@@ -232,9 +231,9 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   const user = c.get("user");
   const { db, found } = await load(c);
   const view = await caseView(db, found, now);
-  const offered = await actions(db, user.principal, view);
-  const names = await getOffices(db, [...new Set(view.timelines.flatMap((t) => t.deadlines.flatMap((d) => [d.office, ...d.notifications.map((n) => n.office)])))]);
-  const officeName = (id: string) => names.get(id)?.name ?? id;
+  const dir = await directory(db);
+  const offered = actions(dir, user.principal, view);
+  const officeName = (id: string) => dir.get(id)?.name ?? id;
   await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" } }, now);
   return c.html(
     <Layout title={`Procedimento ${found.ref}`} user={user}>

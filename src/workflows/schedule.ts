@@ -53,13 +53,14 @@ export async function startScheduled(env: Bindings, now: number): Promise<Schedu
   const db = database(env.DB);
   const bill = enabledBills(env.ENABLED_BILLS);
   const counts: ScheduleCounts = { started: 0, existing: 0, failed: 0 };
+  const dir = await directory(db);
   for (const def of latest().filter((t) => t.schedule !== undefined && isEnabled(t, bill))) {
     const s = def.schedule!;
     const role = s.office;
     const lag = s.lag === undefined ? 0 : complianceLags(env)[s.lag];
     const due = dueWithinLead(scheduleDates(s, env.COMPLIANCE_QUARTER_ENDS), s.leadDays, romeDay(now), lag);
     if (due.length === 0) continue;
-    for (const office of (await directory(db)).allOfKind(def.roles[role]!)) {
+    for (const office of dir.allOfKind(def.roles[role]!)) {
       for (const day of due) {
         // Opened as of the first day of its lead window, whatever run opens it: every run's
         // attempt is the same event, so a later run replays it instead of conflicting with it.
