@@ -24,7 +24,7 @@ export function staleClaimMs(env: Bindings): number {
 export function mailerFor(env: Bindings, db = database(env.DB), now: () => number = Date.now): Mailer {
   const key = env.RESEND_API_KEY;
   if (key === undefined || key === "") return outboxMailer(db, now);
-  return resendMailer({ apiKey: key, baseUrl: env.RESEND_BASE_URL || undefined, timeoutMs: timeoutOf(env), perSecond: Number(env.MAIL_RATE_PER_SECOND) || 5 });
+  return resendMailer({ apiKey: key, baseUrl: env.RESEND_BASE_URL || undefined, timeoutMs: timeoutOf(env), perSecond: Number(env.MAIL_RATE_PER_SECOND) || 4.5 });
 }
 
 /**
