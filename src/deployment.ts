@@ -9,7 +9,7 @@
 import { lagDays } from "./timelines/quarters.js";
 import type { Bindings } from "./env.js";
 
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+export const LOCAL_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Local development: the links the service writes point at this machine. */
 export function isLocal(env: Pick<Bindings, "APP_BASE_URL">): boolean {

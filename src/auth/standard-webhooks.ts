@@ -5,6 +5,14 @@
  */
 export const TOLERANCE_SECONDS = 5 * 60;
 
+/** A rotated secret stays valid this long beside its successor, so the other side can switch over. */
+export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+
+/** A new secret: whsec_ and 32 random bytes in base64. */
+export function newSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
+}
+
 export interface SignedHeaders {
   id: string | null;
   timestamp: string | null;

@@ -9,6 +9,7 @@ import { formatRomeInstant } from "../engine/rome.js";
 import { and, asc, eq, gt, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { AuditEntry } from "./audit.js";
 import type { Db } from "./client.js";
+import type { BatchItem } from "drizzle-orm/batch";
 import { notifications, scheduleFailures, users, workflowFailures } from "./schema.js";
 import type { Bump } from "../stats/metrics.js";
 
@@ -121,10 +122,11 @@ export function settle(db: Db, h: Held, set: {
  * Runs the statements after a send as one transaction, Drizzle's and the
  * conditional ones alike; true when the last (the row's settle) took effect.
  */
-export async function commitHeld(db: Db, stmts: readonly (Conditional | { toSQL(): { sql: string; params: unknown[] } })[]): Promise<boolean> {
+export async function commitHeld(db: Db, stmts: readonly (Conditional | BatchItem<"sqlite">)[]): Promise<boolean> {
   const prepared = stmts.map((s) => {
-    if (!("toSQL" in s)) return s;
-    const q = s.toSQL();
+    if (!("toSQL" in s)) return s as Conditional;
+    // Every Drizzle builder a batch takes renders its SQL and parameters.
+    const q = (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
     return db.$client.prepare(q.sql).bind(...q.params);
   });
   const results = await db.$client.batch(prepared);

@@ -1,6 +1,7 @@
 /**
- * The office directory (who acts, whom each office escalates to) and the
- * webhook senders (their offices, trusted event types and secrets).
+ * The office directory (who acts, whom each office escalates to), the
+ * webhook senders (their offices, trusted event types and secrets) and the
+ * outbound subscriptions (who wants which events, signed with what).
  *
  * Both change rarely and every event reads them, so each isolate keeps one
  * copy in memory, tagged with the database's directory stamp: a random
@@ -11,10 +12,13 @@
  * without its stamp being checked.
  */
 import { type SenderSecret, verifyingKey } from "../auth/standard-webhooks.js";
+import { isNull } from "drizzle-orm";
 import type { Db } from "./client.js";
-import { directoryStamp, offices, senderEventTypes, senderOffices, webhookSecrets } from "./schema.js";
+import { directoryStamp, offices, senderEventTypes, senderOffices, subscriptionSecrets, subscriptions, webhookSecrets } from "./schema.js";
 
 export type Office = typeof offices.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;
+type SubscriptionSecret = typeof subscriptionSecrets.$inferSelect;
 
 /** National offices (the Ministry, the Dipartimento) have jurisdiction IT. */
 export const NATIONAL = "IT";
@@ -43,6 +47,9 @@ export class Directory {
     readonly offices: readonly Office[],
     private readonly secrets: readonly Secret[],
     links: { senderOffices: { senderId: string; officeId: string }[]; senderEvents: { senderId: string; eventType: string }[] },
+    /** Outbound subscriptions still enabled, and their signing secrets. */
+    readonly subscriptions: readonly Subscription[] = [],
+    private readonly subscriptionSecrets: readonly SubscriptionSecret[] = [],
   ) {
     this.byId = new Map(offices.map((o) => [o.id, o]));
     const sender = (id: string) => this.senders.get(id) ?? this.senders.set(id, { offices: new Set(), trustedEvents: new Set() }).get(id)!;
@@ -116,6 +123,26 @@ export class Directory {
     }));
   }
 
+  /** The enabled subscriptions of these offices that want this kind of event. */
+  subscribers(kind: string, officeIds: ReadonlySet<string>): Subscription[] {
+    return this.subscriptions.filter((s) => officeIds.has(s.officeId) && s.kinds.includes(kind));
+  }
+
+  /** Whether any subscription wants this kind: when none does, an event reads and writes nothing for it. */
+  wants(kind: string): boolean {
+    return this.subscriptions.some((s) => s.kinds.includes(kind));
+  }
+
+  subscription(id: string): Subscription | undefined {
+    return this.subscriptions.find((s) => s.id === id);
+  }
+
+  /** A subscription's secrets valid at `now`, newest first: during a rotation each message is signed with both. */
+  signingSecrets(subscriptionId: string, now: number): string[] {
+    return this.subscriptionSecrets.filter((s) => s.subscriptionId === subscriptionId && (s.expiresAt === null || s.expiresAt > now))
+      .sort((a, b) => b.createdAt - a.createdAt).map((s) => s.secret);
+  }
+
   senderOffices(senderId: string): Set<string> {
     return new Set(this.senders.get(senderId)?.offices);
   }
@@ -134,13 +161,14 @@ export function stampQuery(db: Db) {
 }
 
 async function load(db: Db, now: number): Promise<Directory> {
-  const [stamp, rows, secrets, links, events] = await db.batch([
+  const [stamp, rows, secrets, links, events, subs, subSecrets] = await db.batch([
     stampQuery(db), db.select().from(offices), db.select().from(webhookSecrets), db.select().from(senderOffices), db.select().from(senderEventTypes),
+    db.select().from(subscriptions).where(isNull(subscriptions.disabledAt)), db.select().from(subscriptionSecrets),
   ]);
   cached = new Directory(
     stamp[0]?.stamp ?? "", now, rows,
     secrets.map((s) => ({ senderId: s.senderId, secretId: s.id, secret: s.secret, expiresAt: s.expiresAt })),
-    { senderOffices: links, senderEvents: events },
+    { senderOffices: links, senderEvents: events }, subs, subSecrets,
   );
   return cached;
 }

@@ -305,3 +305,4 @@ export const workflowFailures = sqliteTable("workflow_failures", {
   lastAt: integer("last_at").notNull(),
   attempts: integer("attempts").notNull(),
 });
+export * from "./outbound-schema.js";

@@ -154,6 +154,7 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
     // An instance already closed keeps the moment it closed.
     ch.stmts.push(db.update(timelineInstances).set({ status: "withdrawn", closedAt: sql`coalesce(${timelineInstances.closedAt}, ${ctx.now})` }).where(eq(timelineInstances.id, i.id)));
     ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.instanceId, i.id)));
+    ch.result.timelines.push({ timeline: i.timeline, version: i.version, instanceId: i.id, status: "withdrawn" });
   }
   for (const id of reopened) ch.stmts.push(db.update(timelineInstances).set({ status: "running", closedAt: null }).where(eq(timelineInstances.id, id)));
   ch.audit = { action: "event.cancelled", detail: { eventId: e.id, type: e.type, withdrawnTimelines: started.map((i) => i.id), reopened: [...reopened] } };

@@ -24,6 +24,8 @@ import type { Changes, EventContext, EventResult, Stmt, Wake } from "./changes.j
 import { eventDataSchema } from "./schemas.js";
 import { startTimeline } from "./start-timeline.js";
 import { pickVisible } from "./case-lookup.js";
+import { eventFacts } from "./event-outbound.js";
+import { outboundRows } from "./outbound.js";
 
 export type { EventResult, Wake } from "./changes.js";
 
@@ -40,6 +42,8 @@ export interface ApplyOptions {
   requestId: string | null;
   /** Which bills this deployment runs (ENABLED_BILLS). */
   billEnabled: (id: string) => boolean;
+  /** Where links in outbound events point (APP_BASE_URL); without it (a preview), no outbound event is written. */
+  appBaseUrl?: string;
   /** Written in the same batch, given the result (e.g. the webhook's delivery record). */
   extra?: (result: EventResult) => Stmt[];
   /** Which case the reference means when the caller sees it at more than one office. */
@@ -107,7 +111,7 @@ export async function applyEvent(db: Db, caller: Caller, ev: IncomingEvent, opts
     eventId: crypto.randomUUID(), type: ev.type, occurredAt: ev.occurredAt, at, now: opts.now, data,
   };
   const ch: Changes = {
-    stmts: [], opened: [], wake: { start: [], replan: [] },
+    stmts: [], opened: [], wake: { start: [], replan: [] }, outbound: new Set(),
     result: { event: { id: ctx.eventId, type: ev.type, occurredAt: ev.occurredAt }, case: { ref: ev.caseRef }, replayed: false, timelines: [], deadlines: [] },
   };
 
@@ -162,6 +166,11 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
     detail: { eventId: ctx.eventId, type: ctx.type, occurredAt: ctx.occurredAt, deadlines: deadlinesTouched, ...ch.audit?.detail },
   }, ctx.now));
   tail.push(...(opts.extra?.(ch.result) ?? []));
+  if (opts.appBaseUrl !== undefined) {
+    const out = await outboundRows(db, ctx.dir, eventFacts(ctx, ch, opts.appBaseUrl), ctx.now);
+    tail.push(...out.stmts);
+    for (const id of out.instances) ch.outbound.add(id);
+  }
   try {
     await db.batch([...head, ...ch.stmts, ...tail] as [Stmt, ...Stmt[]]);
   } catch (err) {
@@ -178,7 +187,8 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
 function wakeOf(ctx: EventContext, ch: Changes): Wake {
   const after = new Map(ch.result.timelines.map((t) => [t.instanceId, t.status]));
   const firstAt = (id: string) => {
-    const due = ch.opened.flatMap((o) => o.notifications).filter((n) => n.instanceId === id).map((n) => n.sendAtMs);
+    // An outbound event to deliver: at once.
+    const due = [...ch.opened.flatMap((o) => o.notifications).filter((n) => n.instanceId === id).map((n) => n.sendAtMs), ...(ch.outbound.has(id) ? [ctx.now] : [])];
     return due.length === 0 ? null : Math.min(...due);
   };
   return {

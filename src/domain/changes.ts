@@ -58,6 +58,8 @@ export interface Changes {
   result: EventResult;
   /** Instance ids, gathered while the event applies; turned into a Wake at the end. */
   wake: { start: string[]; replan: string[] };
+  /** Timelines with outbound events to deliver: their workflows start at once. */
+  outbound: Set<string>;
   /** The audit entry, when not the plain "event.recorded". */
   audit?: { action: string; detail: Record<string, unknown> };
 }

@@ -16,6 +16,8 @@ import { zip } from "../stats/zip.js";
 import { quarterEnds } from "../timelines/quarters.js";
 import { type ApplyOptions, applyEvent } from "./apply-event.js";
 import type { Stmt } from "./changes.js";
+import { directory } from "../db/directory.js";
+import { type OutboundFact, outboundRows } from "./outbound.js";
 
 export async function generateReport(db: Db, kind: ReportKind, period: string, scope: string, actor: string, now: number): Promise<StoredReport> {
   const span = periodMonths(kind, period);
@@ -65,6 +67,23 @@ export async function obligationOf(db: Db, kind: ReportKind, period: string, sco
   }
 }
 
+/** The API address of a report version, scoped as the report is. */
+function reportLink(appBaseUrl: string, r: StoredReport): string {
+  const param = { regional: "region", national: undefined, "compliance-quarterly": "office", "compliance-half-yearly": "district" }[r.kind as ReportKind];
+  const scope = param === undefined ? "" : `&${param}=${encodeURIComponent(r.scope)}`;
+  return `${appBaseUrl}/api/v1/reports/${r.kind}/${r.period}?version=${r.version}${scope}`;
+}
+
+/** report.published, to the filing office's subscriptions and those of the offices above it. */
+async function publishedRows(db: Db, r: StoredReport, officeId: string, appBaseUrl: string, now: number): Promise<Stmt[]> {
+  const dir = await directory(db);
+  const fact: OutboundFact<"report.published"> = {
+    kind: "report.published", key: r.id, caseId: null, instanceId: null, offices: () => dir.withSuperiors([officeId]),
+    data: () => ({ report: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum }, link: reportLink(appBaseUrl, r) }),
+  };
+  return (await outboundRows(db, dir, [fact], now)).stmts;
+}
+
 /** The responsible office files its report: the version is marked submitted and its obligation closes. */
 export async function submitReport(
   db: Db, p: Principal, r: StoredReport, now: number, opts: Omit<ApplyOptions, "idempotencyKey" | "now">, quarterEnds?: string,
@@ -79,6 +98,7 @@ export async function submitReport(
     db.update(reports).set({ submittedAt: now, submittedBy: p.id }).where(eq(reports.id, r.id)),
     auditInsert(db, { actor: p.id, action: "report.submitted", caseId: null, requestId: opts.requestId, detail: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum } }, now),
   ];
+  if (opts.appBaseUrl !== undefined && ob.office !== undefined) mark.push(...(await publishedRows(db, r, ob.office.id, opts.appBaseUrl, now)));
   const ref = ob.office === undefined ? undefined : `${ob.timeline}/${ob.office.id}/${ob.due}`;
   if (ref !== undefined && (await ownedCase(db, ob.office!.id, ref)) !== undefined) {
     try {

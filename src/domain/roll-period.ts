@@ -6,17 +6,19 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { countEvents, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
-import { directory } from "../db/directory.js";
+import { type Directory, directory } from "../db/directory.js";
+import type { Instance } from "../db/cases.js";
+import { type OutboundFact, caseFactsOf, deadlineFact, outboundRows } from "./outbound.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import type { Stmt } from "./changes.js";
-import { nextPeriodStart, openStage } from "./open-stage.js";
+import { type NewDeadline, nextPeriodStart, openStage } from "./open-stage.js";
 import { closingBumps } from "./counts.js";
 import { type Conditional, type Held, bumpWhileHeld, commitHeld, settle } from "../db/delivery.js";
 
 type Deadline = typeof deadlines.$inferSelect;
 
-export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number): Promise<"sent" | "cancelled" | "already-done"> {
+export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number, outbound?: { appBaseUrl: string; asOf: number }): Promise<"sent" | "cancelled" | "already-done"> {
   const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
   if (instance.status !== "running") {
     await settle(db, held, { status: "cancelled" }).run();
@@ -50,8 +52,22 @@ export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number): P
       stmts.push(...closingBumps(def, { ...d, startedAtMs: start }, "met", at).map((b) => bumpWhileHeld(db, held, b)));
     }
   }
+  stmts.push(...(await rollFacts(db, dir, outbound, instance, d, next.deadline)));
   stmts.push(settle(db, held, { status: "sent", sentAtMs: at }));
   return (await commitHeld(db, stmts as Parameters<typeof commitHeld>[1])) ? "sent" : "already-done";
+}
+
+/** The next period opened, and the one that lapsed closed, for the subscriptions that want them. */
+async function rollFacts(db: Db, dir: Directory, outbound: { appBaseUrl: string; asOf: number } | undefined, instance: Instance, d: Deadline, next: NewDeadline) {
+  if (outbound === undefined || (!dir.wants("deadline.opened") && !dir.wants("deadline.closed"))) return [];
+  const { appBaseUrl, asOf } = outbound;
+  const c = await caseFactsOf(db, instance.caseId);
+  const t = { id: instance.timeline, version: instance.version };
+  const facts: OutboundFact[] = [deadlineFact(dir, appBaseUrl, "deadline.opened", next.id, c, t, { ...next, dueDate: next.dueDate ?? null, status: next.status }, {})];
+  if (d.status === "open") {
+    facts.push(deadlineFact(dir, appBaseUrl, "deadline.closed", `${d.id}:lapsed`, c, t, { ...d, status: "late" }, { outcome: "attestazioni insufficienti" }));
+  }
+  return (await outboundRows(db, dir, facts, asOf)).stmts;
 }
 
 /** A period whose quota is reached: met, and its anomaly rungs stand down. */

@@ -28,6 +28,8 @@ export const PROBLEMS = {
   not_suspended: { status: 409, title: "Termine non sospeso" },
   idempotency_conflict: { status: 409, title: "Chiave di idempotenza già usata per un'altra richiesta" },
   ambiguous_case: { status: 409, title: "Riferimento di più procedimenti: indicare l'ufficio o il distretto" },
+  subscription_disabled: { status: 409, title: "Abbonamento disattivato" },
+  delivery_not_dead: { status: 409, title: "Consegna non nella coda degli eventi non consegnati" },
   payload_too_large: { status: 413, title: "Corpo della richiesta troppo grande" },
   unsupported_media_type: { status: 415, title: "Tipo di contenuto non supportato" },
   invalid_body: { status: 422, title: "Corpo della richiesta non valido" },

@@ -144,3 +144,30 @@ export function composeDigest(office: string, items: readonly MessageFacts[], fa
 </body></html>`;
   return { subject, text, html: body.toString() };
 }
+
+export interface FailingEndpoint {
+  office: string;
+  /** The endpoint's origin (its path may hold a token: never written in an email). */
+  origin: string;
+  since: number;
+  lastError: string;
+  link: string;
+}
+
+/** To the administrators: a subscription's endpoint keeps failing; its events wait, none is dropped. */
+export function composeEndpointFailing(f: FailingEndpoint): ComposedMessage {
+  const subject = `[Termini] Webhook non raggiungibile — ${f.office}`;
+  const lines = [
+    `L'endpoint webhook di ${f.office} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}.`,
+    `Ultimo errore: ${f.lastError}.`,
+    "Gli eventi non vanno persi: Termini continua a riprovare e quelli non recapitati restano nella coda degli eventi non consegnati, da cui si possono reinviare.",
+  ];
+  const text = [...lines, "", `Stato dei recapiti (accesso riservato): ${f.link}`, "", "Messaggio automatico di Termini."].join("\n");
+  const body = html`<!doctype html>
+<html lang="it"><body style="font-family:sans-serif;color:#1a1a1a">
+${lines.map((l) => html`<p>${l}</p>`)}
+<p><a href="${f.link}">Stato dei recapiti</a> (accesso riservato)</p>
+<p style="color:#555">Messaggio automatico di Termini.</p>
+</body></html>`;
+  return { subject, text, html: body.toString() };
+}

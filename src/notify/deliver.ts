@@ -19,6 +19,8 @@ import {
 import { digestMembers, dropMember, gatherDigest } from "../db/digest.js";
 import { type Directory, directory } from "../db/directory.js";
 import { rollPeriod } from "../domain/roll-period.js";
+import type { Stmt } from "../domain/changes.js";
+import { caseFactsOf, deadlineFact, outboundRows } from "../domain/outbound.js";
 import { webCasePath } from "../lib/case-link.js";
 import { draftPath } from "../stats/draft-link.js";
 import { escalation } from "../stats/metrics.js";
@@ -62,7 +64,7 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
   if (deadline === undefined) throw new Error(`no deadline ${n.deadlineId}`);
   if (n.kind === "roll") {
     const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
-    return held === null ? "in-flight" : rollPeriod(db, deadline, held, ctx.now());
+    return held === null ? "in-flight" : rollPeriod(db, deadline, held, ctx.now(), { appBaseUrl: ctx.appBaseUrl, asOf });
   }
   if (n.kind === "digest") return deliverDigest(ctx, n, asOf);
   const moot = await mootness(db, n, deadline, asOf);
@@ -78,7 +80,7 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
   const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
   if (held === null) return "in-flight";
   const dir = await directory(db);
-  const facts = await messageFacts(ctx, dir, n as Message, deadline);
+  const facts = await messageFacts(ctx, dir, n as Message, deadline, asOf);
   const failing = n.detail?.notice === "delivery-failing" ? n.detail : undefined;
   // The fallback of a digest that keeps failing carries the whole digest, not its first case.
   const content = n.kind === "fallback" && failing?.rung.endsWith("/digest") === true
@@ -125,7 +127,7 @@ async function deliverDigest(ctx: DeliveryContext, n: Notification, asOf: number
   const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
   if (held === null) return "in-flight";
   const dir = await directory(db);
-  const facts = await Promise.all(live.map(({ m, deadline }) => messageFacts(ctx, dir, m, deadline)));
+  const facts = await Promise.all(live.map(({ m, deadline }) => messageFacts(ctx, dir, m, deadline, asOf)));
   const office = facts[0]!.message.recipientOffice;
   const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...composeDigest(office, facts.map((f) => f.message)) });
   const at = ctx.now();
@@ -134,7 +136,7 @@ async function deliverDigest(ctx: DeliveryContext, n: Notification, asOf: number
     ...(m.kind === "escalation" ? escalation(facts[i]!.timeline, facts[i]!.stage, facts[i]!.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
     memberSentWhileHeld(db, held, m.id, at, providerId),
   ]);
-  return record(ctx, n as Message, held, r, facts[0]!, members);
+  return record(ctx, n as Message, held, r, facts[0]!, members, facts.flatMap((f) => f.outbound));
 }
 
 interface Facts {
@@ -145,9 +147,16 @@ interface Facts {
   /** The office whose deadline it is (escalations count against it). */
   responsibleId: string;
   fallbackEmail: string;
+  /** deadline.reminder or deadline.escalated for the subscriptions that want it (written with the attempt). */
+  outbound: Stmt[];
 }
 
-async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, deadline: Deadline): Promise<Facts> {
+/**
+ * `asOf`: the instant the message is delivered for, when its outbound event
+ * is wanted too (due then, so that the workflow's next round, planned for
+ * the same instant, delivers it).
+ */
+async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, deadline: Deadline, asOf?: number): Promise<Facts> {
   const { db } = ctx;
   const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, n.instanceId)).get())!;
   const c = (await db.select().from(cases).where(eq(cases.id, instance.caseId)).get())!;
@@ -155,8 +164,14 @@ async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, de
   const stage = def.stages.find((s) => s.id === deadline.stage)!;
   const [responsible, recipient] = [dir.get(deadline.officeId), dir.get(n.officeId)];
   const draft = def.report === undefined ? undefined : draftPath(def.report, c.ref, responsible!, ctx.quarterEnds);
+  const kind = n.kind === "reminder" ? "deadline.reminder" : n.kind === "escalation" ? "deadline.escalated" : undefined;
+  const outbound = kind === undefined || asOf === undefined || !dir.wants(kind) ? [] : (await outboundRows(db, dir, [deadlineFact(
+    dir, ctx.appBaseUrl, kind, n.id, await caseFactsOf(db, c.id),
+    { id: def.id, version: def.version }, deadline, kind === "deadline.reminder" ? { reminder: { rung: n.rung, office: n.officeId } } : { escalation: { rung: n.rung, office: n.officeId } },
+    [n.officeId],
+  )], asOf)).stmts;
   return {
-    caseId: c.id, timeline: def.id, stage: stage.id, responsibleId: deadline.officeId, fallbackEmail: recipient!.fallbackEmail,
+    outbound, caseId: c.id, timeline: def.id, stage: stage.id, responsibleId: deadline.officeId, fallbackEmail: recipient!.fallbackEmail,
     message: {
       kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: displayTitle(def), stageTitle: stage.title, basis: stage.basis,
       due: formatDue(deadline.dueAt), responsibleOffice: responsible!.name, recipientOffice: recipient!.name,
@@ -170,6 +185,7 @@ async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, de
 /** The attempt's outcome, written in one batch that takes effect only while the claim is still ours. */
 async function record(
   ctx: DeliveryContext, n: Message, held: Held, r: SendResult, facts: Facts, withSent: (providerId: string | null) => Conditional[] = () => [],
+  outbound: Stmt[] = facts.outbound,
 ): Promise<DeliveryOutcome> {
   const { db } = ctx;
   const at = ctx.now();
@@ -181,6 +197,7 @@ async function record(
       // Escalations count for the report against the office whose deadline passed.
       ...(n.kind === "escalation" ? escalation(facts.timeline, facts.stage, facts.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
       ...withSent(r.providerId),
+      ...outbound,
       settle(db, held, { status: "sent", sentAtMs: at, providerId: r.providerId, retryAtMs: null }),
     ]);
     return took ? "sent" : "already-done";
@@ -191,6 +208,8 @@ async function record(
   const followUps = next.alert && n.kind !== "fallback" && n.kind !== "alert" ? await alerts(db, n, failing, facts.fallbackEmail, at) : [];
   const took = await commitHeld(db, [
     ...followUps.map((f) => notificationWhileHeld(db, held, f)),
+    // Endpoints hear of the reminder whatever became of the email.
+    ...outbound,
     ...(next.retryAt === null
       ? [auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.failed", caseId: facts.caseId, detail: { ...detail, error: r.error }, requestId: null }, at)]
       : []),

@@ -88,6 +88,7 @@ export async function rollUntil(db: Db, until: number): Promise<void> {
     if (n >= MAX_PERIODS) throw new ApiError("invalid_body", `until: l'anteprima mostra al massimo ${MAX_PERIODS} periodi`, { parameter: "until" });
     const held = (await claim(db, due.id, due.sendAtMs, 0))!;
     const d = (await db.select().from(deadlines).where(eq(deadlines.id, due.deadlineId)).get())!;
+    // A preview tells no endpoint.
     await rollPeriod(db, d, held, due.sendAtMs);
   }
 }

@@ -7,9 +7,10 @@ import { caseEvents } from "./case-events.js";
 import { caseRoutes } from "./cases.js";
 import { officeDeadlines } from "./office-deadlines.js";
 import { outboxRoute } from "./outbox.js";
+import { subscriptionRoutes } from "./subscriptions.js";
 
 export const api = new Hono<AppEnv>();
-for (const path of ["/cases", "/cases/*", "/offices/*", "/outbox"]) api.use(path, bearer);
+for (const path of ["/cases", "/cases/*", "/offices/*", "/outbox", "/subscriptions", "/subscriptions/*"]) api.use(path, bearer);
 // Case data is for the offices involved: ministry and region officers read reports only.
 for (const path of ["/cases", "/cases/*"]) api.use(path, async (c, next) => {
   requireCaseReader(c.get("principal"));
@@ -19,3 +20,4 @@ api.route("/cases", caseEvents);
 api.route("/cases", caseRoutes);
 api.route("/offices", officeDeadlines);
 api.route("/outbox", outboxRoute);
+api.route("/subscriptions", subscriptionRoutes);

@@ -27,7 +27,7 @@ caseEvents.post("/:ref{.+}/events", async (c) => {
   // Absent and not visible are the same answer.
   if (!isTrigger(body.type)) await requireVisibleCase(db, principal, ref, hint);
   const { result, wake } = await applyEvent(db, principal, { ...body, caseRef: ref }, {
-    idempotencyKey: `api:${principal.id}:${key ?? crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
+    idempotencyKey: `api:${principal.id}:${key ?? crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL,
     caseHint: hint,
   });
   await wakeAll(c.env, db, wake, now);

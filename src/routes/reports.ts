@@ -121,7 +121,7 @@ reportRoutes.post("/:kind/:period/submit", async (c) => {
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const r = await findReport(db, kind, period, scope);
   if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere: generare prima il rapporto");
-  const { closed, wake } = await submitReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS) }, c.env.COMPLIANCE_QUARTER_ENDS);
+  const { closed, wake } = await submitReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS);
   if (wake !== null) await wakeAll(c.env, db, wake, now);
   return c.json({ kind, period, scope, version: r.version, submitted: true, obligation: closed });
 });

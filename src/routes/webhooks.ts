@@ -73,7 +73,7 @@ webhooks.post("/events", async (c) => {
     const state = await readEventState(db, { idempotencyKey, ref: body.caseRef, hint: caseHint, delivery: { senderId, webhookId } });
     if (state.firstResponse !== undefined) return answer(state.firstResponse);
     const { result, wake } = await applyEvent(db, sign, body, {
-      caseHint, idempotencyKey, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
+      caseHint, idempotencyKey, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL,
       read: { state, dir, principal },
       extra: (r) => [recordResponse(db, senderId, webhookId, 201, JSON.stringify(r), now)],
     });

@@ -12,6 +12,7 @@ import { database } from "../db/client.js";
 import { offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "../db/schema.js";
 import { eventLabel, eventTypes } from "../timelines/catalog.js";
 import { ApiError } from "../http/problem.js";
+import { ROTATION_OVERLAP_MS, newSecret } from "../auth/standard-webhooks.js";
 import { romeDateTime } from "./format.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
@@ -32,11 +33,6 @@ admin.route("/", adminOffices);
 admin.route("/", adminLog);
 
 const when = romeDateTime;
-
-/** A new sender secret: whsec_ and 32 random bytes in base64. */
-export function newSecret(): string {
-  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
-}
 
 admin.get("/admin", (c) =>
   c.html(
@@ -123,7 +119,6 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<str
 }
 
 /** Rotation keeps the old secrets valid for a day, so the sender can switch without losing events. */
-export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 
 admin.post("/admin/mittenti/:id/ruota", async (c) => {
   const now = Date.now();

@@ -213,7 +213,7 @@ casePage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   try {
     ({ wake } = await applyEvent(db, user.principal, { type, caseRef: found.ref, occurredAt, data: {} }, {
       caseHint: { office: found.ownerOfficeId },
-      idempotencyKey: `web:${user.id}:${crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS),
+      idempotencyKey: `web:${user.id}:${crypto.randomUUID()}`, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL,
     }));
   } catch (err) {
     // A date the case refuses (in the future, before the stage began): said next to the field.

@@ -144,7 +144,7 @@ reportsPage.post("/relazioni", requireUser, async (c) => {
   if (form.azione === "trasmetti") {
     const r = await findReport(db, kind, period, scope);
     if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere");
-    const { wake } = await submitReport(db, user.principal, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS) }, c.env.COMPLIANCE_QUARTER_ENDS);
+    const { wake } = await submitReport(db, user.principal, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS);
     if (wake !== null) await wakeAll(c.env, db, wake, now);
   } else {
     await generateReport(db, kind, period, scope, user.principal.id, now);

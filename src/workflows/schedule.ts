@@ -89,7 +89,7 @@ async function openObligation(
   try {
     const { result, wake } = await applyEvent(db, SYSTEM, {
       type: trigger, caseRef: o.ref, occurredAt: o.opensAt, data: { offices: { [role]: o.officeId }, dueDate: o.dueDate },
-    }, { idempotencyKey: `schedule:${o.ref}`, now, requestId: null, billEnabled: bill, obligation: true, caseHint: { office: o.officeId } });
+    }, { idempotencyKey: `schedule:${o.ref}`, now, requestId: null, billEnabled: bill, appBaseUrl: env.APP_BASE_URL, obligation: true, caseHint: { office: o.officeId } });
     if (result.replayed) return "existing";
     await clearScheduleFailure(db, o.ref);
     await wakeAll(env, db, wake, now);

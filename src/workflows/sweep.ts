@@ -16,6 +16,7 @@ import type { Bindings } from "../env.js";
 import { type DeliveryOutcome, deliver } from "../notify/deliver.js";
 import { deliveryContext, staleClaimMs } from "../notify/context.js";
 import { ensureAwake } from "./wake.js";
+import { type OutboundSweepCounts, sweepOutbound } from "../outbound/sweep.js";
 
 const BATCH = 200;
 /** Pages of BATCH rows one sweep takes at most (inside its time budget). */
@@ -27,7 +28,7 @@ export const BREAKER = 3;
 /** No new attempt after this long: the next sweep (5 minutes) carries on. */
 const BUDGET_MS = 4 * 60_000;
 
-export type SweepCounts = Record<DeliveryOutcome | "deferred" | "recovered", number>;
+export type SweepCounts = Record<DeliveryOutcome | "deferred" | "recovered", number> & { webhooks?: OutboundSweepCounts };
 
 /** Workflows whose start or wake failed: started (or woken) again, the oldest first; how many are settled. */
 async function restartFailed(env: Bindings, db: Db, now: number): Promise<number> {
@@ -70,6 +71,7 @@ export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
     }
     if (overdue.length < BATCH || counts.deferred > 0) break;
   }
+  counts.webhooks = await sweepOutbound(env, now, started + BUDGET_MS);
   for (const instanceId of new Set(seen.values())) {
     try {
       await ensureAwake(env, db, instanceId, now, false);
@@ -78,6 +80,7 @@ export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
     }
   }
   counts.recovered = await restartFailed(env, db, now);
-  if (seen.size > 0 || counts.recovered > 0) console.log(JSON.stringify({ level: "info", action: "sweep", ...counts }));
+  const webhooks = Object.values(counts.webhooks ?? {}).some((n) => n > 0);
+  if (seen.size > 0 || counts.recovered > 0 || webhooks) console.log(JSON.stringify({ level: "info", action: "sweep", ...counts }));
   return counts;
 }

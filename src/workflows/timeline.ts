@@ -1,6 +1,7 @@
 /**
  * One durable workflow per timeline instance. It holds no state of its
- * own: each round it plans from D1, delivers what is due inside `step.do`,
+ * own: each round it plans from D1, delivers what is due inside `step.do`
+ * (emails, and the timeline's outbound webhook events),
  * then waits for the next due time or for an event that changes the plan.
  *
  * The wait is `waitForEvent` with a timeout, not `sleepUntil`: local
@@ -14,6 +15,8 @@ import type { Bindings } from "../env.js";
 import { deliver } from "../notify/deliver.js";
 import { deliveryContext, staleClaimMs } from "../notify/context.js";
 import { planInstance } from "./plan.js";
+import { deliverOutbound } from "../outbound/deliver.js";
+import { outboundContext } from "../outbound/context.js";
 
 export interface TimelineParams {
   instanceId: string;
@@ -51,12 +54,16 @@ export class TimelineWorkflow extends WorkflowEntrypoint<Bindings, TimelineParam
       }
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const plan = await step.do("plan", () => planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor), staleClaimMs(this.env)));
+      const plan = await step.do("plan", () =>
+        planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor), staleClaimMs(this.env), outboundContext(this.env).staleMs));
       for (const d of plan.due) {
         await step.do(`deliver ${d.key}`, DELIVERY, async () => {
-          const outcome = await deliver(deliveryContext(this.env, "system:workflow", Math.max(Date.now(), plan.asOf)), d.id, plan.asOf);
-          // Another sender holds the claim: retry later rather than send twice.
-          if (outcome === "in-flight") throw new Error(`delivery of ${d.key} in flight elsewhere`);
+          const at = Math.max(Date.now(), plan.asOf);
+          const outcome = d.channel === "mail"
+            ? await deliver(deliveryContext(this.env, "system:workflow", at), d.id, plan.asOf)
+            : await deliverOutbound(outboundContext(this.env, at), d.id, plan.asOf);
+          // Another sender holds the claim, or the endpoint has its parallelism in flight: later, never twice.
+          if (outcome === "in-flight" || outcome === "busy") throw new Error(`delivery of ${d.key} ${outcome}`);
           return outcome;
         });
       }

@@ -1,14 +1,18 @@
 import type { TestProject } from "vitest/node";
 import { startFakeResend } from "./server.js";
+import { startFakeEndpoints } from "../fake-endpoint/server.js";
 
 export default async function setup(project: TestProject) {
-  const { server, url } = await startFakeResend();
-  project.provide("fakeResendUrl", url);
-  return () => new Promise<void>((r) => server.close(() => r()));
+  const resend = await startFakeResend();
+  const endpoints = await startFakeEndpoints();
+  project.provide("fakeResendUrl", resend.url);
+  project.provide("fakeEndpointsUrl", endpoints.url);
+  return () => Promise.all([resend, endpoints].map(({ server }) => new Promise<void>((r) => server.close(() => r())))).then(() => undefined);
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     fakeResendUrl: string;
+    fakeEndpointsUrl: string;
   }
 }

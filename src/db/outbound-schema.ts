@@ -1,0 +1,64 @@
+/** Drizzle's view of migrations/0014_outbound.sql (the SQL file is the source of truth). */
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const subscriptions = sqliteTable("subscriptions", {
+  id: text("id").primaryKey(),
+  officeId: text("office_id").notNull(),
+  url: text("url").notNull(),
+  description: text("description").notNull().default(""),
+  kinds: text("kinds", { mode: "json" }).$type<string[]>().notNull(),
+  parallelism: integer("parallelism").notNull(),
+  ratePerSecond: integer("rate_per_second").notNull(),
+  createdAt: integer("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+  disabledAt: integer("disabled_at"),
+  failingSince: integer("failing_since"),
+  flaggedAt: integer("flagged_at"),
+});
+
+export const subscriptionSecrets = sqliteTable("subscription_secrets", {
+  id: text("id").primaryKey(),
+  subscriptionId: text("subscription_id").notNull(),
+  secret: text("secret").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at"),
+});
+
+export const outboundEvents = sqliteTable("outbound_events", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  caseId: text("case_id"),
+  body: text("body").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** pending: due at dueAt; published: accepted by QStash, outcome awaited; dead: given up (the dead-letter queue). */
+export type OutboundStatus = "pending" | "sending" | "published" | "delivered" | "dead";
+
+export const outboundDeliveries = sqliteTable("outbound_deliveries", {
+  id: text("id").primaryKey(),
+  eventId: text("event_id").notNull(),
+  subscriptionId: text("subscription_id").notNull(),
+  instanceId: text("instance_id"),
+  status: text("status").$type<OutboundStatus>().notNull(),
+  dueAt: integer("due_at").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  claim: text("claim"),
+  claimedAt: integer("claimed_at"),
+  firstFailedAt: integer("first_failed_at"),
+  lastStatus: integer("last_status"),
+  lastError: text("last_error"),
+  deliveredAt: integer("delivered_at"),
+  messageId: text("message_id"),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const outboundAttempts = sqliteTable("outbound_attempts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  deliveryId: text("delivery_id").notNull(),
+  at: integer("at").notNull(),
+  via: text("via").$type<"direct" | "qstash" | "test">().notNull(),
+  status: integer("status"),
+  durationMs: integer("duration_ms"),
+  error: text("error"),
+});

@@ -1,0 +1,132 @@
+/**
+ * Outbound deliveries as senders use them: claimed with a fresh token
+ * before an attempt, at most `parallelism` in flight per subscription, and
+ * every write after the attempt conditional on still holding the claim —
+ * so a sender that hung and lost its claim records nothing twice.
+ */
+import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import type { Db } from "./client.js";
+import { outboundAttempts, outboundDeliveries, outboundEvents, subscriptions } from "./schema.js";
+
+export type Delivery = typeof outboundDeliveries.$inferSelect;
+
+export interface HeldDelivery {
+  id: string;
+  token: string;
+  eventId: string;
+  subscriptionId: string;
+  /** This attempt's number. */
+  attempts: number;
+  firstFailedAt: number | null;
+}
+
+/** When the row is next worth looking at: its due time, or when a claim on it goes stale. */
+export function deliveryAttemptAt(d: Pick<Delivery, "status" | "dueAt" | "claimedAt">, staleMs: number): number {
+  return d.status === "sending" ? (d.claimedAt ?? 0) + staleMs : d.dueAt;
+}
+
+export async function getDelivery(db: Db, id: string): Promise<Delivery | undefined> {
+  return db.select().from(outboundDeliveries).where(eq(outboundDeliveries.id, id)).get();
+}
+
+/**
+ * Takes the row if it is due and the subscription has fewer than
+ * `parallelism` deliveries in flight; null otherwise. One statement, so
+ * two senders never both take the last free place.
+ */
+export async function claimDelivery(db: Db, id: string, now: number, staleMs: number, parallelism: number): Promise<HeldDelivery | null> {
+  const token = crypto.randomUUID();
+  const row = await db.$client.prepare(`UPDATE outbound_deliveries SET status = 'sending', claim = ?1, claimed_at = ?2, attempts = attempts + 1
+    WHERE id = ?3 AND ((status = 'pending' AND due_at <= ?2) OR (status = 'sending' AND claimed_at < ?2 - ?4))
+      AND (SELECT count(*) FROM outbound_deliveries x WHERE x.subscription_id = outbound_deliveries.subscription_id
+           AND x.status = 'sending' AND x.claimed_at >= ?2 - ?4) < ?5
+    RETURNING event_id, subscription_id, attempts, first_failed_at`)
+    .bind(token, now, id, staleMs, parallelism)
+    .first<{ event_id: string; subscription_id: string; attempts: number; first_failed_at: number | null }>();
+  return row === null ? null : { id, token, eventId: row.event_id, subscriptionId: row.subscription_id, attempts: row.attempts, firstFailedAt: row.first_failed_at };
+}
+
+export async function eventBody(db: Db, eventId: string): Promise<string | undefined> {
+  return (await db.select({ body: outboundEvents.body }).from(outboundEvents).where(eq(outboundEvents.id, eventId)).get())?.body;
+}
+
+export interface AttemptRecord {
+  via: "direct" | "qstash" | "test";
+  status: number | null;
+  durationMs: number | null;
+  error: string | null;
+}
+
+/** The attempt's log line, written whatever became of the claim (it did happen). */
+export function attemptInsert(db: Db, deliveryId: string, at: number, a: AttemptRecord) {
+  return db.insert(outboundAttempts).values({ deliveryId, at, ...a });
+}
+
+/** The row after an attempt, only while the claim is ours; last in its batch (commitHeld reads its effect). */
+export function settleDelivery(db: Db, h: HeldDelivery, set: {
+  status: "pending" | "published" | "delivered" | "dead"; dueAt?: number; firstFailedAt?: number | null; lastStatus: number | null;
+  lastError: string | null; deliveredAt?: number; messageId?: string;
+}): D1PreparedStatement {
+  return db.$client.prepare(`UPDATE outbound_deliveries SET status = ?, due_at = COALESCE(?, due_at), first_failed_at = ?, last_status = ?,
+      last_error = ?, delivered_at = COALESCE(?, delivered_at), message_id = COALESCE(?, message_id), claim = NULL
+    WHERE id = ? AND status = 'sending' AND claim = ?`)
+    .bind(set.status, set.dueAt ?? null, set.firstFailedAt ?? null, set.lastStatus, set.lastError, set.deliveredAt ?? null, set.messageId ?? null, h.id, h.token);
+}
+
+/** A subscription's run of failures: started by a failure, ended by a success. */
+export function subscriptionHealth(db: Db, subscriptionId: string, ok: boolean, at: number) {
+  return ok
+    ? db.update(subscriptions).set({ failingSince: null, flaggedAt: null }).where(eq(subscriptions.id, subscriptionId))
+    : db.update(subscriptions).set({ failingSince: sql`COALESCE(${subscriptions.failingSince}, ${at})` }).where(eq(subscriptions.id, subscriptionId));
+}
+
+/** Marks the subscription flagged once per run of failures; true for the caller that flagged it. */
+export async function flagSubscription(db: Db, subscriptionId: string, at: number): Promise<{ failingSince: number } | null> {
+  const row = await db.update(subscriptions).set({ flaggedAt: at })
+    .where(and(eq(subscriptions.id, subscriptionId), sql`${subscriptions.flaggedAt} IS NULL`, sql`${subscriptions.failingSince} IS NOT NULL`))
+    .returning({ failingSince: subscriptions.failingSince }).get();
+  return row === undefined ? null : { failingSince: row.failingSince! };
+}
+
+export async function unflagSubscription(db: Db, subscriptionId: string): Promise<void> {
+  await db.update(subscriptions).set({ flaggedAt: null }).where(eq(subscriptions.id, subscriptionId)).run();
+}
+
+/** Deliveries due at `asOf`, oldest first, for the sweep: pending ones, and claims gone stale. */
+export async function dueDeliveries(db: Db, asOf: number, limit: number, staleMs: number) {
+  const pick = { id: outboundDeliveries.id, subscriptionId: outboundDeliveries.subscriptionId, instanceId: outboundDeliveries.instanceId, dueAt: outboundDeliveries.dueAt };
+  const [pending, stale] = await db.batch([
+    db.select(pick).from(outboundDeliveries).where(and(eq(outboundDeliveries.status, "pending"), lte(outboundDeliveries.dueAt, asOf)))
+      .orderBy(asc(outboundDeliveries.dueAt)).limit(limit),
+    db.select(pick).from(outboundDeliveries).where(and(eq(outboundDeliveries.status, "sending"), lt(outboundDeliveries.claimedAt, asOf - staleMs)))
+      .orderBy(asc(outboundDeliveries.dueAt)).limit(limit),
+  ]);
+  return [...pending, ...stale].sort((a, b) => a.dueAt - b.dueAt).slice(0, limit);
+}
+
+/** An instance's deliveries still to make, for its workflow's plan. */
+export function pendingOfInstance(db: Db, instanceId: string) {
+  return db.select({ id: outboundDeliveries.id, status: outboundDeliveries.status, dueAt: outboundDeliveries.dueAt, claimedAt: outboundDeliveries.claimedAt })
+    .from(outboundDeliveries).where(and(eq(outboundDeliveries.instanceId, instanceId), inArray(outboundDeliveries.status, ["pending", "sending"])));
+}
+
+/** A subscription's latest deliveries, with their events' kinds, newest first; `status` narrows (e.g. dead: the DLQ). */
+export async function deliveriesOf(db: Db, subscriptionId: string, limit: number, status?: Delivery["status"]) {
+  return db.select({ d: outboundDeliveries, kind: outboundEvents.kind }).from(outboundDeliveries)
+    .innerJoin(outboundEvents, eq(outboundEvents.id, outboundDeliveries.eventId))
+    .where(and(eq(outboundDeliveries.subscriptionId, subscriptionId), status === undefined ? undefined : eq(outboundDeliveries.status, status)))
+    .orderBy(desc(outboundDeliveries.createdAt)).limit(limit).all();
+}
+
+export async function attemptsOf(db: Db, deliveryIds: readonly string[]) {
+  if (deliveryIds.length === 0) return [];
+  return db.select().from(outboundAttempts).where(inArray(outboundAttempts.deliveryId, [...deliveryIds])).orderBy(asc(outboundAttempts.at)).all();
+}
+
+/** A dead delivery due again now, its failures forgotten (replay from the DLQ); false if it is not dead. */
+export async function replayDelivery(db: Db, id: string, now: number): Promise<boolean> {
+  const rows = await db.update(outboundDeliveries).set({ status: "pending", dueAt: now, firstFailedAt: null })
+    .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "dead")))
+    .returning({ id: outboundDeliveries.id }).all();
+  return rows.length > 0;
+}

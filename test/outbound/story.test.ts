@@ -1,0 +1,64 @@
+/**
+ * A centre's system subscribed to a Procura's deadlines receives, for an
+ * art. 362-bis case, deadline.opened, the reminders, the escalations and
+ * deadline.closed — each signed so that the standardwebhooks library
+ * verifies it, each with its own webhook-id, none twice, no personal data.
+ */
+import { introspectWorkflow } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api, ago, casePath, endTimelines, newRef, postWebhook, registration } from "../backbone/helpers.js";
+import { subscribe } from "./helpers.js";
+
+type Introspector = Awaited<ReturnType<typeof introspectWorkflow>>;
+let introspector: Introspector | undefined;
+afterEach(async () => {
+  await endTimelines();
+  await introspector?.dispose();
+  introspector = undefined;
+});
+
+type Body = { type: string; timestamp: string; data: Record<string, unknown> & { deadline?: { stage: string; status: string; dueAt: string }; reminder?: { rung: string }; escalation?: { rung: string; office: string } } };
+
+describe("outbound webhooks for an art. 362-bis case", () => {
+  it("deliver opened, reminders, escalations and closed, each verified by the standardwebhooks library", async () => {
+    const { endpoint } = await subscribe(`story-${crypto.randomUUID()}`, {
+      office: "procura-torino", kinds: ["deadline.opened", "deadline.reminder", "deadline.escalated", "deadline.closed"],
+    });
+    introspector = await introspectWorkflow(env.TIMELINE);
+    await introspector.modifyAll(async (m) => {
+      for (let i = 1; i <= 5; i++) await m.forceEventTimeout({ name: "wake", index: i });
+    });
+    const ref = newRef();
+    expect((await postWebhook(registration(ref, ago(3_600_000)))).status).toBe(201);
+    const [wf] = introspector.get();
+    await wf!.waitForStepResult({ name: "deliver pm-assessment/escalation-2" });
+    await vi.waitFor(async () => expect((await endpoint.received()).length).toBe(6), { timeout: 30_000, interval: 200 });
+
+    expect((await api("POST", `${casePath(ref)}/events`, { body: { type: "measures.requested", occurredAt: ago(1000) } })).status).toBe(201);
+    await vi.waitFor(async () => expect((await endpoint.received()).length).toBeGreaterThanOrEqual(8), { timeout: 30_000, interval: 200 });
+
+    const received = await endpoint.received();
+    expect(received.every((r) => r.verified)).toBe(true);
+    const bodies = received.map((r) => JSON.parse(r.body) as Body);
+    const seen = bodies.map((b) => `${b.type} ${b.data.deadline?.stage} ${b.data.reminder?.rung ?? b.data.escalation?.rung ?? b.data.deadline?.status}`);
+    expect(seen.slice(0, 6)).toEqual([
+      "deadline.opened pm-assessment open",
+      "deadline.reminder pm-assessment reminder-7d",
+      "deadline.reminder pm-assessment reminder-2d",
+      "deadline.reminder pm-assessment reminder-due-day",
+      "deadline.escalated pm-assessment escalation-1",
+      "deadline.escalated pm-assessment escalation-2",
+    ]);
+    // The request closes the assessment and opens the GIP's decision (the forced waits above ran the
+    // workflow's clock ahead, so the GIP's escalations may follow too).
+    expect(seen.slice(6)).toEqual(expect.arrayContaining(["deadline.closed pm-assessment met", "deadline.opened gip-decision open"]));
+    expect(new Set(received.map((r) => r.id)).size).toBe(received.length);
+    expect(bodies[5]!.data.escalation!.office).toBe("pg-torino");
+    const opened = bodies[0]!;
+    expect(opened.data).toMatchObject({ case: { ref, office: "procura-torino" }, timeline: { id: "362-bis", version: 1 } });
+    expect(opened.data.deadline!.dueAt).toMatch(/^\d{4}-\d\d-\d\dT23:59:59\+0[12]:00$/);
+    expect(opened.data.link).toBe(`${env.APP_BASE_URL}/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`);
+    expect(opened.timestamp).toMatch(/\+0[12]:00$/);
+  });
+});
