@@ -55,11 +55,13 @@ CREATE TABLE outbound_deliveries (
   last_error TEXT,
   delivered_at INTEGER,
   message_id TEXT,                    -- QStash's message id, once published there
+  dlq_id TEXT,                        -- QStash's dead-letter queue id, once it gave up
   created_at INTEGER NOT NULL
 );
 CREATE INDEX outbound_deliveries_due ON outbound_deliveries(status, due_at);
 CREATE INDEX outbound_deliveries_instance ON outbound_deliveries(instance_id, status);
 CREATE INDEX outbound_deliveries_subscription ON outbound_deliveries(subscription_id, created_at);
+CREATE INDEX outbound_deliveries_message ON outbound_deliveries(message_id);
 CREATE INDEX outbound_deliveries_in_flight ON outbound_deliveries(subscription_id, status, claimed_at);
 
 -- Every attempt, as the subscription's delivery log shows it.
@@ -73,6 +75,13 @@ CREATE TABLE outbound_attempts (
   error TEXT
 );
 CREATE INDEX outbound_attempts_delivery ON outbound_attempts(delivery_id, at);
+
+-- Requests from QStash already acted on, by their signature's JWT id: a
+-- replayed request is refused while its signature would still be valid.
+CREATE TABLE qstash_receipts (
+  jti TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
 
 -- Subscriptions and their secrets are read by every event, from the directory's copy in memory.
 CREATE TRIGGER subscriptions_stamp_insert AFTER INSERT ON subscriptions BEGIN UPDATE directory_stamp SET stamp = lower(hex(randomblob(8))); END;

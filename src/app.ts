@@ -23,6 +23,7 @@ import { reportRoutes } from "./routes/reports.js";
 import { timelineMigrate } from "./routes/timeline-migrate.js";
 import { timelines } from "./routes/timelines.js";
 import { webhooks } from "./routes/webhooks.js";
+import { qstash } from "./routes/qstash.js";
 import { calendars } from "./routes/calendars.js";
 import { terms } from "./routes/terms.js";
 
@@ -82,6 +83,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api/v1/deadlines/preview", preview);
   app.route("/api/v1/reports", reportRoutes);
   app.route("/api/v1", api);
+  app.route("/webhooks/qstash", qstash);
   app.route("/webhooks", webhooks);
   app.route("/", assets);
   app.route("/", docs);

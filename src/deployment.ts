@@ -25,6 +25,9 @@ export function misconfiguration(env: Bindings): string | null {
   // Wrong dates are wrong locally too.
   if (lagDays("compliance-data", env.COMPLIANCE_DATA_LAG_DAYS) === undefined) return "COMPLIANCE_DATA_LAG_DAYS: un numero di giorni da 0 a 120";
   if (lagDays("compliance-report", env.COMPLIANCE_REPORT_LAG_DAYS) === undefined) return "COMPLIANCE_REPORT_LAG_DAYS: un numero di giorni da 0 a 120";
+  if (env.QSTASH_TOKEN && !(env.QSTASH_CURRENT_SIGNING_KEY && env.QSTASH_NEXT_SIGNING_KEY)) {
+    return "QSTASH_TOKEN senza QSTASH_CURRENT_SIGNING_KEY e QSTASH_NEXT_SIGNING_KEY: le richieste di QStash non sarebbero verificabili";
+  }
   if (isLocal(env)) return null;
   if (env.RESEND_API_KEY === undefined || env.RESEND_API_KEY === "") {
     return "RESEND_API_KEY mancante: la posta locale (outbox) è ammessa solo in sviluppo su localhost";

@@ -7,6 +7,13 @@ export type Bindings = Env & {
   RESEND_API_KEY?: string;
   /** Resend's API base URL; tests point it at a local fake. */
   RESEND_BASE_URL?: string;
+  /** With it, outbound webhooks are published through QStash; without it, delivered directly. */
+  QSTASH_TOKEN?: string;
+  /** QStash's API base URL (default https://qstash.upstash.io); tests point it at a local fake. */
+  QSTASH_URL?: string;
+  /** QStash's signing keys, which verify its requests to the relay and the callbacks. */
+  QSTASH_CURRENT_SIGNING_KEY?: string;
+  QSTASH_NEXT_SIGNING_KEY?: string;
   /** Keys the HMAC that stands for a client address in the sign-in rate limit (32+ characters). */
   RATE_LIMIT_KEY?: string;
 };

@@ -50,6 +50,7 @@ export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   lastError: text("last_error"),
   deliveredAt: integer("delivered_at"),
   messageId: text("message_id"),
+  dlqId: text("dlq_id"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -61,4 +62,9 @@ export const outboundAttempts = sqliteTable("outbound_attempts", {
   status: integer("status"),
   durationMs: integer("duration_ms"),
   error: text("error"),
+});
+
+export const qstashReceipts = sqliteTable("qstash_receipts", {
+  jti: text("jti").primaryKey(),
+  expiresAt: integer("expires_at").notNull(),
 });

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "./client.js";
-import { outboundAttempts, outboundDeliveries, outboundEvents, subscriptions } from "./schema.js";
+import { outboundAttempts, outboundDeliveries, outboundEvents, qstashReceipts, subscriptions } from "./schema.js";
 
 export type Delivery = typeof outboundDeliveries.$inferSelect;
 
@@ -66,11 +66,14 @@ export function attemptInsert(db: Db, deliveryId: string, at: number, a: Attempt
 export function settleDelivery(db: Db, h: HeldDelivery, set: {
   status: "pending" | "published" | "delivered" | "dead"; dueAt?: number; firstFailedAt?: number | null; lastStatus: number | null;
   lastError: string | null; deliveredAt?: number; messageId?: string;
+  /** A publish to QStash is not an attempt at the endpoint: the claim's count is taken back (the relay counts each). */
+  uncount?: boolean;
 }): D1PreparedStatement {
   return db.$client.prepare(`UPDATE outbound_deliveries SET status = ?, due_at = COALESCE(?, due_at), first_failed_at = ?, last_status = ?,
-      last_error = ?, delivered_at = COALESCE(?, delivered_at), message_id = COALESCE(?, message_id), claim = NULL
+      last_error = ?, delivered_at = COALESCE(?, delivered_at), message_id = COALESCE(?, message_id), claim = NULL, attempts = attempts - ?
     WHERE id = ? AND status = 'sending' AND claim = ?`)
-    .bind(set.status, set.dueAt ?? null, set.firstFailedAt ?? null, set.lastStatus, set.lastError, set.deliveredAt ?? null, set.messageId ?? null, h.id, h.token);
+    .bind(set.status, set.dueAt ?? null, set.firstFailedAt ?? null, set.lastStatus, set.lastError, set.deliveredAt ?? null, set.messageId ?? null,
+      set.uncount === true ? 1 : 0, h.id, h.token);
 }
 
 /** A subscription's run of failures: started by a failure, ended by a success. */
@@ -129,4 +132,44 @@ export async function replayDelivery(db: Db, id: string, now: number): Promise<b
     .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "dead")))
     .returning({ id: outboundDeliveries.id }).all();
   return rows.length > 0;
+}
+
+/** The relay's attempt at the endpoint, on the row (its status stays QStash's business). */
+export function relayedAttempt(db: Db, id: string, a: { status: number | null; error: string | null }, at: number) {
+  return db.update(outboundDeliveries).set({
+    attempts: sql`${outboundDeliveries.attempts} + 1`, lastStatus: a.status, lastError: a.error,
+    firstFailedAt: a.error === null ? undefined : sql`COALESCE(${outboundDeliveries.firstFailedAt}, ${at})`,
+  }).where(eq(outboundDeliveries.id, id));
+}
+
+/** QStash's callback: the endpoint took it. Only a row QStash holds; a repeat changes nothing. */
+export async function deliveredByMessage(db: Db, messageId: string, at: number): Promise<string | undefined> {
+  const row = await db.update(outboundDeliveries).set({ status: "delivered", deliveredAt: at, lastError: null })
+    .where(and(eq(outboundDeliveries.messageId, messageId), eq(outboundDeliveries.status, "published")))
+    .returning({ subscriptionId: outboundDeliveries.subscriptionId }).get();
+  return row?.subscriptionId;
+}
+
+/** QStash's failure callback: retries exhausted, the message is in its dead-letter queue. */
+export async function deadByMessage(db: Db, messageId: string, dlqId: string, at: number): Promise<string | undefined> {
+  const row = await db.update(outboundDeliveries)
+    .set({ status: "dead", dlqId, firstFailedAt: sql`COALESCE(${outboundDeliveries.firstFailedAt}, ${at})` })
+    .where(and(eq(outboundDeliveries.messageId, messageId), eq(outboundDeliveries.status, "published")))
+    .returning({ subscriptionId: outboundDeliveries.subscriptionId }).get();
+  return row?.subscriptionId;
+}
+
+/** Republished to QStash (a replay): its new message id, out of the dead-letter queue. */
+export async function republished(db: Db, id: string, messageId: string): Promise<void> {
+  await db.update(outboundDeliveries).set({ status: "published", messageId, dlqId: null }).where(eq(outboundDeliveries.id, id)).run();
+}
+
+/** A QStash request acted on once: false when its signature's id was seen before (a replay). */
+export async function firstReceipt(db: Db, jti: string, expiresAt: number): Promise<boolean> {
+  const rows = await db.insert(qstashReceipts).values({ jti, expiresAt }).onConflictDoNothing().returning({ jti: qstashReceipts.jti }).all();
+  return rows.length > 0;
+}
+
+export async function purgeReceipts(db: Db, now: number): Promise<void> {
+  await db.delete(qstashReceipts).where(lt(qstashReceipts.expiresAt, now)).run();
 }

@@ -16,6 +16,7 @@ export const PROBLEMS = {
   webhook_signature_missing: { status: 401, title: "Firma del webhook mancante" },
   webhook_signature_invalid: { status: 401, title: "Firma del webhook non valida" },
   webhook_timestamp_stale: { status: 401, title: "Timestamp del webhook fuori tolleranza" },
+  webhook_replayed: { status: 409, title: "Richiesta già ricevuta (ripetizione rifiutata)" },
   forbidden: { status: 403, title: "Accesso non consentito" },
   not_found: { status: 404, title: "Risorsa non trovata" },
   case_exists: { status: 409, title: "Procedimento già registrato" },

@@ -3,6 +3,7 @@ import type { Bindings } from "../env.js";
 import { mailerFor } from "../notify/context.js";
 import { retryPolicy } from "../notify/retry.js";
 import type { OutboundContext } from "./deliver.js";
+import { qstashConfig } from "./qstash.js";
 
 /** No endpoint is waited for longer than this by default. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -20,7 +21,7 @@ export function outboundContext(env: Bindings, asOf: number = Date.now()): Outbo
   const now = () => asOf + (Date.now() - started);
   const timeoutMs = Number(env.WEBHOOK_TIMEOUT_MS) || WEBHOOK_TIMEOUT_MS;
   return {
-    db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, now, timeoutMs,
+    db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, now, timeoutMs, qstash: qstashConfig(env, timeoutMs),
     // A live sender has given up on its call long before.
     staleMs: 8 * timeoutMs,
     retry: retryPolicy({

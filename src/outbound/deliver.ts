@@ -22,6 +22,7 @@ import { sign } from "../auth/standard-webhooks.js";
 import { composeEndpointFailing } from "../notify/compose.js";
 import type { Mailer } from "../notify/mailer.js";
 import { type RetryPolicy, afterFailure } from "../notify/retry.js";
+import { type QStashConfig, publish } from "./qstash.js";
 
 export interface OutboundContext {
   db: Db;
@@ -34,10 +35,15 @@ export interface OutboundContext {
   timeoutMs: number;
   /** When a claim is taken to belong to a dead sender. */
   staleMs: number;
+  /** With QStash configured, deliveries are published there instead of posted directly. */
+  qstash: QStashConfig | null;
 }
 
-/** busy: the subscription already has its parallelism in flight; the row stays due. */
-export type OutboundOutcome = "delivered" | "retrying" | "dead" | "busy" | "not-due" | "already-done";
+/**
+ * busy: the subscription already has its parallelism in flight; the row stays due.
+ * published: accepted by QStash, which delivers it; its callbacks record the outcome.
+ */
+export type OutboundOutcome = "delivered" | "published" | "retrying" | "dead" | "busy" | "not-due" | "already-done";
 
 export const USER_AGENT = "Termini-Webhooks/1 (+https://www.standardwebhooks.com)";
 
@@ -94,10 +100,30 @@ export async function deliverOutbound(ctx: OutboundContext, id: string, asOf: nu
     await commitHeld(db, [attemptInsert(db, id, at, { via: "direct", status: null, durationMs: null, error }), settleDelivery(db, held, { status: "dead", lastStatus: null, lastError: error })]);
     return "dead";
   }
+  if (ctx.qstash !== null) return publishVia(ctx, ctx.qstash, sub, held, body);
   // Signed at the wall clock's time: the receiver compares it with its own (the plan's instant may run ahead of it in a test).
   const headers = await signedHeaders(held.eventId, dir.signingSecrets(sub.id, at), Date.now(), body);
   const answer = await post(sub.url, headers, body, ctx.timeoutMs, ctx.now);
   return record(ctx, dir, sub, held, answer);
+}
+
+/** Hands the delivery to QStash; a publish that fails leaves it due again, like a failed attempt. */
+async function publishVia(ctx: OutboundContext, cfg: QStashConfig, sub: Subscription, held: HeldDelivery, body: string): Promise<OutboundOutcome> {
+  const r = await publish(cfg, { deliveryId: held.id, deduplicationId: held.id, body, flow: { key: sub.id, parallelism: sub.parallelism, rate: sub.ratePerSecond } });
+  const at = ctx.now();
+  if (r.ok) {
+    const took = await commitHeld(ctx.db, [settleDelivery(ctx.db, held, { status: "published", messageId: r.messageId, firstFailedAt: held.firstFailedAt, lastStatus: null, lastError: null, uncount: true })]);
+    return took ? "published" : "already-done";
+  }
+  const firstFailedAt = held.firstFailedAt ?? at;
+  const next = afterFailure(ctx.retry, { error: r.error, retryable: true }, held.attempts, firstFailedAt, at);
+  const took = await commitHeld(ctx.db, [
+    attemptInsert(ctx.db, held.id, at, { via: "qstash", status: r.status, durationMs: null, error: r.error }),
+    settleDelivery(ctx.db, held, { status: next.retryAt === null ? "dead" : "pending", dueAt: next.retryAt ?? undefined, firstFailedAt, lastStatus: null, lastError: r.error }),
+  ]);
+  console.error(JSON.stringify({ level: "warn", action: "webhook.publish-failed", deliveryId: held.id, error: r.error, retryAt: next.retryAt }));
+  if (!took) return "already-done";
+  return next.retryAt === null ? "dead" : "retrying";
 }
 
 async function record(ctx: OutboundContext, dir: Directory, sub: Subscription, held: HeldDelivery, a: Answer): Promise<OutboundOutcome> {
@@ -123,7 +149,7 @@ async function record(ctx: OutboundContext, dir: Directory, sub: Subscription, h
 }
 
 /** Tells the administrators, once per run of failures, that an endpoint keeps failing. */
-async function flag(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, at: number): Promise<void> {
+export async function flag(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, at: number): Promise<void> {
   const flagged = await flagSubscription(ctx.db, sub.id, at);
   if (flagged === null) return;
   const to = await adminEmails(ctx.db);

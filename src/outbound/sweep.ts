@@ -19,7 +19,7 @@ const BREAKER = 3;
 export type OutboundSweepCounts = Record<OutboundOutcome | "deferred", number>;
 
 export async function sweepOutbound(env: Bindings, now: number, until: number): Promise<OutboundSweepCounts> {
-  const counts: OutboundSweepCounts = { delivered: 0, retrying: 0, dead: 0, busy: 0, "not-due": 0, "already-done": 0, deferred: 0 };
+  const counts: OutboundSweepCounts = { delivered: 0, published: 0, retrying: 0, dead: 0, busy: 0, "not-due": 0, "already-done": 0, deferred: 0 };
   const ctx = outboundContext(env, now);
   const db = database(env.DB);
   const failing = new Map<string, number>(); // subscription → failures in a row
@@ -35,7 +35,7 @@ export async function sweepOutbound(env: Bindings, now: number, until: number): 
       const outcome = await deliverOutbound(ctx, d.id, ctx.now());
       counts[outcome]++;
       if (outcome === "retrying" || outcome === "dead") failing.set(d.subscriptionId, (failing.get(d.subscriptionId) ?? 0) + 1);
-      else if (outcome === "delivered") failing.delete(d.subscriptionId);
+      else if (outcome === "delivered" || outcome === "published") failing.delete(d.subscriptionId);
     }
     if (due.length < BATCH) break;
   }

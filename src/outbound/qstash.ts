@@ -1,0 +1,96 @@
+/**
+ * Publishing outbound deliveries through Upstash QStash, with the headers
+ * the `@upstash/qstash` SDK sends (processHeaders in its source):
+ * - Upstash-Deduplication-Id: the delivery row's id, so a publish whose
+ *   answer was lost and is tried again creates no second message;
+ * - Upstash-Retries, Upstash-Timeout: QStash retries over hours (its own
+ *   backoff) and then keeps the message in its dead-letter queue;
+ * - Upstash-Flow-Control-Key / -Value: per subscription, its parallelism
+ *   and rate, so that an office's server is never flooded;
+ * - Upstash-Callback / Upstash-Failure-Callback: Termini records the outcome.
+ *
+ * QStash delivers to Termini's relay, which signs the event afresh and
+ * forwards it: a Standard Webhooks timestamp must be within five minutes of
+ * the receiver's clock, and QStash's later retries come hours after the
+ * publish, so the signature cannot be made at publish time. The relay
+ * holds one request while the endpoint answers (bounded by the timeout);
+ * no workflow step waits for an endpoint.
+ */
+import type { Bindings } from "../env.js";
+
+export const QSTASH_DEFAULT_URL = "https://qstash.upstash.io";
+/** QStash's own retries after the first attempt (its backoff reaches a day at the fifth). */
+export const QSTASH_RETRIES = 5;
+
+export interface QStashConfig {
+  token: string;
+  baseUrl: string;
+  /** Where QStash reaches Termini: the relay and the callbacks. */
+  appBaseUrl: string;
+  timeoutMs: number;
+}
+
+export function qstashConfig(env: Bindings, timeoutMs: number): QStashConfig | null {
+  if (!env.QSTASH_TOKEN) return null;
+  return { token: env.QSTASH_TOKEN, baseUrl: (env.QSTASH_URL || QSTASH_DEFAULT_URL).replace(/\/$/, ""), appBaseUrl: env.APP_BASE_URL, timeoutMs };
+}
+
+export const relayPath = "/webhooks/qstash/relay";
+export const callbackPath = "/webhooks/qstash/callback";
+export const failurePath = "/webhooks/qstash/failure";
+/** The header QStash forwards to the relay: which delivery this message is. */
+export const DELIVERY_HEADER = "Termini-Delivery";
+
+export type PublishResult = { ok: true; messageId: string } | { ok: false; error: string; status: number | null };
+
+export interface Publication {
+  deliveryId: string;
+  /** Distinct per republication of a delivery (a replay): QStash deduplicates on it. */
+  deduplicationId: string;
+  body: string;
+  flow: { key: string; parallelism: number; rate: number };
+}
+
+async function call(cfg: QStashConfig, path: string, init: RequestInit): Promise<{ status: number; json: unknown } | { error: string }> {
+  try {
+    const res = await fetch(`${cfg.baseUrl}${path}`, {
+      ...init, signal: AbortSignal.timeout(cfg.timeoutMs), headers: { Authorization: `Bearer ${cfg.token}`, ...init.headers },
+    });
+    const text = await res.text();
+    return { status: res.status, json: text === "" ? null : JSON.parse(text) };
+  } catch (e) {
+    return { error: e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError") ? "QStash non ha risposto entro il tempo massimo" : "QStash non raggiungibile" };
+  }
+}
+
+export async function publish(cfg: QStashConfig, p: Publication): Promise<PublishResult> {
+  const destination = cfg.appBaseUrl + relayPath;
+  const r = await call(cfg, `/v2/publish/${destination}`, {
+    method: "POST", body: p.body,
+    headers: {
+      "Content-Type": "application/json",
+      "Upstash-Method": "POST",
+      "Upstash-Deduplication-Id": p.deduplicationId,
+      "Upstash-Retries": String(QSTASH_RETRIES),
+      "Upstash-Timeout": `${Math.ceil(cfg.timeoutMs / 1000) + 5}s`,
+      "Upstash-Callback": cfg.appBaseUrl + callbackPath,
+      "Upstash-Failure-Callback": cfg.appBaseUrl + failurePath,
+      "Upstash-Flow-Control-Key": p.flow.key,
+      "Upstash-Flow-Control-Value": `parallelism=${p.flow.parallelism}, rate=${p.flow.rate}`,
+      [`Upstash-Forward-${DELIVERY_HEADER}`]: p.deliveryId,
+    },
+  });
+  if ("error" in r) return { ok: false, error: r.error, status: null };
+  const messageId = (r.json as { messageId?: unknown } | null)?.messageId;
+  if (r.status >= 300 || typeof messageId !== "string") return { ok: false, error: `QStash ha risposto ${r.status}`, status: r.status };
+  return { ok: true, messageId };
+}
+
+/** Takes a message out of QStash's dead-letter queue and delivers it again: its new message id. */
+export async function retryFromDlq(cfg: QStashConfig, dlqId: string): Promise<PublishResult> {
+  const r = await call(cfg, `/v2/dlq/retry?dlqIds=${encodeURIComponent(dlqId)}`, { method: "POST" });
+  if ("error" in r) return { ok: false, error: r.error, status: null };
+  const messageId = (r.json as { responses?: { messageId?: string }[] } | null)?.responses?.[0]?.messageId;
+  if (r.status >= 300 || messageId === undefined) return { ok: false, error: `QStash ha risposto ${r.status}`, status: r.status };
+  return { ok: true, messageId };
+}

@@ -1,0 +1,90 @@
+/**
+ * What QStash calls: the relay (one attempt at a subscriber's endpoint) and
+ * the callbacks (the outcome). Every request must carry an Upstash-Signature
+ * that the SDK's Receiver verifies against the current or next signing key,
+ * for this very URL and body, and must not have been seen before (its JWT
+ * id): anything else is refused and changes nothing.
+ */
+import { Receiver } from "@upstash/qstash";
+import { type Context, Hono } from "hono";
+import * as z from "zod";
+import type { AppEnv } from "../env.js";
+import { database } from "../db/client.js";
+import { directory } from "../db/directory.js";
+import { attemptInsert, deadByMessage, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
+import { subscriptions } from "../db/schema.js";
+import { parseJson, readJsonText, validate } from "../http/body.js";
+import { ApiError } from "../http/problem.js";
+import { outboundContext } from "../outbound/context.js";
+import { flag, post, signedHeaders } from "../outbound/deliver.js";
+import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
+import { eq } from "drizzle-orm";
+
+export const qstash = new Hono<AppEnv>();
+
+/** The body, once its signature is QStash's for this URL and its JWT id is new. */
+async function verified(c: Context<AppEnv>, path: string): Promise<string> {
+  const signature = c.req.header("Upstash-Signature");
+  if (signature === undefined) throw new ApiError("webhook_signature_missing", "Intestazione Upstash-Signature richiesta");
+  const { QSTASH_CURRENT_SIGNING_KEY: current, QSTASH_NEXT_SIGNING_KEY: next } = c.env;
+  if (!current || !next) throw new ApiError("not_found", "QStash non è configurato");
+  const body = await readJsonText(c.req.raw);
+  const receiver = new Receiver({ currentSigningKey: current, nextSigningKey: next, devMode: false });
+  try {
+    await receiver.verify({ signature, body, url: c.env.APP_BASE_URL + path });
+  } catch {
+    throw new ApiError("webhook_signature_invalid", "Firma QStash non valida per questo indirizzo e questo corpo");
+  }
+  // Verified above, so the payload is well formed.
+  const claims = JSON.parse(atob(signature.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { jti?: string; exp?: number };
+  if (typeof claims.jti !== "string" || !(await firstReceipt(database(c.env.DB), claims.jti, (claims.exp ?? 0) * 1000))) {
+    throw new ApiError("webhook_replayed", "Richiesta QStash già ricevuta: la ripetizione è rifiutata");
+  }
+  return body;
+}
+
+const Callback = z.object({ status: z.number().int(), sourceMessageId: z.string().min(1), dlqId: z.string().optional() });
+
+qstash.post("/relay", async (c) => {
+  const body = await verified(c, relayPath);
+  const db = database(c.env.DB);
+  const id = c.req.header(DELIVERY_HEADER) ?? "";
+  const [row, dir] = await Promise.all([getDelivery(db, id), directory(db)]);
+  if (row === undefined) throw new ApiError("not_found", `Nessuna consegna ${id}`);
+  // A message QStash repeats after the endpoint took it: nothing is sent twice.
+  if (row.status === "delivered") return c.json({ delivered: true, repeated: true });
+  const sub = dir.subscription(row.subscriptionId);
+  if (sub === undefined) return c.json({ delivered: false, reason: "abbonamento disattivato o eliminato" }, 410);
+  const ctx = outboundContext(c.env);
+  const answer = await post(sub.url, await signedHeaders(row.eventId, dir.signingSecrets(sub.id, Date.now()), Date.now(), body), body, ctx.timeoutMs, Date.now);
+  const at = Date.now();
+  const [, , , after] = await db.batch([
+    attemptInsert(db, id, at, { via: "qstash", status: answer.status, durationMs: answer.durationMs, error: answer.error }),
+    relayedAttempt(db, id, answer, at),
+    subscriptionHealth(db, sub.id, answer.ok, at),
+    db.select({ failingSince: subscriptions.failingSince }).from(subscriptions).where(eq(subscriptions.id, sub.id)),
+  ]);
+  if (answer.ok) return c.json({ delivered: true });
+  const since = after[0]?.failingSince ?? at;
+  if (at - since >= ctx.retry.alertAfterMs) await flag(ctx, dir, sub, answer.error ?? "", at);
+  // Not taken: QStash retries with its backoff, then keeps it in its dead-letter queue.
+  return c.json({ delivered: false, status: answer.status }, 502);
+});
+
+qstash.post("/callback", async (c) => {
+  const cb = validate(Callback, parseJson(await verified(c, callbackPath)));
+  // Every attempt's answer arrives here; the failed ones are already in the relay's log.
+  if (cb.status >= 200 && cb.status < 300) await deliveredByMessage(database(c.env.DB), cb.sourceMessageId, Date.now());
+  return c.json({ recorded: true });
+});
+
+qstash.post("/failure", async (c) => {
+  const cb = validate(Callback, parseJson(await verified(c, failurePath)));
+  if (cb.dlqId === undefined) throw new ApiError("invalid_body", "dlqId mancante", { parameter: "dlqId" });
+  const db = database(c.env.DB);
+  const subscriptionId = await deadByMessage(db, cb.sourceMessageId, cb.dlqId, Date.now());
+  const dir = await directory(db);
+  const sub = subscriptionId === undefined ? undefined : dir.subscription(subscriptionId);
+  if (sub !== undefined) await flag(outboundContext(c.env), dir, sub, `HTTP ${cb.status}`, Date.now());
+  return c.json({ recorded: true });
+});
