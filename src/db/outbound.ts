@@ -121,14 +121,18 @@ export async function deliveriesOf(db: Db, subscriptionId: string, limit: number
     .orderBy(desc(outboundDeliveries.createdAt)).limit(limit).all();
 }
 
+/** The attempts of these deliveries, oldest first: one batch, in groups under D1's 100 bound parameters per statement. */
 export async function attemptsOf(db: Db, deliveryIds: readonly string[]) {
   if (deliveryIds.length === 0) return [];
-  return db.select().from(outboundAttempts).where(inArray(outboundAttempts.deliveryId, [...deliveryIds])).orderBy(asc(outboundAttempts.at)).all();
+  const groups: string[][] = [];
+  for (let i = 0; i < deliveryIds.length; i += 90) groups.push(deliveryIds.slice(i, i + 90));
+  const [first, ...rest] = groups.map((g) => db.select().from(outboundAttempts).where(inArray(outboundAttempts.deliveryId, g)));
+  return (await db.batch([first!, ...rest])).flat().sort((a, b) => a.at - b.at || a.id - b.id);
 }
 
 /** A dead delivery due again now, its failures forgotten (replay from the DLQ); false if it is not dead. */
 export async function replayDelivery(db: Db, id: string, now: number): Promise<boolean> {
-  const rows = await db.update(outboundDeliveries).set({ status: "pending", dueAt: now, firstFailedAt: null })
+  const rows = await db.update(outboundDeliveries).set({ status: "pending", dueAt: now, firstFailedAt: null, dlqId: null })
     .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "dead")))
     .returning({ id: outboundDeliveries.id }).all();
   return rows.length > 0;

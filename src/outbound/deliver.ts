@@ -91,7 +91,9 @@ export async function deliverOutbound(ctx: OutboundContext, id: string, asOf: nu
   if (deliveryAttemptAt(row, ctx.staleMs) > asOf) return "not-due";
   const dir = await directory(db);
   const sub = dir.subscription(row.subscriptionId);
-  const held = await claimDelivery(db, id, Math.max(ctx.now(), asOf), ctx.staleMs, sub?.parallelism ?? 1);
+  // Through QStash, publishing is quick and QStash's flow control keeps the parallelism at the endpoint.
+  const inFlight = ctx.qstash !== null ? Number.MAX_SAFE_INTEGER : (sub?.parallelism ?? 1);
+  const held = await claimDelivery(db, id, Math.max(ctx.now(), asOf), ctx.staleMs, inFlight);
   if (held === null) return (await getDelivery(db, id))?.status === "pending" ? "busy" : "already-done";
   const at = ctx.now();
   const body = await eventBody(db, held.eventId);

@@ -5,13 +5,14 @@
  * at once, and answer with its outcome.
  */
 import { auditInsert } from "../db/audit.js";
-import { getDelivery, replayDelivery } from "../db/outbound.js";
+import { getDelivery, replayDelivery, republished } from "../db/outbound.js";
 import { outboundDeliveries, outboundEvents } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import type { Principal } from "../auth/principal.js";
 import type { SubscriptionRow } from "../domain/subscriptions.js";
 import { type OutboundContext, type OutboundOutcome, deliverOutbound } from "./deliver.js";
 import { testEvent } from "./events.js";
+import { retryFromDlq } from "./qstash.js";
 
 export interface ManualResult {
   delivery: string;
@@ -44,7 +45,17 @@ export async function replay(ctx: OutboundContext, p: Principal, sub: Subscripti
   const d = await getDelivery(ctx.db, deliveryId);
   if (d === undefined || d.subscriptionId !== sub.id) throw new ApiError("not_found", `Nessuna consegna ${deliveryId} per questo abbonamento`);
   const at = ctx.now();
-  if (!(await replayDelivery(ctx.db, deliveryId, at))) throw new ApiError("delivery_not_dead", "Solo una consegna non riuscita (coda degli eventi non consegnati) si può reinviare");
+  if (d.status !== "dead") throw new ApiError("delivery_not_dead", "Solo una consegna non riuscita (coda degli eventi non consegnati) si può reinviare");
   await auditInsert(ctx.db, { actor: p.id, action: "subscription.replayed", caseId: null, requestId, detail: { subscription: sub.id, delivery: deliveryId } }, at).run();
+  // In QStash's dead-letter queue: QStash delivers it again from there (and drops it from the queue).
+  if (ctx.qstash !== null && d.dlqId !== null) {
+    const r = await retryFromDlq(ctx.qstash, d.dlqId);
+    if (r.ok) {
+      await republished(ctx.db, deliveryId, r.messageId);
+      return outcomeOf(ctx, deliveryId, "published");
+    }
+  }
+  // Otherwise (or QStash no longer keeps it): due again now, published or posted afresh.
+  if (!(await replayDelivery(ctx.db, deliveryId, at))) throw new ApiError("delivery_not_dead", "La consegna è già stata ripresa da un'altra richiesta");
   return outcomeOf(ctx, deliveryId, await deliverOutbound(ctx, deliveryId, at));
 }

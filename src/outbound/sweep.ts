@@ -6,7 +6,7 @@
  * the next sweep rather than holding this one for a timeout per event.
  */
 import { database } from "../db/client.js";
-import { dueDeliveries } from "../db/outbound.js";
+import { dueDeliveries, purgeReceipts } from "../db/outbound.js";
 import type { Bindings } from "../env.js";
 import { outboundContext } from "./context.js";
 import { type OutboundOutcome, deliverOutbound } from "./deliver.js";
@@ -22,6 +22,7 @@ export async function sweepOutbound(env: Bindings, now: number, until: number): 
   const counts: OutboundSweepCounts = { delivered: 0, published: 0, retrying: 0, dead: 0, busy: 0, "not-due": 0, "already-done": 0, deferred: 0 };
   const ctx = outboundContext(env, now);
   const db = database(env.DB);
+  await purgeReceipts(db, now);
   const failing = new Map<string, number>(); // subscription → failures in a row
   const seen = new Set<string>();
   for (let page = 0; page < PAGES; page++) {

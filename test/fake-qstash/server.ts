@@ -58,6 +58,7 @@ class Account {
   inFlight = new Map<string, number>();
   started = new Map<string, number[]>();
   waiting: Message[] = [];
+  armed = false;
   deliveries = 0;
 }
 
@@ -94,9 +95,10 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
   const accounts = new Map<string, Account>();
   const account = (token: string) => accounts.get(token) ?? accounts.set(token, new Account()).get(token)!;
 
-  /** Starts what flow control lets start, now. */
+  /** Starts what flow control lets start, now; comes back while anything waits (a timer may fire a little early). */
   const pump = (a: Account) => {
     const now = Date.now();
+    a.armed = false;
     for (const m of [...a.waiting]) {
       if (m.notBefore > now) continue;
       if (m.flow !== null) {
@@ -109,6 +111,10 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
       }
       a.waiting.splice(a.waiting.indexOf(m), 1);
       void attempt(a, m);
+    }
+    if (a.waiting.length > 0 && !a.armed) {
+      a.armed = true;
+      setTimeout(() => pump(a), 20);
     }
   };
   const schedule = (a: Account, m: Message, atMs: number) => {

@@ -114,6 +114,10 @@ describe("a slow endpoint", () => {
     expect(new Set(received.map((r) => r.id)).size).toBe(1000);
     const left = await env.DB.prepare("SELECT count(*) AS n FROM outbound_deliveries WHERE subscription_id = ? AND status != 'delivered'").bind(id).first<{ n: number }>();
     expect(left!.n).toBe(0);
+    // The delivery log lists 200 at once with their attempts (more than D1's 100 parameters per statement).
+    const page = await api("GET", `/api/v1/subscriptions/${id}/deliveries?limit=200`);
+    expect(page.status).toBe(200);
+    expect(((await page.json()) as { deliveries: { log: unknown[] }[] }).deliveries.filter((d) => d.log.length === 1)).toHaveLength(200);
   });
 });
 
