@@ -64,7 +64,7 @@ export function subscriptionView(s: SubscriptionRow) {
   const at = (ms: number | null) => (ms === null ? null : formatRomeInstant(ms));
   return {
     id: s.id, office: s.officeId, url: s.url, description: s.description, kinds: s.kinds, parallelism: s.parallelism, ratePerSecond: s.ratePerSecond,
-    status: s.disabledAt !== null ? "disabled" : s.failingSince !== null ? "failing" : "active",
+    status: (s.disabledAt !== null ? "disabled" : s.failingSince !== null ? "failing" : "active") as "disabled" | "failing" | "active",
     failingSince: at(s.failingSince), flaggedAt: at(s.flaggedAt), createdAt: at(s.createdAt),
   };
 }

@@ -59,13 +59,19 @@ export async function readJsonText(req: Request): Promise<string> {
   return utf8(await readLimited(req, MAX_BODY_BYTES));
 }
 
-/** A web form (application/x-www-form-urlencoded), bounded like every body; the first value of each field. */
-export async function readForm(req: Request): Promise<Record<string, string>> {
+/**
+ * A web form (application/x-www-form-urlencoded), bounded like every body; the first value of each
+ * field, or for the `multi` fields (checkboxes) every value, comma-separated.
+ */
+export async function readForm(req: Request, opts: { multi?: readonly string[] } = {}): Promise<Record<string, string>> {
   if (mediaType(req) !== "application/x-www-form-urlencoded") {
     throw new ApiError("unsupported_media_type", "Il modulo deve essere inviato come application/x-www-form-urlencoded");
   }
   const fields = new Map<string, string>();
-  for (const [k, v] of new URLSearchParams(utf8(await readLimited(req, MAX_FORM_BYTES)))) if (!fields.has(k)) fields.set(k, v);
+  for (const [k, v] of new URLSearchParams(utf8(await readLimited(req, MAX_FORM_BYTES)))) {
+    if (!fields.has(k)) fields.set(k, v);
+    else if (opts.multi?.includes(k) === true) fields.set(k, `${fields.get(k)},${v}`);
+  }
   // A null-prototype record: a field named "constructor" or "__proto__" is just a field.
   return Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(fields));
 }

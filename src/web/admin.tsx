@@ -16,11 +16,12 @@ import { ROTATION_OVERLAP_MS, newSecret } from "../auth/standard-webhooks.js";
 import { romeDateTime } from "./format.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
-import { Alert, Field, described } from "./ui.js";
+import { Field, SecretOnce, described } from "./ui.js";
 import { checkCsrf, requireUser } from "./session.js";
 import { adminUsers } from "./admin-users.js";
 import { adminOffices } from "./admin-offices.js";
 import { adminLog } from "./admin-log.js";
+import { adminWebhooks } from "./admin-webhooks.js";
 
 export const admin = new Hono<AppEnv>();
 
@@ -31,6 +32,7 @@ admin.use("/admin/*", requireUser, async (c, next) => {
 admin.route("/", adminUsers);
 admin.route("/", adminOffices);
 admin.route("/", adminLog);
+admin.route("/", adminWebhooks);
 
 const when = romeDateTime;
 
@@ -41,6 +43,7 @@ admin.get("/admin", (c) =>
         <li><a href="/admin/utenti">Utenti: inviti, ruoli, disattivazione</a></li>
         <li><a href="/admin/uffici">Rubrica degli uffici e catene di segnalazione</a></li>
         <li><a href="/admin/mittenti">Sistemi mittenti dei webhook</a></li>
+        <li><a href="/admin/webhook">Webhook in uscita: abbonamenti, recapiti, eventi non consegnati</a></li>
         <li><a href="/admin/posta">Posta in uscita e stato di recapito</a></li>
         <li><a href="/admin/registro">Registro degli accessi e delle modifiche</a></li>
       </ul>
@@ -66,16 +69,7 @@ async function sendersPage(c: Context<AppEnv>, fresh?: string, typed: Record<str
   if (fresh !== undefined) c.header("Cache-Control", "no-store");
   return c.html(
     <Layout title="Sistemi mittenti" user={user}>
-      {fresh && (
-        <Alert tone="success">
-          <Field id="nuovo" label="Nuovo segreto" hint="Mostrato una sola volta: lo copi ora nel sistema mittente.">
-            <div class="input-group">
-              <input type="text" {...described("nuovo", { hint: true })} readonly value={fresh} />
-              <div class="input-group-append"><button type="button" class="btn btn-primary" data-copy="nuovo">Copia</button></div>
-            </div>
-          </Field>
-        </Alert>
-      )}
+      {fresh && <SecretOnce secret={fresh} hint="Mostrato una sola volta: lo copi ora nel sistema mittente." />}
       <table class="table table-stack">
         <thead><tr><th scope="col">Mittente</th><th scope="col">Uffici</th><th scope="col">Eventi fidati</th><th scope="col">Segreti</th><th scope="col">Rotazione</th></tr></thead>
         <tbody>

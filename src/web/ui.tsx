@@ -33,3 +33,17 @@ type Tone = "danger" | "success" | "info" | "warning";
 export function Alert(props: { tone: Tone; children: Child; id?: string }) {
   return <div id={props.id} class={`alert alert-${props.tone}`} role={props.tone === "danger" ? "alert" : "status"}>{props.children}</div>;
 }
+
+/** A secret shown once, in the answer to the request that made it, with a "Copia" button (never in a URL). */
+export function SecretOnce(props: { secret: string; hint: Child }) {
+  return (
+    <Alert tone="success">
+      <Field id="nuovo" label="Nuovo segreto" hint={props.hint}>
+        <div class="input-group">
+          <input type="text" {...described("nuovo", { hint: true })} readonly value={props.secret} />
+          <div class="input-group-append"><button type="button" class="btn btn-primary" data-copy="nuovo">Copia</button></div>
+        </div>
+      </Field>
+    </Alert>
+  );
+}

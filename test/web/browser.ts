@@ -9,14 +9,15 @@ export const EMAIL = "operatore.procura@example.org";
 
 export class Browser {
   cookies = new Map<string, string>();
-  async go(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  /** A form field given as an array is sent once per value, as checkboxes are. */
+  async go(path: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<Response> {
     const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
     let body: string | undefined;
     if (init.form) {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
       // As a browser does for every form it submits.
       headers.Origin = "https://termini.test";
-      body = new URLSearchParams(init.form).toString();
+      body = new URLSearchParams(Object.entries(init.form).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x]))).toString();
     }
     const res = await exports.default.fetch(`https://termini.test${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
