@@ -42,11 +42,13 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      // npm run bench:morning: a benchmark that needs workerd and D1, run only when asked for.
-      ...(process.env.TERMINI_BENCH === "morning"
+      // npm run bench:morning and bench:outbound: benchmarks that need workerd and D1, run only when asked for.
+      ...(process.env.TERMINI_BENCH === "morning" || process.env.TERMINI_BENCH === "outbound"
         ? [{
           plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings: { TEST_MIGRATIONS: migrations } } })],
-          test: { name: "morning", include: ["bench/morning/run.test.ts"], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 3_600_000 },
+          test: {
+            name: process.env.TERMINI_BENCH, include: [`bench/${process.env.TERMINI_BENCH}/run.test.ts`], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 3_600_000,
+          },
         }]
         : []),
       {

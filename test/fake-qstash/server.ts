@@ -23,7 +23,7 @@
  *   started per second per key; the rest wait;
  * - DLQ: GET /v2/dlq, GET and DELETE /v2/dlq/<dlqId>, POST /v2/dlq/retry?dlqIds=…
  *   (a new message, removed from the DLQ).
- * State is per token (an "account"). Tests drive outages and the time scale
+ * State is per token (an "account"). Tests drive outages, pauses and the time scale
  * through /__control/<action>?account=<token>.
  */
 import { createHash, randomUUID } from "node:crypto";
@@ -59,6 +59,7 @@ class Account {
   started = new Map<string, number[]>();
   waiting: Message[] = [];
   armed = false;
+  paused = false;
   deliveries = 0;
 }
 
@@ -99,6 +100,8 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
   const pump = (a: Account) => {
     const now = Date.now();
     a.armed = false;
+    // Paused (QStash's flowControl.pause): messages are accepted and kept, none delivered.
+    if (a.paused) return;
     for (const m of [...a.waiting]) {
       if (m.notBefore > now) continue;
       if (m.flow !== null) {
@@ -179,6 +182,7 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
         case "keys": return reply(200, a.keys);
         case "outage": a.outage = input.status ?? null; return reply(200, { ok: true });
         case "timescale": a.timeScale = input.scale; return reply(200, { ok: true });
+        case "pause": a.paused = input.paused === true; if (!a.paused) pump(a); return reply(200, { ok: true });
         case "published": return reply(200, a.published);
         case "stats": return reply(200, { waiting: a.waiting.length, inFlight: Object.fromEntries(a.inFlight), dlq: a.dlq.size, deliveries: a.deliveries });
         default: return reply(404, { error: "unknown control" });

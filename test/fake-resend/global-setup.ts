@@ -1,18 +1,22 @@
 import type { TestProject } from "vitest/node";
 import { startFakeResend } from "./server.js";
 import { startFakeEndpoints } from "../fake-endpoint/server.js";
+import { startFakeQStash } from "../fake-qstash/server.js";
 
 export default async function setup(project: TestProject) {
   const resend = await startFakeResend();
   const endpoints = await startFakeEndpoints();
+  const qstash = await startFakeQStash();
   project.provide("fakeResendUrl", resend.url);
   project.provide("fakeEndpointsUrl", endpoints.url);
-  return () => Promise.all([resend, endpoints].map(({ server }) => new Promise<void>((r) => server.close(() => r())))).then(() => undefined);
+  project.provide("fakeQStashUrl", qstash.url);
+  return () => Promise.all([resend, endpoints, qstash].map(({ server }) => new Promise<void>((r) => server.close(() => r())))).then(() => undefined);
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     fakeResendUrl: string;
     fakeEndpointsUrl: string;
+    fakeQStashUrl: string;
   }
 }
