@@ -62,7 +62,8 @@ CREATE INDEX outbound_deliveries_due ON outbound_deliveries(status, due_at);
 CREATE INDEX outbound_deliveries_instance ON outbound_deliveries(instance_id, status);
 CREATE INDEX outbound_deliveries_subscription ON outbound_deliveries(subscription_id, created_at);
 CREATE INDEX outbound_deliveries_message ON outbound_deliveries(message_id);
-CREATE INDEX outbound_deliveries_in_flight ON outbound_deliveries(subscription_id, status, claimed_at);
+-- A subscription's deliveries in flight (the claim's parallelism check), and the queues per subscription (admin page).
+CREATE INDEX outbound_deliveries_in_flight ON outbound_deliveries(status, subscription_id, claimed_at);
 
 -- Every attempt, as the subscription's delivery log shows it.
 CREATE TABLE outbound_attempts (
@@ -82,6 +83,7 @@ CREATE TABLE qstash_receipts (
   jti TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
 );
+CREATE INDEX qstash_receipts_expiry ON qstash_receipts(expires_at);
 
 -- Subscriptions and their secrets are read by every event, from the directory's copy in memory.
 CREATE TRIGGER subscriptions_stamp_insert AFTER INSERT ON subscriptions BEGIN UPDATE directory_stamp SET stamp = lower(hex(randomblob(8))); END;

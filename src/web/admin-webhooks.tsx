@@ -41,7 +41,7 @@ async function listPage(c: Context<AppEnv>, fresh?: string, typed: Typed = {}) {
   const subs = await listSubscriptions(db);
   // Waiting and given-up deliveries per subscription: two index walks, whatever the history.
   const counts = await db.select({ s: outboundDeliveries.subscriptionId, status: outboundDeliveries.status, n: sql<number>`count(*)` })
-    .from(outboundDeliveries).where(inArray(outboundDeliveries.status, ["pending", "dead"])).groupBy(outboundDeliveries.subscriptionId, outboundDeliveries.status).all();
+    .from(outboundDeliveries).where(inArray(outboundDeliveries.status, ["pending", "dead"])).groupBy(outboundDeliveries.status, outboundDeliveries.subscriptionId).all();
   const count = (s: string, status: string) => counts.find((r) => r.s === s && r.status === status)?.n ?? 0;
   const errorAt = (f: string) => (typed.field === f ? typed.error : undefined);
   if (fresh !== undefined) c.header("Cache-Control", "no-store");

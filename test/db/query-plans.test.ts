@@ -18,11 +18,13 @@ import { planInstance } from "../../src/workflows/plan.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { ADMIN_TOKEN, DAY, PROCURA_TOKEN, ago, casePath, idleWorkflows, newRef, postWebhook, record, registration } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";
+import { subscribe } from "../outbound/helpers.js";
 
 /** Tables whose rows grow with the number of cases (or of requests). */
 const GROWING = new Set([
   "cases", "case_offices", "events", "timeline_instances", "deadlines", "notifications", "outbox", "audit_log",
   "webhook_deliveries", "stat_counters", "mail_outbox", "workflow_failures",
+  "outbound_events", "outbound_deliveries", "outbound_attempts", "qstash_receipts",
 ]);
 
 interface Ran { label: string; sql: string; params: unknown[] }
@@ -100,8 +102,14 @@ let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 let instanceId = "";
 const ref = newRef();
 
+let subscription = "";
+
 beforeAll(async () => {
   spy = await idleWorkflows();
+  // A subscription to every kind: events write outbound rows, the plan and the sweep deliver them.
+  subscription = (await subscribe(`plans-${crypto.randomUUID()}`, {
+    office: "procura-torino", kinds: ["deadline.opened", "deadline.reminder", "deadline.escalated", "deadline.closed", "deadline.changed", "timeline.ended"],
+  })).id;
   // Data on every path: a case with a running timeline, a closed stage, messages due and sent.
   const started = await postWebhook(registration(ref, ago(40 * DAY)));
   instanceId = ((await started.json()) as { timelines: { instanceId: string }[] }).timelines[0]!.instanceId;
@@ -135,6 +143,12 @@ beforeAll(async () => {
     method: "POST", token: ADMIN_TOKEN, headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ type: "measures.requested", occurredAt: ago(60_000), data: {} }),
   });
+  await request("subscriptions (API)", "/api/v1/subscriptions", { token: ADMIN_TOKEN });
+  await request("subscription (API)", `/api/v1/subscriptions/${subscription}`, { token: ADMIN_TOKEN });
+  await request("subscription deliveries (API)", `/api/v1/subscriptions/${subscription}/deliveries?status=dead`, { token: ADMIN_TOKEN });
+  const admin = cookies["amministratore@example.org"]!;
+  await request("webhook admin page", "/admin/webhook", { cookie: admin, headers: { Accept: "text/html" } });
+  await request("webhook admin detail", `/admin/webhook/${subscription}`, { cookie: admin, headers: { Accept: "text/html" } });
   label = "workflow plan";
   await planInstance(database(recording), instanceId, Date.now(), 600_000);
   label = "cron sweep";
@@ -145,7 +159,7 @@ afterAll(async () => { await spy.dispose(); });
 
 it("runs the requests it checks, each reading D1", () => {
   const labels = new Set(ran.map((r) => r.label));
-  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "event (API)"]) {
+  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "event (API)", "webhook admin page", "subscription (API)"]) {
     expect(labels, l).toContain(l);
   }
 });
