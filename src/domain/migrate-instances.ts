@@ -18,6 +18,7 @@ import type { TimelineDefinition } from "../timelines/definition.js";
 import { notice, replan } from "./notifications.js";
 import type { Stmt } from "./changes.js";
 import { openStage } from "./open-stage.js";
+import { type DeadlineFacts, type OutboundFact, caseFactsOf, deadlineFact, outboundRows } from "./outbound.js";
 
 export interface Migration {
   instanceId: string;
@@ -28,7 +29,7 @@ export interface Migration {
 const BATCH = 100;
 
 export async function migrateInstances(
-  db: Db, p: Principal, id: string, from: number, to: number, now: number, requestId: string | null,
+  db: Db, p: Principal, id: string, from: number, to: number, now: number, requestId: string | null, appBaseUrl?: string,
 ): Promise<{ migrated: Migration[]; remaining: number }> {
   const source = getTimeline(id, from);
   const target = getTimeline(id, to);
@@ -38,8 +39,9 @@ export async function migrateInstances(
     .where(and(eq(timelineInstances.timeline, id), eq(timelineInstances.version, from), eq(timelineInstances.status, "running"))).all();
   const migrated: Migration[] = [];
   for (const instance of running.slice(0, BATCH)) {
-    const { stmts, moves } = await migrateOne(db, target, instance.id, instance.caseId, now);
+    const { stmts, moves, facts } = await migrateOne(db, target, instance.id, instance.caseId, now, appBaseUrl);
     stmts.push(db.update(timelineInstances).set({ version: to }).where(eq(timelineInstances.id, instance.id)));
+    stmts.push(...(await outboundRows(db, await directory(db), facts, now)).stmts);
     stmts.push(auditInsert(db, { actor: p.id, action: "timeline.migrated", caseId: instance.caseId, requestId, detail: { instanceId: instance.id, timeline: id, from, to, moves } }, now));
     await db.batch(stmts as [Stmt, ...Stmt[]]);
     migrated.push({ instanceId: instance.id, moves });
@@ -47,10 +49,18 @@ export async function migrateInstances(
   return { migrated, remaining: Math.max(0, running.length - BATCH) };
 }
 
-async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, caseId: string, now: number) {
+async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, caseId: string, now: number, appBaseUrl: string | undefined) {
   const stmts: Stmt[] = [];
   const [onCase, dir] = await Promise.all([officesOfCase(db, caseId), directory(db)]);
   const moves: Migration["moves"] = [];
+  // Endpoints hear of a moved or withdrawn deadline as of a correction's (read only if someone listens).
+  const facts: OutboundFact[] = [];
+  const wanted = appBaseUrl !== undefined && (dir.wants("deadline.changed") || dir.wants("deadline.closed"));
+  const c = wanted ? await caseFactsOf(db, caseId) : undefined;
+  const t = { id: def.id, version: def.version };
+  const tell = (kind: "deadline.changed" | "deadline.closed", d: DeadlineFacts, extra: { previousDueAt: string } | { outcome: null }) => {
+    if (c !== undefined) facts.push(deadlineFact(dir, appBaseUrl!, kind, `${d.id}:v${def.version}`, c, t, d, extra as never));
+  };
   const cause = `v${def.version}.${instanceId}`;
   for (const d of await deadlinesOf(db, [instanceId])) {
     if (d.status !== "open" && d.status !== "informational") continue;
@@ -59,6 +69,7 @@ async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, c
       stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.id, d.id)));
       stmts.push(db.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"))));
       moves.push({ deadline: d.id, from: d.dueAt, to: null });
+      tell("deadline.closed", { ...d, status: "withdrawn" }, { outcome: null });
       continue;
     }
     const office = dir.get(d.officeId)!;
@@ -69,8 +80,9 @@ async function migrateOne(db: Db, def: TimelineDefinition, instanceId: string, c
       // The office hears of it only when its date actually moved.
       const told = nd.dueAtMs === d.dueAtMs ? undefined : notice(d, cause, now, office.emails, { notice: "date-changed", previousDueAt: d.dueAt });
       stmts.push(...(await replan(db, d, next.notifications, told)));
+      if (told !== undefined) tell("deadline.changed", { ...d, dueAt: nd.dueAt, dueDate: nd.dueDate ?? null, status: "open" }, { previousDueAt: d.dueAt });
     }
     moves.push({ deadline: d.id, from: d.dueAt, to: nd.dueAt });
   }
-  return { stmts, moves };
+  return { stmts, moves, facts };
 }

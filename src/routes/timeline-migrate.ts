@@ -20,7 +20,7 @@ timelineMigrate.post("/:id/migrate", bearer, async (c) => {
   const db = database(c.env.DB);
   const body = await jsonBody(c.req.raw, MigrateBody);
   const id = c.req.param("id");
-  const { migrated, remaining } = await migrateInstances(db, p, id, body.from, body.to, now, c.get("requestId"));
+  const { migrated, remaining } = await migrateInstances(db, p, id, body.from, body.to, now, c.get("requestId"), c.env.APP_BASE_URL);
   await wakeAll(c.env, db, { start: [], replan: migrated.map((m) => ({ instanceId: m.instanceId })) }, now);
   return c.json({ timeline: id, from: body.from, to: body.to, migrated, remaining });
 });

@@ -3,6 +3,7 @@
  * new ones take the latest, and only an explicit migration moves the old
  * ones, recomputing their deadlines.
  */
+import { env } from "cloudflare:workers";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, deadlines, notifications, timelineInstances } from "../../src/db/schema.js";
@@ -10,6 +11,7 @@ import { ART_362_BIS } from "../../src/timelines/art-362-bis.js";
 import { registerTimeline, unregisterTimeline } from "../../src/timelines/catalog.js";
 import { loadTimeline } from "../../src/timelines/sources.js";
 import { PROCURA_TOKEN, api, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { subscribe } from "../outbound/helpers.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeEach(async () => { spy = await idleWorkflows(); });
@@ -49,6 +51,8 @@ describe("timeline versions", () => {
     expect(await due(`${other.instanceId}.gip-decision`)).toBe("2026-03-30");
     expect(await due(`${old.instanceId}.pm-assessment`)).toBe("2026-04-01");
 
+    // A centre's system listening for moved deadlines.
+    await subscribe(`versions-${crypto.randomUUID()}`, { office: "procura-torino", kinds: ["deadline.changed"] });
     // Only admins migrate.
     const denied = await api("POST", "/api/v1/timelines/362-bis/migrate", { token: PROCURA_TOKEN, body: { from: 1, to: 2 } });
     expect(denied.status).toBe(403);
@@ -68,6 +72,11 @@ describe("timeline versions", () => {
     expect(told!.detail).toEqual({ notice: "date-changed", previousDueAt: "2026-04-01T23:59:59+02:00" });
     const r7 = await db().select().from(notifications).where(eq(notifications.id, `${old.instanceId}.pm-assessment.reminder-7d`)).get();
     expect(new Date(r7!.sendAtMs).toISOString()).toBe("2026-03-20T07:00:00.000Z");
+    // The endpoint hears of the move as of a correction's, written with the migration.
+    const events = await env.DB.prepare("SELECT body FROM outbound_events WHERE kind = 'deadline.changed'").all<{ body: string }>();
+    const change = events.results.map((e) => JSON.parse(e.body) as { data: { deadline: { id: string; dueAt: string }; previousDueAt: string; timeline: { version: number } } })
+      .find((e) => e.data.deadline.id === `${old.instanceId}.pm-assessment`)!;
+    expect(change.data).toMatchObject({ previousDueAt: "2026-04-01T23:59:59+02:00", deadline: { dueAt: "2026-03-27T23:59:59+01:00" }, timeline: { version: 2 } });
     const audit = await db().select().from(auditLog).where(eq(auditLog.action, "timeline.migrated")).orderBy(desc(auditLog.id)).all();
     expect(audit.map((a) => (a.detail as { instanceId: string }).instanceId)).toContain(old.instanceId);
   });
