@@ -63,6 +63,8 @@ export default defineConfig({
         // Cross-checks of the pure engine against outside oracles (date-holidays,
         // Luxon): their CommonJS/UMD builds do not load in workerd.
         // Property tests have a budget in runs (numRuns), never in time; the timeout is only a backstop.
+        // Route modules imported here to build /openapi.json import `cloudflare:workers`: a stub stands in.
+        resolve: { alias: { "cloudflare:workers": resolve("test/stubs/cloudflare-workers.ts") } },
         test: { name: "oracle", environment: "node", include: ["test/oracle/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 },
       },
     ],

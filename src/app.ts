@@ -10,6 +10,7 @@ import { hasOwn } from "./lib/own.js";
 import { misconfiguration } from "./deployment.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
+import { apiIndex } from "./routes/index-route.js";
 import { docs } from "./routes/docs.js";
 import { admin } from "./web/admin.js";
 import { errorPage, wantsPage } from "./web/error-page.js";
@@ -67,13 +68,7 @@ export function createApp(): Hono<AppEnv> {
   });
   app.use(d1Meter);
 
-  app.get("/api/v1", (c) =>
-    c.json({
-      name: "Termini",
-      description: "Calcolo dei termini di legge nei procedimenti per violenza di genere e domestica",
-      endpoints: ["/api/v1/terms", "/api/v1/calendars", "/api/v1/cases", "/api/v1/timelines", "/api/v1/deadlines/preview", "/webhooks/events", "/openapi.json", "/docs"],
-    }),
-  );
+  app.route("/api/v1", apiIndex);
   // A bare route: liveness, and the benchmark's baseline.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.route("/api/v1/terms", terms);

@@ -87,3 +87,15 @@ export const CreateCaseBody = z.strictObject({
     .refine((o) => Object.keys(o).length > 0, "almeno un ufficio")
     .meta({ description: "Uffici coinvolti per ruolo, es. { procura, gip }; il riferimento è del primo indicato" }),
 });
+
+/** What recording an event answers (201; 200 with `replayed` for a repeated key or webhook-id). */
+export const EventResultSchema = z.object({
+  event: z.object({ id: z.string().describe("Identificativo dell'evento, per rettificarlo o annullarlo"), type: z.string(), occurredAt: z.string() }),
+  case: z.object({ ref: z.string() }),
+  replayed: z.boolean(),
+  timelines: z.array(z.object({ timeline: z.string(), version: z.number().int(), instanceId: z.string(), status: z.enum(["running", "closed", "withdrawn"]) })),
+  deadlines: z.array(z.object({
+    id: z.string(), stage: z.string(), office: z.string(), status: z.enum(["open", "met", "late", "informational", "withdrawn"]),
+    dueAt: z.string().describe("RFC 3339 con l'offset di Roma"), dueDate: z.string().nullable(),
+  })),
+});

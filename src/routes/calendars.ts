@@ -1,6 +1,7 @@
 /** GET /api/v1/calendars — the holiday data the engine uses, with sources. */
 import { Hono } from "hono";
 import { LOCAL_CALENDARS, NATIONAL_HOLIDAYS } from "../engine/calendar-data.js";
+import { contract } from "../http/contract.js";
 
 export const calendars = new Hono();
 
@@ -11,3 +12,8 @@ calendars.get("/", (c) => {
     local: LOCAL_CALENDARS,
   });
 });
+
+export const calendarsContracts = [contract({
+  method: "get", path: "/api/v1/calendars", tag: "Termini", summary: "Festività nazionali e chiusure locali usate dal calcolo, con le fonti (pubblico)",
+  responses: { 200: { description: "Calendari: national (IT) e local (per ufficio o sede)" } }, problems: [],
+})];

@@ -8,6 +8,9 @@ import { requireVisibleCase } from "../domain/case-lookup.js";
 import { parseQuery } from "../http/query.js";
 import { jsonBody, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
+import * as z from "zod";
+import { EventResultSchema } from "../domain/schemas.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
@@ -33,3 +36,18 @@ caseEvents.post("/:ref{.+}/events", async (c) => {
   await wakeAll(c.env, db, wake, now);
   return c.json(result, result.replayed ? 200 : 201);
 });
+
+/** What recording an event may refuse, here and at the webhook. */
+export const EVENT_PROBLEMS = [
+  ...BODY_PROBLEMS, "unknown_event_type", "timeline_disabled", "unknown_case", "unknown_event", "unknown_office", "event_in_future", "event_before_stage",
+  "timeline_already_running", "no_running_timeline", "stage_not_started", "stage_closed", "concurrent_update", "suspension_used", "not_suspended", "idempotency_conflict",
+] as const;
+
+export const caseEventsContracts = [contract({
+  method: "post", path: "/api/v1/cases/{ref}/events", tag: "Procedimenti", security: "bearer",
+  summary: "Registra un evento del procedimento (gli stessi tipi del webhook); la stessa Idempotency-Key restituisce il primo esito",
+  params: z.object({ ref: CaseRef }), query: HintQuery, body: CaseEventBody,
+  headers: [{ name: "Idempotency-Key", required: false, description: "Da 1 a 200 caratteri stampabili: una ripetizione non registra nulla" }],
+  responses: { 201: { description: "Evento registrato", schema: EventResultSchema }, 200: { description: "Ripetizione con la stessa chiave: il primo esito", schema: EventResultSchema } },
+  problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, ...EVENT_PROBLEMS, "not_found", "ambiguous_case"],
+})];

@@ -10,6 +10,7 @@ import { directory } from "../db/directory.js";
 import { caseOffices, cases } from "../db/schema.js";
 import { caseView } from "../domain/case-view.js";
 import { CaseRef, CreateCaseBody, HINT_HINTS, HintQuery } from "../domain/schemas.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import { requireVisibleCase } from "../domain/case-lookup.js";
 import { requireOfficeFormat } from "../domain/case-ref.js";
 import { districtsOf, requireOwnDistrict } from "../domain/resolve-offices.js";
@@ -85,3 +86,21 @@ caseRoutes.get("/:ref{.+}", async (c) => {
   await audit(db, { actor: p.id, action: "case.read", caseId: found.id, detail: { ref }, requestId: c.get("requestId") }, Date.now());
   return c.json(view);
 });
+
+const RefParam = z.object({ ref: CaseRef });
+
+export const casesContracts = [
+  contract({
+    method: "post", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Registra un procedimento: il riferimento è del primo ufficio indicato",
+    body: CreateCaseBody, responses: { 201: { description: "Creato" } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office"],
+  }),
+  contract({
+    method: "get", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Procedimenti degli uffici della credenziale, i più recenti per primi, con il link alla pagina successiva",
+    query: ListQuery, responses: { 200: { description: "Elenco" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
+  }),
+  contract({
+    method: "get", path: "/api/v1/cases/{ref}", tag: "Procedimenti", security: "bearer",
+    summary: "Procedimento con scadenzari, scadenze e motivazioni; uno non visibile risponde 404 come uno inesistente",
+    params: RefParam, query: HintQuery, responses: { 200: { description: "Procedimento" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found", "ambiguous_case"],
+  }),
+];

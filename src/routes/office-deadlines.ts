@@ -10,6 +10,7 @@ import { DEADLINE_STATUSES, type DeadlineWalk, deadlinesOfOffices } from "../db/
 import { ApiError } from "../http/problem.js";
 import { apiCasePath } from "../lib/case-link.js";
 import { integerParam, parseQuery } from "../http/query.js";
+import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 
 export const officeDeadlines = new Hono<AppEnv>();
 
@@ -53,3 +54,9 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
     })),
   });
 });
+
+export const officeDeadlinesContracts = [contract({
+  method: "get", path: "/api/v1/offices/{id}/deadlines", tag: "Procedimenti", security: "bearer", summary: "Scadenze di un ufficio, la più vicina per prima",
+  params: z.object({ id: z.string().describe("Ufficio") }), query: Query,
+  responses: { 200: { description: "Scadenze" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found"],
+})];

@@ -11,6 +11,7 @@ import { mailOutbox, notifications, outbox } from "../db/schema.js";
 import { deliverySummary } from "../db/delivery.js";
 import { isLocal } from "../deployment.js";
 import { integerParam, parseQuery } from "../http/query.js";
+import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 
 export const outboxRoute = new Hono<AppEnv>();
 
@@ -43,3 +44,8 @@ outboxRoute.get("/", async (c) => {
     })),
   });
 });
+
+export const outboxContracts = [contract({
+  method: "get", path: "/api/v1/outbox", tag: "Amministrazione", security: "bearer", summary: "Messaggi e stato di recapito, con il riepilogo (amministratori)",
+  query: Query, responses: { 200: { description: "Messaggi" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
+})];

@@ -12,6 +12,7 @@ import { parseInstant } from "../engine/instant.js";
 import { isCalendarId } from "../engine/holidays.js";
 import { jsonBody } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
+import { BODY_PROBLEMS, contract } from "../http/contract.js";
 import { enabledBills, getTimeline, isEnabled } from "../timelines/catalog.js";
 import type { PreviewAnswer } from "../preview/room.js";
 import { describeTimeline } from "./timelines.js";
@@ -52,3 +53,10 @@ preview.post("/", async (c) => {
   const { deadlines, closed } = answer.result;
   return c.json({ timeline: describeTimeline(def, isEnabled(def, enabledBills(c.env.ENABLED_BILLS))), deadlines, closed, created: false });
 });
+
+export const previewContracts = [contract({
+  method: "post", path: "/api/v1/deadlines/preview", tag: "Scadenzari",
+  summary: "Le scadenze che una sequenza di eventi produrrebbe, con le motivazioni; non crea nulla (pubblico)",
+  body: PreviewBody, responses: { 200: { description: "Anteprima: scadenzario, scadenze, se si chiude; created è sempre false" } },
+  problems: [...BODY_PROBLEMS, "unknown_event_type", "timeline_disabled", "unknown_event", "unknown_office", "event_in_future", "event_before_stage", "no_running_timeline", "stage_not_started", "stage_closed", "suspension_used", "not_suspended"],
+})];

@@ -15,6 +15,7 @@ import { attemptInsert, deadByMessage, deliveredByMessage, firstReceipt, getDeli
 import { subscriptions } from "../db/schema.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
+import { contract } from "../http/contract.js";
 import { outboundContext } from "../outbound/context.js";
 import { flag, post, signedHeaders } from "../outbound/deliver.js";
 import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
@@ -88,3 +89,17 @@ qstash.post("/failure", async (c) => {
   if (sub !== undefined) await flag(outboundContext(c.env), dir, sub, `HTTP ${cb.status}`, Date.now());
   return c.json({ recorded: true });
 });
+
+const QSTASH_PROBLEMS = ["webhook_signature_missing", "webhook_signature_invalid", "webhook_replayed", "unsupported_media_type", "payload_too_large"] as const;
+const signed = [{ name: "Upstash-Signature", required: true, description: "JWT di QStash (chiave corrente o successiva) per questo indirizzo e questo corpo" }];
+
+export const qstashContracts = [
+  contract({ method: "post", path: relayPath, tag: "QStash", security: "qstash", summary: "Consegna da QStash: Termini firma l'evento e lo inoltra all'endpoint dell'abbonato",
+    headers: [...signed, { name: DELIVERY_HEADER, required: true, description: "La consegna" }],
+    responses: { 200: { description: "L'endpoint l'ha ricevuto" }, 502: { description: "L'endpoint non l'ha ricevuto: QStash riprova" }, 410: { description: "Abbonamento disattivato" } },
+    problems: [...QSTASH_PROBLEMS, "not_found"] }),
+  contract({ method: "post", path: callbackPath, tag: "QStash", security: "qstash", summary: "Esito di un tentativo (callback di QStash)", headers: signed, body: Callback,
+    responses: { 200: { description: "Registrato" } }, problems: [...QSTASH_PROBLEMS, "malformed_json", "invalid_body"] }),
+  contract({ method: "post", path: failurePath, tag: "QStash", security: "qstash", summary: "Tentativi esauriti: la consegna è nella coda di QStash (failure callback)", headers: signed, body: Callback,
+    responses: { 200: { description: "Registrato" } }, problems: [...QSTASH_PROBLEMS, "malformed_json", "invalid_body"] }),
+];

@@ -5,6 +5,7 @@
  */
 import { formatRomeInstant } from "../engine/rome.js";
 import { Hono } from "hono";
+import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
@@ -125,3 +126,31 @@ reportRoutes.post("/:kind/:period/submit", async (c) => {
   if (wake !== null) await wakeAll(c.env, db, wake, now);
   return c.json({ kind, period, scope, version: r.version, submitted: true, obligation: closed });
 });
+
+const ReportPath = z.object({
+  kind: z.enum(REPORT_KINDS as unknown as [ReportKind, ...ReportKind[]]),
+  period: z.string().describe("2026, 2026-Q1 o 2026-H1, secondo il tipo"),
+});
+const REPORT_PROBLEMS = [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found"] as const;
+
+export const reportsContracts = [
+  contract({
+    method: "get", path: "/api/v1/reports/{kind}/{period}", tag: "Relazioni", security: "bearer",
+    summary: "Relazione in JSON, CSV (una tabella o tutte in ZIP) o PDF; la prima lettura di un periodo genera la versione 1",
+    params: ReportPath, query: ReadQuery, responses: { 200: { description: "La relazione, nel formato chiesto (Content-Disposition con il nome del file; X-Report-Version, X-Report-Checksum)" } },
+    problems: REPORT_PROBLEMS,
+  }),
+  contract({
+    method: "get", path: "/api/v1/reports/{kind}/{period}/versions", tag: "Relazioni", security: "bearer", summary: "Versioni generate, con istante e impronta",
+    params: ReportPath, query: ScopeQuery, responses: { 200: { description: "Versioni" } }, problems: REPORT_PROBLEMS,
+  }),
+  contract({
+    method: "post", path: "/api/v1/reports/{kind}/{period}/generate", tag: "Relazioni", security: "bearer", summary: "Nuova versione dai contatori attuali",
+    params: ReportPath, query: ScopeQuery, responses: { 201: { description: "Versione" } }, problems: REPORT_PROBLEMS,
+  }),
+  contract({
+    method: "post", path: "/api/v1/reports/{kind}/{period}/submit", tag: "Relazioni", security: "bearer",
+    summary: "Trasmissione dell'ultima versione da parte dell'ufficio tenuto, che chiude l'obbligo (evento report.published agli abbonati)",
+    params: ReportPath, query: ScopeQuery, responses: { 200: { description: "Trasmessa" } }, problems: [...REPORT_PROBLEMS, "stage_closed"],
+  }),
+];

@@ -16,6 +16,7 @@ import {
 } from "../domain/subscriptions.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { jsonBody } from "../http/body.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import { integerParam, parseQuery } from "../http/query.js";
 import { outboundContext } from "../outbound/context.js";
 import { replay, sendTest } from "../outbound/manual.js";
@@ -91,3 +92,43 @@ async function deliveries(db: ReturnType<typeof database>, subscriptionId: strin
     log: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({ at: at(a.at), via: a.via, status: a.status, durationMs: a.durationMs, error: a.error })),
   }));
 }
+
+const Instant = z.string().nullable().describe("RFC 3339 con l'offset di Roma");
+const SubscriptionSchema = z.object({
+  id: z.string(), office: z.string(), url: z.string(), description: z.string(), kinds: z.array(z.string()), parallelism: z.number().int(), ratePerSecond: z.number().int(),
+  status: z.enum(["active", "failing", "disabled"]), failingSince: Instant, flaggedAt: Instant, createdAt: Instant,
+});
+const DeliverySchema = z.object({
+  id: z.string(), event: z.string().describe("Il webhook-id"), kind: z.string(), status: z.enum(["pending", "sending", "published", "delivered", "dead"]),
+  attempts: z.number().int(), lastStatus: z.number().int().nullable(), lastError: z.string().nullable(), createdAt: Instant, nextAttemptAt: Instant, deliveredAt: Instant,
+  log: z.array(z.object({ at: Instant, via: z.enum(["direct", "qstash", "test"]), status: z.number().int().nullable(), durationMs: z.number().int().nullable(), error: z.string().nullable() })),
+});
+const ManualSchema = z.object({
+  delivery: z.string(), outcome: z.enum(["delivered", "published", "retrying", "dead", "busy", "not-due", "already-done"]),
+  status: z.number().int().nullable().describe("Stato HTTP dell'endpoint; null senza risposta"), error: z.string().nullable(),
+});
+const Id = z.object({ id: z.string().describe("Abbonamento, es. sub_…") });
+const ADMIN = [...AUTH_PROBLEMS] as const;
+
+export const subscriptionsContracts = [
+  contract({ method: "get", path: "/api/v1/subscriptions", tag: "Webhook in uscita", security: "bearer", summary: "Abbonamenti ai webhook in uscita (amministratori)",
+    responses: { 200: { description: "Abbonamenti", schema: z.object({ subscriptions: z.array(SubscriptionSchema) }) } }, problems: ADMIN }),
+  contract({ method: "post", path: "/api/v1/subscriptions", tag: "Webhook in uscita", security: "bearer",
+    summary: "Nuovo abbonamento; la risposta, e solo essa, contiene il segreto di firma (whsec_…)", body: SubscriptionBody,
+    responses: { 201: { description: "Creato, con il segreto", schema: SubscriptionSchema.extend({ secret: z.string() }) } }, problems: [...ADMIN, ...BODY_PROBLEMS, "unknown_office"] }),
+  contract({ method: "get", path: "/api/v1/subscriptions/{id}", tag: "Webhook in uscita", security: "bearer", summary: "Abbonamento con le ultime consegne e i loro tentativi",
+    params: Id, responses: { 200: { description: "Abbonamento", schema: SubscriptionSchema.extend({ deliveries: z.array(DeliverySchema) }) } }, problems: [...ADMIN, "not_found"] }),
+  contract({ method: "patch", path: "/api/v1/subscriptions/{id}", tag: "Webhook in uscita", security: "bearer", summary: "Modifica endpoint, eventi, controllo del flusso; disattiva o riattiva",
+    params: Id, body: SubscriptionPatch, responses: { 200: { description: "Abbonamento", schema: SubscriptionSchema } }, problems: [...ADMIN, ...BODY_PROBLEMS, "not_found"] }),
+  contract({ method: "post", path: "/api/v1/subscriptions/{id}/rotate", tag: "Webhook in uscita", security: "bearer",
+    summary: "Nuovo segreto; i precedenti restano validi 24 ore e ogni evento porta entrambe le firme", params: Id,
+    responses: { 201: { description: "Il nuovo segreto", schema: z.object({ secret: z.string(), previousExpiresAt: z.string() }) } }, problems: [...ADMIN, "not_found"] }),
+  contract({ method: "get", path: "/api/v1/subscriptions/{id}/deliveries", tag: "Webhook in uscita", security: "bearer",
+    summary: "Consegne, le più recenti per prime; status=dead: la coda degli eventi non consegnati", params: Id, query: DeliveriesQuery,
+    responses: { 200: { description: "Consegne", schema: z.object({ subscription: z.string(), deliveries: z.array(DeliverySchema) }) } }, problems: [...ADMIN, ...QUERY_PROBLEMS, "not_found"] }),
+  contract({ method: "post", path: "/api/v1/subscriptions/{id}/test", tag: "Webhook in uscita", security: "bearer", summary: "Invia subito un evento di prova (webhook.test) e ne riporta l'esito",
+    params: Id, responses: { 200: { description: "Esito", schema: ManualSchema } }, problems: [...ADMIN, "not_found", "subscription_disabled"] }),
+  contract({ method: "post", path: "/api/v1/subscriptions/{id}/deliveries/{delivery}/replay", tag: "Webhook in uscita", security: "bearer",
+    summary: "Reinvia una consegna della coda degli eventi non consegnati, con lo stesso webhook-id", params: Id.extend({ delivery: z.string() }),
+    responses: { 200: { description: "Esito", schema: ManualSchema } }, problems: [...ADMIN, "not_found", "delivery_not_dead"] }),
+];

@@ -13,6 +13,7 @@ import { MAX_AMOUNT, type TermFailure, computeTerm } from "../engine/term.js";
 import type { Term } from "../engine/term-types.js";
 import { parseQuery } from "../http/query.js";
 import { ApiError, problem } from "../http/problem.js";
+import { QUERY_PROBLEMS, contract } from "../http/contract.js";
 
 const INSTANT_DETAILS: Record<InstantFailure["reason"], string> = {
   malformed: "from: non è un istante RFC 3339 (AAAA-MM-GGThh:mm:ss con offset)",
@@ -107,3 +108,19 @@ terms.on(["POST", "PUT", "PATCH", "DELETE"], "/", (c) => {
   c.header("Allow", "GET, OPTIONS");
   return problem(c, "method_not_allowed", "Questa risorsa accetta solo GET");
 });
+
+const TermAnswer = z.object({
+  input: z.object({}).loose().describe("I parametri come compresi (from, amount, unit, regime, calendar, feriale, instituted)"),
+  dueAt: z.string().describe("Ultimo istante utile, RFC 3339 con l'offset di Roma"),
+  dueDate: z.string().optional().describe("Giorno di scadenza, per i termini a giorni, mesi e anni"),
+  plainDate: z.string().optional().describe("La data prima della proroga per festivo o sabato, se diversa"),
+  extendedDate: z.string().optional().describe("Termini a mesi o anni non prorogati per legge: la data che la proroga darebbe"),
+  flags: z.array(z.enum(["officeClosed", "extended", "notExtended", "monthEnd", "augustSuspension", "summerTimeChange"])),
+  steps: z.array(z.object({ rule: z.string(), citation: z.string(), text: z.string().describe("La motivazione, in italiano") })),
+});
+
+export const termsContracts = [contract({
+  method: "get", path: "/api/v1/terms", tag: "Termini", summary: "Calcolo di un termine di legge, con la motivazione passo per passo (pubblico)",
+  query: TermsQuery, responses: { 200: { description: "Il termine", schema: TermAnswer } },
+  problems: [...QUERY_PROBLEMS, "out_of_range"],
+})];

@@ -7,6 +7,7 @@ import { requireAdmin } from "../auth/principal.js";
 import { database } from "../db/client.js";
 import { migrateInstances } from "../domain/migrate-instances.js";
 import { jsonBody } from "../http/body.js";
+import { AUTH_PROBLEMS, BODY_PROBLEMS, contract } from "../http/contract.js";
 import { wakeAll } from "../workflows/wake.js";
 
 export const timelineMigrate = new Hono<AppEnv>();
@@ -24,3 +25,11 @@ timelineMigrate.post("/:id/migrate", bearer, async (c) => {
   await wakeAll(c.env, db, { start: [], replan: migrated.map((m) => ({ instanceId: m.instanceId })) }, now);
   return c.json({ timeline: id, from: body.from, to: body.to, migrated, remaining });
 });
+
+export const migrateContracts = [contract({
+  method: "post", path: "/api/v1/timelines/{id}/migrate", tag: "Scadenzari", security: "bearer",
+  summary: "Sposta le istanze in corso a una versione successiva, con le date ricalcolate (amministratori)",
+  params: z.object({ id: z.string().describe("Scadenzario, es. 362-bis") }), body: MigrateBody,
+  responses: { 200: { description: "Istanze spostate (al più 100 per chiamata) e quante restano" } },
+  problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS],
+})];

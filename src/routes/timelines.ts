@@ -1,10 +1,16 @@
 /** GET /api/v1/timelines — the catalogue: public rules, no case data. */
 import { Hono } from "hono";
+import { contract } from "../http/contract.js";
 import type { AppEnv } from "../env.js";
 import { BILL_LABEL, CATALOGUE, displayTitle, enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 
 export const timelines = new Hono<AppEnv>();
+
+export const timelinesContracts = [contract({
+  method: "get", path: "/api/v1/timelines", tag: "Scadenzari", summary: "Catalogo degli scadenzari: fasi, termini, eventi che li avviano, fanno avanzare o chiudono (pubblico)",
+  responses: { 200: { description: "Catalogo" } }, problems: [],
+})];
 
 export function describeTimeline(t: TimelineDefinition, enabled: boolean) {
   return {

@@ -12,7 +12,9 @@ import { type Directory, directory, recentDirectory } from "../db/directory.js";
 import { readEventState } from "../db/event-state.js";
 import { firstResponse, recordResponse } from "../db/webhooks.js";
 import { applyEvent } from "../domain/apply-event.js";
-import { WebhookEventBody } from "../domain/schemas.js";
+import { EventResultSchema, WebhookEventBody } from "../domain/schemas.js";
+import { contract } from "../http/contract.js";
+import { EVENT_PROBLEMS } from "./case-events.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError, problemBody } from "../http/problem.js";
 import { enabledBills } from "../timelines/catalog.js";
@@ -98,3 +100,16 @@ webhooks.post("/events", async (c) => {
     throw err;
   }
 });
+
+export const webhooksContracts = [contract({
+  method: "post", path: "/webhooks/events", tag: "Webhook", security: "webhook",
+  summary: "Evento firmato (Standard Webhooks) dal sistema di un centro o di un ufficio; lo stesso webhook-id riceve sempre la prima risposta",
+  headers: [
+    { name: "webhook-id", required: true, description: "Identificativo del messaggio, da 1 a 256 caratteri ASCII stampabili" },
+    { name: "webhook-timestamp", required: true, description: "Secondi Unix, entro 5 minuti dall'ora del server" },
+    { name: "webhook-signature", required: true, description: "v1,<base64 HMAC-SHA256 di id.timestamp.corpo>; più firme separate da spazio" },
+  ],
+  body: WebhookEventBody,
+  responses: { 201: { description: "Evento registrato (una ripetizione: la prima risposta, con Webhook-Replayed: true)", schema: EventResultSchema } },
+  problems: ["webhook_signature_missing", "webhook_signature_invalid", "webhook_timestamp_stale", "forbidden", "invalid_parameter", ...EVENT_PROBLEMS],
+})];

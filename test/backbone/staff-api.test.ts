@@ -162,7 +162,7 @@ describe("audit and admin", () => {
     const doc = (await (await api("GET", "/openapi.json", { token: null })).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/webhooks/events", "/api/v1/cases/{ref}/events", "/api/v1/offices/{id}/deadlines"]));
-    expect(Object.keys(doc.components.schemas.WebhookEvent!.properties!)).toEqual(expect.arrayContaining(["type", "caseRef", "occurredAt", "data"]));
+    expect(Object.keys(doc.components.schemas["WebhookEvent.suspect.registered"]!.properties!)).toEqual(expect.arrayContaining(["type", "caseRef", "occurredAt", "data"]));
     const page = await api("GET", "/docs", { token: null });
     expect(page.headers.get("Content-Type")).toContain("text/html");
     expect(await page.text()).toContain('<html lang="it">');

@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/preview/schema-sql.js";
+import { stripSqlComments } from "../../scripts/sql-strip.mjs";
 import { timelinesTable } from "../../scripts/timelines-table.js";
 import { generatedCatalogue } from "../../src/timelines/sources.js";
 
@@ -9,7 +10,7 @@ describe("generated sources", () => {
   it("src/preview/schema-sql.ts holds every migration as it is on disk (npm run schema:sql)", () => {
     const files = readdirSync("migrations").filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
     expect(MIGRATIONS.map((m) => m.name)).toEqual(files);
-    for (const m of MIGRATIONS) expect(m.sql, m.name).toBe(readFileSync(`migrations/${m.name}`, "utf8"));
+    for (const m of MIGRATIONS) expect(m.sql, m.name).toBe(stripSqlComments(readFileSync(`migrations/${m.name}`, "utf8")));
   });
 
   it("src/timelines/catalogue.generated.json is every definition as validated, defaults filled in (npm run catalogue)", () => {

@@ -1,0 +1,1 @@
+export function stripSqlComments(sql: string): string;

@@ -1,0 +1,72 @@
+/**
+ * /openapi.json is built from the routes' contracts: every API route the
+ * app serves is in it, with the problem codes it may answer; an event's
+ * `type` decides the schema of its `data`; outbound events are under
+ * `webhooks`. (The document is validated against OpenAPI 3.1 in
+ * test/oracle/openapi-valid.test.ts: the validator compiles schemas to
+ * code, which workerd does not run.)
+ */
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { eventDataSchemas } from "../../src/domain/schemas.js";
+import { PROBLEMS } from "../../src/http/problem.js";
+import { OUTBOUND_KINDS } from "../../src/outbound/events.js";
+
+type Op = { summary: string; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: { allOf?: [unknown, { properties: { code: { enum: string[] } } }] } }> }> };
+type Doc = { paths: Record<string, Record<string, Op>>; webhooks: Record<string, { post: { requestBody: { content: { "application/json": { schema: { properties: { type: { const: string } } } } } } } }>; components: { schemas: Record<string, { oneOf?: unknown[]; discriminator?: { mapping: Record<string, string> }; properties?: Record<string, { const?: string; $ref?: string }> }> } };
+
+const doc = async () => (await (await exports.default.fetch("http://termini.test/openapi.json")).json()) as Doc;
+
+/** Hono's `/api/v1/cases/:ref{.+}/events` as OpenAPI's `/api/v1/cases/{ref}/events`. */
+const openApiPath = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
+
+/** Answers 405 to say the resource is GET only: documented with the GET, not as operations. */
+const METHOD_NOT_ALLOWED = new Set(["POST /api/v1/terms", "PUT /api/v1/terms", "PATCH /api/v1/terms", "DELETE /api/v1/terms"]);
+
+describe("the OpenAPI document", () => {
+  it("has every API and webhook route the app serves, with its parameters", async () => {
+    const d = await doc();
+    const served = new Set(createApp().routes.filter((r) => r.method !== "ALL" && /^\/(api|webhooks)\//.test(r.path)).map((r) => `${r.method} ${openApiPath(r.path)}`));
+    const missing = [...served].filter((r) => !METHOD_NOT_ALLOWED.has(r)).filter((r) => {
+      const [method, path] = r.split(" ") as [string, string];
+      return d.paths[path]?.[method.toLowerCase()] === undefined;
+    });
+    expect(missing).toEqual([]);
+    // And nothing documented that the app does not serve.
+    const documented = Object.entries(d.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.filter((r) => !served.has(r))).toEqual([]);
+    const params = (path: string, method: string) => d.paths[path]![method]!.parameters!.map((p) => `${p.in}:${p.name}`);
+    expect(params("/api/v1/terms", "get")).toEqual(expect.arrayContaining(["query:from", "query:amount", "query:unit", "query:regime", "query:calendar", "query:feriale", "query:instituted"]));
+    expect(params("/api/v1/cases/{ref}/events", "post")).toEqual(expect.arrayContaining(["path:ref", "query:office", "query:district", "header:Idempotency-Key"]));
+  });
+
+  it("names each problem code under its status, all of them known", async () => {
+    const d = await doc();
+    const codes = Object.values(d.paths).flatMap((ops) => Object.values(ops)).flatMap((op) => Object.entries(op.responses))
+      .filter(([status, r]) => Number(status) >= 400 && r.content?.["application/problem+json"] !== undefined).flatMap(([status, r]) => r.content!["application/problem+json"]!.schema.allOf![1].properties.code.enum.map((c) => [status, c] as const));
+    expect(codes.length).toBeGreaterThan(50);
+    for (const [status, code] of codes) expect(String(PROBLEMS[code as keyof typeof PROBLEMS]?.status), code).toBe(status);
+    const event = d.paths["/webhooks/events"]!.post!.responses;
+    expect(event["401"]!.content!["application/problem+json"]!.schema.allOf![1].properties.code.enum).toEqual(["webhook_signature_missing", "webhook_signature_invalid", "webhook_timestamp_stale"]);
+    expect(d.paths["/api/v1/terms"]!.get!.responses["200"]!.content!["application/json"]!.schema).toHaveProperty("properties");
+  });
+
+  it("ties an inbound event's type to the schema of its data", async () => {
+    const d = await doc();
+    const union = d.components.schemas.WebhookEvent!;
+    const types = Object.keys(eventDataSchemas());
+    expect(union.oneOf).toHaveLength(types.length);
+    expect(Object.keys(union.discriminator!.mapping).sort()).toEqual([...types].sort());
+    const variant = d.components.schemas["WebhookEvent.measures.requested"]!;
+    expect(variant.properties!.type!.const).toBe("measures.requested");
+    expect(variant.properties!.data!.$ref).toBe("#/components/schemas/EventData.measures.requested");
+    expect(d.components.schemas["EventData.suspect.registered"]).toBeDefined();
+  });
+
+  it("documents every outbound event kind under webhooks", async () => {
+    const d = await doc();
+    expect(Object.keys(d.webhooks).sort()).toEqual([...OUTBOUND_KINDS].sort());
+    for (const kind of OUTBOUND_KINDS) expect(d.webhooks[kind]!.post.requestBody.content["application/json"].schema.properties.type.const).toBe(kind);
+  });
+});
