@@ -1,6 +1,16 @@
-/** /openapi.json and a readable docs page built from it, in Italian, with no outside assets. */
+/**
+ * /openapi.json, and /docs: the reference an integrator at a centre works
+ * from, in Italian, with no outside assets — the inbound event catalogue
+ * (built from the timelines), how to sign a request (curl, Node, Python),
+ * the retry and replay rules both ways, the outbound events, the error
+ * table and every operation, all from the same sources as the API.
+ */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { PROBLEMS } from "../http/problem.js";
+import { KIND_LABELS, OUTBOUND_DATA, OUTBOUND_KINDS } from "../outbound/events.js";
+import { inboundCatalogue } from "./docs-catalogue.js";
+import { CURL, NODE, PYTHON } from "./docs-examples.js";
 import { openApiDocument } from "./openapi-document.js";
 
 export const docs = new Hono<AppEnv>();
@@ -10,10 +20,7 @@ docs.get("/openapi.json", (c) => c.json(openApiDocument()));
 docs.get("/docs", (c) => {
   const doc = openApiDocument();
   const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods as Record<string, { summary: string; responses: Record<string, unknown>; security?: unknown }>).map(
-      ([method, op]) => ({ path, method: method.toUpperCase(), ...op }),
-    ),
-  );
+    Object.entries(methods as Record<string, { summary: string; responses: Record<string, unknown>; security?: unknown }>).map(([method, op]) => ({ path, method: method.toUpperCase(), ...op })));
   return c.html(
     <html lang="it">
       <head>
@@ -27,35 +34,91 @@ docs.get("/docs", (c) => {
           <h1>Termini — documentazione API</h1>
           <p>{doc.info.description}</p>
           <p>
-            Specifica completa: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Errori in formato{" "}
+            Specifica completa: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1, generata dalle definizioni delle rotte). Errori in formato{" "}
             <code>application/problem+json</code> con <code>code</code> stabile e <code>requestId</code>.
           </p>
-          <h2>Webhook firmati</h2>
+          <nav aria-label="Sezioni">
+            <ul>
+              <li><a href="#firma">Firmare un evento</a></li>
+              <li><a href="#eventi">Catalogo degli eventi in ingresso</a></li>
+              <li><a href="#riprove">Ripetizioni, riprove e reinvii</a></li>
+              <li><a href="#uscita">Eventi in uscita (webhook verso i vostri sistemi)</a></li>
+              <li><a href="#errori">Errori</a></li>
+              <li><a href="#operazioni">Operazioni</a></li>
+            </ul>
+          </nav>
+
+          <h2 id="firma">Firmare un evento</h2>
           <p>
-            Intestazioni <code>webhook-id</code>, <code>webhook-timestamp</code> (secondi Unix, tolleranza 5 minuti) e{" "}
-            <code>webhook-signature</code>: <code>v1,</code> seguito dalla HMAC-SHA256 in base64 di{" "}
-            <code>id.timestamp.corpo</code>, con la chiave base64 che segue <code>whsec_</code>. Lo stesso{" "}
-            <code>webhook-id</code> ripetuto, anche più volte insieme, riceve sempre la prima risposta.
+            <code>POST /webhooks/events</code> con le intestazioni <a href="https://www.standardwebhooks.com">Standard Webhooks</a>: <code>webhook-id</code>,{" "}
+            <code>webhook-timestamp</code> (secondi Unix, tolleranza 5 minuti) e <code>webhook-signature</code>: <code>v1,</code> seguito dalla HMAC-SHA256 in
+            base64 di <code>id.timestamp.corpo</code>, con la chiave base64 che segue <code>whsec_</code>. Corpo JSON fino a 64 KiB:{" "}
+            <code>{"{ type, caseRef, occurredAt, data, caseOffice? }"}</code>.
           </p>
-          <h2>Chi registra un evento</h2>
+          <h3>curl (bash, openssl)</h3>
+          <pre><code>{CURL}</code></pre>
+          <h3>Node</h3>
+          <pre><code>{NODE}</code></pre>
+          <h3>Python</h3>
+          <pre><code>{PYTHON}</code></pre>
           <p>
-            Un evento è accettato solo dall'ufficio che deve compiere l'atto (o da un ufficio sovraordinato nella sua catena),
-            da un mittente autorizzato per quel tipo di evento, o da un amministratore; altrimenti <code>403</code> con il motivo.
-            Gli uffici indicati in <code>data.offices</code> devono appartenere al distretto del mittente.
+            Un evento è accettato solo dall'ufficio che deve compiere l'atto (o da un ufficio sovraordinato nella sua catena), da un mittente autorizzato
+            per quel tipo di evento, o da un amministratore; altrimenti <code>403</code> con il motivo. Un riferimento è unico per l'ufficio che lo attribuisce
+            (es. <code>1234/2026</code>); se lo stesso riferimento è visibile presso più uffici, indicare <code>caseOffice</code> (webhook) o{" "}
+            <code>office</code>/<code>district</code> (API).
           </p>
-          <h2>Riferimenti dei procedimenti</h2>
+
+          <h2 id="eventi">Catalogo degli eventi in ingresso</h2>
+          <p>Ogni tipo accetta solo i campi indicati in <code>data</code>: nessun testo libero, dove finirebbero nomi e reati.</p>
+          <table>
+            <thead><tr><th scope="col">Tipo</th><th scope="col">Effetto</th><th scope="col">Campi di <code>data</code></th></tr></thead>
+            <tbody>
+              {inboundCatalogue().map((e) => (
+                <tr id={`evento-${e.type}`}>
+                  <td><code>{e.type}</code><br />{e.label}</td>
+                  <td>{e.effects.length === 0 ? "—" : <ul>{e.effects.map((x) => <li>{x}</li>)}</ul>}</td>
+                  <td>{e.fields.length === 0 ? "nessuno" : <ul>{e.fields.map((f) => <li><code>{f.name}</code>: {f.values.length === 0 ? "istante o identificativo" : f.values.map((v) => <code>{v} </code>)}</li>)}</ul>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>Gli eventi che avviano uno scadenzario accettano anche <code>offices</code> (uffici per ruolo) e <code>jurisdiction</code> (sigla del distretto, es. TO).</p>
+
+          <h2 id="riprove">Ripetizioni, riprove e reinvii</h2>
+          <ul>
+            <li>In ingresso: lo stesso <code>webhook-id</code> ripetuto, anche più volte insieme, riceve sempre la prima risposta (<code>Webhook-Replayed: true</code>) e non registra nulla; riprovate con lo stesso id ciò che non ha ricevuto risposta. Nell'API, la stessa <code>Idempotency-Key</code>.</li>
+            <li>In uscita: ogni evento ha un <code>webhook-id</code> stabile (lo stesso a ogni tentativo e reinvio: deduplicate su di esso) ed è firmato di nuovo a ogni tentativo. Una risposta diversa da 2xx, o nessuna entro 10 secondi, è ritentata dopo 30 secondi, raddoppiando fino a 4 ore, per un giorno; poi l'evento entra nella coda degli eventi non consegnati, da cui l'amministratore lo reinvia. Un endpoint che fallisce da un'ora è segnalato agli amministratori.</li>
+            <li>Le consegne contemporanee a un endpoint non superano il parallelismo dell'abbonamento.</li>
+          </ul>
+
+          <h2 id="uscita">Eventi in uscita</h2>
           <p>
-            Un riferimento è unico per l'ufficio che lo attribuisce (ad es. il numero RGNR di ciascuna Procura) e deve rispettarne il
-            formato (predefinito: numero/anno, es. <code>1234/2026</code>). Un procedimento non visibile risponde <code>404</code> come uno
-            inesistente; se lo stesso riferimento è visibile presso più uffici, indicare <code>office</code> o <code>district</code>
-            (risposta <code>409 ambiguous_case</code>).
+            Un amministratore registra per il vostro ufficio o centro un endpoint HTTPS e i tipi di evento; il segreto (<code>whsec_…</code>) è mostrato una
+            sola volta. Corpo: <code>{"{ type, timestamp, data }"}</code>, senza dati personali.
           </p>
-          <h2>Operazioni</h2>
+          <table>
+            <thead><tr><th scope="col">Tipo</th><th scope="col">Quando</th><th scope="col">Campi di <code>data</code></th></tr></thead>
+            <tbody>
+              {OUTBOUND_KINDS.map((k) => (
+                <tr><td><code>{k}</code></td><td>{KIND_LABELS[k]}</td><td>{Object.keys(OUTBOUND_DATA[k].shape).map((f) => <code>{f} </code>)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+
+          <h2 id="errori">Errori</h2>
+          <table>
+            <thead><tr><th scope="col">Stato</th><th scope="col">code</th><th scope="col">Significato</th></tr></thead>
+            <tbody>
+              {Object.entries(PROBLEMS).sort((a, b) => a[1].status - b[1].status).map(([code, p]) => <tr><td>{p.status}</td><td><code>{code}</code></td><td>{p.title}</td></tr>)}
+            </tbody>
+          </table>
+
+          <h2 id="operazioni">Operazioni</h2>
           <table>
             <thead><tr><th scope="col">Metodo</th><th scope="col">Percorso</th><th scope="col">Descrizione</th><th scope="col">Risposte</th></tr></thead>
             <tbody>
               {ops.map((o) => (
-                <tr><td>{o.method}</td><td><code>{o.path}</code></td><td>{o.summary}{o.security ? " (token)" : ""}</td><td>{Object.keys(o.responses).join(", ")}</td></tr>
+                <tr><td>{o.method}</td><td><code>{o.path}</code></td><td>{o.summary}{o.security ? " (credenziale)" : ""}</td><td>{Object.keys(o.responses).join(", ")}</td></tr>
               ))}
             </tbody>
           </table>

@@ -41,7 +41,7 @@ main.container{padding-top:1.5rem;padding-bottom:2.5rem}
 @media (max-width:40rem){.table-stack,.table-stack tbody,.table-stack caption{display:block}.table-stack th,.table-stack td{display:block;border:0;padding:.15rem .4rem}.table-stack thead{display:none}.table-stack tr{display:block;border-bottom:2px solid #d9dadb;padding:.4rem 0}.table-stack td[data-label]::before{content:attr(data-label);font-weight:600;margin-right:.5rem}}
 `;
 
-const DOCS_CSS = `body{font-family:"Titillium Web",Geneva,Tahoma,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
+const DOCS_CSS = `body{font-family:"Titillium Web",Geneva,Tahoma,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}pre{background:#f2f2f2;padding:.5rem;overflow-x:auto}pre code{padding:0}
 `;
 
 /** The pages' only script: "Copia" buttons copy the field they name (data-copy). Served, never inline. */

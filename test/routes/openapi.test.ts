@@ -70,3 +70,20 @@ describe("the OpenAPI document", () => {
     for (const kind of OUTBOUND_KINDS) expect(d.webhooks[kind]!.post.requestBody.content["application/json"].schema.properties.type.const).toBe(kind);
   });
 });
+
+describe("the /docs reference", () => {
+  it("shows the event catalogue from the timelines, signing in curl, Node and Python, the retry rules, outbound events and the error table", async () => {
+    const res = await exports.default.fetch("http://termini.test/docs");
+    expect(res.headers.get("Content-Type")).toContain("text/html");
+    const html = await res.text();
+    for (const section of ["Firmare un evento", "Catalogo degli eventi in ingresso", "Ripetizioni, riprove e reinvii", "Eventi in uscita", "Errori", "Operazioni"]) expect(html).toContain(section);
+    // Each inbound type, with what it does to which timeline.
+    for (const type of Object.keys(eventDataSchemas())) expect(html, type).toContain(`id="evento-${type}"`);
+    expect(html).toContain("chiude la fase «");
+    for (const kind of OUTBOUND_KINDS) expect(html).toContain(`<code>${kind}</code>`);
+    for (const code of Object.keys(PROBLEMS)) expect(html).toContain(`<code>${code}</code>`);
+    expect(html).toContain("openssl dgst -sha256 -mac HMAC");
+    expect(html).toContain("hmac.new(secret");
+    expect(html).not.toMatch(/<script|https:\/\/cdn|<link[^>]+https?:/);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * The inbound event catalogue as the reference shows it, built from the
+ * timelines themselves: for each event type, what it does to which
+ * timeline (starts it, starts or closes a stage, counts towards a quota,
+ * suspends, ends it), and its data fields with their allowed values.
+ */
+import { AMENDMENTS } from "../domain/schemas.js";
+import { displayTitle, eventFields, eventInstants, eventLabel, eventTypes, latest } from "../timelines/catalog.js";
+
+export interface CatalogueEntry {
+  type: string;
+  label: string;
+  /** "Scadenzario: what it does", one per effect. */
+  effects: string[];
+  /** name → allowed values (empty: an instant, RFC 3339). */
+  fields: { name: string; values: string[] }[];
+}
+
+function effectsOf(type: string): string[] {
+  const out: string[] = [];
+  for (const t of latest()) {
+    const title = displayTitle(t);
+    if (t.trigger === type) out.push(`${title}: avvia lo scadenzario`);
+    for (const s of t.stages) {
+      if (s.startsOn === type && t.trigger !== type) out.push(`${title}: apre la fase «${s.title}»`);
+      if (Object.hasOwn(s.closesOn, type)) out.push(`${title}: chiude la fase «${s.title}» (${s.closesOn[type]})`);
+      if (s.quota?.event === type) out.push(`${title}: conta per la frequenza della fase «${s.title}»`);
+      if (s.suspension?.on === type) out.push(`${title}: sospende il termine della fase «${s.title}»`);
+      if (s.suspension?.off === type) out.push(`${title}: fa riprendere il termine della fase «${s.title}»`);
+    }
+    if (Object.hasOwn(t.endsOn, type)) out.push(`${title}: chiude lo scadenzario (${t.endsOn[type]})`);
+    if (t.notices.some((n) => n.on === type)) out.push(`${title}: avvisa gli uffici`);
+  }
+  return [...new Set(out)];
+}
+
+export function inboundCatalogue(): CatalogueEntry[] {
+  const types = [...eventTypes()].sort();
+  return [
+    ...types.map((type) => ({
+      type, label: eventLabel(type), effects: effectsOf(type),
+      fields: [
+        ...Object.entries(eventFields(type)).map(([name, values]) => ({ name, values })),
+        ...eventInstants(type).map((name) => ({ name, values: [] })),
+      ],
+    })),
+    {
+      type: "event.corrected", label: "Rettifica della data di un evento", effects: ["Ogni scadenzario: ricalcola le scadenze avviate o chiuse dall'evento rettificato e avvisa gli uffici"],
+      fields: Object.keys(AMENDMENTS["event.corrected"].shape).map((name) => ({ name, values: [] })),
+    },
+    {
+      type: "event.cancelled", label: "Annullamento di un evento registrato per errore", effects: ["Ogni scadenzario: ritira ciò che l'evento aveva avviato e riapre ciò che aveva chiuso"],
+      fields: [{ name: "eventId", values: [] }],
+    },
+  ];
+}
