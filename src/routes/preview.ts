@@ -15,7 +15,7 @@ import { ApiError } from "../http/problem.js";
 import { BODY_PROBLEMS, contract } from "../http/contract.js";
 import { enabledBills, getTimeline, isEnabled } from "../timelines/catalog.js";
 import type { PreviewAnswer } from "../preview/room.js";
-import { describeTimeline } from "./timelines.js";
+import { TimelineSchema, describeTimeline } from "./timelines.js";
 
 export const preview = new Hono<AppEnv>();
 
@@ -54,9 +54,21 @@ preview.post("/", async (c) => {
   return c.json({ timeline: describeTimeline(def, isEnabled(def, enabledBills(c.env.ENABLED_BILLS))), deadlines, closed, created: false });
 });
 
+const PreviewAnswerSchema = z.object({
+  timeline: TimelineSchema,
+  deadlines: z.array(z.object({
+    stage: z.string(), seq: z.number().int().describe("Periodo di una fase ricorrente"), title: z.string(), basis: z.string(), office: z.string().describe("Ruolo dell'ufficio tenuto"),
+    startedAt: z.string(), dueAt: z.string(), dueDate: z.string().nullable(), status: z.enum(["open", "met", "late", "informational", "withdrawn"]), outcome: z.string().nullable(),
+    why: z.object({}).loose().describe("La motivazione: fonte, termine, passi del calcolo (steps) in italiano"),
+    rungs: z.array(z.object({ rung: z.string(), kind: z.enum(["reminder", "escalation"]), level: z.number().int(), sendAt: z.string(), status: z.string() })),
+  })),
+  closed: z.boolean(),
+  created: z.literal(false),
+});
+
 export const previewContracts = [contract({
   method: "post", path: "/api/v1/deadlines/preview", tag: "Scadenzari",
   summary: "Le scadenze che una sequenza di eventi produrrebbe, con le motivazioni; non crea nulla (pubblico)",
-  body: PreviewBody, responses: { 200: { description: "Anteprima: scadenzario, scadenze, se si chiude; created è sempre false" } },
+  body: PreviewBody, responses: { 200: { description: "Anteprima: scadenzario, scadenze, se si chiude; created è sempre false", schema: PreviewAnswerSchema } },
   problems: [...BODY_PROBLEMS, "unknown_event_type", "timeline_disabled", "unknown_event", "unknown_office", "event_in_future", "event_before_stage", "no_running_timeline", "stage_not_started", "stage_closed", "suspension_used", "not_suspended"],
 })];

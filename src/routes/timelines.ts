@@ -1,5 +1,6 @@
 /** GET /api/v1/timelines — the catalogue: public rules, no case data. */
 import { Hono } from "hono";
+import * as z from "zod";
 import { contract } from "../http/contract.js";
 import type { AppEnv } from "../env.js";
 import { BILL_LABEL, CATALOGUE, displayTitle, enabledBills, isEnabled, latest } from "../timelines/catalog.js";
@@ -7,9 +8,21 @@ import type { TimelineDefinition } from "../timelines/definition.js";
 
 export const timelines = new Hono<AppEnv>();
 
+/** A timeline as the catalogue and the preview describe it. */
+export const TimelineSchema = z.object({
+  id: z.string(), version: z.number().int(), versions: z.array(z.number().int()), title: z.string(), basis: z.string().describe("Fonte normativa"),
+  status: z.enum(["in-force", "bill"]), statusLabel: z.string(), enabled: z.boolean().describe("Attivo in questa installazione (le proposte di legge solo se abilitate)"),
+  trigger: z.string().describe("Tipo di evento che lo avvia"), roles: z.record(z.string(), z.string()).describe("Ruolo → tipo di ufficio"),
+  stages: z.array(z.object({
+    id: z.string(), title: z.string(), basis: z.string(), startsOn: z.string(), term: z.object({}).loose().describe("Termine: quantità e unità, o data fissata"),
+    office: z.string().describe("Ruolo dell'ufficio tenuto"), closesOn: z.record(z.string(), z.string()).describe("Evento → esito"), informational: z.boolean().optional(),
+  })),
+  endsOn: z.record(z.string(), z.string()), notes: z.array(z.string()).optional(),
+});
+
 export const timelinesContracts = [contract({
   method: "get", path: "/api/v1/timelines", tag: "Scadenzari", summary: "Catalogo degli scadenzari: fasi, termini, eventi che li avviano, fanno avanzare o chiudono (pubblico)",
-  responses: { 200: { description: "Catalogo" } }, problems: [],
+  responses: { 200: { description: "Catalogo", schema: z.object({ timelines: z.array(TimelineSchema) }) } }, problems: [],
 })];
 
 export function describeTimeline(t: TimelineDefinition, enabled: boolean) {

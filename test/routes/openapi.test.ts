@@ -7,14 +7,19 @@
  * code, which workerd does not run.)
  */
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { eventDataSchemas } from "../../src/domain/schemas.js";
 import { PROBLEMS } from "../../src/http/problem.js";
 import { OUTBOUND_KINDS } from "../../src/outbound/events.js";
+import { CONTRACTS } from "../../src/routes/contracts.js";
+import { api, casePath, endTimelines, newRef } from "../backbone/helpers.js";
 
 type Op = { summary: string; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: { allOf?: [unknown, { properties: { code: { enum: string[] } } }] } }> }> };
 type Doc = { paths: Record<string, Record<string, Op>>; webhooks: Record<string, { post: { requestBody: { content: { "application/json": { schema: { properties: { type: { const: string } } } } } } } }>; components: { schemas: Record<string, { oneOf?: unknown[]; discriminator?: { mapping: Record<string, string> }; properties?: Record<string, { const?: string; $ref?: string }> }> } };
+
+// The event recorded below starts a timeline: its workflow is ended with the file.
+afterAll(endTimelines);
 
 const doc = async () => (await (await exports.default.fetch("http://termini.test/openapi.json")).json()) as Doc;
 
@@ -85,5 +90,27 @@ describe("the /docs reference", () => {
     expect(html).toContain("openssl dgst -sha256 -mac HMAC");
     expect(html).toContain("hmac.new(secret");
     expect(html).not.toMatch(/<script|https:\/\/cdn|<link[^>]+https?:/);
+  });
+});
+
+describe("the documented answers", () => {
+  /** The schema a route's contract gives for an answer, checked against what the route answers. */
+  const answerSchema = (method: string, path: string, status: number) => CONTRACTS.find((c) => c.method === method && c.path === path)!.responses[status]!.schema!;
+
+  it("match what the routes answer: terms, timelines, preview, an event, subscriptions", async () => {
+    const get = async (path: string, init: RequestInit = {}) => exports.default.fetch(`http://termini.test${path}`, init);
+    const terms = await get("/api/v1/terms?from=2026-03-02T10:15:00%2B01:00&amount=30&unit=days&regime=penal");
+    answerSchema("get", "/api/v1/terms", 200).parse(await terms.json());
+    answerSchema("get", "/api/v1/timelines", 200).parse(await (await get("/api/v1/timelines")).json());
+    const preview = await get("/api/v1/deadlines/preview", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ timeline: "362-bis", events: [{ type: "suspect.registered", occurredAt: "2026-03-02T10:15:00+01:00" }] }),
+    });
+    expect(preview.status).toBe(200);
+    answerSchema("post", "/api/v1/deadlines/preview", 200).parse(await preview.json());
+    const event = await api("POST", `${casePath(newRef())}/events`, { body: { type: "suspect.registered", occurredAt: new Date(Date.now() - 3_600_000).toISOString(), data: { jurisdiction: "TO" } } });
+    expect(event.status).toBe(201);
+    answerSchema("post", "/api/v1/cases/{ref}/events", 201).parse(await event.json());
+    answerSchema("get", "/api/v1/subscriptions", 200).parse(await (await api("GET", "/api/v1/subscriptions")).json());
   });
 });
