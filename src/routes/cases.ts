@@ -92,11 +92,21 @@ const RefParam = z.object({ ref: CaseRef });
 export const casesContracts = [
   contract({
     method: "post", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Registra un procedimento: il riferimento è del primo ufficio indicato",
-    body: CreateCaseBody, responses: { 201: { description: "Creato" } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office"],
+    body: CreateCaseBody,
+    responses: { 201: { description: "Creato (Location: il procedimento)", schema: z.object({ ref: z.string(), office: z.string(), offices: z.record(z.string(), z.string()), createdAt: z.string() }) } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office"],
   }),
   contract({
     method: "get", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Procedimenti degli uffici della credenziale, i più recenti per primi, con il link alla pagina successiva",
-    query: ListQuery, responses: { 200: { description: "Elenco" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
+    query: ListQuery,
+    responses: {
+      200: {
+        description: "Elenco",
+        schema: z.object({
+          cases: z.array(z.object({ ref: z.string(), office: z.string().describe("Ufficio titolare"), createdAt: z.string(), href: z.string() })),
+          next: z.string().nullable().describe("La pagina successiva, se c'è"),
+        }),
+      },
+    }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
   }),
   contract({
     method: "get", path: "/api/v1/cases/{ref}", tag: "Procedimenti", security: "bearer",

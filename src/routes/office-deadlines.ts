@@ -58,5 +58,16 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
 export const officeDeadlinesContracts = [contract({
   method: "get", path: "/api/v1/offices/{id}/deadlines", tag: "Procedimenti", security: "bearer", summary: "Scadenze di un ufficio, la più vicina per prima",
   params: z.object({ id: z.string().describe("Ufficio") }), query: Query,
-  responses: { 200: { description: "Scadenze" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found"],
+  responses: {
+    200: {
+      description: "Scadenze",
+      schema: z.object({
+        office: z.string(), status: z.string(),
+        deadlines: z.array(z.object({
+          id: z.string(), caseRef: z.string(), timeline: z.string(), stage: z.string(), dueAt: z.string(), dueDate: z.string().nullable(),
+          status: z.enum(["open", "met", "late", "informational", "withdrawn"]), overdue: z.boolean(), href: z.string().describe("Il procedimento nell'API"),
+        })),
+      }),
+    },
+  }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found"],
 })];

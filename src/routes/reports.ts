@@ -142,15 +142,28 @@ export const reportsContracts = [
   }),
   contract({
     method: "get", path: "/api/v1/reports/{kind}/{period}/versions", tag: "Relazioni", security: "bearer", summary: "Versioni generate, con istante e impronta",
-    params: ReportPath, query: ScopeQuery, responses: { 200: { description: "Versioni" } }, problems: REPORT_PROBLEMS,
+    params: ReportPath, query: ScopeQuery, problems: REPORT_PROBLEMS,
+    responses: {
+      200: {
+        description: "Versioni, la più recente per prima",
+        schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), versions: z.array(z.object({ version: z.number().int(), snapshotAt: z.string(), checksum: z.string(), submittedAt: z.number().nullable() })) }),
+      },
+    },
   }),
   contract({
     method: "post", path: "/api/v1/reports/{kind}/{period}/generate", tag: "Relazioni", security: "bearer", summary: "Nuova versione dai contatori attuali",
-    params: ReportPath, query: ScopeQuery, responses: { 201: { description: "Versione" } }, problems: REPORT_PROBLEMS,
+    params: ReportPath, query: ScopeQuery, problems: REPORT_PROBLEMS,
+    responses: { 201: { description: "Versione", schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), version: z.number().int(), checksum: z.string(), snapshotAt: z.string() }) } },
   }),
   contract({
     method: "post", path: "/api/v1/reports/{kind}/{period}/submit", tag: "Relazioni", security: "bearer",
     summary: "Trasmissione dell'ultima versione da parte dell'ufficio tenuto, che chiude l'obbligo (evento report.published agli abbonati)",
-    params: ReportPath, query: ScopeQuery, responses: { 200: { description: "Trasmessa" } }, problems: [...REPORT_PROBLEMS, "stage_closed"],
+    params: ReportPath, query: ScopeQuery, problems: [...REPORT_PROBLEMS, "stage_closed"],
+    responses: {
+      200: {
+        description: "Trasmessa",
+        schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), version: z.number().int(), submitted: z.literal(true), obligation: z.string().nullable().describe("L'obbligo chiuso, se era aperto") }),
+      },
+    },
   }),
 ];

@@ -30,6 +30,15 @@ export const migrateContracts = [contract({
   method: "post", path: "/api/v1/timelines/{id}/migrate", tag: "Scadenzari", security: "bearer",
   summary: "Sposta le istanze in corso a una versione successiva, con le date ricalcolate (amministratori)",
   params: z.object({ id: z.string().describe("Scadenzario, es. 362-bis") }), body: MigrateBody,
-  responses: { 200: { description: "Istanze spostate (al più 100 per chiamata) e quante restano" } },
+  responses: {
+    200: {
+      description: "Istanze spostate (al più 100 per chiamata) e quante restano",
+      schema: z.object({
+        timeline: z.string(), from: z.number().int(), to: z.number().int(),
+        migrated: z.array(z.object({ instanceId: z.string(), moves: z.array(z.object({ deadline: z.string(), from: z.string(), to: z.string().nullable().describe("null: fase ritirata") })) })),
+        remaining: z.number().int(),
+      }),
+    },
+  },
   problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS],
 })];
