@@ -56,8 +56,10 @@ export default defineConfig({
         test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
-        // A killed server and a provider outage against wrangler dev and the fake Resend.
-        test: { name: "fault", environment: "node", include: ["test/fault/**/*.test.ts"], testTimeout: 400_000, hookTimeout: 60_000 },
+        // A killed server and a provider outage against wrangler dev and the fake Resend; outbound
+        // webhooks through the fake QStash, and the direct path with a killed server.
+        // One file at a time: each runs its own wrangler dev, and two of them beside the browser's overload a 2-core machine.
+        test: { name: "fault", environment: "node", include: ["test/fault/**/*.test.ts"], testTimeout: 400_000, hookTimeout: 180_000, fileParallelism: false },
       },
       {
         // Cross-checks of the pure engine against outside oracles (date-holidays,
