@@ -1,6 +1,7 @@
 /** GET /api/v1/calendars — the holiday data the engine uses, with sources. */
 import { Hono } from "hono";
 import { LOCAL_CALENDARS, NATIONAL_HOLIDAYS } from "../engine/calendar-data.js";
+import * as z from "zod";
 import { contract } from "../http/contract.js";
 
 export const calendars = new Hono();
@@ -15,5 +16,14 @@ calendars.get("/", (c) => {
 
 export const calendarsContracts = [contract({
   method: "get", path: "/api/v1/calendars", tag: "Termini", summary: "Festività nazionali e chiusure locali usate dal calcolo, con le fonti (pubblico)",
-  responses: { 200: { description: "Calendari: national (IT) e local (per ufficio o sede)" } }, problems: [],
+  problems: [],
+  responses: {
+    200: {
+      description: "Calendari: national (IT) e local (per sede), ogni festività con la sua regola e la fonte",
+      schema: z.object({
+        national: z.object({ id: z.literal("IT"), holidays: z.array(z.object({ id: z.string(), name: z.string(), rule: z.object({ kind: z.string() }).loose(), source: z.string().describe("Fonte normativa") }).loose()) }),
+        local: z.array(z.object({ id: z.string() }).loose()),
+      }),
+    },
+  },
 })];

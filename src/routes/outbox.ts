@@ -47,5 +47,20 @@ outboxRoute.get("/", async (c) => {
 
 export const outboxContracts = [contract({
   method: "get", path: "/api/v1/outbox", tag: "Amministrazione", security: "bearer", summary: "Messaggi e stato di recapito, con il riepilogo (amministratori)",
-  query: Query, responses: { 200: { description: "Messaggi" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
+  query: Query, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
+  responses: {
+    200: {
+      description: "Messaggi, i più recenti per primi",
+      schema: z.object({
+        delivery: z.object({
+          retrying: z.number().int(), failingSince: z.string().nullable(), failed: z.number().int(), obligationsNotOpened: z.number().int(), workflowsNotRunning: z.number().int(),
+        }).describe("Riepilogo: messaggi in nuovo tentativo, falliti, obblighi non aperti, scadenzari senza processo attivo"),
+        mail: z.array(z.object({ id: z.string(), to: z.array(z.string()), subject: z.string(), text: z.string(), createdAt: z.string() })).describe("Solo in sviluppo locale: la posta di servizio (link di accesso)"),
+        messages: z.array(z.object({
+          id: z.string(), rung: z.string(), kind: z.string(), office: z.string(), to: z.array(z.string()), status: z.string(), sendAt: z.string(), sentAt: z.string().nullable(),
+          attempts: z.number().int(), error: z.string().nullable(), retryAt: z.string().nullable(), subject: z.string().nullable(), text: z.string().nullable(),
+        })),
+      }),
+    },
+  },
 })];

@@ -112,6 +112,8 @@ describe("the documented answers", () => {
     expect(event.status).toBe(201);
     answerSchema("post", "/api/v1/cases/{ref}/events", 201).parse(await event.json());
     answerSchema("get", "/api/v1/subscriptions", 200).parse(await (await api("GET", "/api/v1/subscriptions")).json());
+    answerSchema("get", "/api/v1/outbox", 200).parse(await (await api("GET", "/api/v1/outbox")).json());
+    answerSchema("get", "/api/v1/calendars", 200).parse(await (await get("/api/v1/calendars")).json());
     answerSchema("get", "/api/v1/cases", 200).parse(await (await api("GET", "/api/v1/cases")).json());
     answerSchema("get", "/api/v1/offices/{id}/deadlines", 200).parse(await (await api("GET", "/api/v1/offices/procura-torino/deadlines?status=all")).json());
   });
