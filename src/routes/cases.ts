@@ -89,6 +89,22 @@ caseRoutes.get("/:ref{.+}", async (c) => {
 
 const RefParam = z.object({ ref: CaseRef });
 
+const CaseViewSchema = z.object({
+  ref: z.string(), office: z.string().describe("Ufficio titolare del riferimento"), createdAt: z.string(),
+  offices: z.record(z.string(), z.string()).describe("Ruolo → ufficio"),
+  events: z.array(z.object({ id: z.string(), type: z.string(), occurredAt: z.string(), source: z.string().describe("Chi l'ha registrato") })),
+  timelines: z.array(z.object({
+    instanceId: z.string(), timeline: z.string(), version: z.number().int(), title: z.string().optional(), basis: z.string().optional(),
+    legalStatus: z.enum(["in-force", "bill"]).optional(), status: z.enum(["running", "closed", "withdrawn"]),
+    deadlines: z.array(z.object({
+      id: z.string(), stage: z.string(), title: z.string().optional(), office: z.string(), dueAt: z.string(), dueDate: z.string().nullable(),
+      status: z.enum(["open", "met", "late", "informational", "withdrawn"]), overdue: z.boolean(), outcome: z.string().nullable(),
+      why: z.object({}).loose().describe("La motivazione: fonte, termine, passi del calcolo (steps) in italiano"),
+      notifications: z.array(z.object({ rung: z.string(), kind: z.string(), office: z.string(), sendAt: z.string(), status: z.string(), sentAt: z.string().nullable() })),
+    })),
+  })),
+});
+
 export const casesContracts = [
   contract({
     method: "post", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Registra un procedimento: il riferimento è del primo ufficio indicato",
@@ -111,6 +127,6 @@ export const casesContracts = [
   contract({
     method: "get", path: "/api/v1/cases/{ref}", tag: "Procedimenti", security: "bearer",
     summary: "Procedimento con scadenzari, scadenze e motivazioni; uno non visibile risponde 404 come uno inesistente",
-    params: RefParam, query: HintQuery, responses: { 200: { description: "Procedimento" } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found", "ambiguous_case"],
+    params: RefParam, query: HintQuery, responses: { 200: { description: "Procedimento", schema: CaseViewSchema } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found", "ambiguous_case"],
   }),
 ];

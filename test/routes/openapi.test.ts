@@ -110,7 +110,9 @@ describe("the documented answers", () => {
     answerSchema("post", "/api/v1/deadlines/preview", 200).parse(await preview.json());
     const event = await api("POST", `${casePath(newRef())}/events`, { body: { type: "suspect.registered", occurredAt: new Date(Date.now() - 3_600_000).toISOString(), data: { jurisdiction: "TO" } } });
     expect(event.status).toBe(201);
-    answerSchema("post", "/api/v1/cases/{ref}/events", 201).parse(await event.json());
+    const recorded = await event.json() as { case: { ref: string } };
+    answerSchema("post", "/api/v1/cases/{ref}/events", 201).parse(recorded);
+    answerSchema("get", "/api/v1/cases/{ref}", 200).parse(await (await api("GET", casePath(recorded.case.ref))).json());
     answerSchema("get", "/api/v1/subscriptions", 200).parse(await (await api("GET", "/api/v1/subscriptions")).json());
     answerSchema("get", "/api/v1/outbox", 200).parse(await (await api("GET", "/api/v1/outbox")).json());
     answerSchema("get", "/api/v1/calendars", 200).parse(await (await get("/api/v1/calendars")).json());
