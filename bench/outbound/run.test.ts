@@ -17,6 +17,7 @@ import { createApp } from "../../src/app.js";
 import type { Bindings } from "../../src/env.js";
 import { sweepOutbound } from "../../src/outbound/sweep.js";
 import { fakeEndpoint } from "../../test/fake-endpoint/client.js";
+import { qstashToken } from "../../test/fake-qstash/token.js";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,16 +35,6 @@ const counting: D1Database = new Proxy(env.DB, {
 });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const b64url = (d: Uint8Array | string) => btoa(String.fromCharCode(...(typeof d === "string" ? new TextEncoder().encode(d) : d))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-/** A QStash signature for this URL and body (HS256, as QStash signs). */
-async function qstashSignature(url: string, body: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-  const head = `${b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64url(JSON.stringify({ iss: "Upstash", sub: url, iat: now, nbf: now, exp: now + 300, jti: `jwt_${crypto.randomUUID()}`, body: b64url(hash) }))}`;
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(KEYS.QSTASH_CURRENT_SIGNING_KEY), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return `${head}.${b64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(head))))}`;
-}
 
 const SECRET = "whsec_YmVuY2gtc2VjcmV0LWJlbmNoLXNlY3JldC0wMTIzNDU2Nzg5";
 
@@ -105,7 +96,7 @@ async function relayCost(bindings: Bindings, ids: string[]): Promise<{ perEvent:
   for (const { id, ...row } of rows) {
     const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
       const url = `${bindings.APP_BASE_URL}${path}`;
-      return app.fetch(new Request(`http://termini.test${path}`, { method: "POST", body, headers: { "Content-Type": "application/json", "Upstash-Signature": await qstashSignature(url, body), ...headers } }), bindings, ctx);
+      return app.fetch(new Request(`http://termini.test${path}`, { method: "POST", body, headers: { "Content-Type": "application/json", "Upstash-Signature": await qstashToken(KEYS.QSTASH_CURRENT_SIGNING_KEY, url, body), ...headers } }), bindings, ctx);
     };
     const relayed = await post("/webhooks/qstash/relay", row.body, { "Termini-Delivery": id });
     const callback = JSON.stringify({ status: 200, sourceMessageId: row.m, retried: 0, maxRetries: 5 });

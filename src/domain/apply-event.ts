@@ -166,7 +166,8 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
     detail: { eventId: ctx.eventId, type: ctx.type, occurredAt: ctx.occurredAt, deadlines: deadlinesTouched, ...ch.audit?.detail },
   }, ctx.now));
   tail.push(...(opts.extra?.(ch.result) ?? []));
-  if (opts.appBaseUrl !== undefined) {
+  // No subscription at all (the usual case): the event path builds no facts.
+  if (opts.appBaseUrl !== undefined && ctx.dir.subscriptions.length > 0) {
     const out = await outboundRows(db, ctx.dir, eventFacts(ctx, ch, opts.appBaseUrl), ctx.now);
     tail.push(...out.stmts);
     for (const id of out.instances) ch.outbound.add(id);

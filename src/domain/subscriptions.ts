@@ -79,7 +79,7 @@ export async function listSubscriptions(db: Db): Promise<SubscriptionRow[]> {
   return db.select().from(subscriptions).orderBy(subscriptions.officeId, subscriptions.createdAt).all();
 }
 
-interface Who {
+export interface Who {
   p: Principal;
   requestId: string | null;
   now: number;

@@ -12,7 +12,7 @@ import { database } from "../db/client.js";
 import { attemptsOf, deliveriesOf } from "../db/outbound.js";
 import { isLocal } from "../deployment.js";
 import {
-  SubscriptionBody, SubscriptionPatch, createSubscription, getSubscription, listSubscriptions, rotateSecret, subscriptionView, updateSubscription,
+  SubscriptionBody, SubscriptionPatch, type Who, createSubscription, getSubscription, listSubscriptions, rotateSecret, subscriptionView, updateSubscription,
 } from "../domain/subscriptions.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { jsonBody } from "../http/body.js";
@@ -28,10 +28,11 @@ subscriptionRoutes.use(async (c, next) => {
   await next();
 });
 
-const who = (c: Context<AppEnv>) => ({
-  p: c.get("principal"), requestId: c.get("requestId"), now: Date.now(), local: isLocal(c.env),
+/** Who changes a subscription: the caller, for the audit log; local: endpoints on this machine allowed. */
+export const subscriptionActor = (c: Context<AppEnv>, p: AppEnv["Variables"]["principal"]): Who => ({
+  p, requestId: c.get("requestId"), now: Date.now(), local: isLocal(c.env),
 });
-
+const who = (c: Context<AppEnv>) => subscriptionActor(c, c.get("principal"));
 subscriptionRoutes.get("/", async (c) => {
   const rows = await listSubscriptions(database(c.env.DB));
   return c.json({ subscriptions: rows.map(subscriptionView) });

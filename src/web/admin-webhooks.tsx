@@ -12,7 +12,6 @@ import type { AppEnv } from "../env.js";
 import { database } from "../db/client.js";
 import { attemptsOf, deliveriesOf } from "../db/outbound.js";
 import { outboundDeliveries } from "../db/schema.js";
-import { isLocal } from "../deployment.js";
 import {
   SubscriptionBody, createSubscription, getSubscription, listSubscriptions, rotateSecret, subscriptionView, updateSubscription,
 } from "../domain/subscriptions.js";
@@ -25,13 +24,14 @@ import { romeDateTime as when } from "./format.js";
 import { Layout } from "./layout.js";
 import { Alert, Field, SecretOnce, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
+import { subscriptionActor } from "../routes/subscriptions.js";
 
 export const adminWebhooks = new Hono<AppEnv>();
 
 const STATE = { active: ["attivo", "bg-success"], failing: ["endpoint in errore", "bg-danger"], disabled: ["disattivato", "bg-secondary"] } as const;
 const DELIVERY = { pending: "in coda", sending: "in invio", published: "affidato a QStash", delivered: "consegnato", dead: "non consegnato" } as const;
 
-const who = (c: Context<AppEnv>) => ({ p: c.get("user").principal, requestId: c.get("requestId"), now: Date.now(), local: isLocal(c.env) });
+const who = (c: Context<AppEnv>) => subscriptionActor(c, c.get("user").principal);
 
 type Typed = Record<string, string> & { error?: string; field?: string };
 

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { afterEach } from "vitest";
 import { sign } from "../../src/auth/standard-webhooks.js";
 import { createApp } from "../../src/app.js";
 import { database } from "../../src/db/client.js";
@@ -79,6 +80,30 @@ export async function idleWorkflows() {
     await dispose();
   };
   return spy;
+}
+
+/**
+ * For a file whose tests drive workflows through introspection: call once at
+ * the top; the returned function introspects the workflows a test creates,
+ * the first `timeouts` of their `wake` waits timing out at once (time
+ * passing). After each test its timelines are ended and the introspector disposed.
+ */
+export function introspectEach() {
+  let current: { dispose(): Promise<void> } | undefined;
+  afterEach(async () => {
+    await endTimelines();
+    await current?.dispose();
+    current = undefined;
+  });
+  return async (timeouts: number) => {
+    const { introspectWorkflow } = await import("cloudflare:test");
+    const spy = await introspectWorkflow(env.TIMELINE);
+    current = spy;
+    await spy.modifyAll(async (m) => {
+      for (let i = 1; i <= timeouts; i++) await m.forceEventTimeout({ name: "wake", index: i });
+    });
+    return spy;
+  };
 }
 
 /**

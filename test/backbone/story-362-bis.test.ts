@@ -5,28 +5,13 @@
  * engine reports each forced timeout as an "uncaught WorkflowTimeoutError"
  * line although the workflow catches it: five such lines come from here.)
  */
-import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { asc, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deadlines, notifications, outbox } from "../../src/db/schema.js";
-import { ago, api, casePath, db, endTimelines, newRef, postWebhook, registration } from "./helpers.js";
+import { ago, api, casePath, db, introspectEach, newRef, postWebhook, registration } from "./helpers.js";
 
-type Introspector = Awaited<ReturnType<typeof introspectWorkflow>>;
-let introspector: Introspector | undefined;
-afterEach(async () => {
-  await endTimelines();
-  await introspector?.dispose();
-  introspector = undefined;
-});
-
-async function introspect(timeouts: number): Promise<Introspector> {
-  introspector = await introspectWorkflow(env.TIMELINE);
-  await introspector.modifyAll(async (m) => {
-    for (let i = 1; i <= timeouts; i++) await m.forceEventTimeout({ name: "wake", index: i });
-  });
-  return introspector;
-}
+const introspect = introspectEach();
 
 async function start(ref: string, registeredAgo = 3_600_000): Promise<string> {
   const res = await postWebhook(registration(ref, ago(registeredAgo)));

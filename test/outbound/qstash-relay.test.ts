@@ -9,24 +9,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env.js";
 import { fetchWith } from "../backbone/helpers.js";
 import { subscribe } from "./helpers.js";
+import { qstashToken } from "../fake-qstash/token.js";
 
 const KEYS = { QSTASH_TOKEN: "qstash-test-token", QSTASH_CURRENT_SIGNING_KEY: "sig_current_test", QSTASH_NEXT_SIGNING_KEY: "sig_next_test" };
 const settings = { ...KEYS } as Partial<Bindings>;
-const b64url = (data: Uint8Array | string) =>
-  btoa(String.fromCharCode(...(typeof data === "string" ? new TextEncoder().encode(data) : data))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-async function token(key: string, path: string, body: string, o: { exp?: number; nbf?: number; iss?: string; alg?: string; jti?: string } = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-  const head = b64url(JSON.stringify({ alg: o.alg ?? "HS256", typ: "JWT" }));
-  const claims = b64url(JSON.stringify({
-    iss: o.iss ?? "Upstash", sub: `${env.APP_BASE_URL}${path}`, iat: now, nbf: o.nbf ?? now, exp: o.exp ?? now + 300,
-    jti: o.jti ?? `jwt_${crypto.randomUUID()}`, body: b64url(hash),
-  }));
-  const k = await crypto.subtle.importKey("raw", new TextEncoder().encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(`${head}.${claims}`)));
-  return `${head}.${claims}.${b64url(sig)}`;
-}
+/** A token as QStash signs one, for this route of the app. */
+const token = (key: string, path: string, body: string, o: Parameters<typeof qstashToken>[3] = {}) => qstashToken(key, `${env.APP_BASE_URL}${path}`, body, o);
 
 const send = (path: string, body: string, signature: string | null, headers: Record<string, string> = {}) =>
   fetchWith(settings, path, { method: "POST", body, headers: { "Content-Type": "application/json", ...(signature === null ? {} : { "Upstash-Signature": signature }), ...headers } });

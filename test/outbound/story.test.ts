@@ -4,19 +4,12 @@
  * deadline.closed — each signed so that the standardwebhooks library
  * verifies it, each with its own webhook-id, none twice, no personal data.
  */
-import { introspectWorkflow } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, ago, casePath, endTimelines, newRef, postWebhook, registration } from "../backbone/helpers.js";
+import { describe, expect, it, vi } from "vitest";
+import { api, ago, casePath, introspectEach, newRef, postWebhook, registration } from "../backbone/helpers.js";
 import { subscribe } from "./helpers.js";
 
-type Introspector = Awaited<ReturnType<typeof introspectWorkflow>>;
-let introspector: Introspector | undefined;
-afterEach(async () => {
-  await endTimelines();
-  await introspector?.dispose();
-  introspector = undefined;
-});
+const introspect = introspectEach();
 
 type Body = { type: string; timestamp: string; data: Record<string, unknown> & { deadline?: { stage: string; status: string; dueAt: string }; reminder?: { rung: string }; escalation?: { rung: string; office: string } } };
 
@@ -25,10 +18,7 @@ describe("outbound webhooks for an art. 362-bis case", () => {
     const { endpoint } = await subscribe(`story-${crypto.randomUUID()}`, {
       office: "procura-torino", kinds: ["deadline.opened", "deadline.reminder", "deadline.escalated", "deadline.closed"],
     });
-    introspector = await introspectWorkflow(env.TIMELINE);
-    await introspector.modifyAll(async (m) => {
-      for (let i = 1; i <= 5; i++) await m.forceEventTimeout({ name: "wake", index: i });
-    });
+    const introspector = await introspect(5);
     const ref = newRef();
     expect((await postWebhook(registration(ref, ago(3_600_000)))).status).toBe(201);
     const [wf] = introspector.get();
