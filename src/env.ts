@@ -14,6 +14,8 @@ export type Bindings = Env & {
   /** QStash's signing keys, which verify its requests to the relay and the callbacks. */
   QSTASH_CURRENT_SIGNING_KEY?: string;
   QSTASH_NEXT_SIGNING_KEY?: string;
+  /** After how long a published message with no outcome heard is looked up in QStash (default one hour). */
+  QSTASH_CHECK_AFTER_MS?: string;
   /** Keys the HMAC that stands for a client address in the sign-in rate limit (32+ characters). */
   RATE_LIMIT_KEY?: string;
 };

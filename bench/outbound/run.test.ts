@@ -3,7 +3,7 @@
  * QStash, in the same run, on the same D1 (workerd):
  * - direct: the sweep posts each due delivery to a receiver (the local fake,
  *   answering at once) and records it;
- * - QStash: the sweep publishes each to the fake QStash (paused, so that
+ * - QStash: the sweep publishes them in batches to the fake QStash (paused, so that
  *   its deliveries do not compete); then, for a sample, what QStash makes
  *   Termini do per event — the relay's request (verify, post, record) and
  *   the success callback — measured through the app with the same counting D1.

@@ -18,6 +18,9 @@ export interface HeldDelivery {
   /** This attempt's number. */
   attempts: number;
   firstFailedAt: number | null;
+  /** The last QStash message made of it: a new publication must not reuse its deduplication id. */
+  messageId: string | null;
+  body: string | null;
 }
 
 /** When the row is next worth looking at: its due time, or when a claim on it goes stale. */
@@ -29,25 +32,48 @@ export async function getDelivery(db: Db, id: string): Promise<Delivery | undefi
   return db.select().from(outboundDeliveries).where(eq(outboundDeliveries.id, id)).get();
 }
 
-/**
- * Takes the row if it is due and the subscription has fewer than
- * `parallelism` deliveries in flight; null otherwise. One statement, so
- * two senders never both take the last free place.
- */
-export async function claimDelivery(db: Db, id: string, now: number, staleMs: number, parallelism: number): Promise<HeldDelivery | null> {
-  const token = crypto.randomUUID();
-  const row = await db.$client.prepare(`UPDATE outbound_deliveries SET status = 'sending', claim = ?1, claimed_at = ?2, attempts = attempts + 1
-    WHERE id = ?3 AND ((status = 'pending' AND due_at <= ?2) OR (status = 'sending' AND claimed_at < ?2 - ?4))
-      AND (SELECT count(*) FROM outbound_deliveries x WHERE x.subscription_id = outbound_deliveries.subscription_id
-           AND x.status = 'sending' AND x.claimed_at >= ?2 - ?4) < ?5
-    RETURNING event_id, subscription_id, attempts, first_failed_at`)
-    .bind(token, now, id, staleMs, parallelism)
-    .first<{ event_id: string; subscription_id: string; attempts: number; first_failed_at: number | null }>();
-  return row === null ? null : { id, token, eventId: row.event_id, subscriptionId: row.subscription_id, attempts: row.attempts, firstFailedAt: row.first_failed_at };
+/** What a claim returns: the held row, with its event's body (one statement, no second read). */
+type ClaimedRow = { id: string; event_id: string; subscription_id: string; attempts: number; first_failed_at: number | null; message_id: string | null; body: string | null };
+
+const CLAIM_RETURNING = `RETURNING id, event_id, subscription_id, attempts, first_failed_at, message_id,
+      (SELECT body FROM outbound_events e WHERE e.id = outbound_deliveries.event_id) AS body`;
+const CLAIM_DUE = `((status = 'pending' AND due_at <= ?2) OR (status = 'sending' AND claimed_at < ?2 - ?3))`;
+
+function held(token: string, r: ClaimedRow): HeldDelivery {
+  return { id: r.id, token, eventId: r.event_id, subscriptionId: r.subscription_id, attempts: r.attempts, firstFailedAt: r.first_failed_at, messageId: r.message_id, body: r.body };
 }
 
-export async function eventBody(db: Db, eventId: string): Promise<string | undefined> {
-  return (await db.select({ body: outboundEvents.body }).from(outboundEvents).where(eq(outboundEvents.id, eventId)).get())?.body;
+/**
+ * Takes the row if it is due and its subscription has fewer than its
+ * parallelism in flight (unless `unlimited`: QStash's flow control keeps
+ * it then); null otherwise. One statement, so two senders never both take
+ * the last free place.
+ */
+export async function claimDelivery(db: Db, id: string, now: number, staleMs: number, unlimited: boolean): Promise<HeldDelivery | null> {
+  const token = crypto.randomUUID();
+  const row = await db.$client.prepare(`UPDATE outbound_deliveries SET status = 'sending', claim = ?1, claimed_at = ?2, attempts = attempts + 1
+    WHERE id = ?4 AND ${CLAIM_DUE}
+      AND (?5 OR (SELECT count(*) FROM outbound_deliveries x WHERE x.subscription_id = outbound_deliveries.subscription_id
+           AND x.status = 'sending' AND x.claimed_at >= ?2 - ?3)
+         < COALESCE((SELECT parallelism FROM subscriptions s WHERE s.id = outbound_deliveries.subscription_id), 1))
+    ${CLAIM_RETURNING}`)
+    .bind(token, now, staleMs, id, unlimited ? 1 : 0)
+    .first<ClaimedRow>();
+  return row === null ? null : held(token, row);
+}
+
+/** Takes every one of these rows that is due, in one statement per 90 (publishing to QStash: no parallelism here). */
+export async function claimMany(db: Db, ids: readonly string[], now: number, staleMs: number): Promise<HeldDelivery[]> {
+  const token = crypto.randomUUID();
+  const stmts: D1PreparedStatement[] = [];
+  for (let i = 0; i < ids.length; i += 90) {
+    const group = ids.slice(i, i + 90);
+    stmts.push(db.$client.prepare(`UPDATE outbound_deliveries SET status = 'sending', claim = ?1, claimed_at = ?2, attempts = attempts + 1
+      WHERE id IN (${group.map((_, j) => `?${j + 4}`).join(", ")}) AND ${CLAIM_DUE} ${CLAIM_RETURNING}`).bind(token, now, staleMs, ...group));
+  }
+  if (stmts.length === 0) return [];
+  const results = await db.$client.batch<ClaimedRow>(stmts);
+  return results.flatMap((r) => r.results.map((row) => held(token, row)));
 }
 
 export interface AttemptRecord {
@@ -138,12 +164,42 @@ export async function replayDelivery(db: Db, id: string, now: number): Promise<b
   return rows.length > 0;
 }
 
-/** The relay's attempt at the endpoint, on the row (its status stays QStash's business). */
+/**
+ * The relay's attempt at the endpoint, on the row. A 2xx is the endpoint
+ * taking the event: the row is delivered at once, so a success callback that
+ * never arrives loses nothing (the callback then finds it done).
+ */
 export function relayedAttempt(db: Db, id: string, a: { status: number | null; error: string | null }, at: number) {
+  const ok = a.error === null;
   return db.update(outboundDeliveries).set({
     attempts: sql`${outboundDeliveries.attempts} + 1`, lastStatus: a.status, lastError: a.error,
-    firstFailedAt: a.error === null ? undefined : sql`COALESCE(${outboundDeliveries.firstFailedAt}, ${at})`,
+    firstFailedAt: ok ? undefined : sql`COALESCE(${outboundDeliveries.firstFailedAt}, ${at})`,
+    ...(ok ? {
+      status: sql`CASE WHEN ${outboundDeliveries.status} = 'published' THEN 'delivered' ELSE ${outboundDeliveries.status} END`,
+      deliveredAt: sql`CASE WHEN ${outboundDeliveries.status} = 'published' THEN ${at} ELSE ${outboundDeliveries.deliveredAt} END`,
+    } : {}),
   }).where(eq(outboundDeliveries.id, id));
+}
+
+/** Published rows whose outcome Termini has not heard of by their check time (due_at), oldest first. */
+export async function publishedUnsettled(db: Db, asOf: number, limit: number) {
+  return db.select({ id: outboundDeliveries.id, subscriptionId: outboundDeliveries.subscriptionId, messageId: outboundDeliveries.messageId, claimedAt: outboundDeliveries.claimedAt })
+    .from(outboundDeliveries).where(and(eq(outboundDeliveries.status, "published"), lte(outboundDeliveries.dueAt, asOf)))
+    .orderBy(asc(outboundDeliveries.dueAt)).limit(limit).all();
+}
+
+/** Still QStash's (it is retrying): looked at again later. */
+export async function recheckPublished(db: Db, id: string, messageId: string, at: number): Promise<void> {
+  await db.update(outboundDeliveries).set({ dueAt: at })
+    .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "published"), eq(outboundDeliveries.messageId, messageId))).run();
+}
+
+/** Gone from QStash without an outcome and not in its dead-letter queue: due again, never dropped. */
+export async function requeueLost(db: Db, id: string, messageId: string, now: number): Promise<boolean> {
+  const rows = await db.update(outboundDeliveries).set({ status: "pending", dueAt: now })
+    .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "published"), eq(outboundDeliveries.messageId, messageId)))
+    .returning({ id: outboundDeliveries.id }).all();
+  return rows.length > 0;
 }
 
 /** QStash's callback: the endpoint took it. Only a row QStash holds; a repeat changes nothing. */

@@ -1,12 +1,38 @@
-import { database } from "../db/client.js";
+import { type Db, database } from "../db/client.js";
 import type { Bindings } from "../env.js";
 import { mailerFor } from "../notify/context.js";
-import { retryPolicy } from "../notify/retry.js";
-import type { OutboundContext } from "./deliver.js";
-import { qstashConfig } from "./qstash.js";
+import type { Mailer } from "../notify/mailer.js";
+import { type RetryPolicy, retryPolicy } from "../notify/retry.js";
+import { type QStashConfig, qstashConfig } from "./qstash.js";
+
+/**
+ * busy: the subscription already has its parallelism in flight; the row stays due.
+ * published: accepted by QStash, which delivers it; its callbacks record the outcome.
+ */
+export type OutboundOutcome = "delivered" | "published" | "retrying" | "dead" | "busy" | "not-due" | "already-done";
+
+export interface OutboundContext {
+  db: Db;
+  mailer: Mailer;
+  from: string;
+  appBaseUrl: string;
+  now: () => number;
+  retry: RetryPolicy;
+  /** The longest wait for an endpoint's answer. */
+  timeoutMs: number;
+  /** When a claim is taken to belong to a dead sender. */
+  staleMs: number;
+  /** With QStash configured, deliveries are published there instead of posted directly. */
+  qstash: QStashConfig | null;
+  /** How long after publishing Termini asks QStash about a message whose outcome it has not heard of. */
+  checkAfterMs: number;
+}
 
 /** No endpoint is waited for longer than this by default. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** A published message's outcome normally arrives within seconds; one unheard of after an hour is looked up. */
+const CHECK_AFTER_MS = 3_600_000;
 
 /** Defaults: first retry after 30 s, doubling up to 4 hours, for a day; flagged after an hour of failures. */
 const DEFAULTS = { base: "30000", max: "14400000", window: "86400000", alertAfter: "3600000" };
@@ -24,6 +50,7 @@ export function outboundContext(env: Bindings, asOf: number = Date.now()): Outbo
     db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, now, timeoutMs, qstash: qstashConfig(env, timeoutMs),
     // A live sender has given up on its call long before.
     staleMs: 8 * timeoutMs,
+    checkAfterMs: Number(env.QSTASH_CHECK_AFTER_MS) || CHECK_AFTER_MS,
     retry: retryPolicy({
       base: env.WEBHOOK_RETRY_BASE_MS || DEFAULTS.base, max: env.WEBHOOK_RETRY_MAX_MS || DEFAULTS.max,
       window: env.WEBHOOK_RETRY_WINDOW_MS || DEFAULTS.window, alertAfter: env.WEBHOOK_ALERT_AFTER_MS || DEFAULTS.alertAfter,

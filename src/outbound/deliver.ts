@@ -12,38 +12,16 @@
  * - an endpoint failing for an hour is flagged to the administrators, once
  *   per run of failures.
  */
-import type { Db } from "../db/client.js";
 import { type Directory, type Subscription, directory } from "../db/directory.js";
-import { adminEmails, commitHeld } from "../db/delivery.js";
-import {
-  type HeldDelivery, attemptInsert, claimDelivery, deliveryAttemptAt, eventBody, flagSubscription, getDelivery, settleDelivery, subscriptionHealth, unflagSubscription,
-} from "../db/outbound.js";
+import { commitHeld } from "../db/delivery.js";
+import { type HeldDelivery, attemptInsert, claimDelivery, deliveryAttemptAt, getDelivery, settleDelivery, subscriptionHealth } from "../db/outbound.js";
 import { sign } from "../auth/standard-webhooks.js";
-import { composeEndpointFailing } from "../notify/compose.js";
-import type { Mailer } from "../notify/mailer.js";
-import { type RetryPolicy, afterFailure } from "../notify/retry.js";
-import { type QStashConfig, publish } from "./qstash.js";
+import { afterFailure } from "../notify/retry.js";
+import type { OutboundContext, OutboundOutcome } from "./context.js";
+import { publishOne } from "./publish.js";
+import { abandon, flag } from "./settle.js";
 
-export interface OutboundContext {
-  db: Db;
-  mailer: Mailer;
-  from: string;
-  appBaseUrl: string;
-  now: () => number;
-  retry: RetryPolicy;
-  /** The longest wait for an endpoint's answer. */
-  timeoutMs: number;
-  /** When a claim is taken to belong to a dead sender. */
-  staleMs: number;
-  /** With QStash configured, deliveries are published there instead of posted directly. */
-  qstash: QStashConfig | null;
-}
-
-/**
- * busy: the subscription already has its parallelism in flight; the row stays due.
- * published: accepted by QStash, which delivers it; its callbacks record the outcome.
- */
-export type OutboundOutcome = "delivered" | "published" | "retrying" | "dead" | "busy" | "not-due" | "already-done";
+export type { OutboundOutcome } from "./context.js";
 
 export const USER_AGENT = "Termini-Webhooks/1 (+https://www.standardwebhooks.com)";
 
@@ -85,47 +63,25 @@ export async function post(url: string, headers: Record<string, string>, body: s
 
 export async function deliverOutbound(ctx: OutboundContext, id: string, asOf: number): Promise<OutboundOutcome> {
   const { db } = ctx;
-  const row = await getDelivery(db, id);
-  if (row === undefined) throw new Error(`no outbound delivery ${id}`);
-  if (row.status !== "pending" && row.status !== "sending") return "already-done";
-  if (deliveryAttemptAt(row, ctx.staleMs) > asOf) return "not-due";
-  const dir = await directory(db);
-  const sub = dir.subscription(row.subscriptionId);
   // Through QStash, publishing is quick and QStash's flow control keeps the parallelism at the endpoint.
-  const inFlight = ctx.qstash !== null ? Number.MAX_SAFE_INTEGER : (sub?.parallelism ?? 1);
-  const held = await claimDelivery(db, id, Math.max(ctx.now(), asOf), ctx.staleMs, inFlight);
-  if (held === null) return (await getDelivery(db, id))?.status === "pending" ? "busy" : "already-done";
+  const [dir, held] = await Promise.all([directory(db), claimDelivery(db, id, Math.max(ctx.now(), asOf), ctx.staleMs, ctx.qstash !== null)]);
+  if (held === null) return unclaimed(ctx, id, asOf);
+  const sub = dir.subscription(held.subscriptionId);
+  if (sub === undefined || held.body === null) return abandon(ctx, held);
+  if (ctx.qstash !== null) return publishOne(ctx, ctx.qstash, sub, held, held.body);
   const at = ctx.now();
-  const body = await eventBody(db, held.eventId);
-  if (sub === undefined || body === undefined) {
-    const error = sub === undefined ? "abbonamento disattivato o eliminato" : "evento non trovato";
-    await commitHeld(db, [attemptInsert(db, id, at, { via: "direct", status: null, durationMs: null, error }), settleDelivery(db, held, { status: "dead", lastStatus: null, lastError: error })]);
-    return "dead";
-  }
-  if (ctx.qstash !== null) return publishVia(ctx, ctx.qstash, sub, held, body);
   // Signed at the wall clock's time: the receiver compares it with its own (the plan's instant may run ahead of it in a test).
-  const headers = await signedHeaders(held.eventId, dir.signingSecrets(sub.id, at), Date.now(), body);
-  const answer = await post(sub.url, headers, body, ctx.timeoutMs, ctx.now);
+  const headers = await signedHeaders(held.eventId, dir.signingSecrets(sub.id, at), Date.now(), held.body);
+  const answer = await post(sub.url, headers, held.body, ctx.timeoutMs, ctx.now);
   return record(ctx, dir, sub, held, answer);
 }
 
-/** Hands the delivery to QStash; a publish that fails leaves it due again, like a failed attempt. */
-async function publishVia(ctx: OutboundContext, cfg: QStashConfig, sub: Subscription, held: HeldDelivery, body: string): Promise<OutboundOutcome> {
-  const r = await publish(cfg, { deliveryId: held.id, deduplicationId: held.id, body, flow: { key: sub.id, parallelism: sub.parallelism, rate: sub.ratePerSecond } });
-  const at = ctx.now();
-  if (r.ok) {
-    const took = await commitHeld(ctx.db, [settleDelivery(ctx.db, held, { status: "published", messageId: r.messageId, firstFailedAt: held.firstFailedAt, lastStatus: null, lastError: null, uncount: true })]);
-    return took ? "published" : "already-done";
-  }
-  const firstFailedAt = held.firstFailedAt ?? at;
-  const next = afterFailure(ctx.retry, { error: r.error, retryable: true }, held.attempts, firstFailedAt, at);
-  const took = await commitHeld(ctx.db, [
-    attemptInsert(ctx.db, held.id, at, { via: "qstash", status: r.status, durationMs: null, error: r.error }),
-    settleDelivery(ctx.db, held, { status: next.retryAt === null ? "dead" : "pending", dueAt: next.retryAt ?? undefined, firstFailedAt, lastStatus: null, lastError: r.error }),
-  ]);
-  console.error(JSON.stringify({ level: "warn", action: "webhook.publish-failed", deliveryId: held.id, error: r.error, retryAt: next.retryAt }));
-  if (!took) return "already-done";
-  return next.retryAt === null ? "dead" : "retrying";
+/** Why a row was not taken: done already, not yet due, or its subscription at its parallelism. */
+async function unclaimed(ctx: OutboundContext, id: string, asOf: number): Promise<OutboundOutcome> {
+  const row = await getDelivery(ctx.db, id);
+  if (row === undefined) throw new Error(`no outbound delivery ${id}`);
+  if (row.status !== "pending" && row.status !== "sending") return "already-done";
+  return deliveryAttemptAt(row, ctx.staleMs) > Math.max(ctx.now(), asOf) ? "not-due" : "busy";
 }
 
 async function record(ctx: OutboundContext, dir: Directory, sub: Subscription, held: HeldDelivery, a: Answer): Promise<OutboundOutcome> {
@@ -148,22 +104,4 @@ async function record(ctx: OutboundContext, dir: Directory, sub: Subscription, h
   console.error(JSON.stringify({ level: "warn", action: "webhook.delivery-failed", deliveryId: held.id, status: a.status, attempts: held.attempts, retryAt: next.retryAt }));
   if (next.alert) await flag(ctx, dir, sub, a.error ?? "", at);
   return next.retryAt === null ? "dead" : "retrying";
-}
-
-/** Tells the administrators, once per run of failures, that an endpoint keeps failing. */
-export async function flag(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, at: number): Promise<void> {
-  const flagged = await flagSubscription(ctx.db, sub.id, at);
-  if (flagged === null) return;
-  const to = await adminEmails(ctx.db);
-  if (to.length === 0) return;
-  const content = composeEndpointFailing({
-    office: dir.get(sub.officeId)?.name ?? sub.officeId, origin: new URL(sub.url).origin, since: flagged.failingSince, lastError,
-    link: `${ctx.appBaseUrl}/admin/webhook/${encodeURIComponent(sub.id)}`,
-  });
-  // The same key for the whole run of failures: a repeated flag sends nothing twice.
-  const r = await ctx.mailer.send({ idempotencyKey: `webhook-failing.${sub.id}.${flagged.failingSince}`, from: ctx.from, to, ...content });
-  if (r.ok) return;
-  // Not told after all: the next failure flags it again.
-  await unflagSubscription(ctx.db, sub.id);
-  console.error(JSON.stringify({ level: "warn", action: "webhook.flag-mail-failed", subscriptionId: sub.id, error: r.error }));
 }

@@ -10,7 +10,8 @@ import { outboundDeliveries, outboundEvents } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import type { Principal } from "../auth/principal.js";
 import type { SubscriptionRow } from "../domain/subscriptions.js";
-import { type OutboundContext, type OutboundOutcome, deliverOutbound } from "./deliver.js";
+import type { OutboundContext, OutboundOutcome } from "./context.js";
+import { deliverOutbound } from "./deliver.js";
 import { testEvent } from "./events.js";
 import { retryFromDlq } from "./qstash.js";
 

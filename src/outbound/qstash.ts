@@ -63,27 +63,74 @@ async function call(cfg: QStashConfig, path: string, init: RequestInit): Promise
   }
 }
 
+function publishHeaders(cfg: QStashConfig, p: Publication): Record<string, string> {
+  return {
+    "Content-Type": "application/json",
+    "Upstash-Method": "POST",
+    "Upstash-Deduplication-Id": p.deduplicationId,
+    "Upstash-Retries": String(QSTASH_RETRIES),
+    "Upstash-Timeout": `${Math.ceil(cfg.timeoutMs / 1000) + 5}s`,
+    "Upstash-Callback": cfg.appBaseUrl + callbackPath,
+    "Upstash-Failure-Callback": cfg.appBaseUrl + failurePath,
+    "Upstash-Flow-Control-Key": p.flow.key,
+    "Upstash-Flow-Control-Value": `parallelism=${p.flow.parallelism}, rate=${p.flow.rate}`,
+    [`Upstash-Forward-${DELIVERY_HEADER}`]: p.deliveryId,
+  };
+}
+
+function accepted(status: number, json: unknown): PublishResult {
+  const messageId = (json as { messageId?: unknown } | null)?.messageId;
+  if (status < 300 && typeof messageId === "string") return { ok: true, messageId };
+  // A batch answers 2xx with an error in place of a refused message.
+  const error = (json as { error?: unknown } | null)?.error;
+  return { ok: false, error: status < 300 && typeof error === "string" ? `QStash ha rifiutato il messaggio: ${error}` : `QStash ha risposto ${status}`, status };
+}
+
 export async function publish(cfg: QStashConfig, p: Publication): Promise<PublishResult> {
+  const r = await call(cfg, `/v2/publish/${cfg.appBaseUrl + relayPath}`, { method: "POST", body: p.body, headers: publishHeaders(cfg, p) });
+  return "error" in r ? { ok: false, error: r.error, status: null } : accepted(r.status, r.json);
+}
+
+/** Most messages in one batch request. */
+export const QSTASH_BATCH = 100;
+
+/**
+ * Many publications in one request (POST /v2/batch, as the SDK's batch()
+ * sends it): one answer per message, in order; QStash sends the rest when
+ * one message fails.
+ */
+export async function publishBatch(cfg: QStashConfig, ps: readonly Publication[]): Promise<PublishResult[]> {
   const destination = cfg.appBaseUrl + relayPath;
-  const r = await call(cfg, `/v2/publish/${destination}`, {
-    method: "POST", body: p.body,
-    headers: {
-      "Content-Type": "application/json",
-      "Upstash-Method": "POST",
-      "Upstash-Deduplication-Id": p.deduplicationId,
-      "Upstash-Retries": String(QSTASH_RETRIES),
-      "Upstash-Timeout": `${Math.ceil(cfg.timeoutMs / 1000) + 5}s`,
-      "Upstash-Callback": cfg.appBaseUrl + callbackPath,
-      "Upstash-Failure-Callback": cfg.appBaseUrl + failurePath,
-      "Upstash-Flow-Control-Key": p.flow.key,
-      "Upstash-Flow-Control-Value": `parallelism=${p.flow.parallelism}, rate=${p.flow.rate}`,
-      [`Upstash-Forward-${DELIVERY_HEADER}`]: p.deliveryId,
-    },
+  const r = await call(cfg, "/v2/batch", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(ps.map((p) => ({ destination, headers: publishHeaders(cfg, p), body: p.body }))),
   });
-  if ("error" in r) return { ok: false, error: r.error, status: null };
-  const messageId = (r.json as { messageId?: unknown } | null)?.messageId;
-  if (r.status >= 300 || typeof messageId !== "string") return { ok: false, error: `QStash ha risposto ${r.status}`, status: r.status };
-  return { ok: true, messageId };
+  if ("error" in r) return ps.map(() => ({ ok: false, error: r.error, status: null }));
+  if (r.status >= 300 || !Array.isArray(r.json) || r.json.length !== ps.length) {
+    const error = r.status >= 300 ? `QStash ha risposto ${r.status}` : "QStash ha dato una risposta inattesa";
+    return ps.map(() => ({ ok: false, error, status: r.status }));
+  }
+  return r.json.map((one: unknown) => accepted(r.status, one));
+}
+
+/**
+ * Where QStash has a message whose outcome Termini never heard of:
+ * - queued: still being delivered or retried (GET /v2/messages/{id} finds it);
+ * - dead: in its dead-letter queue (GET /v2/dlq?messageId=…), with its dlqId;
+ * - gone: neither (removed from the queue by hand, or a callback and the relay's record both lost).
+ */
+export type MessageWhereabouts = { at: "queued" } | { at: "dead"; dlqId: string } | { at: "gone" } | { at: "unknown"; error: string };
+
+export async function whereabouts(cfg: QStashConfig, messageId: string): Promise<MessageWhereabouts> {
+  const m = await call(cfg, `/v2/messages/${encodeURIComponent(messageId)}`, { method: "GET" });
+  if ("error" in m) return { at: "unknown", error: m.error };
+  if (m.status === 200) return { at: "queued" };
+  if (m.status !== 404) return { at: "unknown", error: `QStash ha risposto ${m.status}` };
+  const d = await call(cfg, `/v2/dlq?messageId=${encodeURIComponent(messageId)}`, { method: "GET" });
+  if ("error" in d) return { at: "unknown", error: d.error };
+  if (d.status !== 200) return { at: "unknown", error: `QStash ha risposto ${d.status}` };
+  const entry = (d.json as { messages?: { messageId?: string; dlqId?: string }[] } | null)?.messages?.find((x) => x.messageId === messageId);
+  return entry?.dlqId === undefined ? { at: "gone" } : { at: "dead", dlqId: entry.dlqId };
 }
 
 /** Takes a message out of QStash's dead-letter queue and delivers it again: its new message id. */

@@ -17,7 +17,8 @@ import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { contract } from "../http/contract.js";
 import { outboundContext } from "../outbound/context.js";
-import { flag, post, signedHeaders } from "../outbound/deliver.js";
+import { post, signedHeaders } from "../outbound/deliver.js";
+import { flag } from "../outbound/settle.js";
 import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
 import { eq } from "drizzle-orm";
 
@@ -74,7 +75,8 @@ qstash.post("/relay", async (c) => {
 
 qstash.post("/callback", async (c) => {
   const cb = validate(Callback, parseJson(await verified(c, callbackPath)));
-  // Every attempt's answer arrives here; the failed ones are already in the relay's log.
+  // Every attempt's answer arrives here. The relay has logged each and already marked a success delivered;
+  // this marks it too, should the relay's record be missing (a repeat changes nothing).
   if (cb.status >= 200 && cb.status < 300) await deliveredByMessage(database(c.env.DB), cb.sourceMessageId, Date.now());
   return c.json({ recorded: true });
 });

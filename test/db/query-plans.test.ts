@@ -10,10 +10,11 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { createApp } from "../../src/app.js";
 import { database } from "../../src/db/client.js";
+import type { Bindings } from "../../src/env.js";
 import { planInstance } from "../../src/workflows/plan.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { ADMIN_TOKEN, DAY, PROCURA_TOKEN, ago, casePath, idleWorkflows, newRef, postWebhook, record, registration } from "../backbone/helpers.js";
@@ -153,13 +154,21 @@ beforeAll(async () => {
   await planInstance(database(recording), instanceId, Date.now(), 600_000);
   label = "cron sweep";
   await sweep(recordingEnv, Date.now());
+  // Through QStash (the fake, paused): the due rows published in batches, then looked up when no outcome came.
+  const qstash = { ...recordingEnv, QSTASH_TOKEN: "plans-qstash", QSTASH_URL: inject("fakeQStashUrl") } as Bindings;
+  await fetch(`${qstash.QSTASH_URL}/__control/pause?account=plans-qstash`, { method: "POST", body: JSON.stringify({ paused: true }) });
+  await env.DB.prepare("UPDATE outbound_deliveries SET status = 'pending', due_at = 0 WHERE subscription_id = ?").bind(subscription).run();
+  label = "cron sweep (QStash)";
+  await sweep(qstash, Date.now());
+  await sweep(qstash, Date.now() + 4 * 3_600_000);
+  expect(await env.DB.prepare("SELECT count(*) AS n FROM outbound_deliveries WHERE subscription_id = ? AND status = 'published'").bind(subscription).first("n")).toBeGreaterThan(0);
 });
 
 afterAll(async () => { await spy.dispose(); });
 
 it("runs the requests it checks, each reading D1", () => {
   const labels = new Set(ran.map((r) => r.label));
-  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "event (API)", "webhook admin page", "subscription (API)"]) {
+  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "cron sweep (QStash)", "event (API)", "webhook admin page", "subscription (API)"]) {
     expect(labels, l).toContain(l);
   }
 });

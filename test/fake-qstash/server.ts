@@ -9,6 +9,10 @@
  *   sends nothing), Retries, Timeout, Callback, Failure-Callback,
  *   Flow-Control-Key / Flow-Control-Value ("parallelism=2, rate=10"), and
  *   Upstash-Forward-<Name> forwarded as <Name>; answers 201 {messageId};
+ * - POST /v2/batch: [{destination, headers, body}] as the SDK's batch()
+ *   sends it, each item published as above, one answer per item in order;
+ * - GET /v2/messages/<id>: a message still being delivered or retried; 404
+ *   once delivered or dead (QStash removes delivered messages);
  * - deliveries carry Upstash-Message-Id, Upstash-Retried and
  *   Upstash-Signature: an HS256 JWT by the current signing key with iss
  *   "Upstash", sub the destination URL, iat/nbf/exp, a jti, and `body` the
@@ -21,100 +25,53 @@
  *   signed the same way with sub the callback URL;
  * - flow control: at most `parallelism` deliveries in flight and `rate`
  *   started per second per key; the rest wait;
- * - DLQ: GET /v2/dlq, GET and DELETE /v2/dlq/<dlqId>, POST /v2/dlq/retry?dlqIds=…
+ * - DLQ: GET /v2/dlq (?messageId= filters), GET and DELETE /v2/dlq/<dlqId>, POST /v2/dlq/retry?dlqIds=…
  *   (a new message, removed from the DLQ).
- * State is per token (an "account"). Tests drive outages, pauses and the time scale
+ * State is per token (an "account"). Tests drive outages, pauses, lost callbacks, a
+ * forgotten queue and the time scale
  * through /__control/<action>?account=<token>.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { type IncomingMessage, type Server, createServer } from "node:http";
-import { SignJWT } from "jose";
-
-interface Message {
-  messageId: string;
-  url: string;
-  method: string;
-  body: string;
-  forward: Record<string, string>;
-  retries: number;
-  retried: number;
-  timeoutMs: number;
-  callback: string | null;
-  failureCallback: string | null;
-  flow: { key: string; parallelism: number; rate: number } | null;
-  createdAt: number;
-  notBefore: number;
-}
-
-interface DlqEntry { dlqId: string; message: Message; responseStatus: number; responseBody: string }
-
-class Account {
-  keys = { current: `sig_current_${randomUUID()}`, next: `sig_next_${randomUUID()}` };
-  dedup = new Map<string, string>();
-  outage: number | null = null;
-  timeScale = 0.001;
-  published: { headers: Record<string, string>; destination: string; status: number }[] = [];
-  dlq = new Map<string, DlqEntry>();
-  inFlight = new Map<string, number>();
-  started = new Map<string, number[]>();
-  waiting: Message[] = [];
-  armed = false;
-  paused = false;
-  deliveries = 0;
-}
-
-const b64url = (buf: Buffer) => buf.toString("base64").replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-async function signature(key: string, url: string, body: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ body: b64url(createHash("sha256").update(body).digest()) })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer("Upstash").setSubject(url).setIssuedAt(now).setNotBefore(now).setExpirationTime(now + 300).setJti(`jwt_${randomUUID()}`)
-    .sign(new TextEncoder().encode(key));
-}
-
-async function read(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** "parallelism=2, rate=10, period=1s" */
-function flowValue(v: string | undefined): { parallelism: number; rate: number } {
-  const out = { parallelism: Infinity, rate: Infinity };
-  for (const part of (v ?? "").split(",")) {
-    const [k, n] = part.trim().split("=");
-    if (k === "parallelism") out.parallelism = Number(n);
-    if (k === "rate") out.rate = Number(n);
-  }
-  return out;
-}
-
-const seconds = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v.replace(/s$/, "")) * 1000);
+import { randomUUID } from "node:crypto";
+import { type Server, createServer } from "node:http";
+import { Account, type DlqEntry, type Message, flowValue, read, seconds, signature } from "./account.js";
 
 export async function startFakeQStash(): Promise<{ server: Server; url: string }> {
   const accounts = new Map<string, Account>();
   const account = (token: string) => accounts.get(token) ?? accounts.set(token, new Account()).get(token)!;
 
-  /** Starts what flow control lets start, now; comes back while anything waits (a timer may fire a little early). */
+  /**
+   * Starts what flow control lets start, now; comes back while anything
+   * waits (a timer may fire a little early). One pass over the queue, a key
+   * looked at once it is full: a burst of thousands stays cheap.
+   */
   const pump = (a: Account) => {
     const now = Date.now();
     a.armed = false;
     // Paused (QStash's flowControl.pause): messages are accepted and kept, none delivered.
     if (a.paused) return;
-    for (const m of [...a.waiting]) {
-      if (m.notBefore > now) continue;
+    const full = new Set<string>();
+    const still: Message[] = [];
+    for (const m of a.waiting) {
+      if (m.notBefore > now || (m.flow !== null && full.has(m.flow.key))) {
+        still.push(m);
+        continue;
+      }
       if (m.flow !== null) {
         const inFlight = a.inFlight.get(m.flow.key) ?? 0;
-        const recent = (a.started.get(m.flow.key) ?? []).filter((t) => t > now - 1000);
+        const recent = a.started.get(m.flow.key) ?? [];
+        while (recent.length > 0 && recent[0]! <= now - 1000) recent.shift();
         a.started.set(m.flow.key, recent);
-        if (inFlight >= m.flow.parallelism || recent.length >= m.flow.rate) continue;
+        if (inFlight >= m.flow.parallelism || recent.length >= m.flow.rate) {
+          full.add(m.flow.key);
+          still.push(m);
+          continue;
+        }
         a.inFlight.set(m.flow.key, inFlight + 1);
         recent.push(now);
       }
-      a.waiting.splice(a.waiting.indexOf(m), 1);
       void attempt(a, m);
     }
+    a.waiting = still;
     if (a.waiting.length > 0 && !a.armed) {
       a.armed = true;
       setTimeout(() => pump(a), 20);
@@ -144,7 +101,7 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
   };
   const callback = (a: Account, url: string | null, body: string) => {
     // Callbacks are messages too: delivered (and retried) on their own.
-    if (url !== null) void (async () => {
+    if (url !== null && !a.dropCallbacks) void (async () => {
       for (let i = 0; i < 3; i++) if ((await post(a, url, body, { "Content-Type": "application/json" }, 10_000)).status < 300) return;
     })();
   };
@@ -155,8 +112,12 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
     }, m.timeoutMs);
     if (m.flow !== null) a.inFlight.set(m.flow.key, (a.inFlight.get(m.flow.key) ?? 1) - 1);
     callback(a, m.callback, callbackBody(m, r.status, r.body));
-    if (r.status >= 200 && r.status < 300) return pump(a);
+    if (r.status >= 200 && r.status < 300) {
+      a.live.delete(m.messageId);
+      return pump(a);
+    }
     if (m.retried >= m.retries) {
+      a.live.delete(m.messageId);
       const dlqId = `${Date.now()}-${a.dlq.size}`;
       a.dlq.set(dlqId, { dlqId, message: m, responseStatus: r.status, responseBody: r.body });
       callback(a, m.failureCallback, callbackBody(m, r.status, r.body, dlqId));
@@ -166,6 +127,31 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
     m.retried++;
     schedule(a, m, Date.now() + delayMs);
     pump(a);
+  };
+
+  /** One publication (from /v2/publish or an item of /v2/batch), headers lowercased: its answer. */
+  const accept = (a: Account, destination: string, headers: Record<string, string>, body: string) => {
+    const h = (n: string) => headers[n.toLowerCase()];
+    const dedup = h("Upstash-Deduplication-Id");
+    const known = dedup === undefined ? undefined : a.dedup.get(dedup);
+    if (known !== undefined) {
+      a.published.push({ headers, destination, status: 201, messageId: known });
+      return { messageId: known, url: destination, deduplicated: true };
+    }
+    const forward = Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith("upstash-forward-")).map(([k, v]) => [k.slice("upstash-forward-".length), v]));
+    if (h("Content-Type") !== undefined) forward["Content-Type"] = h("Content-Type")!;
+    const flowKey = h("Upstash-Flow-Control-Key");
+    const m: Message = {
+      messageId: `msg_${randomUUID().replaceAll("-", "")}`, url: destination, method: h("Upstash-Method") ?? "POST", body, forward,
+      retries: Number(h("Upstash-Retries") ?? 3), retried: 0, timeoutMs: seconds(h("Upstash-Timeout"), 30_000),
+      callback: h("Upstash-Callback") ?? null, failureCallback: h("Upstash-Failure-Callback") ?? null,
+      flow: flowKey === undefined ? null : { key: flowKey, ...flowValue(h("Upstash-Flow-Control-Value")) }, createdAt: Date.now(), notBefore: Date.now(),
+    };
+    if (dedup !== undefined) a.dedup.set(dedup, m.messageId);
+    a.published.push({ headers, destination, status: 201, messageId: m.messageId });
+    a.live.set(m.messageId, m);
+    schedule(a, m, Date.now());
+    return { messageId: m.messageId, url: destination };
   };
 
   const server = createServer(async (req, res) => {
@@ -183,15 +169,37 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
         case "outage": a.outage = input.status ?? null; return reply(200, { ok: true });
         case "timescale": a.timeScale = input.scale; return reply(200, { ok: true });
         case "pause": a.paused = input.paused === true; if (!a.paused) pump(a); return reply(200, { ok: true });
+        case "drop-callbacks": a.dropCallbacks = input.drop === true; return reply(200, { ok: true });
+        case "refuse": a.refused.add(input.delivery); return reply(200, { ok: true });
+        // QStash loses messages (or a user empties the queue): all of them, or one.
+        case "forget": {
+          const gone = (m: Message) => input.messageId === undefined || m.messageId === input.messageId;
+          for (const [k, e] of a.dlq) if (gone(e.message)) a.dlq.delete(k);
+          for (const [k, m] of a.live) if (gone(m)) a.live.delete(k);
+          a.waiting = a.waiting.filter((m) => !gone(m));
+          return reply(200, { ok: true });
+        }
+        // A waiting message's retries exhausted at once (its failure callback is sent, unless dropped).
+        case "exhaust": {
+          const m = a.live.get(input.messageId);
+          if (m === undefined) return reply(404, { error: "no such live message" });
+          a.live.delete(m.messageId);
+          a.waiting = a.waiting.filter((x) => x !== m);
+          const dlqId = `${Date.now()}-${a.dlq.size}`;
+          a.dlq.set(dlqId, { dlqId, message: m, responseStatus: 503, responseBody: "" });
+          callback(a, m.failureCallback, callbackBody(m, 503, "", dlqId));
+          return reply(200, { dlqId });
+        }
         case "published": return reply(200, a.published);
-        case "stats": return reply(200, { waiting: a.waiting.length, inFlight: Object.fromEntries(a.inFlight), dlq: a.dlq.size, deliveries: a.deliveries });
+        case "stats": return reply(200, { waiting: a.waiting.length, inFlight: Object.fromEntries(a.inFlight), dlq: a.dlq.size, deliveries: a.deliveries, batches: a.batches });
         default: return reply(404, { error: "unknown control" });
       }
     }
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
     if (token === "") return reply(401, { error: "Unauthorized" });
     const a = account(token);
-    const h = (n: string) => req.headers[n.toLowerCase()] as string | undefined;
+    // An outage answers every API call alike (the publish log keeps what was tried).
+    if (a.outage !== null && !url.pathname.startsWith("/v2/publish/")) return reply(a.outage, { error: "service unavailable" });
     if (url.pathname.startsWith("/v2/publish/")) {
       const destination = decodeURIComponent(url.pathname.slice("/v2/publish/".length));
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
@@ -199,35 +207,41 @@ export async function startFakeQStash(): Promise<{ server: Server; url: string }
         a.published.push({ headers, destination, status: a.outage });
         return reply(a.outage, { error: "service unavailable" });
       }
-      const dedup = h("Upstash-Deduplication-Id");
-      const known = dedup === undefined ? undefined : a.dedup.get(dedup);
-      a.published.push({ headers, destination, status: 201 });
-      if (known !== undefined) return reply(201, { messageId: known, url: destination, deduplicated: true });
-      const forward = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith("upstash-forward-")).map(([k, v]) => [k.slice("upstash-forward-".length), String(v)]));
-      if (h("Content-Type") !== undefined) forward["Content-Type"] = h("Content-Type")!;
-      const flowKey = h("Upstash-Flow-Control-Key");
-      const m: Message = {
-        messageId: `msg_${randomUUID().replaceAll("-", "")}`, url: destination, method: h("Upstash-Method") ?? "POST", body, forward,
-        retries: Number(h("Upstash-Retries") ?? 3), retried: 0, timeoutMs: seconds(h("Upstash-Timeout"), 30_000),
-        callback: h("Upstash-Callback") ?? null, failureCallback: h("Upstash-Failure-Callback") ?? null,
-        flow: flowKey === undefined ? null : { key: flowKey, ...flowValue(h("Upstash-Flow-Control-Value")) }, createdAt: Date.now(), notBefore: Date.now(),
-      };
-      if (dedup !== undefined) a.dedup.set(dedup, m.messageId);
-      schedule(a, m, Date.now());
-      return reply(201, { messageId: m.messageId, url: destination });
+      return reply(201, accept(a, destination, headers, body));
+    }
+    // The SDK's batch(): [{destination, headers, body}], one answer per message, in order.
+    if (url.pathname === "/v2/batch" && req.method === "POST") {
+      const items = JSON.parse(body) as { destination: string; headers?: Record<string, string>; body?: string }[];
+      if (!Array.isArray(items) || items.some((x) => typeof x.destination !== "string")) return reply(400, { error: "invalid batch" });
+      a.batches++;
+      return reply(201, items.map((x) => {
+        const headers = Object.fromEntries(Object.entries(x.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+        headers.authorization = req.headers.authorization ?? "";
+        if (a.refused.has(headers["upstash-forward-termini-delivery"] ?? "")) return { error: "invalid flow control value" };
+        return accept(a, x.destination, headers, x.body ?? "");
+      }));
+    }
+    const message = url.pathname.match(/^\/v2\/messages\/([^/]+)$/);
+    if (message !== null && req.method === "GET") {
+      const m = a.live.get(decodeURIComponent(message[1]!));
+      return m === undefined ? reply(404, { error: "message not found" }) : reply(200, { messageId: m.messageId, url: m.url, method: m.method, body: m.body, maxRetries: m.retries, createdAt: m.createdAt, notBefore: m.notBefore });
     }
     const dlqView = (e: DlqEntry) => ({
       dlqId: e.dlqId, messageId: e.message.messageId, url: e.message.url, method: e.message.method, body: e.message.body, maxRetries: e.message.retries,
       createdAt: e.message.createdAt, responseStatus: e.responseStatus, responseBody: e.responseBody,
       header: Object.fromEntries(Object.entries(e.message.forward).map(([k, v]) => [k, [v]])),
     });
-    if (url.pathname === "/v2/dlq" && req.method === "GET") return reply(200, { messages: [...a.dlq.values()].map(dlqView) });
+    if (url.pathname === "/v2/dlq" && req.method === "GET") {
+      const messageId = url.searchParams.get("messageId");
+      return reply(200, { messages: [...a.dlq.values()].filter((e) => messageId === null || e.message.messageId === messageId).map(dlqView) });
+    }
     if (url.pathname === "/v2/dlq/retry" && req.method === "POST") {
       const responses = url.searchParams.getAll("dlqIds").flatMap((id) => {
         const e = a.dlq.get(id);
         if (e === undefined) return [];
         a.dlq.delete(id);
         const m = { ...e.message, messageId: `msg_${randomUUID().replaceAll("-", "")}`, retried: 0, createdAt: Date.now() };
+        a.live.set(m.messageId, m);
         schedule(a, m, Date.now());
         return [{ messageId: m.messageId }];
       });

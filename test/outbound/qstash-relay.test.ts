@@ -93,17 +93,19 @@ describe("the callback", () => {
 });
 
 describe("the relay", () => {
-  it("signs the event afresh for the subscriber, logs the attempt, and answers 502 for QStash to retry when the endpoint fails", async () => {
+  it("signs the event afresh for the subscriber, logs the attempt, answers 502 for QStash to retry when the endpoint fails, and records the delivery itself when it takes it", async () => {
     const messageId = `msg_${crypto.randomUUID()}`;
     const { id, body } = await published(messageId);
     await sub.endpoint.setup({ statuses: [500] });
     const relay = async () => send("/webhooks/qstash/relay", body, await token(KEYS.QSTASH_CURRENT_SIGNING_KEY, "/webhooks/qstash/relay", body), { "Termini-Delivery": id });
     expect((await relay()).status).toBe(502);
+    expect(await row(id)).toMatchObject({ status: "published", attempts: 1, lastStatus: 500 });
     expect((await relay()).status).toBe(200);
     const received = (await sub.endpoint.received()).filter((r) => r.body === body);
     expect(received.map((r) => [r.status, r.verified])).toEqual([[500, true], [200, true]]);
     expect(new Set(received.map((r) => r.id)).size).toBe(1);
-    expect(await row(id)).toMatchObject({ status: "published", attempts: 2, lastStatus: 200 });
+    // Delivered on the relay's own record: a success callback that never comes loses nothing.
+    expect(await row(id)).toMatchObject({ status: "delivered", attempts: 2, lastStatus: 200 });
     const log = await env.DB.prepare("SELECT via, status FROM outbound_attempts WHERE delivery_id = ? ORDER BY id").bind(id).all();
     expect(log.results).toEqual([{ via: "qstash", status: 500 }, { via: "qstash", status: 200 }]);
   });
