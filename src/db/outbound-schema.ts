@@ -1,5 +1,5 @@
-/** Drizzle's view of migrations/0014_outbound.sql (the SQL file is the source of truth). */
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+/** Drizzle's view of migrations/0014_outbound.sql, held to it by test/db/schema-drift.test.ts. */
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const subscriptions = sqliteTable("subscriptions", {
   id: text("id").primaryKey(),
@@ -14,7 +14,9 @@ export const subscriptions = sqliteTable("subscriptions", {
   disabledAt: integer("disabled_at"),
   failingSince: integer("failing_since"),
   flaggedAt: integer("flagged_at"),
-});
+}, (t) => [
+  index("subscriptions_office").on(t.officeId),
+]);
 
 export const subscriptionSecrets = sqliteTable("subscription_secrets", {
   id: text("id").primaryKey(),
@@ -22,7 +24,9 @@ export const subscriptionSecrets = sqliteTable("subscription_secrets", {
   secret: text("secret").notNull(),
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at"),
-});
+}, (t) => [
+  index("subscription_secrets_subscription").on(t.subscriptionId),
+]);
 
 export const outboundEvents = sqliteTable("outbound_events", {
   id: text("id").primaryKey(),
@@ -30,7 +34,9 @@ export const outboundEvents = sqliteTable("outbound_events", {
   caseId: text("case_id"),
   body: text("body").notNull(),
   createdAt: integer("created_at").notNull(),
-});
+}, (t) => [
+  index("outbound_events_case").on(t.caseId),
+]);
 
 /** pending: due at dueAt; published: accepted by QStash, outcome awaited; dead: given up (the dead-letter queue). */
 export type OutboundStatus = "pending" | "sending" | "published" | "delivered" | "dead";
@@ -52,7 +58,13 @@ export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   messageId: text("message_id"),
   dlqId: text("dlq_id"),
   createdAt: integer("created_at").notNull(),
-});
+}, (t) => [
+  index("outbound_deliveries_due").on(t.status, t.dueAt),
+  index("outbound_deliveries_instance").on(t.instanceId, t.status),
+  index("outbound_deliveries_subscription").on(t.subscriptionId, t.createdAt),
+  index("outbound_deliveries_message").on(t.messageId),
+  index("outbound_deliveries_in_flight").on(t.status, t.subscriptionId, t.claimedAt),
+]);
 
 export const outboundAttempts = sqliteTable("outbound_attempts", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -62,9 +74,13 @@ export const outboundAttempts = sqliteTable("outbound_attempts", {
   status: integer("status"),
   durationMs: integer("duration_ms"),
   error: text("error"),
-});
+}, (t) => [
+  index("outbound_attempts_delivery").on(t.deliveryId, t.at),
+]);
 
 export const qstashReceipts = sqliteTable("qstash_receipts", {
   jti: text("jti").primaryKey(),
   expiresAt: integer("expires_at").notNull(),
-});
+}, (t) => [
+  index("qstash_receipts_expiry").on(t.expiresAt),
+]);

@@ -1,5 +1,6 @@
-/** Drizzle's view of migrations/0001_init.sql; the SQL file is the source of truth. */
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+/** Drizzle's view of the migrations (migrations/*.sql): test/db/schema-drift.test.ts fails when the two differ in a table, column or index. */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, unique, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
 
@@ -8,7 +9,7 @@ export const offices = sqliteTable("offices", {
   kind: text("kind").notNull(),
   name: text("name").notNull(),
   jurisdiction: text("jurisdiction").notNull(),
-  calendar: text("calendar").notNull(),
+  calendar: text("calendar").notNull().default("IT"),
   emails: json<string[]>("emails").notNull(),
   fallbackEmail: text("fallback_email").notNull(),
   escalatesTo: text("escalates_to"),
@@ -16,7 +17,9 @@ export const offices = sqliteTable("offices", {
   region: text("region").notNull().default(""),
   /** The format of this office's case references (a regular expression); null: the RGNR form. */
   refPattern: text("ref_pattern"),
-});
+}, (t) => [
+  index("offices_kind").on(t.kind, t.jurisdiction),
+]);
 
 /** A reference is unique for its owner office only (each Procura numbers its own register). */
 export const cases = sqliteTable("cases", {
@@ -26,7 +29,11 @@ export const cases = sqliteTable("cases", {
   ownerOfficeId: text("owner_office_id").notNull(),
   createdAt: integer("created_at").notNull(),
   createdBy: text("created_by").notNull(),
-});
+}, (t) => [
+  uniqueIndex("cases_owner_ref").on(t.ownerOfficeId, t.ref),
+  index("cases_ref").on(t.ref),
+  index("cases_created").on(t.createdAt, t.id),
+]);
 
 export const caseOffices = sqliteTable(
   "case_offices",
@@ -35,7 +42,7 @@ export const caseOffices = sqliteTable(
     /** The case's creation time, so that an office's cases are listed newest first by an index walk. */
     caseCreatedAt: integer("case_created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.officeId] })],
+  (t) => [primaryKey({ columns: [t.caseId, t.officeId] }), index("case_offices_office").on(t.officeId, t.caseCreatedAt, t.caseId)],
 );
 
 export const events = sqliteTable("events", {
@@ -48,7 +55,9 @@ export const events = sqliteTable("events", {
   data: json<Record<string, unknown>>("data").notNull(),
   source: text("source").notNull(),
   receivedAt: integer("received_at").notNull(),
-});
+}, (t) => [
+  index("events_case").on(t.caseId, t.occurredAtMs),
+]);
 
 export const timelineInstances = sqliteTable("timeline_instances", {
   id: text("id").primaryKey(),
@@ -60,7 +69,11 @@ export const timelineInstances = sqliteTable("timeline_instances", {
   startedAt: integer("started_at").notNull(),
   closedAt: integer("closed_at"),
   workflowId: text("workflow_id").notNull(),
-});
+}, (t) => [
+  index("timeline_instances_case").on(t.caseId, t.startedAt),
+  // At most one running instance of a timeline per case: two events racing to start it cannot both win.
+  uniqueIndex("timeline_instances_running").on(t.caseId, t.timeline).where(sql`status = 'running'`),
+]);
 
 /** informational: an earliest date, never reminded; withdrawn: its starting event was cancelled. */
 export type DeadlineStatus = "open" | "met" | "late" | "informational" | "withdrawn";
@@ -82,7 +95,11 @@ export const deadlines = sqliteTable("deadlines", {
   explanation: json<unknown>("explanation").notNull(),
   closedAtMs: integer("closed_at_ms"),
   closedByEvent: text("closed_by_event"),
-});
+}, (t) => [
+  unique().on(t.instanceId, t.stage, t.seq),
+  index("deadlines_instance_due").on(t.instanceId, t.dueAtMs),
+  index("deadlines_office").on(t.officeId, t.status, t.dueAtMs),
+]);
 
 /** digested: waiting in a digest (digest_id), sent with it. */
 export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded" | "digested";
@@ -127,7 +144,13 @@ export const notifications = sqliteTable("notifications", {
   claim: text("claim"),
   /** The digest this row went out in (status digested, then sent). */
   digestId: text("digest_id"),
-});
+}, (t) => [
+  unique().on(t.deadlineId, t.rung),
+  index("notifications_due").on(t.status, t.sendAtMs),
+  index("notifications_instance").on(t.instanceId, t.status),
+  index("notifications_instance_send").on(t.instanceId, t.sendAtMs),
+  index("notifications_digest").on(t.digestId),
+]);
 
 export const outbox = sqliteTable("outbox", {
   notificationId: text("notification_id").primaryKey(),
@@ -180,7 +203,9 @@ export const webhookSecrets = sqliteTable("webhook_secrets", {
   secret: text("secret").notNull(),
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at"),
-});
+}, (t) => [
+  index("webhook_secrets_sender").on(t.senderId),
+]);
 
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
@@ -202,7 +227,9 @@ export const auditLog = sqliteTable("audit_log", {
   caseId: text("case_id"),
   detail: json<Record<string, unknown>>("detail").notNull(),
   requestId: text("request_id"),
-});
+}, (t) => [
+  index("audit_log_case").on(t.caseId, t.at),
+]);
 
 export const statCounters = sqliteTable(
   "stat_counters",
@@ -222,41 +249,9 @@ export const reports = sqliteTable("reports", {
   generatedBy: text("generated_by").notNull(),
   submittedAt: integer("submitted_at"),
   submittedBy: text("submitted_by"),
-});
-
-export type UserRole = "operator" | "head" | "admin" | "region" | "ministry";
-
-export const users = sqliteTable("users", {
-  id: text("id").primaryKey(),
-  email: text("email").notNull().unique(),
-  role: text("role").$type<UserRole>().notNull(),
-  region: text("region"),
-  createdAt: integer("created_at").notNull(),
-  disabledAt: integer("disabled_at"),
-});
-
-export const userOffices = sqliteTable(
-  "user_offices",
-  { userId: text("user_id").notNull(), officeId: text("office_id").notNull() },
-  (t) => [primaryKey({ columns: [t.userId, t.officeId] })],
-);
-
-export const signInLinks = sqliteTable("sign_in_links", {
-  tokenHash: text("token_hash").primaryKey(),
-  userId: text("user_id").notNull(),
-  createdAt: integer("created_at").notNull(),
-  expiresAt: integer("expires_at").notNull(),
-  usedAt: integer("used_at"),
-});
-
-export const sessions = sqliteTable("sessions", {
-  idHash: text("id_hash").primaryKey(),
-  userId: text("user_id").notNull(),
-  csrf: text("csrf").notNull(),
-  createdAt: integer("created_at").notNull(),
-  expiresAt: integer("expires_at").notNull(),
-  revokedAt: integer("revoked_at"),
-});
+}, (t) => [
+  unique().on(t.kind, t.period, t.scope, t.version),
+]);
 
 export const mailOutbox = sqliteTable("mail_outbox", {
   id: text("id").primaryKey(),
@@ -265,13 +260,6 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   text: text("text").notNull(),
   html: text("html").notNull(),
   createdAt: integer("created_at").notNull(),
-});
-
-export const calendarTokens = sqliteTable("calendar_tokens", {
-  tokenHash: text("token_hash").primaryKey(),
-  userId: text("user_id").notNull(),
-  createdAt: integer("created_at").notNull(),
-  revokedAt: integer("revoked_at"),
 });
 
 export const scheduleFailures = sqliteTable("schedule_failures", {
@@ -283,11 +271,6 @@ export const scheduleFailures = sqliteTable("schedule_failures", {
   firstAt: integer("first_at").notNull(),
   lastAt: integer("last_at").notNull(),
   attempts: integer("attempts").notNull(),
-});
-
-export const signInRequests = sqliteTable("sign_in_requests", {
-  clientHash: text("client_hash").notNull(),
-  at: integer("at").notNull(),
 });
 
 /** A new random stamp on every change to the directory or the senders: isolates' copies compare it. */
@@ -304,5 +287,8 @@ export const workflowFailures = sqliteTable("workflow_failures", {
   firstAt: integer("first_at").notNull(),
   lastAt: integer("last_at").notNull(),
   attempts: integer("attempts").notNull(),
-});
+}, (t) => [
+  index("workflow_failures_first").on(t.firstAt),
+]);
+export * from "./auth-schema.js";
 export * from "./outbound-schema.js";

@@ -1,0 +1,54 @@
+/** Drizzle's view of the web app's users, sessions and sign-in tables (migrations 0006–0008 are the source of truth). */
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export type UserRole = "operator" | "head" | "admin" | "region" | "ministry";
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  role: text("role").$type<UserRole>().notNull(),
+  region: text("region"),
+  createdAt: integer("created_at").notNull(),
+  disabledAt: integer("disabled_at"),
+});
+
+export const userOffices = sqliteTable(
+  "user_offices",
+  { userId: text("user_id").notNull(), officeId: text("office_id").notNull() },
+  (t) => [primaryKey({ columns: [t.userId, t.officeId] })],
+);
+
+export const signInLinks = sqliteTable("sign_in_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+}, (t) => [
+  index("sign_in_links_user").on(t.userId, t.createdAt),
+]);
+
+export const sessions = sqliteTable("sessions", {
+  idHash: text("id_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  csrf: text("csrf").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const calendarTokens = sqliteTable("calendar_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+}, (t) => [
+  index("calendar_tokens_user").on(t.userId),
+]);
+
+export const signInRequests = sqliteTable("sign_in_requests", {
+  clientHash: text("client_hash").notNull(),
+  at: integer("at").notNull(),
+}, (t) => [
+  index("sign_in_requests_client").on(t.clientHash, t.at),
+]);
