@@ -2,6 +2,7 @@ import { createApp } from "./app.js";
 import type { Bindings } from "./env.js";
 import { startScheduled } from "./workflows/schedule.js";
 import { sweep } from "./workflows/sweep.js";
+import { RETENTION_CRON, retention } from "./workflows/retention.js";
 import { misconfiguration } from "./deployment.js";
 import { purgeSignIn } from "./web/signin.js";
 
@@ -21,7 +22,9 @@ export default {
       return;
     }
     const at = controller.scheduledTime;
-    const jobs = { sweep: sweep(env, at), schedule: startScheduled(env, at), purge: purgeSignIn(env, at) };
+    const jobs: Record<string, Promise<unknown>> = controller.cron === RETENTION_CRON
+      ? { retention: retention(env, at) }
+      : { sweep: sweep(env, at), schedule: startScheduled(env, at), purge: purgeSignIn(env, at) };
     ctx.waitUntil(Promise.allSettled(Object.values(jobs)).then((results) => {
       results.forEach((r, i) => {
         if (r.status === "rejected") console.error(JSON.stringify({ level: "error", action: `cron.${Object.keys(jobs)[i]}`, error: (r.reason as Error)?.name ?? "unknown" }));

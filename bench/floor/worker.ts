@@ -73,7 +73,7 @@ async function ingest(req: Request, env: FloorEnv): Promise<Response> {
     deadlines: [{ id: deadlineId, stage: "pm-assessment", office: "procura-torino", status: "open", dueAt: new Date(due).toISOString(), dueDate: null }],
   });
   const writes = await db.batch([
-    db.prepare("INSERT INTO cases (id, ref, owner_office_id, created_at, created_by) VALUES (?, ?, ?, ?, ?)").bind(caseId, ev.caseRef, "procura-torino", now, "sender:demo"),
+    db.prepare("INSERT INTO cases (id, ref, owner_office_id, created_at, created_by, last_activity_at) VALUES (?, ?, ?, ?, ?, ?)").bind(caseId, ev.caseRef, "procura-torino", now, "sender:demo", now),
     db.prepare("INSERT INTO events (id, idempotency_key, case_id, type, occurred_at, occurred_at_ms, data, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(eventId, idempotencyKey, caseId, ev.type, ev.occurredAt, at, '{"jurisdiction":"TO"}', "sender:demo", now),
     db.prepare("INSERT INTO case_offices (case_id, office_id, role, case_created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING").bind(caseId, "procura-torino", "procura", now),

@@ -64,6 +64,7 @@ export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   index("outbound_deliveries_subscription").on(t.subscriptionId, t.createdAt),
   index("outbound_deliveries_message").on(t.messageId),
   index("outbound_deliveries_in_flight").on(t.status, t.subscriptionId, t.claimedAt),
+  index("outbound_deliveries_event").on(t.eventId),
 ]);
 
 export const outboundAttempts = sqliteTable("outbound_attempts", {

@@ -29,8 +29,11 @@ export const cases = sqliteTable("cases", {
   ownerOfficeId: text("owner_office_id").notNull(),
   createdAt: integer("created_at").notNull(),
   createdBy: text("created_by").notNull(),
+  /** Its creation, then every event recorded on it: retention counts from here (migration 0015). */
+  lastActivityAt: integer("last_activity_at").notNull(),
 }, (t) => [
   uniqueIndex("cases_owner_ref").on(t.ownerOfficeId, t.ref),
+  index("cases_last_activity").on(t.lastActivityAt),
   index("cases_ref").on(t.ref),
   index("cases_created").on(t.createdAt, t.id),
 ]);
@@ -71,6 +74,7 @@ export const timelineInstances = sqliteTable("timeline_instances", {
   workflowId: text("workflow_id").notNull(),
 }, (t) => [
   index("timeline_instances_case").on(t.caseId, t.startedAt),
+  index("timeline_instances_started_by").on(t.startedByEvent),
   // At most one running instance of a timeline per case: two events racing to start it cannot both win.
   uniqueIndex("timeline_instances_running").on(t.caseId, t.timeline).where(sql`status = 'running'`),
 ]);
@@ -99,6 +103,8 @@ export const deadlines = sqliteTable("deadlines", {
   unique().on(t.instanceId, t.stage, t.seq),
   index("deadlines_instance_due").on(t.instanceId, t.dueAtMs),
   index("deadlines_office").on(t.officeId, t.status, t.dueAtMs),
+  index("deadlines_started_by").on(t.startedByEvent),
+  index("deadlines_closed_by").on(t.closedByEvent),
 ]);
 
 /** digested: waiting in a digest (digest_id), sent with it. */
@@ -216,7 +222,7 @@ export const webhookDeliveries = sqliteTable(
     body: text("body").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.senderId, t.webhookId] })],
+  (t) => [primaryKey({ columns: [t.senderId, t.webhookId] }), index("webhook_deliveries_received").on(t.receivedAt)],
 );
 
 export const auditLog = sqliteTable("audit_log", {
@@ -260,7 +266,9 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   text: text("text").notNull(),
   html: text("html").notNull(),
   createdAt: integer("created_at").notNull(),
-});
+}, (t) => [
+  index("mail_outbox_created").on(t.createdAt),
+]);
 
 export const scheduleFailures = sqliteTable("schedule_failures", {
   ref: text("ref").primaryKey(),

@@ -5,6 +5,7 @@
  * refusal or a failure leaves nothing half-written. Workflows are woken
  * afterwards; D1 stays the source of truth if waking fails (the cron sweep).
  */
+import { eq } from "drizzle-orm";
 import * as z from "zod";
 import type { Principal } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
@@ -146,7 +147,10 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
   const { db } = ctx;
   const head: Stmt[] = [];
   if (ctx.isNewCase) {
-    head.push(db.insert(cases).values({ id: ctx.caseId, ref: ctx.caseRef, ownerOfficeId: ctx.ownerOfficeId!, createdAt: ctx.now, createdBy: ctx.p.id }));
+    head.push(db.insert(cases).values({ id: ctx.caseId, ref: ctx.caseRef, ownerOfficeId: ctx.ownerOfficeId!, createdAt: ctx.now, createdBy: ctx.p.id, lastActivityAt: ctx.now }));
+  } else {
+    // Retention counts from the last activity (migration 0015).
+    head.push(db.update(cases).set({ lastActivityAt: ctx.now }).where(eq(cases.id, ctx.caseId)));
   }
   // The event row comes before everything that refers to it.
   head.push(db.insert(events).values({

@@ -50,7 +50,7 @@ caseRoutes.post("/", async (c) => {
   if ((await ownedCase(db, owner.id, body.ref)) !== undefined) throw new ApiError("case_exists", `Il procedimento ${body.ref} è già registrato per ${owner.name}`);
   const id = crypto.randomUUID();
   await db.batch([
-    db.insert(cases).values({ id, ref: body.ref, ownerOfficeId: owner.id, createdAt: now, createdBy: p.id }),
+    db.insert(cases).values({ id, ref: body.ref, ownerOfficeId: owner.id, createdAt: now, createdBy: p.id, lastActivityAt: now }),
     ...entries.map(([role, officeId]) => db.insert(caseOffices).values({ caseId: id, officeId, role, caseCreatedAt: now })),
     auditInsert(db, { actor: p.id, action: "case.created", caseId: id, detail: { ref: body.ref, offices: body.offices }, requestId: c.get("requestId") }, now),
   ]);

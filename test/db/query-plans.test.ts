@@ -17,6 +17,7 @@ import { database } from "../../src/db/client.js";
 import type { Bindings } from "../../src/env.js";
 import { planInstance } from "../../src/workflows/plan.js";
 import { sweep } from "../../src/workflows/sweep.js";
+import { retention } from "../../src/workflows/retention.js";
 import { ADMIN_TOKEN, DAY, PROCURA_TOKEN, ago, casePath, idleWorkflows, newRef, postWebhook, record, registration } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";
 import { subscribe } from "../outbound/helpers.js";
@@ -162,13 +163,17 @@ beforeAll(async () => {
   await sweep(qstash, Date.now());
   await sweep(qstash, Date.now() + 4 * 3_600_000);
   expect(await env.DB.prepare("SELECT count(*) AS n FROM outbound_deliveries WHERE subscription_id = ? AND status = 'published'").bind(subscription).first("n")).toBeGreaterThan(0);
+  // Last, as it deletes: the daily purge, as of six years on (every case without a running timeline goes).
+  label = "retention purge";
+  await env.DB.prepare("UPDATE timeline_instances SET status = 'closed', closed_at = 0 WHERE id <> ?").bind(instanceId).run();
+  expect((await retention(recordingEnv, Date.now() + 6 * 365 * DAY)).cases).toBeGreaterThan(0);
 });
 
 afterAll(async () => { await spy.dispose(); });
 
 it("runs the requests it checks, each reading D1", () => {
   const labels = new Set(ran.map((r) => r.label));
-  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "cron sweep (QStash)", "event (API)", "webhook admin page", "subscription (API)"]) {
+  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "cron sweep (QStash)", "retention purge", "event (API)", "webhook admin page", "subscription (API)"]) {
     expect(labels, l).toContain(l);
   }
 });

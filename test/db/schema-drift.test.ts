@@ -22,7 +22,7 @@ const dialect = new SQLiteSyncDialect();
  * default: the code always sets them, so the schema leaves the default out
  * (an insert that forgot one would not compile).
  */
-const ALTER_DEFAULTS: Record<string, string> = { "case_offices.case_created_at": "0", "deadlines.started_at_ms": "0" };
+const ALTER_DEFAULTS: Record<string, string> = { "case_offices.case_created_at": "0", "deadlines.started_at_ms": "0", "cases.last_activity_at": "0" };
 const norm = (sql: string) => sql.replace(/["`]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
 
 /** What the Drizzle schema declares, in the same shape as what SQLite reports. */

@@ -1,0 +1,49 @@
+/**
+ * The daily retention purge (cron "17 2 * * *"): cases quiet for the
+ * retention period with no running timeline, oldest first, in batches of
+ * PURGE_BATCH, each batch one D1 transaction; then inbound receipts and the
+ * local mail outbox by age. Bounded per run (batches and time): what is left
+ * goes the next day.
+ */
+import { database } from "../db/client.js";
+import { PURGE_BATCH, type PurgedCounts, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
+import { RECEIPT_RETENTION_MS, retentionCutoff, retentionYears } from "../domain/retention.js";
+import type { Bindings } from "../env.js";
+
+export const RETENTION_CRON = "17 2 * * *";
+
+export interface RetentionOptions {
+  /** Cases per batch (at most PURGE_BATCH). */
+  batch?: number;
+  /** Batches per run. */
+  batches?: number;
+  /** Wall-clock budget of a run, in milliseconds. */
+  budgetMs?: number;
+}
+
+export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number }
+
+export async function retention(env: Bindings, now: number, o: RetentionOptions = {}): Promise<RetentionCounts> {
+  const years = retentionYears(env.RETENTION_YEARS);
+  if (years === null) throw new Error("RETENTION_YEARS is not a whole number of years from 1 to 30");
+  const db = database(env.DB);
+  const cutoff = retentionCutoff(now, years);
+  const size = Math.min(o.batch ?? PURGE_BATCH, PURGE_BATCH);
+  const until = Date.now() + (o.budgetMs ?? 20_000);
+  const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0 };
+  for (let b = 0; b < (o.batches ?? 50) && Date.now() < until; b++) {
+    const ids = await purgeableCases(db, cutoff, size);
+    if (ids.length === 0) break;
+    const purged = await purgeCases(db, ids, cutoff, now);
+    counts.cases += purged.cases;
+    counts.events += purged.events;
+    counts.deadlines += purged.deadlines;
+    counts.notifications += purged.notifications;
+    // None of these went (each gained an event in between): stop rather than pick them again.
+    if (purged.cases === 0) break;
+  }
+  counts.receipts = await purgeByAge(db, "webhook_deliveries", "received_at", now - RECEIPT_RETENTION_MS, 10_000);
+  counts.mail = await purgeByAge(db, "mail_outbox", "created_at", cutoff, 10_000);
+  console.log(JSON.stringify({ level: "info", action: "retention", ...counts }));
+  return counts;
+}
