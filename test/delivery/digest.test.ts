@@ -114,3 +114,18 @@ it("forwards the whole digest to the office's fallback address when it keeps fai
   expect(fallback[0]!.body.text).toContain("lo inoltriamo all'indirizzo di riserva");
   await fake.reset();
 });
+
+it("gathers more messages than D1 binds in one statement: 100 escalations due at once go out in one digest, each sent once", async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const res = await postWebhook(registration(newRef(), "2026-03-02T10:15:00+01:00"));
+    ids.push(`${((await res.json()) as { timelines: { instanceId: string }[] }).timelines[0]!.instanceId}.pm-assessment.escalation-1`);
+  }
+  await sweep(fake.bindings(), ESCALATION_AT);
+  const mail = await toHead();
+  expect(mail).toHaveLength(1);
+  expect(mail[0]!.subject).toContain("100 termini scaduti");
+  const sent = await rows(ids);
+  expect(sent.filter((r) => r.status !== "sent")).toEqual([]);
+  expect(new Set(sent.map((r) => r.providerId))).toEqual(new Set([mail[0]!.id]));
+}, 120_000);
