@@ -42,8 +42,8 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      // npm run bench:morning and bench:outbound: benchmarks that need workerd and D1, run only when asked for.
-      ...(process.env.TERMINI_BENCH === "morning" || process.env.TERMINI_BENCH === "outbound"
+      // npm run bench:morning, bench:outbound and bench:capacity: benchmarks that need workerd and D1, run only when asked for.
+      ...(["morning", "outbound", "capacity"].includes(process.env.TERMINI_BENCH ?? "")
         ? [{
           plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings: { TEST_MIGRATIONS: migrations } } })],
           test: {

@@ -27,6 +27,11 @@ CREATE INDEX deadlines_started_by ON deadlines(started_by_event);
 CREATE INDEX deadlines_closed_by ON deadlines(closed_by_event);
 CREATE INDEX timeline_instances_started_by ON timeline_instances(started_by_event);
 
+-- A deadline's messages by their status (a closing cancels its scheduled
+-- rungs): without it the planner took notifications_due (status, send_at_ms)
+-- and read every scheduled message of every case, per event.
+CREATE INDEX notifications_deadline_status ON notifications(deadline_id, status);
+
 -- The purge finds a case's outbound deliveries through their events.
 CREATE INDEX outbound_deliveries_event ON outbound_deliveries(event_id);
 

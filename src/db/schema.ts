@@ -156,6 +156,7 @@ export const notifications = sqliteTable("notifications", {
   index("notifications_instance").on(t.instanceId, t.status),
   index("notifications_instance_send").on(t.instanceId, t.sendAtMs),
   index("notifications_digest").on(t.digestId),
+  index("notifications_deadline_status").on(t.deadlineId, t.status),
 ]);
 
 export const outbox = sqliteTable("outbox", {

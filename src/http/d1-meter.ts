@@ -13,7 +13,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.js";
 
-interface Tally {
+export interface Tally {
   read: number;
   written: number;
   /** Statements executed (a batch of five counts five). */
@@ -72,7 +72,8 @@ function wrapStatement(stmt: D1PreparedStatement, sql: string, t: Tally): D1Prep
   return wrapped as unknown as D1PreparedStatement;
 }
 
-function meter(db: D1Database, t: Tally): D1Database {
+/** A D1 that counts into `t` (also used by the capacity benchmark outside a request). */
+export function meter(db: D1Database, t: Tally): D1Database {
   return new Proxy(db, {
     get(target, prop) {
       if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), sql, t);
@@ -89,9 +90,11 @@ function meter(db: D1Database, t: Tally): D1Database {
   });
 }
 
+export const newTally = (): Tally => ({ read: 0, written: 0, queries: 0, calls: 0, sequential: 0, inFlight: 0 });
+
 export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   if ((c.env as { D1_METER?: string }).D1_METER !== "1" || c.req.header("X-D1-Meter") !== "1") return next();
-  const t: Tally = { read: 0, written: 0, queries: 0, calls: 0, sequential: 0, inFlight: 0 };
+  const t = newTally();
   c.env = { ...c.env, DB: meter(c.env.DB, t) };
   await next();
   c.res.headers.set("X-D1-Rows-Read", String(t.read));
