@@ -45,7 +45,11 @@ export default defineConfig({
       // npm run bench:morning, bench:outbound and bench:capacity: benchmarks that need workerd and D1, run only when asked for.
       ...(["morning", "outbound", "capacity"].includes(process.env.TERMINI_BENCH ?? "")
         ? [{
-          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings: { TEST_MIGRATIONS: migrations } } })],
+          plugins: [cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            // The bench's inputs from the shell (BENCH_*, CAPACITY_*), as bindings: workerd does not see the host's environment.
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(BENCH|CAPACITY)_/.test(k))) } },
+          })],
           test: {
             name: process.env.TERMINI_BENCH, include: [`bench/${process.env.TERMINI_BENCH}/run.test.ts`], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 3_600_000,
           },
