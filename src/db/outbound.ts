@@ -219,9 +219,13 @@ export async function deadByMessage(db: Db, messageId: string, dlqId: string, at
   return row?.subscriptionId;
 }
 
-/** Republished to QStash (a replay): its new message id, out of the dead-letter queue. */
-export async function republished(db: Db, id: string, messageId: string): Promise<void> {
-  await db.update(outboundDeliveries).set({ status: "published", messageId, dlqId: null }).where(eq(outboundDeliveries.id, id)).run();
+/**
+ * Republished to QStash (a replay): its new message id, out of the dead-letter queue,
+ * published now and looked up after `checkAfterMs` if no outcome is heard (as a first publication).
+ */
+export async function republished(db: Db, id: string, messageId: string, now: number, checkAfterMs: number): Promise<void> {
+  await db.update(outboundDeliveries).set({ status: "published", messageId, dlqId: null, claimedAt: now, dueAt: now + checkAfterMs })
+    .where(eq(outboundDeliveries.id, id)).run();
 }
 
 /** A QStash request acted on once: false when its signature's id was seen before (a replay). */

@@ -52,7 +52,7 @@ export async function replay(ctx: OutboundContext, p: Principal, sub: Subscripti
   if (ctx.qstash !== null && d.dlqId !== null) {
     const r = await retryFromDlq(ctx.qstash, d.dlqId);
     if (r.ok) {
-      await republished(ctx.db, deliveryId, r.messageId);
+      await republished(ctx.db, deliveryId, r.messageId, ctx.now(), ctx.checkAfterMs);
       return outcomeOf(ctx, deliveryId, "published");
     }
   }

@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Bindings } from "../../src/env.js";
 import { sweepOutbound } from "../../src/outbound/sweep.js";
+import { ADMIN_TOKEN, fetchWith } from "../backbone/helpers.js";
 import { subscribe } from "./helpers.js";
 
 const TOKEN = `qstash-sweep-${crypto.randomUUID()}`;
@@ -131,6 +132,29 @@ describe("the sweep with QStash", () => {
     const keys = ((await control("published")) as unknown as { headers: Record<string, string> }[])
       .filter((p) => p.headers["upstash-forward-termini-delivery"] === lost!.id).map((p) => p.headers["upstash-deduplication-id"]);
     expect(keys).toEqual([lost!.id, `${lost!.id}~${lost!.messageId}`]);
+  });
+
+  it("replays a delivery from QStash's DLQ as a new message, looked up an hour later if no outcome comes", async () => {
+    await settleOthers();
+    // Published two hours ago (the sweep's clock), dead in QStash's DLQ an hour later; replayed now.
+    const then = Date.now() - 2 * CHECK_AFTER;
+    await due("msg_replay_", 1, then - 1000);
+    await sweepOutbound(bindings, then, Date.now() + 60_000);
+    const [published] = await rows("msg_replay_");
+    await control("exhaust", { messageId: published!.messageId });
+    // The failure callback is lost; the look-up finds the message in QStash's DLQ.
+    const later = then + CHECK_AFTER + 1000;
+    expect((await sweepOutbound(bindings, later, Date.now() + 60_000)).dead).toBe(1);
+    const settings = { ...bindings, QSTASH_CURRENT_SIGNING_KEY: "sig_current_sweep", QSTASH_NEXT_SIGNING_KEY: "sig_next_sweep" };
+    const res = await fetchWith(settings, `/api/v1/subscriptions/${sub.id}/deliveries/${encodeURIComponent(published!.id)}/replay`, {
+      method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ outcome: "published" });
+    const [replayed] = await rows("msg_replay_");
+    expect(replayed).toMatchObject({ status: "published", dlqId: null });
+    expect(replayed!.messageId).not.toBe(published!.messageId);
+    expect(replayed!.dueAt).toBeGreaterThan(Date.now() + CHECK_AFTER - 60_000);
   });
 
   it("changes nothing while QStash is down, and asks again at the next sweep", async () => {
