@@ -21,6 +21,9 @@ createRequire(import.meta.url)(guard);
 
 export default defineConfig({
   test: {
+    // Two files at a time on the 2-core CI machines (vitest's default would be one): the fault and
+    // browser files mostly wait on wrangler dev and Chromium, so another file runs meanwhile.
+    maxWorkers: 2,
     reporters: ["default", "./test/summary-reporter.ts"],
     globalSetup: ["./test/no-network.ts", "./test/fake-resend/global-setup.ts"],
     projects: [
