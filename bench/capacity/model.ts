@@ -27,6 +27,7 @@ export const LIMITS = {
   d1StoragePerAccountBytes: 1e12,
   /** D1 runs one query at a time per database; Cloudflare's rule of thumb: ~1 ms queries give ~1,000 per second. */
   d1QueriesPerSecond: 1_000,
+  /** Running instances only: waiting ones (sleeping, waiting for an event or a retry) do not count. */
   workflowsConcurrentPerAccount: 50_000,
   workflowCreationsPerSecond: 100,
 };
@@ -56,7 +57,7 @@ export function project(m: Measured, env: Record<string, string | undefined>): s
     `retention ${retentionYears} years after the last activity, timelines living ${timelineDays} days on average (CAPACITY_TIMELINE_DAYS);`,
     `per case: ${fmt(perCase.events, 1)} events, ${fmt(perCase.timelines, 1)} timelines, ${fmt(perCase.messages, 1)} messages`,
     "",
-    "| scope | stored per year | years to 10 GB without retention | held with retention | D1 statements/s (working hours) | workflows created/s | workflows alive at once |",
+    "| scope | stored per year | years to 10 GB without retention | held with retention | D1 statements/s (working hours) | workflows created/s | workflows alive at once (mostly waiting) |",
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   const use: { what: string; share: number }[] = [];
@@ -71,18 +72,14 @@ export function project(m: Measured, env: Record<string, string | undefined>): s
       { what: `${s.name}: D1 size with retention`, share: held / LIMITS.d1DatabaseBytes },
       { what: `${s.name}: D1 queries per second`, share: statementsPerSecond / LIMITS.d1QueriesPerSecond },
     );
-    if (s.cases === casesPerYear) {
-      use.push(
-        { what: "country: workflows alive at once (per account)", share: alive / LIMITS.workflowsConcurrentPerAccount },
-        { what: "country: workflow creation rate", share: creations / LIMITS.workflowCreationsPerSecond },
-      );
-    }
+    // Only running instances count towards Workflows' concurrency; ours wait (waitForEvent) between messages.
+    if (s.cases === casesPerYear) use.push({ what: "country: workflow creation rate", share: creations / LIMITS.workflowCreationsPerSecond });
   }
   use.sort((a, b) => b.share - a.share);
   lines.push(
     "",
     `limits: D1 ${fmt(LIMITS.d1DatabaseBytes / GB)} GB per database, ${fmt(LIMITS.d1DatabasesPerAccount)} databases and ${fmt(LIMITS.d1StoragePerAccountBytes / GB)} GB per account, ~${fmt(LIMITS.d1QueriesPerSecond)} queries/s per database;`,
-    `Workflows ${fmt(LIMITS.workflowsConcurrentPerAccount)} concurrent instances per account, ${LIMITS.workflowCreationsPerSecond} created/s per workflow.`,
+    `Workflows ${fmt(LIMITS.workflowsConcurrentPerAccount)} concurrent running instances per account (waiting ones do not count: ours wait between messages), ${LIMITS.workflowCreationsPerSecond} created/s per workflow.`,
     "share of each limit used, highest first:",
     ...use.map((u) => `  ${fmt(u.share * 100, 1).padStart(6)} %  ${u.what}`),
   );
