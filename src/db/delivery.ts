@@ -118,18 +118,19 @@ export function settle(db: Db, h: Held, set: {
       set.releaseClaim === true ? 1 : 0, h.id, h.token);
 }
 
+/** A D1 statement from a Drizzle builder (every one a batch takes renders its SQL and parameters), or the statement itself. */
+export function prepared(db: Db, s: Conditional | BatchItem<"sqlite">): Conditional {
+  if (!("toSQL" in s)) return s as Conditional;
+  const q = (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+  return db.$client.prepare(q.sql).bind(...q.params);
+}
+
 /**
  * Runs the statements after a send as one transaction, Drizzle's and the
  * conditional ones alike; true when the last (the row's settle) took effect.
  */
 export async function commitHeld(db: Db, stmts: readonly (Conditional | BatchItem<"sqlite">)[]): Promise<boolean> {
-  const prepared = stmts.map((s) => {
-    if (!("toSQL" in s)) return s as Conditional;
-    // Every Drizzle builder a batch takes renders its SQL and parameters.
-    const q = (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
-    return db.$client.prepare(q.sql).bind(...q.params);
-  });
-  const results = await db.$client.batch(prepared);
+  const results = await db.$client.batch(stmts.map((s) => prepared(db, s)));
   return (results[results.length - 1]?.meta.changes ?? 0) > 0;
 }
 

@@ -5,14 +5,12 @@
  * scheduled, so two senders gathering at once end with one digest.
  */
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Db } from "./client.js";
+import { type Db, boundGroups } from "./client.js";
 import type { Notification } from "./delivery.js";
 import { deadlines, notifications } from "./schema.js";
 
 /** More than this many at once are gathered over several digests. */
 const MAX_MEMBERS = 500;
-
-const groups = <T>(xs: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
 
 /** The digest `n` is now in (with at least one other message), or undefined when it goes alone. */
 export async function gatherDigest(db: Db, n: Notification, asOf: number): Promise<string | undefined> {
@@ -32,7 +30,7 @@ export async function gatherDigest(db: Db, n: Notification, asOf: number): Promi
       recipients: n.recipients, sendAtMs: asOf, status: "scheduled",
     }).onConflictDoNothing(),
     // Never a member of a digest that is not there: it would wait for ever. In groups under D1's 100 bound parameters.
-    ...groups(due.map((d) => d.id), 90).map((ids) => db.update(notifications).set({ status: "digested", digestId: id })
+    ...boundGroups(due.map((d) => d.id)).map((ids) => db.update(notifications).set({ status: "digested", digestId: id })
       .where(and(inArray(notifications.id, ids), eq(notifications.status, "scheduled"),
         sql`exists (select 1 from notifications d where d.id = ${id} and d.kind = 'digest')`))),
   ]);

@@ -5,7 +5,7 @@
  * so a sender that hung and lost its claim records nothing twice.
  */
 import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
-import type { Db } from "./client.js";
+import { type Db, boundGroups } from "./client.js";
 import { outboundAttempts, outboundDeliveries, outboundEvents, qstashReceipts, subscriptions } from "./schema.js";
 
 export type Delivery = typeof outboundDeliveries.$inferSelect;
@@ -65,12 +65,8 @@ export async function claimDelivery(db: Db, id: string, now: number, staleMs: nu
 /** Takes every one of these rows that is due, in one statement per 90 (publishing to QStash: no parallelism here). */
 export async function claimMany(db: Db, ids: readonly string[], now: number, staleMs: number): Promise<HeldDelivery[]> {
   const token = crypto.randomUUID();
-  const stmts: D1PreparedStatement[] = [];
-  for (let i = 0; i < ids.length; i += 90) {
-    const group = ids.slice(i, i + 90);
-    stmts.push(db.$client.prepare(`UPDATE outbound_deliveries SET status = 'sending', claim = ?1, claimed_at = ?2, attempts = attempts + 1
+  const stmts = boundGroups(ids).map((group) => db.$client.prepare(`UPDATE outbound_deliveries SET status = 'sending', claim = ?1, claimed_at = ?2, attempts = attempts + 1
       WHERE id IN (${group.map((_, j) => `?${j + 4}`).join(", ")}) AND ${CLAIM_DUE} ${CLAIM_RETURNING}`).bind(token, now, staleMs, ...group));
-  }
   if (stmts.length === 0) return [];
   const results = await db.$client.batch<ClaimedRow>(stmts);
   return results.flatMap((r) => r.results.map((row) => held(token, row)));
@@ -150,9 +146,7 @@ export async function deliveriesOf(db: Db, subscriptionId: string, limit: number
 /** The attempts of these deliveries, oldest first: one batch, in groups under D1's 100 bound parameters per statement. */
 export async function attemptsOf(db: Db, deliveryIds: readonly string[]) {
   if (deliveryIds.length === 0) return [];
-  const groups: string[][] = [];
-  for (let i = 0; i < deliveryIds.length; i += 90) groups.push(deliveryIds.slice(i, i + 90));
-  const [first, ...rest] = groups.map((g) => db.select().from(outboundAttempts).where(inArray(outboundAttempts.deliveryId, g)));
+  const [first, ...rest] = boundGroups(deliveryIds).map((g) => db.select().from(outboundAttempts).where(inArray(outboundAttempts.deliveryId, g)));
   return (await db.batch([first!, ...rest])).flat().sort((a, b) => a.at - b.at || a.id - b.id);
 }
 

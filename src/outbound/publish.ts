@@ -9,7 +9,7 @@
  * - dead: in QStash's dead-letter queue (with its dlqId), or undeliverable.
  */
 import { type Directory, type Subscription, directory } from "../db/directory.js";
-import { commitHeld } from "../db/delivery.js";
+import { commitHeld, prepared } from "../db/delivery.js";
 import {
   type HeldDelivery, attemptInsert, claimMany, deadByMessage, publishedUnsettled, recheckPublished, requeueLost, settleDelivery,
 } from "../db/outbound.js";
@@ -44,11 +44,10 @@ function settlement(ctx: OutboundContext, held: HeldDelivery, r: PublishResult, 
   const firstFailedAt = held.firstFailedAt ?? at;
   const next = afterFailure(ctx.retry, { error: r.error, retryable: true }, held.attempts, firstFailedAt, at);
   console.error(JSON.stringify({ level: "warn", action: "webhook.publish-failed", deliveryId: held.id, error: r.error, retryAt: next.retryAt }));
-  const attempt = attemptInsert(ctx.db, held.id, at, { via: "qstash", status: r.status, durationMs: null, error: r.error }).toSQL();
   return {
     outcome: next.retryAt === null ? "dead" : "retrying",
     stmts: [
-      ctx.db.$client.prepare(attempt.sql).bind(...attempt.params),
+      prepared(ctx.db, attemptInsert(ctx.db, held.id, at, { via: "qstash", status: r.status, durationMs: null, error: r.error })),
       settleDelivery(ctx.db, held, { status: next.retryAt === null ? "dead" : "pending", dueAt: next.retryAt ?? undefined, firstFailedAt, lastStatus: null, lastError: r.error }),
     ],
   };

@@ -166,3 +166,36 @@ export async function senderFor(id: string, offices: string[]): Promise<string> 
   ]);
   return secret;
 }
+
+export type Rung = readonly [rung: string, kind: "reminder" | "escalation", sendAtMs: number];
+
+/**
+ * `n` running 362-bis cases of the Turin Procura, each with its PM-assessment
+ * deadline and these rungs scheduled to `recipients`, written in one batch as
+ * the event path writes them (for tests that need many cases quickly; no
+ * workflow is created). Returns each case's deadline id.
+ */
+export async function runningCases(prefix: string, n: number, o: { started: number; due: number; rungs: readonly Rung[]; recipients: string[] }): Promise<string[]> {
+  const v: Record<"cases" | "events" | "instances" | "deadlines" | "notifications", string[]> = { cases: [], events: [], instances: [], deadlines: [], notifications: [] };
+  const { started, due } = o;
+  const deadlineIds: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const [c, e, i, d] = [`${prefix}-c${k}`, `${prefix}-e${k}`, `${prefix}-i${k}`, `${prefix}-i${k}.pm-assessment`];
+    deadlineIds.push(d);
+    v.cases.push(`('${c}', '${newRef()}', 'procura-torino', ${started}, 'test', ${started})`);
+    v.events.push(`('${e}', '${prefix}:${k}', '${c}', 'suspect.registered', '${new Date(started).toISOString()}', ${started}, '{}', 'test', ${started})`);
+    v.instances.push(`('${i}', '${c}', '362-bis', 1, 'running', '${e}', ${started}, NULL, '${i}')`);
+    v.deadlines.push(`('${d}', '${i}', 'pm-assessment', 1, 'procura-torino', '${e}', ${started}, '${new Date(due).toISOString()}', ${due}, NULL, 'open', NULL, '{"steps":[]}', NULL, NULL)`);
+    for (const [rung, kind, at] of o.rungs) {
+      v.notifications.push(`('${d}.${rung}', '${d}', '${i}', '${rung}', '${kind}', 'procura-torino', '${JSON.stringify(o.recipients)}', ${at}, 'scheduled', 0)`);
+    }
+  }
+  await env.DB.batch([
+    env.DB.prepare(`INSERT INTO cases (id, ref, owner_office_id, created_at, created_by, last_activity_at) VALUES ${v.cases.join(", ")}`),
+    env.DB.prepare(`INSERT INTO events (id, idempotency_key, case_id, type, occurred_at, occurred_at_ms, data, source, received_at) VALUES ${v.events.join(", ")}`),
+    env.DB.prepare(`INSERT INTO timeline_instances (id, case_id, timeline, version, status, started_by_event, started_at, closed_at, workflow_id) VALUES ${v.instances.join(", ")}`),
+    env.DB.prepare(`INSERT INTO deadlines (id, instance_id, stage, seq, office_id, started_by_event, started_at_ms, due_at, due_at_ms, due_date, status, outcome, explanation, closed_at_ms, closed_by_event) VALUES ${v.deadlines.join(", ")}`),
+    env.DB.prepare(`INSERT INTO notifications (id, deadline_id, instance_id, rung, kind, office_id, recipients, send_at_ms, status, attempts) VALUES ${v.notifications.join(", ")}`),
+  ]);
+  return deadlineIds;
+}

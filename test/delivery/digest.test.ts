@@ -5,7 +5,6 @@
  * counted once, a crash after the provider's acceptance doubles nothing,
  * and an outage loses nothing.
  */
-import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { auditLog, notifications, statCounters } from "../../src/db/schema.js";
@@ -13,7 +12,7 @@ import { deliveryContext } from "../../src/notify/context.js";
 import { deliver } from "../../src/notify/deliver.js";
 import type { Mailer } from "../../src/notify/mailer.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { db, idleWorkflows, newRef, postWebhook, record, registration } from "../backbone/helpers.js";
+import { db, idleWorkflows, newRef, postWebhook, record, registration, runningCases } from "../backbone/helpers.js";
 import { fakeResend } from "../fake-resend/client.js";
 
 const fake = fakeResend("digest");
@@ -118,26 +117,10 @@ it("forwards the whole digest to the office's fallback address when it keeps fai
 
 it("gathers more messages than D1 binds in one statement: 100 escalations due at once go out in one digest, each sent once", async () => {
   // A hundred running 362-bis cases whose first escalation falls due now (written as the event path writes them).
-  const ids: string[] = [];
-  const values: Record<string, string[]> = { cases: [], events: [], timeline_instances: [], deadlines: [], notifications: [] };
-  const started = Date.parse("2026-03-02T10:15:00+01:00");
-  const due = Date.parse("2026-04-01T23:59:59+02:00");
-  for (let k = 0; k < 100; k++) {
-    const [c, e, i, d] = [`dg-c${k}`, `dg-e${k}`, `dg-i${k}`, `dg-i${k}.pm-assessment`];
-    ids.push(`${d}.escalation-1`);
-    values.cases!.push(`('${c}', '${newRef()}', 'procura-torino', ${started}, 'test', ${started})`);
-    values.events!.push(`('${e}', 'digest:${k}', '${c}', 'suspect.registered', '${new Date(started).toISOString()}', ${started}, '{}', 'test', ${started})`);
-    values.timeline_instances!.push(`('${i}', '${c}', '362-bis', 1, 'running', '${e}', ${started}, NULL, '${i}')`);
-    values.deadlines!.push(`('${d}', '${i}', 'pm-assessment', 1, 'procura-torino', '${e}', ${started}, '${new Date(due).toISOString()}', ${due}, NULL, 'open', NULL, '{"steps":[]}', NULL, NULL)`);
-    values.notifications!.push(`('${d}.escalation-1', '${d}', '${i}', 'escalation-1', 'escalation', 'procura-torino', '["${HEAD}"]', ${ESCALATION_AT}, 'scheduled', 0)`);
-  }
-  await env.DB.batch([
-    env.DB.prepare(`INSERT INTO cases (id, ref, owner_office_id, created_at, created_by, last_activity_at) VALUES ${values.cases!.join(", ")}`),
-    env.DB.prepare(`INSERT INTO events (id, idempotency_key, case_id, type, occurred_at, occurred_at_ms, data, source, received_at) VALUES ${values.events!.join(", ")}`),
-    env.DB.prepare(`INSERT INTO timeline_instances (id, case_id, timeline, version, status, started_by_event, started_at, closed_at, workflow_id) VALUES ${values.timeline_instances!.join(", ")}`),
-    env.DB.prepare(`INSERT INTO deadlines (id, instance_id, stage, seq, office_id, started_by_event, started_at_ms, due_at, due_at_ms, due_date, status, outcome, explanation, closed_at_ms, closed_by_event) VALUES ${values.deadlines!.join(", ")}`),
-    env.DB.prepare(`INSERT INTO notifications (id, deadline_id, instance_id, rung, kind, office_id, recipients, send_at_ms, status, attempts) VALUES ${values.notifications!.join(", ")}`),
-  ]);
+  const deadlines = await runningCases("dg", 100, {
+    started: Date.parse("2026-03-02T10:15:00+01:00"), due: Date.parse("2026-04-01T23:59:59+02:00"), rungs: [["escalation-1", "escalation", ESCALATION_AT]], recipients: [HEAD],
+  });
+  const ids = deadlines.map((d) => `${d}.escalation-1`);
   // Their workflows are taken to be alive and waiting (these rows have none): the sweep only delivers.
   const alive = { get: async () => ({ status: async () => ({ status: "waiting" }), sendEvent: async () => undefined }), create: async () => undefined } as unknown as Workflow;
   await sweep({ ...fake.bindings(), TIMELINE: alive }, ESCALATION_AT);
