@@ -6,10 +6,8 @@ import { defineConfig } from "vitest/config";
 
 // The numbered migrations, then the demo directory as the tests' fixture
 // (fictional offices, example.org addresses).
-const migrations = [
-  ...(await readD1Migrations("./migrations")),
-  { name: "demo-seed", queries: [readFileSync("./seeds/demo.sql", "utf8").replace(/^--.*$/gm, "")] },
-];
+const schema = await readD1Migrations("./migrations");
+const migrations = [...schema, { name: "demo-seed", queries: [readFileSync("./seeds/demo.sql", "utf8").replace(/^--.*$/gm, "")] }];
 
 // Nothing may reach the network: this process and every Node process it starts (pool workers,
 // wrangler dev) refuse and log any connection beyond this machine; test/no-network.ts fails the run on any.
@@ -29,18 +27,35 @@ export default defineConfig({
     projects: [
       {
         // Everything that runs the service: inside workerd.
+        // The single-database layout (DISTRICTS empty): every case in DB, as most deployments start.
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, DISTRICTS: "" } },
           }),
         ],
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/oracle/**", "test/browser/**", "test/fault/**"],
+          exclude: ["test/oracle/**", "test/browser/**", "test/fault/**", "test/districts/**"],
           setupFiles: ["./test/apply-migrations.ts"],
           // CI machines are shared: no test may fail for being slow. Wide margins, not tight limits.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The district layout of wrangler.jsonc (Turin and Milan, each its own database, beside the central one).
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, TEST_SCHEMA: schema } },
+          }),
+        ],
+        test: {
+          name: "districts",
+          include: ["test/districts/**/*.test.ts"],
+          setupFiles: ["./test/apply-migrations.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -51,7 +66,7 @@ export default defineConfig({
           plugins: [cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
             // The bench's inputs from the shell (BENCH_*, CAPACITY_*), as bindings: workerd does not see the host's environment.
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(BENCH|CAPACITY)_/.test(k))) } },
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, DISTRICTS: "", ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(BENCH|CAPACITY)_/.test(k))) } },
           })],
           test: {
             name: process.env.TERMINI_BENCH, include: [`bench/${process.env.TERMINI_BENCH}/run.test.ts`], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 3_600_000,

@@ -32,7 +32,9 @@ export class DevServer {
   get base(): string { return `http://127.0.0.1:${this.port}`; }
 
   async start(): Promise<void> {
-    this.child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--log-level", "error", ...this.args], {
+    // The single-database layout unless the caller names districts: the state's other databases stay unmigrated.
+    const layout = this.args.some((a) => a.startsWith("DISTRICTS:")) ? [] : ["--var", "DISTRICTS:"];
+    this.child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--log-level", "error", ...layout, ...this.args], {
       stdio: ["ignore", "ignore", "ignore"], detached: true,
     });
     for (let i = 0; ; i++) {

@@ -7,6 +7,7 @@ import { assets } from "./web/assets.js";
 import type { AppEnv } from "./env.js";
 import { d1Meter } from "./http/d1-meter.js";
 import { hasOwn } from "./lib/own.js";
+import { replicateDirectory } from "./db/replicate.js";
 import { misconfiguration } from "./deployment.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
@@ -67,6 +68,13 @@ export function createApp(): Hono<AppEnv> {
     return problem(c, "service_misconfigured", why);
   });
   app.use(d1Meter);
+  // The directory is changed centrally (offices, senders, subscriptions) and copied to every district
+  // database before the administrator's answer; a copy that fails is retried by the next sweep.
+  app.use(async (c, next) => {
+    await next();
+    const path = new URL(c.req.url).pathname;
+    if (c.req.method !== "GET" && c.res.status < 400 && (path.startsWith("/admin/") || path.startsWith("/api/v1/subscriptions"))) await replicateDirectory(c.env);
+  });
 
   app.route("/api/v1", apiIndex);
   // A bare route: liveness, and the benchmark's baseline.

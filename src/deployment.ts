@@ -6,6 +6,7 @@
  * unless it is clearly local. Likewise the key that hides client addresses
  * in the sign-in rate limit.
  */
+import { districtMisconfiguration } from "./db/districts.js";
 import { retentionYears } from "./domain/retention.js";
 import { lagDays } from "./timelines/quarters.js";
 import type { Bindings } from "./env.js";
@@ -27,6 +28,8 @@ export function misconfiguration(env: Bindings): string | null {
   if (lagDays("compliance-data", env.COMPLIANCE_DATA_LAG_DAYS) === undefined) return "COMPLIANCE_DATA_LAG_DAYS: un numero di giorni da 0 a 120";
   if (lagDays("compliance-report", env.COMPLIANCE_REPORT_LAG_DAYS) === undefined) return "COMPLIANCE_REPORT_LAG_DAYS: un numero di giorni da 0 a 120";
   if (retentionYears(env.RETENTION_YEARS) === null) return "RETENTION_YEARS: un numero intero di anni da 1 a 30";
+  const districts = districtMisconfiguration(env);
+  if (districts !== null) return districts;
   if (env.QSTASH_TOKEN && !(env.QSTASH_CURRENT_SIGNING_KEY && env.QSTASH_NEXT_SIGNING_KEY)) {
     return "QSTASH_TOKEN senza QSTASH_CURRENT_SIGNING_KEY e QSTASH_NEXT_SIGNING_KEY: le richieste di QStash non sarebbero verificabili";
   }

@@ -15,6 +15,7 @@ import { env } from "cloudflare:workers";
 import { inject, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { Bindings } from "../../src/env.js";
+import { database } from "../../src/db/client.js";
 import { sweepOutbound } from "../../src/outbound/sweep.js";
 import { fakeEndpoint } from "../../test/fake-endpoint/client.js";
 import { qstashToken } from "../../test/fake-qstash/token.js";
@@ -76,7 +77,7 @@ async function statusCount(ids: string[], status: string): Promise<number> {
 async function timed(bindings: Bindings, ids: string[], status: string): Promise<{ perSecond: number; perEvent: number }> {
   statements = 0;
   const t0 = performance.now();
-  await sweepOutbound(bindings, Date.now(), Date.now() + 600_000);
+  await sweepOutbound(bindings, database(bindings.DB), Date.now(), Date.now() + 600_000);
   const seconds = (performance.now() - t0) / 1000;
   const done = await statusCount(ids, status);
   if (done !== EVENTS) throw new Error(`INVALID RUN: ${done} of ${EVENTS} ${status}`);

@@ -158,7 +158,16 @@ export async function adminEmails(db: Db): Promise<string[]> {
  * first failure among them), messages given up, and obligations the
  * scheduler could not open.
  */
-export async function deliverySummary(db: Db) {
+export interface DeliveryCounts {
+  retrying: number;
+  failingSinceMs: number | null;
+  failed: number;
+  obligationsNotOpened: number;
+  workflowsNotRunning: number;
+}
+
+/** One database's delivery state, for the administrators' summary. */
+export async function deliveryCounts(db: Db): Promise<DeliveryCounts> {
   const [retrying, failed, obligations, workflows] = await db.batch([
     db.select({ n: sql<number>`count(*)`, since: sql<number | null>`min(${notifications.firstFailedAtMs})` }).from(notifications)
       .where(and(eq(notifications.status, "scheduled"), gt(notifications.attempts, 0))),
@@ -166,12 +175,24 @@ export async function deliverySummary(db: Db) {
     db.select({ n: sql<number>`count(*)` }).from(scheduleFailures),
     db.select({ n: sql<number>`count(*)` }).from(workflowFailures),
   ]);
-  const since = retrying[0]?.since ?? null;
   return {
     retrying: retrying[0]?.n ?? 0,
-    failingSince: since === null ? null : formatRomeInstant(since),
+    failingSinceMs: retrying[0]?.since ?? null,
     failed: failed[0]?.n ?? 0,
     obligationsNotOpened: obligations[0]?.n ?? 0,
     workflowsNotRunning: workflows[0]?.n ?? 0,
+  };
+}
+
+/** Several databases' states as one: counts added, the earliest failure kept. */
+export function deliverySummary(parts: readonly DeliveryCounts[]) {
+  const since = parts.map((p) => p.failingSinceMs).filter((x): x is number => x !== null);
+  const sum = (k: "retrying" | "failed" | "obligationsNotOpened" | "workflowsNotRunning") => parts.reduce((n, p) => n + p[k], 0);
+  return {
+    retrying: sum("retrying"),
+    failingSince: since.length === 0 ? null : formatRomeInstant(Math.min(...since)),
+    failed: sum("failed"),
+    obligationsNotOpened: sum("obligationsNotOpened"),
+    workflowsNotRunning: sum("workflowsNotRunning"),
   };
 }

@@ -8,6 +8,9 @@ import { type Principal, mayAccess } from "../auth/principal.js";
 import { type CaseHint, casesByRef, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { type Directory, directory } from "../db/directory.js";
+import { centralDb, dbsFor } from "../db/districts.js";
+import type { Bindings } from "../env.js";
+import { candidateDistricts } from "./case-district.js";
 import type { CaseState } from "../db/event-state.js";
 import { ApiError } from "../http/problem.js";
 
@@ -34,4 +37,22 @@ export async function requireVisibleCase(db: Db, p: Principal, ref: string, hint
   const found = await visibleCase(db, p, ref, hint);
   if (found === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
   return found;
+}
+
+/**
+ * The case a caller means, in whichever district database holds it: the
+ * candidate districts (its hint, else the caller's own) are read at once,
+ * and the same visibility rule picks among everything found.
+ */
+export async function locateVisibleCase(env: Bindings, p: Principal, ref: string, hint: CaseHint = {}): Promise<{ db: Db; found: CaseState }> {
+  const dir = await directory(centralDb(env));
+  const dbs = dbsFor(env, candidateDistricts(dir, p, hint));
+  const found = await Promise.all(dbs.map(async (db) => {
+    const rows = await casesByRef(db, ref, hint);
+    return Promise.all(rows.map(async (c) => ({ ...c, offices: await officesOfCase(db, c.id), db })));
+  }));
+  const mine = pickVisible(dir, p, ref, found.flat());
+  if (mine === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
+  const { db, ...c } = mine as CaseState & { db: Db };
+  return { db, found: c };
 }

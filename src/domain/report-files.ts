@@ -5,7 +5,7 @@ import type { Principal } from "../auth/principal.js";
 import { audit, auditInsert } from "../db/audit.js";
 import { ownedCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
-import { countersBetween } from "../db/counters.js";
+import { countersAcross } from "../db/counters.js";
 import { type StoredReport, findReport } from "../db/reports.js";
 import { offices, reports } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
@@ -19,10 +19,16 @@ import type { Stmt } from "./changes.js";
 import { directory } from "../db/directory.js";
 import { type OutboundFact, outboundRows } from "./outbound.js";
 
-export async function generateReport(db: Db, kind: ReportKind, period: string, scope: string, actor: string, now: number): Promise<StoredReport> {
+/**
+ * A new version, from the counters of `districts` (every district database;
+ * the single database by default), stored with the national versions in `db`.
+ */
+export async function generateReport(
+  db: Db, kind: ReportKind, period: string, scope: string, actor: string, now: number, districts: readonly Db[] = [db],
+): Promise<StoredReport> {
   const span = periodMonths(kind, period);
   if (span === undefined) throw new ApiError("invalid_parameter", `period: periodo ${period} non valido per ${kind} (es. 2026, 2026-Q1, 2026-H1)`, { parameter: "period" });
-  const counters = await countersBetween(db, span.months[0]!, span.months[span.months.length - 1]!);
+  const counters = await countersAcross(districts, span.months[0]!, span.months[span.months.length - 1]!);
   const directory = await db.select({ id: offices.id, name: offices.name, kind: offices.kind, region: offices.region, jurisdiction: offices.jurisdiction }).from(offices).all();
   const doc = buildReport(kind, period, scope, counters, directory, now)!;
   const document = JSON.stringify(doc);
@@ -87,33 +93,43 @@ async function publishedRows(db: Db, r: StoredReport, officeId: string, appBaseU
 /** The responsible office files its report: the version is marked submitted and its obligation closes. */
 export async function submitReport(
   db: Db, p: Principal, r: StoredReport, now: number, opts: Omit<ApplyOptions, "idempotencyKey" | "now">, quarterEnds?: string,
-): Promise<{ closed: string | null; wake: Awaited<ReturnType<typeof applyEvent>>["wake"] | null }> {
+  caseDbOf: (district: string) => Db = () => db,
+): Promise<{ closed: string | null; wake: Awaited<ReturnType<typeof applyEvent>>["wake"] | null; db: Db }> {
   const ob = await obligationOf(db, r.kind as ReportKind, r.period, r.scope, quarterEnds);
   if (p.role !== "admin" && (ob.office === undefined || !p.offices.has(ob.office.id))) {
     throw new ApiError("forbidden", "Solo l'ufficio tenuto alla relazione può trasmetterla");
   }
   if (r.submittedAt !== null) throw new ApiError("stage_closed", `La versione ${r.version} è già stata trasmessa`);
-  // Marking the version and closing the obligation happen in one batch.
+  // The obligation and its outbound event live in the filing office's district; the version with the national ones.
+  const cases = ob.office === undefined ? db : caseDbOf(ob.office.jurisdiction);
   const mark: Stmt[] = [
     db.update(reports).set({ submittedAt: now, submittedBy: p.id }).where(eq(reports.id, r.id)),
     auditInsert(db, { actor: p.id, action: "report.submitted", caseId: null, requestId: opts.requestId, detail: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum } }, now),
   ];
-  if (opts.appBaseUrl !== undefined && ob.office !== undefined) mark.push(...(await publishedRows(db, r, ob.office.id, opts.appBaseUrl, now)));
+  const published = opts.appBaseUrl !== undefined && ob.office !== undefined ? await publishedRows(cases, r, ob.office.id, opts.appBaseUrl, now) : [];
+  // One database: marking the version and closing the obligation are one batch. Two: the obligation
+  // closes first (under the version's key, so a retry replays it), then the version is marked; a
+  // failure in between leaves the version unsubmitted, and submitting again completes it.
+  const together = cases.$client === db.$client;
+  const inCaseBatch = together ? [...mark, ...published] : published;
+  let outcome: { closed: string | null; wake: Awaited<ReturnType<typeof applyEvent>>["wake"] | null } = { closed: null, wake: null };
   const ref = ob.office === undefined ? undefined : `${ob.timeline}/${ob.office.id}/${ob.due}`;
-  if (ref !== undefined && (await ownedCase(db, ob.office!.id, ref)) !== undefined) {
+  if (ref !== undefined && (await ownedCase(cases, ob.office!.id, ref)) !== undefined) {
     try {
       // The officer acts for the office the obligation is on (checked above), which the
       // obligation's own record involves; it is not a criminal case.
       const actingOffice: Principal = { ...p, role: p.role === "admin" ? "admin" : "staff" };
-      const { wake } = await applyEvent(db, actingOffice, { type: "report.submitted", caseRef: ref, occurredAt: new Date(now).toISOString(), data: {} }, {
-        ...opts, idempotencyKey: `report:${r.id}`, now, extra: () => mark, caseHint: { office: ob.office!.id },
+      const { wake } = await applyEvent(cases, actingOffice, { type: "report.submitted", caseRef: ref, occurredAt: new Date(now).toISOString(), data: {} }, {
+        ...opts, idempotencyKey: `report:${r.id}`, now, extra: () => inCaseBatch, caseHint: { office: ob.office!.id },
       });
-      return { closed: ref, wake };
+      if (together) return { closed: ref, wake, db: cases };
+      outcome = { closed: ref, wake };
     } catch (e) {
       // The obligation was already closed (an earlier version was filed): the version is still marked.
       if (!(e instanceof ApiError) || e.code !== "no_running_timeline") throw e;
     }
   }
-  await db.batch(mark as [Stmt, ...Stmt[]]);
-  return { closed: null, wake: null };
+  if (outcome.closed === null && !together && published.length > 0) await cases.batch(published as [Stmt, ...Stmt[]]);
+  await db.batch((together && outcome.closed === null ? inCaseBatch : mark) as [Stmt, ...Stmt[]]);
+  return { ...outcome, db: cases };
 }

@@ -95,7 +95,9 @@ export const newTally = (): Tally => ({ read: 0, written: 0, queries: 0, calls: 
 export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   if ((c.env as { D1_METER?: string }).D1_METER !== "1" || c.req.header("X-D1-Meter") !== "1") return next();
   const t = newTally();
-  c.env = { ...c.env, DB: meter(c.env.DB, t) };
+  // The central database and every district's, on one tally.
+  const districts = Object.entries(c.env).filter(([k]) => k.startsWith("DISTRICT_")).map(([k, v]) => [k, meter(v as D1Database, t)]);
+  c.env = { ...c.env, DB: meter(c.env.DB, t), ...Object.fromEntries(districts) };
   await next();
   c.res.headers.set("X-D1-Rows-Read", String(t.read));
   c.res.headers.set("X-D1-Rows-Written", String(t.written));

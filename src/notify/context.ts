@@ -1,4 +1,4 @@
-import { database } from "../db/client.js";
+import { type Db, database } from "../db/client.js";
 import type { Bindings } from "../env.js";
 import { quarterEnds } from "../timelines/quarters.js";
 import type { DeliveryContext } from "./deliver.js";
@@ -31,9 +31,9 @@ export function mailerFor(env: Bindings, db = database(env.DB), now: () => numbe
  * What delivery needs, with a clock that reads `asOf` now and runs on from
  * there: claims, retries and stale claims are all timed from the instant
  * the caller delivers for (the cron's scheduled time, the workflow's plan).
+ * `db`: the database of the district whose notifications are delivered.
  */
-export function deliveryContext(env: Bindings, actor: string, asOf: number = Date.now()): DeliveryContext {
-  const db = database(env.DB);
+export function deliveryContext(env: Bindings, actor: string, asOf: number = Date.now(), db: Db = database(env.DB)): DeliveryContext {
   const started = Date.now();
   const now = () => asOf + (Date.now() - started);
   return {

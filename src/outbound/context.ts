@@ -39,15 +39,14 @@ const DEFAULTS = { base: "30000", max: "14400000", window: "86400000", alertAfte
 
 /**
  * What outbound delivery needs, with a clock that reads `asOf` now and runs
- * on from there (as the email delivery's context does).
+ * on from there (as the email delivery's context does), on the district's database `db`.
  */
-export function outboundContext(env: Bindings, asOf: number = Date.now()): OutboundContext {
-  const db = database(env.DB);
+export function outboundContext(env: Bindings, asOf: number = Date.now(), db: Db = database(env.DB)): OutboundContext {
   const started = Date.now();
   const now = () => asOf + (Date.now() - started);
   const timeoutMs = Number(env.WEBHOOK_TIMEOUT_MS) || WEBHOOK_TIMEOUT_MS;
   return {
-    db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, now, timeoutMs, qstash: qstashConfig(env, timeoutMs),
+    db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, now, timeoutMs, qstash: qstashConfig(env, timeoutMs, db.district),
     // A live sender has given up on its call long before.
     staleMs: 8 * timeoutMs,
     checkAfterMs: Number(env.QSTASH_CHECK_AFTER_MS) || CHECK_AFTER_MS,

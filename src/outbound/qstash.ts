@@ -28,11 +28,16 @@ export interface QStashConfig {
   /** Where QStash reaches Termini: the relay and the callbacks. */
   appBaseUrl: string;
   timeoutMs: number;
+  /** After each of those paths: which district's database holds the delivery ("?district=TO"; "" in the single layout). */
+  query: string;
 }
 
-export function qstashConfig(env: Bindings, timeoutMs: number): QStashConfig | null {
+export function qstashConfig(env: Bindings, timeoutMs: number, district: string | null = null): QStashConfig | null {
   if (!env.QSTASH_TOKEN) return null;
-  return { token: env.QSTASH_TOKEN, baseUrl: (env.QSTASH_URL || QSTASH_DEFAULT_URL).replace(/\/$/, ""), appBaseUrl: env.APP_BASE_URL, timeoutMs };
+  return {
+    token: env.QSTASH_TOKEN, baseUrl: (env.QSTASH_URL || QSTASH_DEFAULT_URL).replace(/\/$/, ""), appBaseUrl: env.APP_BASE_URL, timeoutMs,
+    query: district === null ? "" : `?district=${district}`,
+  };
 }
 
 export const relayPath = "/webhooks/qstash/relay";
@@ -70,8 +75,8 @@ function publishHeaders(cfg: QStashConfig, p: Publication): Record<string, strin
     "Upstash-Deduplication-Id": p.deduplicationId,
     "Upstash-Retries": String(QSTASH_RETRIES),
     "Upstash-Timeout": `${Math.ceil(cfg.timeoutMs / 1000) + 5}s`,
-    "Upstash-Callback": cfg.appBaseUrl + callbackPath,
-    "Upstash-Failure-Callback": cfg.appBaseUrl + failurePath,
+    "Upstash-Callback": cfg.appBaseUrl + callbackPath + cfg.query,
+    "Upstash-Failure-Callback": cfg.appBaseUrl + failurePath + cfg.query,
     "Upstash-Flow-Control-Key": p.flow.key,
     "Upstash-Flow-Control-Value": `parallelism=${p.flow.parallelism}, rate=${p.flow.rate}`,
     [`Upstash-Forward-${DELIVERY_HEADER}`]: p.deliveryId,
@@ -87,7 +92,7 @@ function accepted(status: number, json: unknown): PublishResult {
 }
 
 export async function publish(cfg: QStashConfig, p: Publication): Promise<PublishResult> {
-  const r = await call(cfg, `/v2/publish/${cfg.appBaseUrl + relayPath}`, { method: "POST", body: p.body, headers: publishHeaders(cfg, p) });
+  const r = await call(cfg, `/v2/publish/${cfg.appBaseUrl + relayPath + cfg.query}`, { method: "POST", body: p.body, headers: publishHeaders(cfg, p) });
   return "error" in r ? { ok: false, error: r.error, status: null } : accepted(r.status, r.json);
 }
 
@@ -100,7 +105,7 @@ export const QSTASH_BATCH = 100;
  * one message fails.
  */
 export async function publishBatch(cfg: QStashConfig, ps: readonly Publication[]): Promise<PublishResult[]> {
-  const destination = cfg.appBaseUrl + relayPath;
+  const destination = cfg.appBaseUrl + relayPath + cfg.query;
   const r = await call(cfg, "/v2/batch", {
     method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify(ps.map((p) => ({ destination, headers: publishHeaders(cfg, p), body: p.body }))),

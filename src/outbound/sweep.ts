@@ -7,6 +7,7 @@
  * With QStash, due rows are published in batches, and published rows whose
  * outcome never arrived are looked up in QStash.
  */
+import type { Db } from "../db/client.js";
 import { dueDeliveries, purgeReceipts } from "../db/outbound.js";
 import type { Bindings } from "../env.js";
 import { type OutboundContext, type OutboundOutcome, outboundContext } from "./context.js";
@@ -22,9 +23,10 @@ const BREAKER = 3;
 /** checked: published rows looked up in QStash; requeued: of those, lost there and due again. */
 export type OutboundSweepCounts = Record<OutboundOutcome | "deferred" | "checked" | "requeued", number>;
 
-export async function sweepOutbound(env: Bindings, now: number, until: number): Promise<OutboundSweepCounts> {
+/** One district's deliveries (`db`: its database). */
+export async function sweepOutbound(env: Bindings, db: Db, now: number, until: number): Promise<OutboundSweepCounts> {
   const counts: OutboundSweepCounts = { delivered: 0, published: 0, retrying: 0, dead: 0, busy: 0, "not-due": 0, "already-done": 0, deferred: 0, checked: 0, requeued: 0 };
-  const ctx = outboundContext(env, now);
+  const ctx = outboundContext(env, now, db);
   await purgeReceipts(ctx.db, now);
   if (ctx.qstash !== null) {
     await publishDue(ctx, ctx.qstash, now, until, counts);

@@ -5,13 +5,13 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { audit, auditInsert } from "../db/audit.js";
 import { casesOfOffices, ownedCase } from "../db/cases.js";
-import { database } from "../db/client.js";
+import { centralDb, districtDb, officeDbs } from "../db/districts.js";
 import { directory } from "../db/directory.js";
 import { caseOffices, cases } from "../db/schema.js";
 import { caseView } from "../domain/case-view.js";
 import { CaseRef, CreateCaseBody, HINT_HINTS, HintQuery } from "../domain/schemas.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
-import { requireVisibleCase } from "../domain/case-lookup.js";
+import { locateVisibleCase } from "../domain/case-lookup.js";
 import { requireOfficeFormat } from "../domain/case-ref.js";
 import { districtsOf, requireOwnDistrict } from "../domain/resolve-offices.js";
 import { apiCasePath } from "../lib/case-link.js";
@@ -27,11 +27,10 @@ const ROLE_KINDS = new Map<string, string>(latest().flatMap((t) => Object.entrie
 
 caseRoutes.post("/", async (c) => {
   const now = Date.now();
-  const db = database(c.env.DB);
   const p = c.get("principal");
   const body = await jsonBody(c.req.raw, CreateCaseBody);
   const entries = Object.entries(body.offices) as [string, string][];
-  const dir = await directory(db);
+  const dir = await directory(centralDb(c.env));
   const found = dir.getMany(entries.map(([, id]) => id));
   const districts = districtsOf(dir, p);
   for (const [role, id] of entries) {
@@ -47,6 +46,8 @@ caseRoutes.post("/", async (c) => {
   // The reference is the first office's (its own register number), in that office's format.
   const owner = found.get(entries[0]![1])!;
   requireOfficeFormat(owner, body.ref, "ref");
+  // The owner office's district holds the case.
+  const db = districtDb(c.env, owner.jurisdiction);
   if ((await ownedCase(db, owner.id, body.ref)) !== undefined) throw new ApiError("case_exists", `Il procedimento ${body.ref} è già registrato per ${owner.name}`);
   const id = crypto.randomUUID();
   await db.batch([
@@ -65,11 +66,19 @@ const ListQuery = z.strictObject({
 });
 
 caseRoutes.get("/", async (c) => {
-  const db = database(c.env.DB);
   const p = c.get("principal");
   const q = parseQuery(c, ListQuery, { limit: "1-200", before: "createdAt in ms, for the next page" });
-  const rows = await casesOfOffices(db, p.role === "admin" ? "all" : [...p.offices], q.limit, q.before);
-  await audit(db, { actor: p.id, action: "cases.listed", caseId: null, detail: { cases: rows.map((r) => r.id) }, requestId: c.get("requestId") }, Date.now());
+  const dir = await directory(centralDb(c.env));
+  // Each district's newest, merged: the page is the newest `limit` of them all; each district audits what it gave.
+  const parts = await Promise.all(officeDbs(c.env, dir, p.role === "admin" ? "all" : [...p.offices]).map(async ({ db, offices }) => {
+    const found = await casesOfOffices(db, offices, q.limit, q.before);
+    return { db, found };
+  }));
+  const rows = parts.flatMap((x) => x.found).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).slice(0, q.limit);
+  const shown = new Set(rows.map((r) => r.id));
+  await Promise.all(parts.map(({ db, found }) => audit(db, {
+    actor: p.id, action: "cases.listed", caseId: null, detail: { cases: found.filter((r) => shown.has(r.id)).map((r) => r.id) }, requestId: c.get("requestId"),
+  }, Date.now())));
   const last = rows[rows.length - 1];
   return c.json({
     cases: rows.map((r) => ({ ref: r.ref, office: r.ownerOfficeId, createdAt: formatRomeInstant(r.createdAt), href: apiCasePath(r.ref, r.ownerOfficeId) })),
@@ -78,10 +87,9 @@ caseRoutes.get("/", async (c) => {
 });
 
 caseRoutes.get("/:ref{.+}", async (c) => {
-  const db = database(c.env.DB);
   const p = c.get("principal");
   const ref = validate(CaseRef, c.req.param("ref"));
-  const found = await requireVisibleCase(db, p, ref, parseQuery(c, HintQuery, HINT_HINTS));
+  const { db, found } = await locateVisibleCase(c.env, p, ref, parseQuery(c, HintQuery, HINT_HINTS));
   const view = await caseView(db, found, Date.now());
   await audit(db, { actor: p.id, action: "case.read", caseId: found.id, detail: { ref }, requestId: c.get("requestId") }, Date.now());
   return c.json(view);

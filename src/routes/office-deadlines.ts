@@ -4,7 +4,7 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireOffice } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
-import { database } from "../db/client.js";
+import { centralDb, districtDb } from "../db/districts.js";
 import { getOffice } from "../db/directory.js";
 import { DEADLINE_STATUSES, type DeadlineWalk, deadlinesOfOffices } from "../db/cases.js";
 import { ApiError } from "../http/problem.js";
@@ -34,11 +34,12 @@ function walk(status: z.output<typeof Query>["status"], now: number): Omit<Deadl
 
 officeDeadlines.get("/:id/deadlines", async (c) => {
   const now = Date.now();
-  const db = database(c.env.DB);
   const p = c.get("principal");
   const officeId = c.req.param("id");
   requireOffice(p, officeId);
-  if ((await getOffice(db, officeId)) === undefined) throw new ApiError("not_found", `Ufficio ${officeId} non trovato`);
+  const office = await getOffice(centralDb(c.env), officeId);
+  if (office === undefined) throw new ApiError("not_found", `Ufficio ${officeId} non trovato`);
+  const db = districtDb(c.env, office.jurisdiction);
   const q = parseQuery(c, Query, { status: "open|overdue|upcoming|met|late|closed|all", limit: "1-500" });
   const rows = await deadlinesOfOffices(db, [officeId], { ...walk(q.status, now), limit: q.limit });
   await audit(db, {

@@ -6,9 +6,9 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireAdmin } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
-import { database } from "../db/client.js";
+import { caseDbs } from "../db/districts.js";
 import { mailOutbox, notifications, outbox } from "../db/schema.js";
-import { deliverySummary } from "../db/delivery.js";
+import { deliveryCounts, deliverySummary } from "../db/delivery.js";
 import { isLocal } from "../deployment.js";
 import { integerParam, parseQuery } from "../http/query.js";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
@@ -19,22 +19,25 @@ const Query = z.strictObject({ limit: integerParam(1, 500).default(100) });
 
 outboxRoute.get("/", async (c) => {
   requireAdmin(c.get("principal"));
-  const db = database(c.env.DB);
   const q = parseQuery(c, Query, { limit: "1-500" });
-  const rows = await db
-    .select({ n: notifications, m: outbox })
-    .from(notifications)
-    .leftJoin(outbox, eq(outbox.notificationId, notifications.id))
-    .orderBy(desc(notifications.sendAtMs))
-    .limit(q.limit)
-    .all();
+  // Every district's newest, merged; each district audits its own messages read.
+  const parts = await Promise.all(caseDbs(c.env).map(async (db) => {
+    const rows = await db.select({ n: notifications, m: outbox }).from(notifications)
+      .leftJoin(outbox, eq(outbox.notificationId, notifications.id)).orderBy(desc(notifications.sendAtMs)).limit(q.limit).all();
+    // Sign-in links too: locally, the outbox is where they arrive. Only there: anywhere else a
+    // live link in this list would open someone else's session.
+    const mail = isLocal(c.env) ? await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all() : [];
+    return { db, rows, mail, counts: await deliveryCounts(db) };
+  }));
+  const rows = parts.flatMap((p) => p.rows).sort((a, b) => b.n.sendAtMs - a.n.sendAtMs).slice(0, q.limit);
+  const mail = parts.flatMap((p) => p.mail).sort((a, b) => b.createdAt - a.createdAt).slice(0, q.limit);
+  const shown = new Set(rows);
   // Subjects carry case references: reading them is reading case data.
-  await audit(db, { actor: c.get("principal").id, action: "outbox.read", caseId: null, detail: { messages: rows.length }, requestId: c.get("requestId") }, Date.now());
-  // Sign-in links too: locally, the outbox is where they arrive. Only there: anywhere else a
-  // live link in this list would open someone else's session.
-  const mail = isLocal(c.env) ? await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all() : [];
+  await Promise.all(parts.map(({ db, rows: mine }) => audit(db, {
+    actor: c.get("principal").id, action: "outbox.read", caseId: null, detail: { messages: mine.filter((r) => shown.has(r)).length }, requestId: c.get("requestId"),
+  }, Date.now())));
   return c.json({
-    delivery: await deliverySummary(db),
+    delivery: deliverySummary(parts.map((p) => p.counts)),
     mail: mail.map((m) => ({ id: m.id, to: m.recipients, subject: m.subject, text: m.text, createdAt: formatRomeInstant(m.createdAt) })),
     messages: rows.map(({ n, m }) => ({
       id: n.id, rung: n.rung, kind: n.kind, office: n.officeId, to: n.recipients, status: n.status,

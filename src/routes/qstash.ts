@@ -9,7 +9,7 @@ import { Receiver } from "@upstash/qstash";
 import { type Context, Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
-import { database } from "../db/client.js";
+import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
 import { attemptInsert, deadByMessage, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
 import { subscriptions } from "../db/schema.js";
@@ -24,8 +24,20 @@ import { eq } from "drizzle-orm";
 
 export const qstash = new Hono<AppEnv>();
 
-/** The body, once its signature is QStash's for this URL and its JWT id is new. */
+/** The district named in the address QStash was given (absent in the single-database layout). */
+function districtOf(c: Context<AppEnv>): string | null {
+  const d = c.req.query("district");
+  if (d === undefined) return null;
+  if (!/^[A-Z]{2}$/.test(d)) throw new ApiError("invalid_parameter", "district: sigla del distretto, es. TO", { parameter: "district" });
+  return d;
+}
+
+/** The district's database, where the delivery lives. */
+const deliveriesDb = (c: Context<AppEnv>) => districtDb(c.env, districtOf(c));
+
+/** The body, once its signature is QStash's for this URL (the district's query included) and its JWT id is new. */
 async function verified(c: Context<AppEnv>, path: string): Promise<string> {
+  const district = districtOf(c);
   const signature = c.req.header("Upstash-Signature");
   if (signature === undefined) throw new ApiError("webhook_signature_missing", "Intestazione Upstash-Signature richiesta");
   const { QSTASH_CURRENT_SIGNING_KEY: current, QSTASH_NEXT_SIGNING_KEY: next } = c.env;
@@ -33,13 +45,13 @@ async function verified(c: Context<AppEnv>, path: string): Promise<string> {
   const body = await readJsonText(c.req.raw);
   const receiver = new Receiver({ currentSigningKey: current, nextSigningKey: next, devMode: false });
   try {
-    await receiver.verify({ signature, body, url: c.env.APP_BASE_URL + path });
+    await receiver.verify({ signature, body, url: c.env.APP_BASE_URL + path + (district === null ? "" : `?district=${district}`) });
   } catch {
     throw new ApiError("webhook_signature_invalid", "Firma QStash non valida per questo indirizzo e questo corpo");
   }
   // Verified above, so the payload is well formed.
   const claims = JSON.parse(atob(signature.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { jti?: string; exp?: number };
-  if (typeof claims.jti !== "string" || !(await firstReceipt(database(c.env.DB), claims.jti, (claims.exp ?? 0) * 1000))) {
+  if (typeof claims.jti !== "string" || !(await firstReceipt(centralDb(c.env), claims.jti, (claims.exp ?? 0) * 1000))) {
     throw new ApiError("webhook_replayed", "Richiesta QStash già ricevuta: la ripetizione è rifiutata");
   }
   return body;
@@ -49,7 +61,7 @@ const Callback = z.object({ status: z.number().int(), sourceMessageId: z.string(
 
 qstash.post("/relay", async (c) => {
   const body = await verified(c, relayPath);
-  const db = database(c.env.DB);
+  const db = deliveriesDb(c);
   const id = c.req.header(DELIVERY_HEADER) ?? "";
   const [row, dir] = await Promise.all([getDelivery(db, id), directory(db)]);
   if (row === undefined) throw new ApiError("not_found", `Nessuna consegna ${id}`);
@@ -57,7 +69,7 @@ qstash.post("/relay", async (c) => {
   if (row.status === "delivered") return c.json({ delivered: true, repeated: true });
   const sub = dir.subscription(row.subscriptionId);
   if (sub === undefined) return c.json({ delivered: false, reason: "abbonamento disattivato o eliminato" }, 410);
-  const ctx = outboundContext(c.env);
+  const ctx = outboundContext(c.env, Date.now(), db);
   const answer = await post(sub.url, await signedHeaders(row.eventId, dir.signingSecrets(sub.id, Date.now()), Date.now(), body), body, ctx.timeoutMs, Date.now);
   const at = Date.now();
   const [, , , after] = await db.batch([
@@ -77,18 +89,18 @@ qstash.post("/callback", async (c) => {
   const cb = validate(Callback, parseJson(await verified(c, callbackPath)));
   // Every attempt's answer arrives here. The relay has logged each and already marked a success delivered;
   // this marks it too, should the relay's record be missing (a repeat changes nothing).
-  if (cb.status >= 200 && cb.status < 300) await deliveredByMessage(database(c.env.DB), cb.sourceMessageId, Date.now());
+  if (cb.status >= 200 && cb.status < 300) await deliveredByMessage(deliveriesDb(c), cb.sourceMessageId, Date.now());
   return c.json({ recorded: true });
 });
 
 qstash.post("/failure", async (c) => {
   const cb = validate(Callback, parseJson(await verified(c, failurePath)));
   if (cb.dlqId === undefined) throw new ApiError("invalid_body", "dlqId mancante", { parameter: "dlqId" });
-  const db = database(c.env.DB);
+  const db = deliveriesDb(c);
   const subscriptionId = await deadByMessage(db, cb.sourceMessageId, cb.dlqId, Date.now());
   const dir = await directory(db);
   const sub = subscriptionId === undefined ? undefined : dir.subscription(subscriptionId);
-  if (sub !== undefined) await flag(outboundContext(c.env), dir, sub, `HTTP ${cb.status}`, Date.now());
+  if (sub !== undefined) await flag(outboundContext(c.env, Date.now(), db), dir, sub, `HTTP ${cb.status}`, Date.now());
   return c.json({ recorded: true });
 });
 

@@ -11,7 +11,7 @@ import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { currentUser } from "../web/session.js";
 import { audit } from "../db/audit.js";
-import { database } from "../db/client.js";
+import { caseDbs, centralDb, districtDb } from "../db/districts.js";
 import { findReport, listVersions } from "../db/reports.js";
 import { type Format, generateReport, render, submitReport } from "../domain/report-files.js";
 import { reportScope } from "../domain/report-access.js";
@@ -75,7 +75,7 @@ function kindOf(raw: string): ReportKind {
 
 reportRoutes.get("/:kind/:period", async (c) => {
   const now = Date.now();
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
   const period = periodOf(kind, c.req.param("period"), now);
@@ -84,7 +84,7 @@ reportRoutes.get("/:kind/:period", async (c) => {
   // The first read of a period generates its first version; later versions only on request.
   let r = await findReport(db, kind, period, scope, q.version);
   if (r === undefined && q.version !== undefined) throw new ApiError("not_found", `Nessuna versione ${q.version} di questo rapporto`);
-  r ??= await generateReport(db, kind, period, scope, p.id, now);
+  r ??= await generateReport(db, kind, period, scope, p.id, now, caseDbs(c.env));
   const out = render(r, q.format as Format, q.table);
   await audit(db, { actor: p.id, action: "report.read", caseId: null, requestId: c.get("requestId"), detail: { kind, period, scope, version: r.version, format: q.format } }, now);
   c.header("Content-Disposition", attachment(out.filename));
@@ -96,7 +96,7 @@ reportRoutes.get("/:kind/:period", async (c) => {
 });
 
 reportRoutes.get("/:kind/:period/versions", async (c) => {
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const kind = kindOf(c.req.param("kind"));
   const scope = await reportScope(db, c.get("principal"), kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const period = periodOf(kind, c.req.param("period"), Date.now());
@@ -105,25 +105,25 @@ reportRoutes.get("/:kind/:period/versions", async (c) => {
 });
 
 reportRoutes.post("/:kind/:period/generate", async (c) => {
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
-  const r = await generateReport(db, kind, periodOf(kind, c.req.param("period"), Date.now()), scope, p.id, Date.now());
+  const r = await generateReport(db, kind, periodOf(kind, c.req.param("period"), Date.now()), scope, p.id, Date.now(), caseDbs(c.env));
   return c.json({ kind, period: r.period, scope, version: r.version, checksum: r.checksum, snapshotAt: formatRomeInstant(r.snapshotAt) }, 201);
 });
 
 reportRoutes.post("/:kind/:period/submit", async (c) => {
   const now = Date.now();
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
   const period = periodOf(kind, c.req.param("period"), now);
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const r = await findReport(db, kind, period, scope);
   if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere: generare prima il rapporto");
-  const { closed, wake } = await submitReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS);
-  if (wake !== null) await wakeAll(c.env, db, wake, now);
+  const { closed, wake, db: cases } = await submitReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS, (d) => districtDb(c.env, d));
+  if (wake !== null) await wakeAll(c.env, cases, wake, now);
   return c.json({ kind, period, scope, version: r.version, submitted: true, obligation: closed });
 });
 

@@ -8,8 +8,8 @@ import { type Context, Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireAdmin } from "../auth/principal.js";
-import { database } from "../db/client.js";
-import { attemptsOf, deliveriesOf } from "../db/outbound.js";
+import { centralDb } from "../db/districts.js";
+import type { deliveriesOf } from "../db/outbound.js";
 import { isLocal } from "../deployment.js";
 import {
   SubscriptionBody, SubscriptionPatch, type Who, createSubscription, getSubscription, listSubscriptions, rotateSecret, subscriptionView, updateSubscription,
@@ -19,6 +19,7 @@ import { jsonBody } from "../http/body.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import { integerParam, parseQuery } from "../http/query.js";
 import { outboundContext } from "../outbound/context.js";
+import { attemptsAcross, deliveriesAcross, deliveryDb, testDb, withHealth } from "../outbound/districts.js";
 import { replay, sendTest } from "../outbound/manual.js";
 
 export const subscriptionRoutes = new Hono<AppEnv>();
@@ -34,13 +35,13 @@ export const subscriptionActor = (c: Context<AppEnv>, p: AppEnv["Variables"]["pr
 });
 const who = (c: Context<AppEnv>) => subscriptionActor(c, c.get("principal"));
 subscriptionRoutes.get("/", async (c) => {
-  const rows = await listSubscriptions(database(c.env.DB));
+  const rows = await withHealth(c.env, await listSubscriptions(centralDb(c.env)));
   return c.json({ subscriptions: rows.map(subscriptionView) });
 });
 
 subscriptionRoutes.post("/", async (c) => {
   const body = await jsonBody(c.req.raw, SubscriptionBody);
-  const { subscription, secret } = await createSubscription(database(c.env.DB), who(c), body);
+  const { subscription, secret } = await createSubscription(centralDb(c.env), who(c), body);
   // The only time the secret is shown: the receiver keeps it to verify signatures.
   return c.json({ ...subscriptionView(subscription), secret }, 201);
 });
@@ -51,41 +52,38 @@ const DeliveriesQuery = z.strictObject({
 });
 
 subscriptionRoutes.get("/:id", async (c) => {
-  const db = database(c.env.DB);
-  const s = await getSubscription(db, c.req.param("id"));
-  return c.json({ ...subscriptionView(s), deliveries: await deliveries(db, s.id, 20) });
+  const s = (await withHealth(c.env, [await getSubscription(centralDb(c.env), c.req.param("id"))]))[0]!;
+  return c.json({ ...subscriptionView(s), deliveries: await deliveries(c.env, s.id, 20) });
 });
 
 subscriptionRoutes.patch("/:id", async (c) => {
   const patch = await jsonBody(c.req.raw, SubscriptionPatch);
-  return c.json(subscriptionView(await updateSubscription(database(c.env.DB), who(c), c.req.param("id"), patch)));
+  return c.json(subscriptionView(await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), patch)));
 });
 
-subscriptionRoutes.post("/:id/rotate", async (c) => c.json(await rotateSecret(database(c.env.DB), who(c), c.req.param("id")), 201));
+subscriptionRoutes.post("/:id/rotate", async (c) => c.json(await rotateSecret(centralDb(c.env), who(c), c.req.param("id")), 201));
 
 subscriptionRoutes.get("/:id/deliveries", async (c) => {
-  const db = database(c.env.DB);
-  const s = await getSubscription(db, c.req.param("id"));
+  const s = await getSubscription(centralDb(c.env), c.req.param("id"));
   const q = parseQuery(c, DeliveriesQuery, { status: "pending, sending, published, delivered o dead (coda degli eventi non consegnati)", limit: "1-200" });
-  return c.json({ subscription: s.id, deliveries: await deliveries(db, s.id, q.limit, q.status) });
+  return c.json({ subscription: s.id, deliveries: await deliveries(c.env, s.id, q.limit, q.status) });
 });
 
 subscriptionRoutes.post("/:id/test", async (c) => {
-  const db = database(c.env.DB);
-  const s = await getSubscription(db, c.req.param("id"));
-  return c.json(await sendTest(outboundContext(c.env), c.get("principal"), s, c.get("requestId")));
+  const s = await getSubscription(centralDb(c.env), c.req.param("id"));
+  return c.json(await sendTest(outboundContext(c.env, Date.now(), await testDb(c.env, s)), c.get("principal"), s, c.get("requestId")));
 });
 
 subscriptionRoutes.post("/:id/deliveries/:delivery/replay", async (c) => {
-  const db = database(c.env.DB);
-  const s = await getSubscription(db, c.req.param("id"));
-  return c.json(await replay(outboundContext(c.env), c.get("principal"), s, c.req.param("delivery"), c.get("requestId")));
+  const s = await getSubscription(centralDb(c.env), c.req.param("id"));
+  const ctx = outboundContext(c.env, Date.now(), await deliveryDb(c.env, c.req.param("delivery")));
+  return c.json(await replay(ctx, c.get("principal"), s, c.req.param("delivery"), c.get("requestId")));
 });
 
-/** Deliveries with their events' kinds and every attempt. */
-async function deliveries(db: ReturnType<typeof database>, subscriptionId: string, limit: number, status?: Parameters<typeof deliveriesOf>[3]) {
-  const rows = await deliveriesOf(db, subscriptionId, limit, status);
-  const attempts = await attemptsOf(db, rows.map((r) => r.d.id));
+/** Deliveries with their events' kinds and every attempt, from every district. */
+async function deliveries(env: AppEnv["Bindings"], subscriptionId: string, limit: number, status?: Parameters<typeof deliveriesOf>[3]) {
+  const rows = await deliveriesAcross(env, subscriptionId, limit, status);
+  const attempts = await attemptsAcross(rows);
   const at = (ms: number | null) => (ms === null ? null : formatRomeInstant(ms));
   return rows.map(({ d, kind }) => ({
     id: d.id, event: d.eventId, kind, status: d.status, attempts: d.attempts, lastStatus: d.lastStatus, lastError: d.lastError,

@@ -4,7 +4,7 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
-import { database } from "../db/client.js";
+import { caseDbs } from "../db/districts.js";
 import { migrateInstances } from "../domain/migrate-instances.js";
 import { jsonBody } from "../http/body.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, contract } from "../http/contract.js";
@@ -18,12 +18,17 @@ timelineMigrate.post("/:id/migrate", bearer, async (c) => {
   const p = c.get("principal");
   requireAdmin(p);
   const now = Date.now();
-  const db = database(c.env.DB);
   const body = await jsonBody(c.req.raw, MigrateBody);
   const id = c.req.param("id");
-  const { migrated, remaining } = await migrateInstances(db, p, id, body.from, body.to, now, c.get("requestId"), c.env.APP_BASE_URL);
-  await wakeAll(c.env, db, { start: [], replan: migrated.map((m) => ({ instanceId: m.instanceId })) }, now);
-  return c.json({ timeline: id, from: body.from, to: body.to, migrated, remaining });
+  // Each district's instances in its own database, one district after another.
+  const out = { migrated: [] as Awaited<ReturnType<typeof migrateInstances>>["migrated"], remaining: 0 };
+  for (const db of caseDbs(c.env)) {
+    const { migrated, remaining } = await migrateInstances(db, p, id, body.from, body.to, now, c.get("requestId"), c.env.APP_BASE_URL);
+    await wakeAll(c.env, db, { start: [], replan: migrated.map((m) => ({ instanceId: m.instanceId })) }, now);
+    out.migrated.push(...migrated);
+    out.remaining += remaining;
+  }
+  return c.json({ timeline: id, from: body.from, to: body.to, ...out });
 });
 
 export const migrateContracts = [contract({
@@ -32,7 +37,7 @@ export const migrateContracts = [contract({
   params: z.object({ id: z.string().describe("Scadenzario, es. 362-bis") }), body: MigrateBody,
   responses: {
     200: {
-      description: "Istanze spostate (al più 100 per chiamata) e quante restano",
+      description: "Istanze spostate (al più 100 per distretto a ogni chiamata) e quante restano",
       schema: z.object({
         timeline: z.string(), from: z.number().int(), to: z.number().int(),
         migrated: z.array(z.object({ instanceId: z.string(), moves: z.array(z.object({ deadline: z.string(), from: z.string(), to: z.string().nullable().describe("null: fase ritirata") })) })),

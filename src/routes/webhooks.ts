@@ -7,17 +7,17 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
 import { type SignedHeaders, type VerifyFailure, verify } from "../auth/standard-webhooks.js";
-import { database } from "../db/client.js";
 import { type Directory, directory, recentDirectory } from "../db/directory.js";
-import { readEventState } from "../db/event-state.js";
+import { centralDb } from "../db/districts.js";
 import { firstResponse, recordResponse } from "../db/webhooks.js";
 import { applyEvent } from "../domain/apply-event.js";
+import { readRoutedState } from "../domain/event-route.js";
 import { EventResultSchema, WebhookEventBody } from "../domain/schemas.js";
 import { contract } from "../http/contract.js";
 import { EVENT_PROBLEMS } from "./case-events.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError, problemBody } from "../http/problem.js";
-import { enabledBills } from "../timelines/catalog.js";
+import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
 export const webhooks = new Hono<AppEnv>();
@@ -42,7 +42,8 @@ function signer(h: SignedHeaders, text: string, now: number) {
 
 webhooks.post("/events", async (c) => {
   const now = Date.now();
-  const db = database(c.env.DB);
+  // The central database until the event's district is known; a refusal before that is recorded there.
+  let db = centralDb(c.env);
   const id = c.req.header("webhook-id") ?? null;
   // The id is stored and compared: bounded, printable, like an idempotency key.
   if (id !== null && !WEBHOOK_ID.test(id)) {
@@ -71,8 +72,13 @@ webhooks.post("/events", async (c) => {
     const { caseOffice, ...body } = validate(WebhookEventBody, parseJson(text));
     const idempotencyKey = `webhook:${senderId}:${webhookId}`;
     const caseHint = caseOffice === undefined ? {} : { office: caseOffice };
-    // One read for everything: the first response to this delivery, the case, its timelines, the directory's stamp.
-    const state = await readEventState(db, { idempotencyKey, ref: body.caseRef, hint: caseHint, delivery: { senderId, webhookId } });
+    // One read for everything, in the case's district: the first response to this delivery, the case, its timelines, the directory's stamp.
+    const routed = await readRoutedState(c.env, dir, principal, { idempotencyKey, ref: body.caseRef, hint: caseHint, delivery: { senderId, webhookId } }, {
+      data: body.data, starts: isTrigger(body.type),
+      missing: () => new ApiError("unknown_case", `caseRef: procedimento ${body.caseRef} sconosciuto`, { parameter: "caseRef" }),
+    });
+    db = routed.db;
+    const state = routed.state;
     if (state.firstResponse !== undefined) return answer(state.firstResponse);
     const { result, wake } = await applyEvent(db, sign, body, {
       caseHint, idempotencyKey, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL,

@@ -8,9 +8,9 @@ import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
-import { database } from "../db/client.js";
+import { caseDbs, centralDb } from "../db/districts.js";
 import { apiCredentials, auditLog, caseOffices, cases, mailOutbox, notifications, timelineInstances, users, webhookSenders } from "../db/schema.js";
-import { deliverySummary } from "../db/delivery.js";
+import { deliveryCounts, deliverySummary } from "../db/delivery.js";
 import { listScheduleFailures } from "../db/schedule-failures.js";
 import { workflowFailuresWithRef } from "../db/workflow-failures.js";
 import { isLocal } from "../deployment.js";
@@ -55,13 +55,26 @@ const ACTIONS: Record<string, string> = {
 };
 
 adminLog.get("/admin/posta", async (c) => {
-  const db = database(c.env.DB);
-  const rows = await db.select({ n: notifications, ref: cases.ref }).from(notifications)
-    .leftJoin(timelineInstances, eq(timelineInstances.id, notifications.instanceId)).leftJoin(cases, eq(cases.id, timelineInstances.caseId))
-    .orderBy(desc(notifications.sendAtMs)).limit(200).all();
-  const mail = await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(50).all();
-  const [summary, unopened, stalled] = await Promise.all([deliverySummary(db), listScheduleFailures(db), workflowFailuresWithRef(db, 50)]);
-  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: rows.length } }, Date.now());
+  // Every district's newest, merged; each district audits its own messages read.
+  const parts = await Promise.all(caseDbs(c.env).map(async (db) => {
+    const [rows, mail, counts, unopened, stalled] = await Promise.all([
+      db.select({ n: notifications, ref: cases.ref }).from(notifications)
+        .leftJoin(timelineInstances, eq(timelineInstances.id, notifications.instanceId)).leftJoin(cases, eq(cases.id, timelineInstances.caseId))
+        .orderBy(desc(notifications.sendAtMs)).limit(200).all(),
+      db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(50).all(),
+      deliveryCounts(db), listScheduleFailures(db), workflowFailuresWithRef(db, 50),
+    ]);
+    return { db, rows, mail, counts, unopened, stalled };
+  }));
+  const rows = parts.flatMap((p) => p.rows).sort((a, b) => b.n.sendAtMs - a.n.sendAtMs).slice(0, 200);
+  const mail = parts.flatMap((p) => p.mail).sort((a, b) => b.createdAt - a.createdAt).slice(0, 50);
+  const summary = deliverySummary(parts.map((p) => p.counts));
+  const unopened = parts.flatMap((p) => p.unopened);
+  const stalled = parts.flatMap((p) => p.stalled).slice(0, 50);
+  const shown = new Set(rows);
+  await Promise.all(parts.map(({ db, rows: mine }) => audit(db, {
+    actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: mine.filter((r) => shown.has(r)).length },
+  }, Date.now())));
   // Locally the sign-in links are shown too (there is no real mail); anywhere else, never.
   const local = isLocal(c.env);
   return c.html(
@@ -114,18 +127,23 @@ function dayStart(iso: string | undefined): number | undefined {
 }
 
 adminLog.get("/admin/registro", async (c) => {
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const q = { caso: c.req.query("caso")?.trim() || undefined, ufficio: c.req.query("ufficio")?.trim() || undefined, chi: c.req.query("chi")?.trim() || undefined, dal: c.req.query("dal"), al: c.req.query("al") };
-  const where: SQL[] = [];
-  if (q.caso !== undefined) where.push(inArray(auditLog.caseId, db.select({ id: cases.id }).from(cases).where(eq(cases.ref, q.caso))));
-  if (q.ufficio !== undefined) where.push(inArray(auditLog.caseId, db.select({ id: caseOffices.caseId }).from(caseOffices).where(eq(caseOffices.officeId, q.ufficio))));
   const from = dayStart(q.dal);
   const to = dayStart(q.al);
-  if (from !== undefined) where.push(gte(auditLog.at, from));
-  if (to !== undefined) where.push(lt(auditLog.at, to + 86_400_000 + 3_600_000));
-  const [rows, people, creds, senders] = await Promise.all([
-    db.select({ a: auditLog, ref: cases.ref }).from(auditLog).leftJoin(cases, eq(cases.id, auditLog.caseId))
-      .where(where.length > 0 ? and(...where) : undefined).orderBy(desc(auditLog.id)).limit(500).all(),
+  // Each database's own entries (the central one's administration, each district's cases), newest first, merged.
+  const perDb = await Promise.all(caseDbs(c.env).map((d) => {
+    const where: SQL[] = [];
+    if (q.caso !== undefined) where.push(inArray(auditLog.caseId, d.select({ id: cases.id }).from(cases).where(eq(cases.ref, q.caso))));
+    if (q.ufficio !== undefined) where.push(inArray(auditLog.caseId, d.select({ id: caseOffices.caseId }).from(caseOffices).where(eq(caseOffices.officeId, q.ufficio))));
+    if (from !== undefined) where.push(gte(auditLog.at, from));
+    if (to !== undefined) where.push(lt(auditLog.at, to + 86_400_000 + 3_600_000));
+    return d.select({ a: auditLog, ref: cases.ref }).from(auditLog).leftJoin(cases, eq(cases.id, auditLog.caseId))
+      .where(where.length > 0 ? and(...where) : undefined).orderBy(desc(auditLog.id)).limit(500).all();
+  }));
+  // Ids count per database: across several, the time orders them.
+  const rows = perDb.length === 1 ? perDb[0]! : perDb.flat().sort((a, b) => b.a.at - a.a.at || b.a.id - a.a.id).slice(0, 500);
+  const [people, creds, senders] = await Promise.all([
     db.select({ id: users.id, email: users.email }).from(users).all(),
     db.select({ id: apiCredentials.id, name: apiCredentials.name }).from(apiCredentials).all(),
     db.select({ id: webhookSenders.id, name: webhookSenders.name }).from(webhookSenders).all(),

@@ -6,18 +6,16 @@
  * (shown once) and disabling. The same domain functions as the API; every
  * change audited there.
  */
-import { inArray, sql } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { database } from "../db/client.js";
-import { attemptsOf, deliveriesOf } from "../db/outbound.js";
-import { outboundDeliveries } from "../db/schema.js";
+import { centralDb } from "../db/districts.js";
 import {
   SubscriptionBody, createSubscription, getSubscription, listSubscriptions, rotateSecret, subscriptionView, updateSubscription,
 } from "../domain/subscriptions.js";
 import { readForm } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { outboundContext } from "../outbound/context.js";
+import { attemptsAcross, deliveriesAcross, deliveryCountsAcross, deliveryDb, testDb, withHealth } from "../outbound/districts.js";
 import { KIND_LABELS, OUTBOUND_KINDS } from "../outbound/events.js";
 import { type ManualResult, replay, sendTest } from "../outbound/manual.js";
 import { romeDateTime as when } from "./format.js";
@@ -36,12 +34,10 @@ const who = (c: Context<AppEnv>) => subscriptionActor(c, c.get("user").principal
 type Typed = Record<string, string> & { error?: string; field?: string };
 
 async function listPage(c: Context<AppEnv>, fresh?: string, typed: Typed = {}) {
-  const db = database(c.env.DB);
   const user = c.get("user");
-  const subs = await listSubscriptions(db);
-  // Waiting and given-up deliveries per subscription: two index walks, whatever the history.
-  const counts = await db.select({ s: outboundDeliveries.subscriptionId, status: outboundDeliveries.status, n: sql<number>`count(*)` })
-    .from(outboundDeliveries).where(inArray(outboundDeliveries.status, ["pending", "dead"])).groupBy(outboundDeliveries.status, outboundDeliveries.subscriptionId).all();
+  const subs = await withHealth(c.env, await listSubscriptions(centralDb(c.env)));
+  // Waiting and given-up deliveries per subscription: two index walks per district, whatever the history.
+  const counts = await deliveryCountsAcross(c.env);
   const count = (s: string, status: string) => counts.find((r) => r.s === s && r.status === status)?.n ?? 0;
   const errorAt = (f: string) => (typed.field === f ? typed.error : undefined);
   if (fresh !== undefined) c.header("Cache-Control", "no-store");
@@ -113,7 +109,7 @@ adminWebhooks.post("/admin/webhook", async (c) => {
     return listPage(c, undefined, { ...typed, field: String(issue.path[0] ?? "url"), error: issue.path[0] === "kinds" ? "Scelga almeno un tipo di evento." : issue.message });
   }
   try {
-    const { secret } = await createSubscription(database(c.env.DB), who(c), parsed.data);
+    const { secret } = await createSubscription(centralDb(c.env), who(c), parsed.data);
     return listPage(c, secret);
   } catch (e) {
     if (e instanceof ApiError && e.extra?.parameter !== undefined) return listPage(c, undefined, { ...typed, field: String(e.extra.parameter), error: e.detail });
@@ -122,12 +118,11 @@ adminWebhooks.post("/admin/webhook", async (c) => {
 });
 
 async function detailPage(c: Context<AppEnv>, said?: { fresh?: string; result?: ManualResult; what?: string }) {
-  const db = database(c.env.DB);
   const user = c.get("user");
-  const s = await getSubscription(db, c.req.param("id")!);
+  const s = (await withHealth(c.env, [await getSubscription(centralDb(c.env), c.req.param("id")!)]))[0]!;
   const v = subscriptionView(s);
-  const [recent, dead] = await Promise.all([deliveriesOf(db, s.id, 20), deliveriesOf(db, s.id, 50, "dead")]);
-  const attempts = await attemptsOf(db, [...recent, ...dead].map((r) => r.d.id));
+  const [recent, dead] = await Promise.all([deliveriesAcross(c.env, s.id, 20), deliveriesAcross(c.env, s.id, 50, "dead")]);
+  const attempts = await attemptsAcross([...recent, ...dead]);
   const form = (action: string, label: string, tone = "btn-outline-primary") => (
     <form method="post" action={`/admin/webhook/${s.id}/${action}`} class="d-inline">
       <input type="hidden" name="csrf" value={user.csrf} />
@@ -189,19 +184,20 @@ const posted = async (c: Context<AppEnv>) => checkCsrf(c.get("user").csrf, (awai
 
 adminWebhooks.post("/admin/webhook/:id/prova", async (c) => {
   await posted(c);
-  const s = await getSubscription(database(c.env.DB), c.req.param("id"));
-  return detailPage(c, { result: await sendTest(outboundContext(c.env), c.get("user").principal, s, c.get("requestId")), what: "Evento di prova" });
+  const s = await getSubscription(centralDb(c.env), c.req.param("id"));
+  const ctx = outboundContext(c.env, Date.now(), await testDb(c.env, s));
+  return detailPage(c, { result: await sendTest(ctx, c.get("user").principal, s, c.get("requestId")), what: "Evento di prova" });
 });
 
 adminWebhooks.post("/admin/webhook/:id/ruota", async (c) => {
   await posted(c);
-  const { secret } = await rotateSecret(database(c.env.DB), who(c), c.req.param("id"));
+  const { secret } = await rotateSecret(centralDb(c.env), who(c), c.req.param("id"));
   return detailPage(c, { fresh: secret });
 });
 
 adminWebhooks.post("/admin/webhook/:id/stato", async (c) => {
   await posted(c);
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const s = await getSubscription(db, c.req.param("id"));
   await updateSubscription(db, who(c), s.id, { enabled: s.disabledAt !== null });
   return c.redirect(`/admin/webhook/${s.id}`, 303);
@@ -209,6 +205,7 @@ adminWebhooks.post("/admin/webhook/:id/stato", async (c) => {
 
 adminWebhooks.post("/admin/webhook/:id/consegne/:delivery/riprova", async (c) => {
   await posted(c);
-  const s = await getSubscription(database(c.env.DB), c.req.param("id"));
-  return detailPage(c, { result: await replay(outboundContext(c.env), c.get("user").principal, s, c.req.param("delivery"), c.get("requestId")), what: "Reinvio" });
+  const s = await getSubscription(centralDb(c.env), c.req.param("id"));
+  const ctx = outboundContext(c.env, Date.now(), await deliveryDb(c.env, c.req.param("delivery")));
+  return detailPage(c, { result: await replay(ctx, c.get("user").principal, s, c.req.param("delivery"), c.get("requestId")), what: "Reinvio" });
 });

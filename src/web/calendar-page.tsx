@@ -8,7 +8,8 @@ import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { openDeadlinesOf } from "../db/cases.js";
+import { directory } from "../db/directory.js";
+import { openDeadlinesAcross } from "../domain/district-reads.js";
 import { calendarTokens, userOffices, users } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import { calendar } from "./ical.js";
@@ -106,8 +107,7 @@ calendarPage.get("/ical/:file", async (c) => {
     .where(and(eq(calendarTokens.tokenHash, await sha256Hex(m[1]!)), isNull(calendarTokens.revokedAt), isNull(users.disabledAt))).get();
   if (row === undefined) return c.text("Calendario non trovato o revocato", 404);
   const mine = (await db.select().from(userOffices).where(eq(userOffices.userId, row.userId)).all()).map((o) => o.officeId);
-  const rows = await openDeadlinesOf(db, mine, undefined, 1000);
-  await audit(db, { actor: `user:${row.userId}`, action: "calendar.read", caseId: null, requestId: c.get("requestId"), detail: { cases: [...new Set(rows.map((r) => r.caseId))] } }, now);
+  const rows = await openDeadlinesAcross(c.env, await directory(db), mine, undefined, 1000, { actor: `user:${row.userId}`, action: "calendar.read", requestId: c.get("requestId") }, now);
   const body = calendar(rows.map((r) => ({
     id: r.d.id, caseRef: r.ref, office: r.office, dueAt: r.d.dueAt, dueDate: r.d.dueDate,
     title: getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage)?.title ?? r.d.stage,

@@ -8,9 +8,8 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
-import { database } from "../db/client.js";
 import { mayRecord } from "../domain/authority.js";
-import { requireVisibleCase } from "../domain/case-lookup.js";
+import { locateVisibleCase } from "../domain/case-lookup.js";
 import { webCasePath } from "../lib/case-link.js";
 import { type Directory, directory } from "../db/directory.js";
 import { applyEvent } from "../domain/apply-event.js";
@@ -105,14 +104,12 @@ type Req = { env: AppEnv["Bindings"]; req: { param: (k: "ref") => string; query:
 
 /** The case of the link (?ufficio= names its owner office, ?distretto= its district, when the number is used by several). */
 async function load(c: Req) {
-  const db = database(c.env.DB);
   const office = c.req.query("ufficio");
   const district = c.req.query("distretto");
   if ((office !== undefined && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(office)) || (district !== undefined && !/^[A-Z]{2}$/.test(district))) {
     throw new ApiError("invalid_parameter", "ufficio o distretto non validi", { parameter: "ufficio" });
   }
-  const found = await requireVisibleCase(db, c.get("user").principal, c.req.param("ref"), { office, district });
-  return { db, found };
+  return locateVisibleCase(c.env, c.get("user").principal, c.req.param("ref"), { office, district });
 }
 
 /**

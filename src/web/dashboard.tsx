@@ -1,9 +1,8 @@
 /** The office dashboard: open deadlines soonest first, overdue and due within 48 hours marked. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { audit } from "../db/audit.js";
-import { openDeadlinesOf } from "../db/cases.js";
-import { database } from "../db/client.js";
+import { centralDb } from "../db/districts.js";
+import { openDeadlinesAcross } from "../domain/district-reads.js";
 import { directory } from "../db/directory.js";
 import { displayTitle, enabledBills, getTimeline, isEnabled, latest } from "../timelines/catalog.js";
 import { endsAtExactInstant } from "../timelines/stage-term.js";
@@ -25,20 +24,18 @@ const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 dashboard.get("/", requireUser, async (c) => {
   const now = Date.now();
   const user = c.get("user");
-  const db = database(c.env.DB);
   // A head of office also oversees the offices that escalate to it.
   const own = [...user.principal.offices];
-  const dir = await directory(db);
+  const dir = await directory(centralDb(c.env));
   const mine = user.role === "head" ? [...new Set([...own, ...dir.below(own)])] : own;
   const filter = c.req.query("scadenzario");
   // The filter offers only timelines these offices can have, and only those this deployment runs.
   const kinds = new Set([...dir.getMany(mine).values()].map((o) => o.kind));
   const bills = enabledBills(c.env.ENABLED_BILLS);
   const choices = latest().filter((t) => isEnabled(t, bills) && Object.values(t.roles).some((k) => kinds.has(k)));
-  const rows = await openDeadlinesOf(db, mine, filter || undefined, PAGE);
+  const rows = await openDeadlinesAcross(c.env, dir, mine, filter || undefined, PAGE, { actor: user.principal.id, action: "deadlines.listed", requestId: c.get("requestId") }, now);
   // The page shows the nearest PAGE deadlines: beyond them the counts would be partial, and say so.
   const partial = rows.length === PAGE;
-  await audit(db, { actor: user.principal.id, action: "deadlines.listed", caseId: null, requestId: c.get("requestId"), detail: { cases: [...new Set(rows.map((r) => r.caseId))] } }, now);
   const band = (dueAtMs: number) => (dueAtMs < now ? "overdue" : dueAtMs - now <= SOON_MS ? "soon" : "later");
   const counts = { overdue: 0, soon: 0, later: 0 };
   for (const r of rows) counts[band(r.d.dueAtMs)]++;

@@ -8,7 +8,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { database } from "../db/client.js";
+import { caseDbs, centralDb, districtDb } from "../db/districts.js";
 import { getOffices } from "../db/directory.js";
 import { findReport, listVersions } from "../db/reports.js";
 import { offices } from "../db/schema.js";
@@ -50,7 +50,7 @@ export function periodsBegun(kind: ReportKind, now: number): string[] {
 
 /** Each kind and scope this user may read. */
 async function scopesOf(c: Context<AppEnv>): Promise<{ kind: ReportKind; scope: string; label: string }[]> {
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const p = c.get("user").principal;
   const mine = [...(await getOffices(db, [...p.offices])).values()];
   const out: { kind: ReportKind; scope: string; label: string }[] = [];
@@ -75,7 +75,7 @@ const download = (kind: ReportKind, period: string, scope: string, format: strin
 };
 
 reportsPage.get("/relazioni", requireUser, async (c) => {
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const user = c.get("user");
   const now = Date.now();
   const sections = await Promise.all((await scopesOf(c)).map(async (s) => {
@@ -137,17 +137,17 @@ reportsPage.post("/relazioni", requireUser, async (c) => {
   if (!REPORT_KINDS.includes(kind) || periodMonths(kind, period) === undefined || !periodsBegun(kind, now).includes(period)) {
     throw new ApiError("not_found", "Relazione non disponibile");
   }
-  const db = database(c.env.DB);
+  const db = centralDb(c.env);
   const param = SCOPE_PARAM[kind];
   // The same rules as the API: the scope must be this user's and the directory's.
   const scope = await reportScope(db, user.principal, kind, param === undefined ? {} : { [param]: String(form.scope ?? "") });
   if (form.azione === "trasmetti") {
     const r = await findReport(db, kind, period, scope);
     if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere");
-    const { wake } = await submitReport(db, user.principal, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS);
-    if (wake !== null) await wakeAll(c.env, db, wake, now);
+    const { wake, db: cases } = await submitReport(db, user.principal, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS, (d) => districtDb(c.env, d));
+    if (wake !== null) await wakeAll(c.env, cases, wake, now);
   } else {
-    await generateReport(db, kind, period, scope, user.principal.id, now);
+    await generateReport(db, kind, period, scope, user.principal.id, now, caseDbs(c.env));
   }
   return c.redirect("/relazioni", 303);
 });

@@ -5,7 +5,8 @@
  * local mail outbox by age. Bounded per run (batches and time): what is left
  * goes the next day.
  */
-import { database } from "../db/client.js";
+import type { Db } from "../db/client.js";
+import { caseDbs } from "../db/districts.js";
 import { PURGE_BATCH, type PurgedCounts, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
 import { RECEIPT_RETENTION_MS, retentionCutoff, retentionYears } from "../domain/retention.js";
 import type { Bindings } from "../env.js";
@@ -23,14 +24,20 @@ export interface RetentionOptions {
 
 export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number }
 
+/** Every district's database in turn, within one run's bounds. */
 export async function retention(env: Bindings, now: number, o: RetentionOptions = {}): Promise<RetentionCounts> {
   const years = retentionYears(env.RETENTION_YEARS);
   if (years === null) throw new Error("RETENTION_YEARS is not a whole number of years from 1 to 30");
-  const db = database(env.DB);
   const cutoff = retentionCutoff(now, years);
-  const size = Math.min(o.batch ?? PURGE_BATCH, PURGE_BATCH);
   const until = Date.now() + (o.budgetMs ?? 20_000);
   const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0 };
+  for (const db of caseDbs(env)) await purgeDistrict(db, cutoff, now, until, o, counts);
+  console.log(JSON.stringify({ level: "info", action: "retention", ...counts }));
+  return counts;
+}
+
+async function purgeDistrict(db: Db, cutoff: number, now: number, until: number, o: RetentionOptions, counts: RetentionCounts): Promise<void> {
+  const size = Math.min(o.batch ?? PURGE_BATCH, PURGE_BATCH);
   for (let b = 0; b < (o.batches ?? 50) && Date.now() < until; b++) {
     const ids = await purgeableCases(db, cutoff, size);
     if (ids.length === 0) break;
@@ -42,8 +49,6 @@ export async function retention(env: Bindings, now: number, o: RetentionOptions 
     // None of these went (each gained an event in between): stop rather than pick them again.
     if (purged.cases === 0) break;
   }
-  counts.receipts = await purgeByAge(db, "webhook_deliveries", "received_at", now - RECEIPT_RETENTION_MS, 10_000);
-  counts.mail = await purgeByAge(db, "mail_outbox", "created_at", cutoff, 10_000);
-  console.log(JSON.stringify({ level: "info", action: "retention", ...counts }));
-  return counts;
+  counts.receipts += await purgeByAge(db, "webhook_deliveries", "received_at", now - RECEIPT_RETENTION_MS, 10_000);
+  counts.mail += await purgeByAge(db, "mail_outbox", "created_at", cutoff, 10_000);
 }

@@ -7,7 +7,7 @@
 import { daysFromCivil, isoDate, type DayNumber, packedFromDays } from "../engine/civil.js";
 import { formatRomeInstant, romeDay, romeLocalInstant } from "../engine/rome.js";
 import type { Principal } from "../auth/principal.js";
-import { database } from "../db/client.js";
+import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
 import { applyEvent } from "../domain/apply-event.js";
 import type { Bindings } from "../env.js";
@@ -50,7 +50,7 @@ export interface ScheduleCounts {
 }
 
 export async function startScheduled(env: Bindings, now: number): Promise<ScheduleCounts> {
-  const db = database(env.DB);
+  const db = centralDb(env);
   const bill = enabledBills(env.ENABLED_BILLS);
   const counts: ScheduleCounts = { started: 0, existing: 0, failed: 0 };
   const dir = await directory(db);
@@ -69,7 +69,7 @@ export async function startScheduled(env: Bindings, now: number): Promise<Schedu
           ref: `${def.id}/${office.id}/${isoDate(day - lag)}`, timeline: def.id, officeId: office.id, dueDate: isoDate(day),
           opensAt: formatRomeInstant(romeLocalInstant((day - s.leadDays) as DayNumber, 0)),
         };
-        counts[await openObligation(env, db, obligation, role, def.trigger, bill, now)]++;
+        counts[await openObligation(env, office.jurisdiction, obligation, role, def.trigger, bill, now)]++;
       }
     }
   }
@@ -78,12 +78,26 @@ export async function startScheduled(env: Bindings, now: number): Promise<Schedu
 
 type Obligation = { ref: string; timeline: string; officeId: string; dueDate: string; opensAt: string };
 
+/** An obligation lives in its office's district; one whose district has no database is recorded centrally as failed. */
+async function openObligation(
+  env: Bindings, district: string, o: Obligation, role: string, trigger: string, bill: (id: string) => boolean, now: number,
+): Promise<keyof ScheduleCounts> {
+  let db: Db;
+  try {
+    db = districtDb(env, district);
+  } catch (e) {
+    await recordScheduleFailure(centralDb(env), { ref: o.ref, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, e instanceof ApiError ? e.code : "internal_error", now);
+    return "failed";
+  }
+  return openIn(env, db, o, role, trigger, bill, now);
+}
+
 /**
  * Opens one obligation. Only the obligation itself already open counts as
  * existing: the replay of this run's own key, or the same reference opened
  * by hand. Any other refusal or error is a failure, never silently skipped.
  */
-async function openObligation(
+async function openIn(
   env: Bindings, db: Db, o: Obligation, role: string, trigger: string, bill: (id: string) => boolean, now: number,
 ): Promise<keyof ScheduleCounts> {
   try {

@@ -9,7 +9,9 @@
  * rather than spending a timeout on every row: what it leaves is still due,
  * and the next sweep tries again.
  */
-import { type Db, database } from "../db/client.js";
+import type { Db } from "../db/client.js";
+import { caseDbs } from "../db/districts.js";
+import { replicateDirectory } from "../db/replicate.js";
 import { clearWorkflowFailure, listWorkflowFailures, recordWorkflowFailure } from "../db/workflow-failures.js";
 import { dueNotifications } from "../db/delivery.js";
 import type { Bindings } from "../env.js";
@@ -45,13 +47,46 @@ async function restartFailed(env: Bindings, db: Db, now: number): Promise<number
   return recovered;
 }
 
+/**
+ * Every district at once (each database serves its own queries), within one
+ * budget; the directory's copies are brought up to date first, so a change
+ * whose copy failed reaches its district within one sweep.
+ */
 export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
-  const db = database(env.DB);
+  const started = Date.now();
+  const replicated = await replicateDirectory(env).catch(() => undefined);
+  const all = await Promise.all(caseDbs(env).map((db) => sweepDistrict(env, db, now, started)));
+  const counts = all.reduce((sum, c) => add(sum, c));
+  const webhooks = Object.values(counts.webhooks ?? {}).some((n) => n > 0);
+  const copied = (replicated?.copied.length ?? 0) + (replicated?.failed.length ?? 0) > 0;
+  if (counts.seen > 0 || counts.recovered > 0 || webhooks || copied) {
+    const { seen: _seen, ...logged } = counts;
+    console.log(JSON.stringify({ level: "info", action: "sweep", ...logged, ...(copied ? { directory: replicated } : {}) }));
+  }
+  const { seen: _seen, ...out } = counts;
+  return out;
+}
+
+type Tallied = SweepCounts & { seen: number };
+
+function add(a: Tallied, b: Tallied): Tallied {
+  const out: Tallied = { ...a };
+  for (const k of Object.keys(b) as (keyof Tallied)[]) {
+    if (k !== "webhooks") out[k] = a[k] + b[k];
+  }
+  if (a.webhooks !== undefined && b.webhooks !== undefined) {
+    const w: OutboundSweepCounts = { ...a.webhooks };
+    for (const k of Object.keys(b.webhooks) as (keyof OutboundSweepCounts)[]) w[k] += b.webhooks[k];
+    out.webhooks = w;
+  }
+  return out;
+}
+
+async function sweepDistrict(env: Bindings, db: Db, now: number, started: number): Promise<Tallied> {
   const counts: SweepCounts = {
     sent: 0, retrying: 0, failed: 0, cancelled: 0, superseded: 0, "already-done": 0, "not-due": 0, "in-flight": 0, deferred: 0, recovered: 0,
   };
-  const ctx = deliveryContext(env, "system:cron", now);
-  const started = Date.now();
+  const ctx = deliveryContext(env, "system:cron", now, db);
   let failuresInARow = 0;
   const seen = new Map<string, string>(); // notification → instance
   // Page after page while the budget lasts: at 08:00 one page's first rows gather whole offices into
@@ -71,7 +106,7 @@ export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
     }
     if (overdue.length < BATCH || counts.deferred > 0) break;
   }
-  counts.webhooks = await sweepOutbound(env, now, started + BUDGET_MS);
+  counts.webhooks = await sweepOutbound(env, db, now, started + BUDGET_MS);
   for (const instanceId of new Set(seen.values())) {
     try {
       await ensureAwake(env, db, instanceId, now, false);
@@ -80,7 +115,5 @@ export async function sweep(env: Bindings, now: number): Promise<SweepCounts> {
     }
   }
   counts.recovered = await restartFailed(env, db, now);
-  const webhooks = Object.values(counts.webhooks ?? {}).some((n) => n > 0);
-  if (seen.size > 0 || counts.recovered > 0 || webhooks) console.log(JSON.stringify({ level: "info", action: "sweep", ...counts }));
-  return counts;
+  return { ...counts, seen: seen.size };
 }

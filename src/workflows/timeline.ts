@@ -10,7 +10,7 @@
  * as of the instant it waited for.
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
-import { database } from "../db/client.js";
+import { districtDb } from "../db/districts.js";
 import type { Bindings } from "../env.js";
 import { deliver } from "../notify/deliver.js";
 import { deliveryContext, staleClaimMs } from "../notify/context.js";
@@ -26,6 +26,8 @@ export interface TimelineParams {
    * reading D1. Absent on a workflow started again by the sweep.
    */
   firstAt?: number | null;
+  /** The district whose database holds the instance (null or absent: the single database). */
+  district?: string | null;
 }
 
 export const WAKE_EVENT = "replan";
@@ -41,7 +43,8 @@ const DELIVERY = { retries: { limit: 6, delay: "30 seconds", backoff: "exponenti
 
 export class TimelineWorkflow extends WorkflowEntrypoint<Bindings, TimelineParams> {
   override async run(event: WorkflowEvent<TimelineParams>, step: WorkflowStep): Promise<{ closed: boolean }> {
-    const { instanceId, firstAt } = event.payload;
+    const { instanceId, firstAt, district } = event.payload;
+    const db = districtDb(this.env, district);
     let floor = 0;
     // Decided from the payload and the creation time only, so a replay of run() takes the same branch.
     const created = event.timestamp.getTime();
@@ -55,13 +58,13 @@ export class TimelineWorkflow extends WorkflowEntrypoint<Bindings, TimelineParam
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const plan = await step.do("plan", () =>
-        planInstance(database(this.env.DB), instanceId, Math.max(Date.now(), floor), staleClaimMs(this.env), outboundContext(this.env).staleMs));
+        planInstance(db, instanceId, Math.max(Date.now(), floor), staleClaimMs(this.env), outboundContext(this.env).staleMs));
       for (const d of plan.due) {
         await step.do(`deliver ${d.key}`, DELIVERY, async () => {
           const at = Math.max(Date.now(), plan.asOf);
           const outcome = d.channel === "mail"
-            ? await deliver(deliveryContext(this.env, "system:workflow", at), d.id, plan.asOf)
-            : await deliverOutbound(outboundContext(this.env, at), d.id, plan.asOf);
+            ? await deliver(deliveryContext(this.env, "system:workflow", at, db), d.id, plan.asOf)
+            : await deliverOutbound(outboundContext(this.env, at, db), d.id, plan.asOf);
           // Another sender holds the claim, or the endpoint has its parallelism in flight: later, never twice.
           if (outcome === "in-flight" || outcome === "busy") throw new Error(`delivery of ${d.key} ${outcome}`);
           return outcome;

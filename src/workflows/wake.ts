@@ -11,7 +11,7 @@ import { timelineInstances } from "../db/schema.js";
 import { recordWorkflowFailure } from "../db/workflow-failures.js";
 import type { Wake } from "../domain/apply-event.js";
 import type { Bindings } from "../env.js";
-import { WAKE_EVENT } from "./timeline.js";
+import { type TimelineParams, WAKE_EVENT } from "./timeline.js";
 
 async function failed(db: Db, action: "start" | "wake", instanceId: string, error: unknown, now: number): Promise<void> {
   const name = error instanceof Error ? error.name : "unknown";
@@ -23,9 +23,14 @@ async function failed(db: Db, action: "start" | "wake", instanceId: string, erro
   }
 }
 
-/** `firstAt`: when the first message falls due, so the workflow's first round needs no read. */
-export async function startWorkflow(env: Bindings, instanceId: string, workflowId: string, firstAt?: number | null): Promise<void> {
-  await env.TIMELINE.create({ id: workflowId, params: firstAt === undefined ? { instanceId } : { instanceId, firstAt } });
+/**
+ * `db`: where the instance lives, whose district the workflow is told.
+ * `firstAt`: when the first message falls due, so the workflow's first round needs no read.
+ */
+export async function startWorkflow(env: Bindings, db: Db, instanceId: string, workflowId: string, firstAt?: number | null): Promise<void> {
+  const params: TimelineParams = { instanceId, district: db.district };
+  if (firstAt !== undefined) params.firstAt = firstAt;
+  await env.TIMELINE.create({ id: workflowId, params });
 }
 
 interface Known {
@@ -48,7 +53,7 @@ async function wake(env: Bindings, db: Db, w: Known, now: number): Promise<void>
   }
   if (!w.running) return;
   const workflowId = `${w.instanceId}-${now}`;
-  await startWorkflow(env, w.instanceId, workflowId);
+  await startWorkflow(env, db, w.instanceId, workflowId);
   await db.update(timelineInstances).set({ workflowId }).where(eq(timelineInstances.id, w.instanceId)).run();
 }
 
@@ -67,7 +72,7 @@ export async function ensureAwake(env: Bindings, db: Db, instanceId: string, now
 export async function wakeAll(env: Bindings, db: Db, w: Wake, now: number): Promise<void> {
   for (const { instanceId, firstAt } of w.start) {
     try {
-      await startWorkflow(env, instanceId, instanceId, firstAt);
+      await startWorkflow(env, db, instanceId, instanceId, firstAt);
     } catch (e) {
       await failed(db, "start", instanceId, e, now);
     }

@@ -15,7 +15,7 @@ export async function startDevServer(port: number): Promise<DevServer> {
     if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
   }
   const base = `http://localhost:${port}`;
-  const child: ChildProcess = spawn("npx", ["wrangler", "dev", "--port", String(port), "--persist-to", state, "--var", `APP_BASE_URL:${base}`, "--log-level", "error"], {
+  const child: ChildProcess = spawn("npx", ["wrangler", "dev", "--port", String(port), "--persist-to", state, "--var", `APP_BASE_URL:${base}`, "--var", "DISTRICTS:", "--log-level", "error"], {
     stdio: ["ignore", "ignore", "inherit"], detached: true,
   });
   for (let i = 0; ; i++) {

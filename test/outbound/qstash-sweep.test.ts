@@ -8,6 +8,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Bindings } from "../../src/env.js";
+import { database } from "../../src/db/client.js";
 import { sweepOutbound } from "../../src/outbound/sweep.js";
 import { ADMIN_TOKEN, fetchWith } from "../backbone/helpers.js";
 import { subscribe } from "./helpers.js";
@@ -54,7 +55,7 @@ describe("the sweep with QStash", () => {
     const now = Date.now();
     await due("msg_batch_", 250, now - 1000);
     const before = (await control("stats")).batches as number;
-    const counts = await sweepOutbound(bindings, now, now + 60_000);
+    const counts = await sweepOutbound(bindings, database(bindings.DB), now, now + 60_000);
     expect(counts.published).toBe(250);
     expect((await control("stats")).batches as number - before).toBe(3);
     const published = await rows("msg_batch_");
@@ -69,14 +70,14 @@ describe("the sweep with QStash", () => {
       headers: { authorization: `Bearer ${TOKEN}`, "upstash-flow-control-key": sub.id, "upstash-flow-control-value": "parallelism=2, rate=5", "upstash-retries": "5" },
     });
     // A second sweep finds nothing due: nothing published twice.
-    expect((await sweepOutbound(bindings, now, now + 60_000)).published).toBe(0);
+    expect((await sweepOutbound(bindings, database(bindings.DB), now, now + 60_000)).published).toBe(0);
   });
 
   it("with QStash answering 503 leaves every row due again with backoff, and publishes them once it is back", async () => {
     const now = Date.now();
     await due("msg_down_", 3, now - 1000);
     await control("outage", { status: 503 });
-    const down = await sweepOutbound(bindings, now, now + 60_000);
+    const down = await sweepOutbound(bindings, database(bindings.DB), now, now + 60_000);
     await control("outage", { status: null });
     expect(down).toMatchObject({ published: 0, retrying: 3 });
     const waiting = await rows("msg_down_");
@@ -84,7 +85,7 @@ describe("the sweep with QStash", () => {
     const log = await env.DB.prepare("SELECT count(*) AS n FROM outbound_attempts WHERE delivery_id LIKE 'msg_down_%' AND via = 'qstash' AND error = 'QStash ha risposto 503'").first<{ n: number }>();
     expect(log!.n).toBe(3);
     const later = Math.max(...waiting.map((r) => r.dueAt));
-    expect((await sweepOutbound(bindings, later, later + 60_000)).published).toBe(3);
+    expect((await sweepOutbound(bindings, database(bindings.DB), later, later + 60_000)).published).toBe(3);
     expect((await rows("msg_down_")).every((r) => r.status === "published")).toBe(true);
   });
 
@@ -92,7 +93,7 @@ describe("the sweep with QStash", () => {
     const now = Date.now();
     await due("msg_refused_", 3, now - 1000);
     await control("refuse", { delivery: `msg_refused_0001.${sub.id}` });
-    expect(await sweepOutbound(bindings, now, now + 60_000)).toMatchObject({ published: 2, retrying: 1 });
+    expect(await sweepOutbound(bindings, database(bindings.DB), now, now + 60_000)).toMatchObject({ published: 2, retrying: 1 });
     const [a, b, c] = await rows("msg_refused_");
     expect([a!.status, b!.status, c!.status]).toEqual(["published", "pending", "published"]);
     const log = await env.DB.prepare("SELECT error FROM outbound_attempts WHERE delivery_id = ?").bind(b!.id).all();
@@ -103,7 +104,7 @@ describe("the sweep with QStash", () => {
     await settleOthers();
     const now = Date.now();
     await due("msg_check_", 3, now - 1000);
-    await sweepOutbound(bindings, now, now + 60_000);
+    await sweepOutbound(bindings, database(bindings.DB), now, now + 60_000);
     const [queued, dead, lost] = await rows("msg_check_");
     const { dlqId } = await control("exhaust", { messageId: dead!.messageId });
     await control("forget", { messageId: lost!.messageId });
@@ -111,7 +112,7 @@ describe("the sweep with QStash", () => {
     expect((await rows("msg_check_")).map((r) => r.status)).toEqual(["published", "published", "published"]);
 
     const first = now + CHECK_AFTER + 1000;
-    const counts = await sweepOutbound(bindings, first, first + 60_000);
+    const counts = await sweepOutbound(bindings, database(bindings.DB), first, first + 60_000);
     expect(counts).toMatchObject({ checked: 3, requeued: 1, dead: 1 });
     const after = await rows("msg_check_");
     expect(after[0]).toMatchObject({ status: "published", messageId: queued!.messageId });
@@ -122,7 +123,7 @@ describe("the sweep with QStash", () => {
     expect(after[2]!.dueAt).toBeLessThanOrEqual(first + 60_000);
 
     const second = after[0]!.dueAt + 1000;
-    const again = await sweepOutbound(bindings, second, second + 60_000);
+    const again = await sweepOutbound(bindings, database(bindings.DB), second, second + 60_000);
     expect(again).toMatchObject({ published: 1, checked: 1 });
     const [stillQueued, , republished] = await rows("msg_check_");
     // Asked next after as long again as it has been queued: two hours now.
@@ -139,12 +140,12 @@ describe("the sweep with QStash", () => {
     // Published two hours ago (the sweep's clock), dead in QStash's DLQ an hour later; replayed now.
     const then = Date.now() - 2 * CHECK_AFTER;
     await due("msg_replay_", 1, then - 1000);
-    await sweepOutbound(bindings, then, Date.now() + 60_000);
+    await sweepOutbound(bindings, database(bindings.DB), then, Date.now() + 60_000);
     const [published] = await rows("msg_replay_");
     await control("exhaust", { messageId: published!.messageId });
     // The failure callback is lost; the look-up finds the message in QStash's DLQ.
     const later = then + CHECK_AFTER + 1000;
-    expect((await sweepOutbound(bindings, later, Date.now() + 60_000)).dead).toBe(1);
+    expect((await sweepOutbound(bindings, database(bindings.DB), later, Date.now() + 60_000)).dead).toBe(1);
     const settings = { ...bindings, QSTASH_CURRENT_SIGNING_KEY: "sig_current_sweep", QSTASH_NEXT_SIGNING_KEY: "sig_next_sweep" };
     const res = await fetchWith(settings, `/api/v1/subscriptions/${sub.id}/deliveries/${encodeURIComponent(published!.id)}/replay`, {
       method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -161,14 +162,14 @@ describe("the sweep with QStash", () => {
     await settleOthers();
     const now = Date.now();
     await due("msg_away_", 1, now - 1000);
-    await sweepOutbound(bindings, now, now + 60_000);
+    await sweepOutbound(bindings, database(bindings.DB), now, now + 60_000);
     const [before] = await rows("msg_away_");
     const later = now + CHECK_AFTER + 1000;
     await control("outage", { status: 503 });
-    const counts = await sweepOutbound(bindings, later, later + 60_000);
+    const counts = await sweepOutbound(bindings, database(bindings.DB), later, later + 60_000);
     await control("outage", { status: null });
     expect(counts.checked).toBe(0);
     expect((await rows("msg_away_"))[0]).toEqual(before);
-    expect((await sweepOutbound(bindings, later, later + 60_000)).checked).toBe(1);
+    expect((await sweepOutbound(bindings, database(bindings.DB), later, later + 60_000)).checked).toBe(1);
   });
 });

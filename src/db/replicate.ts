@@ -1,0 +1,119 @@
+/**
+ * The directory's copy in each district database. Case rows name offices,
+ * senders and subscriptions (foreign keys), and the event path checks its
+ * directory against the stamp it reads in the same batch as the case; so
+ * every district database carries the national directory, read-only, with
+ * the central stamp it was copied at. The central database stays the one
+ * that administrators change; a change is copied to every district at once,
+ * and the cron sweep copies again wherever a district's stamp differs (a
+ * copy that failed, a district added).
+ *
+ * One batch per district, so a copy is whole or absent: every table is
+ * sent as one JSON parameter and unpacked by SQLite (json_each), whatever
+ * the directory's size, inside D1's 100 bound parameters.
+ */
+import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Bindings } from "../env.js";
+import { districtDatabases } from "./districts.js";
+import { subscriptionSecrets, subscriptions } from "./outbound-schema.js";
+import { offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "./schema.js";
+
+/** Parents before children: inserts go in this order, deletions in the reverse. */
+const TABLES: readonly SQLiteTable[] = [offices, webhookSenders, webhookSecrets, senderOffices, senderEventTypes, subscriptions, subscriptionSecrets];
+
+interface Shape {
+  name: string;
+  columns: string[];
+  key: string[];
+}
+
+/**
+ * A subscription's health (failing since, flagged) is written where its
+ * deliveries fail, in the district: not copied, and not overwritten by a copy.
+ */
+const LOCAL: ReadonlySet<string> = new Set(["subscriptions.failing_since", "subscriptions.flagged_at"]);
+
+const SHAPES: Shape[] = TABLES.map((t) => {
+  const c = getTableConfig(t);
+  const single = c.columns.filter((col) => col.primary).map((col) => col.name);
+  const key = single.length > 0 ? single : c.primaryKeys[0]!.columns.map((col) => col.name);
+  return { name: c.name, columns: c.columns.map((col) => col.name).filter((col) => !LOCAL.has(`${c.name}.${col}`)), key };
+});
+
+const q = (id: string) => `"${id}"`;
+
+/** Upsert every central row: rows that case data names are updated in place, never deleted and inserted. */
+function upsert(s: Shape): string {
+  const values = s.columns.map((c) => `json_extract(value, '$.${c}')`).join(", ");
+  const rest = s.columns.filter((c) => !s.key.includes(c));
+  const update = rest.length === 0 ? "NOTHING" : `UPDATE SET ${rest.map((c) => `${q(c)} = excluded.${q(c)}`).join(", ")}`;
+  return `INSERT INTO ${q(s.name)} (${s.columns.map(q).join(", ")}) SELECT ${values} FROM json_each(?1) WHERE true ON CONFLICT (${s.key.map(q).join(", ")}) DO ${update}`;
+}
+
+/** Remove what the central database no longer has (a revoked secret, a sender's office taken away). */
+function prune(s: Shape): string {
+  const match = s.key.map((k) => `json_extract(value, '$.${k}') = ${q(s.name)}.${q(k)}`).join(" AND ");
+  return `DELETE FROM ${q(s.name)} WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) WHERE ${match})`;
+}
+
+export interface DirectorySnapshot {
+  stamp: string;
+  tables: Map<string, string>;
+}
+
+/** The central directory, read in one batch. */
+export async function snapshot(central: D1Database): Promise<DirectorySnapshot> {
+  const [stamp, ...rows] = await central.batch<Record<string, unknown>>([
+    central.prepare("SELECT stamp FROM directory_stamp"),
+    ...SHAPES.map((s) => central.prepare(`SELECT ${s.columns.map(q).join(", ")} FROM ${q(s.name)}`)),
+  ]);
+  return {
+    stamp: String(stamp!.results[0]?.stamp ?? ""),
+    tables: new Map(SHAPES.map((s, i) => [s.name, JSON.stringify(rows[i]!.results)])),
+  };
+}
+
+/** Writes the snapshot over one district's copy, in one transaction, ending with the central stamp. */
+export async function copyTo(district: D1Database, snap: DirectorySnapshot): Promise<void> {
+  const bind = (sql: string, s: Shape) => district.prepare(sql).bind(snap.tables.get(s.name)!);
+  await district.batch([
+    ...[...SHAPES].reverse().map((s) => bind(prune(s), s)),
+    ...SHAPES.map((s) => bind(upsert(s), s)),
+    // The copy's own triggers gave it random stamps: it now says which central version it is.
+    district.prepare("UPDATE directory_stamp SET stamp = ?1").bind(snap.stamp),
+  ]);
+}
+
+export interface ReplicationResult {
+  copied: string[];
+  current: string[];
+  failed: string[];
+}
+
+/**
+ * Brings every district's copy to the central directory, where its stamp
+ * differs. A district that fails is left as it was and reported; the next
+ * sweep tries again.
+ */
+export async function replicateDirectory(env: Bindings): Promise<ReplicationResult> {
+  const out: ReplicationResult = { copied: [], current: [], failed: [] };
+  const districts = [...districtDatabases(env)];
+  if (districts.length === 0) return out;
+  const snap = await snapshot(env.DB);
+  await Promise.all(districts.map(async ([code, d1]) => {
+    try {
+      const row = await d1.prepare("SELECT stamp FROM directory_stamp").first<{ stamp: string }>();
+      if (row?.stamp === snap.stamp) {
+        out.current.push(code);
+        return;
+      }
+      await copyTo(d1, snap);
+      out.copied.push(code);
+    } catch (e) {
+      console.error(JSON.stringify({ level: "error", action: "directory.replicate", district: code, error: e instanceof Error ? e.name : "unknown" }));
+      out.failed.push(code);
+    }
+  }));
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
