@@ -2,11 +2,12 @@
 /**
  * npm run dev [-- wrangler dev options, e.g. --port 8799]
  *
- * Applies the D1 migrations to the embedded local database, seeds the demo
- * directory, starts `wrangler dev`, and stands in for the cron trigger
- * (which wrangler does not fire locally): it runs the sweep once the
- * server is ready — picking up work a restart left behind — and every
- * 5 minutes after.
+ * Applies the D1 migrations to the embedded local databases (the central
+ * one and Turin's and Milan's), seeds the demo directory in the central
+ * one, starts `wrangler dev`, and stands in for the cron trigger (which
+ * wrangler does not fire locally): it runs the sweep once the server is
+ * ready — copying the directory to the districts, picking up work a
+ * restart left behind — and every 5 minutes after.
  */
 import { spawn, spawnSync } from "node:child_process";
 
@@ -20,7 +21,7 @@ function run(cmd) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-run(["d1", "migrations", "apply", "DB", "--local"]);
+for (const binding of ["DB", "DISTRICT_TO", "DISTRICT_MI"]) run(["d1", "migrations", "apply", binding, "--local"]);
 run(["d1", "execute", "DB", "--local", "--file", "seeds/demo.sql"]);
 
 // Links in emails (sign-in, case pages) point at this server, whatever its port.
@@ -51,6 +52,8 @@ async function whenReady() {
 }
 
 await whenReady();
+// The districts' copies of the directory first: events are routed to them.
+await sweep();
 console.log(`
 Termini è pronto: http://localhost:${port}/
 Accedi con uno di questi indirizzi dimostrativi; il link di accesso compare qui sotto
@@ -62,5 +65,4 @@ Accedi con uno di questi indirizzi dimostrativi; il link di accesso compare qui 
   amministratore@example.org          amministratore
 Un evento firmato: npm run event -- suspect.registered 1234/2026${port === 8787 ? "" : ` --port ${port}`}
 `);
-await sweep();
 setInterval(sweep, 5 * 60_000).unref();
