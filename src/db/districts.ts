@@ -70,13 +70,14 @@ function served(env: Bindings, code: string): D1Database | undefined {
 }
 
 /**
- * The database holding a district's cases. In the district layout a district
- * without a database of its own is a configuration error, never a silent
- * write to the central database.
+ * The database holding a district's cases. No district (null: a workflow
+ * started before the deployment had districts) is the central database. In
+ * the district layout a district without a database of its own is a
+ * configuration error, never a silent write to the central database.
  */
 export function districtD1(env: Bindings, district: string | null | undefined): D1Database {
-  if (!isDistrictLayout(env)) return env.DB;
-  const d1 = district === null || district === undefined ? undefined : served(env, district);
+  if (!isDistrictLayout(env) || district === null || district === undefined) return env.DB;
+  const d1 = served(env, district);
   if (d1 === undefined) {
     console.error(JSON.stringify({ level: "error", action: "district.unbound", district: district ?? null }));
     throw new ApiError("service_misconfigured", `Distretto ${district ?? "non indicato"}: nessun database configurato (DISTRICT_${district ?? "?"})`);
@@ -86,7 +87,7 @@ export function districtD1(env: Bindings, district: string | null | undefined): 
 
 /** The same, through Drizzle, carrying its district so that workflows started from it know where to read. */
 export function districtDb(env: Bindings, district: string | null | undefined): Db {
-  return database(districtD1(env, district), isDistrictLayout(env) ? district! : null);
+  return database(districtD1(env, district), isDistrictLayout(env) ? (district ?? NATIONAL) : null);
 }
 
 /** Every database that holds cases, each with its district (null: the single database). */
@@ -123,4 +124,24 @@ export function officeDbs(env: Bindings, dir: Directory, officeIds: readonly str
     if (code !== undefined && served(env, code) !== undefined) groups.set(code, [...(groups.get(code) ?? []), id]);
   }
   return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([code, offices]) => ({ db: database(served(env, code)!, code), offices }));
+}
+
+/** Per isolate: whether the central database still held district cases when last asked, and when. */
+let legacy: { at: number; holds: boolean } | undefined;
+const LEGACY_CHECK_MS = 60_000;
+
+/**
+ * The central database while it still holds cases of districts that have
+ * their own database (the move from the single layout is under way or
+ * pending): events and case reads look there too, so no case goes missing
+ * meanwhile. Asked at most once a minute per isolate; null once moved.
+ */
+export async function legacyCentral(env: Bindings, now: number): Promise<Db | null> {
+  if (!isDistrictLayout(env)) return null;
+  if (legacy === undefined || now - legacy.at > LEGACY_CHECK_MS) {
+    const row = await env.DB.prepare(`SELECT EXISTS (SELECT 1 FROM cases c JOIN offices o ON o.id = c.owner_office_id WHERE o.jurisdiction <> ?1) AS holds`)
+      .bind(NATIONAL).first<{ holds: number }>();
+    legacy = { at: now, holds: row?.holds === 1 };
+  }
+  return legacy.holds ? database(env.DB, NATIONAL) : null;
 }

@@ -9,10 +9,10 @@
  * copy that failed, a district added).
  *
  * One batch per district, so a copy is whole or absent: every table is
- * sent as one JSON parameter and unpacked by SQLite (json_each), whatever
- * the directory's size, inside D1's 100 bound parameters.
+ * sent as one JSON parameter (json-rows.ts), whatever the directory's size.
  */
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import { type Shape, insertJson, quoted, selectSql, shapeOf } from "./json-rows.js";
 import type { Bindings } from "../env.js";
 import { districtDatabases } from "./districts.js";
 import { subscriptionSecrets, subscriptions } from "./outbound-schema.js";
@@ -21,39 +21,18 @@ import { offices, senderEventTypes, senderOffices, webhookSecrets, webhookSender
 /** Parents before children: inserts go in this order, deletions in the reverse. */
 const TABLES: readonly SQLiteTable[] = [offices, webhookSenders, webhookSecrets, senderOffices, senderEventTypes, subscriptions, subscriptionSecrets];
 
-interface Shape {
-  name: string;
-  columns: string[];
-  key: string[];
-}
-
 /**
  * A subscription's health (failing since, flagged) is written where its
  * deliveries fail, in the district: not copied, and not overwritten by a copy.
  */
-const LOCAL: ReadonlySet<string> = new Set(["subscriptions.failing_since", "subscriptions.flagged_at"]);
+const LOCAL: Record<string, string[]> = { subscriptions: ["failing_since", "flagged_at"] };
 
-const SHAPES: Shape[] = TABLES.map((t) => {
-  const c = getTableConfig(t);
-  const single = c.columns.filter((col) => col.primary).map((col) => col.name);
-  const key = single.length > 0 ? single : c.primaryKeys[0]!.columns.map((col) => col.name);
-  return { name: c.name, columns: c.columns.map((col) => col.name).filter((col) => !LOCAL.has(`${c.name}.${col}`)), key };
-});
-
-const q = (id: string) => `"${id}"`;
-
-/** Upsert every central row: rows that case data names are updated in place, never deleted and inserted. */
-function upsert(s: Shape): string {
-  const values = s.columns.map((c) => `json_extract(value, '$.${c}')`).join(", ");
-  const rest = s.columns.filter((c) => !s.key.includes(c));
-  const update = rest.length === 0 ? "NOTHING" : `UPDATE SET ${rest.map((c) => `${q(c)} = excluded.${q(c)}`).join(", ")}`;
-  return `INSERT INTO ${q(s.name)} (${s.columns.map(q).join(", ")}) SELECT ${values} FROM json_each(?1) WHERE true ON CONFLICT (${s.key.map(q).join(", ")}) DO ${update}`;
-}
+const SHAPES: Shape[] = TABLES.map((t) => shapeOf(t, LOCAL[getTableConfig(t).name]));
 
 /** Remove what the central database no longer has (a revoked secret, a sender's office taken away). */
 function prune(s: Shape): string {
-  const match = s.key.map((k) => `json_extract(value, '$.${k}') = ${q(s.name)}.${q(k)}`).join(" AND ");
-  return `DELETE FROM ${q(s.name)} WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) WHERE ${match})`;
+  const match = s.key.map((k) => `json_extract(value, '$.${k}') = ${quoted(s.name)}.${quoted(k)}`).join(" AND ");
+  return `DELETE FROM ${quoted(s.name)} WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) WHERE ${match})`;
 }
 
 export interface DirectorySnapshot {
@@ -65,7 +44,7 @@ export interface DirectorySnapshot {
 export async function snapshot(central: D1Database): Promise<DirectorySnapshot> {
   const [stamp, ...rows] = await central.batch<Record<string, unknown>>([
     central.prepare("SELECT stamp FROM directory_stamp"),
-    ...SHAPES.map((s) => central.prepare(`SELECT ${s.columns.map(q).join(", ")} FROM ${q(s.name)}`)),
+    ...SHAPES.map((s) => central.prepare(selectSql(s, "true"))),
   ]);
   return {
     stamp: String(stamp!.results[0]?.stamp ?? ""),
@@ -78,7 +57,7 @@ export async function copyTo(district: D1Database, snap: DirectorySnapshot): Pro
   const bind = (sql: string, s: Shape) => district.prepare(sql).bind(snap.tables.get(s.name)!);
   await district.batch([
     ...[...SHAPES].reverse().map((s) => bind(prune(s), s)),
-    ...SHAPES.map((s) => bind(upsert(s), s)),
+    ...SHAPES.map((s) => bind(insertJson(s, "upsert"), s)),
     // The copy's own triggers gave it random stamps: it now says which central version it is.
     district.prepare("UPDATE directory_stamp SET stamp = ?1").bind(snap.stamp),
   ]);

@@ -6,6 +6,7 @@
  * record, events last among the case's own rows (their trigger lets a
  * delete through only for a case whose purge the audit log holds).
  * The monthly counters hold no case and stay: reports read only them.
+ * Moving a case to its district (move.ts) deletes it the same way.
  */
 import type { Db } from "./client.js";
 
@@ -29,9 +30,6 @@ export async function purgeCases(db: Db, ids: readonly string[], cutoff: number,
   if (ids.length === 0) return { cases: 0, events: 0, deadlines: 0, notifications: 0 };
   if (ids.length > PURGE_BATCH) throw new Error(`at most ${PURGE_BATCH} cases per purge batch`);
   const list = ids.map((_, i) => `?${i + 3}`).join(", ");
-  const purged = `SELECT case_id FROM audit_log WHERE action = 'case.purged' AND case_id IN (${list})`;
-  const instances = `SELECT id FROM timeline_instances WHERE case_id IN (${purged})`;
-  const outbound = `SELECT id FROM outbound_events WHERE case_id IN (${purged})`;
   const count = (table: string, where: string) => `(SELECT count(*) FROM ${table} WHERE ${where})`;
   const stmts = [
     // What the audit log keeps: the case's internal id (never its reference), when it went quiet, and what went.
@@ -44,22 +42,36 @@ export async function purgeCases(db: Db, ids: readonly string[], cutoff: number,
         'notifications', ${count("notifications", "instance_id IN (SELECT id FROM timeline_instances WHERE case_id = c.id)")}), NULL
       FROM cases c WHERE c.id IN (${list}) AND c.last_activity_at <= ?2
         AND NOT EXISTS (SELECT 1 FROM timeline_instances i WHERE i.case_id = c.id AND i.status = 'running')`,
+    ...caseRowDeletes("case.purged", list),
+  ];
+  // Each statement binds the same values; a statement that uses fewer ignores the rest.
+  const results = await db.$client.batch(stmts.map((sql) => db.$client.prepare(sql).bind(now, cutoff, ...ids)));
+  const changes = (i: number) => results[i]?.meta.changes ?? 0;
+  return { cases: changes(11), events: changes(9), deadlines: changes(3), notifications: changes(2) };
+}
+
+/**
+ * Deletes every row of the cases among `list` (SQL placeholders) whose
+ * `action` the audit log holds, children first; events after the rows that
+ * name them (their trigger checks that same audit record); the case last.
+ */
+export function caseRowDeletes(action: "case.purged" | "case.moved", list: string): string[] {
+  const recorded = `SELECT case_id FROM audit_log WHERE action = '${action}' AND case_id IN (${list})`;
+  const instances = `SELECT id FROM timeline_instances WHERE case_id IN (${recorded})`;
+  const outbound = `SELECT id FROM outbound_events WHERE case_id IN (${recorded})`;
+  return [
     `DELETE FROM outbox WHERE notification_id IN (SELECT id FROM notifications WHERE instance_id IN (${instances}))`,
     `DELETE FROM notifications WHERE instance_id IN (${instances})`,
     `DELETE FROM deadlines WHERE instance_id IN (${instances})`,
     `DELETE FROM workflow_failures WHERE instance_id IN (${instances})`,
     `DELETE FROM outbound_attempts WHERE delivery_id IN (SELECT id FROM outbound_deliveries WHERE event_id IN (${outbound}))`,
     `DELETE FROM outbound_deliveries WHERE event_id IN (${outbound})`,
-    `DELETE FROM outbound_events WHERE case_id IN (${purged})`,
-    `DELETE FROM timeline_instances WHERE case_id IN (${purged})`,
-    `DELETE FROM events WHERE case_id IN (${purged})`,
-    `DELETE FROM case_offices WHERE case_id IN (${purged})`,
-    `DELETE FROM cases WHERE id IN (${purged})`,
+    `DELETE FROM outbound_events WHERE case_id IN (${recorded})`,
+    `DELETE FROM timeline_instances WHERE case_id IN (${recorded})`,
+    `DELETE FROM events WHERE case_id IN (${recorded})`,
+    `DELETE FROM case_offices WHERE case_id IN (${recorded})`,
+    `DELETE FROM cases WHERE id IN (${recorded})`,
   ];
-  // Each statement binds the same values; a statement that uses fewer ignores the rest.
-  const results = await db.$client.batch(stmts.map((sql) => db.$client.prepare(sql).bind(now, cutoff, ...ids)));
-  const changes = (i: number) => results[i]?.meta.changes ?? 0;
-  return { cases: changes(11), events: changes(9), deadlines: changes(3), notifications: changes(2) };
 }
 
 /** Rows older than `before` from a table kept by age, at most `limit` of them (bounded like the rest). */

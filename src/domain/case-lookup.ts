@@ -8,7 +8,7 @@ import { type Principal, mayAccess } from "../auth/principal.js";
 import { type CaseHint, casesByRef, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { type Directory, directory } from "../db/directory.js";
-import { centralDb, dbsFor } from "../db/districts.js";
+import { centralDb, dbsFor, legacyCentral } from "../db/districts.js";
 import type { Bindings } from "../env.js";
 import { candidateDistricts } from "./case-district.js";
 import type { CaseState } from "../db/event-state.js";
@@ -45,8 +45,10 @@ export async function requireVisibleCase(db: Db, p: Principal, ref: string, hint
  * and the same visibility rule picks among everything found.
  */
 export async function locateVisibleCase(env: Bindings, p: Principal, ref: string, hint: CaseHint = {}): Promise<{ db: Db; found: CaseState }> {
-  const dir = await directory(centralDb(env));
-  const dbs = dbsFor(env, candidateDistricts(dir, p, hint));
+  const [dir, old] = await Promise.all([directory(centralDb(env)), legacyCentral(env, Date.now())]);
+  const candidates = dbsFor(env, candidateDistricts(dir, p, hint));
+  // While the move from the single layout is pending, a case may still be in the central database.
+  const dbs = old === null || candidates.some((d) => d.district === old.district) ? candidates : [...candidates, old];
   const found = await Promise.all(dbs.map(async (db) => {
     const rows = await casesByRef(db, ref, hint);
     return Promise.all(rows.map(async (c) => ({ ...c, offices: await officesOfCase(db, c.id), db })));

@@ -8,7 +8,7 @@
 import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/client.js";
 import type { Directory } from "../db/directory.js";
-import { dbsFor } from "../db/districts.js";
+import { dbsFor, legacyCentral } from "../db/districts.js";
 import { type EventKeys, type EventState, readEventState } from "../db/event-state.js";
 import type { Bindings } from "../env.js";
 import { ApiError } from "../http/problem.js";
@@ -30,19 +30,24 @@ export async function readRoutedState(
   const wanted = candidateDistricts(dir, p, keys.hint ?? {}, ev.data);
   const dbs = dbsFor(env, wanted);
   if (dbs.length === 0) {
+    // No case can be in a district this deployment does not serve.
     if (!ev.starts) throw ev.missing();
-  throw new ApiError("invalid_parameter", `Distretto ${[wanted].flat().join(", ")} non servito da questo servizio`, { parameter: keys.hint?.office !== undefined ? "office" : "district" });
+    throw new ApiError("invalid_parameter", `Distretto ${[wanted].flat().join(", ")} non servito da questo servizio`, { parameter: keys.hint?.office !== undefined ? "office" : "district" });
   }
-  const states = await Promise.all(dbs.map((db) => readEventState(db, keys)));
-  if (states.length === 1) return { db: dbs[0]!, state: states[0]! };
+  // While the move from the single layout is pending, a case may still be in the central database.
+  const old = await legacyCentral(env, Date.now());
+  const all = old === null || dbs.some((d) => d.district === old.district) ? dbs : [...dbs, old];
+  const states = await Promise.all(all.map((db) => readEventState(db, keys)));
+  if (states.length === 1) return { db: all[0]!, state: states[0]! };
   // A repeat goes where the first delivery was recorded.
   const repeat = states.findIndex((s) => s.previous !== undefined || s.firstResponse !== undefined);
-  if (repeat >= 0) return { db: dbs[repeat]!, state: states[repeat]! };
+  if (repeat >= 0) return { db: all[repeat]!, state: states[repeat]! };
+  // The caller's case goes where it is (during the move, not always its district's database).
   const mine = pickVisible(dir, p, keys.ref, states.flatMap((s) => s.cases));
-  if (mine !== undefined) {
-    const i = dbs.findIndex((db) => db.district === mine.district);
-    if (i >= 0) return { db: dbs[i]!, state: states[i]! };
-  }
+  const holding = mine === undefined ? -1 : states.findIndex((s) => s.cases.includes(mine));
+  if (holding >= 0) return { db: all[holding]!, state: states[holding]! };
+  // A new case: only where the caller's district is known (the central database during a move is not a candidate).
+  if (dbs.length === 1) return { db: dbs[0]!, state: states[0]! };
   if (!ev.starts) throw ev.missing();
   throw new ApiError("invalid_parameter", `data.jurisdiction: indicare il distretto del procedimento (${dbs.map((d) => d.district).join(", ")})`, {
     parameter: "data.jurisdiction",

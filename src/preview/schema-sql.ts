@@ -59,5 +59,9 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
  {
   "name": "0015_retention.sql",
   "sql": "ALTER TABLE cases ADD COLUMN last_activity_at INTEGER NOT NULL DEFAULT 0;\nUPDATE cases SET last_activity_at = max(\n  created_at,\n  coalesce((SELECT max(received_at) FROM events WHERE events.case_id = cases.id), 0),\n  coalesce((SELECT max(closed_at) FROM timeline_instances i WHERE i.case_id = cases.id), 0)\n);\nCREATE INDEX cases_last_activity ON cases(last_activity_at);\nDROP TRIGGER events_no_delete;\nCREATE TRIGGER events_no_delete BEFORE DELETE ON events\nWHEN NOT EXISTS (SELECT 1 FROM audit_log WHERE case_id = OLD.case_id AND action = 'case.purged')\nBEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\nCREATE INDEX deadlines_started_by ON deadlines(started_by_event);\nCREATE INDEX deadlines_closed_by ON deadlines(closed_by_event);\nCREATE INDEX timeline_instances_started_by ON timeline_instances(started_by_event);\nCREATE INDEX notifications_deadline_status ON notifications(deadline_id, status);\nCREATE INDEX outbound_deliveries_event ON outbound_deliveries(event_id);\nCREATE INDEX webhook_deliveries_received ON webhook_deliveries(received_at);\nCREATE INDEX mail_outbox_created ON mail_outbox(created_at);\n"
+ },
+ {
+  "name": "0016_district_move.sql",
+  "sql": "DROP TRIGGER events_no_delete;\nCREATE TRIGGER events_no_delete BEFORE DELETE ON events\nWHEN NOT EXISTS (SELECT 1 FROM audit_log WHERE case_id = OLD.case_id AND action IN ('case.purged', 'case.moved'))\nBEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
  }
 ];

@@ -12,11 +12,12 @@ import { reportsContracts } from "./reports.js";
 import { subscriptionsContracts } from "./subscriptions.js";
 import { termsContracts } from "./terms.js";
 import { migrateContracts } from "./timeline-migrate.js";
+import { districtContracts } from "./districts.js";
 import { timelinesContracts } from "./timelines.js";
 import { webhooksContracts } from "./webhooks.js";
 
 export const CONTRACTS: readonly Contract[] = [
-  ...indexContracts, ...termsContracts, ...calendarsContracts, ...timelinesContracts, ...previewContracts, ...migrateContracts,
+  ...indexContracts, ...termsContracts, ...calendarsContracts, ...timelinesContracts, ...previewContracts, ...migrateContracts, ...districtContracts,
   ...casesContracts, ...caseEventsContracts, ...officeDeadlinesContracts, ...outboxContracts, ...reportsContracts,
   ...subscriptionsContracts, ...webhooksContracts, ...qstashContracts,
 ];
