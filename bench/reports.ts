@@ -89,30 +89,44 @@ console.log(`national report: build ${f(timeIt(() => buildReport("national", "20
   `PDF ${f(timeIt(() => reportPdf(national, "0".repeat(64))), 1)} ms, CSV zip ${f(timeIt(() => zip(csvFiles(national), Date.now())), 1)} ms (medians of 7); JSON ${f(json.length / 1024)} KiB`);
 console.log(`regional report: build ${f(timeIt(() => buildReport("regional", "2026", REGIONS[0]!, counters, offices, Date.now())), 1)} ms`);
 
-/** The same report through the service: counters in local D1, wrangler dev, timed and metered over loopback. */
-async function throughD1(): Promise<void> {
+/**
+ * The same report through the service: counters in local D1, wrangler dev, timed and metered over
+ * loopback; once with every counter in the central database, once split between two district
+ * databases (regions 1–10 in Turin's, 11–20 in Milan's), printing each database's share.
+ */
+async function throughD1(layout: "single" | "districts"): Promise<void> {
   const { spawn, spawnSync } = await import("node:child_process");
   const { mkdirSync, rmSync, writeFileSync } = await import("node:fs");
-  const STATE = ".wrangler/bench-reports";
+  const STATE = `.wrangler/bench-reports-${layout}`;
   const PORT = 8796;
   const sqlValue = (s: string) => `'${s.replaceAll("'", "''")}'`;
   rmSync(STATE, { recursive: true, force: true });
   mkdirSync(STATE, { recursive: true });
-  const lines = [
-    ...offices.map((o) => `INSERT INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, region) VALUES (${[o.id, o.kind, o.name, o.jurisdiction].map(sqlValue).join(", ")}, 'IT', '["x@example.org"]', 'y@example.org', ${sqlValue(o.region)});`),
-  ];
-  for (let i = 0; i < counters.length; i += 500) {
-    lines.push(`INSERT INTO stat_counters (month, office_id, metric, value) VALUES ${counters.slice(i, i + 500).map((c) => `(${sqlValue(c.month)}, ${sqlValue(c.officeId)}, ${sqlValue(c.metric)}, ${c.value})`).join(", ")};`);
-  }
-  writeFileSync(`${STATE}/counters.sql`, lines.join("\n"));
+  // Twenty regions in two districts' databases: the district codes the layout serves.
+  const districtOf = (o: OfficeInfo) => (Number(o.jurisdiction.slice(1)) < 10 ? "TO" : "MI");
+  const officeSql = offices.map((o) => `INSERT INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, region) VALUES (${[o.id, o.kind, o.name, districtOf(o)].map(sqlValue).join(", ")}, 'IT', '["x@example.org"]', 'y@example.org', ${sqlValue(o.region)});`);
+  const home = new Map(offices.map((o) => [o.id, layout === "single" ? "DB" : `DISTRICT_${districtOf(o)}`]));
+  const counterSql = (binding: string) => {
+    const mine = counters.filter((c) => home.get(c.officeId) === binding);
+    const lines: string[] = [];
+    for (let i = 0; i < mine.length; i += 500) {
+      lines.push(`INSERT INTO stat_counters (month, office_id, metric, value) VALUES ${mine.slice(i, i + 500).map((c) => `(${sqlValue(c.month)}, ${sqlValue(c.officeId)}, ${sqlValue(c.metric)}, ${c.value})`).join(", ")};`);
+    }
+    return lines;
+  };
   const wrangler = (args: string[]) => {
     const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", STATE], { stdio: ["ignore", "ignore", "inherit"] });
     if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")}`);
   };
-  wrangler(["d1", "migrations", "apply", "DB"]);
-  wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"]);
-  wrangler(["d1", "execute", "DB", "--file", `${STATE}/counters.sql`]);
-  const server = spawn("npx", ["wrangler", "dev", "--port", String(PORT), "--persist-to", STATE, "--var", "D1_METER:1", "--log-level", "error"], { stdio: ["ignore", "ignore", "inherit"], detached: true });
+  const bindings = layout === "single" ? ["DB"] : ["DB", "DISTRICT_TO", "DISTRICT_MI"];
+  for (const b of bindings) {
+    // Every database carries the directory (the districts' copy: counters name offices).
+    writeFileSync(`${STATE}/${b}.sql`, [...officeSql, ...counterSql(b)].join("\n"));
+    wrangler(["d1", "migrations", "apply", b]);
+    if (b === "DB") wrangler(["d1", "execute", b, "--file", "seeds/demo.sql"]);
+    wrangler(["d1", "execute", b, "--file", `${STATE}/${b}.sql`]);
+  }
+  const server = spawn("npx", ["wrangler", "dev", "--port", String(PORT), "--persist-to", STATE, "--var", "D1_METER:1", "--var", `DISTRICTS:${layout === "single" ? "" : "TO,MI"}`, "--log-level", "error"], { stdio: ["ignore", "ignore", "inherit"], detached: true });
   const base = `http://127.0.0.1:${PORT}`;
   const auth = { Authorization: "Bearer termini-local-ministero-token" };
   try {
@@ -130,15 +144,20 @@ async function throughD1(): Promise<void> {
     }
     const metered = await fetch(`${base}/api/v1/reports/national/2026/generate`, { method: "POST", headers: { ...auth, "X-D1-Meter": "1" } });
     await metered.arrayBuffer();
+    if (metered.status !== 201) throw new Error(`generate: ${metered.status}`);
     const pdf = performance.now();
     await (await fetch(`${base}/api/v1/reports/national/2026?format=pdf`, { headers: auth })).arrayBuffer();
     const pdfMs = performance.now() - pdf;
     times.sort((a, b) => a - b);
-    console.log(`through wrangler dev and local D1: generate a new version ${f(times[2]!)} ms (median of 5), ` +
+    console.log(`${layout === "single" ? "one database" : "two district databases"}, through wrangler dev and local D1: generate a new version ${f(times[2]!)} ms (median of 5), ` +
       `${f(Number(metered.headers.get("X-D1-Rows-Read")))} D1 rows read, ${metered.headers.get("X-D1-Queries")} statements; download as PDF ${f(pdfMs)} ms`);
+    console.log(`  per database (rows read, statements, time in D1 calls): ${metered.headers.get("X-D1-Databases")}`);
   } finally {
     process.kill(-server.pid!, "SIGTERM");
   }
 }
 
-if (!process.argv.includes("--no-d1")) await throughD1();
+if (!process.argv.includes("--no-d1")) {
+  await throughD1("single");
+  await throughD1("districts");
+}

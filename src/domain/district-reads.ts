@@ -5,25 +5,45 @@
  * audits the cases it showed: the audit stays with the cases it speaks of.
  */
 import { type AuditEntry, audit } from "../db/audit.js";
-import { openDeadlinesOf } from "../db/cases.js";
+import { type DeadlineWalk, deadlinesOfOffices } from "../db/cases.js";
 import type { Directory } from "../db/directory.js";
-import { officeDbs } from "../db/districts.js";
+import { legacyCentral, officeDbs } from "../db/districts.js";
 import type { Bindings } from "../env.js";
 
-type OpenRow = Awaited<ReturnType<typeof openDeadlinesOf>>[number];
+type Row = Awaited<ReturnType<typeof deadlinesOfOffices>>[number];
+type Part = ReturnType<typeof officeDbs>[number];
 
-/** The nearest `limit` open deadlines of these offices, soonest first; `seen` is audited as `action` with the cases shown. */
-export async function openDeadlinesAcross(
-  env: Bindings, dir: Directory, officeIds: readonly string[], timeline: string | undefined, limit: number,
-  seen: Omit<AuditEntry, "caseId" | "detail">, now: number,
-): Promise<OpenRow[]> {
-  const parts = await Promise.all(officeDbs(env, dir, officeIds).map(async ({ db, offices }) => ({
-    db, found: await openDeadlinesOf(db, offices === "all" ? [] : offices, timeline, limit),
+/** While the move from the single layout is pending, the central database answers for every office too. */
+export async function withLegacy(env: Bindings, parts: Part[], now: number): Promise<Part[]> {
+  const old = await legacyCentral(env, now);
+  if (old === null || parts.some((x) => x.db.district === old.district)) return parts;
+  const offices = [...new Set(parts.flatMap((x) => (x.offices === "all" ? [] : x.offices)))];
+  return [...parts, { db: old, offices: parts.some((x) => x.offices === "all") ? "all" : offices }];
+}
+
+/**
+ * The deadlines of these offices along `w`, soonest first, from every database that holds them; each
+ * database audits as `seen.action` the cases it showed (with `seen.detail`, if any, beside them).
+ */
+export async function deadlinesAcross(
+  env: Bindings, dir: Directory, officeIds: readonly string[], w: DeadlineWalk,
+  seen: Omit<AuditEntry, "caseId" | "detail"> & { detail?: Record<string, unknown> }, now: number,
+): Promise<Row[]> {
+  const parts = await Promise.all((await withLegacy(env, officeDbs(env, dir, officeIds), now)).map(async ({ db, offices }) => ({
+    db, found: await deadlinesOfOffices(db, offices === "all" ? [] : offices, w),
   })));
-  const rows = parts.flatMap((x) => x.found).sort((a, b) => a.d.dueAtMs - b.d.dueAtMs).slice(0, limit);
+  const rows = parts.flatMap((x) => x.found).sort((a, b) => a.d.dueAtMs - b.d.dueAtMs || (a.d.id < b.d.id ? -1 : 1)).slice(0, w.limit);
   const shown = new Set(rows);
   await Promise.all(parts.map(({ db, found }) => audit(db, {
-    ...seen, caseId: null, detail: { cases: [...new Set(found.filter((r) => shown.has(r)).map((r) => r.caseId))] },
+    ...seen, caseId: null, detail: { ...seen.detail, cases: [...new Set(found.filter((r) => shown.has(r)).map((r) => r.caseId))] },
   }, now)));
   return rows;
+}
+
+/** The nearest `limit` open deadlines of these offices (the dashboard, the calendar feed). */
+export function openDeadlinesAcross(
+  env: Bindings, dir: Directory, officeIds: readonly string[], timeline: string | undefined, limit: number,
+  seen: Omit<AuditEntry, "caseId" | "detail">, now: number,
+): Promise<Row[]> {
+  return deadlinesAcross(env, dir, officeIds, { statuses: ["open"], timeline, limit }, seen, now);
 }

@@ -23,28 +23,42 @@ export interface Tally {
   /** Calls that began when no other was in flight: the sequential round trips. */
   sequential: number;
   inFlight: number;
+  /** Milliseconds spent in calls (overlapping calls each count their own). */
+  ms: number;
 }
 
+/** Tallies counted into together: the request's, and one database's when they are told apart. */
+type Tallies = Tally | readonly Tally[];
+const each = (t: Tallies): readonly Tally[] => (Array.isArray(t) ? t : [t as Tally]);
+
 /** One call to D1, timed against the others of the request. */
-async function call<T>(t: Tally, f: () => Promise<T>): Promise<T> {
-  t.calls++;
-  if (t.inFlight++ === 0) t.sequential++;
+async function call<T>(t: Tallies, f: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (const x of each(t)) {
+    x.calls++;
+    if (x.inFlight++ === 0) x.sequential++;
+  }
   try {
     return await f();
   } finally {
-    t.inFlight--;
+    for (const x of each(t)) {
+      x.inFlight--;
+      x.ms += Date.now() - started;
+    }
   }
 }
 
-function add(t: Tally, meta: { rows_read?: number; rows_written?: number } | undefined): void {
-  t.read += meta?.rows_read ?? 0;
-  t.written += meta?.rows_written ?? 0;
-  t.queries++;
+function add(t: Tallies, meta: { rows_read?: number; rows_written?: number } | undefined): void {
+  for (const x of each(t)) {
+    x.read += meta?.rows_read ?? 0;
+    x.written += meta?.rows_written ?? 0;
+    x.queries++;
+  }
 }
 
 const UNWRAP = Symbol("statement");
 
-function wrapStatement(stmt: D1PreparedStatement, sql: string, t: Tally): D1PreparedStatement {
+function wrapStatement(stmt: D1PreparedStatement, sql: string, t: Tallies): D1PreparedStatement {
   const wrapped = {
     [UNWRAP]: stmt,
     bind: (...values: unknown[]) => wrapStatement(stmt.bind(...values), sql, t),
@@ -73,7 +87,7 @@ function wrapStatement(stmt: D1PreparedStatement, sql: string, t: Tally): D1Prep
 }
 
 /** A D1 that counts into `t` (also used by the capacity benchmark outside a request). */
-export function meter(db: D1Database, t: Tally): D1Database {
+export function meter(db: D1Database, t: Tallies): D1Database {
   return new Proxy(db, {
     get(target, prop) {
       if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), sql, t);
@@ -90,18 +104,21 @@ export function meter(db: D1Database, t: Tally): D1Database {
   });
 }
 
-export const newTally = (): Tally => ({ read: 0, written: 0, queries: 0, calls: 0, sequential: 0, inFlight: 0 });
+export const newTally = (): Tally => ({ read: 0, written: 0, queries: 0, calls: 0, sequential: 0, inFlight: 0, ms: 0 });
 
 export const d1Meter = createMiddleware<AppEnv>(async (c, next) => {
   if ((c.env as { D1_METER?: string }).D1_METER !== "1" || c.req.header("X-D1-Meter") !== "1") return next();
   const t = newTally();
-  // The central database and every district's, on one tally.
-  const districts = Object.entries(c.env).filter(([k]) => k.startsWith("DISTRICT_")).map(([k, v]) => [k, meter(v as D1Database, t)]);
-  c.env = { ...c.env, DB: meter(c.env.DB, t), ...Object.fromEntries(districts) };
+  // The central database and every district's: the request's tally, and each database's own.
+  const bindings = ["DB", ...Object.keys(c.env).filter((k) => k.startsWith("DISTRICT_"))];
+  const own = new Map(bindings.map((b) => [b, newTally()]));
+  c.env = { ...c.env, ...Object.fromEntries(bindings.map((b) => [b, meter((c.env as unknown as Record<string, D1Database>)[b]!, [t, own.get(b)!])])) };
   await next();
   c.res.headers.set("X-D1-Rows-Read", String(t.read));
   c.res.headers.set("X-D1-Rows-Written", String(t.written));
   c.res.headers.set("X-D1-Queries", String(t.queries));
   c.res.headers.set("X-D1-Calls", String(t.calls));
   c.res.headers.set("X-D1-Sequential", String(t.sequential));
+  // Per database, those it used: "DB rows=12 queries=3 ms=4, DISTRICT_TO rows=…".
+  c.res.headers.set("X-D1-Databases", [...own].filter(([, x]) => x.calls > 0).map(([b, x]) => `${b} rows=${x.read} queries=${x.queries} ms=${x.ms}`).join(", "));
 });

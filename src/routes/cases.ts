@@ -12,6 +12,7 @@ import { caseView } from "../domain/case-view.js";
 import { CaseRef, CreateCaseBody, HINT_HINTS, HintQuery } from "../domain/schemas.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import { locateVisibleCase } from "../domain/case-lookup.js";
+import { withLegacy } from "../domain/district-reads.js";
 import { requireOfficeFormat } from "../domain/case-ref.js";
 import { districtsOf, requireOwnDistrict } from "../domain/resolve-offices.js";
 import { apiCasePath } from "../lib/case-link.js";
@@ -70,7 +71,7 @@ caseRoutes.get("/", async (c) => {
   const q = parseQuery(c, ListQuery, { limit: "1-200", before: "createdAt in ms, for the next page" });
   const dir = await directory(centralDb(c.env));
   // Each district's newest, merged: the page is the newest `limit` of them all; each district audits what it gave.
-  const parts = await Promise.all(officeDbs(c.env, dir, p.role === "admin" ? "all" : [...p.offices]).map(async ({ db, offices }) => {
+  const parts = await Promise.all((await withLegacy(c.env, officeDbs(c.env, dir, p.role === "admin" ? "all" : [...p.offices]), Date.now())).map(async ({ db, offices }) => {
     const found = await casesOfOffices(db, offices, q.limit, q.before);
     return { db, found };
   }));

@@ -3,10 +3,10 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireOffice } from "../auth/principal.js";
-import { audit } from "../db/audit.js";
-import { centralDb, districtDb } from "../db/districts.js";
-import { getOffice } from "../db/directory.js";
-import { DEADLINE_STATUSES, type DeadlineWalk, deadlinesOfOffices } from "../db/cases.js";
+import { centralDb } from "../db/districts.js";
+import { deadlinesAcross } from "../domain/district-reads.js";
+import { directory } from "../db/directory.js";
+import { DEADLINE_STATUSES, type DeadlineWalk } from "../db/cases.js";
 import { ApiError } from "../http/problem.js";
 import { apiCasePath } from "../lib/case-link.js";
 import { integerParam, parseQuery } from "../http/query.js";
@@ -37,14 +37,11 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
   const p = c.get("principal");
   const officeId = c.req.param("id");
   requireOffice(p, officeId);
-  const office = await getOffice(centralDb(c.env), officeId);
-  if (office === undefined) throw new ApiError("not_found", `Ufficio ${officeId} non trovato`);
-  const db = districtDb(c.env, office.jurisdiction);
+  const dir = await directory(centralDb(c.env));
+  if (dir.get(officeId) === undefined) throw new ApiError("not_found", `Ufficio ${officeId} non trovato`);
   const q = parseQuery(c, Query, { status: "open|overdue|upcoming|met|late|closed|all", limit: "1-500" });
-  const rows = await deadlinesOfOffices(db, [officeId], { ...walk(q.status, now), limit: q.limit });
-  await audit(db, {
-    actor: p.id, action: "deadlines.listed", caseId: null, requestId: c.get("requestId"),
-    detail: { office: officeId, status: q.status, cases: [...new Set(rows.map((r) => r.caseId))] },
+  const rows = await deadlinesAcross(c.env, dir, [officeId], { ...walk(q.status, now), limit: q.limit }, {
+    actor: p.id, action: "deadlines.listed", requestId: c.get("requestId"), detail: { office: officeId, status: q.status },
   }, now);
   return c.json({
     office: officeId,

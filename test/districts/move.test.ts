@@ -63,6 +63,11 @@ describe("moving to the district layout", () => {
     const late = await api("POST", `${casePath(milan[0]!)}/events`, { body: { type: "measures.requested", occurredAt: "2025-04-20T10:00:00+02:00", data: {} } });
     expect(late.status).toBe(201);
     expect(await count(env.DB, "SELECT count(*) AS n FROM events WHERE type = 'measures.requested' AND case_id IN (SELECT id FROM cases WHERE ref = ?)", milan[0])).toBe(1);
+    // And the Turin Procura's lists show its cases not yet moved.
+    const listed = (await (await api("GET", "/api/v1/cases?limit=200", { token: PROCURA_TOKEN })).json()) as { cases: { ref: string }[] };
+    expect(listed.cases.map((c) => c.ref)).toEqual(expect.arrayContaining([...turin, running]));
+    const all = (await (await api("GET", "/api/v1/offices/procura-torino/deadlines?status=all", { token: PROCURA_TOKEN })).json()) as { deadlines: { caseRef: string }[] };
+    expect(all.deadlines.map((d) => d.caseRef)).toContain(turin[0]);
     const before = await Promise.all([...turin, ...milan, running].map((ref) => rowsOf(env.DB, ref)));
     const figures = await national();
     const runningBefore = await count(env.DB, "SELECT count(*) AS n FROM timeline_instances WHERE status = 'running'");
