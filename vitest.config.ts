@@ -66,7 +66,10 @@ export default defineConfig({
           plugins: [cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
             // The bench's inputs from the shell (BENCH_*, CAPACITY_*), as bindings: workerd does not see the host's environment.
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations, DISTRICTS: "", ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(BENCH|CAPACITY)_/.test(k))) } },
+            // BENCH_LAYOUT=districts: Turin's and Milan's databases beside the central one (wrangler.jsonc's layout).
+            miniflare: { bindings: {
+              TEST_MIGRATIONS: migrations, ...(process.env.BENCH_LAYOUT === "districts" ? { TEST_SCHEMA: schema } : { DISTRICTS: "" }), ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(BENCH|CAPACITY)_/.test(k))),
+            } },
           })],
           test: {
             name: process.env.TERMINI_BENCH, include: [`bench/${process.env.TERMINI_BENCH}/run.test.ts`], setupFiles: ["./test/apply-migrations.ts"], testTimeout: 3_600_000,

@@ -15,6 +15,8 @@
  * A run in which any event is refused or any message is left unsent is invalid.
  * The projections (per year, per district and national) are printed from
  * these figures and the stated inputs (CAPACITY_CASES_PER_YEAR, CAPACITY_BUSIEST_SHARE).
+ * BENCH_LAYOUT=districts runs the same mix split between Turin's and Milan's
+ * databases (wrangler.jsonc's layout), and prints each database's share.
  */
 import { env } from "cloudflare:workers";
 import { it } from "vitest";
@@ -35,16 +37,24 @@ const fake = fakeResend("capacity");
 const app = createApp();
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
 
-const size = async () => (await env.DB.prepare("SELECT 1").run()).meta.size_after ?? 0;
+const MILANO_SECRET = "whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0";
+const districts = (inputs.DISTRICTS ?? "") !== "";
+/** The databases the layout uses: the central one, and Turin's and Milan's in the district layout. */
+const databases: [string, D1Database][] = districts ? [["DB", env.DB], ["DISTRICT_TO", env.DISTRICT_TO], ["DISTRICT_MI", env.DISTRICT_MI]] : [["DB", env.DB]];
+const sizeOf = async (d1: D1Database) => (await d1.prepare("SELECT 1").run()).meta.size_after ?? 0;
+const sizes = async () => Promise.all(databases.map(([, d1]) => sizeOf(d1)));
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** A count over every database of the layout. */
+const countAll = async (sql: string, ...args: unknown[]) => sum(await Promise.all(databases.map(async ([, d1]) => (await d1.prepare(sql).bind(...args).first<{ n: number }>())!.n)));
 
 /** One signed webhook through the app, metered: its D1 rows. */
-async function post(bindings: Bindings, body: Record<string, unknown>): Promise<{ status: number; read: number; written: number; queries: number }> {
+async function post(bindings: Bindings, body: Record<string, unknown>, secret: string): Promise<{ status: number; read: number; written: number; queries: number }> {
   const text = JSON.stringify(body);
   const id = `msg_${crypto.randomUUID()}`;
   const ts = Math.floor(Date.now() / 1000);
   const res = await app.fetch(new Request("http://termini.test/webhooks/events", {
     method: "POST", body: text,
-    headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": await sign(DEMO_SECRET, id, ts, text), "X-D1-Meter": "1" },
+    headers: { "Content-Type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": await sign(secret, id, ts, text), "X-D1-Meter": "1" },
   }), bindings, ctx);
   await res.arrayBuffer();
   const h = (n: string) => Number(res.headers.get(n) ?? 0);
@@ -59,10 +69,10 @@ it(`capacity: ${CASES} cases of the mix`, async () => {
   const bindings = { ...env, ...fake.bindings(), D1_METER: "1" } as unknown as Bindings;
   // The mix starts 40 days ago, so that its reminders and escalations are all due by now.
   const start = Date.now() - 40 * DAY;
-  const before = await size();
+  const before = await sizes();
   const ingest = { events: 0, read: 0, written: 0, queries: 0, refused: new Map<number, number>() };
-  const record = async (body: Record<string, unknown>) => {
-    const r = await post(bindings, body);
+  const record = async (body: Record<string, unknown>, secret: string) => {
+    const r = await post(bindings, body, secret);
     ingest.events++;
     ingest.read += r.read;
     ingest.written += r.written;
@@ -70,12 +80,15 @@ it(`capacity: ${CASES} cases of the mix`, async () => {
     if (r.status !== 201) ingest.refused.set(r.status, (ingest.refused.get(r.status) ?? 0) + 1);
   };
   // The mix's events in the order they happen; the cron's sweep runs between them, once a day, as time passes.
-  const plan: { at: number; body: Record<string, unknown> }[] = [];
+  const plan: { at: number; body: Record<string, unknown>; secret: string }[] = [];
   for (let i = 0; i < CASES; i++) {
     const caseRef = `${900_000 + i}/2026`;
     const t = start + (i % 10) * 3_600_000;
-    const at = (ms: number, type: string, data: Record<string, unknown> = {}) => plan.push({ at: ms, body: { type, caseRef, occurredAt: iso(ms), data } });
-    at(t, "suspect.registered", { jurisdiction: "TO" });
+    // In the district layout, every other case is Milan's, sent by Milan's system.
+    const milan = districts && i % 2 === 1;
+    const secret = milan ? MILANO_SECRET : DEMO_SECRET;
+    const at = (ms: number, type: string, data: Record<string, unknown> = {}) => plan.push({ at: ms, body: { type, caseRef, occurredAt: iso(ms), data }, secret });
+    at(t, "suspect.registered", { jurisdiction: milan ? "MI" : "TO" });
     if (i % 10 < 3) {
       at(t + 3_600_000, "removal.executed");
       at(t + 20 * 3_600_000, "validation.requested");
@@ -89,14 +102,18 @@ it(`capacity: ${CASES} cases of the mix`, async () => {
   const tally = newTally();
   let sent = 0;
   for (let day = start; day <= Date.now(); day += DAY) {
-    sent += (await sweep({ ...bindings, DB: meter(env.DB, tally) } as Bindings, day)).sent;
-    while (plan.length > 0 && plan[0]!.at < day + DAY) await record(plan.shift()!.body);
+    const metered = Object.fromEntries(databases.map(([b, d1]) => [b, meter(d1, tally)]));
+    sent += (await sweep({ ...bindings, ...metered } as Bindings, day)).sent;
+    while (plan.length > 0 && plan[0]!.at < day + DAY) {
+      const next = plan.shift()!;
+      await record(next.body, next.secret);
+    }
   }
-  const unsent = (await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE status IN ('scheduled', 'sending', 'digested') AND send_at_ms <= ? AND kind <> 'roll'")
-    .bind(Date.now() - DAY).first<{ n: number }>())!.n;
-  const afterAll = await size();
+  const unsent = await countAll("SELECT count(*) AS n FROM notifications WHERE status IN ('scheduled', 'sending', 'digested') AND send_at_ms <= ? AND kind <> 'roll'", Date.now() - DAY);
+  const after = await sizes();
+  const grown = after.map((a, i) => a - before[i]!);
   // Messages: every reminder and escalation sent, alone or in a morning digest (sent: the emails).
-  const messages = (await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE status = 'sent' AND kind IN ('reminder', 'escalation')").first<{ n: number }>())!.n;
+  const messages = await countAll("SELECT count(*) AS n FROM notifications WHERE status = 'sent' AND kind IN ('reminder', 'escalation')");
 
   const reportTally = newTally();
   const meteredApi = async () => {
@@ -108,12 +125,13 @@ it(`capacity: ${CASES} cases of the mix`, async () => {
     return res.status;
   };
   const reportStatus = await meteredApi();
-  const timelines = (await env.DB.prepare("SELECT count(*) AS n FROM timeline_instances").first<{ n: number }>())!.n;
+  const timelines = await countAll("SELECT count(*) AS n FROM timeline_instances");
+  const casesIn = await Promise.all(databases.map(async ([, d1]) => (await d1.prepare("SELECT count(*) AS n FROM cases").first<{ n: number }>())!.n));
   await spy.dispose();
 
   const m = {
     cases: CASES, events: ingest.events, timelines, messages,
-    bytesPerCase: (afterAll - before) / CASES, bytesPerEvent: (afterAll - before) / ingest.events,
+    bytesPerCase: sum(grown) / CASES, bytesPerEvent: sum(grown) / ingest.events,
     readPerEvent: ingest.read / ingest.events, writtenPerEvent: ingest.written / ingest.events, statementsPerEvent: ingest.queries / ingest.events,
     readPerMessage: tally.read / Math.max(messages, 1), writtenPerMessage: tally.written / Math.max(messages, 1), statementsPerMessage: tally.queries / Math.max(messages, 1),
     reportRead: reportTally.read, reportWritten: reportTally.written,
@@ -123,6 +141,9 @@ it(`capacity: ${CASES} cases of the mix`, async () => {
   console.log(`ingest:   ${m.readPerEvent.toFixed(1)} rows read, ${m.writtenPerEvent.toFixed(1)} rows written, ${m.statementsPerEvent.toFixed(1)} statements per event`);
   console.log(`messages: ${m.readPerMessage.toFixed(1)} rows read, ${m.writtenPerMessage.toFixed(1)} rows written, ${m.statementsPerMessage.toFixed(1)} statements per message sent (the sweep, daily across the cases' life)`);
   console.log(`report:   ${m.reportRead} rows read, ${m.reportWritten} written for one regional report`);
+  if (districts) {
+    console.log(`layout:   ${databases.map(([b], i) => `${b} ${casesIn[i]} cases, ${Math.round(grown[i]! / 1024)} KiB grown`).join("; ")} (the central database: the directory's changes only)`);
+  }
   console.log(project(m, { ...inputs, RETENTION_YEARS: env.RETENTION_YEARS }));
   const invalid = [...ingest.refused].map(([s, n]) => `${n}× HTTP ${s}`);
   if (messages === 0) invalid.push("no message sent");
