@@ -8,6 +8,7 @@
 import { eq } from "drizzle-orm";
 import { centralDb, districtCodes, districtDb } from "../db/districts.js";
 import { MOVE_BATCH, copyCases, dropMoved, movableCases, movableCount } from "../db/move.js";
+import { replicateDirectory } from "../db/replicate.js";
 import { timelineInstances } from "../db/schema.js";
 import type { Bindings } from "../env.js";
 import { startWorkflow } from "./wake.js";
@@ -24,6 +25,9 @@ export async function moveToDistricts(env: Bindings, now: number, limit: number)
   const central = centralDb(env);
   const codes = districtCodes(env);
   const out: MoveCounts = { moved: {}, restarted: 0, remaining: 0 };
+  // The cases' rows name offices, senders and subscriptions: each district's copy of the directory first.
+  const copies = await replicateDirectory(env);
+  if (copies.failed.length > 0) throw new Error(`directory not copied to ${copies.failed.join(", ")}`);
   const todo = await movableCases(central, codes, limit);
   for (const code of new Set(todo.map((m) => m.district))) {
     const ids = todo.filter((m) => m.district === code).map((m) => m.id);
