@@ -74,7 +74,11 @@ export function createApp(): Hono<AppEnv> {
   app.use(async (c, next) => {
     await next();
     const path = new URL(c.req.url).pathname;
-    if (c.req.method !== "GET" && c.res.status < 400 && (path.startsWith("/admin/") || path.startsWith("/api/v1/subscriptions"))) await replicateDirectory(c.env);
+    if (c.req.method === "GET" || c.res.status >= 400 || !(path.startsWith("/admin/") || path.startsWith("/api/v1/subscriptions"))) return;
+    // The change itself is made: a copy that cannot be made now is the sweep's to make, not the administrator's error.
+    await replicateDirectory(c.env).catch((e: unknown) => {
+      console.error(JSON.stringify({ level: "error", action: "directory.replicate", error: e instanceof Error ? e.name : "unknown" }));
+    });
   });
 
   app.route("/api/v1", apiIndex);
