@@ -13,16 +13,19 @@ export function wrangler(args: string[], state: string, config = "wrangler.jsonc
   return r.stdout;
 }
 
-/** An empty state with the migrations and the demo directory. */
-export function freshState(state: string, config = "wrangler.jsonc"): void {
+/** The district layout's databases (wrangler.jsonc): the central one, Turin's and Milan's. */
+export const DISTRICT_BINDINGS = ["DB", "DISTRICT_TO", "DISTRICT_MI"] as const;
+
+/** An empty state with the migrations (on each of `bindings`) and the demo directory (in the central database). */
+export function freshState(state: string, config = "wrangler.jsonc", bindings: readonly string[] = ["DB"]): void {
   rmSync(state, { recursive: true, force: true });
-  wrangler(["d1", "migrations", "apply", "DB"], state, config);
+  for (const b of bindings) wrangler(["d1", "migrations", "apply", b], state, config);
   wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state, config);
 }
 
-/** Rows of one SQL statement on the local state (`wrangler d1 execute --json`). */
-export function query<T>(state: string, sql: string, config = "wrangler.jsonc"): T[] {
-  const out = JSON.parse(wrangler(["d1", "execute", "DB", "--json", "--command", sql], state, config)) as { results: T[] }[];
+/** Rows of one SQL statement on the local state's database `binding` (`wrangler d1 execute --json`). */
+export function query<T>(state: string, sql: string, config = "wrangler.jsonc", binding = "DB"): T[] {
+  const out = JSON.parse(wrangler(["d1", "execute", binding, "--json", "--command", sql], state, config)) as { results: T[] }[];
   return out[0]!.results;
 }
 

@@ -12,9 +12,13 @@
  * are due at once: two messages per event, to the Procuratore and the PG —
  * several of them due together reach each office in one digest, so a message
  * counts as delivered when its own key or its digest's reached the provider.
+ *
+ * With `districts`, the run uses wrangler.jsonc's district layout: every
+ * other event is Milan's (sent by Milan's system), the rest Turin's, each
+ * case in its district's database, the sweep visiting both at once.
  */
 import { createHmac } from "node:crypto";
-import { DevServer, freshState, query } from "../../bench/dev-server.js";
+import { DISTRICT_BINDINGS, DevServer, freshState, query } from "../../bench/dev-server.js";
 import { startFakeResend } from "../fake-resend/server.js";
 import type { Delivered } from "../fake-resend/server.js";
 
@@ -36,6 +40,8 @@ export interface FaultOptions {
   /** Give up waiting for the last deliveries after this long. */
   settleMs: number;
   log: (line: string) => void;
+  /** wrangler.jsonc's district layout (Turin and Milan) instead of one database. */
+  districts?: boolean;
 }
 
 export interface FaultReport {
@@ -48,19 +54,25 @@ export interface FaultReport {
   /** replayed: messages the provider was asked for again after a crash or timeout, and answered with the first id. */
   provider: { requests: number; refused: number; replayed: number };
   rows: Record<string, number>;
+  /** The run's cases in each database of the layout. */
+  cases: Record<string, number>;
   seconds: number;
 }
 
-const DEMO_SECRET = Buffer.from("dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==", "base64");
+const SECRETS = {
+  TO: Buffer.from("dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==", "base64"),
+  MI: Buffer.from("dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0", "base64"),
+};
 const DAY = 86_400_000;
 
-function signed(ref: string, id: string): { id: string; init: () => RequestInit } {
-  const body = JSON.stringify({ type: "suspect.registered", caseRef: ref, occurredAt: new Date(Date.now() - 40 * DAY).toISOString(), data: { jurisdiction: "TO" } });
+/** A registration 40 days old, signed by the district's demo system. */
+function signed(ref: string, id: string, district: "TO" | "MI" = "TO"): { id: string; init: () => RequestInit } {
+  const body = JSON.stringify({ type: "suspect.registered", caseRef: ref, occurredAt: new Date(Date.now() - 40 * DAY).toISOString(), data: { jurisdiction: district } });
   return {
     id,
     init: () => {
       const ts = Math.floor(Date.now() / 1000);
-      const sig = `v1,${createHmac("sha256", DEMO_SECRET).update(`${id}.${ts}.${body}`).digest("base64")}`;
+      const sig = `v1,${createHmac("sha256", SECRETS[district]).update(`${id}.${ts}.${body}`).digest("base64")}`;
       return { method: "POST", body, headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": sig } };
     },
   };
@@ -98,7 +110,7 @@ async function recordedAll(base: string, delivered: ReadonlySet<string | null>, 
 
 /** Sends every event until acknowledged, killing and restarting the server once, at `killAt`. */
 async function burst(server: DevServer, o: FaultOptions, onRestart: () => Promise<void>): Promise<{ requests: number; acknowledged: number }> {
-  const queue = Array.from({ length: o.events }, (_, i) => signed(`${3_000_000 + i}/2026`, `msg_fault_${i}`));
+  const queue = Array.from({ length: o.events }, (_, i) => signed(`${3_000_000 + i}/2026`, `msg_fault_${i}`, o.districts === true && i % 2 === 1 ? "MI" : "TO"));
   const acknowledged = new Set<string>();
   let requests = 0;
   let restarting: Promise<void> | undefined;
@@ -138,7 +150,11 @@ async function burst(server: DevServer, o: FaultOptions, onRestart: () => Promis
 export async function faultRun(o: FaultOptions): Promise<FaultReport> {
   const t0 = Date.now();
   const state = `.wrangler/fault-state-${o.port}`;
-  freshState(state);
+  const bindings: readonly string[] = o.districts === true ? DISTRICT_BINDINGS : ["DB"];
+  freshState(state, undefined, bindings);
+  // A query over every database of the layout: its rows, one database after another.
+  const everywhere = <T>(sql: string): T[] => bindings.flatMap((b) => query<T>(state, sql, undefined, b));
+  const total = (sql: string) => everywhere<{ n: number | null }>(sql).reduce((n, r) => n + (r.n ?? 0), 0);
   const { server: fakeServer, url } = await startFakeResend();
   const account = "re_fault";
   const control = async (action: string, body?: unknown) =>
@@ -146,12 +162,17 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
   const server = new DevServer(o.port, state, [
     "--test-scheduled", "--var", `APP_BASE_URL:http://localhost:${o.port}`, "--var", `RESEND_API_KEY:${account}`, "--var", `RESEND_BASE_URL:${url}`,
     "--var", `MAIL_TIMEOUT_MS:${o.mail.timeoutMs}`, "--var", `MAIL_RETRY_BASE_MS:${o.mail.retryBaseMs}`, "--var", `MAIL_RETRY_MAX_MS:${o.mail.retryMaxMs}`,
+    ...(o.districts === true ? ["--var", "DISTRICTS:TO,MI"] : []),
   ]);
   let outageEnds = 0;
   let sweeping = true;
   try {
     await server.start();
-    for (const to of ["procuratore.torino@example.org", "pg.torino@example.org"]) await control("script", { to, delayMs: o.providerDelayMs });
+    // The first sweep copies the directory into the districts' databases (events are routed there).
+    await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+    for (const to of ["procuratore.torino@example.org", "pg.torino@example.org", "procuratore.milano@example.org", "pg.milano@example.org"]) {
+      await control("script", { to, delayMs: o.providerDelayMs });
+    }
     const duplicates = await duplicateRounds(server, o.duplicateRounds);
     const sweeper = (async () => {
       while (sweeping) {
@@ -203,14 +224,16 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     // the burst's events, 3xxxxxx/2026, and the duplicate rounds', 2xxxxxx/2026.
     const ours = "SELECT i.id FROM timeline_instances i JOIN cases c ON c.id = i.case_id WHERE c.ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'";
     // An escalation reaches the office alone (its own key) or in a digest (the digest's key).
-    const escalations = query<{ id: string; digest_id: string | null }>(state, `SELECT id, digest_id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`);
+    const escalations = everywhere<{ id: string; digest_id: string | null }>(`SELECT id, digest_id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`);
     const reached = (e: { id: string; digest_id: string | null }) => perKey.has(e.id) || (e.digest_id !== null && perKey.has(e.digest_id));
-    const rows = Object.fromEntries(query<{ status: string; n: number }>(state,
-      `SELECT status, count(*) AS n FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours}) GROUP BY status`).map((r) => [r.status, r.n]));
+    const rows: Record<string, number> = {};
+    for (const r of everywhere<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours}) GROUP BY status`)) {
+      rows[r.status] = (rows[r.status] ?? 0) + r.n;
+    }
     return {
       events: {
         sent: o.events, requests: sent.requests, acknowledged: sent.acknowledged,
-        found: query<{ n: number }>(state, "SELECT count(*) AS n FROM cases WHERE ref GLOB '3[0-9][0-9][0-9][0-9][0-9][0-9]/2026'")[0]!.n,
+        found: total("SELECT count(*) AS n FROM cases WHERE ref GLOB '3[0-9][0-9][0-9][0-9][0-9][0-9]/2026'"),
       },
       notifications: {
         expected: escalations.length,
@@ -219,14 +242,15 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
         missing: escalations.filter((e) => !reached(e)).length,
       },
       // Each message once; a digest's own entry (the email that carried several) is not a message.
-      audit: { sent: query<{ n: number }>(state, "SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent' AND json_extract(detail, '$.rung') NOT LIKE '%/digest'")[0]!.n },
-      counters: { escalated: query<{ n: number | null }>(state, "SELECT sum(value) AS n FROM stat_counters WHERE metric LIKE '%:escalated'")[0]!.n ?? 0 },
+      audit: { sent: total("SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent' AND json_extract(detail, '$.rung') NOT LIKE '%/digest'") },
+      counters: { escalated: total("SELECT sum(value) AS n FROM stat_counters WHERE metric LIKE '%:escalated'") },
       provider: {
         requests: providerRequests.length, refused: providerRequests.filter((r) => r.status !== 200).length,
         replayed: [...accepted.values()].filter((n) => n > 1).length,
       },
       duplicates,
       rows,
+      cases: Object.fromEntries(bindings.map((b) => [b, query<{ n: number }>(state, "SELECT count(*) AS n FROM cases WHERE ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'", undefined, b)[0]!.n])),
       seconds: Math.round((Date.now() - t0) / 1000),
     };
   } finally {
