@@ -6,17 +6,20 @@
  * and the cron runs. Every acknowledged event's deadline.opened must reach
  * the receiver; a post the kill cut after the receiver took it may come
  * again, under the same webhook-id (receivers deduplicate on it): counted.
+ * In wrangler.jsonc's district layout: the cases and their deliveries in
+ * Turin's database, the subscription copied there from the central one.
  */
 import { createHmac } from "node:crypto";
 import { afterAll, expect, it } from "vitest";
-import { DevServer, freshState } from "../../bench/dev-server.js";
+import { DISTRICT_BINDINGS, DevServer, freshState, query } from "../../bench/dev-server.js";
 import { fakeEndpoint } from "../fake-endpoint/client.js";
 
 const PORT = 8798;
 const EVENTS = 24;
 const SECRET = Buffer.from("dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==", "base64");
 const state = `.wrangler/outbound-kill-${PORT}`;
-const server = new DevServer(PORT, state, ["--test-scheduled", "--var", `APP_BASE_URL:http://127.0.0.1:${PORT}`, "--var", "WEBHOOK_TIMEOUT_MS:1000", "--var", "WEBHOOK_RETRY_BASE_MS:1000"]);
+const server = new DevServer(PORT, state, ["--test-scheduled", "--var", `APP_BASE_URL:http://127.0.0.1:${PORT}`, "--var", "WEBHOOK_TIMEOUT_MS:1000", "--var", "WEBHOOK_RETRY_BASE_MS:1000",
+  "--var", "DISTRICTS:TO,MI"]);
 afterAll(() => server.stop());
 
 function signed(ref: string, id: string): RequestInit {
@@ -27,7 +30,7 @@ function signed(ref: string, id: string): RequestInit {
 }
 
 it("delivers every acknowledged event's webhook when the server is killed mid-delivery, duplicates only under the same webhook-id", async () => {
-  freshState(state);
+  freshState(state, undefined, DISTRICT_BINDINGS);
   await server.start();
   const endpoint = fakeEndpoint(`kill-${crypto.randomUUID()}`);
   const created = await fetch(`${server.base}/api/v1/subscriptions`, {
@@ -76,4 +79,9 @@ it("delivers every acknowledged event's webhook when the server is killed mid-de
   expect(byId.size).toBe(EVENTS);
   expect([...byId.values()].every((s) => s.size === 1)).toBe(true);
   expect(received.every((r) => r.verified)).toBe(true);
+  // The cases, and the deliveries that carried them, are Turin's: none in the central database.
+  server.stop();
+  const count = (binding: string, table: string) => query<{ n: number }>(state, `SELECT count(*) AS n FROM ${table}`, undefined, binding)[0]!.n;
+  expect([count("DISTRICT_TO", "cases"), count("DB", "cases"), count("DB", "outbound_deliveries")]).toEqual([EVENTS, 0, 0]);
+  expect(count("DISTRICT_TO", "outbound_deliveries")).toBeGreaterThanOrEqual(EVENTS);
 }, 300_000);
