@@ -4,6 +4,8 @@
  * (SIGKILL: nothing shuts down cleanly) or stopped.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
+import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 
 /** Runs a wrangler command against the local state (of the Worker `config` names); its standard output. */
@@ -16,17 +18,26 @@ export function wrangler(args: string[], state: string, config = "wrangler.jsonc
 /** The district layout's databases (wrangler.jsonc): the central one, Turin's and Milan's. */
 export const DISTRICT_BINDINGS = ["DB", "DISTRICT_TO", "DISTRICT_MI"] as const;
 
-/** An empty state with the migrations (on each of `bindings`) and the demo directory (in the central database). */
-export function freshState(state: string, config = "wrangler.jsonc", bindings: readonly string[] = ["DB"]): void {
+/**
+ * An empty state with the migrations (on each of `bindings`, all at once: each is its own SQLite
+ * file) and the demo directory (in the central database).
+ */
+export async function freshState(state: string, config = "wrangler.jsonc", bindings: readonly string[] = ["DB"]): Promise<void> {
   rmSync(state, { recursive: true, force: true });
-  for (const b of bindings) wrangler(["d1", "migrations", "apply", b], state, config);
+  const run = promisify(execFile);
+  await Promise.all(bindings.map((b) => run("npx", ["wrangler", "d1", "migrations", "apply", b, "--local", "--persist-to", state, "-c", config])));
   wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state, config);
 }
 
 /** Rows of one SQL statement on the local state's database `binding` (`wrangler d1 execute --json`). */
 export function query<T>(state: string, sql: string, config = "wrangler.jsonc", binding = "DB"): T[] {
-  const out = JSON.parse(wrangler(["d1", "execute", binding, "--json", "--command", sql], state, config)) as { results: T[] }[];
-  return out[0]!.results;
+  return queries(state, [sql], config, binding)[0] as T[];
+}
+
+/** Rows of several statements on one database, in one wrangler run (each run costs seconds). */
+export function queries(state: string, sqls: readonly string[], config = "wrangler.jsonc", binding = "DB"): Record<string, unknown>[][] {
+  const out = JSON.parse(wrangler(["d1", "execute", binding, "--json", "--command", sqls.join(";\n")], state, config)) as { results: Record<string, unknown>[] }[];
+  return out.map((r) => r.results);
 }
 
 export class DevServer {

@@ -93,7 +93,7 @@ interface Session { ingest: Run; bare: Run; meter: Meter[]; instances: number; w
 
 async function session(target: Target): Promise<Session> {
   const t = TARGETS[target];
-  freshState(t.state, t.config);
+  await freshState(t.state, t.config);
   const server = new DevServer(PORT, t.state, ["-c", t.config, ...t.args]);
   await server.start();
   let ingest: Run;

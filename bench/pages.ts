@@ -90,7 +90,7 @@ async function measure(base: string, path: string, headers: Record<string, strin
 const results = new Map<string, Figure[]>();
 let invalid = false;
 for (const n of SCALES) {
-  freshState(STATE);
+  await freshState(STATE);
   const file = `${STATE}-seed.sql`;
   writeFileSync(file, seed(n, Date.now()));
   const t = performance.now();

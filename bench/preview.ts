@@ -43,7 +43,7 @@ async function ask(base: string, kind: Kind): Promise<{ ms: number; status: numb
 }
 
 const state = ".wrangler/bench-preview-state";
-freshState(state);
+await freshState(state);
 const server = new DevServer(8799, state);
 await server.start();
 try {

@@ -29,7 +29,7 @@ async function ask(base: string, email: string): Promise<{ ms: number; status: n
 }
 
 const state = ".wrangler/bench-signin-state";
-freshState(state);
+await freshState(state);
 const server = new DevServer(8799, state, ["--var", "APP_BASE_URL:http://localhost:8799"]);
 await server.start();
 try {

@@ -3,8 +3,8 @@
  * migrations applied to the central database and Turin's and Milan's, the demo directory, and
  * one sweep (which copies the directory into the districts) before the tests begin.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { DISTRICT_BINDINGS, freshState } from "../../bench/dev-server.js";
 
 export interface DevServer {
   base: string;
@@ -13,12 +13,7 @@ export interface DevServer {
 
 export async function startDevServer(port: number): Promise<DevServer> {
   const state = `.wrangler/browser-state-${port}`;
-  rmSync(state, { recursive: true, force: true });
-  const steps = [...["DB", "DISTRICT_TO", "DISTRICT_MI"].map((b) => ["d1", "migrations", "apply", b]), ["d1", "execute", "DB", "--file", "seeds/demo.sql"]];
-  for (const args of steps) {
-    const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", state], { stdio: ["ignore", "ignore", "inherit"] });
-    if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
-  }
+  await freshState(state, undefined, DISTRICT_BINDINGS);
   const base = `http://localhost:${port}`;
   const child: ChildProcess = spawn("npx", ["wrangler", "dev", "--port", String(port), "--persist-to", state, "--var", `APP_BASE_URL:${base}`, "--test-scheduled", "--log-level", "error"], {
     stdio: ["ignore", "ignore", "inherit"], detached: true,

@@ -10,10 +10,11 @@ import { expect, it } from "vitest";
 import { faultRun } from "./harness.js";
 
 it("loses nothing and doubles nothing when the server is killed mid-burst and the provider is down", async () => {
+  const started = Date.now();
   const report = await faultRun({
     port: 8796, events: 40, killAt: 15, outageMs: 8_000, providerDelayMs: 300, duplicateRounds: 3, concurrency: 8,
     mail: { timeoutMs: 1_000, retryBaseMs: 1_000, retryMaxMs: 4_000 },
-    sweepEveryMs: 1_500, settleMs: 120_000, log: (line) => console.log(`[fault] ${line}`), districts: true,
+    sweepEveryMs: 1_500, settleMs: 120_000, log: (line) => console.log(`[fault] ${((Date.now() - started) / 1000).toFixed(1)} s ${line}`), districts: true,
   });
   console.log(`[fault] ${JSON.stringify(report)}`);
   expect(report.duplicates).toEqual({ rounds: 3, allFirst: 3 });

@@ -18,7 +18,7 @@
  * case in its district's database, the sweep visiting both at once.
  */
 import { createHmac } from "node:crypto";
-import { DISTRICT_BINDINGS, DevServer, freshState, query } from "../../bench/dev-server.js";
+import { DISTRICT_BINDINGS, DevServer, freshState, queries } from "../../bench/dev-server.js";
 import { startFakeResend } from "../fake-resend/server.js";
 import type { Delivered } from "../fake-resend/server.js";
 
@@ -151,10 +151,8 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
   const t0 = Date.now();
   const state = `.wrangler/fault-state-${o.port}`;
   const bindings: readonly string[] = o.districts === true ? DISTRICT_BINDINGS : ["DB"];
-  freshState(state, undefined, bindings);
-  // A query over every database of the layout: its rows, one database after another.
-  const everywhere = <T>(sql: string): T[] => bindings.flatMap((b) => query<T>(state, sql, undefined, b));
-  const total = (sql: string) => everywhere<{ n: number | null }>(sql).reduce((n, r) => n + (r.n ?? 0), 0);
+  await freshState(state, undefined, bindings);
+
   const { server: fakeServer, url } = await startFakeResend();
   const account = "re_fault";
   const control = async (action: string, body?: unknown) =>
@@ -170,9 +168,8 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     await server.start();
     // The first sweep copies the directory into the districts' databases (events are routed there).
     await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
-    for (const to of ["procuratore.torino@example.org", "pg.torino@example.org", "procuratore.milano@example.org", "pg.milano@example.org"]) {
-      await control("script", { to, delayMs: o.providerDelayMs });
-    }
+    // Turin's offices' mail is slow, so that the kill finds sends the provider accepted but had not answered.
+    for (const to of ["procuratore.torino@example.org", "pg.torino@example.org"]) await control("script", { to, delayMs: o.providerDelayMs });
     const duplicates = await duplicateRounds(server, o.duplicateRounds);
     const sweeper = (async () => {
       while (sweeping) {
@@ -223,17 +220,26 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     // The run's own cases (the cron also opens the reporting obligations due at this time of year):
     // the burst's events, 3xxxxxx/2026, and the duplicate rounds', 2xxxxxx/2026.
     const ours = "SELECT i.id FROM timeline_instances i JOIN cases c ON c.id = i.case_id WHERE c.ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'";
+    // Every figure from every database of the layout, in one wrangler run per database.
+    const per = bindings.map((b) => queries(state, [
+      `SELECT id, digest_id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`,
+      `SELECT status, count(*) AS n FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours}) GROUP BY status`,
+      "SELECT count(*) AS n FROM cases WHERE ref GLOB '3[0-9][0-9][0-9][0-9][0-9][0-9]/2026'",
+      // Each message once; a digest's own entry (the email that carried several) is not a message.
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent' AND json_extract(detail, '$.rung') NOT LIKE '%/digest'",
+      "SELECT sum(value) AS n FROM stat_counters WHERE metric LIKE '%:escalated'",
+      "SELECT count(*) AS n FROM cases WHERE ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'",
+    ], undefined, b));
+    const total = (i: number) => per.reduce((n, r) => n + Number(r[i]![0]?.n ?? 0), 0);
     // An escalation reaches the office alone (its own key) or in a digest (the digest's key).
-    const escalations = everywhere<{ id: string; digest_id: string | null }>(`SELECT id, digest_id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`);
+    const escalations = per.flatMap((r) => r[0]!) as { id: string; digest_id: string | null }[];
     const reached = (e: { id: string; digest_id: string | null }) => perKey.has(e.id) || (e.digest_id !== null && perKey.has(e.digest_id));
     const rows: Record<string, number> = {};
-    for (const r of everywhere<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours}) GROUP BY status`)) {
-      rows[r.status] = (rows[r.status] ?? 0) + r.n;
-    }
+    for (const r of per.flatMap((x) => x[1]!) as { status: string; n: number }[]) rows[r.status] = (rows[r.status] ?? 0) + r.n;
     return {
       events: {
         sent: o.events, requests: sent.requests, acknowledged: sent.acknowledged,
-        found: total("SELECT count(*) AS n FROM cases WHERE ref GLOB '3[0-9][0-9][0-9][0-9][0-9][0-9]/2026'"),
+        found: total(2),
       },
       notifications: {
         expected: escalations.length,
@@ -241,16 +247,15 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
         duplicated: [...perKey.values()].filter((n) => n > 1).length + [...perMessage.values()].filter((n) => n > 1).length,
         missing: escalations.filter((e) => !reached(e)).length,
       },
-      // Each message once; a digest's own entry (the email that carried several) is not a message.
-      audit: { sent: total("SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent' AND json_extract(detail, '$.rung') NOT LIKE '%/digest'") },
-      counters: { escalated: total("SELECT sum(value) AS n FROM stat_counters WHERE metric LIKE '%:escalated'") },
+      audit: { sent: total(3) },
+      counters: { escalated: total(4) },
       provider: {
         requests: providerRequests.length, refused: providerRequests.filter((r) => r.status !== 200).length,
         replayed: [...accepted.values()].filter((n) => n > 1).length,
       },
       duplicates,
       rows,
-      cases: Object.fromEntries(bindings.map((b) => [b, query<{ n: number }>(state, "SELECT count(*) AS n FROM cases WHERE ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'", undefined, b)[0]!.n])),
+      cases: Object.fromEntries(bindings.map((b, i) => [b, Number(per[i]![5]![0]!.n)])),
       seconds: Math.round((Date.now() - t0) / 1000),
     };
   } finally {

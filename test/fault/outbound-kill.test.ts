@@ -30,7 +30,7 @@ function signed(ref: string, id: string): RequestInit {
 }
 
 it("delivers every acknowledged event's webhook when the server is killed mid-delivery, duplicates only under the same webhook-id", async () => {
-  freshState(state, undefined, DISTRICT_BINDINGS);
+  await freshState(state, undefined, DISTRICT_BINDINGS);
   await server.start();
   const endpoint = fakeEndpoint(`kill-${crypto.randomUUID()}`);
   const created = await fetch(`${server.base}/api/v1/subscriptions`, {

@@ -25,7 +25,7 @@ const control = async (action: string, body?: unknown) =>
 beforeAll(async () => {
   qstash = await startFakeQStash();
   const keys = (await control("keys")) as { current: string; next: string };
-  freshState(state);
+  await freshState(state);
   server = new DevServer(PORT, state, [
     "--test-scheduled", "--var", `APP_BASE_URL:http://127.0.0.1:${PORT}`, "--var", `QSTASH_TOKEN:${TOKEN}`, "--var", `QSTASH_URL:${qstash.url}`,
     "--var", `QSTASH_CURRENT_SIGNING_KEY:${keys.current}`, "--var", `QSTASH_NEXT_SIGNING_KEY:${keys.next}`,
