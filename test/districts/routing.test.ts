@@ -11,7 +11,7 @@ import { database } from "../../src/db/client.js";
 import { replicateDirectory } from "../../src/db/replicate.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { retention } from "../../src/workflows/retention.js";
-import { ADMIN_TOKEN, DAY, ago, api, casePath, newRef, postWebhook } from "../backbone/helpers.js";
+import { ADMIN_TOKEN, DAY, ago, api, casePath, fetchWith, newRef, postWebhook } from "../backbone/helpers.js";
 
 const MILANO_SECRET = "whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0";
 const MILANO_TOKEN = "termini-local-procura-milano-token";
@@ -45,6 +45,17 @@ afterAll(async () => {
     ]);
   }
   await spy.dispose();
+});
+
+describe("configuration", () => {
+  it("refuses to serve a district listed without its database, or a code that is not a district's", async () => {
+    for (const DISTRICTS of ["TO,MI,RM", "TO,IT", "TO,torino"]) {
+      const res = await fetchWith({ DISTRICTS }, "/api/v1/cases", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(res.status, DISTRICTS).toBe(503);
+      expect(((await res.json()) as { code: string; detail: string }).detail).toMatch(/^DISTRICTS: /);
+    }
+    expect((await fetchWith({ DISTRICTS: "TO" }, "/api/v1/cases", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
+  });
 });
 
 describe("the directory in every district", () => {
