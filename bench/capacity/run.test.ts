@@ -25,7 +25,7 @@ import { createApp } from "../../src/app.js";
 import type { Bindings } from "../../src/env.js";
 import { meter, newTally } from "../../src/http/d1-meter.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { DEMO_SECRET, idleWorkflows } from "../../test/backbone/helpers.js";
+import { DEMO_SECRET, MILANO_SECRET, idleWorkflows } from "../../test/backbone/helpers.js";
 import { fakeResend } from "../../test/fake-resend/client.js";
 import { project } from "./model.js";
 
@@ -37,7 +37,6 @@ const fake = fakeResend("capacity");
 const app = createApp();
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
 
-const MILANO_SECRET = "whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0";
 const districts = (inputs.DISTRICTS ?? "") !== "";
 /** The databases the layout uses: the central one, and Turin's and Milan's in the district layout. */
 const databases: [string, D1Database][] = districts ? [["DB", env.DB], ["DISTRICT_TO", env.DISTRICT_TO], ["DISTRICT_MI", env.DISTRICT_MI]] : [["DB", env.DB]];

@@ -145,3 +145,9 @@ export async function legacyCentral(env: Bindings, now: number): Promise<Db | nu
   }
   return legacy.holds ? database(env.DB, NATIONAL) : null;
 }
+
+/** These databases, and the central one too while the move is pending (a case may still be there). */
+export async function plusLegacy(env: Bindings, dbs: readonly Db[], now: number): Promise<Db[]> {
+  const old = await legacyCentral(env, now);
+  return old === null || dbs.some((d) => d.district === old.district) ? [...dbs] : [...dbs, old];
+}

@@ -8,7 +8,7 @@ import { type Principal, mayAccess } from "../auth/principal.js";
 import { type CaseHint, casesByRef, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { type Directory, directory } from "../db/directory.js";
-import { centralDb, dbsFor, legacyCentral } from "../db/districts.js";
+import { centralDb, dbsFor, plusLegacy } from "../db/districts.js";
 import type { Bindings } from "../env.js";
 import { candidateDistricts } from "./case-district.js";
 import type { CaseState } from "../db/event-state.js";
@@ -26,29 +26,15 @@ export function pickVisible(dir: Directory, p: Principal, ref: string, found: re
   return visible[0];
 }
 
-export async function visibleCase(db: Db, p: Principal, ref: string, hint: CaseHint = {}): Promise<CaseState | undefined> {
-  const [found, dir] = await Promise.all([casesByRef(db, ref, hint), directory(db)]);
-  const withOffices = await Promise.all(found.map(async (c) => ({ ...c, offices: await officesOfCase(db, c.id) })));
-  return pickVisible(dir, p, ref, withOffices);
-}
-
-/** The same, where not finding it is the answer: 404 for absent and invisible alike. */
-export async function requireVisibleCase(db: Db, p: Principal, ref: string, hint: CaseHint = {}): Promise<CaseState> {
-  const found = await visibleCase(db, p, ref, hint);
-  if (found === undefined) throw new ApiError("not_found", `Procedimento ${ref} non trovato`);
-  return found;
-}
-
 /**
  * The case a caller means, in whichever district database holds it: the
  * candidate districts (its hint, else the caller's own) are read at once,
  * and the same visibility rule picks among everything found.
  */
 export async function locateVisibleCase(env: Bindings, p: Principal, ref: string, hint: CaseHint = {}): Promise<{ db: Db; found: CaseState }> {
-  const [dir, old] = await Promise.all([directory(centralDb(env)), legacyCentral(env, Date.now())]);
-  const candidates = dbsFor(env, candidateDistricts(dir, p, hint));
+  const dir = await directory(centralDb(env));
   // While the move from the single layout is pending, a case may still be in the central database.
-  const dbs = old === null || candidates.some((d) => d.district === old.district) ? candidates : [...candidates, old];
+  const dbs = await plusLegacy(env, dbsFor(env, candidateDistricts(dir, p, hint)), Date.now());
   const found = await Promise.all(dbs.map(async (db) => {
     const rows = await casesByRef(db, ref, hint);
     return Promise.all(rows.map(async (c) => ({ ...c, offices: await officesOfCase(db, c.id), db })));

@@ -8,7 +8,22 @@ import { type AuditEntry, audit } from "../db/audit.js";
 import { type DeadlineWalk, deadlinesOfOffices } from "../db/cases.js";
 import type { Directory } from "../db/directory.js";
 import { legacyCentral, officeDbs } from "../db/districts.js";
+import type { Db } from "../db/client.js";
 import type { Bindings } from "../env.js";
+
+/**
+ * Several databases' answers as one page: merged by `order`, the first `limit`; each database
+ * then audits, as `entry` says, the rows of its own that the page shows.
+ */
+export async function mergeAudited<T>(
+  parts: readonly { db: Db; found: readonly T[] }[], order: (a: T, b: T) => number, limit: number,
+  entry: (mine: T[]) => Omit<AuditEntry, "caseId">, now: number,
+): Promise<T[]> {
+  const rows = parts.flatMap((x) => x.found).sort(order).slice(0, limit);
+  const shown = new Set(rows);
+  await Promise.all(parts.map(({ db, found }) => audit(db, { ...entry(found.filter((r) => shown.has(r))), caseId: null }, now)));
+  return rows;
+}
 
 type Row = Awaited<ReturnType<typeof deadlinesOfOffices>>[number];
 type Part = ReturnType<typeof officeDbs>[number];
@@ -32,11 +47,9 @@ export async function deadlinesAcross(
   const parts = await Promise.all((await withLegacy(env, officeDbs(env, dir, officeIds), now)).map(async ({ db, offices }) => ({
     db, found: await deadlinesOfOffices(db, offices === "all" ? [] : offices, w),
   })));
-  const rows = parts.flatMap((x) => x.found).sort((a, b) => a.d.dueAtMs - b.d.dueAtMs || (a.d.id < b.d.id ? -1 : 1)).slice(0, w.limit);
-  const shown = new Set(rows);
-  await Promise.all(parts.map(({ db, found }) => audit(db, {
-    ...seen, caseId: null, detail: { ...seen.detail, cases: [...new Set(found.filter((r) => shown.has(r)).map((r) => r.caseId))] },
-  }, now)));
+  const rows = await mergeAudited(parts, (a, b) => a.d.dueAtMs - b.d.dueAtMs || (a.d.id < b.d.id ? -1 : 1), w.limit, (mine) => ({
+    ...seen, detail: { ...seen.detail, cases: [...new Set(mine.map((r) => r.caseId))] },
+  }), now);
   return rows;
 }
 

@@ -8,7 +8,7 @@
 import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/client.js";
 import type { Directory } from "../db/directory.js";
-import { dbsFor, legacyCentral } from "../db/districts.js";
+import { dbsFor, plusLegacy } from "../db/districts.js";
 import { type EventKeys, type EventState, readEventState } from "../db/event-state.js";
 import type { Bindings } from "../env.js";
 import { ApiError } from "../http/problem.js";
@@ -35,8 +35,7 @@ export async function readRoutedState(
     throw new ApiError("invalid_parameter", `Distretto ${[wanted].flat().join(", ")} non servito da questo servizio`, { parameter: keys.hint?.office !== undefined ? "office" : "district" });
   }
   // While the move from the single layout is pending, a case may still be in the central database.
-  const old = await legacyCentral(env, Date.now());
-  const all = old === null || dbs.some((d) => d.district === old.district) ? dbs : [...dbs, old];
+  const all = await plusLegacy(env, dbs, Date.now());
   const states = await Promise.all(all.map((db) => readEventState(db, keys)));
   if (states.length === 1) return { db: all[0]!, state: states[0]! };
   // A repeat goes where the first delivery was recorded.

@@ -1,11 +1,11 @@
 /** POST /api/v1/cases/{ref}/events — staff record the same events the webhook carries. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { recentDirectory } from "../db/directory.js";
+import { directory, recentDirectory } from "../db/directory.js";
 import { centralDb } from "../db/districts.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { CaseEventBody, CaseRef, HINT_HINTS, HintQuery } from "../domain/schemas.js";
-import { requireVisibleCase } from "../domain/case-lookup.js";
+import { pickVisible } from "../domain/case-lookup.js";
 import { readRoutedState } from "../domain/event-route.js";
 import { parseQuery } from "../http/query.js";
 import { jsonBody, validate } from "../http/body.js";
@@ -34,7 +34,8 @@ caseEvents.post("/:ref{.+}/events", async (c) => {
   const { db, state } = await readRoutedState(c.env, await recentDirectory(centralDb(c.env), now), principal, { idempotencyKey, ref, hint }, {
     data: body.data, starts: isTrigger(body.type), missing: notFound,
   });
-  if (!isTrigger(body.type)) await requireVisibleCase(db, principal, ref, hint);
+  // The case was read with the event's state: visibility is checked on it, not read again.
+  if (!isTrigger(body.type) && pickVisible(await directory(db, state.stamp, now), principal, ref, state.cases) === undefined) throw notFound();
   const { result, wake } = await applyEvent(db, principal, { ...body, caseRef: ref }, {
     idempotencyKey, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL,
     caseHint: hint, read: { state },

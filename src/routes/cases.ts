@@ -12,7 +12,7 @@ import { caseView } from "../domain/case-view.js";
 import { CaseRef, CreateCaseBody, HINT_HINTS, HintQuery } from "../domain/schemas.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import { locateVisibleCase } from "../domain/case-lookup.js";
-import { withLegacy } from "../domain/district-reads.js";
+import { mergeAudited, withLegacy } from "../domain/district-reads.js";
 import { requireOfficeFormat } from "../domain/case-ref.js";
 import { districtsOf, requireOwnDistrict } from "../domain/resolve-offices.js";
 import { apiCasePath } from "../lib/case-link.js";
@@ -75,11 +75,9 @@ caseRoutes.get("/", async (c) => {
     const found = await casesOfOffices(db, offices, q.limit, q.before);
     return { db, found };
   }));
-  const rows = parts.flatMap((x) => x.found).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).slice(0, q.limit);
-  const shown = new Set(rows.map((r) => r.id));
-  await Promise.all(parts.map(({ db, found }) => audit(db, {
-    actor: p.id, action: "cases.listed", caseId: null, detail: { cases: found.filter((r) => shown.has(r.id)).map((r) => r.id) }, requestId: c.get("requestId"),
-  }, Date.now())));
+  const rows = await mergeAudited(parts, (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1), q.limit, (mine) => ({
+    actor: p.id, action: "cases.listed", detail: { cases: mine.map((r) => r.id) }, requestId: c.get("requestId"),
+  }), Date.now());
   const last = rows[rows.length - 1];
   return c.json({
     cases: rows.map((r) => ({ ref: r.ref, office: r.ownerOfficeId, createdAt: formatRomeInstant(r.createdAt), href: apiCasePath(r.ref, r.ownerOfficeId) })),

@@ -5,8 +5,8 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireAdmin } from "../auth/principal.js";
-import { audit } from "../db/audit.js";
 import { caseDbs } from "../db/districts.js";
+import { mergeAudited } from "../domain/district-reads.js";
 import { mailOutbox, notifications, outbox } from "../db/schema.js";
 import { deliveryCounts, deliverySummary } from "../db/delivery.js";
 import { isLocal } from "../deployment.js";
@@ -29,13 +29,11 @@ outboxRoute.get("/", async (c) => {
     const mail = isLocal(c.env) ? await db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(q.limit).all() : [];
     return { db, rows, mail, counts: await deliveryCounts(db) };
   }));
-  const rows = parts.flatMap((p) => p.rows).sort((a, b) => b.n.sendAtMs - a.n.sendAtMs).slice(0, q.limit);
   const mail = parts.flatMap((p) => p.mail).sort((a, b) => b.createdAt - a.createdAt).slice(0, q.limit);
-  const shown = new Set(rows);
   // Subjects carry case references: reading them is reading case data.
-  await Promise.all(parts.map(({ db, rows: mine }) => audit(db, {
-    actor: c.get("principal").id, action: "outbox.read", caseId: null, detail: { messages: mine.filter((r) => shown.has(r)).length }, requestId: c.get("requestId"),
-  }, Date.now())));
+  const rows = await mergeAudited(parts.map((p) => ({ db: p.db, found: p.rows })), (a, b) => b.n.sendAtMs - a.n.sendAtMs, q.limit, (mine) => ({
+    actor: c.get("principal").id, action: "outbox.read", detail: { messages: mine.length }, requestId: c.get("requestId"),
+  }), Date.now());
   return c.json({
     delivery: deliverySummary(parts.map((p) => p.counts)),
     mail: mail.map((m) => ({ id: m.id, to: m.recipients, subject: m.subject, text: m.text, createdAt: formatRomeInstant(m.createdAt) })),

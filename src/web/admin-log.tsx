@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { caseDbs, centralDb } from "../db/districts.js";
+import { mergeAudited } from "../domain/district-reads.js";
 import { apiCredentials, auditLog, caseOffices, cases, mailOutbox, notifications, timelineInstances, users, webhookSenders } from "../db/schema.js";
 import { deliveryCounts, deliverySummary } from "../db/delivery.js";
 import { listScheduleFailures } from "../db/schedule-failures.js";
@@ -66,15 +67,13 @@ adminLog.get("/admin/posta", async (c) => {
     ]);
     return { db, rows, mail, counts, unopened, stalled };
   }));
-  const rows = parts.flatMap((p) => p.rows).sort((a, b) => b.n.sendAtMs - a.n.sendAtMs).slice(0, 200);
   const mail = parts.flatMap((p) => p.mail).sort((a, b) => b.createdAt - a.createdAt).slice(0, 50);
   const summary = deliverySummary(parts.map((p) => p.counts));
   const unopened = parts.flatMap((p) => p.unopened);
   const stalled = parts.flatMap((p) => p.stalled).slice(0, 50);
-  const shown = new Set(rows);
-  await Promise.all(parts.map(({ db, rows: mine }) => audit(db, {
-    actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: mine.filter((r) => shown.has(r)).length },
-  }, Date.now())));
+  const rows = await mergeAudited(parts.map((p) => ({ db: p.db, found: p.rows })), (a, b) => b.n.sendAtMs - a.n.sendAtMs, 200, (mine) => ({
+    actor: c.get("user").principal.id, action: "outbox.read", requestId: c.get("requestId"), detail: { messages: mine.length },
+  }), Date.now());
   // Locally the sign-in links are shown too (there is no real mail); anywhere else, never.
   const local = isLocal(c.env);
   return c.html(

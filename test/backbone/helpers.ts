@@ -6,6 +6,8 @@ import { database } from "../../src/db/client.js";
 import type { Bindings } from "../../src/env.js";
 
 export const DEMO_SECRET = "whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==";
+/** Milan's demo system (seeds/demo.sql): its Procura and GIP. */
+export const MILANO_SECRET = "whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0";
 export const ADMIN_TOKEN = "termini-local-demo-token";
 export const PROCURA_TOKEN = "termini-local-procura-token";
 
@@ -68,7 +70,7 @@ export function registration(ref: string, occurredAt = ago(3_600_000)) {
  * Dispose the returned introspector after the test: that also ends the
  * timelines the test left running (see endTimelines).
  */
-export async function idleWorkflows() {
+export async function idleWorkflows(databases: readonly D1Database[] = [env.DB]) {
   const { introspectWorkflow } = await import("cloudflare:test");
   const spy = await introspectWorkflow(env.TIMELINE);
   await spy.modifyAll(async (m) => {
@@ -76,7 +78,7 @@ export async function idleWorkflows() {
   });
   const dispose = spy.dispose.bind(spy);
   spy.dispose = async () => {
-    await endTimelines();
+    await endTimelines(databases);
     await dispose();
   };
   return spy;
@@ -111,12 +113,15 @@ export function introspectEach() {
  * and its pending messages withdrawn, so that a later sweep in the same
  * file (storage is shared within a file) never wakes a workflow whose
  * introspector is gone. What is left in the output is then a real error.
+ * `databases`: each one holding cases (the district layout's three).
  */
-export async function endTimelines(): Promise<void> {
-  await env.DB.batch([
-    env.DB.prepare("UPDATE notifications SET status = 'cancelled' WHERE status IN ('scheduled', 'sending')"),
-    env.DB.prepare("UPDATE timeline_instances SET status = 'closed', closed_at = ? WHERE status = 'running'").bind(Date.now()),
-  ]);
+export async function endTimelines(databases: readonly D1Database[] = [env.DB]): Promise<void> {
+  for (const d1 of databases) {
+    await d1.batch([
+      d1.prepare("UPDATE notifications SET status = 'cancelled' WHERE status IN ('scheduled', 'sending')"),
+      d1.prepare("UPDATE timeline_instances SET status = 'closed', closed_at = ? WHERE status = 'running'").bind(Date.now()),
+    ]);
+  }
 }
 
 type Recorded = {

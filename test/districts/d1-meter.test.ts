@@ -4,9 +4,7 @@ import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { sign } from "../../src/auth/standard-webhooks.js";
 import { createApp } from "../../src/app.js";
-import { newRef } from "../backbone/helpers.js";
-
-const MILANO_SECRET = "whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0";
+import { MILANO_SECRET, newRef } from "../backbone/helpers.js";
 
 async function ingest(event: object) {
   const body = JSON.stringify(event);

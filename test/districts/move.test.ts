@@ -5,11 +5,11 @@
  * reports read the same figures before and after.
  */
 import { env } from "cloudflare:workers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, DAY, PROCURA_TOKEN, ago, api, casePath, fetchWith, newRef } from "../backbone/helpers.js";
+import { count, idleInEveryDatabase } from "./helpers.js";
 
 const MINISTRY = "termini-local-ministero-token";
-const count = async (d1: D1Database, sql: string, ...args: unknown[]) => (await d1.prepare(sql).bind(...args).first<{ n: number }>())!.n;
 const rowsOf = (d1: D1Database, ref: string) => Promise.all([
   count(d1, "SELECT count(*) AS n FROM events WHERE case_id IN (SELECT id FROM cases WHERE ref = ?)", ref),
   count(d1, "SELECT count(*) AS n FROM deadlines WHERE instance_id IN (SELECT i.id FROM timeline_instances i JOIN cases c ON c.id = i.case_id WHERE c.ref = ?)", ref),
@@ -31,21 +31,7 @@ const national = async () => {
   return ((await doc.json()) as { tables: unknown[] }).tables;
 };
 
-let spy: { dispose(): Promise<void> };
-beforeAll(async () => {
-  const { introspectWorkflow } = await import("cloudflare:test");
-  const s = await introspectWorkflow(env.TIMELINE);
-  await s.modifyAll(async (m) => {
-    for (let index = 1; index <= 200; index++) await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
-  });
-  spy = s;
-});
-afterAll(async () => {
-  for (const d1 of [env.DB, env.DISTRICT_TO, env.DISTRICT_MI]) {
-    await d1.prepare("UPDATE timeline_instances SET status = 'closed', closed_at = ? WHERE status = 'running'").bind(Date.now()).run();
-  }
-  await spy.dispose();
-});
+idleInEveryDatabase();
 
 describe("moving to the district layout", () => {
   const turin = [newRef(), newRef(), newRef()];

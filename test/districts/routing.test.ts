@@ -5,21 +5,20 @@
  * case row may land anywhere else.
  */
 import { env } from "cloudflare:workers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { countersAcross } from "../../src/db/counters.js";
 import { database } from "../../src/db/client.js";
 import { replicateDirectory } from "../../src/db/replicate.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { retention } from "../../src/workflows/retention.js";
-import { ADMIN_TOKEN, DAY, ago, api, casePath, fetchWith, newRef, postWebhook } from "../backbone/helpers.js";
+import { ADMIN_TOKEN, MILANO_SECRET, DAY, ago, api, casePath, fetchWith, newRef, postWebhook } from "../backbone/helpers.js";
+import { count, idleInEveryDatabase } from "./helpers.js";
 
-const MILANO_SECRET = "whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0";
 const MILANO_TOKEN = "termini-local-procura-milano-token";
 const TORINO_TOKEN = "termini-local-procura-token";
 const MINISTRY = "termini-local-ministero-token";
 
 const dbs = () => ({ central: env.DB, TO: env.DISTRICT_TO, MI: env.DISTRICT_MI });
-const count = async (d1: D1Database, sql: string, ...args: unknown[]) => (await d1.prepare(sql).bind(...args).first<{ n: number }>())!.n;
 /** Where a reference's case rows are: one count per database. */
 const whereIs = async (ref: string) => Object.fromEntries(await Promise.all(Object.entries(dbs()).map(async ([k, d1]) => [k, await count(d1, "SELECT count(*) AS n FROM cases WHERE ref = ?", ref)])));
 
@@ -27,25 +26,7 @@ function registration(ref: string, district: "TO" | "MI", occurredAt = ago(3_600
   return { type: "suspect.registered", caseRef: ref, occurredAt, data: { jurisdiction: district } };
 }
 
-/** Holds workflows idle (each plan finds nothing); the test drives delivery with the sweep. */
-let spy: { dispose(): Promise<void> };
-beforeAll(async () => {
-  const { introspectWorkflow } = await import("cloudflare:test");
-  const s = await introspectWorkflow(env.TIMELINE);
-  await s.modifyAll(async (m) => {
-    for (let index = 1; index <= 200; index++) await m.mockStepResult({ name: "plan", index }, { asOf: 0, closed: false, due: [], nextAt: null });
-  });
-  spy = s;
-});
-afterAll(async () => {
-  for (const d1 of Object.values(dbs())) {
-    await d1.batch([
-      d1.prepare("UPDATE notifications SET status = 'cancelled' WHERE status IN ('scheduled', 'sending')"),
-      d1.prepare("UPDATE timeline_instances SET status = 'closed', closed_at = ? WHERE status = 'running'").bind(Date.now()),
-    ]);
-  }
-  await spy.dispose();
-});
+idleInEveryDatabase();
 
 describe("configuration", () => {
   it("refuses to serve a district listed without its database, or a code that is not a district's", async () => {

@@ -19,7 +19,7 @@ type Op = { summary: string; parameters?: { name: string; in: string }[]; respon
 type Doc = { paths: Record<string, Record<string, Op>>; webhooks: Record<string, { post: { requestBody: { content: { "application/json": { schema: { properties: { type: { const: string } } } } } } } }>; components: { schemas: Record<string, { oneOf?: unknown[]; discriminator?: { mapping: Record<string, string> }; properties?: Record<string, { const?: string; $ref?: string }> }> } };
 
 // The event recorded below starts a timeline: its workflow is ended with the file.
-afterAll(endTimelines);
+afterAll(() => endTimelines());
 
 const doc = async () => (await (await exports.default.fetch("http://termini.test/openapi.json")).json()) as Doc;
 

@@ -9,12 +9,12 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { cases, offices } from "../../src/db/schema.js";
-import { PROCURA_TOKEN, ago, api, casePath, db, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
+import { MILANO_SECRET, PROCURA_TOKEN, ago, api, casePath, db, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";
 
 const GIP_TOKEN = "termini-local-gip-token";
 const MILANO_TOKEN = "termini-local-procura-milano-token";
-const MILANO_SECRET = "whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0";
+
 const QUESTURA_SECRET = `whsec_${btoa("questura-di-torino-sistema-test")}`;
 const HEAD_TOKEN = "test-procuratore-token-0002";
 
