@@ -78,14 +78,15 @@ export async function replicateDirectory(env: Bindings): Promise<ReplicationResu
   const out: ReplicationResult = { copied: [], current: [], failed: [] };
   const districts = [...districtDatabases(env)];
   if (districts.length === 0) return out;
+  // The stamps first: the directory itself is read only when some district's copy is behind (every sweep asks).
+  const stampOf = async (d1: D1Database) => (await d1.prepare("SELECT stamp FROM directory_stamp").first<{ stamp: string }>())?.stamp;
+  const [central, ...stamps] = await Promise.all([stampOf(env.DB), ...districts.map(([, d1]) => stampOf(d1).catch(() => undefined))]);
+  const behind = districts.filter((_, i) => stamps[i] !== central);
+  out.current.push(...districts.filter((_, i) => stamps[i] === central).map(([code]) => code).sort());
+  if (behind.length === 0) return out;
   const snap = await snapshot(env.DB);
-  await Promise.all(districts.map(async ([code, d1]) => {
+  await Promise.all(behind.map(async ([code, d1]) => {
     try {
-      const row = await d1.prepare("SELECT stamp FROM directory_stamp").first<{ stamp: string }>();
-      if (row?.stamp === snap.stamp) {
-        out.current.push(code);
-        return;
-      }
       await copyTo(d1, snap);
       out.copied.push(code);
     } catch (e) {
