@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { offlineWranglerEnv } from "./scripts/wrangler-offline.mjs";
 
 // The numbered migrations, then the demo directory as the tests' fixture
 // (fictional offices, example.org addresses).
@@ -16,6 +17,8 @@ mkdirSync(".wrangler", { recursive: true });
 process.env.TERMINI_NETWORK_LOG = resolve(".wrangler/network-refused.log");
 process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${guard}`.trim();
 createRequire(import.meta.url)(guard);
+// Nor may wrangler ask npm for a newer version of itself, on any path (scripts/wrangler-offline.mjs).
+Object.assign(process.env, offlineWranglerEnv());
 
 export default defineConfig({
   test: {

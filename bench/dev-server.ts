@@ -3,73 +3,108 @@
  * the fault run: migrations and the demo directory applied, started, killed
  * (SIGKILL: nothing shuts down cleanly) or stopped.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { promisify } from "node:util";
-import { execFile } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { executeLocal, prepareLocalState, queryLocal } from "../scripts/local-d1.mjs";
+import { offlineWranglerEnv } from "../scripts/wrangler-offline.mjs";
 
-/** Runs a wrangler command against the local state (of the Worker `config` names); its standard output. */
-export function wrangler(args: string[], state: string, config = "wrangler.jsonc"): string {
-  const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", state, "-c", config], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed`);
-  return r.stdout;
+// Every wrangler started from here (and its children) inherits it: no update check, ever.
+Object.assign(process.env, offlineWranglerEnv());
+
+/** Runs SQL text (a file's or a command's statements) on the local state's database `binding`, in one batch. */
+export function execute(state: string, sql: string, config = "wrangler.jsonc", binding = "DB"): Promise<void> {
+  return executeLocal(state, binding, sql, { config });
 }
 
 /** The district layout's databases (wrangler.jsonc): the central one, Turin's and Milan's. */
 export const DISTRICT_BINDINGS = ["DB", "DISTRICT_TO", "DISTRICT_MI"] as const;
 
 /**
- * An empty state with the migrations (on each of `bindings`, all at once: each is its own SQLite
- * file) and the demo directory (in the central database).
+ * An empty state with the migrations (on each of `bindings`, one after the other in one process:
+ * see scripts/local-d1.mjs) and the demo directory (in the central database).
  */
 export async function freshState(state: string, config = "wrangler.jsonc", bindings: readonly string[] = ["DB"]): Promise<void> {
   rmSync(state, { recursive: true, force: true });
-  const run = promisify(execFile);
-  await Promise.all(bindings.map((b) => run("npx", ["wrangler", "d1", "migrations", "apply", b, "--local", "--persist-to", state, "-c", config])));
-  wrangler(["d1", "execute", "DB", "--file", "seeds/demo.sql"], state, config);
+  await prepareLocalState(state, { config, bindings, seeds: [{ binding: "DB", file: "seeds/demo.sql" }] });
 }
 
-/** Rows of one SQL statement on the local state's database `binding` (`wrangler d1 execute --json`). */
-export function query<T>(state: string, sql: string, config = "wrangler.jsonc", binding = "DB"): T[] {
-  return queries(state, [sql], config, binding)[0] as T[];
+/** Rows of one SQL statement on the local state's database `binding`. */
+export async function query<T>(state: string, sql: string, config = "wrangler.jsonc", binding = "DB"): Promise<T[]> {
+  return (await queries(state, [sql], config, binding))[0] as T[];
 }
 
-/** Rows of several statements on one database, in one wrangler run (each run costs seconds). */
-export function queries(state: string, sqls: readonly string[], config = "wrangler.jsonc", binding = "DB"): Record<string, unknown>[][] {
-  const out = JSON.parse(wrangler(["d1", "execute", binding, "--json", "--command", sqls.join(";\n")], state, config)) as { results: Record<string, unknown>[] }[];
-  return out.map((r) => r.results);
+/** Rows of several statements on one database, in one batch. */
+export function queries(state: string, sqls: readonly string[], config = "wrangler.jsonc", binding = "DB"): Promise<Record<string, unknown>[][]> {
+  return queryLocal(state, binding, sqls, { config });
 }
+
+/** How long a start may take on a busy shared machine before it counts as failed (it normally takes seconds). */
+const START_WITHIN_MS = 300_000;
 
 export class DevServer {
   private child: ChildProcess | undefined;
-  constructor(private readonly port: number, private readonly state: string, private readonly args: string[] = []) {}
-  get base(): string { return `http://127.0.0.1:${this.port}`; }
+  private exited: Promise<void> = Promise.resolve();
+  /** The server's last lines of output, shown when it fails to start or exits early. */
+  private tail: string[] = [];
+  constructor(private readonly port: number, private readonly state: string, private readonly args: string[] = [], private readonly host = "127.0.0.1") {}
+  get base(): string { return `http://${this.host}:${this.port}`; }
 
+  /** Started and answering /healthz; a server that exits first, or never answers, fails with its last output. */
   async start(): Promise<void> {
     // The single-database layout unless the caller names districts: the state's other databases stay unmigrated.
     const layout = this.args.some((a) => a.startsWith("DISTRICTS:")) ? [] : ["--var", "DISTRICTS:"];
-    this.child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--log-level", "error", ...layout, ...this.args], {
-      stdio: ["ignore", "ignore", "ignore"], detached: true,
+    const child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--log-level", "error", ...layout, ...this.args], {
+      stdio: ["ignore", "pipe", "pipe"], detached: true,
     });
-    for (let i = 0; ; i++) {
+    this.child = child;
+    this.tail = [];
+    const keep = (chunk: Buffer) => { this.tail = [...this.tail, ...chunk.toString().split("\n").filter((l) => l.trim() !== "")].slice(-40); };
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    let code: number | null | undefined;
+    this.exited = new Promise((r) => child.once("exit", (c) => { code = c; r(); }));
+    const until = Date.now() + START_WITHIN_MS;
+    for (;;) {
+      if (code !== undefined) throw new Error(`wrangler dev exited (${code}) before answering:\n${this.tail.join("\n")}`);
       try {
         if ((await fetch(`${this.base}/healthz`)).ok) return;
       } catch {
         // starting
       }
-      if (i > 480) throw new Error("wrangler dev did not start");
+      if (Date.now() > until) throw new Error(`wrangler dev did not answer within ${START_WITHIN_MS / 1000} s:\n${this.tail.join("\n")}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
 
-  /** SIGKILL to the whole process group: whatever was in flight is lost mid-way. */
-  kill(): void {
-    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
-    this.child = undefined;
+  /** SIGKILL to the whole process group: whatever was in flight is lost mid-way. Resolves once it has exited. */
+  kill(): Promise<void> {
+    return this.end("SIGKILL");
   }
 
-  stop(): void {
-    if (this.child?.pid !== undefined) process.kill(-this.child.pid, "SIGTERM");
+  /** SIGTERM to the whole process group; resolves once it has exited. Stopping a server that has exited already is not an error. */
+  stop(): Promise<void> {
+    return this.end("SIGTERM");
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
+    const pid = this.child?.pid;
     this.child = undefined;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch (e) {
+      // ESRCH: the group is gone already.
+      if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+    }
+    await this.exited;
+    // The runtime (workerd) is a grandchild: wait until no process of the group is left, so the next
+    // start finds the port and the files free (bounded: a zombie nobody reaps would answer forever).
+    for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      try {
+        process.kill(-pid, 0);
+      } catch {
+        return;
+      }
+    }
   }
 }

@@ -106,21 +106,20 @@ async function session(target: Target): Promise<Session> {
     bare = await load(`${target} healthz`, N, () => [`${server.base}/healthz`, {}]);
     meter = await metered(server.base, `${target} metered`);
   } finally {
-    server.stop();
+    await server.stop();
   }
-  await new Promise((r) => setTimeout(r, 1000));
-  const count = (sql: string) => query<{ n: number }>(t.state, sql, t.config)[0]!.n;
+  const count = async (sql: string) => (await query<{ n: number }>(t.state, sql, t.config))[0]!.n;
   return {
     ingest, bare, meter,
-    instances: count("SELECT count(*) AS n FROM timeline_instances"),
+    instances: await count("SELECT count(*) AS n FROM timeline_instances"),
     // An earlier version without the table swallowed such failures: the missing instances' workflows cannot be counted then.
-    workflowFailures: target === "termini" ? tryCount(() => count("SELECT count(*) AS n FROM workflow_failures")) : 0,
+    workflowFailures: target === "termini" ? await tryCount(() => count("SELECT count(*) AS n FROM workflow_failures")) : 0,
   };
 }
 
-function tryCount(f: () => number): number {
+async function tryCount(f: () => Promise<number>): Promise<number> {
   try {
-    return f();
+    return await f();
   } catch {
     console.log("(this version has no workflow_failures table: failed workflow creations are not counted)");
     return 0;

@@ -11,8 +11,8 @@
  * A run is invalid if any request answers other than 200.
  */
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import { DevServer, freshState, wrangler } from "./dev-server.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { DevServer, execute, freshState } from "./dev-server.js";
 
 const SCALES = (process.env.BENCH_SCALES ?? "10000,100000").split(",").map(Number);
 const REPEAT = 5;
@@ -94,7 +94,7 @@ for (const n of SCALES) {
   const file = `${STATE}-seed.sql`;
   writeFileSync(file, seed(n, Date.now()));
   const t = performance.now();
-  wrangler(["d1", "execute", "DB", "--file", file, "--yes"], STATE);
+  await execute(STATE, readFileSync(file, "utf8"));
   console.log(`${n.toLocaleString("en-US")} open deadlines seeded in ${((performance.now() - t) / 1000).toFixed(0)} s`);
   const server = new DevServer(8798, STATE, ["--var", "D1_METER:1"]);
   await server.start();
@@ -105,7 +105,7 @@ for (const n of SCALES) {
       results.set(label, [...(results.get(label) ?? []), f]);
     }
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 const w = Math.max(...REQUESTS.map(([l]) => l.length));

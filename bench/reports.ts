@@ -11,6 +11,8 @@ import { reportPdf } from "../src/stats/pdf.js";
 import { type Counter, type OfficeInfo, buildReport } from "../src/stats/report.js";
 import { zip } from "../src/stats/zip.js";
 import { mulberry32 } from "./mix.js";
+import { DevServer } from "./dev-server.js";
+import { prepareLocalState } from "../scripts/local-d1.mjs";
 
 const rnd = mulberry32(2026);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -95,7 +97,6 @@ console.log(`regional report: build ${f(timeIt(() => buildReport("regional", "20
  * databases (regions 1–10 in Turin's, 11–20 in Milan's), printing each database's share.
  */
 async function throughD1(layout: "single" | "districts"): Promise<void> {
-  const { spawn, spawnSync } = await import("node:child_process");
   const { mkdirSync, rmSync, writeFileSync } = await import("node:fs");
   const STATE = `.wrangler/bench-reports-${layout}`;
   const PORT = 8796;
@@ -114,26 +115,15 @@ async function throughD1(layout: "single" | "districts"): Promise<void> {
     }
     return lines;
   };
-  const wrangler = (args: string[]) => {
-    const r = spawnSync("npx", ["wrangler", ...args, "--local", "--persist-to", STATE], { stdio: ["ignore", "ignore", "inherit"] });
-    if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")}`);
-  };
   const bindings = layout === "single" ? ["DB"] : ["DB", "DISTRICT_TO", "DISTRICT_MI"];
-  for (const b of bindings) {
-    // Every database carries the directory (the districts' copy: counters name offices).
-    writeFileSync(`${STATE}/${b}.sql`, [...officeSql, ...counterSql(b)].join("\n"));
-    wrangler(["d1", "migrations", "apply", b]);
-    if (b === "DB") wrangler(["d1", "execute", b, "--file", "seeds/demo.sql"]);
-    wrangler(["d1", "execute", b, "--file", `${STATE}/${b}.sql`]);
-  }
-  const server = spawn("npx", ["wrangler", "dev", "--port", String(PORT), "--persist-to", STATE, "--var", "D1_METER:1", "--var", `DISTRICTS:${layout === "single" ? "" : "TO,MI"}`, "--log-level", "error"], { stdio: ["ignore", "ignore", "inherit"], detached: true });
-  const base = `http://127.0.0.1:${PORT}`;
+  // Every database carries the directory (the districts' copy: counters name offices).
+  for (const b of bindings) writeFileSync(`${STATE}/${b}.sql`, [...officeSql, ...counterSql(b)].join("\n"));
+  await prepareLocalState(STATE, { bindings, seeds: [{ binding: "DB", file: "seeds/demo.sql" }, ...bindings.map((b) => ({ binding: b, file: `${STATE}/${b}.sql` }))] });
+  const server = new DevServer(PORT, STATE, ["--var", "D1_METER:1", "--var", `DISTRICTS:${layout === "single" ? "" : "TO,MI"}`]);
+  const base = server.base;
   const auth = { Authorization: "Bearer termini-local-ministero-token" };
   try {
-    for (let i = 0; (await fetch(`${base}/healthz`).catch(() => undefined))?.ok !== true; i++) {
-      if (i > 240) throw new Error("wrangler dev did not start");
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await server.start();
     const times: number[] = [];
     for (let i = 0; i < 6; i++) {
       const s = performance.now();
@@ -153,7 +143,7 @@ async function throughD1(layout: "single" | "districts"): Promise<void> {
       `${f(Number(metered.headers.get("X-D1-Rows-Read")))} D1 rows read, ${metered.headers.get("X-D1-Queries")} statements; download as PDF ${f(pdfMs)} ms`);
     console.log(`  per database (rows read, statements, time in D1 calls): ${metered.headers.get("X-D1-Databases")}`);
   } finally {
-    process.kill(-server.pid!, "SIGTERM");
+    await server.stop();
   }
 }
 

@@ -62,5 +62,5 @@ try {
   console.log(refused.size === 0 ? "non-200 answers: none" : `INVALID RUN, non-200 answers: ${[...refused].map(([s, n]) => `${s}×${n}`).join(", ")}`);
   if (refused.size > 0) process.exitCode = 1;
 } finally {
-  server.stop();
+  await server.stop();
 }

@@ -9,20 +9,23 @@
  * ready — copying the directory to the districts, picking up work a
  * restart left behind — and every 5 minutes after.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { prepareLocalState } from "./local-d1.mjs";
+import { offlineWranglerEnv } from "./wrangler-offline.mjs";
 
 const args = process.argv.slice(2);
 const portArg = args.indexOf("--port");
 const port = portArg >= 0 ? Number(args[portArg + 1]) : 8787;
+const persistArg = args.indexOf("--persist-to");
+const state = persistArg >= 0 ? args[persistArg + 1] : ".wrangler/state";
 const wrangler = ["exec", "--", "wrangler"];
 
-function run(cmd) {
-  const r = spawnSync("npm", [...wrangler, ...cmd], { stdio: "inherit" });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+// wrangler never checks npm for a newer version of itself (see wrangler-offline.mjs).
+Object.assign(process.env, offlineWranglerEnv());
+// Every database of wrangler.jsonc, one after the other in this process (one runtime start, no race).
+for (const { binding, total, applied } of await prepareLocalState(state, { seeds: [{ binding: "DB", file: "seeds/demo.sql" }] })) {
+  console.log(`${binding}: ${total} migrazioni, ${applied === 0 ? "già applicate" : `${applied} applicate ora`}`);
 }
-
-for (const binding of ["DB", "DISTRICT_TO", "DISTRICT_MI"]) run(["d1", "migrations", "apply", binding, "--local"]);
-run(["d1", "execute", "DB", "--local", "--file", "seeds/demo.sql"]);
 
 // Links in emails (sign-in, case pages) point at this server, whatever its port.
 const base = args.some((a) => a.startsWith("APP_BASE_URL:")) ? [] : ["--var", `APP_BASE_URL:http://localhost:${port}`];

@@ -135,8 +135,8 @@ async function burst(server: DevServer, o: FaultOptions, onRestart: () => Promis
       if (!killed && acknowledged.size >= o.killAt) {
         killed = true;
         o.log(`killing the server after ${acknowledged.size} acknowledged events, with requests in flight`);
-        server.kill();
         restarting = (async () => {
+          await server.kill();
           await server.start();
           o.log("server restarted on the same state");
           await onRestart();
@@ -171,11 +171,13 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     // Turin's offices' mail is slow, so that the kill finds sends the provider accepted but had not answered.
     for (const to of ["procuratore.torino@example.org", "pg.torino@example.org"]) await control("script", { to, delayMs: o.providerDelayMs });
     const duplicates = await duplicateRounds(server, o.duplicateRounds);
+    let sweeps = 0;
     const sweeper = (async () => {
       while (sweeping) {
         await new Promise((r) => setTimeout(r, o.sweepEveryMs));
         try {
           await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+          sweeps++;
         } catch {
           // the server is down or restarting: the next tick tries again
         }
@@ -200,12 +202,12 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
       if (settled || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
-    // Two more sweeps, so that anything still in flight settles (or shows up as doubled).
-    await new Promise((r) => setTimeout(r, 2 * o.sweepEveryMs + 1000));
+    // Two more sweeps completed, so that anything still in flight settles (or shows up as doubled).
+    for (const after = sweeps + 2; sweeps < after; ) await new Promise((r) => setTimeout(r, 100));
     sweeping = false;
     await sweeper;
-    server.stop();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Stopped and gone: whatever it was still doing has ended before the provider and the databases are read.
+    await server.stop();
 
     const delivered = (await control("delivered")) as Delivered[];
     const providerRequests = (await control("requests")) as { status: number; idempotencyKey: string | null }[];
@@ -220,13 +222,15 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     // The run's own cases (the cron also opens the reporting obligations due at this time of year):
     // the burst's events, 3xxxxxx/2026, and the duplicate rounds', 2xxxxxx/2026.
     const ours = "SELECT i.id FROM timeline_instances i JOIN cases c ON c.id = i.case_id WHERE c.ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'";
-    // Every figure from every database of the layout, in one wrangler run per database.
-    const per = bindings.map((b) => queries(state, [
+    // Every figure from every database of the layout, one batch per database (one after the other: see scripts/local-d1.mjs).
+    const per: Record<string, unknown>[][][] = [];
+    for (const b of bindings) per.push(await queries(state, [
       `SELECT id, digest_id FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours})`,
       `SELECT status, count(*) AS n FROM notifications WHERE kind = 'escalation' AND instance_id IN (${ours}) GROUP BY status`,
       "SELECT count(*) AS n FROM cases WHERE ref GLOB '3[0-9][0-9][0-9][0-9][0-9][0-9]/2026'",
       // Each message once; a digest's own entry (the email that carried several) is not a message.
-      "SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent' AND json_extract(detail, '$.rung') NOT LIKE '%/digest'",
+      `SELECT count(*) AS n FROM audit_log WHERE action = 'notification.sent' AND json_extract(detail, '$.rung') NOT LIKE '%/digest' AND case_id IN (SELECT case_id FROM timeline_instances WHERE id IN (${ours}))`,
+      // Counters name no case; the obligations the cron opens are opened before their due date, so none escalates within a run.
       "SELECT sum(value) AS n FROM stat_counters WHERE metric LIKE '%:escalated'",
       "SELECT count(*) AS n FROM cases WHERE ref GLOB '[23][0-9][0-9][0-9][0-9][0-9][0-9]/2026'",
     ], undefined, b));
@@ -260,7 +264,7 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
     };
   } finally {
     sweeping = false;
-    server.stop();
+    await server.stop();
     await new Promise<void>((r) => fakeServer.close(() => r()));
   }
 }

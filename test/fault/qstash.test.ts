@@ -8,7 +8,7 @@
  * one, lost callbacks, a message QStash lost, QStash unreachable.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DevServer, freshState, wrangler } from "../../bench/dev-server.js";
+import { DevServer, execute, freshState } from "../../bench/dev-server.js";
 import { startFakeQStash } from "../fake-qstash/server.js";
 import { fakeEndpoint } from "../fake-endpoint/client.js";
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  server?.stop();
+  await server?.stop();
   await new Promise<void>((r) => (qstash === undefined ? r() : qstash.server.close(() => r())));
 });
 
@@ -68,6 +68,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The cron's sweep, run again and again until the condition holds (what it waits for falls due with time). */
+const sweepUntil = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, async () => {
+  const v = await probe();
+  if (v === undefined) await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+  return v;
+});
 
 describe("through QStash", () => {
   it("publishes with the SDK's headers, the relay signs for the receiver, and the callback records it delivered", async () => {
@@ -129,10 +136,10 @@ describe("through QStash", () => {
     const tag = id.slice(-8);
     const now = Date.now();
     const rows = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${BURST})`;
-    wrangler(["d1", "execute", "DB", "--command", `${rows} INSERT INTO outbound_events (id, kind, case_id, body, created_at)
-      SELECT printf('msg_burst_${tag}_%04d', i), 'webhook.test', NULL, json_object('type', 'webhook.test', 'timestamp', '2026-11-24T08:00:00+01:00', 'data', json_object('subscription', '${id}', 'n', i)), ${now} FROM n`], state);
-    wrangler(["d1", "execute", "DB", "--command", `${rows} INSERT INTO outbound_deliveries (id, event_id, subscription_id, instance_id, status, due_at, created_at)
-      SELECT printf('msg_burst_${tag}_%04d.${id}', i), printf('msg_burst_${tag}_%04d', i), '${id}', NULL, 'pending', ${now}, ${now} FROM n`], state);
+    await execute(state, `${rows} INSERT INTO outbound_events (id, kind, case_id, body, created_at)
+      SELECT printf('msg_burst_${tag}_%04d', i), 'webhook.test', NULL, json_object('type', 'webhook.test', 'timestamp', '2026-11-24T08:00:00+01:00', 'data', json_object('subscription', '${id}', 'n', i)), ${now} FROM n`);
+    await execute(state, `${rows} INSERT INTO outbound_deliveries (id, event_id, subscription_id, instance_id, status, due_at, created_at)
+      SELECT printf('msg_burst_${tag}_%04d.${id}', i), printf('msg_burst_${tag}_%04d', i), '${id}', NULL, 'pending', ${now}, ${now} FROM n`);
     const before = (await control("stats")) as { batches: number };
     const t0 = Date.now();
     await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
@@ -170,10 +177,12 @@ describe("through QStash", () => {
     await endpoint.setup({ always: 503 });
     await control("timescale", { scale: 0.00005 });
     await control("drop-callbacks", { drop: true });
+    const dlqBefore = ((await control("stats")) as { dlq: number }).dlq;
     try {
       await api("POST", `/api/v1/subscriptions/${id}/test`);
       await until("six attempts", async () => ((await endpoint.received()).length === 6 ? true : undefined));
-      await new Promise((r) => setTimeout(r, 1500));
+      // In QStash's DLQ: every callback this message would have had (the failure's last) has been dropped by now.
+      await until("in QStash's DLQ", async () => (((await control("stats")) as { dlq: number }).dlq > dlqBefore ? true : undefined));
       expect((await deliveries(id))[0]?.status).toBe("published");
     } finally {
       await control("drop-callbacks", { drop: false });
@@ -201,12 +210,9 @@ describe("through QStash", () => {
     // QStash loses it (removed from its queue) before any delivery.
     await control("forget", { messageId: (await ours())[0]!.messageId });
     await control("pause", { paused: false });
-    await new Promise((r) => setTimeout(r, 1500));
-    // Found lost by one sweep, published again by the next, deduplicated on a new key.
-    await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
-    await until("due again", async () => ((await deliveries(id))[0]?.status === "pending" ? true : undefined));
-    await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
-    await until("delivered after being lost", async () => ((await deliveries(id))[0]?.status === "delivered" ? true : undefined));
+    // Found lost by a sweep once QSTASH_CHECK_AFTER_MS has passed, published again by a later one, deduplicated on a new key.
+    await sweepUntil("due again or delivered", async () => (["pending", "delivered"].includes((await deliveries(id))[0]?.status ?? "") ? true : undefined));
+    await sweepUntil("delivered after being lost", async () => ((await deliveries(id))[0]?.status === "delivered" ? true : undefined));
     const keys = (await ours()).map((p) => p.headers["upstash-deduplication-id"]);
     expect(keys).toEqual([test.json.delivery, expect.stringMatching(new RegExp(`^${test.json.delivery.replace(/[.]/g, "\\.")}~msg_`))]);
     expect((await endpoint.received()).map((r) => r.status)).toEqual([200]);
@@ -218,9 +224,8 @@ describe("through QStash", () => {
     const test = await api<{ outcome: string; error: string }>("POST", `/api/v1/subscriptions/${id}/test`);
     expect(test.json).toMatchObject({ outcome: "retrying", error: "QStash ha risposto 503" });
     await control("outage", { status: null });
-    await new Promise((r) => setTimeout(r, 1500));
-    await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
-    await until("delivered after the outage", async () => ((await deliveries(id))[0]?.status === "delivered" ? true : undefined));
+    // Due again after its retry delay: the sweep publishes it then.
+    await sweepUntil("delivered after the outage", async () => ((await deliveries(id))[0]?.status === "delivered" ? true : undefined));
     expect((await endpoint.received()).map((r) => r.status)).toEqual([200]);
   });
 });

@@ -1,0 +1,1 @@
+export function offlineWranglerEnv(root?: string): Record<string, string>;
