@@ -1,6 +1,9 @@
 /** Cases, the offices involved in each, and their timelines' state. */
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
+import { ApiError } from "../http/problem.js";
+import { canonicalReference } from "../lib/reference.js";
 import type { Db } from "./client.js";
+import type { Office } from "./directory.js";
 import { type DeadlineStatus, caseOffices, cases, deadlines, events, notifications, offices, timelineInstances } from "./schema.js";
 
 export type Case = typeof cases.$inferSelect;
@@ -14,14 +17,32 @@ export interface CaseHint {
   district?: string;
 }
 
+/** Not a duplicate an administrator withdrew (case_ref_review): its reference is the other case's. */
+export const live = sql`NOT EXISTS (SELECT 1 FROM case_ref_review r WHERE r.case_id = ${cases.id} AND r.resolved_at IS NOT NULL)`;
+
 /** The cases with this reference (one per owner office at most), narrowed by the hint. */
 export async function casesByRef(db: Db, ref: string, hint: CaseHint = {}): Promise<(Case & { district: string })[]> {
   const rows = await db.select({ c: cases, district: offices.jurisdiction }).from(cases)
     .innerJoin(offices, eq(offices.id, cases.ownerOfficeId))
-    .where(and(eq(cases.ref, ref), hint.office === undefined ? undefined : eq(cases.ownerOfficeId, hint.office),
+    .where(and(eq(cases.ref, ref), live, hint.office === undefined ? undefined : eq(cases.ownerOfficeId, hint.office),
       hint.district === undefined ? undefined : eq(offices.jurisdiction, hint.district)))
     .limit(50).all();
   return rows.map((r) => ({ ...r.c, district: r.district }));
+}
+
+/**
+ * A new case's row, the one way a case is first written: under its reference's canonical spelling,
+ * into its owner office's district database, whichever entry point routed it there (in the district layout every handle names
+ * its district, the central one as the national district; the single database names none).
+ */
+export function insertCase(db: Db, owner: Pick<Office, "id" | "jurisdiction">, row: Omit<typeof cases.$inferInsert, "ownerOfficeId">) {
+  // Entry points read references in their canonical spelling: one that is not would open a second case for one number.
+  if (canonicalReference(row.ref) !== row.ref) throw new ApiError("invalid_body", `ref: riferimento non nella forma canonica (${canonicalReference(row.ref)})`, { parameter: "ref" });
+  if (db.district !== null && db.district !== owner.jurisdiction) {
+    console.error(JSON.stringify({ level: "warn", action: "case.wrong-district", district: db.district, owner: owner.id }));
+    throw new ApiError("wrong_district", `Il procedimento appartiene a ${owner.id}, del distretto ${owner.jurisdiction}: non può essere registrato nel distretto ${db.district}`);
+  }
+  return db.insert(cases).values({ ...row, ownerOfficeId: owner.id });
 }
 
 /** The case an office owns under this reference. */
@@ -53,16 +74,20 @@ export async function notificationsOf(db: Db, instanceIds: readonly string[]) {
   return db.select().from(notifications).where(inArray(notifications.instanceId, [...instanceIds])).orderBy(asc(notifications.sendAtMs)).all();
 }
 
-/** Cases that involve any of the offices (or all cases), newest first, before a creation time. */
-export async function casesOfOffices(db: Db, officeIds: readonly string[] | "all", limit: number, before?: number): Promise<Case[]> {
-  const older = before === undefined ? undefined : lt(cases.createdAt, before);
+/** Where a page of cases ended: the last one's creation time and id (cases created in the same millisecond are told apart by id). */
+export interface CaseCursor { createdAt: number; id: string }
+
+/** Cases that involve any of the offices (or all cases), newest first (then by id), after a cursor. */
+export async function casesOfOffices(db: Db, officeIds: readonly string[] | "all", limit: number, after?: CaseCursor): Promise<Case[]> {
+  // Row values walk the (created_at, id) indexes: a page boundary inside one millisecond skips nothing.
+  const older = after === undefined ? undefined : sql`(${cases.createdAt}, ${cases.id}) < (${after.createdAt}, ${after.id})`;
   if (officeIds === "all") {
     return db.select().from(cases).where(older).orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit).all();
   }
   if (officeIds.length === 0) return [];
   // One walk per office (case_offices_office: office, created, case), merged; a case of two of them once.
   const walks = officeIds.map((office) => db.select({ c: cases }).from(caseOffices).innerJoin(cases, eq(cases.id, caseOffices.caseId))
-    .where(and(eq(caseOffices.officeId, office), before === undefined ? undefined : lt(caseOffices.caseCreatedAt, before)))
+    .where(and(eq(caseOffices.officeId, office), after === undefined ? undefined : sql`(${caseOffices.caseCreatedAt}, ${caseOffices.caseId}) < (${after.createdAt}, ${after.id})`))
     .orderBy(desc(caseOffices.caseCreatedAt), desc(caseOffices.caseId)).limit(limit));
   const found = new Map((await db.batch(walks as [(typeof walks)[number], ...(typeof walks)[number][]])).flat().map((r) => [r.c.id, r.c]));
   return [...found.values()].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).slice(0, limit);

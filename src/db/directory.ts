@@ -154,6 +154,25 @@ export class Directory {
 }
 
 let cached: Directory | undefined;
+/** The central directory's stamp as last read, and when (a district's copy bearing it is current). */
+let central: { stamp: string; at: number } | undefined;
+
+/** Whether the directory in memory knows every one of these offices (one it does not may have been added since). */
+export function knowsOffices(ids: Iterable<string>): boolean {
+  if (cached === undefined) return false;
+  for (const id of ids) if (cached.get(id) === undefined) return false;
+  return true;
+}
+
+/** The central stamp read within MAX_AGE_MS, if any. */
+export function recentCentralStamp(now: number): string | undefined {
+  return central !== undefined && now - central.at < MAX_AGE_MS ? central.stamp : undefined;
+}
+
+/** Notes a stamp just read from the central database (a handle with no `central` of its own is the central one, or the only one). */
+export function noteStamp(db: Db, stamp: string, now: number): void {
+  if (db.central === undefined) central = { stamp, at: now };
+}
 
 /** The statement that reads the stamp, for a caller's own batch. */
 export function stampQuery(db: Db) {
@@ -165,6 +184,7 @@ async function load(db: Db, now: number): Promise<Directory> {
     stampQuery(db), db.select().from(offices), db.select().from(webhookSecrets), db.select().from(senderOffices), db.select().from(senderEventTypes),
     db.select().from(subscriptions).where(isNull(subscriptions.disabledAt)), db.select().from(subscriptionSecrets),
   ]);
+  noteStamp(db, stamp[0]?.stamp ?? "", now);
   cached = new Directory(
     stamp[0]?.stamp ?? "", now, rows,
     secrets.map((s) => ({ senderId: s.senderId, secretId: s.id, secret: s.secret, expiresAt: s.expiresAt })),
@@ -179,6 +199,7 @@ async function load(db: Db, now: number): Promise<Directory> {
  */
 export async function directory(db: Db, stamp?: string, now = Date.now()): Promise<Directory> {
   const current = stamp ?? (await stampQuery(db).get())?.stamp;
+  if (stamp === undefined && current !== undefined) noteStamp(db, current, now);
   if (cached !== undefined && cached.stamp === current) {
     cached.checkedAt = now;
     return cached;

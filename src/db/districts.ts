@@ -87,18 +87,22 @@ export function districtD1(env: Bindings, district: string | null | undefined): 
 
 /** The same, through Drizzle, carrying its district so that workflows started from it know where to read. */
 export function districtDb(env: Bindings, district: string | null | undefined): Db {
-  return database(districtD1(env, district), isDistrictLayout(env) ? (district ?? NATIONAL) : null);
+  return database(districtD1(env, district), isDistrictLayout(env) ? (district ?? NATIONAL) : null, env.DB);
 }
 
 /** Every database that holds cases, each with its district (null: the single database). */
 export function caseDbs(env: Bindings): Db[] {
   if (!isDistrictLayout(env)) return [database(env.DB, null)];
-  return districtCodes(env).map((code) => database(served(env, code)!, code));
+  return districtCodes(env).map((code) => database(served(env, code)!, code, env.DB));
 }
 
-/** The central database: the directory, users, credentials, report versions. */
+/**
+ * The central database: the directory, users, credentials, report versions; in the district
+ * layout also the national district's cases, so it names that district (a case written through
+ * it is checked against it like any other: see insertCase).
+ */
 export function centralDb(env: Bindings): Db {
-  return database(env.DB, null);
+  return database(env.DB, isDistrictLayout(env) ? NATIONAL : null);
 }
 
 /**
@@ -107,7 +111,7 @@ export function centralDb(env: Bindings): Db {
  */
 export function dbsFor(env: Bindings, codes: readonly string[] | "all"): Db[] {
   if (!isDistrictLayout(env) || codes === "all") return caseDbs(env);
-  return [...new Set(codes)].filter((c) => served(env, c) !== undefined).sort().map((code) => database(served(env, code)!, code));
+  return [...new Set(codes)].filter((c) => served(env, c) !== undefined).sort().map((code) => database(served(env, code)!, code, env.DB));
 }
 
 /**
@@ -123,7 +127,7 @@ export function officeDbs(env: Bindings, dir: Directory, officeIds: readonly str
     const code = dir.get(id)?.jurisdiction;
     if (code !== undefined && served(env, code) !== undefined) groups.set(code, [...(groups.get(code) ?? []), id]);
   }
-  return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([code, offices]) => ({ db: database(served(env, code)!, code), offices }));
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([code, offices]) => ({ db: database(served(env, code)!, code, env.DB), offices }));
 }
 
 /** Per isolate: whether the central database still held district cases when last asked, and when. */
@@ -139,7 +143,9 @@ const LEGACY_CHECK_MS = 60_000;
 export async function legacyCentral(env: Bindings, now: number): Promise<Db | null> {
   if (!isDistrictLayout(env)) return null;
   if (legacy === undefined || now - legacy.at > LEGACY_CHECK_MS) {
-    const row = await env.DB.prepare(`SELECT EXISTS (SELECT 1 FROM cases c JOIN offices o ON o.id = c.owner_office_id WHERE o.jurisdiction <> ?1) AS holds`)
+    // A duplicate an administrator withdrew stays behind for good (case_ref_review): it does not count.
+    const row = await env.DB.prepare(`SELECT EXISTS (SELECT 1 FROM cases c JOIN offices o ON o.id = c.owner_office_id WHERE o.jurisdiction <> ?1
+      AND c.id NOT IN (SELECT case_id FROM case_ref_review WHERE resolved_at IS NOT NULL)) AS holds`)
       .bind(NATIONAL).first<{ holds: number }>();
     legacy = { at: now, holds: row?.holds === 1 };
   }

@@ -6,10 +6,10 @@
  * event came by webhook.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Case, CaseHint, Deadline, Instance, StoredEvent } from "./cases.js";
 import type { Db } from "./client.js";
 import { stampQuery } from "./directory.js";
 import { caseOffices, cases, deadlines, events, offices, timelineInstances } from "./schema.js";
+import { type Case, type CaseHint, type Deadline, type Instance, type StoredEvent, live } from "./cases.js";
 import { firstResponseQuery } from "./webhooks.js";
 
 export interface CaseState extends Case {
@@ -42,7 +42,7 @@ export interface EventKeys {
 export async function readEventState(db: Db, k: EventKeys): Promise<EventState> {
   const hint = k.hint ?? {};
   const match = and(
-    eq(cases.ref, k.ref),
+    eq(cases.ref, k.ref), live,
     hint.office === undefined ? undefined : eq(cases.ownerOfficeId, hint.office),
     hint.district === undefined ? undefined : eq(offices.jurisdiction, hint.district),
   );

@@ -15,7 +15,7 @@ import { NATIONAL } from "./directory.js";
 import { type Shape, insertJson, selectSql, shapeOf } from "./json-rows.js";
 import { outboundAttempts, outboundDeliveries, outboundEvents } from "./outbound-schema.js";
 import { caseRowDeletes } from "./retention.js";
-import { auditLog, caseOffices, cases, deadlines, events, notifications, outbox, timelineInstances, workflowFailures } from "./schema.js";
+import { auditLog, caseOffices, caseRefReview, cases, deadlines, events, notifications, outbox, timelineInstances, workflowFailures } from "./schema.js";
 
 export const MOVE_ACTOR = "system:districts";
 /** Cases per batch: their rows travel as one JSON parameter each, well under D1's 2 MB per value. */
@@ -31,17 +31,40 @@ const ROWS: { shape: Shape; where: (list: string) => string }[] = ([
   [outbox, (l) => `notification_id IN (SELECT id FROM notifications WHERE ${instancesOf(l)})`],
   [outboundEvents, (l) => `case_id IN (${l})`], [outboundDeliveries, eventsOf],
   [outboundAttempts, (l) => `delivery_id IN (SELECT id FROM outbound_deliveries WHERE ${eventsOf(l)})`, ["id"]],
-  [workflowFailures, instancesOf], [auditLog, (l) => `case_id IN (${l})`, ["id"]],
+  [workflowFailures, instancesOf], [caseRefReview, (l) => `case_id IN (${l})`], [auditLog, (l) => `case_id IN (${l})`, ["id"]],
 ] as [SQLiteTable, (l: string) => string, string[]?][]).map(([t, where, skip]) => ({ shape: shapeOf(t, skip), where }));
 
 export interface Movable { id: string; district: string }
+
+/** A case listed for an administrator's review (two cases for one reference) stays where it is until resolved, and after. */
+const UNLISTED = "c.id NOT IN (SELECT case_id FROM case_ref_review)";
+
+/**
+ * Among these cases, those whose office already uses their reference in the district under another
+ * case (the two spellings of one number became one): listed for review in the central database, not
+ * moved — copied, the district would keep one and lose the other's rows. Returns their ids.
+ */
+export async function holdClashes(central: Db, district: Db, ids: readonly string[], now: number): Promise<string[]> {
+  const mine = (await central.$client.prepare("SELECT id, owner_office_id AS owner, ref FROM cases WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids)).all<{ id: string; owner: string; ref: string }>()).results;
+  const there = (await district.$client.prepare(`SELECT c.id AS id, c.owner_office_id AS owner, c.ref AS ref FROM json_each(?1) j
+    JOIN cases c ON c.owner_office_id = json_extract(j.value, '$.owner') AND c.ref = json_extract(j.value, '$.ref')`)
+    .bind(JSON.stringify(mine)).all<{ id: string; owner: string; ref: string }>()).results;
+  const clashes = mine.flatMap((m) => there.filter((t) => t.owner === m.owner && t.ref === m.ref && t.id !== m.id).map((t) => ({ ...m, other: t.id })));
+  if (clashes.length > 0) {
+    await central.$client.prepare(`INSERT OR IGNORE INTO case_ref_review (case_id, ref, canonical, other_case_id, found_at)
+      SELECT json_extract(value, '$.id'), json_extract(value, '$.ref'), json_extract(value, '$.ref'), json_extract(value, '$.other'), ?2 FROM json_each(?1)`)
+      .bind(JSON.stringify(clashes), now).run();
+  }
+  return clashes.map((c) => c.id);
+}
 
 /** Cases the central database holds whose owner office's district is among `districts` (not the national one). */
 export async function movableCases(central: Db, districts: readonly string[], limit: number): Promise<Movable[]> {
   const codes = districts.filter((d) => d !== NATIONAL);
   if (codes.length === 0) return [];
   const r = await central.$client.prepare(`SELECT c.id AS id, o.jurisdiction AS district FROM cases c JOIN offices o ON o.id = c.owner_office_id
-    WHERE o.jurisdiction IN (SELECT value FROM json_each(?1)) ORDER BY c.created_at LIMIT ?2`).bind(JSON.stringify(codes), limit).all<Movable>();
+    WHERE o.jurisdiction IN (SELECT value FROM json_each(?1)) AND ${UNLISTED} ORDER BY c.created_at LIMIT ?2`).bind(JSON.stringify(codes), limit).all<Movable>();
   return r.results;
 }
 
@@ -50,7 +73,7 @@ export async function movableCount(central: Db, districts: readonly string[]): P
   const codes = districts.filter((d) => d !== NATIONAL);
   if (codes.length === 0) return 0;
   const r = await central.$client.prepare(`SELECT count(*) AS n FROM cases c JOIN offices o ON o.id = c.owner_office_id
-    WHERE o.jurisdiction IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(codes)).first<{ n: number }>();
+    WHERE o.jurisdiction IN (SELECT value FROM json_each(?1)) AND ${UNLISTED}`).bind(JSON.stringify(codes)).first<{ n: number }>();
   return r?.n ?? 0;
 }
 

@@ -204,6 +204,14 @@ export async function deliveredByMessage(db: Db, messageId: string, at: number):
   return row?.subscriptionId;
 }
 
+/** The relay will not post it (its endpoint is refused): the attempt, and the delivery dead at once. */
+export function deadOnRelay(db: Db, id: string, error: string, at: number) {
+  return [
+    attemptInsert(db, id, at, { via: "qstash", status: null, durationMs: null, error }),
+    db.update(outboundDeliveries).set({ status: "dead", lastStatus: null, lastError: error }).where(eq(outboundDeliveries.id, id)),
+  ] as const;
+}
+
 /** QStash's failure callback: retries exhausted, the message is in its dead-letter queue. */
 export async function deadByMessage(db: Db, messageId: string, dlqId: string, at: number): Promise<string | undefined> {
   const row = await db.update(outboundDeliveries)

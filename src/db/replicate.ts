@@ -14,6 +14,9 @@
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { type Shape, insertJson, quoted, selectSql, shapeOf } from "./json-rows.js";
 import type { Bindings } from "../env.js";
+import { ApiError } from "../http/problem.js";
+import { type Db, database } from "./client.js";
+import { knowsOffices, noteStamp, recentCentralStamp } from "./directory.js";
 import { districtDatabases } from "./districts.js";
 import { subscriptionSecrets, subscriptions } from "./outbound-schema.js";
 import { offices, senderEventTypes, senderOffices, webhookSecrets, webhookSenders } from "./schema.js";
@@ -96,4 +99,32 @@ export async function replicateDirectory(env: Bindings): Promise<ReplicationResu
   }));
   for (const list of Object.values(out)) list.sort();
   return out;
+}
+
+/**
+ * Before an event writes into a district's database, its copy of the directory must be current: the
+ * rows it writes name offices, senders and subscriptions (foreign keys), and the caller was checked
+ * against the central directory. `known`: the district's stamp if the caller read it in its own
+ * batch (the event path does), else it is read here; `names`: offices the request names. A copy
+ * bearing the central stamp seen in the last minute costs nothing more; otherwise the central
+ * stamp is read, and a copy found behind is brought up to date now (one batch). A copy that cannot
+ * be made is a 503 with Retry-After, nothing written: the sender's retry finds it done (or the
+ * sweep's). Returns the district's stamp after.
+ */
+export async function ensureCurrentCopy(db: Db, known: string | undefined, now: number, names: Iterable<string> = []): Promise<string> {
+  const stamp = known ?? (await db.$client.prepare("SELECT stamp FROM directory_stamp").first<{ stamp: string }>())?.stamp ?? "";
+  // An office the request names that the memory does not know may be newer than the last look at the central stamp.
+  if (db.central === undefined || (recentCentralStamp(now) === stamp && knowsOffices(names))) return stamp;
+  const current = (await db.central.prepare("SELECT stamp FROM directory_stamp").first<{ stamp: string }>())?.stamp ?? "";
+  noteStamp(database(db.central), current, now);
+  if (current === stamp) return stamp;
+  try {
+    const snap = await snapshot(db.central);
+    await copyTo(db.$client, snap);
+    console.log(JSON.stringify({ level: "info", action: "directory.caught-up", district: db.district }));
+    return snap.stamp;
+  } catch (e) {
+    console.error(JSON.stringify({ level: "error", action: "directory.replicate", district: db.district, error: e instanceof Error ? e.name : "unknown" }));
+    throw new ApiError("directory_behind", `La copia della rubrica del distretto ${db.district ?? ""} non è aggiornata e non è stato possibile aggiornarla ora: riprovare tra poco`);
+  }
 }

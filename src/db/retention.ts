@@ -46,8 +46,8 @@ export async function purgeCases(db: Db, ids: readonly string[], cutoff: number,
   ];
   // Each statement binds the same values; a statement that uses fewer ignores the rest.
   const results = await db.$client.batch(stmts.map((sql) => db.$client.prepare(sql).bind(now, cutoff, ...ids)));
-  const changes = (i: number) => results[i]?.meta.changes ?? 0;
-  return { cases: changes(11), events: changes(9), deadlines: changes(3), notifications: changes(2) };
+  const changes = (table: string) => results[stmts.findIndex((sql) => sql.startsWith(`DELETE FROM ${table} `))]?.meta.changes ?? 0;
+  return { cases: changes("cases"), events: changes("events"), deadlines: changes("deadlines"), notifications: changes("notifications") };
 }
 
 /**
@@ -70,6 +70,7 @@ export function caseRowDeletes(action: "case.purged" | "case.moved", list: strin
     `DELETE FROM timeline_instances WHERE case_id IN (${recorded})`,
     `DELETE FROM events WHERE case_id IN (${recorded})`,
     `DELETE FROM case_offices WHERE case_id IN (${recorded})`,
+    `DELETE FROM case_ref_review WHERE case_id IN (${recorded})`,
     `DELETE FROM cases WHERE id IN (${recorded})`,
   ];
 }

@@ -299,5 +299,18 @@ export const workflowFailures = sqliteTable("workflow_failures", {
 }, (t) => [
   index("workflow_failures_first").on(t.firstAt),
 ]);
+/**
+ * A case whose reference could not take its canonical spelling (migration 0017), or whose reference
+ * its office already uses in the district it would move to: another case has it. Listed for administrators.
+ */
+export const caseRefReview = sqliteTable("case_ref_review", {
+  caseId: text("case_id").primaryKey(),
+  ref: text("ref").notNull(),
+  canonical: text("canonical").notNull(),
+  otherCaseId: text("other_case_id").notNull(),
+  foundAt: integer("found_at").notNull(),
+  /** When an administrator withdrew it as a duplicate (it stays listed no more, and never moves). */
+  resolvedAt: integer("resolved_at"),
+});
 export * from "./auth-schema.js";
 export * from "./outbound-schema.js";

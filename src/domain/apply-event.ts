@@ -9,10 +9,11 @@ import { eq } from "drizzle-orm";
 import * as z from "zod";
 import type { Principal } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
-import type { CaseHint } from "../db/cases.js";
+import { type CaseHint, insertCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { type Directory, directory } from "../db/directory.js";
 import { type EventState, readEventState } from "../db/event-state.js";
+import { ensureCurrentCopy } from "../db/replicate.js";
 import { cases, deadlines, events, notifications } from "../db/schema.js";
 import { parseInstant } from "../engine/instant.js";
 import { validate } from "../http/body.js";
@@ -89,7 +90,9 @@ export type Caller = Principal | ((dir: Directory) => Promise<Principal>);
 export async function applyEvent(db: Db, caller: Caller, ev: IncomingEvent, opts: ApplyOptions): Promise<{ result: EventResult; wake: Wake }> {
   const { data, at } = parseEvent(ev, opts.now);
   const read = opts.read ?? { state: await readEventState(db, { idempotencyKey: opts.idempotencyKey, ref: ev.caseRef, hint: opts.caseHint }) };
-  const dir = await directory(db, read.state.stamp, opts.now);
+  // A district's copy of the directory behind the central one is brought up to date before anything is written.
+  const named = [...Object.values((data.offices ?? {}) as Record<string, string>), ...(typeof caller === "function" ? [] : caller.offices)];
+  const dir = await directory(db, await ensureCurrentCopy(db, read.state.stamp, opts.now, named), opts.now);
   const p = typeof caller !== "function" ? caller : dir === read.dir ? read.principal! : await caller(dir);
   if (read.state.previous !== undefined) return replay(read.state.previous, ev, at);
   const existing = pickVisible(dir, p, ev.caseRef, read.state.cases);
@@ -147,7 +150,7 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
   const { db } = ctx;
   const head: Stmt[] = [];
   if (ctx.isNewCase) {
-    head.push(db.insert(cases).values({ id: ctx.caseId, ref: ctx.caseRef, ownerOfficeId: ctx.ownerOfficeId!, createdAt: ctx.now, createdBy: ctx.p.id, lastActivityAt: ctx.now }));
+    head.push(insertCase(db, ctx.dir.get(ctx.ownerOfficeId!)!, { id: ctx.caseId, ref: ctx.caseRef, createdAt: ctx.now, createdBy: ctx.p.id, lastActivityAt: ctx.now }));
   } else {
     // Retention counts from the last activity (migration 0015).
     head.push(db.update(cases).set({ lastActivityAt: ctx.now }).where(eq(cases.id, ctx.caseId)));

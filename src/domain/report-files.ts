@@ -14,6 +14,8 @@ import { reportPdf } from "../stats/pdf.js";
 import { type ReportDocument, type ReportKind, buildReport, periodMonths } from "../stats/report.js";
 import { zip } from "../stats/zip.js";
 import { quarterEnds } from "../timelines/quarters.js";
+import { getTimeline } from "../timelines/catalog.js";
+import { obligationRef } from "../timelines/reporting.js";
 import { type ApplyOptions, applyEvent } from "./apply-event.js";
 import type { Stmt } from "./changes.js";
 import { directory } from "../db/directory.js";
@@ -113,7 +115,8 @@ export async function submitReport(
   const together = cases.$client === db.$client;
   const inCaseBatch = together ? [...mark, ...published] : published;
   let outcome: { closed: string | null; wake: Awaited<ReturnType<typeof applyEvent>>["wake"] | null } = { closed: null, wake: null };
-  const ref = ob.office === undefined ? undefined : `${ob.timeline}/${ob.office.id}/${ob.due}`;
+  const schedule = getTimeline(ob.timeline)?.schedule;
+  const ref = ob.office === undefined || schedule === undefined ? undefined : obligationRef(schedule, ob.due);
   if (ref !== undefined && (await ownedCase(cases, ob.office!.id, ref)) !== undefined) {
     try {
       // The officer acts for the office the obligation is on (checked above), which the

@@ -6,10 +6,21 @@
 import * as z from "zod";
 import { parseInstant } from "../engine/instant.js";
 import { hasOwn } from "../lib/own.js";
+import { canonicalReference, readReference } from "../lib/reference.js";
 import { eventFields, eventInstants, eventTypes, isTrigger } from "../timelines/catalog.js";
 
+/**
+ * A case reference, canonical once parsed (src/lib/reference.ts): "0977966/2026" and " 977966 / 2026"
+ * are 977966/2026; an ambiguous one ("977966/26") is refused, with why, before any other check.
+ */
 export const CaseRef = z
   .string()
+  .max(80, "riferimento troppo lungo")
+  .check((ctx) => {
+    const r = readReference(ctx.value);
+    if (!r.ok) ctx.issues.push({ code: "custom", message: r.reason, input: ctx.value, continue: false });
+  })
+  .overwrite(canonicalReference)
   .regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{1,62}[A-Za-z0-9]$/, "riferimento non valido: 3-64 caratteri tra lettere, cifre, / . _ -")
   .regex(/[0-9]/, "il riferimento deve contenere un numero (es. 1234/2026 RGNR), non un nome")
   .meta({ description: "Riferimento pseudonimo del procedimento, es. un numero RGNR", example: "1234/2026" });

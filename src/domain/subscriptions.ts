@@ -12,27 +12,13 @@ import { auditInsert } from "../db/audit.js";
 import type { Db } from "../db/client.js";
 import { directory } from "../db/directory.js";
 import { subscriptionSecrets, subscriptions } from "../db/schema.js";
-import { LOCAL_HOSTS } from "../deployment.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { ApiError } from "../http/problem.js";
+import { endpointProblem } from "../outbound/endpoint.js";
 import { OUTBOUND_KINDS } from "../outbound/events.js";
 import type { Stmt } from "./changes.js";
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
-
-/** An endpoint: HTTPS, no credentials in the address; plain HTTP only to this machine, and only in a local deployment. */
-export function endpointProblem(url: string, local: boolean): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return "indirizzo non valido";
-  }
-  if (u.username !== "" || u.password !== "") return "l'indirizzo non può contenere credenziali";
-  if (u.protocol === "https:") return null;
-  if (u.protocol === "http:" && local && LOCAL_HOSTS.has(u.hostname)) return null;
-  return "l'endpoint deve essere HTTPS";
-}
 
 const Kinds = z.array(z.enum(OUTBOUND_KINDS)).min(1).max(OUTBOUND_KINDS.length).refine((k) => new Set(k).size === k.length, "tipi ripetuti");
 

@@ -104,14 +104,15 @@ function hasProtoKey(v: unknown): boolean {
 }
 
 /** Validates a parsed body; a failure names every bad field by its dotted path. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+/** `name`: the value is one named parameter (a path segment), not a body: errors say its name. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, name?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = result.error.issues.map(
     (i): ParameterError => ({
-      parameter: i.path.map(String).join(".") || "(body)",
+      parameter: [name, ...i.path.map(String)].filter(Boolean).join(".") || "(body)",
       code: "invalid_body",
-      detail: `${i.path.map(String).join(".") || "corpo"}: ${i.message}`,
+      detail: `${[name, ...i.path.map(String)].filter(Boolean).join(".") || "corpo"}: ${i.message}`,
     }),
   );
   throw ApiError.parameters(errors as [ParameterError, ...ParameterError[]]);

@@ -39,12 +39,14 @@ export const PROBLEMS = {
   unknown_case: { status: 422, title: "Procedimento sconosciuto" },
   unknown_event: { status: 422, title: "Evento di riferimento sconosciuto" },
   unknown_office: { status: 422, title: "Ufficio non individuato" },
+  wrong_district: { status: 422, title: "Distretto diverso da quello dell'ufficio titolare del procedimento" },
   event_in_future: { status: 422, title: "Evento con data futura" },
   event_before_stage: { status: 422, title: "Evento anteriore all'inizio della fase" },
   method_not_allowed: { status: 405, title: "Metodo non consentito" },
   internal_error: { status: 500, title: "Errore interno" },
   service_misconfigured: { status: 503, title: "Servizio non configurato per l'uso" },
-} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
+  directory_behind: { status: 503, title: "Rubrica del distretto in aggiornamento: riprovare", retryAfterSeconds: 30 },
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: string; retryAfterSeconds?: number }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
@@ -91,5 +93,8 @@ export function problemBody(c: Context, code: ProblemCode, detail: string, extra
 
 export function problem(c: Context, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): Response {
   const { status, body } = problemBody(c, code, detail, extra);
-  return c.body(JSON.stringify(body), status, { "Content-Type": "application/problem+json" });
+  const def = PROBLEMS[code] as { retryAfterSeconds?: number };
+  return c.body(JSON.stringify(body), status, {
+    "Content-Type": "application/problem+json", ...(def.retryAfterSeconds === undefined ? {} : { "Retry-After": String(def.retryAfterSeconds) }),
+  });
 }

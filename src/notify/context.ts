@@ -1,6 +1,5 @@
 import { type Db, database } from "../db/client.js";
 import type { Bindings } from "../env.js";
-import { quarterEnds } from "../timelines/quarters.js";
 import type { DeliveryContext } from "./deliver.js";
 import type { Mailer } from "./mailer.js";
 import { outboxMailer } from "./outbox-mailer.js";
@@ -38,7 +37,6 @@ export function deliveryContext(env: Bindings, actor: string, asOf: number = Dat
   const now = () => asOf + (Date.now() - started);
   return {
     db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now,
-    quarterEnds: quarterEnds(env.COMPLIANCE_QUARTER_ENDS),
     staleMs: staleClaimMs(env),
     retry: retryPolicy({ base: env.MAIL_RETRY_BASE_MS, max: env.MAIL_RETRY_MAX_MS, window: env.MAIL_RETRY_WINDOW_MS, alertAfter: env.MAIL_ALERT_AFTER_MS }),
   };

@@ -37,8 +37,6 @@ export interface DeliveryContext {
   appBaseUrl: string;
   /** system:workflow or system:cron, for the audit log. */
   actor: string;
-  /** The deployment's quarter ends, for links to quarterly drafts. */
-  quarterEnds: readonly string[];
   now: () => number;
   retry: RetryPolicy;
   /** When a claim is taken to belong to a dead sender (see staleClaimMs). */
@@ -163,7 +161,7 @@ async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, de
   const def = getTimeline(instance.timeline, instance.version)!;
   const stage = def.stages.find((s) => s.id === deadline.stage)!;
   const [responsible, recipient] = [dir.get(deadline.officeId), dir.get(n.officeId)];
-  const draft = def.report === undefined ? undefined : draftPath(def.report, c.ref, responsible!, ctx.quarterEnds);
+  const draft = def.report === undefined ? undefined : draftPath(def.report, c.ref, responsible!);
   const kind = n.kind === "reminder" ? "deadline.reminder" : n.kind === "escalation" ? "deadline.escalated" : undefined;
   const outbound = kind === undefined || asOf === undefined || !dir.wants(kind) ? [] : (await outboundRows(db, dir, [deadlineFact(
     dir, ctx.appBaseUrl, kind, n.id, await caseFactsOf(db, c.id),

@@ -1,4 +1,5 @@
 import { type Db, database } from "../db/client.js";
+import { isLocal } from "../deployment.js";
 import type { Bindings } from "../env.js";
 import { mailerFor } from "../notify/context.js";
 import type { Mailer } from "../notify/mailer.js";
@@ -26,6 +27,8 @@ export interface OutboundContext {
   qstash: QStashConfig | null;
   /** How long after publishing Termini asks QStash about a message whose outcome it has not heard of. */
   checkAfterMs: number;
+  /** A local deployment: endpoints on this machine are allowed (see endpoint.ts). */
+  local: boolean;
 }
 
 /** No endpoint is waited for longer than this by default. */
@@ -50,6 +53,7 @@ export function outboundContext(env: Bindings, asOf: number = Date.now(), db: Db
     // A live sender has given up on its call long before.
     staleMs: 8 * timeoutMs,
     checkAfterMs: Number(env.QSTASH_CHECK_AFTER_MS) || CHECK_AFTER_MS,
+    local: isLocal(env),
     retry: retryPolicy({
       base: env.WEBHOOK_RETRY_BASE_MS || DEFAULTS.base, max: env.WEBHOOK_RETRY_MAX_MS || DEFAULTS.max,
       window: env.WEBHOOK_RETRY_WINDOW_MS || DEFAULTS.window, alertAfter: env.WEBHOOK_ALERT_AFTER_MS || DEFAULTS.alertAfter,

@@ -19,6 +19,7 @@ import { sign } from "../auth/standard-webhooks.js";
 import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 import { publishOne } from "./publish.js";
+import { endpointProblem } from "./endpoint.js";
 import { abandon, flag } from "./settle.js";
 
 export type { OutboundOutcome } from "./context.js";
@@ -68,6 +69,9 @@ export async function deliverOutbound(ctx: OutboundContext, id: string, asOf: nu
   if (held === null) return unclaimed(ctx, id, asOf);
   const sub = dir.subscription(held.subscriptionId);
   if (sub === undefined || held.body === null) return abandon(ctx, held);
+  // Checked again as it is used: an address stored before a rule existed never receives anything.
+  const refused = endpointProblem(sub.url, ctx.local);
+  if (refused !== null) return abandon(ctx, held, `endpoint non consentito: ${refused}`);
   if (ctx.qstash !== null) return publishOne(ctx, ctx.qstash, sub, held, held.body);
   const at = ctx.now();
   // Signed at the wall clock's time: the receiver compares it with its own (the plan's instant may run ahead of it in a test).

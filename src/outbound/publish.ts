@@ -16,6 +16,7 @@ import {
 import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 import { type Publication, type PublishResult, type QStashConfig, QSTASH_BATCH, publish, publishBatch, whereabouts } from "./qstash.js";
+import { endpointProblem } from "./endpoint.js";
 import { abandon, flag } from "./settle.js";
 
 /**
@@ -74,7 +75,9 @@ export async function publishMany(ctx: OutboundContext, cfg: QStashConfig, ids: 
   const ready: { held: HeldDelivery; sub: Subscription; body: string }[] = [];
   for (const held of helds) {
     const sub = dir.subscription(held.subscriptionId);
+    const refused = sub === undefined ? null : endpointProblem(sub.url, ctx.local);
     if (sub === undefined || held.body === null) count(await abandon(ctx, held));
+    else if (refused !== null) count(await abandon(ctx, held, `endpoint non consentito: ${refused}`));
     else ready.push({ held, sub, body: held.body });
   }
   for (let i = 0; i < ready.length; i += QSTASH_BATCH) {

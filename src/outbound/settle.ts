@@ -8,9 +8,12 @@ import { type HeldDelivery, attemptInsert, flagSubscription, settleDelivery, unf
 import { composeEndpointFailing } from "../notify/compose.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 
-/** A delivery that can no longer be made (its subscription disabled, its event gone): dead, with the reason logged. */
-export async function abandon(ctx: OutboundContext, held: HeldDelivery): Promise<OutboundOutcome> {
-  const error = held.body === null ? "evento non trovato" : "abbonamento disattivato o eliminato";
+/**
+ * A delivery that can no longer be made (its subscription disabled, its event gone, its endpoint
+ * one Termini must not post to): dead, with the reason logged, and nothing sent.
+ */
+export async function abandon(ctx: OutboundContext, held: HeldDelivery, why?: string): Promise<OutboundOutcome> {
+  const error = why ?? (held.body === null ? "evento non trovato" : "abbonamento disattivato o eliminato");
   await commitHeld(ctx.db, [
     attemptInsert(ctx.db, held.id, ctx.now(), { via: "direct", status: null, durationMs: null, error }),
     settleDelivery(ctx.db, held, { status: "dead", lastStatus: null, lastError: error }),

@@ -20,7 +20,7 @@ export const caseEvents = new Hono<AppEnv>();
 
 caseEvents.post("/:ref{.+}/events", async (c) => {
   const now = Date.now();
-  const ref = validate(CaseRef, c.req.param("ref"));
+  const ref = validate(CaseRef, c.req.param("ref"), "ref");
   const key = c.req.header("Idempotency-Key");
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new ApiError("invalid_parameter", "Idempotency-Key: da 1 a 200 caratteri stampabili", { parameter: "Idempotency-Key" });
@@ -48,6 +48,7 @@ caseEvents.post("/:ref{.+}/events", async (c) => {
 export const EVENT_PROBLEMS = [
   ...BODY_PROBLEMS, "unknown_event_type", "timeline_disabled", "unknown_case", "unknown_event", "unknown_office", "event_in_future", "event_before_stage",
   "timeline_already_running", "no_running_timeline", "stage_not_started", "stage_closed", "concurrent_update", "suspension_used", "not_suspended", "idempotency_conflict",
+  "wrong_district", "directory_behind",
 ] as const;
 
 export const caseEventsContracts = [contract({

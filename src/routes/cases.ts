@@ -4,10 +4,11 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { audit, auditInsert } from "../db/audit.js";
-import { casesOfOffices, ownedCase } from "../db/cases.js";
+import { casesOfOffices, insertCase, ownedCase } from "../db/cases.js";
 import { centralDb, districtDb, officeDbs } from "../db/districts.js";
 import { directory } from "../db/directory.js";
-import { caseOffices, cases } from "../db/schema.js";
+import { ensureCurrentCopy } from "../db/replicate.js";
+import { caseOffices } from "../db/schema.js";
 import { caseView } from "../domain/case-view.js";
 import { CaseRef, CreateCaseBody, HINT_HINTS, HintQuery } from "../domain/schemas.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
@@ -49,10 +50,12 @@ caseRoutes.post("/", async (c) => {
   requireOfficeFormat(owner, body.ref, "ref");
   // The owner office's district holds the case.
   const db = districtDb(c.env, owner.jurisdiction);
+  // The rows name offices: the district's copy of the directory must hold what was checked above.
+  await ensureCurrentCopy(db, undefined, now);
   if ((await ownedCase(db, owner.id, body.ref)) !== undefined) throw new ApiError("case_exists", `Il procedimento ${body.ref} è già registrato per ${owner.name}`);
   const id = crypto.randomUUID();
   await db.batch([
-    db.insert(cases).values({ id, ref: body.ref, ownerOfficeId: owner.id, createdAt: now, createdBy: p.id, lastActivityAt: now }),
+    insertCase(db, owner, { id, ref: body.ref, createdAt: now, createdBy: p.id, lastActivityAt: now }),
     ...entries.map(([role, officeId]) => db.insert(caseOffices).values({ caseId: id, officeId, role, caseCreatedAt: now })),
     auditInsert(db, { actor: p.id, action: "case.created", caseId: id, detail: { ref: body.ref, offices: body.offices }, requestId: c.get("requestId") }, now),
   ]);
@@ -61,18 +64,22 @@ caseRoutes.post("/", async (c) => {
   });
 });
 
+/** A page's end, as `next` gives it: the last case's creation time (ms) and id. */
+const Cursor = z.string().regex(/^\d{1,16}_[0-9a-f-]{36}$/, "cursore non valido: usare il link next della pagina precedente")
+  .transform((s) => ({ createdAt: Number(s.slice(0, s.indexOf("_"))), id: s.slice(s.indexOf("_") + 1) }));
+
 const ListQuery = z.strictObject({
   limit: integerParam(1, 200).default(50),
-  before: integerParam(1, Number.MAX_SAFE_INTEGER).optional(),
+  cursor: Cursor.optional(),
 });
 
 caseRoutes.get("/", async (c) => {
   const p = c.get("principal");
-  const q = parseQuery(c, ListQuery, { limit: "1-200", before: "createdAt in ms, for the next page" });
+  const q = parseQuery(c, ListQuery, { limit: "1-200", cursor: "the next page's cursor, from next" });
   const dir = await directory(centralDb(c.env));
   // Each district's newest, merged: the page is the newest `limit` of them all; each district audits what it gave.
   const parts = await Promise.all((await withLegacy(c.env, officeDbs(c.env, dir, p.role === "admin" ? "all" : [...p.offices]), Date.now())).map(async ({ db, offices }) => {
-    const found = await casesOfOffices(db, offices, q.limit, q.before);
+    const found = await casesOfOffices(db, offices, q.limit, q.cursor);
     return { db, found };
   }));
   const rows = await mergeAudited(parts, (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1), q.limit, (mine) => ({
@@ -81,13 +88,13 @@ caseRoutes.get("/", async (c) => {
   const last = rows[rows.length - 1];
   return c.json({
     cases: rows.map((r) => ({ ref: r.ref, office: r.ownerOfficeId, createdAt: formatRomeInstant(r.createdAt), href: apiCasePath(r.ref, r.ownerOfficeId) })),
-    next: rows.length === q.limit && last !== undefined ? `/api/v1/cases?limit=${q.limit}&before=${last.createdAt}` : null,
+    next: rows.length === q.limit && last !== undefined ? `/api/v1/cases?limit=${q.limit}&cursor=${last.createdAt}_${last.id}` : null,
   });
 });
 
 caseRoutes.get("/:ref{.+}", async (c) => {
   const p = c.get("principal");
-  const ref = validate(CaseRef, c.req.param("ref"));
+  const ref = validate(CaseRef, c.req.param("ref"), "ref");
   const { db, found } = await locateVisibleCase(c.env, p, ref, parseQuery(c, HintQuery, HINT_HINTS));
   const view = await caseView(db, found, Date.now());
   await audit(db, { actor: p.id, action: "case.read", caseId: found.id, detail: { ref }, requestId: c.get("requestId") }, Date.now());
@@ -116,7 +123,7 @@ export const casesContracts = [
   contract({
     method: "post", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Registra un procedimento: il riferimento è del primo ufficio indicato",
     body: CreateCaseBody,
-    responses: { 201: { description: "Creato (Location: il procedimento)", schema: z.object({ ref: z.string(), office: z.string(), offices: z.record(z.string(), z.string()), createdAt: z.string() }) } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office"],
+    responses: { 201: { description: "Creato (Location: il procedimento)", schema: z.object({ ref: z.string(), office: z.string(), offices: z.record(z.string(), z.string()), createdAt: z.string() }) } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office", "directory_behind"],
   }),
   contract({
     method: "get", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Procedimenti degli uffici della credenziale, i più recenti per primi, con il link alla pagina successiva",

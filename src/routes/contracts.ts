@@ -13,11 +13,12 @@ import { subscriptionsContracts } from "./subscriptions.js";
 import { termsContracts } from "./terms.js";
 import { migrateContracts } from "./timeline-migrate.js";
 import { districtContracts } from "./districts.js";
+import { integrityContracts } from "./integrity.js";
 import { timelinesContracts } from "./timelines.js";
 import { webhooksContracts } from "./webhooks.js";
 
 export const CONTRACTS: readonly Contract[] = [
-  ...indexContracts, ...termsContracts, ...calendarsContracts, ...timelinesContracts, ...previewContracts, ...migrateContracts, ...districtContracts,
+  ...indexContracts, ...termsContracts, ...calendarsContracts, ...timelinesContracts, ...previewContracts, ...migrateContracts, ...districtContracts, ...integrityContracts,
   ...casesContracts, ...caseEventsContracts, ...officeDeadlinesContracts, ...outboxContracts, ...reportsContracts,
   ...subscriptionsContracts, ...webhooksContracts, ...qstashContracts,
 ];

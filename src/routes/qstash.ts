@@ -11,13 +11,14 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
-import { attemptInsert, deadByMessage, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
+import { attemptInsert, deadByMessage, deadOnRelay, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
 import { subscriptions } from "../db/schema.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { contract } from "../http/contract.js";
 import { outboundContext } from "../outbound/context.js";
 import { post, signedHeaders } from "../outbound/deliver.js";
+import { endpointProblem } from "../outbound/endpoint.js";
 import { flag } from "../outbound/settle.js";
 import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
 import { eq } from "drizzle-orm";
@@ -70,6 +71,14 @@ qstash.post("/relay", async (c) => {
   const sub = dir.subscription(row.subscriptionId);
   if (sub === undefined) return c.json({ delivered: false, reason: "abbonamento disattivato o eliminato" }, 410);
   const ctx = outboundContext(c.env, Date.now(), db);
+  // Checked again as it is used: nothing is posted to an address Termini must not reach. Dead at
+  // once (QStash is answered 200, so it stops; its callback then finds the row settled and changes nothing).
+  const refused = endpointProblem(sub.url, ctx.local);
+  if (refused !== null) {
+    const error = `endpoint non consentito: ${refused}`;
+    await db.batch(deadOnRelay(db, id, error, Date.now()));
+    return c.json({ delivered: false, refused: error });
+  }
   const answer = await post(sub.url, await signedHeaders(row.eventId, dir.signingSecrets(sub.id, Date.now()), Date.now(), body), body, ctx.timeoutMs, Date.now);
   const at = Date.now();
   const [, , , after] = await db.batch([

@@ -16,7 +16,7 @@ import { EventResultSchema, WebhookEventBody } from "../domain/schemas.js";
 import { contract } from "../http/contract.js";
 import { EVENT_PROBLEMS } from "./case-events.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
-import { ApiError, problemBody } from "../http/problem.js";
+import { ApiError, PROBLEMS, problemBody } from "../http/problem.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
@@ -90,8 +90,9 @@ webhooks.post("/events", async (c) => {
     await wakeAll(c.env, db, wake, now);
     return c.json(result, 201);
   } catch (err) {
-    if (err instanceof ApiError) {
-      // A refusal is the first response too: the sender's retry gets the same answer.
+    // A refusal is the first response too, the sender's retry getting the same answer; not a
+    // passing unavailability (503), which the retry is meant to get past.
+    if (err instanceof ApiError && PROBLEMS[err.code].status < 500) {
       const { status, body } = problemBody(c, err.code, err.detail, err.extra);
       const mine = JSON.stringify(body);
       await recordResponse(db, senderId, webhookId, status, mine, now).run();

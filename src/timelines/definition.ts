@@ -48,6 +48,11 @@ export const Schedule = z.strictObject({
   leadDays: z.number().int().min(1).max(120),
   /** The dates are period ends; the deployment's setting says how many days later the obligation is due. */
   lag: z.enum(["compliance-data", "compliance-report"]).optional(),
+  /**
+   * The obligation's reference, what staff read in place of a case number: this code and its period
+   * (DATI-362BIS-T4-2026). An annual report named after the year it reports on (the previous one) says so.
+   */
+  ref: z.strictObject({ code: z.string().regex(/^[A-Z0-9]+(-[A-Z0-9]+)*$/), reportsOnPreviousYear: z.boolean().default(false) }),
 });
 
 /** When a rung fires, relative to the deadline. */

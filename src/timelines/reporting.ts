@@ -4,7 +4,7 @@
  * directory, `leadDays` before each due date; submitting the report closes
  * them.
  */
-import type { TimelineInput } from "./definition.js";
+import type { Schedule, TimelineInput } from "./definition.js";
 import { FIXED_DATE_RUNGS } from "./rungs.js";
 
 interface Obligation {
@@ -21,6 +21,9 @@ interface Obligation {
   setting?: string;
   report?: "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
   notes?: string[];
+  /** Its reference's code (see obligationRef). */
+  code: string;
+  reportsOnPreviousYear?: boolean;
 }
 
 const SUBMITTED = "report.submitted";
@@ -41,7 +44,10 @@ function obligation(o: Obligation): TimelineInput {
       office: o.role, closesOn: { [SUBMITTED]: "relazione trasmessa" },
     }],
     rungs: FIXED_DATE_RUNGS,
-    schedule: { office: o.role, dates: o.dates, leadDays: 45, ...(o.lag === undefined ? {} : { lag: o.lag }) },
+    schedule: {
+      office: o.role, dates: o.dates, leadDays: 45, ...(o.lag === undefined ? {} : { lag: o.lag }),
+      ref: { code: o.code, reportsOnPreviousYear: o.reportsOnPreviousYear === true },
+    },
     ...(o.report === undefined ? {} : { report: o.report }),
     notes: o.notes ?? [],
   };
@@ -49,6 +55,7 @@ function obligation(o: Obligation): TimelineInput {
 
 export const COMPLIANCE_QUARTERLY = obligation({
   id: "compliance-quarterly",
+  code: "DATI-362BIS",
   title: "Trasmissione trimestrale dei dati sul rispetto dei termini dell'art. 362-bis al Procuratore generale",
   basis: "art. 127 co. 1-bis disp. att. c.p.p. (introdotto dall'art. 8 L. 24 novembre 2023, n. 168)",
   status: "in-force",
@@ -65,6 +72,7 @@ export const COMPLIANCE_QUARTERLY = obligation({
 
 export const COMPLIANCE_HALF_YEARLY = obligation({
   id: "compliance-half-yearly",
+  code: "RELAZIONE-362BIS",
   title: "Relazione semestrale del Procuratore generale presso la Corte d'appello al Procuratore generale presso la Corte di cassazione",
   basis: "art. 127 co. 1-bis disp. att. c.p.p. (introdotto dall'art. 8 L. 24 novembre 2023, n. 168)",
   status: "in-force",
@@ -79,6 +87,8 @@ export const COMPLIANCE_HALF_YEARLY = obligation({
 
 export const REGIONAL_REPORT = obligation({
   id: "regional-report",
+  code: "RELAZIONE-REGIONALE",
+  reportsOnPreviousYear: true,
   title: "Relazione annuale della Regione sulle iniziative finanziate",
   basis: "proposta di legge del 2020 (Senato), art. 1 co. 5",
   status: "bill",
@@ -90,6 +100,8 @@ export const REGIONAL_REPORT = obligation({
 
 export const PARLIAMENT_REPORT = obligation({
   id: "parliament-report",
+  code: "RELAZIONE-PARLAMENTO",
+  reportsOnPreviousYear: true,
   title: "Relazione del Ministro al Parlamento",
   basis: "proposta di legge del 2020 (Senato), art. 1 co. 6",
   status: "bill",
@@ -101,6 +113,7 @@ export const PARLIAMENT_REPORT = obligation({
 
 export const ASSOCIATIONS_REPORT = obligation({
   id: "associations-report",
+  code: "MONITORAGGIO-ASSOCIAZIONI",
   title: "Relazione annuale di monitoraggio delle associazioni iscritte al registro",
   basis: "proposta di legge del 2022 (Senato), art. 6",
   status: "bill",
@@ -111,6 +124,7 @@ export const ASSOCIATIONS_REPORT = obligation({
 
 export const NATIONAL_REGISTER = obligation({
   id: "national-register",
+  code: "REGISTRO-OPERATORI",
   title: "Aggiornamento del registro nazionale degli operatori",
   basis: "proposta di legge del 2022 (Senato), art. 12",
   status: "bill",
@@ -118,3 +132,18 @@ export const NATIONAL_REGISTER = obligation({
   kind: "dipartimento-po",
   dates: ["01-31"],
 });
+
+/**
+ * A system obligation's reference, readable where a case number would be: its code and the period
+ * it is for, from the day that keys the period (a quarter's or half-year's last day, or the due date
+ * of a yearly report): DATI-362BIS-T4-2026, RELAZIONE-362BIS-S2-2026, RELAZIONE-REGIONALE-2026 (the
+ * report on 2026, due 30 March 2027). The quarter and half are the calendar ones holding that day.
+ */
+export function obligationRef(s: Pick<Schedule, "dates" | "ref">, periodDay: string): string {
+  const year = Number(periodDay.slice(0, 4));
+  const month = Number(periodDay.slice(5, 7));
+  const period = s.dates === "quarter-ends" ? `T${Math.ceil(month / 3)}-${year}`
+    : s.dates === "half-year-ends" ? `S${month <= 6 ? 1 : 2}-${year}`
+    : String(s.ref.reportsOnPreviousYear ? year - 1 : year);
+  return `${s.ref.code}-${period}`;
+}

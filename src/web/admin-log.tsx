@@ -18,6 +18,7 @@ import { isLocal } from "../deployment.js";
 import { daysFromCivil } from "../engine/civil.js";
 import { romeLocalInstant } from "../engine/rome.js";
 import { romeDateTime as when } from "./format.js";
+import { canonicalReference } from "../lib/reference.js";
 import { Layout } from "./layout.js";
 
 export const adminLog = new Hono<AppEnv>();
@@ -127,7 +128,8 @@ function dayStart(iso: string | undefined): number | undefined {
 
 adminLog.get("/admin/registro", async (c) => {
   const db = centralDb(c.env);
-  const q = { caso: c.req.query("caso")?.trim() || undefined, ufficio: c.req.query("ufficio")?.trim() || undefined, chi: c.req.query("chi")?.trim() || undefined, dal: c.req.query("dal"), al: c.req.query("al") };
+  // A reference searched for in its canonical spelling, as cases hold it (0977966/2026 finds 977966/2026).
+  const q = { caso: c.req.query("caso")?.trim() ? canonicalReference(c.req.query("caso")!) : undefined, ufficio: c.req.query("ufficio")?.trim() || undefined, chi: c.req.query("chi")?.trim() || undefined, dal: c.req.query("dal"), al: c.req.query("al") };
   const from = dayStart(q.dal);
   const to = dayStart(q.al);
   // Each database's own entries (the central one's administration, each district's cases), newest first, merged.

@@ -6,10 +6,11 @@
  */
 import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../env.js";
+import type { AppEnv, Bindings } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { offices } from "../db/schema.js";
+import { dbsFor, isDistrictLayout } from "../db/districts.js";
 import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
@@ -125,6 +126,19 @@ function problemWith(f: Fields, all: readonly Office[], creating: boolean): Prob
   return null;
 }
 
+/**
+ * A case lives in its owner office's district database: an office that owns cases there keeps its
+ * district, or they would be left outside it (unreachable for the new district's offices).
+ */
+async function districtChangeProblem(env: Bindings, before: Office, wanted: string): Promise<Problem | null> {
+  if (wanted === before.jurisdiction || !isDistrictLayout(env)) return null;
+  const home = dbsFor(env, [before.jurisdiction])[0];
+  if (home === undefined) return null;
+  const owned = await home.$client.prepare("SELECT count(*) AS n FROM cases WHERE owner_office_id = ?1").bind(before.id).first<{ n: number }>();
+  if ((owned?.n ?? 0) === 0) return null;
+  return { field: "distretto", error: `L'ufficio è titolare di procedimenti conservati nel distretto ${before.jurisdiction}: il distretto non può cambiare finché li ha.` };
+}
+
 const typedOf = (form: Record<string, unknown>): Fields => {
   const v = (k: keyof Fields) => String(form[k] ?? "").trim();
   return { id: v("id"), tipo: v("tipo"), nome: v("nome"), distretto: v("distretto"), calendario: v("calendario"), indirizzi: v("indirizzi"), riserva: v("riserva"), superiore: v("superiore"), regione: v("regione") };
@@ -163,7 +177,7 @@ adminOffices.post("/admin/uffici/:id", async (c) => {
   const before = all.find((o) => o.id === c.req.param("id"));
   if (before === undefined) throw new ApiError("not_found", "Ufficio non trovato");
   const f = { ...typedOf(form), id: before.id };
-  const why = problemWith(f, all, false);
+  const why = problemWith(f, all, false) ?? (await districtChangeProblem(c.env, before, f.distretto));
   if (why !== null) return editPage(c, f, why);
   await db.update(offices).set(rowOf(f)).where(eq(offices.id, before.id)).run();
   const { id: _, refPattern: __, ...was } = before;

@@ -19,7 +19,8 @@ import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { romeDateTime } from "./format.js";
-import { readForm } from "../http/body.js";
+import { readForm, validate } from "../http/body.js";
+import { CaseRef } from "../domain/schemas.js";
 import { Icon, Layout } from "./layout.js";
 import { Alert, Field, described } from "./ui.js";
 import { checkCsrf, requireUser } from "./session.js";
@@ -109,7 +110,8 @@ async function load(c: Req) {
   if ((office !== undefined && !/^[a-z0-9][a-z0-9-]{1,62}$/.test(office)) || (district !== undefined && !/^[A-Z]{2}$/.test(district))) {
     throw new ApiError("invalid_parameter", "ufficio o distretto non validi", { parameter: "ufficio" });
   }
-  return locateVisibleCase(c.env, c.get("user").principal, c.req.param("ref"), { office, district });
+  // The reference in its canonical spelling (a typed 0977966/2026 is 977966/2026), an ambiguous one refused.
+  return locateVisibleCase(c.env, c.get("user").principal, validate(CaseRef, c.req.param("ref"), "ref"), { office, district });
 }
 
 /**

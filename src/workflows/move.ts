@@ -7,7 +7,7 @@
  */
 import { eq } from "drizzle-orm";
 import { centralDb, districtCodes, districtDb } from "../db/districts.js";
-import { MOVE_BATCH, copyCases, dropMoved, movableCases, movableCount } from "../db/move.js";
+import { MOVE_BATCH, copyCases, dropMoved, holdClashes, movableCases, movableCount } from "../db/move.js";
 import { replicateDirectory } from "../db/replicate.js";
 import { timelineInstances } from "../db/schema.js";
 import type { Bindings } from "../env.js";
@@ -33,7 +33,10 @@ export async function moveToDistricts(env: Bindings, now: number, limit: number)
     const ids = todo.filter((m) => m.district === code).map((m) => m.id);
     const district = districtDb(env, code);
     for (let i = 0; i < ids.length; i += MOVE_BATCH) {
-      const group = ids.slice(i, i + MOVE_BATCH);
+      const held = await holdClashes(central, district, ids.slice(i, i + MOVE_BATCH), now);
+      const group = ids.slice(i, i + MOVE_BATCH).filter((id) => !held.includes(id));
+      if (held.length > 0) console.error(JSON.stringify({ level: "error", action: "districts.move-held", district: code, cases: held.length }));
+      if (group.length === 0) continue;
       const { running } = await copyCases(central, district, group);
       out.moved[code] = (out.moved[code] ?? 0) + (await dropMoved(central, group, code, now));
       for (const r of running) out.restarted += await restart(env, district, r, now);

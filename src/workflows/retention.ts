@@ -9,6 +9,7 @@ import type { Db } from "../db/client.js";
 import { caseDbs } from "../db/districts.js";
 import { PURGE_BATCH, type PurgedCounts, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
 import { RECEIPT_RETENTION_MS, retentionCutoff, retentionYears } from "../domain/retention.js";
+import { checkIntegrity } from "../domain/integrity.js";
 import type { Bindings } from "../env.js";
 
 export const RETENTION_CRON = "17 2 * * *";
@@ -33,6 +34,13 @@ export async function retention(env: Bindings, now: number, o: RetentionOptions 
   const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0 };
   for (const db of caseDbs(env)) await purgeDistrict(db, cutoff, now, until, o, counts);
   console.log(JSON.stringify({ level: "info", action: "retention", ...counts }));
+  // Once a day, the same night: a case outside its owner's district, or two cases for one reference,
+  // is an error an administrator must see (the administration page lists them).
+  const found = await checkIntegrity(env);
+  if (found.misplaced.length > 0) {
+    console.error(JSON.stringify({ level: "error", action: "districts.misplaced", cases: found.misplaced.length, districts: [...new Set(found.misplaced.map((m) => m.district))] }));
+  }
+  if (found.referenceCollisions.length > 0) console.error(JSON.stringify({ level: "error", action: "references.collisions", cases: found.referenceCollisions.length }));
   return counts;
 }
 

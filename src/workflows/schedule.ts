@@ -13,6 +13,7 @@ import { applyEvent } from "../domain/apply-event.js";
 import type { Bindings } from "../env.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, isEnabled, latest } from "../timelines/catalog.js";
+import { obligationRef } from "../timelines/reporting.js";
 import type { Schedule } from "../timelines/definition.js";
 import { complianceLags, quarterEnds } from "../timelines/quarters.js";
 import { wakeAll } from "./wake.js";
@@ -64,9 +65,11 @@ export async function startScheduled(env: Bindings, now: number): Promise<Schedu
       for (const day of due) {
         // Opened as of the first day of its lead window, whatever run opens it: every run's
         // attempt is the same event, so a later run replays it instead of conflicting with it.
-        // The reference names the period (its last day), the due date follows the setting.
+        // The key names the period (its last day) for the system; the reference says it to people.
+        // The due date follows the setting.
+        const period = isoDate(day - lag);
         const obligation = {
-          ref: `${def.id}/${office.id}/${isoDate(day - lag)}`, timeline: def.id, officeId: office.id, dueDate: isoDate(day),
+          key: `${def.id}/${office.id}/${period}`, ref: obligationRef(s, period), timeline: def.id, officeId: office.id, dueDate: isoDate(day),
           opensAt: formatRomeInstant(romeLocalInstant((day - s.leadDays) as DayNumber, 0)),
         };
         counts[await openObligation(env, office.jurisdiction, obligation, role, def.trigger, bill, now)]++;
@@ -76,7 +79,7 @@ export async function startScheduled(env: Bindings, now: number): Promise<Schedu
   return counts;
 }
 
-type Obligation = { ref: string; timeline: string; officeId: string; dueDate: string; opensAt: string };
+type Obligation = { key: string; ref: string; timeline: string; officeId: string; dueDate: string; opensAt: string };
 
 /** An obligation lives in its office's district; one whose district has no database is recorded centrally as failed. */
 async function openObligation(
@@ -86,7 +89,7 @@ async function openObligation(
   try {
     db = districtDb(env, district);
   } catch (e) {
-    await recordScheduleFailure(centralDb(env), { ref: o.ref, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, e instanceof ApiError ? e.code : "internal_error", now);
+    await recordScheduleFailure(centralDb(env), { ref: o.key, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, e instanceof ApiError ? e.code : "internal_error", now);
     return "failed";
   }
   return openIn(env, db, o, role, trigger, bill, now);
@@ -103,21 +106,21 @@ async function openIn(
   try {
     const { result, wake } = await applyEvent(db, SYSTEM, {
       type: trigger, caseRef: o.ref, occurredAt: o.opensAt, data: { offices: { [role]: o.officeId }, dueDate: o.dueDate },
-    }, { idempotencyKey: `schedule:${o.ref}`, now, requestId: null, billEnabled: bill, appBaseUrl: env.APP_BASE_URL, obligation: true, caseHint: { office: o.officeId } });
+    }, { idempotencyKey: `schedule:${o.key}`, now, requestId: null, billEnabled: bill, appBaseUrl: env.APP_BASE_URL, obligation: true, caseHint: { office: o.officeId } });
     if (result.replayed) return "existing";
-    await clearScheduleFailure(db, o.ref);
+    await clearScheduleFailure(db, o.key);
     await wakeAll(env, db, wake, now);
     return "started";
   } catch (e) {
     // The obligation itself, already open: by hand (running), or by an earlier run whose event
     // differed (before obligations opened as of their window's first day) under this same key.
     if (e instanceof ApiError && (e.code === "timeline_already_running" || e.code === "idempotency_conflict")) {
-      await clearScheduleFailure(db, o.ref);
+      await clearScheduleFailure(db, o.key);
       return "existing";
     }
     const code = e instanceof ApiError ? e.code : "internal_error";
-    console.error(JSON.stringify({ level: "error", action: "schedule.failed", obligation: o.ref, code }));
-    await recordScheduleFailure(db, { ref: o.ref, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, code, now);
+    console.error(JSON.stringify({ level: "error", action: "schedule.failed", obligation: o.key, code }));
+    await recordScheduleFailure(db, { ref: o.key, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, code, now);
     return "failed";
   }
 }

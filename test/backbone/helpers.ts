@@ -124,7 +124,7 @@ export async function endTimelines(databases: readonly D1Database[] = [env.DB]):
   }
 }
 
-type Recorded = {
+export type Recorded = {
   status: number;
   body: {
     code?: string; parameter?: string;

@@ -136,7 +136,8 @@ describe("filing", () => {
   it("closes the region's obligation when its officer submits the report, and audits it", async () => {
     const billEnv = { ...env, ENABLED_BILLS: "all" };
     await startScheduled(billEnv, Date.parse("2026-03-01T06:00:00+01:00"));
-    const ref = "regional-report/regione-piemonte/2026-03-30";
+    // The obligation's readable reference: the Region's report on 2025, due 30 March 2026.
+    const ref = "RELAZIONE-REGIONALE-2025";
     const post = (path: string, token: string) => fetchWith(billEnv, path, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
     // Only the office the obligation is on files it: the Ministry reads, but does not submit for a region.
     expect((await post("/api/v1/reports/regional/2025/submit?region=Piemonte", MINISTRY)).status).toBe(403);
@@ -144,7 +145,7 @@ describe("filing", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ submitted: true, obligation: ref });
     const [instance] = await db().select({ status: timelineInstances.status }).from(timelineInstances)
-      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, ref)).all();
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(and(eq(cases.ref, ref), eq(cases.ownerOfficeId, "regione-piemonte"))).all();
     expect(instance!.status).toBe("closed");
     const entry = await db().select().from(auditLog).where(and(eq(auditLog.action, "report.submitted"), eq(auditLog.actor, "credential:demo-regione"))).get();
     expect(entry!.detail).toMatchObject({ kind: "regional", period: "2025", scope: "Piemonte" });

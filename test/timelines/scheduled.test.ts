@@ -13,7 +13,7 @@ import { dueWithinLead, scheduleDates, startScheduled } from "../../src/workflow
 import { complianceLags } from "../../src/timelines/quarters.js";
 import { misconfiguration } from "../../src/deployment.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { db, idleWorkflows, record } from "../backbone/helpers.js";
+import { type Recorded, api, casePath, db, idleWorkflows } from "../backbone/helpers.js";
 
 describe("when scheduled obligations open", () => {
   it("opens each due date's instance within its lead window only", () => {
@@ -62,7 +62,7 @@ describe("the cron start", () => {
     // The associations' report (31 December) and the national register (31 January): dates in the bills, no lag.
     expect(withBills.started).toBe(2);
     const [quarterly] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
-      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, "compliance-quarterly/procura-torino/2026-12-31")).all();
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(and(eq(cases.ref, "DATI-362BIS-T4-2026"), eq(cases.ownerOfficeId, "procura-torino"))).all();
     const d = (await db().select().from(deadlines).where(eq(deadlines.instanceId, quarterly!.id)).get())!;
     // The quarter ends 31 December; its data are due 15 days later, a setting the reason names.
     expect([d.officeId, d.dueDate, d.status]).toEqual(["procura-torino", "2027-01-15", "open"]);
@@ -70,7 +70,7 @@ describe("the cron start", () => {
       /^art\. 127 co\. 1-bis disp\. att\. c\.p\.p\. \(introdotto dall'art\. 8 L\. 24 novembre 2023, n\. 168\) non fissa il giorno: la data è stabilita dalla configurazione del servizio.*COMPLIANCE_DATA_LAG_DAYS.*; la scadenza è il 15\/01\/2027$/,
     );
     const [half] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
-      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, "compliance-half-yearly/pg-torino/2026-12-31")).all();
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(and(eq(cases.ref, "RELAZIONE-362BIS-S2-2026"), eq(cases.ownerOfficeId, "pg-torino"))).all();
     expect((await db().select().from(deadlines).where(eq(deadlines.instanceId, half!.id)).get())!.dueDate).toBe("2027-01-30");
 
     await sweep(env, Date.parse("2026-12-20T08:00:00+01:00"));
@@ -91,10 +91,12 @@ describe("the cron start", () => {
   it("closes an obligation when its report is submitted", async () => {
     const at = Date.parse("2026-06-20T06:00:00+02:00");
     await startScheduled(env, at);
-    const ref = "compliance-half-yearly/pg-torino/2026-06-30";
+    // A readable reference, the same for each PG's report on that half-year: the owner office says which.
+    const ref = "RELAZIONE-362BIS-S1-2026";
     const [half] = await db().select({ id: timelineInstances.id }).from(timelineInstances)
-      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(eq(cases.ref, ref)).all();
-    const submitted = await record(ref, "report.submitted", "2026-06-15T10:00:00+02:00");
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(and(eq(cases.ref, ref), eq(cases.ownerOfficeId, "pg-torino"))).all();
+    const res = await api("POST", `${casePath(ref)}/events?office=pg-torino`, { body: { type: "report.submitted", occurredAt: "2026-06-15T10:00:00+02:00", data: {} } });
+    const submitted = { status: res.status, body: (await res.json()) as Recorded["body"] };
     expect(submitted.status).toBe(201);
     expect(submitted.body.timelines).toMatchObject([{ timeline: "compliance-half-yearly", instanceId: half!.id, status: "closed" }]);
     expect(submitted.body.deadlines).toMatchObject([{ status: "met", dueDate: "2026-07-30" }]);

@@ -1,0 +1,54 @@
+/**
+ * GET /api/v1/integrity — administrators see what the data's invariants found broken: cases held
+ * outside their owner office's district, cases waiting for the move, references that could not
+ * take their canonical spelling. POST …/references/{caseId}/withdraw withdraws such a duplicate.
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import type { AppEnv } from "../env.js";
+import { bearer } from "../auth/bearer.js";
+import { requireAdmin } from "../auth/principal.js";
+import { checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
+import { validate } from "../http/body.js";
+import { AUTH_PROBLEMS, contract } from "../http/contract.js";
+
+export const integrityRoutes = new Hono<AppEnv>();
+
+integrityRoutes.get("/", bearer, async (c) => {
+  requireAdmin(c.get("principal"));
+  return c.json(await checkIntegrity(c.env));
+});
+
+const CaseId = z.uuid("identificativo interno del procedimento (da GET /api/v1/integrity)");
+
+integrityRoutes.post("/references/:caseId/withdraw", bearer, async (c) => {
+  const p = c.get("principal");
+  requireAdmin(p);
+  const withdrawn = await withdrawDuplicate(c.env, p, validate(CaseId, c.req.param("caseId"), "caseId"), Date.now(), c.get("requestId"));
+  return c.json({ withdrawn });
+});
+
+const IntegritySchema = z.object({
+  misplaced: z.array(z.object({
+    ref: z.string(), office: z.string().describe("Ufficio titolare"),
+    district: z.string().describe("Distretto il cui database contiene il procedimento"), belongsTo: z.string().describe("Distretto dell'ufficio titolare, dove dovrebbe stare"),
+  })).describe("Procedimenti fuori dal distretto dell'ufficio titolare (al più 100 per distretto)"),
+  awaitingMove: z.number().int().describe("Procedimenti di distretti con un proprio database ancora nel database centrale (spostamento in corso)"),
+  referenceCollisions: z.array(z.object({
+    caseId: z.string(), ref: z.string().describe("Riferimento com'è conservato"), canonical: z.string().describe("La sua forma canonica, già di un altro procedimento dello stesso ufficio"),
+    office: z.string(), otherCaseId: z.string(), running: z.boolean().describe("Se ha scadenzari in corso (che inviano promemoria e segnalazioni)"), district: z.string().nullable(),
+  })).describe("Riferimenti che non hanno potuto assumere la forma canonica: duplicati da ritirare"),
+});
+
+export const integrityContracts = [contract({
+  method: "get", path: "/api/v1/integrity", tag: "Amministrazione", security: "bearer",
+  summary: "Controllo dei dati: procedimenti fuori distretto, in attesa di spostamento, riferimenti duplicati",
+  responses: { 200: { description: "Esito del controllo", schema: IntegritySchema } },
+  problems: [...AUTH_PROBLEMS],
+}), contract({
+  method: "post", path: "/api/v1/integrity/references/{caseId}/withdraw", tag: "Amministrazione", security: "bearer",
+  summary: "Ritira un procedimento duplicato: i suoi scadenzari in corso sono ritirati (gli uffici ne sono avvisati) e il procedimento esce dall'elenco",
+  params: z.object({ caseId: CaseId }),
+  responses: { 200: { description: "Scadenzari ritirati", schema: z.object({ withdrawn: z.number().int() }) } },
+  problems: [...AUTH_PROBLEMS, "invalid_body", "not_found"],
+})];
