@@ -6,9 +6,8 @@
  * unless it is clearly local. Likewise the key that hides client addresses
  * in the sign-in rate limit.
  */
+import { readConfig } from "./config.js";
 import { districtMisconfiguration } from "./db/districts.js";
-import { retentionYears } from "./domain/retention.js";
-import { lagDays } from "./timelines/quarters.js";
 import type { Bindings } from "./env.js";
 
 export const LOCAL_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -22,12 +21,10 @@ export function isLocal(env: Pick<Bindings, "APP_BASE_URL">): boolean {
   }
 }
 
-/** Why this deployment must not serve, or null. */
+/** Why this deployment must not serve, or null: the first setting that is wrong, named (locally too), then what they require together. */
 export function misconfiguration(env: Bindings): string | null {
-  // Wrong dates are wrong locally too.
-  if (lagDays("compliance-data", env.COMPLIANCE_DATA_LAG_DAYS) === undefined) return "COMPLIANCE_DATA_LAG_DAYS: un numero di giorni da 0 a 120";
-  if (lagDays("compliance-report", env.COMPLIANCE_REPORT_LAG_DAYS) === undefined) return "COMPLIANCE_REPORT_LAG_DAYS: un numero di giorni da 0 a 120";
-  if (retentionYears(env.RETENTION_YEARS) === null) return "RETENTION_YEARS: un numero intero di anni da 1 a 30";
+  const settings = readConfig(env);
+  if (!settings.ok) return `${settings.problem.variable}: ${settings.problem.reason}`;
   const districts = districtMisconfiguration(env);
   if (districts !== null) return districts;
   if (env.QSTASH_TOKEN && !(env.QSTASH_CURRENT_SIGNING_KEY && env.QSTASH_NEXT_SIGNING_KEY)) {

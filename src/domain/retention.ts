@@ -9,19 +9,10 @@
  *
  * The law fixes no number of years for this data: the period is the
  * deployment's decision, taken with its data-protection officer
- * (RETENTION_YEARS), five years by default.
+ * (RETENTION_YEARS, src/config.ts), five years by default.
  */
-export const DEFAULT_RETENTION_YEARS = 5;
-
 /** Inbound receipts answer a repeated webhook-id; a repeat comes within the signature's five minutes. */
 export const RECEIPT_RETENTION_MS = 30 * 86_400_000;
-
-/** The period from RETENTION_YEARS: a whole number of years from 1 to 30; null when it is not one. */
-export function retentionYears(raw: string | undefined): number | null {
-  if (raw === undefined || raw.trim() === "") return DEFAULT_RETENTION_YEARS;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 1 && n <= 30 ? n : null;
-}
 
 /**
  * The instant before which a case's last activity makes it purgeable: the

@@ -4,12 +4,7 @@ import type { DeliveryContext } from "./deliver.js";
 import type { Mailer } from "./mailer.js";
 import { outboxMailer } from "./outbox-mailer.js";
 import { resendMailer } from "./resend-mailer.js";
-import { retryPolicy } from "./retry.js";
-
-/** No call to the email provider waits longer than this by default. */
-export const MAIL_TIMEOUT_MS = 15_000;
-
-const timeoutOf = (env: Bindings) => Number(env.MAIL_TIMEOUT_MS) || MAIL_TIMEOUT_MS;
+import { config } from "../config.js";
 
 /**
  * A claim older than eight provider timeouts belongs to a sender that died:
@@ -17,13 +12,14 @@ const timeoutOf = (env: Bindings) => Number(env.MAIL_TIMEOUT_MS) || MAIL_TIMEOUT
  * races a send still in progress (2 minutes with the default timeout).
  */
 export function staleClaimMs(env: Bindings): number {
-  return 8 * timeoutOf(env);
+  return 8 * config(env).MAIL_TIMEOUT_MS;
 }
 
 export function mailerFor(env: Bindings, db = database(env.DB), now: () => number = Date.now): Mailer {
   const key = env.RESEND_API_KEY;
   if (key === undefined || key === "") return outboxMailer(db, now);
-  return resendMailer({ apiKey: key, baseUrl: env.RESEND_BASE_URL || undefined, timeoutMs: timeoutOf(env), perSecond: Number(env.MAIL_RATE_PER_SECOND) || 4.5 });
+  const c = config(env);
+  return resendMailer({ apiKey: key, baseUrl: c.RESEND_BASE_URL, timeoutMs: c.MAIL_TIMEOUT_MS, perSecond: c.MAIL_RATE_PER_SECOND });
 }
 
 /**
@@ -35,9 +31,10 @@ export function mailerFor(env: Bindings, db = database(env.DB), now: () => numbe
 export function deliveryContext(env: Bindings, actor: string, asOf: number = Date.now(), db: Db = database(env.DB)): DeliveryContext {
   const started = Date.now();
   const now = () => asOf + (Date.now() - started);
+  const c = config(env);
   return {
     db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now,
     staleMs: staleClaimMs(env),
-    retry: retryPolicy({ base: env.MAIL_RETRY_BASE_MS, max: env.MAIL_RETRY_MAX_MS, window: env.MAIL_RETRY_WINDOW_MS, alertAfter: env.MAIL_ALERT_AFTER_MS }),
+    retry: { baseMs: c.MAIL_RETRY_BASE_MS, maxMs: c.MAIL_RETRY_MAX_MS, windowMs: c.MAIL_RETRY_WINDOW_MS, alertAfterMs: c.MAIL_ALERT_AFTER_MS },
   };
 }

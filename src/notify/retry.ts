@@ -23,13 +23,6 @@ export interface RetryPolicy {
   alertAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
-  baseMs: 60_000,
-  maxMs: 60 * 60_000,
-  windowMs: 20 * 3_600_000,
-  alertAfterMs: 30 * 60_000,
-};
-
 export interface SendFailure {
   error: string;
   /** Worth trying again later (the provider or the network), not a refusal of the message itself. */
@@ -53,18 +46,4 @@ export function afterFailure(p: RetryPolicy, f: SendFailure, failures: number, f
   const retryAt = now + delay;
   if (retryAt - firstFailedAt > p.windowMs) return { retryAt: null, alert: true };
   return { retryAt, alert: now - firstFailedAt >= p.alertAfterMs };
-}
-
-/** The policy from the deployment's settings (milliseconds), defaults where unset. */
-export function retryPolicy(setting: { base?: string; max?: string; window?: string; alertAfter?: string }): RetryPolicy {
-  const ms = (v: string | undefined, fallback: number) => {
-    const n = Number(v);
-    return v !== undefined && v !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
-  };
-  return {
-    baseMs: ms(setting.base, DEFAULT_RETRY.baseMs),
-    maxMs: ms(setting.max, DEFAULT_RETRY.maxMs),
-    windowMs: ms(setting.window, DEFAULT_RETRY.windowMs),
-    alertAfterMs: ms(setting.alertAfter, DEFAULT_RETRY.alertAfterMs),
-  };
 }

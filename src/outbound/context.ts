@@ -3,7 +3,8 @@ import { isLocal } from "../deployment.js";
 import type { Bindings } from "../env.js";
 import { mailerFor } from "../notify/context.js";
 import type { Mailer } from "../notify/mailer.js";
-import { type RetryPolicy, retryPolicy } from "../notify/retry.js";
+import type { RetryPolicy } from "../notify/retry.js";
+import { config } from "../config.js";
 import { type QStashConfig, qstashConfig } from "./qstash.js";
 
 /**
@@ -31,15 +32,6 @@ export interface OutboundContext {
   local: boolean;
 }
 
-/** No endpoint is waited for longer than this by default. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
-
-/** A published message's outcome normally arrives within seconds; one unheard of after an hour is looked up. */
-const CHECK_AFTER_MS = 3_600_000;
-
-/** Defaults: first retry after 30 s, doubling up to 4 hours, for a day; flagged after an hour of failures. */
-const DEFAULTS = { base: "30000", max: "14400000", window: "86400000", alertAfter: "3600000" };
-
 /**
  * What outbound delivery needs, with a clock that reads `asOf` now and runs
  * on from there (as the email delivery's context does), on the district's database `db`.
@@ -47,16 +39,14 @@ const DEFAULTS = { base: "30000", max: "14400000", window: "86400000", alertAfte
 export function outboundContext(env: Bindings, asOf: number = Date.now(), db: Db = database(env.DB)): OutboundContext {
   const started = Date.now();
   const now = () => asOf + (Date.now() - started);
-  const timeoutMs = Number(env.WEBHOOK_TIMEOUT_MS) || WEBHOOK_TIMEOUT_MS;
+  const c = config(env);
+  const timeoutMs = c.WEBHOOK_TIMEOUT_MS;
   return {
     db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, now, timeoutMs, qstash: qstashConfig(env, timeoutMs, db.district),
     // A live sender has given up on its call long before.
     staleMs: 8 * timeoutMs,
-    checkAfterMs: Number(env.QSTASH_CHECK_AFTER_MS) || CHECK_AFTER_MS,
+    checkAfterMs: c.QSTASH_CHECK_AFTER_MS,
     local: isLocal(env),
-    retry: retryPolicy({
-      base: env.WEBHOOK_RETRY_BASE_MS || DEFAULTS.base, max: env.WEBHOOK_RETRY_MAX_MS || DEFAULTS.max,
-      window: env.WEBHOOK_RETRY_WINDOW_MS || DEFAULTS.window, alertAfter: env.WEBHOOK_ALERT_AFTER_MS || DEFAULTS.alertAfter,
-    }),
+    retry: { baseMs: c.WEBHOOK_RETRY_BASE_MS, maxMs: c.WEBHOOK_RETRY_MAX_MS, windowMs: c.WEBHOOK_RETRY_WINDOW_MS, alertAfterMs: c.WEBHOOK_ALERT_AFTER_MS },
   };
 }

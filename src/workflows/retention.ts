@@ -8,7 +8,8 @@
 import type { Db } from "../db/client.js";
 import { caseDbs } from "../db/districts.js";
 import { PURGE_BATCH, type PurgedCounts, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
-import { RECEIPT_RETENTION_MS, retentionCutoff, retentionYears } from "../domain/retention.js";
+import { config } from "../config.js";
+import { RECEIPT_RETENTION_MS, retentionCutoff } from "../domain/retention.js";
 import { checkIntegrity } from "../domain/integrity.js";
 import type { Bindings } from "../env.js";
 
@@ -27,8 +28,7 @@ export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts
 
 /** Every district's database in turn, within one run's bounds. */
 export async function retention(env: Bindings, now: number, o: RetentionOptions = {}): Promise<RetentionCounts> {
-  const years = retentionYears(env.RETENTION_YEARS);
-  if (years === null) throw new Error("RETENTION_YEARS is not a whole number of years from 1 to 30");
+  const years = config(env).RETENTION_YEARS;
   const cutoff = retentionCutoff(now, years);
   const until = Date.now() + (o.budgetMs ?? 20_000);
   const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0 };

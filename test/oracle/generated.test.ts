@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/preview/schema-sql.js";
 import { stripSqlComments } from "../../scripts/sql-strip.mjs";
 import { timelinesTable } from "../../scripts/timelines-table.js";
+import { configTable } from "../../scripts/config-table.js";
+import { SETTINGS } from "../../src/config.js";
 import { generatedCatalogue } from "../../src/timelines/sources.js";
 
 describe("generated sources", () => {
@@ -19,5 +21,14 @@ describe("generated sources", () => {
 
   it("the README's table of timelines is the catalogue's (npm run timelines:table)", () => {
     expect(readFileSync("README.md", "utf8")).toContain(timelinesTable());
+  });
+
+  it("the README's table of settings is the schema's that checks them (npm run config:table)", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(configTable());
+  });
+
+  it("the schema checks every variable wrangler.jsonc sets", () => {
+    const vars = Object.keys((JSON.parse(readFileSync("wrangler.jsonc", "utf8").replace(/^\s*\/\/.*$/gm, "")) as { vars: object }).vars);
+    expect(vars.filter((v) => !(v in SETTINGS))).toEqual([]);
   });
 });

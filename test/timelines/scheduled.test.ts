@@ -27,8 +27,8 @@ describe("when scheduled obligations open", () => {
   });
 
   it("reads the compliance lags from the deployment, 15 and 30 days by default, and refuses malformed ones", () => {
-    expect(complianceLags({})).toEqual({ "compliance-data": 15, "compliance-report": 30 });
-    expect(complianceLags({ COMPLIANCE_DATA_LAG_DAYS: "20", COMPLIANCE_REPORT_LAG_DAYS: "45" })).toEqual({ "compliance-data": 20, "compliance-report": 45 });
+    expect(complianceLags({ ...env, COMPLIANCE_DATA_LAG_DAYS: "", COMPLIANCE_REPORT_LAG_DAYS: undefined })).toEqual({ "compliance-data": 15, "compliance-report": 30 });
+    expect(complianceLags({ ...env, COMPLIANCE_DATA_LAG_DAYS: "20", COMPLIANCE_REPORT_LAG_DAYS: "45" })).toEqual({ "compliance-data": 20, "compliance-report": 45 });
     expect(misconfiguration({ ...env, COMPLIANCE_DATA_LAG_DAYS: "quindici" })).toMatch(/^COMPLIANCE_DATA_LAG_DAYS/);
   });
 
