@@ -38,6 +38,17 @@ export function queries(state: string, sqls: readonly string[], config = "wrangl
   return queryLocal(state, binding, sqls, { config });
 }
 
+/**
+ * The cron's clock in the tests that run wrangler dev. Unset: the real time, as a deployment's cron.
+ * TERMINI_CRON_AT (an RFC 3339 instant, later than now): the cron runs as if it were that instant,
+ * moving on with the real clock from the run's start — the scheduler opens the obligations that
+ * day makes due and the sweep delivers as of then. How the suite is checked on the days around
+ * each quarter's and year's end, the only way the real date reaches these tests.
+ */
+const CRON_AT = process.env.TERMINI_CRON_AT === undefined ? undefined : Date.parse(process.env.TERMINI_CRON_AT);
+const RUN_STARTED = Date.now();
+if (CRON_AT !== undefined && !(CRON_AT > RUN_STARTED)) throw new Error(`TERMINI_CRON_AT must be an RFC 3339 instant later than now: ${process.env.TERMINI_CRON_AT}`);
+
 /** How long a start may take on a busy shared machine before it counts as failed (it normally takes seconds). */
 const START_WITHIN_MS = 300_000;
 
@@ -74,6 +85,14 @@ export class DevServer {
       if (Date.now() > until) throw new Error(`wrangler dev did not answer within ${START_WITHIN_MS / 1000} s:\n${this.tail.join("\n")}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+  }
+
+  /** Runs the five-minute cron once (sweep, schedule, sign-in purge), at the cron's clock (see TERMINI_CRON_AT); its answer's status. */
+  async cron(): Promise<number> {
+    const time = CRON_AT === undefined ? "" : `&time=${CRON_AT + (Date.now() - RUN_STARTED)}`;
+    const res = await fetch(`${this.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}${time}`);
+    await res.arrayBuffer();
+    return res.status;
   }
 
   /** SIGKILL to the whole process group: whatever was in flight is lost mid-way. Resolves once it has exited. */

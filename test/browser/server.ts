@@ -11,7 +11,7 @@ export async function startDevServer(port: number): Promise<DevServer> {
   // localhost, as the links in emails say: the session cookie is that origin's.
   const server = new DevServer(port, state, ["--var", `APP_BASE_URL:http://localhost:${port}`, "--var", "DISTRICTS:TO,MI", "--test-scheduled"], "localhost");
   await server.start();
-  const swept = await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
-  if (!swept.ok) throw new Error(`the first sweep answered ${swept.status}`);
+  const swept = await server.cron();
+  if (swept !== 200) throw new Error(`the first sweep answered ${swept}`);
   return server;
 }

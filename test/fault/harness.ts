@@ -167,7 +167,7 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
   try {
     await server.start();
     // The first sweep copies the directory into the districts' databases (events are routed there).
-    await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+    await server.cron();
     // Turin's offices' mail is slow, so that the kill finds sends the provider accepted but had not answered.
     for (const to of ["procuratore.torino@example.org", "pg.torino@example.org"]) await control("script", { to, delayMs: o.providerDelayMs });
     const duplicates = await duplicateRounds(server, o.duplicateRounds);
@@ -176,7 +176,7 @@ export async function faultRun(o: FaultOptions): Promise<FaultReport> {
       while (sweeping) {
         await new Promise((r) => setTimeout(r, o.sweepEveryMs));
         try {
-          await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+          await server.cron();
           sweeps++;
         } catch {
           // the server is down or restarting: the next tick tries again

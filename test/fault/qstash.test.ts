@@ -72,7 +72,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 /** The cron's sweep, run again and again until the condition holds (what it waits for falls due with time). */
 const sweepUntil = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, async () => {
   const v = await probe();
-  if (v === undefined) await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+  if (v === undefined) await server.cron();
   return v;
 });
 
@@ -142,7 +142,7 @@ describe("through QStash", () => {
       SELECT printf('msg_burst_${tag}_%04d.${id}', i), printf('msg_burst_${tag}_%04d', i), '${id}', NULL, 'pending', ${now}, ${now} FROM n`);
     const before = (await control("stats")) as { batches: number };
     const t0 = Date.now();
-    await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+    await server.cron();
     // Claimed (sending) until QStash's answer is recorded: published once neither is left.
     await until("all published", async () => ((await deliveries(id, "pending")).length + (await deliveries(id, "sending")).length === 0 ? true : undefined));
     const batches = ((await control("stats")) as { batches: number }).batches - before.batches;
@@ -187,7 +187,7 @@ describe("through QStash", () => {
     } finally {
       await control("drop-callbacks", { drop: false });
     }
-    await (await fetch(`${server.base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`)).arrayBuffer();
+    await server.cron();
     const [dead] = await until("dead after the look-up", async () => {
       const d = await deliveries(id, "dead");
       return d.length > 0 ? d : undefined;
