@@ -36,6 +36,16 @@ async function sidewaysOverflow(page: import("playwright-core").Page): Promise<n
 let server: DevServer;
 let browser: Browser;
 
+/**
+ * A page whose waits (navigation, locators, events) allow two minutes, not Playwright's 30 s: CI
+ * machines are shared, and a page load beside the fault tests' servers once took longer.
+ */
+async function newPage(options?: Parameters<Browser["newPage"]>[0]) {
+  const page = await browser.newPage(options);
+  page.setDefaultTimeout(120_000);
+  return page;
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer(8795);
@@ -43,7 +53,7 @@ beforeAll(async () => {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -60,7 +70,7 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   expect(started.status).toBe(201);
 
   // The audit injects axe-core as a script: the page's own policy (no inline script) would block it, rightly.
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const page = await newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   await page.goto(`${server.base}/`);
   await page.getByLabel("Indirizzo di posta elettronica").fill("operatore.procura@example.org");
   await page.getByRole("button", { name: "Invia il link di accesso" }).click();
@@ -105,10 +115,10 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   expect(pm!.notifications.some((n) => n.status === "scheduled")).toBe(false);
   expect(gip!.stage).toBe("gip-decision");
   await page.close();
-}, 120_000);
+});
 
 it("renders under its own security policy: Bootstrap Italia and its fonts come from the Worker, and nothing is refused", async () => {
-  const page = await browser.newPage();
+  const page = await newPage();
   const refused: string[] = [];
   const elsewhere: string[] = [];
   page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
@@ -158,7 +168,7 @@ async function signIn(page: import("playwright-core").Page, email: string): Prom
 
 it("walks the administrator's pages, on a phone and on a desktop, each audited for accessibility", async () => {
   for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
-    const page = await browser.newPage({ viewport, bypassCSP: true });
+    const page = await newPage({ viewport, bypassCSP: true });
     await signIn(page, "amministratore@example.org");
     for (const [path, heading] of [
       ["/admin", "Amministrazione"], ["/admin/utenti", "Utenti"], ["/admin/uffici", "Rubrica degli uffici"],
@@ -182,7 +192,7 @@ it("walks each other role's pages (head of office, region, ministry) on a phone,
     ["regione", "funzionario.regione@example.org", ["/", "/relazioni"]],
     ["ministero", "funzionario.ministero@example.org", ["/", "/relazioni"]],
   ] as const) {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
     await signIn(page, email);
     for (const path of paths) {
       const res = await page.goto(`${server.base}${path}`);
@@ -198,6 +208,7 @@ it("walks each other role's pages (head of office, region, ministry) on a phone,
 it("acts as each role: the head copies a new calendar address, the region files a new version, the ministry downloads a PDF, the administrator invites a user", async () => {
   // The head of office: a new calendar address, shown once, copied with the button (the served script).
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ["clipboard-read", "clipboard-write"] });
+  context.setDefaultTimeout(120_000);
   const head = await context.newPage();
   await signIn(head, "procuratore@example.org");
   await head.goto(`${server.base}/calendario`);
@@ -214,7 +225,7 @@ it("acts as each role: the head copies a new calendar address, the region files 
   await context.close();
 
   // The region officer: a new version of the region's report, listed with its snapshot and checksum.
-  const region = await browser.newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const region = await newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
   await signIn(region, "funzionario.regione@example.org");
   await region.goto(`${server.base}/relazioni`);
   await region.getByRole("button", { name: "Genera una nuova versione" }).first().click();
@@ -224,7 +235,7 @@ it("acts as each role: the head copies a new calendar address, the region files 
   await region.close();
 
   // The ministry officer: the national report as a PDF download.
-  const ministry = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const ministry = await newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(ministry, "funzionario.ministero@example.org");
   await ministry.goto(`${server.base}/relazioni`);
   const [download] = await Promise.all([ministry.waitForEvent("download"), ministry.getByRole("link", { name: "PDF" }).first().click()]);
@@ -232,7 +243,7 @@ it("acts as each role: the head copies a new calendar address, the region files 
   await ministry.close();
 
   // The administrator: an invitation refused with the reason, then accepted and listed.
-  const admin = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const admin = await newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   await signIn(admin, "amministratore@example.org");
   await admin.goto(`${server.base}/admin/utenti`);
   await admin.getByLabel("Indirizzo di posta elettronica").fill("nuovo.operatore@example.org");

@@ -32,7 +32,7 @@ beforeAll(async () => {
     "--var", "WEBHOOK_RETRY_BASE_MS:1000", "--var", "WEBHOOK_ALERT_AFTER_MS:1000", "--var", "QSTASH_CHECK_AFTER_MS:1000",
   ]);
   await server.start();
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   await server?.stop();
@@ -59,7 +59,7 @@ async function deliveries(id: string, status?: string): Promise<Delivery[]> {
   return res.json.deliveries;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -127,7 +127,7 @@ describe("through QStash", () => {
     await until("delivered after replay", async () => ((await deliveries(id))[0]?.status === "delivered" ? true : undefined));
     expect(((await control("stats")) as { dlq: number }).dlq).toBe(0);
     expect((await endpoint.received()).at(-1)).toMatchObject({ status: 200, verified: true });
-  }, 120_000);
+  }, 400_000);
 
   it("a burst of 1,000 due events is published by the sweep in batches and never has more in flight at the slow endpoint than its parallelism", async () => {
     const { endpoint, id } = await subscription(`qs-burst-${crypto.randomUUID()}`, { parallelism: 3, ratePerSecond: 100 });
@@ -148,7 +148,7 @@ describe("through QStash", () => {
     const batches = ((await control("stats")) as { batches: number }).batches - before.batches;
     console.log(`[qstash] ${BURST} published by one sweep in ${Date.now() - t0} ms, ${batches} batch requests`);
     expect(batches).toBe(Math.ceil(BURST / 100));
-    await until("all received", async () => ((await endpoint.stats()).received >= BURST ? true : undefined), 240_000);
+    await until("all received", async () => ((await endpoint.stats()).received >= BURST ? true : undefined), 480_000);
     console.log(`[qstash] ${BURST} received in ${Date.now() - t0} ms`);
     const stats = await endpoint.stats();
     expect(stats.maxInFlight).toBeLessThanOrEqual(3);
@@ -158,7 +158,7 @@ describe("through QStash", () => {
     expect(new Set(received.map((r) => r.id)).size).toBe(BURST);
     expect(received.every((r) => r.verified)).toBe(true);
     await until("all delivered", async () => ((await deliveries(id, "delivered")).length === 200 && (await deliveries(id, "published")).length === 0 ? true : undefined));
-  }, 300_000);
+  }, 600_000);
 
   it("a lost success callback loses nothing: the relay recorded the endpoint's answer", async () => {
     const { endpoint, id } = await subscription(`qs-lost-ok-${crypto.randomUUID()}`);
@@ -199,7 +199,7 @@ describe("through QStash", () => {
     await until("delivered after replay", async () => ((await deliveries(id))[0]?.status === "delivered" ? true : undefined));
     const received = await endpoint.received();
     expect(new Set(received.map((r) => r.id)).size).toBe(1);
-  }, 120_000);
+  }, 400_000);
 
   it("a message QStash no longer holds, with no outcome heard, is published afresh under the same webhook-id", async () => {
     const { endpoint, id } = await subscription(`qs-gone-${crypto.randomUUID()}`);
