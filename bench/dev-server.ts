@@ -60,11 +60,20 @@ export class DevServer {
   constructor(private readonly port: number, private readonly state: string, private readonly args: string[] = [], private readonly host = "127.0.0.1") {}
   get base(): string { return `http://${this.host}:${this.port}`; }
 
+  /** What the server last printed, and whether it answers /healthz now (within 10 s): for a test that failed against it. */
+  async diagnosis(): Promise<string> {
+    const started = Date.now();
+    const health = await fetch(`${this.base}/healthz`, { signal: AbortSignal.timeout(10_000) }).then((r) => `answers ${r.status}`, (e: Error) => `does not answer (${e.name})`);
+    return `wrangler dev on ${this.base} ${this.child === undefined ? "stopped" : "running"}, /healthz ${health} in ${Date.now() - started} ms; its last output:\n${this.tail.join("\n") || "(none)"}`;
+  }
+
   /** Started and answering /healthz; a server that exits first, or never answers, fails with its last output. */
   async start(): Promise<void> {
     // The single-database layout unless the caller names districts: the state's other databases stay unmigrated.
     const layout = this.args.some((a) => a.startsWith("DISTRICTS:")) ? [] : ["--var", "DISTRICTS:"];
-    const child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), "--persist-to", this.state, "--log-level", "error", ...layout, ...this.args], {
+    // An inspector port of its own: two servers starting at once would both try the default 9229.
+    const inspector = this.args.includes("--inspector-port") ? [] : ["--inspector-port", String(this.port + 20_000)];
+    const child = spawn("npx", ["wrangler", "dev", "--port", String(this.port), ...inspector, "--persist-to", this.state, "--log-level", "error", ...layout, ...this.args], {
       stdio: ["ignore", "pipe", "pipe"], detached: true,
     });
     this.child = child;

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it, onTestFailed } from "vitest";
 import type { DevServer } from "../../bench/dev-server.js";
 import { startDevServer } from "./server.js";
 
@@ -53,6 +53,11 @@ beforeAll(async () => {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+});
+
+// A failure says what the server was doing: its last output, and whether it still answers.
+beforeEach(() => {
+  onTestFailed(async () => console.error(`[browser] ${await server.diagnosis()}`));
 });
 
 afterAll(async () => {
