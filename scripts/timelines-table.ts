@@ -9,6 +9,7 @@ function term(s: StageDefinition): string {
   const t = s.term;
   if ("weeks" in t) return `${t.weeks === 1 ? "1 calendar week" : `${t.weeks} calendar weeks`} (Rome clock, weekly windows)`;
   if ("anniversary" in t) return `${t.amount} ${t.unit}, ${t.anniversary === "lapse" ? "lapse on the anniversary" : "from the day after the anniversary"} (never moved)`;
+  if ("per" in t) return "by the end of each calendar year (never moved)";
   if ("given" in t) return `fixed date${t.setting === undefined ? "" : " (deployment setting)"}, ${t.regime}`;
   return `${t.amount} ${t.unit}, ${t.regime}${t.feriale === "apply" ? " (August suspension)" : ""}`;
 }
@@ -20,8 +21,11 @@ function stage(s: StageDefinition): string {
     s.suspension ? `one suspension ≤ ${s.suspension.maxDays} days` : "",
     s.alsoFrom ? `or from data.${s.alsoFrom.field}, the earlier` : "",
   ].filter(Boolean).join("; ");
-  const closes = s.quota ? `${s.quota.count}× ${s.quota.event}/week` : Object.keys(s.closesOn).join(", ") || "—";
-  return `${s.id}: ${term(s)}${extra ? ` (${extra})` : ""} → ${s.office}; closes on ${closes}`;
+  const per = "weeks" in s.term ? "week" : "year";
+  const closes = s.quota ? `${s.quota.count}× ${s.quota.event}/${per}` : Object.keys(s.closesOn).join(", ") || "—";
+  const c = s.consequence;
+  const missed = `${c.kind}${c.unverified ? " (to verify)" : ""}, ${c.citation}`;
+  return `${s.id}: ${s.date}, ${term(s)}${extra ? ` (${extra})` : ""} → ${s.office}; closes on ${closes}; if missed: ${missed}`;
 }
 
 function row(d: TimelineDefinition): string {
@@ -29,7 +33,7 @@ function row(d: TimelineDefinition): string {
   const trigger = sch === undefined ? d.trigger : `cron: ${Array.isArray(sch.dates) ? sch.dates.join(", ") : sch.dates}${sch.lag ? ` + ${sch.lag} lag` : ""}`;
   const stages = d.stages.map(stage);
   if (Object.keys(d.endsOn).length > 0) stages.push(`ends early on ${Object.keys(d.endsOn).join(", ")}`);
-  return `| \`${d.id}\` | ${d.status === "bill" ? "bill" : "in force"} | ${d.basis} | \`${trigger}\` | ${stages.join("<br>")} |`;
+  return `| \`${d.id}\` v${d.version} | ${d.status === "bill" ? "bill" : "in force"} | ${d.basis} | \`${trigger}\` | ${stages.join("<br>")} |`;
 }
 
 export function timelinesTable(): string {

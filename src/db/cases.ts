@@ -103,7 +103,7 @@ export async function countEvents(db: Db, caseId: string, type: string, from: nu
   return row?.n ?? 0;
 }
 
-export const DEADLINE_STATUSES: readonly DeadlineStatus[] = ["open", "met", "late", "informational", "withdrawn"];
+export { DEADLINE_STATUSES } from "./schema.js";
 
 export interface DeadlineWalk {
   statuses: readonly DeadlineStatus[];

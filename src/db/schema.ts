@@ -79,8 +79,13 @@ export const timelineInstances = sqliteTable("timeline_instances", {
   uniqueIndex("timeline_instances_running").on(t.caseId, t.timeline).where(sql`status = 'running'`),
 ]);
 
-/** informational: an earliest date, never reminded; withdrawn: its starting event was cancelled. */
-export type DeadlineStatus = "open" | "met" | "late" | "informational" | "withdrawn";
+/**
+ * informational: an earliest date or a length, never reminded; withdrawn: its starting event was
+ * cancelled, or the measure lapsed before it; lapsed: it passed without its act and the law made
+ * the measure lapse (its outcome says how).
+ */
+export const DEADLINE_STATUSES = ["open", "met", "late", "informational", "withdrawn", "lapsed"] as const;
+export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
 
 export const deadlines = sqliteTable("deadlines", {
   id: text("id").primaryKey(),
@@ -111,9 +116,10 @@ export const deadlines = sqliteTable("deadlines", {
 export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "cancelled" | "superseded" | "digested";
 /**
  * roll: not a message, the action that opens the next period of a rolling stage.
+ * lapse: not a message, the action that records a measure's lapse when its stage passes without its act.
  * fallback and alert: a delivery still failing, told to the office's fallback address and to the administrators.
  */
-export type NotificationKind = "reminder" | "escalation" | "fallback" | "alert" | "notice" | "roll" | "digest";
+export type NotificationKind = "reminder" | "escalation" | "fallback" | "alert" | "notice" | "roll" | "lapse" | "digest";
 
 /** What a notice announces. */
 export type NoticeDetail =

@@ -19,6 +19,9 @@ import { requireAuthority } from "./authority.js";
 import { bumpStatement } from "../db/counters.js";
 import { occurrence } from "../stats/metrics.js";
 import { closingCounts } from "./counts.js";
+import { lapsedAt } from "../timelines/consequence.js";
+import { romeWhen } from "../engine/rome.js";
+import { scheduleAct } from "./schedule-act.js";
 
 /** The event counts for the report, against the office that owns the timeline (its first stage's). */
 export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: Changes): void {
@@ -35,17 +38,29 @@ function close(ctx: EventContext, ch: Changes, def: TimelineDefinition, d: Deadl
     .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
   // Reminders and escalations stop the moment the closing event arrives.
   ch.stmts.push(db.update(notifications).set({ status: "cancelled" })
-    .where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"), inArray(notifications.kind, ["reminder", "escalation"]))));
+    .where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"), inArray(notifications.kind, ["reminder", "escalation", "lapse"]))));
   ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status, dueAt: d.dueAt, dueDate: d.dueDate });
 }
 
 function requireClosable(ctx: EventContext, stage: StageDefinition, d: Deadline | undefined): Deadline {
   if (d === undefined) throw new ApiError("stage_not_started", `La fase «${stage.title}» non è iniziata`);
+  if (d.status === "lapsed" || (d.status === "open" && lapsedAt(stage.consequence, d.dueAtMs, ctx.at))) throw lapsedError(stage, d);
   if (d.status !== "open") throw new ApiError("stage_closed", `La fase «${stage.title}» è già chiusa (${d.outcome ?? d.status})`);
   if (ctx.at < d.startedAtMs) {
     throw new ApiError("event_before_stage", "occurredAt: l'evento precede l'inizio della fase", { parameter: "occurredAt" });
   }
   return d;
+}
+
+/**
+ * The act is no longer possible: the term passed and the law made the measure lapse. If the act
+ * was done in time and only recorded late, the lapse is cancelled first (event.cancelled).
+ */
+function lapsedError(stage: StageDefinition, d: Deadline): ApiError {
+  const c = stage.consequence;
+  return new ApiError("stage_lapsed",
+    `La fase «${stage.title}» non ammette più atti: il termine è scaduto il ${romeWhen(d.dueAtMs)} e ${c.effect ?? "il provvedimento ha perso efficacia"} (${c.citation}). ` +
+    `Se l'atto è stato compiuto entro il termine e registrato in ritardo, annullare prima l'evento di inefficacia (event.cancelled) e registrare l'atto con la sua data.`);
 }
 
 /**
@@ -86,11 +101,14 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     if (period === undefined) continue;
     const seen = await countEvents(db, ctx.caseId, ctx.type, period.startedAtMs, period.dueAtMs);
     if (seen + 1 >= stage.quota!.count) {
-      ch.stmts.push(...meet(db, period.id, ctx.at, ctx.eventId));
+      ch.stmts.push(...meet(db, period.id, stage.quota!.met, ctx.at, ctx.eventId));
       ch.stmts.push(...closingCounts(db, def, period, "met", ctx.at));
       ch.result.deadlines.push({ id: period.id, stage: period.stage, office: period.officeId, status: "met", dueAt: period.dueAt, dueDate: period.dueDate });
       if (!current.some((d) => d.stage === stage.id && d.id !== period.id && d.status === "open")) open.delete(stage.id);
     }
+  }
+  for (const stage of def.stages.filter((s) => s.scheduledBy?.event === ctx.type && ending === undefined)) {
+    scheduleAct(ctx, ch, stage, requireClosable(ctx, stage, byStage.get(stage.id)));
   }
   for (const stage of def.stages.filter((s) => hasOwn(s.closesOn, ctx.type))) {
     const d = requireClosable(ctx, stage, byStage.get(stage.id));

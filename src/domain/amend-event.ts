@@ -114,8 +114,9 @@ function periodStart(stage: StageDefinition, d: Deadline, at: number, ends: Read
 
 /** The counters a closed deadline added, added again (1) or taken back (-1). */
 function recount(db: Db, def: TimelineDefinition, d: Deadline, by: 1 | -1): Stmt[] {
-  if ((d.status !== "met" && d.status !== "late") || d.closedAtMs === null) return [];
-  return closingCounts(db, def, d, d.status, d.closedAtMs, by);
+  if ((d.status !== "met" && d.status !== "late" && d.status !== "lapsed") || d.closedAtMs === null) return [];
+  // A lapse counted as a term not kept.
+  return closingCounts(db, def, d, d.status === "met" ? "met" : "late", d.closedAtMs, by);
 }
 
 export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void> {

@@ -13,7 +13,11 @@ export interface EventResult {
   case: { ref: string };
   replayed: boolean;
   timelines: { timeline: string; version: number; instanceId: string; status: string }[];
-  deadlines: { id: string; stage: string; office: string; status: string; dueAt: string; dueDate: string | null }[];
+  deadlines: {
+    id: string; stage: string; office: string; status: string; dueAt: string; dueDate: string | null;
+    /** Something the office must know at once (a hearing fixed outside its window). */
+    warning?: string;
+  }[];
 }
 
 /** The workflows to start or wake once the batch is written. */

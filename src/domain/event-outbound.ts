@@ -52,6 +52,6 @@ function outcomeOf(t: TimelineFacts, stage: string, type: string, status: string
   if (status === "withdrawn") return null;
   const def = getTimeline(t.id, t.version);
   const s = def?.stages.find((x) => x.id === stage);
-  if (s?.quota?.event === type) return "frequenza attestata";
+  if (s?.quota?.event === type) return s.quota.met;
   return (s === undefined ? undefined : own(s.closesOn, type)) ?? (def === undefined ? undefined : own(def.endsOn, type)) ?? null;
 }

@@ -9,8 +9,7 @@ import { eq } from "drizzle-orm";
 import { events } from "../db/schema.js";
 import { endsAtExactInstant, stageTerm } from "../timelines/stage-term.js";
 import { parseInstant } from "../engine/instant.js";
-import { romeClock, romeDay } from "../engine/rome.js";
-import { italianDate } from "../engine/civil.js";
+import { romeWhen } from "../engine/rome.js";
 import type { Term } from "../engine/term-types.js";
 import { ApiError } from "../http/problem.js";
 import { type StageDefinition, type TimelineDefinition, rungsOf } from "../timelines/definition.js";
@@ -60,7 +59,8 @@ export async function openStage(
     id: deadlineId, instanceId, stage: stage.id, seq, officeId: office.id, startedByEvent: start.eventId, startedAtMs: start.occurredAtMs,
     dueAt: t.dueAt, dueAtMs: t.dueAtMs, dueDate: t.dueDate ?? null, status: stage.informational ? "informational" : "open",
     explanation: {
-      basis: stage.basis, term: stage.term, informational: stage.informational, plainDate: t.plainDate, extendedDate: t.extendedDate,
+      basis: stage.basis, term: stage.term, informational: stage.informational, date: stage.date, consequence: stage.consequence,
+      plainDate: t.plainDate, extendedDate: t.extendedDate,
       flags: t.flags, steps: t.steps, notes: def.notes,
     },
   };
@@ -82,6 +82,13 @@ export async function openStage(
     rows.push({
       id: `${deadlineId}.${r.rung}`, deadlineId, instanceId, rung: r.rung, kind: r.kind, officeId: target.id,
       recipients: target.emails, sendAtMs: r.sendAtMs, status: "scheduled",
+    });
+  }
+  if (stage.consequence.kind === "lapse") {
+    // Not a message: the action that records the lapse if the stage is still open when its term ends.
+    rows.push({
+      id: `${deadlineId}.lapse`, deadlineId, instanceId, rung: "lapse", kind: "lapse", officeId: office.id,
+      recipients: [], sendAtMs: t.dueAtMs, status: "scheduled",
     });
   }
   if (stage.rolls) {
@@ -109,7 +116,7 @@ function earlierOfTwoStarts(stage: StageDefinition, fromMs: number, data: Record
   }
   const alt = term(other.ms);
   const first = alt.dueAtMs <= own.dueAtMs ? alt : own;
-  const said = (ms: number) => italianDate(romeDay(ms)) + " alle " + romeClock(ms);
+  const said = romeWhen;
   const text =
     also.why + ": " + also.fieldLabel + " (" + said(other.ms) + ") il termine scade il " + said(alt.dueAtMs) +
     ", " + also.eventLabel + " (" + said(fromMs) + ") il " + said(own.dueAtMs) +

@@ -12,6 +12,8 @@ import { type DeadlineStatus, caseOffices, cases, outboundDeliveries, outboundEv
 import { webCasePath } from "../lib/case-link.js";
 import { type OutboundData, type OutboundKind, outboundEvent } from "../outbound/events.js";
 import type { Stmt } from "./changes.js";
+import { getTimeline } from "../timelines/catalog.js";
+import { describeConsequence } from "../timelines/consequence.js";
 
 export interface OutboundFact<K extends OutboundKind = OutboundKind> {
   kind: K;
@@ -81,9 +83,15 @@ export function deadlineData(appBaseUrl: string, c: CaseFacts, t: TimelineFacts,
   return {
     case: { ref: c.ref, office: c.owner },
     timeline: { id: t.id, version: t.version, instance: d.instanceId },
-    deadline: { id: d.id, stage: d.stage, office: d.officeId, dueAt: d.dueAt, dueDate: d.dueDate, status: d.status },
+    deadline: { id: d.id, stage: d.stage, office: d.officeId, dueAt: d.dueAt, dueDate: d.dueDate, status: d.status, ...stageMeaning(t, d.stage) },
     link: appBaseUrl + webCasePath(c.ref, c.owner),
   };
+}
+
+/** What the stage's date is and what missing it means, as the catalogue says (absent for a stage it no longer has). */
+function stageMeaning(t: TimelineFacts, stageId: string) {
+  const s = getTimeline(t.id, t.version)?.stages.find((x) => x.id === stageId);
+  return s === undefined ? {} : { date: s.date, consequence: describeConsequence(s.consequence) };
 }
 
 /** The offices a case's events concern: its own and those above them (who may read it, and receive its escalations). */

@@ -35,7 +35,7 @@ export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number, ou
   const stmts: (Stmt | Conditional)[] = [];
   if (d.status === "open") {
     // The period ended short of its quota: it lapses (its anomaly rung still goes out).
-    stmts.push(db.update(deadlines).set({ status: "late", outcome: "attestazioni insufficienti", closedAtMs: start })
+    stmts.push(db.update(deadlines).set({ status: "late", outcome: stage.quota?.missed ?? null, closedAtMs: start })
       .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
     // Counted only while the roll is ours: a roller that hung and lost its claim adds nothing.
     stmts.push(...closingBumps(def, d, "late", start).map((b) => bumpWhileHeld(db, held, b)));
@@ -48,32 +48,34 @@ export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number, ou
   if (stage.quota !== undefined) {
     const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
     if (seen >= stage.quota.count) {
-      stmts.push(...meet(db, next.deadline.id, at));
+      stmts.push(...meet(db, next.deadline.id, stage.quota.met, at));
       stmts.push(...closingBumps(def, { ...d, startedAtMs: start }, "met", at).map((b) => bumpWhileHeld(db, held, b)));
     }
   }
-  stmts.push(...(await rollFacts(db, dir, outbound, instance, d, next.deadline)));
+  stmts.push(...(await rollFacts(db, dir, outbound, instance, d, next.deadline, stage.quota?.missed ?? null)));
   stmts.push(settle(db, held, { status: "sent", sentAtMs: at }));
   return (await commitHeld(db, stmts as Parameters<typeof commitHeld>[1])) ? "sent" : "already-done";
 }
 
 /** The next period opened, and the one that lapsed closed, for the subscriptions that want them. */
-async function rollFacts(db: Db, dir: Directory, outbound: { appBaseUrl: string; asOf: number } | undefined, instance: Instance, d: Deadline, next: NewDeadline) {
+async function rollFacts(
+  db: Db, dir: Directory, outbound: { appBaseUrl: string; asOf: number } | undefined, instance: Instance, d: Deadline, next: NewDeadline, missed: string | null,
+) {
   if (outbound === undefined || (!dir.wants("deadline.opened") && !dir.wants("deadline.closed"))) return [];
   const { appBaseUrl, asOf } = outbound;
   const c = await caseFactsOf(db, instance.caseId);
   const t = { id: instance.timeline, version: instance.version };
   const facts: OutboundFact[] = [deadlineFact(dir, appBaseUrl, "deadline.opened", next.id, c, t, { ...next, dueDate: next.dueDate ?? null, status: next.status }, {})];
   if (d.status === "open") {
-    facts.push(deadlineFact(dir, appBaseUrl, "deadline.closed", `${d.id}:lapsed`, c, t, { ...d, status: "late" }, { outcome: "attestazioni insufficienti" }));
+    facts.push(deadlineFact(dir, appBaseUrl, "deadline.closed", `${d.id}:lapsed`, c, t, { ...d, status: "late" }, { outcome: missed }));
   }
   return (await outboundRows(db, dir, facts, asOf)).stmts;
 }
 
 /** A period whose quota is reached: met, and its anomaly rungs stand down. */
-export function meet(db: Db, deadlineId: string, at: number, eventId: string | null = null): Stmt[] {
+export function meet(db: Db, deadlineId: string, outcome: string, at: number, eventId: string | null = null): Stmt[] {
   return [
-    db.update(deadlines).set({ status: "met", outcome: "frequenza attestata", closedAtMs: at, closedByEvent: eventId })
+    db.update(deadlines).set({ status: "met", outcome, closedAtMs: at, closedByEvent: eventId })
       .where(and(eq(deadlines.id, deadlineId), eq(deadlines.status, "open"))),
     db.update(notifications).set({ status: "cancelled" })
       .where(and(eq(notifications.deadlineId, deadlineId), eq(notifications.status, "scheduled"), inArray(notifications.kind, ["reminder", "escalation"]))),

@@ -3,6 +3,7 @@
  * API and turned into /openapi.json. Event data is a strict schema per
  * type: free text, where names and offences would end up, has no field.
  */
+import { DEADLINE_STATUSES } from "../db/schema.js";
 import * as z from "zod";
 import { parseInstant } from "../engine/instant.js";
 import { hasOwn } from "../lib/own.js";
@@ -106,7 +107,8 @@ export const EventResultSchema = z.object({
   replayed: z.boolean(),
   timelines: z.array(z.object({ timeline: z.string(), version: z.number().int(), instanceId: z.string(), status: z.enum(["running", "closed", "withdrawn"]) })),
   deadlines: z.array(z.object({
-    id: z.string(), stage: z.string(), office: z.string(), status: z.enum(["open", "met", "late", "informational", "withdrawn"]),
+    id: z.string(), stage: z.string(), office: z.string(), status: z.enum(DEADLINE_STATUSES),
     dueAt: z.string().describe("RFC 3339 con l'offset di Roma"), dueDate: z.string().nullable(),
+    warning: z.string().optional().describe("Da sapere subito, es. un'udienza fissata oltre il termine"),
   })),
 });

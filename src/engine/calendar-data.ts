@@ -113,6 +113,7 @@ export const LOCAL_CALENDARS: readonly LocalCalendar[] = [
   patron("IT-CZ", "Catanzaro", "San Vitaliano", 7, 16),
   patron("IT-FI", "Firenze", "San Giovanni Battista", 6, 24),
   patron("IT-GE", "Genova", "San Giovanni Battista", 6, 24),
+  patron("IT-AQ", "L'Aquila", "San Massimo", 6, 10),
   patron("IT-LE", "Lecce", "Sant'Oronzo", 8, 26),
   patron("IT-ME", "Messina", "Madonna della Lettera", 6, 3),
   patron("IT-MI", "Milano", "Sant'Ambrogio", 12, 7),

@@ -16,6 +16,7 @@ import {
   MS_PER_HOUR,
   type DayNumber,
   isoDate,
+  italianDate,
   lastWeekdayOfMonth,
   packedFromDays,
   pad2,
@@ -124,4 +125,9 @@ export function romeLocalInstant(day: DayNumber, minutes: number): number {
   if (offsetAtInstant(winter) === CET) return winter;
   const summer = local - CEST * 60_000;
   return offsetAtInstant(summer) === CEST ? summer : winter;
+}
+
+/** "12/03/2026 alle 10:00", Rome time: how messages and reasons write an instant. */
+export function romeWhen(ms: number): string {
+  return italianDate(romeDay(ms)) + " alle " + romeClock(ms);
 }

@@ -16,11 +16,15 @@ export type StepRule =
   /** The first day from which an act is admissible ("not before"). */
   | "earliest"
   | "calendar"
+  /** An obligation per calendar period (once a year), due by the period's end. */
+  | "calendar-period"
   | "month-end"
   | "august-suspension"
   | "holiday-extension"
   | "saturday-ordinary"
   | "not-extended"
+  /** A date the law fixes falls on a holiday: due on it, the moved date shown as a possible extension. */
+  | "possible-extension"
   | "office-closed"
   | "hour-term"
   | "summer-time"
@@ -204,6 +208,18 @@ export function notExtended(cal: Calendar, rules: RegimeRules, plain: DayNumber,
       skippedDays(cal, plain, extended, rules.saturdayMoves !== undefined) + ", ma " + rules.holiday +
       " prevede la proroga per i soli termini stabiliti a giorni: il termine a mesi o ad anni scade comunque il " + italianDate(plain) +
       "; la data prorogata, " + italianDate(extended) + ", è indicata solo a titolo informativo",
+  };
+}
+
+/** A fixed date on a holiday: whether the extension reaches dates the law fixes is unsettled (issue: alert on the earlier). */
+export function possibleExtension(cal: Calendar, rules: RegimeRules, plain: DayNumber, extended: DayNumber): Step {
+  return {
+    rule: "possible-extension",
+    citation: rules.holiday,
+    text:
+      skippedDays(cal, plain, extended, rules.saturdayMoves !== undefined) + ": molti leggono " + rules.holiday +
+      " come regola generale che sposta anche le date fissate dalla legge, ma non abbiamo trovato una pronuncia in un senso o nell'altro; " +
+      "in via prudenziale la scadenza è il " + italianDate(plain) + ", e il " + italianDate(extended) + " è indicato come possibile proroga",
   };
 }
 

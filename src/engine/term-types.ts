@@ -8,6 +8,8 @@ export type Flag =
   | "extended"
   /** A month or year term ends on a holiday and is not moved: see extendedDate. */
   | "notExtended"
+  /** A date the law fixes falls on a holiday: due on it, the moved date a possible extension (extendedDate). */
+  | "possibleExtension"
   /** The day number does not exist in the final month: its last day applies. */
   | "monthEnd"
   /** The August suspension changed the date. */

@@ -86,7 +86,9 @@ export function dateTerm(input: { date: DayNumber; regime: Regime; calendar: str
   if (cal === undefined) return { ok: false, failure: { reason: "unknown-calendar" } };
   if (input.date < FIRST_DAY || input.date >= END_DAY - EXTENSION_SLACK) return { ok: false, failure: { reason: "due-out-of-range" } };
   const steps: S.Step[] = [S.fixedDate(input.basis, input.date, input.setting)];
-  return { ok: true, term: finish(cal, REGIMES[input.regime], input.date, true, [], steps) };
+  // Whether art. 2963 co. 3 c.c. moves a date the law fixes is unsettled: the nominal date is due,
+  // the moved one shown as a possible extension (as for the other uncertain points).
+  return { ok: true, term: finish(cal, REGIMES[input.regime], input.date, "uncertain", [], steps) };
 }
 
 function countDays(
@@ -134,21 +136,25 @@ function isExtensionDay(cal: Calendar, rules: RegimeRules, day: DayNumber, insti
 
 /** Applies extension, closure flags and the end-of-day rule to a counted date. */
 function finish(
-  cal: Calendar, rules: RegimeRules, plain: DayNumber, moves: boolean, flags: Flag[], steps: S.Step[], instituted?: DayNumber,
+  cal: Calendar, rules: RegimeRules, plain: DayNumber, moves: boolean | "uncertain", flags: Flag[], steps: S.Step[], instituted?: DayNumber,
 ): Term {
   let extended = plain;
   while (isExtensionDay(cal, rules, extended, instituted)) extended++;
-  const due = moves ? extended : plain;
+  const due = moves === true ? extended : plain;
   // One object shape for every result (absent dates stay undefined and are
   // left out of JSON): monomorphic code for the hot path.
   const term: Term = {
     dueAt: formatEndOfDay(due), dueAtMs: endOfDayInstant(due), dueDate: isoDate(due),
     plainDate: undefined, extendedDate: undefined, flags, steps,
   };
-  if (extended !== plain && moves) {
+  if (extended !== plain && moves === true) {
     term.plainDate = isoDate(plain);
     flags.push("extended");
     steps.push(S.extension(cal, rules, plain, extended, instituted));
+  } else if (extended !== plain && moves === "uncertain") {
+    term.extendedDate = isoDate(extended);
+    flags.push("possibleExtension");
+    steps.push(S.possibleExtension(cal, rules, plain, extended));
   } else if (extended !== plain) {
     term.extendedDate = isoDate(extended);
     flags.push("notExtended");

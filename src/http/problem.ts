@@ -24,6 +24,7 @@ export const PROBLEMS = {
   no_running_timeline: { status: 409, title: "Nessuno scadenzario in corso" },
   stage_not_started: { status: 409, title: "Fase non ancora iniziata" },
   stage_closed: { status: 409, title: "Fase già chiusa" },
+  stage_lapsed: { status: 409, title: "Termine scaduto: il provvedimento ha perso efficacia" },
   concurrent_update: { status: 409, title: "Modifica concorrente: riprovare" },
   suspension_used: { status: 409, title: "Sospensione già utilizzata" },
   not_suspended: { status: 409, title: "Termine non sospeso" },

@@ -6,6 +6,7 @@
 import { html } from "hono/html";
 import type { NoticeDetail } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
+import { type Consequence, consequenceLine } from "../timelines/consequence.js";
 
 /** An instant as the messages write dates: "08:00 del 12/03/2026", Rome time. */
 const atRome = (ms: number) => formatDue(formatRomeInstant(ms));
@@ -32,7 +33,13 @@ export interface MessageFacts {
   text?: string;
   /** For an obligation that files a report: where its draft is. */
   draft?: string;
+  /** What the law attaches to the stage's expiry (reminders and escalations say it). */
+  consequence?: Consequence;
 }
+
+/** The legal effect an escalation reports, when the stage's expiry made the measure lapse. */
+const lapseOf = (f: MessageFacts): string | undefined =>
+  f.kind === "escalation" && f.consequence?.kind === "lapse" ? `Effetto di legge: ${f.consequence.effect} (${f.consequence.citation}).` : undefined;
 
 export interface ComposedMessage {
   subject: string;
@@ -49,6 +56,8 @@ function lead(f: MessageFacts): string {
         : `Il termine scade alle ${f.due}.`;
     case "escalation":
       return `Il termine è scaduto alle ${f.due} senza che sia stato registrato l'atto che lo chiude. ` +
+        (lapseOf(f) === undefined ? "" : `${lapseOf(f)} Gli atti di questa fase non sono più possibili; se l'atto è stato compiuto entro il termine, ` +
+          "va registrato con la sua data dopo aver annullato in Termini l'evento di inefficacia. ") +
         `La segnalazione è inviata a ${f.recipientOffice} quale ufficio sovraordinato.`;
     case "notice":
       if (f.notice?.notice === "event") return f.notice.text;
@@ -95,6 +104,8 @@ export function composeMessage(f: MessageFacts): ComposedMessage {
     ["Fase", `${f.stageTitle} (${f.basis})`],
     ["Scadenza", f.due],
     ["Ufficio competente", f.responsibleOffice],
+    ...((f.kind === "reminder" || f.kind === "escalation") && f.consequence !== undefined
+      ? [["Se il termine non è rispettato", consequenceLine(f.consequence)] as [string, string]] : []),
   ];
   const text = [
     lead(f), "",
@@ -128,7 +139,8 @@ export function composeDigest(office: string, items: readonly MessageFacts[], fa
     .filter(Boolean).join(" e ");
   // Sent to the office's fallback address when the digest itself keeps failing.
   const subject = `[Termini] ${failing === undefined ? "" : "Recapito non riuscito — "}Scadenze di oggi — ${office}: ${counts}`;
-  const line = (f: MessageFacts) => `${f.kind === "escalation" ? "Termine scaduto" : "Promemoria"}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due} — ${f.responsibleOffice}`;
+  const line = (f: MessageFacts) => `${f.kind === "escalation" ? "Termine scaduto" : "Promemoria"}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due} — ${f.responsibleOffice}` +
+    (lapseOf(f) === undefined ? "" : ` — ${lapseOf(f)}`);
   const intro = (failing === undefined ? "" : `Non è stato possibile recapitare a ${office} il riepilogo che segue: lo inoltriamo all'indirizzo di riserva.${retrying(failing)} `) +
     `Riepilogo degli avvisi di oggi per ${office}: ${counts}. Ogni voce rimanda al procedimento in Termini (accesso riservato).`;
   const text = [

@@ -19,6 +19,7 @@ import {
 import { digestMembers, dropMember, gatherDigest } from "../db/digest.js";
 import { type Directory, directory } from "../db/directory.js";
 import { rollPeriod } from "../domain/roll-period.js";
+import { lapseStage } from "../domain/lapse-stage.js";
 import type { Stmt } from "../domain/changes.js";
 import { caseFactsOf, deadlineFact, outboundRows } from "../domain/outbound.js";
 import { webCasePath } from "../lib/case-link.js";
@@ -64,6 +65,10 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
     return held === null ? "in-flight" : rollPeriod(db, deadline, held, ctx.now(), { appBaseUrl: ctx.appBaseUrl, asOf });
   }
+  if (n.kind === "lapse") {
+    const held = await claim(db, n.id, ctx.now(), ctx.staleMs);
+    return held === null ? "in-flight" : lapseStage(db, deadline, held, ctx.now(), { appBaseUrl: ctx.appBaseUrl, asOf });
+  }
   if (n.kind === "digest") return deliverDigest(ctx, n, asOf);
   const moot = await mootness(db, n, deadline, asOf);
   if (moot !== undefined) {
@@ -97,7 +102,8 @@ async function digestFacts(ctx: DeliveryContext, dir: Directory, digestId: strin
 /** Why a message no longer needs sending, if it does not. */
 async function mootness(db: Db, n: Notification, deadline: Deadline, asOf: number): Promise<"cancelled" | "superseded" | undefined> {
   // A period that lapsed by time (no closing event) still has its escalation to send.
-  const lapsed = deadline.status === "late" && deadline.closedByEvent === null && n.kind === "escalation";
+  // So does a stage whose measure lapsed: its escalations say so.
+  const lapsed = ((deadline.status === "late" && deadline.closedByEvent === null) || deadline.status === "lapsed") && n.kind === "escalation";
   if (deadline.status !== "open" && !lapsed && !STANDING.has(n.kind)) return "cancelled";
   // Only the most recent of several overdue reminders is worth sending, and
   // none once the deadline has passed (a failing one included): the escalations take over.
@@ -174,7 +180,7 @@ async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, de
       kind: n.kind, rung: n.rung, caseRef: c.ref, timelineTitle: displayTitle(def), stageTitle: stage.title, basis: stage.basis,
       due: formatDue(deadline.dueAt), responsibleOffice: responsible!.name, recipientOffice: recipient!.name,
       link: ctx.appBaseUrl + webCasePath(c.ref, c.ownerOfficeId), failedOffice: recipient!.name, notice: n.detail,
-      text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text,
+      text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text, consequence: stage.consequence,
       draft: draft === undefined ? undefined : ctx.appBaseUrl + draft,
     },
   };

@@ -8,7 +8,9 @@
  * due instant with the Rome offset, the status, and a link to the case page
  * (which asks the reader to sign in).
  */
+import { DEADLINE_STATUSES } from "../db/schema.js";
 import * as z from "zod";
+import { ConsequenceSchema, DATE_KINDS } from "../timelines/consequence.js";
 import { formatRomeInstant } from "../engine/rome.js";
 
 export const OUTBOUND_KINDS = [
@@ -41,7 +43,9 @@ const DeadlineFacts = z.object({
   office: z.string().describe("Ufficio tenuto alla scadenza"),
   dueAt: Instant,
   dueDate: z.string().nullable().describe("Giorno di scadenza AAAA-MM-GG, per i termini a giorni"),
-  status: z.enum(["open", "met", "late", "informational", "withdrawn"]),
+  status: z.enum(DEADLINE_STATUSES),
+  date: z.enum(DATE_KINDS).optional().describe("Che cos'è la data (termine, fine del periodo, durata minima, data minima)"),
+  consequence: ConsequenceSchema.optional().describe("Che cosa comporta la scadenza senza l'atto, secondo la legge"),
 });
 const Link = z.url().describe("Pagina del procedimento in Termini (richiede l'accesso)");
 

@@ -12,6 +12,7 @@ import { claim } from "../db/delivery.js";
 import { deadlines, notifications, offices, timelineInstances } from "../db/schema.js";
 import { applyEvent } from "../domain/apply-event.js";
 import { rollPeriod } from "../domain/roll-period.js";
+import { lapseStage } from "../domain/lapse-stage.js";
 import { parseInstant } from "../engine/instant.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { ApiError } from "../http/problem.js";
@@ -78,18 +79,18 @@ export async function seedDirectory(db: Db, calendar: string): Promise<void> {
   await db.batch(inserts as [(typeof inserts)[number], ...typeof inserts]);
 }
 
-/** Opens every period that starts by `until`, as the sweep would. */
+/** Opens every period that starts by `until`, and records every lapse due by then, as the sweep would. */
 export async function rollUntil(db: Db, until: number): Promise<void> {
   for (let n = 0; ; n++) {
     const due = await db.select().from(notifications)
-      .where(and(eq(notifications.kind, "roll"), eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, until)))
+      .where(and(inArray(notifications.kind, ["roll", "lapse"]), eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, until)))
       .orderBy(asc(notifications.sendAtMs)).limit(1).get();
     if (due === undefined) return;
     if (n >= MAX_PERIODS) throw new ApiError("invalid_body", `until: l'anteprima mostra al massimo ${MAX_PERIODS} periodi`, { parameter: "until" });
     const held = (await claim(db, due.id, due.sendAtMs, 0))!;
     const d = (await db.select().from(deadlines).where(eq(deadlines.id, due.deadlineId)).get())!;
     // A preview tells no endpoint.
-    await rollPeriod(db, d, held, due.sendAtMs);
+    await (due.kind === "lapse" ? lapseStage(db, d, held, due.sendAtMs) : rollPeriod(db, d, held, due.sendAtMs));
   }
 }
 

@@ -1,4 +1,6 @@
 /** Cases: create, list (the caller's offices only), and read one with its timelines. */
+import { ConsequenceSchema, DATE_KINDS } from "../timelines/consequence.js";
+import { DEADLINE_STATUSES } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { Hono } from "hono";
 import * as z from "zod";
@@ -106,13 +108,18 @@ const RefParam = z.object({ ref: CaseRef });
 const CaseViewSchema = z.object({
   ref: z.string(), office: z.string().describe("Ufficio titolare del riferimento"), createdAt: z.string(),
   offices: z.record(z.string(), z.string()).describe("Ruolo → ufficio"),
-  events: z.array(z.object({ id: z.string(), type: z.string(), occurredAt: z.string(), source: z.string().describe("Chi l'ha registrato") })),
+  events: z.array(z.object({
+    id: z.string(), type: z.string(), occurredAt: z.string(), source: z.string().describe("Chi l'ha registrato (system:termini per l'effetto di una scadenza)"),
+    effect: z.string().optional().describe("Per stage.lapsed: l'effetto di legge registrato alla scadenza"),
+  })),
   timelines: z.array(z.object({
     instanceId: z.string(), timeline: z.string(), version: z.number().int(), title: z.string().optional(), basis: z.string().optional(),
     legalStatus: z.enum(["in-force", "bill"]).optional(), status: z.enum(["running", "closed", "withdrawn"]),
     deadlines: z.array(z.object({
       id: z.string(), stage: z.string(), title: z.string().optional(), office: z.string(), dueAt: z.string(), dueDate: z.string().nullable(),
-      status: z.enum(["open", "met", "late", "informational", "withdrawn"]), overdue: z.boolean(), outcome: z.string().nullable(),
+      status: z.enum(DEADLINE_STATUSES), overdue: z.boolean(), outcome: z.string().nullable(),
+      date: z.enum(DATE_KINDS).optional().describe("Che cos'è la data"), consequence: ConsequenceSchema.optional(),
+      lapsed: z.boolean().describe("Il termine è scaduto e la legge ha fatto perdere efficacia al provvedimento: gli atti della fase non sono più possibili"),
       why: z.object({}).loose().describe("La motivazione: fonte, termine, passi del calcolo (steps) in italiano"),
       notifications: z.array(z.object({ rung: z.string(), kind: z.string(), office: z.string(), sendAt: z.string(), status: z.string(), sentAt: z.string().nullable() })),
     })),

@@ -27,6 +27,9 @@ function effectsOf(type: string): string[] {
       if (s.quota?.event === type) out.push(`${title}: conta per la frequenza della fase «${s.title}»`);
       if (s.suspension?.on === type) out.push(`${title}: sospende il termine della fase «${s.title}»`);
       if (s.suspension?.off === type) out.push(`${title}: fa riprendere il termine della fase «${s.title}»`);
+      if (s.scheduledBy?.event === type) {
+        out.push(`${title}: fissa la data della fase «${s.title}» (data.${s.scheduledBy.field}); una data oltre il termine è segnalata subito`);
+      }
     }
     if (Object.hasOwn(t.endsOn, type)) out.push(`${title}: chiude lo scadenzario (${t.endsOn[type]})`);
     if (t.notices.some((n) => n.on === type)) out.push(`${title}: avvisa gli uffici`);

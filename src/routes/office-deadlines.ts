@@ -63,7 +63,7 @@ export const officeDeadlinesContracts = [contract({
         office: z.string(), status: z.string(),
         deadlines: z.array(z.object({
           id: z.string(), caseRef: z.string(), timeline: z.string(), stage: z.string(), dueAt: z.string(), dueDate: z.string().nullable(),
-          status: z.enum(["open", "met", "late", "informational", "withdrawn"]), overdue: z.boolean(), href: z.string().describe("Il procedimento nell'API"),
+          status: z.enum(DEADLINE_STATUSES), overdue: z.boolean(), href: z.string().describe("Il procedimento nell'API"),
         })),
       }),
     },

@@ -4,6 +4,7 @@
  * code as a case, on a throwaway database (src/preview/room.ts): nothing is
  * created, and it computes only public rules, so it needs no credential.
  */
+import { DEADLINE_STATUSES } from "../db/schema.js";
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
@@ -58,7 +59,7 @@ const PreviewAnswerSchema = z.object({
   timeline: TimelineSchema,
   deadlines: z.array(z.object({
     stage: z.string(), seq: z.number().int().describe("Periodo di una fase ricorrente"), title: z.string(), basis: z.string(), office: z.string().describe("Ruolo dell'ufficio tenuto"),
-    startedAt: z.string(), dueAt: z.string(), dueDate: z.string().nullable(), status: z.enum(["open", "met", "late", "informational", "withdrawn"]), outcome: z.string().nullable(),
+    startedAt: z.string(), dueAt: z.string(), dueDate: z.string().nullable(), status: z.enum(DEADLINE_STATUSES), outcome: z.string().nullable(),
     why: z.object({}).loose().describe("La motivazione: fonte, termine, passi del calcolo (steps) in italiano"),
     rungs: z.array(z.object({ rung: z.string(), kind: z.enum(["reminder", "escalation"]), level: z.number().int(), sendAt: z.string(), status: z.string() })),
   })),

@@ -114,8 +114,8 @@ const TermAnswer = z.object({
   dueAt: z.string().describe("Ultimo istante utile, RFC 3339 con l'offset di Roma"),
   dueDate: z.string().optional().describe("Giorno di scadenza, per i termini a giorni, mesi e anni"),
   plainDate: z.string().optional().describe("La data prima della proroga per festivo o sabato, se diversa"),
-  extendedDate: z.string().optional().describe("Termini a mesi o anni non prorogati per legge: la data che la proroga darebbe"),
-  flags: z.array(z.enum(["officeClosed", "extended", "notExtended", "monthEnd", "augustSuspension", "summerTimeChange"])),
+  extendedDate: z.string().optional().describe("Termini a mesi o anni non prorogati per legge, o date fissate su un festivo: la data che la proroga darebbe (possibile proroga)"),
+  flags: z.array(z.enum(["officeClosed", "extended", "notExtended", "possibleExtension", "monthEnd", "augustSuspension", "summerTimeChange"])),
   steps: z.array(z.object({ rule: z.string(), citation: z.string(), text: z.string().describe("La motivazione, in italiano") })),
 });
 

@@ -5,6 +5,7 @@ import { contract } from "../http/contract.js";
 import type { AppEnv } from "../env.js";
 import { BILL_LABEL, CATALOGUE, displayTitle, enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
+import { ConsequenceSchema, DATE_KINDS, DATE_KIND_LABELS, describeConsequence } from "../timelines/consequence.js";
 
 export const timelines = new Hono<AppEnv>();
 
@@ -16,6 +17,8 @@ export const TimelineSchema = z.object({
   stages: z.array(z.object({
     id: z.string(), title: z.string(), basis: z.string(), startsOn: z.string(), term: z.object({}).loose().describe("Termine: quantità e unità, o data fissata"),
     office: z.string().describe("Ruolo dell'ufficio tenuto"), closesOn: z.record(z.string(), z.string()).describe("Evento → esito"), informational: z.boolean().optional(),
+    date: z.enum(DATE_KINDS).describe("Che cos'è la data: term (termine per compiere l'atto, prorogato per i festivi secondo il regime), period-end (fine di un periodo, mai spostata), length (durata minima), earliest (data minima)"),
+    dateLabel: z.string(), consequence: ConsequenceSchema,
   })),
   endsOn: z.record(z.string(), z.string()), notes: z.array(z.string()).optional(),
 });
@@ -39,7 +42,7 @@ export function describeTimeline(t: TimelineDefinition, enabled: boolean) {
     roles: t.roles,
     stages: t.stages.map((s) => ({
       id: s.id, title: s.title, basis: s.basis, startsOn: s.startsOn, term: s.term, office: s.office,
-      closesOn: s.closesOn, informational: s.informational,
+      closesOn: s.closesOn, informational: s.informational, date: s.date, dateLabel: DATE_KIND_LABELS[s.date], consequence: describeConsequence(s.consequence),
     })),
     endsOn: t.endsOn,
     notes: t.notes,

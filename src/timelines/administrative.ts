@@ -1,6 +1,7 @@
 /** Administrative timelines in force (brief §3). */
 import type { TimelineInput } from "./definition.js";
 import { DAY_TERM_RUNGS, WINDOW_RUNGS } from "./rungs.js";
+import { noSanction } from "./consequence.js";
 
 export const INDEMNITY_CLAIM: TimelineInput = {
   id: "indemnity-claim",
@@ -16,6 +17,12 @@ export const INDEMNITY_CLAIM: TimelineInput = {
     basis: "art. 13 co. 2 L. 122/2016",
     startsOn: "decision.final",
     term: { amount: 120, unit: "days", regime: "administrative", feriale: "ignore" },
+    date: "term",
+    // The text read here (co. 2, as the Prefetture quote it) does not say "a pena di decadenza".
+    consequence: {
+      kind: "forfeiture", citation: "art. 13 co. 2 L. 122/2016", unverified: true,
+      text: "Il termine è inteso come di decadenza: la domanda presentata dopo i 120 giorni non è accolta e il diritto all'indennizzo si perde.",
+    },
     office: "prefettura",
     closesOn: { "indemnity.claim-filed": "domanda presentata" },
   }],
@@ -38,6 +45,8 @@ export const AMMONIMENTO_REVOCATION: TimelineInput = {
     startsOn: "ammonimento.issued",
     // "Not before three years": the day after the third anniversary, never moved for holidays.
     term: { anniversary: "earliest", amount: 3, unit: "years" },
+    date: "earliest",
+    consequence: { kind: "not-a-term", citation: "art. 3 D.L. 93/2013", text: "È la prima data da cui si può chiedere la revoca: non c'è un atto da compiere entro questa data." },
     office: "questura",
     informational: true,
   }],
@@ -52,16 +61,18 @@ export const VIGILANCE_REVIEW: TimelineInput = {
   id: "vigilance-review",
   version: 1,
   title: "Riesame periodico delle misure di vigilanza a tutela della persona offesa",
-  basis: "art. 14 L. 24 novembre 2023, n. 168 (misure di vigilanza del Prefetto, soggette a revisione trimestrale)",
+  basis: "art. 299 co. 2-quater c.p.p., inserito dall'art. 14 co. 1 lett. b) L. 24 novembre 2023, n. 168 (misure di vigilanza dinamica del Prefetto, da sottoporre a revisione trimestrale)",
   status: "in-force",
   trigger: "vigilance.ordered",
   roles: { prefettura: "prefettura" },
   stages: [{
     id: "review",
     title: "Riesame trimestrale delle misure di vigilanza",
-    basis: "art. 14 L. 168/2023",
+    basis: "art. 299 co. 2-quater c.p.p., inserito dall'art. 14 L. 168/2023",
     startsOn: "vigilance.ordered",
     term: { amount: 3, unit: "months", regime: "administrative", feriale: "ignore" },
+    date: "term",
+    consequence: noSanction("art. 299 co. 2-quater c.p.p.", "le misure restano in vigore finché non sono revocate, e il ritardo nella revisione può rilevare sul piano organizzativo"),
     office: "prefettura",
     closesOn: { "vigilance.reviewed": "riesame effettuato" },
     recurs: true,
@@ -70,6 +81,5 @@ export const VIGILANCE_REVIEW: TimelineInput = {
   endsOn: { "vigilance.revoked": "misure revocate" },
   notes: [
     "Ogni riesame apre il periodo successivo di tre mesi, fino alla revoca delle misure.",
-    "La collocazione della norma nel codice di procedura penale è da verificare sul testo ufficiale: qui si cita l'art. 14 L. 168/2023, che la introduce.",
   ],
 };

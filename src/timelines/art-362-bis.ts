@@ -1,5 +1,6 @@
 import type { TimelineInput } from "./definition.js";
 import { DAY_TERM_RUNGS } from "./rungs.js";
+import { noSanction } from "./consequence.js";
 
 /**
  * Art. 362-bis c.p.p. (L. 168/2023 art. 7): the PM assesses precautionary
@@ -23,6 +24,10 @@ export const ART_362_BIS: TimelineInput = {
       // Whether the August suspension pauses these terms is unsettled (brief §1):
       // we alert on the date computed without the pause.
       term: { amount: 30, unit: "days", regime: "penal", feriale: "ignore" },
+      date: "term",
+      // The law sets the term without a sanction: the compliance data go to the PG (art. 127 co. 1-bis disp. att.).
+      consequence: noSanction("art. 362-bis co. 1 c.p.p.; art. 127 co. 1-bis disp. att. c.p.p.",
+        "il rispetto del termine è oggetto dei dati trimestrali al Procuratore generale (art. 127 co. 1-bis disp. att. c.p.p.) e il ritardo può rilevare sul piano disciplinare o organizzativo"),
       office: "procura",
       closesOn: { "measures.requested": "misure richieste", "measures.not-requested": "nessun presupposto" },
     },
@@ -32,6 +37,8 @@ export const ART_362_BIS: TimelineInput = {
       basis: "art. 362-bis co. 3 c.p.p.",
       startsOn: "measures.requested",
       term: { amount: 20, unit: "days", regime: "penal", feriale: "ignore" },
+      date: "term",
+      consequence: noSanction("art. 362-bis co. 3 c.p.p."),
       office: "gip",
       closesOn: { "measures.decided": "decisione emessa" },
     },

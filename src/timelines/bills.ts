@@ -5,6 +5,7 @@
  */
 import type { TimelineInput } from "./definition.js";
 import { DAY_TERM_RUNGS } from "./rungs.js";
+import { noSanction } from "./consequence.js";
 
 export const REGISTER_CHANGES: TimelineInput = {
   id: "register-changes",
@@ -20,6 +21,8 @@ export const REGISTER_CHANGES: TimelineInput = {
     basis: "proposta di legge del 2022, art. 3 co. 1 lett. e)",
     startsOn: "association.change-occurred",
     term: { amount: 3, unit: "months", regime: "administrative", feriale: "ignore" },
+    date: "term",
+    consequence: noSanction("proposta di legge del 2022, art. 3 co. 1 lett. e)", "il ritardo può rilevare per la permanenza nel registro"),
     office: "association",
     closesOn: { "register.change-notified": "variazione comunicata" },
   }],
@@ -40,6 +43,8 @@ export const REGISTER_APPLICATION: TimelineInput = {
     basis: "proposta di legge del 2022, art. 3",
     startsOn: "register.application-received",
     term: { amount: 30, unit: "days", regime: "administrative", feriale: "ignore" },
+    date: "term",
+    consequence: { kind: "refusal", citation: "proposta di legge del 2022, art. 3", text: "Decorso il termine senza decisione, la domanda si intende respinta (silenzio-rigetto)." },
     office: "dipartimento",
     closesOn: { "register.decision-issued": "decisione adottata" },
     suspension: { on: "register.documents-requested", off: "register.documents-received", maxDays: 30 },

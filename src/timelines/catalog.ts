@@ -6,6 +6,7 @@
 import { OBLIGATION_LABEL, STARTING_EVENT_LABELS } from "./event-labels.js";
 import { hasOwn, own } from "../lib/own.js";
 import type { TimelineDefinition } from "./definition.js";
+import { LAPSE_EVENT } from "./consequence.js";
 import GENERATED from "./catalogue.generated.json";
 
 // Validated at build time (npm run catalogue, from the definitions in sources.ts), not at every
@@ -48,6 +49,7 @@ function derive() {
       ...t.stages.flatMap((s) => [
         s.startsOn, ...Object.keys(s.closesOn), ...(s.quota === undefined ? [] : [s.quota.event]),
         ...(s.suspension === undefined ? [] : [s.suspension.on, s.suspension.off]),
+        ...(s.scheduledBy === undefined ? [] : [s.scheduledBy.event]),
       ]),
     ])),
   });
@@ -93,6 +95,7 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export function eventLabel(type: string): string {
   if (type === "event.corrected") return "Correzione della data di un evento";
   if (type === "event.cancelled") return "Annullamento di un evento registrato per errore";
+  if (type === LAPSE_EVENT) return "Termine scaduto: il provvedimento ha perso efficacia";
   for (const t of catalogue) {
     for (const s of t.stages) if (hasOwn(s.closesOn, type)) return capital(s.closesOn[type]!);
     if (hasOwn(t.endsOn, type)) return capital(t.endsOn[type]!);
@@ -101,7 +104,12 @@ export function eventLabel(type: string): string {
   const started = catalogue.find((t) => t.trigger === type);
   if (started?.schedule !== undefined) return OBLIGATION_LABEL;
   if (started !== undefined) return `Avvio: ${started.stages[0]!.title}`;
-  for (const t of catalogue) for (const s of t.stages) if (s.quota?.event === type) return "Attestazione di frequenza";
+  for (const t of catalogue) {
+    for (const s of t.stages) {
+      if (s.scheduledBy?.event === type) return `${s.title}: data fissata`;
+      if (s.quota?.event === type) return "weeks" in s.term ? "Attestazione di frequenza" : capital(s.quota.met);
+    }
+  }
   return type;
 }
 

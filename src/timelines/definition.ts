@@ -5,6 +5,7 @@
  * directory (by level up the chain), never from code.
  */
 import * as z from "zod";
+import { Consequence, DATE_KINDS, LAPSE_EVENT } from "./consequence.js";
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/);
 const EventName = z.string().regex(/^[a-z]+(?:[.-][a-z]+)*$/);
@@ -29,6 +30,9 @@ export const AnniversarySpec = z.strictObject({
   amount: z.number().int().positive(),
   unit: z.enum(["months", "years"]),
 });
+
+/** Once per calendar year, any day of it ("si riunisce una volta all'anno"): due by the year's end. `why` is shown in the reason. */
+export const CalendarPeriod = z.strictObject({ per: z.literal("calendar-year"), why: Italian });
 
 /** A date the law fixes ("by 30 March"): the starting event carries it as data.dueDate. */
 export const GivenDate = z.strictObject({
@@ -85,7 +89,11 @@ export const StageDefinition = z.strictObject({
   basis: Italian,
   /** The event type whose occurredAt starts the term. */
   startsOn: EventName,
-  term: z.union([TermSpec, WeekSpec, AnniversarySpec, GivenDate]),
+  term: z.union([TermSpec, WeekSpec, AnniversarySpec, GivenDate, CalendarPeriod]),
+  /** What the date is: a term to act, the end of a period, a minimum length or an earliest date (see consequence.ts). */
+  date: z.enum(DATE_KINDS),
+  /** What the law attaches to the date passing without the act, with its citation. */
+  consequence: Consequence,
   /** The role, among the timeline's roles, that must act. */
   office: Id,
   /** Events that close the stage, with the outcome (Italian) they record. */
@@ -112,7 +120,14 @@ export const StageDefinition = z.strictObject({
    */
   suspension: z.strictObject({ on: EventName, off: EventName, maxDays: z.number().int().positive() }).optional(),
   /** A period is met when this many events of a type fall inside it (e.g. 2 attestations a week). */
-  quota: z.strictObject({ event: EventName, count: z.number().int().positive() }).optional(),
+  quota: z.strictObject({
+    event: EventName,
+    count: z.number().int().positive(),
+    /** The outcome of a period that ended short of its quota. */
+    missed: Italian.default("attestazioni insufficienti"),
+    /** The outcome of a period whose quota was met. */
+    met: Italian.default("frequenza attestata"),
+  }).optional(),
   /**
    * A second instant the term may run from, carried by the starting event (e.g. the decree's issue
    * besides its execution): when both are known and differ, reminders and escalations follow the
@@ -127,6 +142,12 @@ export const StageDefinition = z.strictObject({
     why: Italian,
     citation: Italian,
   }).optional(),
+  /**
+   * An event that sets when the act will happen (the hearing is fixed for a date, data[field]):
+   * a date after the stage's due instant is flagged to the office and the one above the moment
+   * it is recorded, not when the window ends. The stage stays open until its closing event.
+   */
+  scheduledBy: z.strictObject({ event: EventName, field: z.string().regex(/^[a-z][a-zA-Z]*$/) }).optional(),
   /** Overrides the timeline's rungs for this stage (e.g. hours for hour terms; [] for none). */
   rungs: z.array(RungDefinition).optional(),
 });
@@ -181,10 +202,34 @@ export const TimelineDefinition = z
     for (const [i, n] of t.notices.entries()) {
       if (!(n.to in t.roles)) ctx.addIssue({ code: "custom", path: ["notices", i, "to"], message: `role ${n.to} not in roles` });
     }
+    for (const [i, s] of t.stages.entries()) for (const m of dateKindMismatches(s)) ctx.addIssue({ code: "custom", path: ["stages", i, "date"], message: m });
     if (!t.stages.some((s) => s.startsOn === t.trigger)) {
       ctx.addIssue({ code: "custom", path: ["trigger"], message: "no stage starts on the trigger" });
     }
   });
+
+/**
+ * What a stage's date is must agree with how it is counted, so that a new timeline cannot
+ * move a length for holidays or remind an office of an earliest date:
+ * - a term to act is counted by a regime (moved for holidays) or is a date the law fixes;
+ * - a period's end, a length and an earliest date are never moved (weeks or anniversaries);
+ * - a length or an earliest date is informational, with nothing to miss;
+ * - a lapse says what has happened once it has.
+ */
+function dateKindMismatches(s: z.output<typeof StageDefinition>): string[] {
+  const t = s.term;
+  const out: string[] = [];
+  const counted = "regime" in t;
+  if (s.date === "term" && !counted) out.push(`stage ${s.id}: a term to act is counted by a regime or fixed by law`);
+  if (s.date !== "term" && counted) out.push(`stage ${s.id}: a ${s.date} is never moved for holidays (weeks or anniversaries, not a regime)`);
+  if (s.date === "earliest" && !("anniversary" in t && t.anniversary === "earliest")) out.push(`stage ${s.id}: an earliest date is counted as one`);
+  if ((s.date === "length" || s.date === "period-end") && "anniversary" in t && t.anniversary !== "lapse") out.push(`stage ${s.id}: a ${s.date} ends with its period`);
+  const informational = s.date === "length" || s.date === "earliest";
+  if (s.informational !== informational) out.push(`stage ${s.id}: informational exactly when the date is a length or an earliest date`);
+  if (informational !== (s.consequence.kind === "not-a-term")) out.push(`stage ${s.id}: only a length or an earliest date has nothing to miss`);
+  if ((s.consequence.kind === "lapse") !== (s.consequence.effect !== undefined)) out.push(`stage ${s.id}: a lapse, and only a lapse, says its effect`);
+  return out;
+}
 
 export type TermSpec = z.output<typeof TermSpec>;
 export type GivenDate = z.output<typeof GivenDate>;
@@ -212,7 +257,8 @@ export function rungsOf(t: TimelineDefinition, s: StageDefinition): RungDefiniti
 export function actingRoles(t: TimelineDefinition, type: string): string[] {
   const roles = new Set<string>();
   for (const s of t.stages) {
-    const own = Object.hasOwn(s.closesOn, type) || s.quota?.event === type || s.suspension?.on === type || s.suspension?.off === type;
+    const own = Object.hasOwn(s.closesOn, type) || s.quota?.event === type || s.suspension?.on === type || s.suspension?.off === type ||
+      s.scheduledBy?.event === type || (type === LAPSE_EVENT && s.consequence.kind === "lapse");
     if (own) for (const r of s.closedBy ?? [s.office]) roles.add(r);
   }
   const owner = t.stages[0]!.office;
@@ -226,5 +272,5 @@ export function actingRoles(t: TimelineDefinition, type: string): string[] {
 export function involves(def: TimelineDefinition, type: string): boolean {
   return Object.hasOwn(def.endsOn, type) || def.notices.some((n) => n.on === type) ||
     def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || Object.hasOwn(s.closesOn, type) || s.quota?.event === type ||
-      s.suspension?.on === type || s.suspension?.off === type);
+      s.suspension?.on === type || s.suspension?.off === type || s.scheduledBy?.event === type);
 }

@@ -5,6 +5,7 @@
  * early end all reach the authority. One timeline per route, the same shape.
  */
 import type { TimelineInput } from "./definition.js";
+import { assessed } from "./consequence.js";
 
 type Route = {
   id: string;
@@ -22,6 +23,8 @@ type Route = {
   negative: string;
   /** What a week short of attestations means for this route's authority. */
   missing: string;
+  /** The provision that makes the authority weigh a missed week. */
+  missingBasis: string;
   extraNotices?: TimelineInput["notices"];
 };
 
@@ -48,6 +51,8 @@ function programme(r: Route): TimelineInput {
         // Calendar weeks from the intake on the Rome clock, never moved for holidays: an attendance
         // window, not a term for an act.
         term: { weeks: 1, clock: "rome" },
+        date: "period-end",
+        consequence: assessed(`Una settimana senza le attestazioni richieste è segnalata all'autorità. ${r.missing}`, r.missingBasis),
         office: "cuav",
         rolls: true,
         quota: { event: "programme.attendance", count: r.perWeek },
@@ -61,7 +66,13 @@ function programme(r: Route): TimelineInput {
         title: `Durata minima del programma (${r.minimumMonths} mesi)`,
         basis: r.basis,
         startsOn: r.trigger,
-        term: { amount: r.minimumMonths, unit: "months" as const, regime: "administrative" as const, feriale: "ignore" as const },
+        // "Per un periodo non inferiore a otto mesi": a length, not a term to act, so no holiday moves it.
+        term: { anniversary: "lapse" as const, amount: r.minimumMonths, unit: "months" as const },
+        date: "length" as const,
+        consequence: {
+          kind: "not-a-term" as const, citation: r.basis,
+          text: `È la durata minima del programma (non inferiore a ${r.minimumMonths} mesi): prima di questa data il percorso non è completo; non è un termine per agire.`,
+        },
         office: "cuav",
         informational: true,
       }]),
@@ -95,6 +106,7 @@ export const PROGRAMME_SUSPENDED_SENTENCE = programme({
   endedBy: { "suspension.revoked": ["procura", "uepe"] },
   negative: "Esito negativo del percorso: all'UEPE e al pubblico ministero per le valutazioni sulla revoca della sospensione condizionale (art. 165 co. 5 c.p.).",
   missing: "Le assenze non giustificate rilevano per l'UEPE e per il pubblico ministero ai fini della revoca della sospensione (art. 165 co. 5 c.p.).",
+  missingBasis: "art. 165 co. 5 c.p.; art. 168 c.p.",
 });
 
 export const PROGRAMME_AMMONIMENTO = programme({
@@ -109,6 +121,7 @@ export const PROGRAMME_AMMONIMENTO = programme({
   endsEarly: {},
   negative: "Esito negativo o attestazioni mancanti: il Questore valuta la proposta di sorveglianza speciale.",
   missing: "Il Questore valuta la proposta di sorveglianza speciale.",
+  missingBasis: "proposta di legge del 2020 (Senato), art. 2",
 });
 
 export const PROGRAMME_PRECAUTIONARY = programme({
@@ -124,5 +137,6 @@ export const PROGRAMME_PRECAUTIONARY = programme({
   endedBy: { "measures.ceased": ["gip"] },
   negative: "Esito negativo del percorso: la violazione delle prescrizioni rileva ai sensi dell'art. 276 c.p.p.",
   missing: "La mancata frequenza può integrare la violazione delle prescrizioni ai sensi dell'art. 276 c.p.p.",
+  missingBasis: "proposta di legge del 2020 (Senato), art. 3; art. 276 c.p.p.",
   extraNotices: [{ on: "measures.ceased", to: "gip", text: "La misura cautelare è cessata o è stata revocata: l'obbligo di frequenza del programma termina." }],
 });

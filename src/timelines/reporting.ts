@@ -6,6 +6,7 @@
  */
 import type { Schedule, TimelineInput } from "./definition.js";
 import { FIXED_DATE_RUNGS } from "./rungs.js";
+import { noSanction } from "./consequence.js";
 
 interface Obligation {
   id: string;
@@ -24,6 +25,8 @@ interface Obligation {
   /** Its reference's code (see obligationRef). */
   code: string;
   reportsOnPreviousYear?: boolean;
+  /** What a late report can matter for, when more than the generic. */
+  late?: string;
 }
 
 const SUBMITTED = "report.submitted";
@@ -41,6 +44,7 @@ function obligation(o: Obligation): TimelineInput {
     stages: [{
       id: "report", title: o.title, basis: o.basis, startsOn: trigger,
       term: { given: "dueDate", regime: "administrative", ...(o.setting === undefined ? {} : { setting: o.setting }) },
+      date: "term", consequence: noSanction(o.basis, o.late ?? "il ritardo può rilevare sul piano organizzativo"),
       office: o.role, closesOn: { [SUBMITTED]: "relazione trasmessa" },
     }],
     rungs: FIXED_DATE_RUNGS,
@@ -63,6 +67,7 @@ export const COMPLIANCE_QUARTERLY = obligation({
   kind: "procura",
   dates: "quarter-ends",
   lag: "compliance-data",
+  late: "i dati servono alla relazione semestrale del Procuratore generale, che ne segnala la mancanza",
   setting: "la data è stabilita dalla configurazione del servizio, un numero di giorni dopo la fine del trimestre (COMPLIANCE_DATA_LAG_DAYS, 15 salvo diversa impostazione), perché i dati del trimestre siano completi",
   report: "compliance-quarterly",
   notes: [

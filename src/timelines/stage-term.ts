@@ -3,6 +3,7 @@ import { daysFromCivil } from "../engine/civil.js";
 import { type TermOutcome, computeTerm, dateTerm } from "../engine/term.js";
 import { weekTerm } from "../engine/weeks.js";
 import { anniversaryTerm } from "../engine/anniversary.js";
+import { calendarYearTerm } from "../engine/calendar-period.js";
 import type { StageDefinition } from "./definition.js";
 
 export type StageTermOutcome = TermOutcome | { ok: false; failure: { reason: "missing-due-date" } };
@@ -12,6 +13,7 @@ export function stageTerm(stage: StageDefinition, fromMs: number, dueDate: strin
   if ("anniversary" in t) return { ok: true, term: anniversaryTerm(fromMs, t.amount, t.unit, t.anniversary) };
   if ("regime" in t && "amount" in t) return computeTerm({ from: fromMs, ...t, calendar });
   if ("weeks" in t) return { ok: true, term: weekTerm(fromMs, t.weeks) };
+  if ("per" in t) return { ok: true, term: calendarYearTerm(fromMs, t.why) };
   const m = dueDate === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(dueDate);
   if (m === null) return { ok: false, failure: { reason: "missing-due-date" } };
   return dateTerm({ date: daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])), regime: t.regime, calendar, basis: stage.basis, setting: t.setting });

@@ -87,7 +87,7 @@ adminLog.get("/admin/posta", async (c) => {
       </ul>
       <table class="table table-stack">
         <thead><tr><th scope="col">Invio previsto</th><th scope="col">Procedimento</th><th scope="col">Messaggio</th><th scope="col">Destinatari</th><th scope="col">Stato</th><th scope="col">Tentativi</th><th scope="col">Errore</th></tr></thead>
-        <tbody>{rows.filter(({ n }) => n.kind !== "roll").map(({ n, ref }) => (
+        <tbody>{rows.filter(({ n }) => n.kind !== "roll" && n.kind !== "lapse").map(({ n, ref }) => (
           <tr>
             <td>{when(n.sendAtMs)}</td><td>{ref ?? "—"}</td><td>{KIND[n.kind] ?? n.kind}, {rungName(n.rung)}</td><td>{n.recipients.join(", ")}</td>
             <td><span class={`badge ${STATUS_TONE[n.status] ?? "bg-secondary"}`}>{n.status === "scheduled" && n.attempts > 0 ? `in nuovo tentativo alle ${when(n.retryAtMs)}` : DELIVERY_STATUS[n.status] ?? n.status}</span></td>

@@ -16,6 +16,7 @@ import { applyEvent } from "../domain/apply-event.js";
 import { caseView } from "../domain/case-view.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
+import { consequenceLine } from "../timelines/consequence.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { romeDateTime } from "./format.js";
@@ -28,7 +29,9 @@ import { checkCsrf, requireUser } from "./session.js";
 export const casePage = new Hono<AppEnv>();
 
 const when = romeDateTime;
-const STATUS: Record<string, string> = { open: "aperta", met: "rispettata", late: "oltre il termine", informational: "data informativa", withdrawn: "ritirata" };
+const STATUS: Record<string, string> = {
+  open: "aperta", met: "rispettata", late: "oltre il termine", informational: "data informativa", withdrawn: "ritirata", lapsed: "senza efficacia",
+};
 /** Each kind of message: its name, "sent" agreed with it, and several of them sent together. */
 const KIND: Record<string, [string, string, string]> = {
   reminder: ["Promemoria", "inviato", "Promemoria inviati insieme"],
@@ -52,7 +55,7 @@ type Note = View["timelines"][number]["deadlines"][number]["notifications"][numb
 function messageItems(notes: readonly Note[], officeName: (id: string) => string): { at: string; text: string }[] {
   const out: { at: string; text: string }[] = [];
   // A digest carries messages of several cases: each case shows its own message, never the digest.
-  const shown = notes.filter((n) => n.kind !== "roll" && n.kind !== "digest" && n.status !== "cancelled");
+  const shown = notes.filter((n) => n.kind !== "roll" && n.kind !== "lapse" && n.kind !== "digest" && n.status !== "cancelled");
   const together = new Map<string, Note[]>();
   for (const n of shown) {
     const [kind, done] = kindOf(n.kind);
@@ -98,6 +101,15 @@ function Timeline(props: { items: Item[]; now: number }) {
   );
 }
 
+type ViewDeadline = View["timelines"][number]["deadlines"][number];
+
+/** The deadline's state in a word or two: a lapse says its effect ("allontanamento divenuto inefficace"). */
+function DeadlineBadge(props: { d: ViewDeadline }) {
+  const d = props.d;
+  if (d.lapsed) return <span class="badge bg-danger">{d.outcome ?? d.consequence?.effect ?? STATUS.lapsed}</span>;
+  return <span class={`badge ${d.overdue ? "bg-danger" : d.status === "open" ? "bg-primary" : "bg-secondary"}`}>{STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}</span>;
+}
+
 /** A step's text, with its citation after it unless the text already gives it. */
 const stepText = (s: Step) => (s.text.includes(s.citation) ? s.text : `${s.text} (${s.citation})`);
 
@@ -123,7 +135,8 @@ function actions(dir: Directory, p: Principal | null, view: View) {
   for (const t of view.timelines.filter((x) => x.status === "running")) {
     const def = getTimeline(t.timeline, t.version);
     if (def === undefined) continue;
-    for (const d of t.deadlines.filter((x) => x.status === "open")) {
+    // A stage whose measure has lapsed offers nothing: the law no longer allows its acts.
+    for (const d of t.deadlines.filter((x) => x.status === "open" && !x.lapsed)) {
       for (const [type, outcome] of Object.entries(def.stages.find((s) => s.id === d.stage)?.closesOn ?? {})) {
         if (p === null || mayRecord(dir, p, def, type, view.offices)) out.push({ type, outcome, stage: d.title ?? d.stage });
       }
@@ -249,7 +262,10 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
       )}
       {view.timelines.map((t) => {
         const items = [
-          ...view.events.map((e) => ({ at: e.occurredAt, icon: "it-flag", node: <p class="card-text">{eventLabel(e.type)}</p> })),
+          ...view.events.map((e) => ({
+            at: e.occurredAt, icon: "it-flag",
+            node: <p class="card-text">{e.effect === undefined ? eventLabel(e.type) : `Termine scaduto senza l'atto: ${e.effect}`}</p>,
+          })),
           ...t.deadlines.flatMap((d) => [
             {
               at: d.dueAt,
@@ -257,8 +273,11 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
               node: (
                 <div>
                   <p class="card-text"><strong>{d.status === "informational" ? "Dal" : "Scadenza"}: {d.title}</strong>{" "}
-                    <span class={`badge ${d.overdue ? "bg-danger" : d.status === "open" ? "bg-primary" : "bg-secondary"}`}>{STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}</span></p>
+                    <DeadlineBadge d={d} /></p>
                   <p class="card-text muted">{officeName(d.office)}</p>
+                  {d.consequence !== undefined && (
+                    <p class="card-text small">{d.status === "informational" ? "Che cos'è questa data" : "Se il termine scade senza l'atto"}: {consequenceLine(d.consequence)}</p>
+                  )}
                   <details>
                     <summary>Perché questa data</summary>
                     <ol>{((d.why as { steps?: Step[] }).steps ?? []).map((s) => <li>{stepText(s)}</li>)}</ol>

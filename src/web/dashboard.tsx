@@ -6,6 +6,7 @@ import { openDeadlinesAcross } from "../domain/district-reads.js";
 import { directory } from "../db/directory.js";
 import { displayTitle, enabledBills, getTimeline, isEnabled, latest } from "../timelines/catalog.js";
 import { endsAtExactInstant } from "../timelines/stage-term.js";
+import { CONSEQUENCE_LABELS, TO_VERIFY, consequenceLine } from "../timelines/consequence.js";
 import { closeness, romeDateTime } from "./format.js";
 import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
@@ -78,7 +79,9 @@ dashboard.get("/", requireUser, async (c) => {
                   <td data-label="Stato"><span class={`badge ${TONE[b]}`}>{capital(closeness(r.d.dueAtMs, now, exact))}</span></td>
                   <td data-label="Scadenza"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
                   <td data-label="Procedimento"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
-                  <td data-label="Fase">{stage?.title ?? r.d.stage}</td>
+                  <td data-label="Fase">{stage?.title ?? r.d.stage}{stage !== undefined && (
+                    <><br /><span class="small muted" title={consequenceLine(stage.consequence)}>Se scade: {CONSEQUENCE_LABELS[stage.consequence.kind]}{stage.consequence.unverified ? ` (${TO_VERIFY})` : ""}</span></>
+                  )}</td>
                   {!oneOffice && <td data-label="Ufficio">{r.office}</td>}
                 </tr>
               );

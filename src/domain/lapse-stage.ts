@@ -1,0 +1,93 @@
+/**
+ * A stage whose expiry makes the measure lapse (the removal "diviene
+ * inefficace" without a request for validation in 48 hours) has passed
+ * without its act. The timeline records the legal effect as an event of its
+ * own, at the instant the term ended; the stage shows the effect; the acts
+ * the law no longer allows are no longer offered (the other open stages end,
+ * so does the timeline); reminders stop, and the escalations, which go out
+ * still, say what has happened. Runs inside a workflow step or the sweep;
+ * deterministic ids and guarded updates make a repeat write nothing.
+ *
+ * If the act was in fact done in time and recorded late, cancelling this
+ * event (event.cancelled) reopens what it closed, as for any event.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { type Conditional, type Held, auditWhileHeld, bumpWhileHeld, commitHeld, settle } from "../db/delivery.js";
+import { directory } from "../db/directory.js";
+import { deadlines, events, notifications, timelineInstances } from "../db/schema.js";
+import { getTimeline } from "../timelines/catalog.js";
+import { LAPSE_EVENT } from "../timelines/consequence.js";
+import type { Stmt } from "./changes.js";
+import { closingBumps } from "./counts.js";
+import { type OutboundFact, caseFactsOf, deadlineFact, outboundRows } from "./outbound.js";
+
+type Deadline = typeof deadlines.$inferSelect;
+
+/** The lapse event's id for a deadline: one per deadline, whoever records it. */
+export const lapseEventId = (deadlineId: string): string => `lapse:${deadlineId}`;
+
+/** What the other open stages of the timeline record when the measure has lapsed. */
+export const noLongerDue = (effect: string): string => `non più dovuta: ${effect}`;
+
+export async function lapseStage(db: Db, d: Deadline, held: Held, at: number, outbound?: { appBaseUrl: string; asOf: number }): Promise<"sent" | "cancelled" | "already-done"> {
+  const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
+  const def = getTimeline(instance.timeline, instance.version)!;
+  const stage = def.stages.find((s) => s.id === d.stage)!;
+  const effect = stage.consequence.effect;
+  // Closed in time (or withdrawn, or the timeline ended): nothing lapsed.
+  if (instance.status !== "running" || d.status !== "open" || effect === undefined) {
+    await settle(db, held, { status: "cancelled" }).run();
+    return "cancelled";
+  }
+  const eventId = lapseEventId(d.id);
+  const others = (await db.select().from(deadlines).where(and(eq(deadlines.instanceId, d.instanceId), eq(deadlines.status, "open"))).all())
+    .filter((x) => x.id !== d.id);
+  const otherOutcome = noLongerDue(effect);
+  const stmts: (Stmt | Conditional)[] = [
+    db.insert(events).values({
+      id: eventId, idempotencyKey: eventId, caseId: instance.caseId, type: LAPSE_EVENT, occurredAt: d.dueAt, occurredAtMs: d.dueAtMs,
+      data: { stage: d.stage, effect, citation: stage.consequence.citation }, source: "system:termini", receivedAt: at,
+    }).onConflictDoNothing(),
+    db.update(deadlines).set({ status: "lapsed", outcome: effect, closedAtMs: d.dueAtMs, closedByEvent: eventId })
+      .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))),
+    // Reminders stop; the escalations still go out, saying what has happened.
+    db.update(notifications).set({ status: "cancelled" })
+      .where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"), eq(notifications.kind, "reminder"))),
+    ...closingBumps(def, d, "late", d.dueAtMs).map((b) => bumpWhileHeld(db, held, b)),
+  ];
+  for (const o of others) {
+    stmts.push(
+      db.update(deadlines).set({ status: "withdrawn", outcome: otherOutcome, closedAtMs: d.dueAtMs, closedByEvent: eventId })
+        .where(and(eq(deadlines.id, o.id), eq(deadlines.status, "open"))),
+      db.update(notifications).set({ status: "cancelled" })
+        .where(and(eq(notifications.deadlineId, o.id), eq(notifications.status, "scheduled"), inArray(notifications.kind, ["reminder", "escalation", "roll", "lapse"]))),
+    );
+  }
+  stmts.push(
+    db.update(timelineInstances).set({ status: "closed", closedAt: at }).where(and(eq(timelineInstances.id, instance.id), eq(timelineInstances.status, "running"))),
+    auditWhileHeld(db, held, {
+      actor: "system:termini", action: "stage.lapsed", caseId: instance.caseId, requestId: null,
+      detail: { deadline: d.id, stage: d.stage, effect, citation: stage.consequence.citation, dueAt: d.dueAt, ended: others.map((o) => o.id) },
+    }, at),
+  );
+  if (outbound !== undefined) stmts.push(...(await lapseFacts(db, outbound, instance, d, others, effect, otherOutcome)));
+  stmts.push(settle(db, held, { status: "sent", sentAtMs: at }));
+  return (await commitHeld(db, stmts as Parameters<typeof commitHeld>[1])) ? "sent" : "already-done";
+}
+
+/** The lapsed deadline and the ones it ended, for the subscriptions that want them. */
+async function lapseFacts(
+  db: Db, outbound: { appBaseUrl: string; asOf: number }, instance: typeof timelineInstances.$inferSelect, d: Deadline, others: Deadline[],
+  effect: string, otherOutcome: string,
+): Promise<Stmt[]> {
+  const dir = await directory(db);
+  if (!dir.wants("deadline.closed")) return [];
+  const c = await caseFactsOf(db, instance.caseId);
+  const t = { id: instance.timeline, version: instance.version };
+  const facts: OutboundFact[] = [
+    deadlineFact(dir, outbound.appBaseUrl, "deadline.closed", `${d.id}:lapsed`, c, t, { ...d, status: "lapsed" }, { outcome: effect }),
+    ...others.map((o) => deadlineFact(dir, outbound.appBaseUrl, "deadline.closed", `${o.id}:lapsed`, c, t, { ...o, status: "withdrawn" }, { outcome: otherOutcome })),
+  ];
+  return (await outboundRows(db, dir, facts, outbound.asOf)).stmts;
+}
