@@ -24,8 +24,17 @@ import { type OutboundFact, caseFactsOf, deadlineFact, outboundRows } from "./ou
 
 type Deadline = typeof deadlines.$inferSelect;
 
-/** The lapse event's id for a deadline: one per deadline, whoever records it. */
-export const lapseEventId = (deadlineId: string): string => `lapse:${deadlineId}`;
+/** The lapse event's idempotency key: one per deadline, whoever records it. */
+export const lapseKey = (deadlineId: string): string => `lapse:${deadlineId}`;
+
+/** Its id, a UUID like every event's (so that event.cancelled names it), derived from the key: the same on every attempt. */
+export async function lapseEventId(deadlineId: string): Promise<string> {
+  const h = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(lapseKey(deadlineId))))].slice(0, 16);
+  h[6] = (h[6]! & 0x0f) | 0x80; // version 8: custom
+  h[8] = (h[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const x = h.map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
 
 /** What the other open stages of the timeline record when the measure has lapsed. */
 export const noLongerDue = (effect: string): string => `non più dovuta: ${effect}`;
@@ -40,13 +49,13 @@ export async function lapseStage(db: Db, d: Deadline, held: Held, at: number, ou
     await settle(db, held, { status: "cancelled" }).run();
     return "cancelled";
   }
-  const eventId = lapseEventId(d.id);
+  const eventId = await lapseEventId(d.id);
   const others = (await db.select().from(deadlines).where(and(eq(deadlines.instanceId, d.instanceId), eq(deadlines.status, "open"))).all())
     .filter((x) => x.id !== d.id);
   const otherOutcome = noLongerDue(effect);
   const stmts: (Stmt | Conditional)[] = [
     db.insert(events).values({
-      id: eventId, idempotencyKey: eventId, caseId: instance.caseId, type: LAPSE_EVENT, occurredAt: d.dueAt, occurredAtMs: d.dueAtMs,
+      id: eventId, idempotencyKey: lapseKey(d.id), caseId: instance.caseId, type: LAPSE_EVENT, occurredAt: d.dueAt, occurredAtMs: d.dueAtMs,
       data: { stage: d.stage, effect, citation: stage.consequence.citation }, source: "system:termini", receivedAt: at,
     }).onConflictDoNothing(),
     db.update(deadlines).set({ status: "lapsed", outcome: effect, closedAtMs: d.dueAtMs, closedByEvent: eventId })

@@ -34,7 +34,7 @@ export function scheduleAct(ctx: EventContext, ch: Changes, stage: StageDefiniti
   const office = ctx.dir.get(d.officeId);
   const above = office === undefined ? undefined : ctx.dir.chain(office, 1)[0];
   const rows: NewNotification[] = [office, above].filter((o) => o !== undefined).map((o) => ({
-    id: `${d.id}.fixed.${ctx.eventId.slice(0, 8)}.${o.id}`, deadlineId: d.id, instanceId: d.instanceId, rung: `fixed.${ctx.eventId.slice(0, 8)}`,
+    id: `${d.id}.fixed.${ctx.eventId.slice(0, 8)}.${o.id}`, deadlineId: d.id, instanceId: d.instanceId, rung: `fixed.${ctx.eventId.slice(0, 8)}.${o.id}`,
     kind: "notice", officeId: o.id, recipients: o.emails, sendAtMs: ctx.now, status: "scheduled",
     detail: { notice: "event", text, eventType: ctx.type },
   }));

@@ -6,7 +6,7 @@
 import { html } from "hono/html";
 import type { NoticeDetail } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
-import { type Consequence, consequenceLine } from "../timelines/consequence.js";
+import { type Consequence, consequenceHeading, consequenceLine } from "../timelines/consequence.js";
 
 /** An instant as the messages write dates: "08:00 del 12/03/2026", Rome time. */
 const atRome = (ms: number) => formatDue(formatRomeInstant(ms));
@@ -105,7 +105,7 @@ export function composeMessage(f: MessageFacts): ComposedMessage {
     ["Scadenza", f.due],
     ["Ufficio competente", f.responsibleOffice],
     ...((f.kind === "reminder" || f.kind === "escalation") && f.consequence !== undefined
-      ? [["Se il termine non è rispettato", consequenceLine(f.consequence)] as [string, string]] : []),
+      ? [[consequenceHeading(f.consequence), consequenceLine(f.consequence)] as [string, string]] : []),
   ];
   const text = [
     lead(f), "",

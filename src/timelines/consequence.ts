@@ -71,11 +71,14 @@ export type Consequence = z.output<typeof Consequence>;
 /** The event the timeline records when a stage with a lapse expires without its act. */
 export const LAPSE_EVENT = "stage.lapsed";
 
-/** One line for people: "Se il termine scade senza l'atto: … (art. …)". */
+/** The sentence with its citation: "… l'allontanamento diviene inefficace (art. 384-bis co. 2-bis c.p.p.)." */
 export function consequenceLine(c: Consequence): string {
   const cite = c.unverified ? `${c.citation}; ${TO_VERIFY}` : c.citation;
-  return `${c.text} (${cite})`;
+  return `${c.text.replace(/\.$/, "")} (${cite}).`;
 }
+
+/** How the line is introduced: what missing the date means, or what the date is. */
+export const consequenceHeading = (c: Pick<Consequence, "kind">): string => (c.kind === "not-a-term" ? "Che cos'è questa data" : "Conseguenza della scadenza");
 
 /** Whether an event recorded at `at` is too late for a stage that lapses at `dueAtMs`. */
 export const lapsedAt = (c: Consequence, dueAtMs: number, at: number): boolean => c.kind === "lapse" && at > dueAtMs;

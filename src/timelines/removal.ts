@@ -26,7 +26,7 @@ const PM_REQUEST = {
   startsOn: "removal.executed",
   term: HOURS_48,
   date: "term",
-  consequence: becomesIneffective(REMOVAL, "Senza la richiesta di convalida nelle 48 ore", "art. 384-bis co. 2-bis c.p.p. (art. 11 L. 168/2023)"),
+  consequence: becomesIneffective(REMOVAL, "Se la richiesta di convalida non è presentata entro 48 ore", "art. 384-bis co. 2-bis c.p.p. (art. 11 L. 168/2023)"),
   office: "procura",
   closesOn: { "validation.requested": "richiesta di convalida presentata" },
   alsoFrom: {

@@ -29,7 +29,7 @@ export interface Measure {
 
 /** "Diviene inefficace": a term of art. 386 co. 3 or 390 co. 1 not kept (art. 386 co. 7, art. 390 co. 3). */
 export function becomesIneffective(m: Measure, what: string, citation: string, unverified = false): ConsequenceInput {
-  return { kind: "lapse", text: `${what}: ${m.the} diviene inefficace.`, citation: citation + m.via, effect: m.lapsed, unverified };
+  return { kind: "lapse", text: `${what}, ${m.the} diviene inefficace.`, citation: citation + m.via, effect: m.lapsed, unverified };
 }
 
 /** Art. 391 co. 7: the order not pronounced or filed in the 48 hours, the measure "cessa di avere efficacia". */

@@ -16,7 +16,7 @@ import { applyEvent } from "../domain/apply-event.js";
 import { caseView } from "../domain/case-view.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
-import { consequenceLine } from "../timelines/consequence.js";
+import { consequenceHeading, consequenceLine } from "../timelines/consequence.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { romeDateTime } from "./format.js";
@@ -276,7 +276,7 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
                     <DeadlineBadge d={d} /></p>
                   <p class="card-text muted">{officeName(d.office)}</p>
                   {d.consequence !== undefined && (
-                    <p class="card-text small">{d.status === "informational" ? "Che cos'è questa data" : "Se il termine scade senza l'atto"}: {consequenceLine(d.consequence)}</p>
+                    <p class="card-text small">{consequenceHeading(d.consequence)}: {consequenceLine(d.consequence)}</p>
                   )}
                   <details>
                     <summary>Perché questa data</summary>

@@ -54,11 +54,13 @@ describe("art. 384-bis: 48 hours, then 48 hours", () => {
     expect(requested.body.deadlines.map((d) => [d.stage, d.status, d.dueAt])).toEqual([
       ["validation-request", "met", "2026-03-30T11:00:00+02:00"],
       ["validation-hearing", "open", "2026-03-31T20:00:00+02:00"],
+      ["validation-decision", "open", "2026-03-31T20:00:00+02:00"],
     ]);
     await sweep(env, Date.parse("2026-03-31T15:00:00+02:00"));
     const rows = await rowsOf(id);
     expect(rows["reminder-6h"]).toMatchObject({ status: "sent", officeId: "gip-torino" });
     expect(rows["reminder-24h"]!.status).toBe("superseded");
+    await record(ref, "validation.hearing-held", "2026-03-31T17:00:00+02:00");
     const decided = await record(ref, "validation.decided", "2026-03-31T18:00:00+02:00");
     expect(decided.body.timelines).toMatchObject([{ status: "closed" }]);
     expect((await rowsOf(id))["escalation-1"]!.status).toBe("cancelled");
@@ -165,19 +167,17 @@ describe("vigilance measures: reviewed every 3 months until revoked", () => {
 });
 
 describe("the Turin protocol", () => {
-  it("asks for a plenary every year and the renewal after 3 years; the renewal ends it", async () => {
+  it("asks for a plenary in each calendar year and the renewal after 3 years; the renewal ends it", async () => {
     const ref = newRef();
     const start = await record(ref, "protocol.approved", "2025-02-03T12:00:00+01:00", { jurisdiction: "TO" });
     const id = start.body.timelines[0]!.instanceId;
+    // "Il tavolo si riunisce in plenaria una volta all'anno": the plenary of 2025 by 31 December 2025.
     expect(start.body.deadlines.map((d) => [d.id.slice(id.length + 1), d.dueDate, d.office])).toEqual([
-      ["plenary", "2026-02-03", "citta-metropolitana-torino"],
+      ["plenary", "2025-12-31", "citta-metropolitana-torino"],
       ["renewal", "2028-02-03", "citta-metropolitana-torino"],
     ]);
-    const plenary = await record(ref, "protocol.plenary-held", "2026-01-20T10:00:00+01:00");
-    expect(plenary.body.deadlines.map((d) => [d.id.slice(id.length + 1), d.status, d.dueDate])).toEqual([
-      // The next plenary falls on the protocol's second anniversary, not a year after this one.
-      ["plenary", "met", "2026-02-03"], ["plenary.2", "open", "2027-02-03"],
-    ]);
+    const plenary = await record(ref, "protocol.plenary-held", "2025-11-20T10:00:00+01:00");
+    expect(plenary.body.deadlines.map((d) => [d.id.slice(id.length + 1), d.status, d.dueDate])).toEqual([["plenary", "met", "2025-12-31"]]);
     const renewed = await record(ref, "protocol.renewed", "2026-06-01T10:00:00+02:00");
     expect(renewed.body.timelines).toMatchObject([{ status: "closed" }]);
   });
@@ -191,21 +191,23 @@ describe("the Turin protocol", () => {
     expect(start.body.deadlines.find((d) => d.stage === "renewal")).toMatchObject({ dueDate: "2026-04-25", dueAt: "2026-04-25T23:59:59+02:00" });
     const rungs = await db().select().from(notifications).where(eq(notifications.deadlineId, `${id}.renewal`)).all();
     // 30 and 7 days before, at 08:00 Rome time (winter, then summer time).
+    // And the lapse itself, recorded at the end of the anniversary day if no renewal came ("durata pari a tre anni").
     expect(rungs.map((n) => [n.rung, new Date(n.sendAtMs).toISOString()])).toEqual([
-      ["reminder-30d", "2026-03-26T07:00:00.000Z"], ["reminder-7d", "2026-04-18T06:00:00.000Z"],
+      ["reminder-30d", "2026-03-26T07:00:00.000Z"], ["reminder-7d", "2026-04-18T06:00:00.000Z"], ["lapse", "2026-04-25T21:59:59.000Z"],
     ]);
   });
 });
 
 describe("Lombardy regional law 11/2012", () => {
-  it("expects a yearly activity report from each network member, each report opening the next year", async () => {
+  it("expects an activity report from each network member in each calendar year", async () => {
     await env.DB.prepare(
       "INSERT INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email, escalates_to) VALUES ('cav-milano', 'centro-antiviolenza', 'Centro antiviolenza dimostrativo (Milano)', 'MI', 'IT-MI', '[\"cav.milano@example.org\"]', 'direzione.cav.milano@example.org', NULL)",
     ).run();
     const ref = newRef();
     const start = await record(ref, "lombardy.network-joined", "2025-03-10T10:00:00+01:00", { jurisdiction: "MI" });
-    expect(start.body.deadlines).toMatchObject([{ office: "cav-milano", dueDate: "2026-03-10" }]);
-    const sent = await record(ref, "lombardy.activity-report-sent", "2026-03-02T10:00:00+01:00");
-    expect(sent.body.deadlines.map((d) => [d.status, d.dueDate])).toEqual([["met", "2026-03-10"], ["open", "2027-03-02"]]);
+    // "Forniscono ogni anno alla Regione Lombardia una relazione": the report of 2025 by 31 December 2025.
+    expect(start.body.deadlines).toMatchObject([{ office: "cav-milano", dueDate: "2025-12-31" }]);
+    const sent = await record(ref, "lombardy.activity-report-sent", "2025-12-02T10:00:00+01:00");
+    expect(sent.body.deadlines.map((d) => [d.status, d.dueDate])).toEqual([["met", "2025-12-31"]]);
   });
 });

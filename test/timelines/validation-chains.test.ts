@@ -47,9 +47,12 @@ describe("art. 382-bis, then artt. 386, 390 and 391 c.p.p.", () => {
       ["validation-decision", "open", "2026-05-08T18:00:00+02:00", "gip-torino"],
     ]);
     await hook(ref, "arrest.hearing-held", "2026-05-08T10:00:00+02:00");
-    const decided = await hook(ref, "arrest.validation-decided", "2026-05-08T19:00:00+02:00");
-    // An hour after the peremptory term: recorded as late.
-    expect(decided.body.deadlines).toMatchObject([{ stage: "validation-decision", status: "late" }]);
+    // An hour after the term: the arrest "cessa di avere efficacia se l'ordinanza di convalida non è pronunciata o
+    // depositata nelle quarantotto ore successive" (art. 391 co. 7): no decision can be recorded on it any more.
+    const late = await hook(ref, "arrest.validation-decided", "2026-05-08T19:00:00+02:00");
+    expect([late.status, late.body.code]).toEqual([409, "stage_lapsed"]);
+    const decided = await hook(ref, "arrest.validation-decided", "2026-05-08T17:00:00+02:00");
+    expect(decided.body.deadlines).toMatchObject([{ stage: "validation-decision", status: "met" }]);
     expect(decided.body.timelines).toMatchObject([{ status: "closed" }]);
   });
 
@@ -76,9 +79,12 @@ describe("art. 384-bis co. 1: removal by the police, arrest rules as far as comp
       ["validation-request", "open", "2026-04-12T21:00:00+02:00", "procura-torino"],
     ]);
     const requested = await hook(ref, "removal.validation-requested", "2026-04-12T10:00:00+02:00");
+    // The hearing within 48 hours (art. 390 co. 2) and the decision within 48 hours of the person being at the
+    // judge's disposal (art. 391 co. 7), both applicable "in quanto compatibili" (art. 384-bis co. 2).
     expect(stages(requested)).toEqual([
       ["validation-request", "met", "2026-04-12T21:00:00+02:00", "procura-torino"],
       ["validation-hearing", "open", "2026-04-14T10:00:00+02:00", "gip-torino"],
+      ["validation-decision", "open", "2026-04-14T10:00:00+02:00", "gip-torino"],
     ]);
   });
 });
@@ -100,7 +106,10 @@ describe("art. 384-bis co. 2-bis: the PM's decree, issued and executed", () => {
         "dall'esecuzione (28/03/2026 alle 10:00) il 30/03/2026 alle 11:00; promemoria e segnalazioni seguono la scadenza più vicina, il 29/03/2026 alle 19:00 (ora italiana)",
     });
     const view = await hook(ref, "validation.requested", "2026-03-29T12:00:00+02:00");
-    expect(view.body.deadlines).toMatchObject([{ stage: "validation-request", status: "met" }, { stage: "validation-hearing", dueAt: "2026-03-31T12:00:00+02:00" }]);
+    expect(view.body.deadlines).toMatchObject([
+      { stage: "validation-request", status: "met" }, { stage: "validation-hearing", dueAt: "2026-03-31T12:00:00+02:00" },
+      { stage: "validation-decision", dueAt: "2026-03-31T12:00:00+02:00" },
+    ]);
   });
 
   it("refuses an issue after the execution, naming the field", async () => {
