@@ -10,6 +10,8 @@ import type { AppEnv } from "../env.js";
 import { PROBLEMS } from "../http/problem.js";
 import { KIND_LABELS, OUTBOUND_DATA, OUTBOUND_KINDS } from "../outbound/events.js";
 import { inboundCatalogue } from "./docs-catalogue.js";
+import { displayTitle, latest } from "../timelines/catalog.js";
+import { CONSEQUENCE_LABELS, DATE_KIND_LABELS, consequenceLine } from "../timelines/consequence.js";
 import { CURL, NODE, PYTHON } from "./docs-examples.js";
 import { openApiDocument } from "./openapi-document.js";
 
@@ -41,6 +43,7 @@ docs.get("/docs", (c) => {
             <ul>
               <li><a href="#firma">Firmare un evento</a></li>
               <li><a href="#eventi">Catalogo degli eventi in ingresso</a></li>
+              <li><a href="#scadenze">Che cosa comporta ogni scadenza</a></li>
               <li><a href="#riprove">Ripetizioni, riprove e reinvii</a></li>
               <li><a href="#uscita">Eventi in uscita (webhook verso i vostri sistemi)</a></li>
               <li><a href="#errori">Errori</a></li>
@@ -83,6 +86,25 @@ docs.get("/docs", (c) => {
             </tbody>
           </table>
           <p>Gli eventi che avviano uno scadenzario accettano anche <code>offices</code> (uffici per ruolo) e <code>jurisdiction</code> (sigla del distretto, es. TO).</p>
+
+          <h2 id="scadenze">Che cosa comporta ogni scadenza</h2>
+          <p>
+            Per ogni fase: che cos'è la data (un termine per compiere l'atto, prorogato per i festivi secondo il regime; la fine di un periodo, una durata
+            minima o una data minima, mai spostate) e che cosa prevede la legge se passa senza l'atto. Gli stessi dati sono in{" "}
+            <code>GET /api/v1/timelines</code> e in ogni evento in uscita (<code>deadline.date</code>, <code>deadline.consequence</code>).
+          </p>
+          <table>
+            <thead><tr><th scope="col">Scadenzario e fase</th><th scope="col">La data è</th><th scope="col">Se passa senza l'atto</th></tr></thead>
+            <tbody>
+              {latest().flatMap((t) => t.stages.map((s) => (
+                <tr id={`fase-${t.id}-${s.id}`}>
+                  <td>{displayTitle(t)}<br /><strong>{s.title}</strong></td>
+                  <td>{DATE_KIND_LABELS[s.date]}</td>
+                  <td><strong>{CONSEQUENCE_LABELS[s.consequence.kind]}</strong>: {consequenceLine(s.consequence)}</td>
+                </tr>
+              )))}
+            </tbody>
+          </table>
 
           <h2 id="riprove">Ripetizioni, riprove e reinvii</h2>
           <ul>

@@ -14,15 +14,16 @@ async function preview(body: Record<string, unknown>): Promise<{ status: number;
 }
 
 describe("POST /api/v1/deadlines/preview — the case's rules", () => {
-  it("counts a plenary on the protocol's anniversaries, not from the day it was held", async () => {
-    const r = await preview({ timeline: "turin-protocol", calendar: "IT-TO", events: [
+  it("counts plenaries per calendar year: two in one year do not cover the next", async () => {
+    const r = await preview({ timeline: "turin-protocol", calendar: "IT-TO", until: "2026-01-10T10:00:00+01:00", events: [
       { type: "protocol.approved", occurredAt: "2024-03-11T10:00:00+01:00" },
+      { type: "protocol.plenary-held", occurredAt: "2024-04-02T10:00:00+02:00" },
       { type: "protocol.plenary-held", occurredAt: "2024-12-02T10:00:00+01:00" },
     ] });
     expect(r.status).toBe(200);
-    // The second plenary falls on the second anniversary, 11 March 2026 (a Wednesday), not a year after 2 December.
+    // «Si riunisce in plenaria una volta all'anno»: 2024 met, 2025 without one, 2026 open.
     expect(r.body.deadlines.filter((d) => d.stage === "plenary").map((d) => [d.seq, d.dueDate, d.status])).toEqual([
-      [1, "2025-03-11", "met"], [2, "2026-03-11", "open"],
+      [1, "2024-12-31", "met"], [2, "2025-12-31", "late"], [3, "2026-12-31", "open"],
     ]);
   });
 
