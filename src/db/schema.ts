@@ -123,7 +123,8 @@ export type NotificationKind = "reminder" | "escalation" | "fallback" | "alert" 
 
 /** What a notice announces. */
 export type NoticeDetail =
-  | { notice: "date-changed"; previousDueAt: string }
+  /** `reason`: why, when not a corrected event (e.g. a later start the law gives). */
+  | { notice: "date-changed"; previousDueAt: string; reason?: string }
   | { notice: "withdrawn" }
   /** A message a timeline sends on an event (e.g. an intake, an anomaly, an outcome). */
   | { notice: "event"; text: string; eventType: string }

@@ -22,6 +22,7 @@ import { closingCounts } from "./counts.js";
 import { lapsedAt } from "../timelines/consequence.js";
 import { romeWhen } from "../engine/rome.js";
 import { scheduleAct } from "./schedule-act.js";
+import { restartStage } from "./restart-stage.js";
 
 /** The event counts for the report, against the office that owns the timeline (its first stage's). */
 export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: Changes): void {
@@ -106,6 +107,9 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
       ch.result.deadlines.push({ id: period.id, stage: period.stage, office: period.officeId, status: "met", dueAt: period.dueAt, dueDate: period.dueDate });
       if (!current.some((d) => d.stage === stage.id && d.id !== period.id && d.status === "open")) open.delete(stage.id);
     }
+  }
+  for (const stage of def.stages.filter((s) => Object.hasOwn(s.starts?.restartsOn ?? {}, ctx.type) && ending === undefined)) {
+    await restartStage(ctx, ch, def, stage, requireClosable(ctx, stage, byStage.get(stage.id)));
   }
   for (const stage of def.stages.filter((s) => s.scheduledBy?.event === ctx.type && ending === undefined)) {
     scheduleAct(ctx, ch, stage, requireClosable(ctx, stage, byStage.get(stage.id)));

@@ -32,6 +32,8 @@ export interface StageStart {
   dueDate?: string;
   /** The starting event's data, when at hand (else read from the event when the stage needs it). */
   data?: Record<string, unknown>;
+  /** For a stage with several starts, restarted by a later event: how that start reads. */
+  startLabel?: string;
 }
 
 /** When the period after this one starts, for a stage whose periods roll on. */
@@ -43,7 +45,7 @@ export function nextPeriodStart(stage: StageDefinition, dueAtMs: number): number
 export async function openStage(
   db: Db, dir: Directory, def: TimelineDefinition, stage: StageDefinition, instanceId: string, office: Office, start: StageStart, seq = 1,
 ): Promise<OpenedStage> {
-  const needsData = ("given" in stage.term && start.dueDate === undefined) || stage.alsoFrom !== undefined;
+  const needsData = ("given" in stage.term && start.dueDate === undefined) || stage.alsoFrom !== undefined || stage.starts !== undefined;
   const data = start.data ?? (needsData ? await startingData(db, start.eventId) : {});
   const given = "given" in stage.term ? (start.dueDate ?? data.dueDate) : undefined;
   const t = earlierOfTwoStarts(stage, start.occurredAtMs, data, (from) => {
@@ -61,7 +63,7 @@ export async function openStage(
     explanation: {
       basis: stage.basis, term: stage.term, informational: stage.informational, date: stage.date, consequence: stage.consequence,
       plainDate: t.plainDate, extendedDate: t.extendedDate,
-      flags: t.flags, steps: t.steps, notes: def.notes,
+      flags: t.flags, steps: [...startStep(stage, data, start.startLabel), ...t.steps], notes: def.notes,
     },
   };
   const rows: NewNotification[] = [];
@@ -99,6 +101,15 @@ export async function openStage(
     });
   }
   return { deadline, notifications: rows };
+}
+
+/** Where the law gives several starts, the one this term runs from, named first in the reason. */
+function startStep(stage: StageDefinition, data: Record<string, unknown>, restart: string | undefined) {
+  const s = stage.starts;
+  if (s === undefined) return [];
+  const value = data[s.field];
+  const label = restart ?? (typeof value === "string" && Object.hasOwn(s.labels, value) ? s.labels[value]! : Object.values(s.labels)[0]!);
+  return [{ rule: "start" as const, citation: s.citation, text: `Il termine decorre ${label}` }];
 }
 
 /**

@@ -16,6 +16,8 @@ export type StepRule =
   /** The first day from which an act is admissible ("not before"). */
   | "earliest"
   | "calendar"
+  /** Which of the starts the law gives this term runs from. */
+  | "start"
   /** An obligation per calendar period (once a year), due by the period's end. */
   | "calendar-period"
   | "month-end"

@@ -62,7 +62,7 @@ function lead(f: MessageFacts): string {
     case "notice":
       if (f.notice?.notice === "event") return f.notice.text;
       return f.notice?.notice === "date-changed"
-        ? `La scadenza è stata ricalcolata perché è stata corretta la data di un evento: era alle ${formatDue(f.notice.previousDueAt)}, ora è alle ${f.due}.`
+        ? `La scadenza è stata ricalcolata perché ${f.notice.reason ?? "è stata corretta la data di un evento"}: era alle ${formatDue(f.notice.previousDueAt)}, ora è alle ${f.due}.`
         : `La scadenza delle ${f.due} è stata ritirata: l'evento che l'aveva avviata è stato annullato perché registrato per errore.`;
     case "fallback":
       return `Non è stato possibile recapitare un avviso a ${f.failedOffice ?? f.responsibleOffice}: ` +

@@ -27,6 +27,7 @@ function effectsOf(type: string): string[] {
       if (s.quota?.event === type) out.push(`${title}: conta per la frequenza della fase «${s.title}»`);
       if (s.suspension?.on === type) out.push(`${title}: sospende il termine della fase «${s.title}»`);
       if (s.suspension?.off === type) out.push(`${title}: fa riprendere il termine della fase «${s.title}»`);
+      if (Object.hasOwn(s.starts?.restartsOn ?? {}, type)) out.push(`${title}: fa decorrere di nuovo il termine della fase «${s.title}» (${s.starts!.restartsOn[type]})`);
       if (s.scheduledBy?.event === type) {
         out.push(`${title}: fissa la data della fase «${s.title}» (data.${s.scheduledBy.field}); una data oltre il termine è segnalata subito`);
       }

@@ -25,9 +25,26 @@ export const INDEMNITY_CLAIM: TimelineInput = {
     },
     office: "prefettura",
     closesOn: { "indemnity.claim-filed": "domanda presentata" },
+    // Art. 13 co. 2: "dalla decisione che ha definito il giudizio per essere ignoto l'autore del reato o dall'ultimo atto
+    // dell'azione esecutiva infruttuosamente esperita ovvero dalla data del passaggio in giudicato della sentenza penale".
+    starts: {
+      field: "ground",
+      labels: {
+        "judgment": "dal passaggio in giudicato della sentenza penale",
+        "author-unknown": "dalla decisione che ha definito il giudizio per essere ignoto l'autore del reato",
+      },
+      restartsOn: { "enforcement.failed": "dall'ultimo atto dell'azione esecutiva infruttuosamente esperita" },
+      citation: "art. 13 co. 2 L. 122/2016",
+    },
   }],
   rungs: WINDOW_RUNGS,
-  notes: ["Il termine è della vittima: gli avvisi vanno alla Prefettura che riceve la domanda, e non c'è un ufficio da sollecitare alla scadenza."],
+  eventFields: { "decision.final": { ground: ["judgment", "author-unknown"] } },
+  notes: [
+    "Il termine è della vittima: gli avvisi vanno alla Prefettura che riceve la domanda, e non c'è un ufficio da sollecitare alla scadenza.",
+    "Il termine decorre dalla decisione che ha definito il giudizio per essere ignoto l'autore (data.ground «author-unknown»), dal passaggio in giudicato della sentenza penale (data.ground «judgment», il valore predefinito) o, se l'autore è noto e la vittima ha dovuto tentare l'esecuzione nei suoi confronti, dall'ultimo atto dell'azione esecutiva infruttuosamente esperita (evento enforcement.failed), che sposta la scadenza.",
+    "La vittima è esonerata dal tentare l'esecuzione, e il termine decorre dalla sentenza, nei casi dell'art. 13 co. 1 lett. b) L. 122/2016, tra cui l'omicidio commesso dal coniuge, dall'altra parte dell'unione civile o dal convivente (art. 16 L. 168/2023); l'elenco completo è da verificare sul testo ufficiale.",
+    "Da verificare sul testo ufficiale: il testo consultato dell'art. 13 co. 2 non reca le parole «a pena di decadenza»; la L. 181/2025 ha modificato la L. 122/2016 e il suo testo non è stato consultato.",
+  ],
 };
 
 export const AMMONIMENTO_REVOCATION: TimelineInput = {

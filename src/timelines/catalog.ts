@@ -50,6 +50,7 @@ function derive() {
         s.startsOn, ...Object.keys(s.closesOn), ...(s.quota === undefined ? [] : [s.quota.event]),
         ...(s.suspension === undefined ? [] : [s.suspension.on, s.suspension.off]),
         ...(s.scheduledBy === undefined ? [] : [s.scheduledBy.event]),
+        ...Object.keys(s.starts?.restartsOn ?? {}),
       ]),
     ])),
   });
@@ -107,6 +108,7 @@ export function eventLabel(type: string): string {
   for (const t of catalogue) {
     for (const s of t.stages) {
       if (s.scheduledBy?.event === type) return `${s.title}: data fissata`;
+      if (Object.hasOwn(s.starts?.restartsOn ?? {}, type)) return capital(s.starts!.restartsOn[type]!.replace(/^dall'/, "").replace(/^dal /, ""));
       if (s.quota?.event === type) return "weeks" in s.term ? "Attestazione di frequenza" : capital(s.quota.met);
     }
   }

@@ -6,6 +6,7 @@
  */
 import * as z from "zod";
 import { Consequence, DATE_KINDS, LAPSE_EVENT } from "./consequence.js";
+import { dateKindMismatches } from "./stage-rules.js";
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/);
 const EventName = z.string().regex(/^[a-z]+(?:[.-][a-z]+)*$/);
@@ -148,6 +149,18 @@ export const StageDefinition = z.strictObject({
    * it is recorded, not when the window ends. The stage stays open until its closing event.
    */
   scheduledBy: z.strictObject({ event: EventName, field: z.string().regex(/^[a-z][a-zA-Z]*$/) }).optional(),
+  /**
+   * Where the law gives several starts: how the starting event's reads, by the value of one of its
+   * data fields (the first label when the field is absent), and the later events that start the term
+   * again from themselves (the last act of an enforcement that failed, after the judgment). A restart
+   * moves the deadline as a correction does: audited, the office told. Named in the reason.
+   */
+  starts: z.strictObject({
+    field: z.string().regex(/^[a-z][a-zA-Z]*$/),
+    labels: z.record(z.string(), Italian),
+    restartsOn: z.record(EventName, Italian).default({}),
+    citation: Italian,
+  }).optional(),
   /** Overrides the timeline's rungs for this stage (e.g. hours for hour terms; [] for none). */
   rungs: z.array(RungDefinition).optional(),
 });
@@ -208,29 +221,6 @@ export const TimelineDefinition = z
     }
   });
 
-/**
- * What a stage's date is must agree with how it is counted, so that a new timeline cannot
- * move a length for holidays or remind an office of an earliest date:
- * - a term to act is counted by a regime (moved for holidays) or is a date the law fixes;
- * - a period's end, a length and an earliest date are never moved (weeks or anniversaries);
- * - a length or an earliest date is informational, with nothing to miss;
- * - a lapse says what has happened once it has.
- */
-function dateKindMismatches(s: z.output<typeof StageDefinition>): string[] {
-  const t = s.term;
-  const out: string[] = [];
-  const counted = "regime" in t;
-  if (s.date === "term" && !counted) out.push(`stage ${s.id}: a term to act is counted by a regime or fixed by law`);
-  if (s.date !== "term" && counted) out.push(`stage ${s.id}: a ${s.date} is never moved for holidays (weeks or anniversaries, not a regime)`);
-  if (s.date === "earliest" && !("anniversary" in t && t.anniversary === "earliest")) out.push(`stage ${s.id}: an earliest date is counted as one`);
-  if ((s.date === "length" || s.date === "period-end") && "anniversary" in t && t.anniversary !== "lapse") out.push(`stage ${s.id}: a ${s.date} ends with its period`);
-  const informational = s.date === "length" || s.date === "earliest";
-  if (s.informational !== informational) out.push(`stage ${s.id}: informational exactly when the date is a length or an earliest date`);
-  if (informational !== (s.consequence.kind === "not-a-term")) out.push(`stage ${s.id}: only a length or an earliest date has nothing to miss`);
-  if ((s.consequence.kind === "lapse") !== (s.consequence.effect !== undefined)) out.push(`stage ${s.id}: a lapse, and only a lapse, says its effect`);
-  return out;
-}
-
 export type TermSpec = z.output<typeof TermSpec>;
 export type GivenDate = z.output<typeof GivenDate>;
 export type WeekSpec = z.output<typeof WeekSpec>;
@@ -258,7 +248,7 @@ export function actingRoles(t: TimelineDefinition, type: string): string[] {
   const roles = new Set<string>();
   for (const s of t.stages) {
     const own = Object.hasOwn(s.closesOn, type) || s.quota?.event === type || s.suspension?.on === type || s.suspension?.off === type ||
-      s.scheduledBy?.event === type || (type === LAPSE_EVENT && s.consequence.kind === "lapse");
+      s.scheduledBy?.event === type || (type === LAPSE_EVENT && s.consequence.kind === "lapse") || Object.hasOwn(s.starts?.restartsOn ?? {}, type);
     if (own) for (const r of s.closedBy ?? [s.office]) roles.add(r);
   }
   const owner = t.stages[0]!.office;
@@ -272,5 +262,5 @@ export function actingRoles(t: TimelineDefinition, type: string): string[] {
 export function involves(def: TimelineDefinition, type: string): boolean {
   return Object.hasOwn(def.endsOn, type) || def.notices.some((n) => n.on === type) ||
     def.stages.some((s) => (s.startsOn === type && s.startsOn !== def.trigger) || Object.hasOwn(s.closesOn, type) || s.quota?.event === type ||
-      s.suspension?.on === type || s.suspension?.off === type || s.scheduledBy?.event === type);
+      s.suspension?.on === type || s.suspension?.off === type || s.scheduledBy?.event === type || Object.hasOwn(s.starts?.restartsOn ?? {}, type));
 }

@@ -167,3 +167,49 @@ describe("the catalogue says what each date is and what missing it means", () =>
     expect(d).toMatchObject({ date: "term", lapsed: false, consequence: { kind: "none", label: "nessuna sanzione sull'atto (termine ordinatorio)" } });
   });
 });
+
+describe("the indemnity claim: «dalla decisione che ha definito il giudizio per essere ignoto l'autore del reato o dall'ultimo atto dell'azione esecutiva infruttuosamente esperita ovvero dalla data del passaggio in giudicato della sentenza penale» (art. 13 co. 2 L. 122/2016)", () => {
+  type Why = { steps: { rule: string; text: string }[] };
+  const why = async (ref: string) => {
+    const res = await fetchWith({}, casePath(ref), { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    return ((await res.json()) as { timelines: { deadlines: { dueDate: string; why: Why }[] }[] }).timelines[0]!.deadlines[0]!;
+  };
+
+  it("names the start it runs from, and moves to the last failed enforcement act with the reason, told and audited", async () => {
+    const ref = newRef();
+    const start = await record(ref, "decision.final", "2026-01-15T12:00:00+01:00", { jurisdiction: "TO", ground: "judgment" });
+    expect(start.body.deadlines).toMatchObject([{ stage: "claim", dueDate: "2026-05-15" }]);
+    expect((await why(ref)).why.steps[0]).toEqual({ rule: "start", citation: "art. 13 co. 2 L. 122/2016", text: "Il termine decorre dal passaggio in giudicato della sentenza penale" });
+    // Enforcement against the offender tried and failed; its last act on 20 April 2026: 120 days from it, 18 August 2026.
+    const failed = await record(ref, "enforcement.failed", "2026-04-20T10:00:00+02:00");
+    expect(failed.status).toBe(201);
+    expect(failed.body.deadlines).toMatchObject([{ stage: "claim", status: "open", dueDate: "2026-08-18" }]);
+    const after = await why(ref);
+    expect(after.dueDate).toBe("2026-08-18");
+    expect(after.why.steps[0]!.text).toBe("Il termine decorre dall'ultimo atto dell'azione esecutiva infruttuosamente esperita");
+    const told = await db().select().from(notifications).where(and(eq(notifications.kind, "notice"), eq(notifications.deadlineId, start.body.deadlines[0]!.id))).all();
+    expect(told.map((n) => n.detail)).toEqual([{ notice: "date-changed", previousDueAt: "2026-05-15T23:59:59+02:00", reason: "il termine decorre ora dall'ultimo atto dell'azione esecutiva infruttuosamente esperita" }]);
+    // A start earlier than the one the term runs from now is refused.
+    const earlier = await record(ref, "enforcement.failed", "2026-01-10T10:00:00+01:00");
+    expect([earlier.status, earlier.body.parameter]).toEqual([422, "occurredAt"]);
+  });
+
+  it("runs from the decision that closed the case for an unknown author", async () => {
+    const ref = newRef();
+    await record(ref, "decision.final", "2026-01-15T12:00:00+01:00", { jurisdiction: "TO", ground: "author-unknown" });
+    expect((await why(ref)).why.steps[0]!.text).toBe("Il termine decorre dalla decisione che ha definito il giudizio per essere ignoto l'autore del reato");
+  });
+});
+
+describe("the definition type keeps terms, lengths and earliest dates apart", () => {
+  it("refuses a minimum length counted as a term, and an earliest date that is reminded", async () => {
+    const { loadTimeline } = await import("../../src/timelines/sources.js");
+    const { PROGRAMME_AMMONIMENTO } = await import("../../src/timelines/programmes.js");
+    const { AMMONIMENTO_REVOCATION } = await import("../../src/timelines/administrative.js");
+    const moved = { ...PROGRAMME_AMMONIMENTO, stages: PROGRAMME_AMMONIMENTO.stages.map((s) =>
+      s.id === "minimum-duration" ? { ...s, term: { amount: 8, unit: "months" as const, regime: "administrative" as const, feriale: "ignore" as const } } : s) };
+    expect(() => loadTimeline(moved)).toThrow(/a length is never moved for holidays/);
+    const reminded = { ...AMMONIMENTO_REVOCATION, stages: AMMONIMENTO_REVOCATION.stages.map((s) => ({ ...s, informational: false })) };
+    expect(() => loadTimeline(reminded)).toThrow(/informational exactly when/);
+  });
+});
