@@ -26,6 +26,7 @@ const KINDS = {
   "programme, 12 weeks": {
     path: "/api/v1/deadlines/preview",
     body: { timeline: "programme-suspended-sentence", until: "2026-05-25T12:00:00+02:00", events: [
+      { type: "sentence.irrevocable", occurredAt: "2026-02-16T10:00:00+01:00", data: { dueDate: "2026-03-16", durationMonths: "8" } },
       { type: "programme.started-suspended-sentence", occurredAt: "2026-03-02T10:00:00+01:00" },
       { type: "programme.attendance", occurredAt: "2026-03-03T10:00:00+01:00" },
       { type: "programme.attendance", occurredAt: "2026-03-05T10:00:00+01:00" },

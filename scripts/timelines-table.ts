@@ -9,6 +9,7 @@ function term(s: StageDefinition): string {
   const t = s.term;
   if ("weeks" in t) return `${t.weeks === 1 ? "1 calendar week" : `${t.weeks} calendar weeks`} (Rome clock, weekly windows)`;
   if ("anniversary" in t) return `${t.amount} ${t.unit}, ${t.anniversary === "lapse" ? "lapse on the anniversary" : "from the day after the anniversary"} (never moved)`;
+  if ("judged" in t) return `${t.unit} set by the decision (data.${t.judged}), never moved`;
   if ("per" in t) return "by the end of each calendar year (never moved)";
   if ("given" in t) return `fixed date${t.setting === undefined ? "" : " (deployment setting)"}, ${t.regime}`;
   return `${t.amount} ${t.unit}, ${t.regime}${t.feriale === "apply" ? " (August suspension)" : ""}`;

@@ -6,7 +6,7 @@ import type { Db } from "../db/client.js";
 import type { Directory, Office } from "../db/directory.js";
 import type { deadlines, notifications } from "../db/schema.js";
 import { eq } from "drizzle-orm";
-import { events } from "../db/schema.js";
+import { events, timelineInstances } from "../db/schema.js";
 import { endsAtExactInstant, stageTerm } from "../timelines/stage-term.js";
 import { parseInstant } from "../engine/instant.js";
 import { romeWhen } from "../engine/rome.js";
@@ -48,11 +48,10 @@ export async function openStage(
   const needsData = ("given" in stage.term && start.dueDate === undefined) || stage.alsoFrom !== undefined || stage.starts !== undefined;
   const data = start.data ?? (needsData ? await startingData(db, start.eventId) : {});
   const given = "given" in stage.term ? (start.dueDate ?? data.dueDate) : undefined;
+  const months = "judged" in stage.term ? Number(await triggerField(db, instanceId, stage.term.judged, data)) : undefined;
   const t = earlierOfTwoStarts(stage, start.occurredAtMs, data, (from) => {
-    const result = stageTerm(stage, from, given as string | undefined, office.calendar);
-    if (!result.ok) {
-      throw new ApiError("invalid_body", `occurredAt: il termine non è calcolabile (${result.failure.reason})`, { parameter: "occurredAt" });
-    }
+    const result = stageTerm(stage, from, { dueDate: given as string | undefined, months }, office.calendar);
+    if (!result.ok) throw termFailure(stage, result.failure.reason);
     return result.term;
   });
   // The first period keeps the plain id; later periods of a recurring stage are numbered.
@@ -133,6 +132,24 @@ function earlierOfTwoStarts(stage: StageDefinition, fromMs: number, data: Record
     ", " + also.eventLabel + " (" + said(fromMs) + ") il " + said(own.dueAtMs) +
     "; promemoria e segnalazioni seguono la scadenza più vicina, il " + said(first.dueAtMs) + " (ora italiana)";
   return { ...first, steps: [{ rule: "two-starts", citation: also.citation, text }, ...first.steps] };
+}
+
+/** Why a term cannot be counted, naming the field that is missing where one is. */
+function termFailure(stage: StageDefinition, reason: string): ApiError {
+  if (reason === "missing-due-date") return new ApiError("invalid_body", "data.dueDate: indicare la data di scadenza (AAAA-MM-GG)", { parameter: "data.dueDate" });
+  if (reason === "missing-judged-length" && "judged" in stage.term) {
+    const parameter = `data.${stage.term.judged}`;
+    return new ApiError("invalid_body", `${parameter}: indicare la durata in mesi fissata dalla decisione`, { parameter });
+  }
+  return new ApiError("invalid_body", `occurredAt: il termine non è calcolabile (${reason})`, { parameter: "occurredAt" });
+}
+
+/** A field of the event that started the timeline: this event's own when it is the trigger, else the stored trigger's. */
+async function triggerField(db: Db, instanceId: string, field: string, data: Record<string, unknown>): Promise<unknown> {
+  if (data[field] !== undefined) return data[field];
+  const row = await db.select({ data: events.data }).from(timelineInstances)
+    .innerJoin(events, eq(events.id, timelineInstances.startedByEvent)).where(eq(timelineInstances.id, instanceId)).get();
+  return row?.data[field];
 }
 
 async function startingData(db: Db, eventId: string): Promise<Record<string, unknown>> {

@@ -8,7 +8,7 @@ import * as z from "zod";
 import { parseInstant } from "../engine/instant.js";
 import { hasOwn } from "../lib/own.js";
 import { canonicalReference, readReference } from "../lib/reference.js";
-import { eventFields, eventInstants, eventTypes, isTrigger } from "../timelines/catalog.js";
+import { eventFields, eventInstants, eventTypes, isTrigger, optionalFields } from "../timelines/catalog.js";
 
 /**
  * A case reference, canonical once parsed (src/lib/reference.ts): "0977966/2026" and " 977966 / 2026"
@@ -62,8 +62,12 @@ export function eventDataSchema(type: string): z.ZodType | undefined {
   const fields = eventFields(type);
   const instants = eventInstants(type);
   if (Object.keys(fields).length === 0 && instants.length === 0) return base;
+  const optional = optionalFields(type);
   return base.extend({
-    ...Object.fromEntries(Object.entries(fields).map(([name, values]) => [name, z.enum(values as [string, ...string[]])])),
+    ...Object.fromEntries(Object.entries(fields).map(([name, values]) => {
+      const e = z.enum(values as [string, ...string[]]);
+      return [name, optional.has(name) ? e.optional() : e];
+    })),
     ...Object.fromEntries(instants.map((name) => [name, Instant.optional()])),
   });
 }

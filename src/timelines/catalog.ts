@@ -81,6 +81,11 @@ export function eventFields(type: string): Record<string, string[]> {
   return Object.assign({}, ...catalogue.map((t) => own(t.eventFields, type) ?? {}));
 }
 
+/** Enumerated fields an event may leave out: which of several starts it is, when the first is meant (data.ground). */
+export function optionalFields(type: string): ReadonlySet<string> {
+  return new Set(catalogue.flatMap((t) => t.stages.filter((s) => s.startsOn === type && s.starts !== undefined).map((s) => s.starts!.field)));
+}
+
 /** Optional instant fields an event carries (e.g. issuedAt). */
 export function eventInstants(type: string): string[] {
   return [...new Set(catalogue.flatMap((t) => own(t.eventInstants, type) ?? []))];

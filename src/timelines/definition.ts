@@ -35,6 +35,12 @@ export const AnniversarySpec = z.strictObject({
 /** Once per calendar year, any day of it ("si riunisce una volta all'anno"): due by the year's end. `why` is shown in the reason. */
 export const CalendarPeriod = z.strictObject({ per: z.literal("calendar-year"), why: Italian });
 
+/**
+ * A length a judgment sets ("durata del percorso": Cass. sez. VI n. 40888/2024), carried by the
+ * timeline's trigger as data[judged] (months), counted from the stage's start and never moved.
+ */
+export const JudgedLength = z.strictObject({ judged: z.string().regex(/^[a-z][a-zA-Z]*$/), unit: z.literal("months") });
+
 /** A date the law fixes ("by 30 March"): the starting event carries it as data.dueDate. */
 export const GivenDate = z.strictObject({
   given: z.literal("dueDate"),
@@ -90,7 +96,7 @@ export const StageDefinition = z.strictObject({
   basis: Italian,
   /** The event type whose occurredAt starts the term. */
   startsOn: EventName,
-  term: z.union([TermSpec, WeekSpec, AnniversarySpec, GivenDate, CalendarPeriod]),
+  term: z.union([TermSpec, WeekSpec, AnniversarySpec, GivenDate, CalendarPeriod, JudgedLength]),
   /** What the date is: a term to act, the end of a period, a minimum length or an earliest date (see consequence.ts). */
   date: z.enum(DATE_KINDS),
   /** What the law attaches to the date passing without the act, with its citation. */

@@ -9,6 +9,7 @@ export const STARTING_EVENT_LABELS: Readonly<Record<string, string>> = {
   "removal.police-executed": "Allontanamento d'urgenza eseguito dalla polizia giudiziaria",
   "offence.committed": "Fatto commesso, documentato da video o fotografie",
   "decision.final": "Decisione definitiva",
+  "sentence.irrevocable": "Sentenza con sospensione condizionale subordinata al percorso divenuta irrevocabile",
   "ammonimento.issued": "Ammonimento emesso",
   "vigilance.ordered": "Misure di vigilanza disposte",
   "programme.started-suspended-sentence": "Presa in carico da parte del CUAV",

@@ -6,10 +6,22 @@ import { anniversaryTerm } from "../engine/anniversary.js";
 import { calendarYearTerm } from "../engine/calendar-period.js";
 import type { StageDefinition } from "./definition.js";
 
-export type StageTermOutcome = TermOutcome | { ok: false; failure: { reason: "missing-due-date" } };
+export type StageTermOutcome = TermOutcome | { ok: false; failure: { reason: "missing-due-date" | "missing-judged-length" } };
 
-export function stageTerm(stage: StageDefinition, fromMs: number, dueDate: string | undefined, calendar: string): StageTermOutcome {
+/** What the starting events carry for a term they set: a date the law fixes, or a length a judgment sets (months). */
+export interface Given {
+  dueDate?: string | undefined;
+  months?: number | undefined;
+}
+
+export function stageTerm(stage: StageDefinition, fromMs: number, given: Given, calendar: string): StageTermOutcome {
   const t = stage.term;
+  const dueDate = given.dueDate;
+  if ("judged" in t) {
+    const m = given.months;
+    if (m === undefined || !Number.isInteger(m) || m < 1) return { ok: false, failure: { reason: "missing-judged-length" } };
+    return { ok: true, term: anniversaryTerm(fromMs, m, "months", "lapse") };
+  }
   if ("anniversary" in t) return { ok: true, term: anniversaryTerm(fromMs, t.amount, t.unit, t.anniversary) };
   if ("regime" in t && "amount" in t) return computeTerm({ from: fromMs, ...t, calendar });
   if ("weeks" in t) return { ok: true, term: weekTerm(fromMs, t.weeks) };

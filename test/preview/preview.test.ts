@@ -39,11 +39,12 @@ describe("POST /api/v1/deadlines/preview — the case's rules", () => {
 
   it("shows every attendance week up to the instant asked, met, lapsed and open", async () => {
     const r = await preview({ timeline: "programme-suspended-sentence", until: "2026-03-17T12:00:00+01:00", events: [
+      { type: "sentence.irrevocable", occurredAt: "2026-02-16T10:00:00+01:00", data: { dueDate: "2026-03-16", durationMonths: "8" } },
       { type: "programme.started-suspended-sentence", occurredAt: "2026-03-02T10:00:00+01:00" },
       { type: "programme.attendance", occurredAt: "2026-03-03T10:00:00+01:00" },
       { type: "programme.attendance", occurredAt: "2026-03-05T10:00:00+01:00" },
     ] });
-    expect(r.body.deadlines.map((d) => [d.seq, d.dueAt, d.status])).toEqual([
+    expect(r.body.deadlines.filter((d) => d.stage === "attendance").map((d) => [d.seq, d.dueAt, d.status])).toEqual([
       [1, "2026-03-09T10:00:00+01:00", "met"], [2, "2026-03-16T10:00:00+01:00", "late"], [3, "2026-03-23T10:00:00+01:00", "open"],
     ]);
   });
@@ -75,6 +76,7 @@ describe("POST /api/v1/deadlines/preview — the case's rules", () => {
 
   it("refuses a preview that would roll more periods than it shows", async () => {
     const r = await preview({ timeline: "programme-suspended-sentence", until: "2040-01-01T00:00:00Z", events: [
+      { type: "sentence.irrevocable", occurredAt: "2026-02-16T10:00:00+01:00", data: { dueDate: "2026-03-16", durationMonths: "8" } },
       { type: "programme.started-suspended-sentence", occurredAt: "2026-03-02T10:00:00+01:00" },
     ] });
     expect([r.status, r.body.parameter]).toEqual([422, "until"]);

@@ -27,7 +27,11 @@ beforeAll(async () => {
     await record(ref, "measures.requested", i < 5 ? "2025-03-12T10:00:00+01:00" : "2025-04-11T10:00:00+02:00");
   }
   // Two programmes started at the CUAV: a small count.
-  for (let i = 0; i < 2; i++) await record(newRef(), "programme.started-suspended-sentence", "2025-05-05T10:00:00+02:00", { jurisdiction: "TO" });
+  for (let i = 0; i < 2; i++) {
+    const ref = newRef();
+    await record(ref, "sentence.irrevocable", "2025-04-14T10:00:00+02:00", { jurisdiction: "TO", dueDate: "2025-05-14", durationMonths: "8" });
+    await record(ref, "programme.started-suspended-sentence", "2025-05-05T10:00:00+02:00");
+  }
 });
 afterAll(async () => { await spy.dispose(); });
 

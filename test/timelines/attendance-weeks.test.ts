@@ -18,16 +18,19 @@ afterEach(async () => { await spy.dispose(); });
 
 const send = async (ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) => {
   const res = await postWebhook({ type, caseRef: ref, occurredAt, data });
-  return { status: res.status, body: (await res.json()) as { timelines: { instanceId: string }[]; deadlines: { dueAt: string; status: string }[] } };
+  return { status: res.status, body: (await res.json()) as { timelines: { instanceId: string }[]; deadlines: { stage: string; dueAt: string; status: string }[] } };
 };
 
 it("ends a week begun on Monday 10:00 summer time at Monday 10:00 winter time, and counts the attestation at 09:30 in it", async () => {
   const ref = newRef();
   // Summer time ends on Sunday 26 October 2025.
-  const start = await send(ref, "programme.started-suspended-sentence", "2025-10-20T10:00:00+02:00", { jurisdiction: "TO" });
+  // The irrevocable judgment sets the start (by 31 October) and the duration; the intake opens the weeks.
+  const judged = await send(ref, "sentence.irrevocable", "2025-10-01T10:00:00+02:00", { jurisdiction: "TO", dueDate: "2025-10-31", durationMonths: "8" });
+  expect(judged.status).toBe(201);
+  const start = await send(ref, "programme.started-suspended-sentence", "2025-10-20T10:00:00+02:00");
   expect(start.status).toBe(201);
-  expect(start.body.deadlines[0]!.dueAt).toBe("2025-10-27T10:00:00+01:00");
-  const id = start.body.timelines[0]!.instanceId;
+  expect(start.body.deadlines.find((d) => d.stage === "attendance")!.dueAt).toBe("2025-10-27T10:00:00+01:00");
+  const id = judged.body.timelines[0]!.instanceId;
   await send(ref, "programme.attendance", "2025-10-21T10:00:00+02:00");
   // 168 elapsed hours would have ended the week at 09:00 winter time, leaving this attestation to week 2.
   const second = await send(ref, "programme.attendance", "2025-10-27T09:30:00+01:00");
@@ -42,6 +45,8 @@ it("ends a week begun on Monday 10:00 summer time at Monday 10:00 winter time, a
 });
 
 it("ends a week begun on Monday 10:00 winter time at Monday 10:00 summer time", async () => {
-  const start = await send(newRef(), "programme.started-suspended-sentence", "2025-03-24T10:00:00+01:00", { jurisdiction: "TO" });
-  expect(start.body.deadlines[0]!.dueAt).toBe("2025-03-31T10:00:00+02:00");
+  const ref = newRef();
+  await send(ref, "sentence.irrevocable", "2025-03-03T10:00:00+01:00", { jurisdiction: "TO", dueDate: "2025-03-31", durationMonths: "8" });
+  const start = await send(ref, "programme.started-suspended-sentence", "2025-03-24T10:00:00+01:00");
+  expect(start.body.deadlines.find((d) => d.stage === "attendance")!.dueAt).toBe("2025-03-31T10:00:00+02:00");
 });

@@ -111,7 +111,7 @@ describe("the validation hearing: «fissa l'udienza di convalida al più presto 
 describe("«per un periodo non inferiore a otto mesi» (2020 bill, art. 2): a minimum length, not a term", () => {
   it("completes eight months after the intake on the calendar, unmoved by Christmas", () => {
     const stage = getTimeline("programme-ammonimento")!.stages.find((s) => s.id === "minimum-duration")!;
-    const complete = (intake: string) => { const t = stageTerm(stage, Date.parse(intake), undefined, "IT-TO"); return t.ok ? t.term.dueDate : t.failure.reason; };
+    const complete = (intake: string) => { const t = stageTerm(stage, Date.parse(intake), {}, "IT-TO"); return t.ok ? t.term.dueDate : t.failure.reason; };
     // Intake Monday 24 April 2028: eight months complete on Sunday 24 December 2028 (a term would move to Wednesday 27).
     expect(complete("2028-04-24T10:00:00+02:00")).toBe("2028-12-24");
     // Intake Saturday 25 April 2026: complete on Christmas Day 2026, not moved to Monday 28.
@@ -211,5 +211,32 @@ describe("the definition type keeps terms, lengths and earliest dates apart", ()
     expect(() => loadTimeline(moved)).toThrow(/a length is never moved for holidays/);
     const reminded = { ...AMMONIMENTO_REVOCATION, stages: AMMONIMENTO_REVOCATION.stages.map((s) => ({ ...s, informational: false })) };
     expect(() => loadTimeline(reminded)).toThrow(/informational exactly when/);
+  });
+});
+
+describe("art. 165 co. 5 c.p.: the judgment sets «il termine di inizio del percorso da far decorrere dalla data di irrevocabilità» and «la durata del percorso» (Cass. sez. VI n. 40888/2024)", () => {
+  it("starts at the irrevocable judgment, tells the UEPE and the PM when the start term passes, and counts the duration from the intake", async () => {
+    const ref = newRef();
+    // Irrevocable on 2 November 2026; the judgment: start within 30 days (by 2 December), eight months.
+    const judged = await record(ref, "sentence.irrevocable", "2026-11-02T10:00:00+01:00", { jurisdiction: "TO", dueDate: "2026-12-02", durationMonths: "8" });
+    expect(judged.status).toBe(201);
+    const id = judged.body.timelines[0]!.instanceId;
+    expect(judged.body.deadlines).toMatchObject([{ stage: "programme-start", office: "cuav-torino", dueDate: "2026-12-02" }]);
+    // No intake by then: on the next working day the UEPE and the PM are told.
+    await sweep(env, Date.parse("2026-12-03T08:05:00+01:00"));
+    const told = await db().select().from(notifications).where(and(eq(notifications.deadlineId, `${id}.programme-start`), eq(notifications.kind, "escalation"))).all();
+    expect(told.map((n) => [n.officeId, n.status]).sort()).toEqual([["procura-torino", "sent"], ["uepe-torino", "sent"]]);
+    // The intake is an event of its own: late for the start, and it opens the weeks and the duration.
+    const intake = await record(ref, "programme.started-suspended-sentence", "2026-12-04T10:00:00+01:00");
+    expect(intake.body.deadlines.map((d) => [d.stage, d.status, d.dueDate])).toEqual([
+      ["programme-start", "late", "2026-12-02"], ["attendance", "open", null], ["programme-duration", "informational", "2027-08-04"],
+    ]);
+  });
+
+  it("refuses a judgment that does not say the start term or the duration", async () => {
+    const noDuration = await record(newRef(), "sentence.irrevocable", "2026-11-02T10:00:00+01:00", { jurisdiction: "TO", dueDate: "2026-12-02" });
+    expect([noDuration.status, noDuration.body.parameter]).toEqual([422, "data.durationMonths"]);
+    const noStart = await record(newRef(), "sentence.irrevocable", "2026-11-02T10:00:00+01:00", { jurisdiction: "TO", durationMonths: "8" });
+    expect([noStart.status, noStart.body.parameter]).toEqual([422, "data.dueDate"]);
   });
 });

@@ -77,8 +77,9 @@ describe("programme after an ammonimento (bill): weekly attendance", () => {
 describe("programme with a suspended sentence (art. 165 c.p.): twice a week", () => {
   it("needs two attestations in a week, reports a short week to the UEPE and the PM, and escalates a negative outcome to both", async () => {
     const ref = newRef();
-    const start = await record(ref, "programme.started-suspended-sentence", "2026-03-02T10:00:00+01:00", { jurisdiction: "TO" });
-    const id = start.body.timelines[0]!.instanceId;
+    const judged = await record(ref, "sentence.irrevocable", "2026-02-16T10:00:00+01:00", { jurisdiction: "TO", dueDate: "2026-03-16", durationMonths: "9" });
+    const id = judged.body.timelines[0]!.instanceId;
+    await record(ref, "programme.started-suspended-sentence", "2026-03-02T10:00:00+01:00");
     const one = await record(ref, "programme.attendance", "2026-03-03T10:00:00+01:00");
     expect(one.body.deadlines).toEqual([]);
     await sweep(env, Date.parse("2026-03-10T08:00:00+01:00"));
