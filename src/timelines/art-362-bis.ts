@@ -27,7 +27,7 @@ export const ART_362_BIS: TimelineInput = {
       date: "term",
       // The law sets the term without a sanction: the compliance data go to the PG (art. 127 co. 1-bis disp. att.).
       consequence: noSanction("art. 362-bis co. 1 c.p.p.; art. 127 co. 1-bis disp. att. c.p.p.",
-        "il rispetto del termine è oggetto dei dati trimestrali al Procuratore generale (art. 127 co. 1-bis disp. att. c.p.p.) e il ritardo può rilevare sul piano disciplinare o organizzativo"),
+        "il rispetto del termine è rilevato nei dati trimestrali al Procuratore generale e il ritardo può rilevare sul piano disciplinare o organizzativo"),
       office: "procura",
       closesOn: { "measures.requested": "misure richieste", "measures.not-requested": "nessun presupposto" },
     },

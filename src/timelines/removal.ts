@@ -12,7 +12,7 @@ import { HOURS_48, type Measure, becomesIneffective, hearingAndDecision, hearing
 const REMOVAL: Measure = {
   the: "l'allontanamento", lapsed: "allontanamento divenuto inefficace", ceased: "allontanamento che ha cessato di avere efficacia", via: "",
 };
-const POLICE_REMOVAL: Measure = { ...REMOVAL, via: " (art. 384-bis co. 2)" };
+const POLICE_REMOVAL: Measure = { ...REMOVAL, via: ", applicabile per l'art. 384-bis co. 2" };
 /** Version 1's judge's stage, closed by the decision: what its expiry means is the decision's. */
 const V1_HEARING = {
   kind: "lapse", citation: "art. 391 co. 7 c.p.p.", effect: REMOVAL.ceased,
@@ -26,7 +26,7 @@ const PM_REQUEST = {
   startsOn: "removal.executed",
   term: HOURS_48,
   date: "term",
-  consequence: becomesIneffective(REMOVAL, "Se la richiesta di convalida non è presentata entro 48 ore", "art. 384-bis co. 2-bis c.p.p. (art. 11 L. 168/2023)"),
+  consequence: becomesIneffective(REMOVAL, "Se la richiesta di convalida non è presentata entro 48 ore", "art. 384-bis co. 2-bis c.p.p., introdotto dall'art. 11 L. 168/2023"),
   office: "procura",
   closesOn: { "validation.requested": "richiesta di convalida presentata" },
   alsoFrom: {
@@ -105,7 +105,7 @@ export const ART_384_BIS_POLICE: TimelineInput = {
     ...POLICE_STAGES,
     ...hearingAndDecision({
       prefix: "removal", requested: "removal.validation-requested", decided: "removal.validation-decided", measure: POLICE_REMOVAL,
-      hearingBasis: "art. 390 co. 2 c.p.p. (art. 384-bis co. 2)",
+      hearingBasis: "art. 390 co. 2 c.p.p., applicabile per l'art. 384-bis co. 2",
     }),
   ],
   rungs: HOUR_TERM_RUNGS,
@@ -123,7 +123,7 @@ export const ART_384_BIS_POLICE_V1: TimelineInput = {
   version: 1,
   basis: "art. 384-bis co. 1 e 2 c.p.p., con gli artt. 386 e 390 c.p.p. in quanto compatibili",
   stages: [...POLICE_STAGES, {
-    id: "validation-hearing", title: "Udienza di convalida", basis: "art. 390 co. 2 c.p.p. (art. 384-bis co. 2)",
+    id: "validation-hearing", title: "Udienza di convalida", basis: "art. 390 co. 2 c.p.p., applicabile per l'art. 384-bis co. 2",
     startsOn: "removal.validation-requested", term: HOURS_48, office: "gip", date: "term",
     consequence: V1_HEARING,
     closesOn: { "removal.validation-decided": "convalida decisa" },

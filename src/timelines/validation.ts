@@ -23,7 +23,7 @@ export interface Measure {
   lapsed: string;
   /** When it has ceased to have effect: "arresto che ha cessato di avere efficacia". */
   ceased: string;
-  /** " (art. 384-bis co. 2)" where the arrest rules apply "in quanto compatibili". */
+  /** ", applicabile per l'art. 384-bis co. 2" where the arrest rules apply "in quanto compatibili". */
   via: string;
 }
 

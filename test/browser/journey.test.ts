@@ -73,6 +73,13 @@ it("signs in by email link, sees the overdue deadline, records the closing event
     body: JSON.stringify({ type: "suspect.registered", occurredAt: registered, data: { jurisdiction: "TO" } }),
   });
   expect(started.status).toBe(201);
+  // A removal decreed by the PM 49 hours ago, with no request for validation: it has lapsed (art. 384-bis co. 2-bis).
+  const removal = `${Number(ref.split("/")[0]) + 1}/2026`;
+  const executed = await fetch(`${server.base}/api/v1/cases/${encodeURIComponent(removal)}/events`, {
+    method: "POST", headers: { ...ADMIN, "Content-Type": "application/json" },
+    body: JSON.stringify({ type: "removal.executed", occurredAt: new Date(Date.now() - 49 * 3_600_000).toISOString(), data: { jurisdiction: "TO" } }),
+  });
+  expect(executed.status).toBe(201);
 
   // The audit injects axe-core as a script: the page's own policy (no inline script) would block it, rightly.
   const page = await newPage({ viewport: { width: 390, height: 844 }, bypassCSP: true });
@@ -119,8 +126,30 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   expect(pm!.notifications.every((n) => n.status === "cancelled" || n.status === "sent" || n.status === "superseded")).toBe(true);
   expect(pm!.notifications.some((n) => n.status === "scheduled")).toBe(false);
   expect(gip!.stage).toBe("gip-decision");
+
+  // The lapse is recorded by the workflow (or the cron, triggered here until it has been).
+  await lapsed(removal);
+  await page.goto(`${server.base}/cases/${encodeURIComponent(removal)}?ufficio=procura-torino`);
+  await page.getByText("Perché questa data").first().waitFor();
+  await page.screenshot({ path: `${SHOTS}/5-allontanamento-inefficace.png`, fullPage: true });
+  const text = await page.locator("main").innerText();
+  expect(text).toContain("allontanamento divenuto inefficace");
+  expect(text).toContain("Termine scaduto senza l'atto: allontanamento divenuto inefficace");
+  expect(text).not.toContain("Registra:");
+  expect(await accessibilityProblems(page)).toEqual([]);
+  expect(await sidewaysOverflow(page)).toBe(0);
   await page.close();
 });
+
+/** Waits (two minutes at most) until the case's first stage shows the lapse, running the cron between looks. */
+async function lapsed(ref: string): Promise<void> {
+  for (const until = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 500))) {
+    const view = (await (await fetch(`${server.base}/api/v1/cases/${encodeURIComponent(ref)}`, { headers: ADMIN })).json()) as { timelines: { deadlines: { status: string }[] }[] };
+    if (view.timelines[0]?.deadlines[0]?.status === "lapsed") return;
+    if (Date.now() > until) throw new Error(`the removal ${ref} has not lapsed: ${JSON.stringify(view.timelines[0]?.deadlines)}`);
+    await server.cron();
+  }
+}
 
 it("renders under its own security policy: Bootstrap Italia and its fonts come from the Worker, and nothing is refused", async () => {
   const page = await newPage();
