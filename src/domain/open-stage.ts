@@ -14,6 +14,7 @@ import type { Term } from "../engine/term-types.js";
 import { ApiError } from "../http/problem.js";
 import { type StageDefinition, type TimelineDefinition, rungsOf } from "../timelines/definition.js";
 import { planRungs } from "../timelines/schedule.js";
+import { recordsLapse } from "../timelines/consequence.js";
 
 export type NewDeadline = typeof deadlines.$inferInsert;
 export type NewNotification = typeof notifications.$inferInsert;
@@ -85,7 +86,7 @@ export async function openStage(
       recipients: target.emails, sendAtMs: r.sendAtMs, status: "scheduled",
     });
   }
-  if (stage.consequence.kind === "lapse") {
+  if (recordsLapse(stage.consequence)) {
     // Not a message: the action that records the lapse if the stage is still open when its term ends.
     rows.push({
       id: `${deadlineId}.lapse`, deadlineId, instanceId, rung: "lapse", kind: "lapse", officeId: office.id,

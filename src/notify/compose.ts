@@ -6,7 +6,7 @@
 import { html } from "hono/html";
 import type { NoticeDetail } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
-import { type Consequence, consequenceHeading, consequenceLine } from "../timelines/consequence.js";
+import { type Consequence, TO_VERIFY, consequenceHeading, consequenceLine } from "../timelines/consequence.js";
 
 /** An instant as the messages write dates: "08:00 del 12/03/2026", Rome time. */
 const atRome = (ms: number) => formatDue(formatRomeInstant(ms));
@@ -37,9 +37,17 @@ export interface MessageFacts {
   consequence?: Consequence;
 }
 
-/** The legal effect an escalation reports, when the stage's expiry made the measure lapse. */
-const lapseOf = (f: MessageFacts): string | undefined =>
-  f.kind === "escalation" && f.consequence?.kind === "lapse" ? `Effetto di legge: ${f.consequence.effect} (${f.consequence.citation}).` : undefined;
+/**
+ * The legal effect an escalation reports, when the stage's expiry made the measure lapse; where the
+ * text was not verified, as a possible effect, and the acts are not said to be barred.
+ */
+function lapseOf(f: MessageFacts): string | undefined {
+  const c = f.consequence;
+  if (f.kind !== "escalation" || c?.kind !== "lapse") return undefined;
+  if (c.unverified) return `Possibile effetto di legge (${TO_VERIFY}): ${c.effect} (${c.citation}).`;
+  return `Effetto di legge: ${c.effect} (${c.citation}). Gli atti di questa fase non sono più possibili; se l'atto è stato compiuto entro il termine, ` +
+    "va registrato con la sua data dopo aver annullato in Termini l'evento di inefficacia.";
+}
 
 export interface ComposedMessage {
   subject: string;
@@ -56,8 +64,7 @@ function lead(f: MessageFacts): string {
         : `Il termine scade alle ${f.due}.`;
     case "escalation":
       return `Il termine è scaduto alle ${f.due} senza che sia stato registrato l'atto che lo chiude. ` +
-        (lapseOf(f) === undefined ? "" : `${lapseOf(f)} Gli atti di questa fase non sono più possibili; se l'atto è stato compiuto entro il termine, ` +
-          "va registrato con la sua data dopo aver annullato in Termini l'evento di inefficacia. ") +
+        (lapseOf(f) === undefined ? "" : `${lapseOf(f)} `) +
         `La segnalazione è inviata a ${f.recipientOffice} quale ufficio sovraordinato.`;
     case "notice":
       if (f.notice?.notice === "event") return f.notice.text;
@@ -140,7 +147,7 @@ export function composeDigest(office: string, items: readonly MessageFacts[], fa
   // Sent to the office's fallback address when the digest itself keeps failing.
   const subject = `[Termini] ${failing === undefined ? "" : "Recapito non riuscito — "}Scadenze di oggi — ${office}: ${counts}`;
   const line = (f: MessageFacts) => `${f.kind === "escalation" ? "Termine scaduto" : "Promemoria"}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due} — ${f.responsibleOffice}` +
-    (lapseOf(f) === undefined ? "" : ` — ${lapseOf(f)}`);
+    (f.kind === "escalation" && f.consequence?.kind === "lapse" ? ` — ${f.consequence.unverified ? "possibile effetto" : "effetto"}: ${f.consequence.effect}` : "");
   const intro = (failing === undefined ? "" : `Non è stato possibile recapitare a ${office} il riepilogo che segue: lo inoltriamo all'indirizzo di riserva.${retrying(failing)} `) +
     `Riepilogo degli avvisi di oggi per ${office}: ${counts}. Ogni voce rimanda al procedimento in Termini (accesso riservato).`;
   const text = [

@@ -80,8 +80,15 @@ export function consequenceLine(c: Consequence): string {
 /** How the line is introduced: what missing the date means, or what the date is. */
 export const consequenceHeading = (c: Pick<Consequence, "kind">): string => (c.kind === "not-a-term" ? "Che cos'è questa data" : "Conseguenza della scadenza");
 
+/**
+ * Whether the product acts on the lapse (records it, refuses the act after it): only where the text
+ * was read. An unverified lapse is said and alerted on, as the other uncertain points are, but never
+ * blocks an act the law may still allow.
+ */
+export const recordsLapse = (c: Consequence): boolean => c.kind === "lapse" && !c.unverified;
+
 /** Whether an event recorded at `at` is too late for a stage that lapses at `dueAtMs`. */
-export const lapsedAt = (c: Consequence, dueAtMs: number, at: number): boolean => c.kind === "lapse" && at > dueAtMs;
+export const lapsedAt = (c: Consequence, dueAtMs: number, at: number): boolean => recordsLapse(c) && at > dueAtMs;
 
 type ConsequenceInput = z.input<typeof Consequence>;
 

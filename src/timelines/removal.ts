@@ -72,7 +72,8 @@ export const ART_384_BIS_V1: TimelineInput = {
   stages: [PM_REQUEST, {
     id: "validation-hearing", title: "Fissazione dell'udienza di convalida", basis: "art. 384-bis co. 2-bis c.p.p.",
     startsOn: "validation.requested", term: HOURS_48, office: "gip", date: "term",
-    consequence: V1_HEARING,
+    // Whether art. 391 co. 7 reaches the PM's removal is not verified: said, never acted on.
+    consequence: { ...V1_HEARING, citation: "art. 384-bis co. 2-bis c.p.p.; art. 391 co. 7 c.p.p.", unverified: true },
     closesOn: { "validation.decided": "convalida decisa" },
   }],
   eventInstants: { "removal.executed": ["issuedAt"] },
@@ -125,7 +126,7 @@ export const ART_384_BIS_POLICE_V1: TimelineInput = {
   stages: [...POLICE_STAGES, {
     id: "validation-hearing", title: "Udienza di convalida", basis: "art. 390 co. 2 c.p.p., applicabile per l'art. 384-bis co. 2",
     startsOn: "removal.validation-requested", term: HOURS_48, office: "gip", date: "term",
-    consequence: V1_HEARING,
+    consequence: { ...V1_HEARING, citation: `${V1_HEARING.citation}${POLICE_REMOVAL.via}` },
     closesOn: { "removal.validation-decided": "convalida decisa" },
   }],
   eventInstants: {},

@@ -240,3 +240,18 @@ describe("art. 165 co. 5 c.p.: the judgment sets «il termine di inizio del perc
     expect([noStart.status, noStart.body.parameter]).toEqual([422, "data.dueDate"]);
   });
 });
+
+describe("a lapse not verified on the official text is said, never acted on", () => {
+  it("records a late decision on the PM's removal (art. 384-bis co. 2-bis: whether art. 391 co. 7 applies is to verify) and plans no lapse", async () => {
+    const ref = newRef();
+    await record(ref, "removal.executed", "2026-11-02T10:00:00+01:00", { jurisdiction: "TO" });
+    const requested = await record(ref, "validation.requested", "2026-11-03T10:00:00+01:00");
+    const decision = requested.body.deadlines.find((d) => d.stage === "validation-decision")!;
+    const rows = await db().select().from(notifications).where(eq(notifications.deadlineId, decision.id)).all();
+    expect(rows.some((n) => n.kind === "lapse")).toBe(false);
+    await record(ref, "validation.hearing-held", "2026-11-04T09:00:00+01:00");
+    const late = await record(ref, "validation.decided", "2026-11-05T12:00:00+01:00");
+    expect(late.status).toBe(201);
+    expect(late.body.deadlines).toMatchObject([{ stage: "validation-decision", status: "late" }]);
+  });
+});
