@@ -79,15 +79,19 @@ export type Conditional = D1PreparedStatement;
 /** "The row is still ours": held while sending, and still ours once we marked it sent. */
 const HOLDS = "EXISTS (SELECT 1 FROM notifications WHERE id = ? AND claim = ? AND status IN ('sending', 'sent'))";
 
-export function auditWhileHeld(db: Db, h: Held, e: AuditEntry, at: number): Conditional {
-  return db.$client.prepare(`INSERT INTO audit_log (at, actor, action, case_id, detail, request_id) SELECT ?, ?, ?, ?, ?, ? WHERE ${HOLDS}`)
-    .bind(at, e.actor, e.action, e.caseId, JSON.stringify(e.detail), e.requestId, h.id, h.token);
+/** A further condition a held write needs (SQL and its values), e.g. that the deadline it is about is in a given state. */
+export interface Also { sql: string; binds: unknown[] }
+const NONE: Also = { sql: "1", binds: [] };
+
+export function auditWhileHeld(db: Db, h: Held, e: AuditEntry, at: number, also: Also = NONE): Conditional {
+  return db.$client.prepare(`INSERT INTO audit_log (at, actor, action, case_id, detail, request_id) SELECT ?, ?, ?, ?, ?, ? WHERE ${HOLDS} AND ${also.sql}`)
+    .bind(at, e.actor, e.action, e.caseId, JSON.stringify(e.detail), e.requestId, h.id, h.token, ...also.binds);
 }
 
-export function bumpWhileHeld(db: Db, h: Held, b: Bump): Conditional {
-  return db.$client.prepare(`INSERT INTO stat_counters (month, office_id, metric, value) SELECT ?, ?, ?, ? WHERE ${HOLDS}
+export function bumpWhileHeld(db: Db, h: Held, b: Bump, also: Also = NONE): Conditional {
+  return db.$client.prepare(`INSERT INTO stat_counters (month, office_id, metric, value) SELECT ?, ?, ?, ? WHERE ${HOLDS} AND ${also.sql}
     ON CONFLICT (month, office_id, metric) DO UPDATE SET value = value + excluded.value`)
-    .bind(b.month, b.officeId, b.metric, b.by, h.id, h.token);
+    .bind(b.month, b.officeId, b.metric, b.by, h.id, h.token, ...also.binds);
 }
 
 /** A follow-up message (fallback, alert), once per row and rung. */

@@ -3,7 +3,7 @@
  * stages it starts, or ends the whole timeline early; its counts go to
  * the report counters in the same batch.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { type Deadline, type Instance, countEvents } from "../db/cases.js";
 import type { Office } from "../db/directory.js";
 import { deadlines, notifications, timelineInstances } from "../db/schema.js";
@@ -19,7 +19,7 @@ import { requireAuthority } from "./authority.js";
 import { bumpStatement } from "../db/counters.js";
 import { occurrence } from "../stats/metrics.js";
 import { closingCounts } from "./counts.js";
-import { lapsedAt } from "../timelines/consequence.js";
+import { lapsedAt, recordsLapse, sourceOf } from "../timelines/consequence.js";
 import { romeWhen } from "../engine/rome.js";
 import { scheduleAct } from "./schedule-act.js";
 import { restartStage } from "./restart-stage.js";
@@ -34,6 +34,13 @@ export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: 
 function close(ctx: EventContext, ch: Changes, def: TimelineDefinition, d: Deadline, outcome: string): void {
   const { db } = ctx;
   const status = ctx.at <= d.dueAtMs ? "met" : "late";
+  // A stage whose lapse is recorded may lapse between this event's read and its batch: then the whole
+  // batch must not land (the guard breaks the NOT NULL rule, the batch rolls back, the caller is told to
+  // retry and then hears why the act is refused), never an event closing nothing while it opens what follows.
+  const stage = def.stages.find((s) => s.id === d.stage);
+  if (stage !== undefined && recordsLapse(stage.consequence)) {
+    ch.stmts.push(db.update(deadlines).set({ status: sql`NULL` }).where(and(eq(deadlines.id, d.id), ne(deadlines.status, "open"))));
+  }
   ch.stmts.push(...closingCounts(db, def, d, status, ctx.at));
   ch.stmts.push(db.update(deadlines).set({ status, outcome, closedAtMs: ctx.at, closedByEvent: ctx.eventId })
     .where(and(eq(deadlines.id, d.id), eq(deadlines.status, "open"))));
@@ -57,10 +64,10 @@ function requireClosable(ctx: EventContext, stage: StageDefinition, d: Deadline 
  * The act is no longer possible: the term passed and the law made the measure lapse. If the act
  * was done in time and only recorded late, the lapse is cancelled first (event.cancelled).
  */
-function lapsedError(stage: StageDefinition, d: Deadline): ApiError {
+export function lapsedError(stage: StageDefinition, d: Deadline): ApiError {
   const c = stage.consequence;
   return new ApiError("stage_lapsed",
-    `La fase «${stage.title}» non ammette più atti: il termine è scaduto il ${romeWhen(d.dueAtMs)} e ${c.effect ?? "il provvedimento ha perso efficacia"} (${c.citation}). ` +
+    `La fase «${stage.title}» non ammette più atti: il termine è scaduto il ${romeWhen(d.dueAtMs)}. Effetto di legge: ${c.effect ?? "perdita di efficacia"}. ${sourceOf(c)} ` +
     `Se l'atto è stato compiuto entro il termine e registrato in ritardo, annullare prima l'evento di inefficacia (event.cancelled) e registrare l'atto con la sua data.`);
 }
 
@@ -97,12 +104,15 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
     open.clear();
   }
   for (const stage of def.stages.filter((s) => s.quota?.event === ctx.type && ending === undefined)) {
-    // An attestation counts in the period it falls in; the quota met, the period is.
-    const period = current.find((d) => d.stage === stage.id && d.status === "open" && d.startedAtMs <= ctx.at && ctx.at <= d.dueAtMs);
+    // An attestation counts in the period it falls in, even one that has since ended short of its quota
+    // (an act recorded late, with its date); the quota met, the period is.
+    const short = (d: Deadline) => d.status === "late" && d.closedByEvent === null;
+    const period = current.find((d) => d.stage === stage.id && (d.status === "open" || short(d)) && d.startedAtMs <= ctx.at && ctx.at <= d.dueAtMs);
     if (period === undefined) continue;
     const seen = await countEvents(db, ctx.caseId, ctx.type, period.startedAtMs, period.dueAtMs);
     if (seen + 1 >= stage.quota!.count) {
-      ch.stmts.push(...meet(db, period.id, stage.quota!.met, ctx.at, ctx.eventId));
+      ch.stmts.push(...meet(db, period.id, stage.quota!.met, ctx.at, ctx.eventId, short(period)));
+      if (short(period)) ch.stmts.push(...closingCounts(db, def, period, "late", period.closedAtMs ?? period.dueAtMs, -1));
       ch.stmts.push(...closingCounts(db, def, period, "met", ctx.at));
       ch.result.deadlines.push({ id: period.id, stage: period.stage, office: period.officeId, status: "met", dueAt: period.dueAt, dueDate: period.dueDate });
       if (!current.some((d) => d.stage === stage.id && d.id !== period.id && d.status === "open")) open.delete(stage.id);
@@ -113,6 +123,12 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
   }
   for (const stage of def.stages.filter((s) => s.scheduledBy?.event === ctx.type && ending === undefined)) {
     scheduleAct(ctx, ch, stage, requireClosable(ctx, stage, byStage.get(stage.id)));
+  }
+  for (const stage of def.stages.filter((s) => hasOwn(s.closedAlsoBy, ctx.type))) {
+    const d = byStage.get(stage.id);
+    if (d === undefined || d.status !== "open" || ctx.at < d.startedAtMs || lapsedAt(stage.consequence, d.dueAtMs, ctx.at)) continue;
+    close(ctx, ch, def, d, stage.closedAlsoBy[ctx.type]!);
+    open.delete(stage.id);
   }
   for (const stage of def.stages.filter((s) => hasOwn(s.closesOn, ctx.type))) {
     const d = requireClosable(ctx, stage, byStage.get(stage.id));

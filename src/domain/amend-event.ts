@@ -23,6 +23,9 @@ import { occurrence } from "../stats/metrics.js";
 import { closingCounts } from "./counts.js";
 import { requireAuthority } from "./authority.js";
 import { type StageDefinition, type TimelineDefinition, involves } from "../timelines/definition.js";
+import { LAPSE_EVENT } from "../timelines/consequence.js";
+import { own } from "../lib/own.js";
+import { undoRestart } from "./restart-stage.js";
 
 export const isAmendment = (type: string): boolean => hasOwn(AMENDMENTS, type);
 
@@ -38,20 +41,32 @@ async function target(ctx: EventContext) {
   const cancelled = await db.select({ id: events.id }).from(events)
     .where(and(eq(events.caseId, ctx.caseId), eq(events.type, "event.cancelled"), sql`json_extract(${events.data}, '$.eventId') = ${id}`)).get();
   if (cancelled !== undefined) throw new ApiError("unknown_event", `${parameter}: l'evento ${id} è già stato annullato`, { parameter });
-  // Whoever recorded an event may correct it; otherwise only who could have recorded it.
+  const touched = await db.select().from(deadlines).where(or(eq(deadlines.startedByEvent, id), eq(deadlines.closedByEvent, id))).all();
+  // Whoever recorded an event may correct it; otherwise only who could have recorded it. A lapse
+  // (recorded by the system) is taken back only by who could have recorded the act that lapsed.
   if (e.source !== ctx.p.id) {
     for (const i of await db.select().from(timelineInstances).where(eq(timelineInstances.caseId, ctx.caseId)).all()) {
       const def = getTimeline(i.timeline, i.version);
-      if (def !== undefined && (def.trigger === e.type || involves(def, e.type))) requireAuthority(ctx.dir, ctx.p, def, e.type, ctx.onCase);
+      if (def === undefined) continue;
+      if (e.type === LAPSE_EVENT) {
+        const stage = def.stages.find((s) => touched.some((d) => d.instanceId === i.id && d.status === "lapsed" && d.stage === s.id));
+        const act = stage === undefined ? undefined : Object.keys(stage.closesOn)[0];
+        if (act !== undefined) requireAuthority(ctx.dir, ctx.p, def, act, ctx.onCase);
+      } else if (def.trigger === e.type || involves(def, e.type)) requireAuthority(ctx.dir, ctx.p, def, e.type, ctx.onCase);
     }
   }
-  const touched = await db.select().from(deadlines).where(or(eq(deadlines.startedByEvent, id), eq(deadlines.closedByEvent, id))).all();
   return { e, touched };
 }
 
 export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void> {
   const { db } = ctx;
   const { e, touched } = await target(ctx);
+  // A lapse is the law's effect of a date, not a date someone gave: it is cancelled, never corrected; and
+  // what it decided is not re-judged under it by correcting the event its stage started from.
+  if (e.type === LAPSE_EVENT || touched.some((d) => d.status === "lapsed")) {
+    throw new ApiError("stage_lapsed", "La scadenza ha già prodotto il suo effetto di legge: se l'atto è stato compiuto nei termini, " +
+      "annullare l'evento di inefficacia (event.cancelled) e registrare l'atto con la sua data; poi rettificare, se serve.");
+  }
   const corrected = parseInstant(ctx.data.occurredAt as string);
   if (!corrected.ok || corrected.ms > ctx.now + 5 * 60_000) {
     throw new ApiError("event_in_future", "data.occurredAt: la data corretta non può essere futura", { parameter: "data.occurredAt" });
@@ -74,7 +89,7 @@ export async function correctEvent(ctx: EventContext, ch: Changes): Promise<void
     if (d.startedByEvent !== e.id) continue;
     const office = ctx.dir.get(d.officeId)!;
     const next = await openStage(db, ctx.dir, def, await periodStage(ctx, stage, d), d.instanceId, office,
-      { eventId: e.id, occurredAtMs: periodStart(stage, d, at, ends), onCase: ctx.onCase }, d.seq);
+      { eventId: e.id, occurredAtMs: periodStart(stage, d, at, ends), onCase: ctx.onCase, startLabel: own(stage.starts?.restartsOn ?? {}, e.type) }, d.seq);
     const nd = next.deadline;
     ends.set(`${d.instanceId}.${d.stage}.${d.seq}`, nd.dueAtMs!);
     const status = d.status === "open" || d.status === "informational" ? d.status : (d.closedAtMs ?? 0) <= nd.dueAtMs ? "met" : "late";
@@ -125,17 +140,28 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
   const started = await db.select().from(timelineInstances).where(eq(timelineInstances.startedByEvent, e.id)).all();
   const reopened = new Set<string>();
   for (const d of touched) {
-    if (d.startedByEvent === e.id) {
+    const owning = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
+    const def = getTimeline(owning.timeline, owning.version)!;
+    const stage = def.stages.find((s) => s.id === d.stage);
+    if (d.startedByEvent === e.id && stage !== undefined && hasOwn(stage.starts?.restartsOn ?? {}, e.type)) {
+      // A later start entered by mistake: the term runs again from the one before.
+      await undoRestart(ctx, ch, def, stage, d, e.id);
+    } else if (d.startedByEvent === e.id) {
       ch.stmts.push(db.update(deadlines).set({ status: "withdrawn" }).where(eq(deadlines.id, d.id)));
       ch.stmts.push(db.update(notifications).set({ status: "cancelled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "scheduled"))));
       if (d.status === "open") ch.stmts.push(db.insert(notifications).values(notice(d, ctx.eventId, ctx.now, ctx.dir.get(d.officeId)!.emails, { notice: "withdrawn" })));
       ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "withdrawn", dueAt: d.dueAt, dueDate: d.dueDate });
+    } else if (stage?.rolls === true && stage.quota !== undefined && ctx.now > d.dueAtMs && !started.some((i) => i.id === d.instanceId)) {
+      // A past period met by mistake: it ended short of its quota, as the roll would have found it.
+      ch.stmts.push(...recount(db, def, d, -1), ...closingCounts(db, def, d, "late", d.dueAtMs));
+      ch.stmts.push(db.update(deadlines).set({ status: "late", outcome: stage.quota.missed, closedAtMs: d.dueAtMs, closedByEvent: null }).where(eq(deadlines.id, d.id)));
+      ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "late", dueAt: d.dueAt, dueDate: d.dueDate });
     } else if (!started.some((i) => i.id === d.instanceId)) {
       // Closed by mistake: open again, with the reminders and escalations the closing cancelled.
-      const instance = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
-      ch.stmts.push(...recount(db, getTimeline(instance.timeline, instance.version)!, d, -1));
+      ch.stmts.push(...recount(db, def, d, -1));
       ch.stmts.push(db.update(deadlines).set({ status: "open", outcome: null, closedAtMs: null, closedByEvent: null }).where(eq(deadlines.id, d.id)));
-      ch.stmts.push(db.update(notifications).set({ status: "scheduled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "cancelled"), inArray(notifications.kind, ["reminder", "escalation"]))));
+      // Its lapse and its next period too, which the closing (or a lapse) had called off.
+      ch.stmts.push(db.update(notifications).set({ status: "scheduled" }).where(and(eq(notifications.deadlineId, d.id), eq(notifications.status, "cancelled"), inArray(notifications.kind, ["reminder", "escalation", "lapse", "roll"]))));
       reopened.add(d.instanceId);
       ch.result.deadlines.push({ id: d.id, stage: d.stage, office: d.officeId, status: "open", dueAt: d.dueAt, dueDate: d.dueDate });
     }

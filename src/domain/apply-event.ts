@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import * as z from "zod";
 import type { Principal } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
-import { type CaseHint, insertCase } from "../db/cases.js";
+import { type CaseHint, deadlinesOf, insertCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { type Directory, directory } from "../db/directory.js";
 import { type EventState, readEventState } from "../db/event-state.js";
@@ -20,7 +20,7 @@ import { validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { getTimeline, latest, isEnabled } from "../timelines/catalog.js";
 import { type TimelineDefinition, involves } from "../timelines/definition.js";
-import { advanceTimeline } from "./advance-timeline.js";
+import { advanceTimeline, lapsedError } from "./advance-timeline.js";
 import { cancelEvent, correctEvent } from "./amend-event.js";
 import type { Changes, EventContext, EventResult, Stmt, Wake } from "./changes.js";
 import { eventDataSchema } from "./schemas.js";
@@ -142,8 +142,21 @@ async function advanceAll(ctx: EventContext, ch: Changes, starting: readonly Tim
     if (def !== undefined && def.trigger !== ctx.type && involves(def, ctx.type)) await advanceTimeline(ctx, def, instance, ch);
   }
   if (ch.result.timelines.length === 0) {
-    throw new ApiError("no_running_timeline", `Nessuno scadenzario in corso per ${ctx.caseRef} attende l'evento ${ctx.type}`);
+    throw (await lapsedRefusal(ctx)) ?? new ApiError("no_running_timeline", `Nessuno scadenzario in corso per ${ctx.caseRef} attende l'evento ${ctx.type}`);
   }
+}
+
+/** An act the timeline would have taken, had its measure not lapsed: refused with the lapse and what to do. */
+async function lapsedRefusal(ctx: EventContext): Promise<ApiError | undefined> {
+  const ended = ctx.instances.filter((i) => i.status === "closed");
+  if (ended.length === 0) return undefined;
+  for (const d of (await deadlinesOf(ctx.db, ended.map((i) => i.id))).filter((x) => x.status === "lapsed")) {
+    const instance = ended.find((i) => i.id === d.instanceId)!;
+    const def = getTimeline(instance.timeline, instance.version);
+    const stage = def?.stages.find((s) => s.id === d.stage);
+    if (def !== undefined && stage !== undefined && involves(def, ctx.type)) return lapsedError(stage, d);
+  }
+  return undefined;
 }
 
 async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promise<void> {

@@ -87,10 +87,11 @@ export async function openStage(
     });
   }
   if (recordsLapse(stage.consequence)) {
-    // Not a message: the action that records the lapse if the stage is still open when its term ends.
+    // Not a message: the action that records the lapse if the stage is still open once its term has
+    // ended, at the first instant after it (an act at the due instant itself is in time).
     rows.push({
       id: `${deadlineId}.lapse`, deadlineId, instanceId, rung: "lapse", kind: "lapse", officeId: office.id,
-      recipients: [], sendAtMs: t.dueAtMs, status: "scheduled",
+      recipients: [], sendAtMs: t.dueAtMs + 1, status: "scheduled",
     });
   }
   if (stage.rolls) {

@@ -3,7 +3,7 @@
  * run back to back until the programme ends). Runs inside a workflow step
  * or the sweep; deterministic ids make a repeat insert nothing.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { countEvents, officesOfCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { type Directory, directory } from "../db/directory.js";
@@ -73,10 +73,12 @@ async function rollFacts(
 }
 
 /** A period whose quota is reached: met, and its anomaly rungs stand down. */
-export function meet(db: Db, deadlineId: string, outcome: string, at: number, eventId: string | null = null): Stmt[] {
+export function meet(db: Db, deadlineId: string, outcome: string, at: number, eventId: string | null = null, wasShort = false): Stmt[] {
+  // A period that had ended short (late, closed by no event) is met by an act recorded later with its date.
+  const still = wasShort ? and(eq(deadlines.status, "late"), isNull(deadlines.closedByEvent)) : eq(deadlines.status, "open");
   return [
     db.update(deadlines).set({ status: "met", outcome, closedAtMs: at, closedByEvent: eventId })
-      .where(and(eq(deadlines.id, deadlineId), eq(deadlines.status, "open"))),
+      .where(and(eq(deadlines.id, deadlineId), still)),
     db.update(notifications).set({ status: "cancelled" })
       .where(and(eq(notifications.deadlineId, deadlineId), eq(notifications.status, "scheduled"), inArray(notifications.kind, ["reminder", "escalation"]))),
   ];

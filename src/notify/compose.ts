@@ -6,7 +6,7 @@
 import { html } from "hono/html";
 import type { NoticeDetail } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
-import { type Consequence, TO_VERIFY, consequenceHeading, consequenceLine } from "../timelines/consequence.js";
+import { type Consequence, consequenceHeading, consequenceLine, sourceOf } from "../timelines/consequence.js";
 
 /** An instant as the messages write dates: "08:00 del 12/03/2026", Rome time. */
 const atRome = (ms: number) => formatDue(formatRomeInstant(ms));
@@ -44,8 +44,8 @@ export interface MessageFacts {
 function lapseOf(f: MessageFacts): string | undefined {
   const c = f.consequence;
   if (f.kind !== "escalation" || c?.kind !== "lapse") return undefined;
-  if (c.unverified) return `Possibile effetto di legge (${TO_VERIFY}): ${c.effect} (${c.citation}).`;
-  return `Effetto di legge: ${c.effect} (${c.citation}). Gli atti di questa fase non sono più possibili; se l'atto è stato compiuto entro il termine, ` +
+  if (c.unverified) return `Possibile effetto di legge: ${c.effect}. ${sourceOf(c)}`;
+  return `Effetto di legge: ${c.effect}. ${sourceOf(c)} Gli atti di questa fase non sono più possibili; se l'atto è stato compiuto entro il termine, ` +
     "va registrato con la sua data dopo aver annullato in Termini l'evento di inefficacia.";
 }
 

@@ -26,8 +26,9 @@ function walk(status: z.output<typeof Query>["status"], now: number): Omit<Deadl
     case "overdue": return { statuses: ["open"], dueBy: now };
     case "upcoming": return { statuses: ["open"], dueAfter: now };
     case "met": return { statuses: ["met"] };
-    case "late": return { statuses: ["late"] };
-    case "closed": return { statuses: ["met", "late"] };
+    // A lapse is a term not kept, and a closed deadline.
+    case "late": return { statuses: ["late", "lapsed"] };
+    case "closed": return { statuses: ["met", "late", "lapsed"] };
     case "all": return { statuses: DEADLINE_STATUSES };
   }
 }

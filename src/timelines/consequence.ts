@@ -40,7 +40,7 @@ export const CONSEQUENCE_KINDS = ["lapse", "forfeiture", "refusal", "preclusion"
 export type ConsequenceKind = (typeof CONSEQUENCE_KINDS)[number];
 
 export const CONSEQUENCE_LABELS: Record<ConsequenceKind, string> = {
-  "lapse": "perdita di efficacia del provvedimento",
+  "lapse": "perdita di efficacia",
   "forfeiture": "decadenza",
   "refusal": "silenzio-rigetto",
   "preclusion": "l'atto non è più consentito",
@@ -71,10 +71,18 @@ export type Consequence = z.output<typeof Consequence>;
 /** The event the timeline records when a stage with a lapse expires without its act. */
 export const LAPSE_EVENT = "stage.lapsed";
 
-/** The sentence with its citation: "… l'allontanamento diviene inefficace (art. 384-bis co. 2-bis c.p.p.)." */
+/**
+ * The sentence, then its source: "… l'allontanamento diviene inefficace. Fonte: art. 384-bis co. 2-bis
+ * c.p.p., …" — after, not in brackets, since citations carry brackets of their own.
+ */
 export function consequenceLine(c: Consequence): string {
-  const cite = c.unverified ? `${c.citation}; ${TO_VERIFY}` : c.citation;
-  return `${c.text.replace(/\.$/, "")} (${cite}).`;
+  return `${c.text} ${sourceOf(c)}`;
+}
+
+/** "Fonte: art. …." (and "da verificare sul testo ufficiale" where it applies), ending with one full stop. */
+export function sourceOf(c: Pick<Consequence, "citation" | "unverified">): string {
+  const cite = c.unverified ? `${c.citation}, ${TO_VERIFY}` : c.citation;
+  return `Fonte: ${cite}${cite.endsWith(".") ? "" : "."}`;
 }
 
 /** How the line is introduced: what missing the date means, or what the date is. */

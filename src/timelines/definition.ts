@@ -106,6 +106,12 @@ export const StageDefinition = z.strictObject({
   /** Events that close the stage, with the outcome (Italian) they record. */
   closesOn: z.record(EventName, Italian).default({}),
   /**
+   * Later acts that imply this one (the PM's request implies the record reached the PM; the decision
+   * implies the hearing was held): they close the stage if it is still open and in time, with this
+   * outcome, and are never refused because of it.
+   */
+  closedAlsoBy: z.record(EventName, Italian).default({}),
+  /**
    * The roles whose office (or an office above it in the escalation chain) may record this
    * stage's events — closing, attesting, suspending. Default: the stage's own office.
    */

@@ -14,11 +14,18 @@ type StageInput = TimelineInput["stages"][number];
 const TURIN_BASIS = "protocollo d'intesa della Città metropolitana di Torino";
 
 /** One act per calendar year, periods back to back: a year without one is late and escalated. */
-function oncePerYear(o: { id: string; title: string; basis: string; startsOn: string; office: string; event: string; met: string; missed: string; why: string }): StageInput {
+function oncePerYear(o: {
+  id: string; title: string; basis: string; startsOn: string; office: string; event: string; met: string; missed: string; why: string;
+  /** Who sets the obligation ("Il protocollo") and what a year can lack ("la plenaria"). */
+  source: string; lacking: string;
+}): StageInput {
   return {
     id: o.id, title: o.title, basis: o.basis, startsOn: o.startsOn,
     term: { per: "calendar-year", why: o.why }, date: "period-end",
-    consequence: noSanction(o.basis, "un anno senza l'atto è segnalato all'ufficio sovraordinato"),
+    consequence: {
+      kind: "none", citation: o.basis,
+      text: `${o.source} non collega una sanzione all'anno senza ${o.lacking}: l'anno resta segnato come mancato e la segnalazione va all'ufficio sovraordinato.`,
+    },
     office: o.office, rolls: true, quota: { event: o.event, count: 1, met: o.met, missed: o.missed }, rungs: FIXED_DATE_RUNGS,
   };
 }
@@ -52,7 +59,8 @@ export const TURIN_PROTOCOL: TimelineInput = {
     oncePerYear({
       id: "plenary", title: "Riunione plenaria annuale del Tavolo", basis: `${TURIN_BASIS}, funzionamento del Tavolo («si riunisce in plenaria una volta all'anno»)`,
       startsOn: "protocol.approved", office: "metro", event: "protocol.plenary-held", met: "plenaria tenuta nell'anno", missed: "nessuna plenaria nell'anno",
-      why: "«una volta all'anno»: si legge come anno solare, perché il protocollo non lega le riunioni alla data di approvazione",
+      why: "«una volta all'anno»: si legge come anno solare, compreso quello dell'approvazione, perché il protocollo non lega le riunioni alla data di approvazione (nostra lettura)",
+      source: "Il protocollo", lacking: "plenaria",
     }),
     RENEWAL,
   ],
@@ -60,6 +68,7 @@ export const TURIN_PROTOCOL: TimelineInput = {
   endsOn: { "protocol.renewed": "protocollo rinnovato" },
   notes: [
     "La plenaria è dovuta una volta per anno solare, in qualsiasi giorno: una seconda plenaria nello stesso anno non vale per l'anno successivo.",
+    "Nostra lettura: anche l'anno dell'approvazione chiede la sua plenaria, pure se il protocollo è approvato a fine anno; una plenaria registrata in ritardo con la sua data vale per l'anno in cui si è tenuta.",
     "Le riunioni di rete (circa mensili) non hanno una scadenza: non sono seguite.",
   ],
 };
@@ -114,7 +123,8 @@ export const LOMBARDY_NETWORK_REPORT: TimelineInput = {
   stages: [oncePerYear({
     id: "activity-report", title: "Relazione annuale sull'attività svolta alla Regione Lombardia", basis: `${NETWORK_BASIS} («forniscono ogni anno»)`,
     startsOn: "lombardy.network-joined", office: "member", event: "lombardy.activity-report-sent", met: "relazione inviata nell'anno", missed: "nessuna relazione nell'anno",
-    why: "«ogni anno»: una relazione per anno solare",
+    why: "«ogni anno»: una relazione per anno solare, compreso quello dell'adesione (nostra lettura)",
+    source: "La legge regionale", lacking: "relazione",
   })],
   rungs: DAY_TERM_RUNGS,
   notes: ["La relazione è dovuta una volta per anno solare, in qualsiasi giorno."],

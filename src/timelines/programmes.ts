@@ -25,6 +25,8 @@ type Route = {
   missing: string;
   /** The provision that makes the authority weigh a missed week. */
   missingBasis: string;
+  /** What the authority weighs a missed week for ("ai fini della revoca della sospensione condizionale"). */
+  weighs: string;
   extraNotices?: TimelineInput["notices"];
 };
 
@@ -52,7 +54,7 @@ function programme(r: Route): TimelineInput {
         // window, not a term for an act.
         term: { weeks: 1, clock: "rome" },
         date: "period-end",
-        consequence: assessed(`Una settimana senza le attestazioni richieste è segnalata all'autorità. ${r.missing}`, r.missingBasis),
+        consequence: assessed(`Una settimana senza le attestazioni richieste è segnalata all'autorità, che la valuta ${r.weighs}.`, r.missingBasis),
         office: "cuav",
         rolls: true,
         quota: { event: "programme.attendance", count: r.perWeek },
@@ -107,6 +109,7 @@ export const PROGRAMME_SUSPENDED_SENTENCE = programme({
   negative: "Esito negativo del percorso: all'UEPE e al pubblico ministero per le valutazioni sulla revoca della sospensione condizionale (art. 165 co. 5 c.p.).",
   missing: "Le assenze non giustificate rilevano per l'UEPE e per il pubblico ministero ai fini della revoca della sospensione (art. 165 co. 5 c.p.).",
   missingBasis: "art. 165 co. 5 c.p.; art. 168 c.p.",
+  weighs: "ai fini della revoca della sospensione condizionale",
 });
 
 export const PROGRAMME_AMMONIMENTO = programme({
@@ -122,6 +125,7 @@ export const PROGRAMME_AMMONIMENTO = programme({
   negative: "Esito negativo o attestazioni mancanti: il Questore valuta la proposta di sorveglianza speciale.",
   missing: "Il Questore valuta la proposta di sorveglianza speciale.",
   missingBasis: "proposta di legge del 2020 (Senato), art. 2",
+  weighs: "per la proposta di sorveglianza speciale",
 });
 
 export const PROGRAMME_PRECAUTIONARY = programme({
@@ -138,5 +142,6 @@ export const PROGRAMME_PRECAUTIONARY = programme({
   negative: "Esito negativo del percorso: la violazione delle prescrizioni rileva ai sensi dell'art. 276 c.p.p.",
   missing: "La mancata frequenza può integrare la violazione delle prescrizioni ai sensi dell'art. 276 c.p.p.",
   missingBasis: "proposta di legge del 2020 (Senato), art. 3; art. 276 c.p.p.",
+  weighs: "come possibile violazione delle prescrizioni della misura",
   extraNotices: [{ on: "measures.ceased", to: "gip", text: "La misura cautelare è cessata o è stata revocata: l'obbligo di frequenza del programma termina." }],
 });

@@ -55,6 +55,7 @@ export function recordAndRequest(o: {
       id: "record-to-pm", title: o.recordTitle, basis: `art. 386 co. 3 c.p.p.${m.via}`, startsOn: o.startsOn, term: HOURS_24, office: "police",
       date: "term", consequence: becomesIneffective(m, "Se il verbale non è messo a disposizione del pubblico ministero entro 24 ore", "art. 386 co. 7 c.p.p."),
       closesOn: { [`${o.events}.record-sent`]: "verbale trasmesso al pubblico ministero" },
+      closedAlsoBy: { [`${o.events}.validation-requested`]: "verbale pervenuto al pubblico ministero (richiesta di convalida presentata)" },
     },
     {
       id: "validation-request", title: o.requestTitle, basis: `art. 390 co. 1 c.p.p.${m.via}`, startsOn: o.startsOn, term: HOURS_48, office: "procura",
@@ -74,6 +75,7 @@ export function recordAndRequest(o: {
 export function hearingAndDecision(o: {
   prefix: string; requested: string; decided: string; measure: Measure; hearingBasis: string; decision?: { citation: string; unverified: boolean };
 }): StageInput[] {
+  // The hearing's consequence is the decision's: unverified where the decision's is.
   const m = o.measure;
   const decision = o.decision ?? { citation: "art. 391 co. 7 c.p.p.", unverified: false };
   return [
@@ -81,12 +83,13 @@ export function hearingAndDecision(o: {
       id: "validation-hearing", title: "Udienza di convalida", basis: o.hearingBasis,
       startsOn: o.requested, term: HOURS_48, office: "gip", date: "term",
       consequence: {
-        kind: "none", citation: "art. 390 co. 2 c.p.p.; art. 391 co. 7 c.p.p.",
-        text: "La fissazione tardiva non ha una sanzione propria; ma un'udienza oltre le 48 ore non consente di decidere in tempo: " +
+        kind: "none", citation: `art. 390 co. 2 c.p.p.; ${decision.citation}`, unverified: decision.unverified,
+        text: "La legge non prevede una sanzione propria per l'udienza tenuta oltre le 48 ore, ma un'udienza così tardiva non consente di decidere in tempo: " +
           `se l'ordinanza non è pronunciata o depositata nelle 48 ore, ${m.the} cessa di avere efficacia.`,
       },
       scheduledBy: { event: `${o.prefix}.hearing-fixed`, field: "hearingAt" },
       closesOn: { [`${o.prefix}.hearing-held`]: "udienza di convalida tenuta" },
+      closedAlsoBy: { [o.decided]: "udienza di convalida tenuta (convalida decisa)" },
     },
     {
       id: "validation-decision", title: "Decisione sulla convalida", basis: decision.citation + m.via,

@@ -29,6 +29,14 @@ describe("migration 0018", () => {
     await env.DB.prepare("DELETE FROM notifications WHERE deadline_id = ? AND kind = 'lapse'").bind(d.id).run();
     expect(await lapseRow()).toEqual([]);
     for (let i = 0; i < 2; i++) await env.DB.batch(migration().queries.map((q) => env.DB.prepare(q)));
-    expect((await lapseRow()).map((n) => [n.id, n.sendAtMs, n.status])).toEqual([[`${d.id}.lapse`, Date.parse(d.dueAt), "scheduled"]]);
+    expect((await lapseRow()).map((n) => [n.id, n.sendAtMs, n.status])).toEqual([[`${d.id}.lapse`, Date.parse(d.dueAt) + 1, "scheduled"]]);
+  });
+
+  it("leaves a stage already past its term as it was", async () => {
+    const start = await record(newRef(), "removal.executed", new Date(Date.now() - 50 * 3_600_000).toISOString(), { jurisdiction: "TO" });
+    const d = start.body.deadlines[0]!;
+    await env.DB.prepare("DELETE FROM notifications WHERE deadline_id = ? AND kind = 'lapse'").bind(d.id).run();
+    await env.DB.batch(migration().queries.map((q) => env.DB.prepare(q)));
+    expect(await db().select().from(notifications).where(and(eq(notifications.deadlineId, d.id), eq(notifications.kind, "lapse"))).all()).toEqual([]);
   });
 });

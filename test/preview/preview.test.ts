@@ -27,6 +27,14 @@ describe("POST /api/v1/deadlines/preview — the case's rules", () => {
     ]);
   });
 
+  it("takes an act at the very instant a lapsing term ends as in time, as a case does", async () => {
+    const r = await preview({ timeline: "384-bis", events: [
+      { type: "removal.executed", occurredAt: "2026-11-02T10:00:00+01:00" },
+      { type: "validation.requested", occurredAt: "2026-11-04T10:00:00+01:00" },
+    ] });
+    expect([r.status, r.body.deadlines[0]!.stage, r.body.deadlines[0]!.status]).toEqual([200, "validation-request", "met"]);
+  });
+
   it("moves a suspended term by the days actually suspended", async () => {
     const r = await preview({ timeline: "register-application", events: [
       { type: "register.application-received", occurredAt: "2024-03-01T10:00:00+01:00" },

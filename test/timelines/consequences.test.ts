@@ -36,7 +36,7 @@ describe("art. 384-bis co. 2-bis: without the request for validation in 48 hours
     expect(Date.parse(due.dueAt) - Date.parse(at(-HOUR))).toBeGreaterThan(48 * HOUR - 2000);
     const before = await page(ref);
     expect(before).toContain("Registra: richiesta di convalida presentata");
-    expect(before).toContain("Conseguenza della scadenza: Se la richiesta di convalida non è presentata entro 48 ore, l'allontanamento diviene inefficace (art. 384-bis co. 2-bis c.p.p.");
+    expect(before).toContain("Conseguenza della scadenza: Se la richiesta di convalida non è presentata entro 48 ore, l'allontanamento diviene inefficace. Fonte: art. 384-bis co. 2-bis c.p.p.");
 
     // The cron runs a minute after the term ended.
     await sweep(env, Date.parse(due.dueAt) + 60_000);
@@ -49,7 +49,7 @@ describe("art. 384-bis co. 2-bis: without the request for validation in 48 hours
     const rows = await db().select().from(notifications).where(eq(notifications.deadlineId, `${instanceId}.validation-request`)).all();
     expect(rows.find((n) => n.rung === "escalation-1")!.status).toBe("sent");
     const [mail] = await mailsAbout(ref);
-    expect(mail!.text).toContain("Effetto di legge: allontanamento divenuto inefficace (art. 384-bis co. 2-bis c.p.p., introdotto dall'art. 11 L. 168/2023).");
+    expect(mail!.text).toContain("Effetto di legge: allontanamento divenuto inefficace. Fonte: art. 384-bis co. 2-bis c.p.p., introdotto dall'art. 11 L. 168/2023.");
     expect(mail!.text).toContain("Gli atti di questa fase non sono più possibili");
 
     // The page is read as the time after the term would see it: nothing to record on this stage.

@@ -193,7 +193,7 @@ describe("the Turin protocol", () => {
     // 30 and 7 days before, at 08:00 Rome time (winter, then summer time).
     // And the lapse itself, recorded at the end of the anniversary day if no renewal came ("durata pari a tre anni").
     expect(rungs.map((n) => [n.rung, new Date(n.sendAtMs).toISOString()])).toEqual([
-      ["reminder-30d", "2026-03-26T07:00:00.000Z"], ["reminder-7d", "2026-04-18T06:00:00.000Z"], ["lapse", "2026-04-25T21:59:59.000Z"],
+      ["reminder-30d", "2026-03-26T07:00:00.000Z"], ["reminder-7d", "2026-04-18T06:00:00.000Z"], ["lapse", "2026-04-25T21:59:59.001Z"],
     ]);
   });
 });
