@@ -31,8 +31,15 @@ export function countOccurrence(ctx: EventContext, def: TimelineDefinition, ch: 
   for (const b of occurrence(def.id, ctx.type, owner, ctx.at, ctx.data.outcome)) ch.stmts.push(bumpStatement(ctx.db, b));
 }
 
+/** The deadlines this event has closed already (an early end and a closing event may name the same stage). */
+const closedBy = new WeakMap<Changes, Set<string>>();
+
 function close(ctx: EventContext, ch: Changes, def: TimelineDefinition, d: Deadline, outcome: string): void {
   const { db } = ctx;
+  const done = closedBy.get(ch) ?? new Set<string>();
+  closedBy.set(ch, done);
+  if (done.has(d.id)) return;
+  done.add(d.id);
   const status = ctx.at <= d.dueAtMs ? "met" : "late";
   // A stage whose lapse is recorded may lapse between this event's read and its batch: then the whole
   // batch must not land (the guard breaks the NOT NULL rule, the batch rolls back, the caller is told to
