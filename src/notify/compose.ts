@@ -6,6 +6,7 @@
 import { html } from "hono/html";
 import type { NoticeDetail } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
+import { withArticle } from "../lib/italian.js";
 import { type Consequence, consequenceHeading, consequenceLine, sourceOf } from "../timelines/consequence.js";
 
 /** An instant as the messages write dates: "08:00 del 12/03/2026", Rome time. */
@@ -65,14 +66,14 @@ function lead(f: MessageFacts): string {
     case "escalation":
       return `Il termine è scaduto alle ${f.due} senza che sia stato registrato l'atto che lo chiude. ` +
         (lapseOf(f) === undefined ? "" : `${lapseOf(f)} `) +
-        `La segnalazione è inviata a ${f.recipientOffice} quale ufficio sovraordinato.`;
+        `La segnalazione è inviata ${withArticle("a", f.recipientOffice)} quale ufficio sovraordinato.`;
     case "notice":
       if (f.notice?.notice === "event") return f.notice.text;
       return f.notice?.notice === "date-changed"
         ? `La scadenza è stata ricalcolata perché ${f.notice.reason ?? "è stata corretta la data di un evento"}: era alle ${formatDue(f.notice.previousDueAt)}, ora è alle ${f.due}.`
         : `La scadenza delle ${f.due} è stata ritirata: l'evento che l'aveva avviata è stato annullato perché registrato per errore.`;
     case "fallback":
-      return `Non è stato possibile recapitare un avviso a ${f.failedOffice ?? f.responsibleOffice}: ` +
+      return `Non è stato possibile recapitare un avviso ${withArticle("a", f.failedOffice ?? f.responsibleOffice)}: ` +
         `lo inoltriamo all'indirizzo di riserva. Termine: ${f.due}.` + retrying(f.notice);
     case "alert":
       return `Recapito non riuscito: un avviso per ${f.failedOffice ?? f.responsibleOffice} non è stato consegnato ` +
@@ -148,7 +149,7 @@ export function composeDigest(office: string, items: readonly MessageFacts[], fa
   const subject = `[Termini] ${failing === undefined ? "" : "Recapito non riuscito — "}Scadenze di oggi — ${office}: ${counts}`;
   const line = (f: MessageFacts) => `${f.kind === "escalation" ? "Termine scaduto" : "Promemoria"}: ${f.stageTitle} — proc. ${f.caseRef} — scadenza ${f.due} — ${f.responsibleOffice}` +
     (f.kind === "escalation" && f.consequence?.kind === "lapse" ? ` — ${f.consequence.unverified ? "possibile effetto" : "effetto"}: ${f.consequence.effect}` : "");
-  const intro = (failing === undefined ? "" : `Non è stato possibile recapitare a ${office} il riepilogo che segue: lo inoltriamo all'indirizzo di riserva.${retrying(failing)} `) +
+  const intro = (failing === undefined ? "" : `Non è stato possibile recapitare ${withArticle("a", office)} il riepilogo che segue: lo inoltriamo all'indirizzo di riserva.${retrying(failing)} `) +
     `Riepilogo degli avvisi di oggi per ${office}: ${counts}. Ogni voce rimanda al procedimento in Termini (accesso riservato).`;
   const text = [
     intro, "",

@@ -4,6 +4,7 @@
  * with people, systems and actions readable, filtered by case, office,
  * actor and date. Reading either is itself audited.
  */
+import { count } from "../lib/italian.js";
 import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
@@ -34,8 +35,8 @@ const KIND: Record<string, string> = { reminder: "promemoria", escalation: "segn
 /** "reminder-7d" → "7 giorni prima", "escalation-2" → "livello 2", "reminder-6h" → "6 ore prima". */
 export function rungName(rung: string): string {
   const m = /^(?:reminder|escalation)-(\d+)([dh])?$/.exec(rung);
-  if (m !== null && m[2] === "d") return `${m[1]} giorni prima`;
-  if (m !== null && m[2] === "h") return `${m[1]} ore prima`;
+  if (m !== null && m[2] === "d") return `${count(Number(m[1]), "giorno", "giorni")} prima`;
+  if (m !== null && m[2] === "h") return `${count(Number(m[1]), "ora", "ore")} prima`;
   if (m !== null) return `livello ${m[1]}`;
   if (rung === "reminder-due-day") return "il giorno della scadenza";
   if (rung.startsWith("date-changed")) return "data cambiata";

@@ -17,6 +17,7 @@ import { caseView } from "../domain/case-view.js";
 import { ApiError } from "../http/problem.js";
 import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
 import { consequenceHeading, consequenceLine } from "../timelines/consequence.js";
+import { withArticle } from "../lib/italian.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { romeDateTime } from "./format.js";
@@ -64,17 +65,17 @@ function messageItems(notes: readonly Note[], officeName: (id: string) => string
       const key = `${n.kind}|${n.sentAt.slice(0, 16)}`;
       together.set(key, [...(together.get(key) ?? []), n]);
     } else if (n.status === "scheduled" || n.status === "sending" || n.status === "digested") {
-      out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: programmato per il ${when(n.sendAt)}` });
+      out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: programmato per il ${when(n.sendAt)}` });
     } else if (n.status === "failed") {
-      out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: invio non riuscito` });
+      out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: invio non riuscito` });
     } else if (n.status === "superseded") {
-      out.push({ at: n.sendAt, text: `${kind} a ${officeName(n.office)}: non ${done}, superato da uno più recente o dalla scadenza` });
+      out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: non ${done}, superato da uno più recente o dalla scadenza` });
     }
   }
   for (const group of together.values()) {
     const [kind, done, several] = kindOf(group[0]!.kind);
-    const to = group.map((n) => officeName(n.office)).join(", ");
-    out.push({ at: group[0]!.sentAt!, text: group.length === 1 ? `${kind} ${done} a ${to}` : `${several} a ${to}` });
+    const to = group.map((n) => withArticle("a", officeName(n.office))).join(", ");
+    out.push({ at: group[0]!.sentAt!, text: group.length === 1 ? `${kind} ${done} ${to}` : `${several} ${to}` });
   }
   return out;
 }

@@ -48,7 +48,7 @@ dashboard.get("/", requireUser, async (c) => {
         <p><a href="/relazioni">Le relazioni del suo ambito</a>: ogni periodo, con versioni, scaricamento e trasmissione.</p>
       )}
       <ul class="counts" aria-label="Riepilogo">
-        <li><span class="badge bg-danger">{counts.overdue}</span> scadute</li>
+        <li><span class="badge bg-danger">{counts.overdue}</span> {counts.overdue === 1 ? "scaduta" : "scadute"}</li>
         <li><span class="badge bg-warning">{counts.soon}</span> entro 48 ore</li>
         <li><span class="badge bg-secondary">{partial ? `${counts.later}+` : counts.later}</span> in seguito</li>
       </ul>

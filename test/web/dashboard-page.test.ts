@@ -41,5 +41,5 @@ it("shows the nearest 500 open deadlines first, and says the counts cover only t
   expect(refs.length).toBe(500);
   expect(refs.slice(0, 5)).toEqual([0, 1, 2, 3, 4]);
   expect(refs.at(-1)).toBe(499);
-  expect(text).toContain("1 scadute 2 entro 48 ore 497+ in seguito");
+  expect(text).toContain("1 scaduta 2 entro 48 ore 497+ in seguito");
 });

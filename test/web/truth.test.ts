@@ -24,9 +24,9 @@ describe("the case page", () => {
     const page = text(await (await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
     expect(page).toContain("Indagato iscritto nel registro delle notizie di reato");
     expect(page).not.toContain("Avvio:");
-    expect(page).toMatch(/05\/10\/2026 09:00 Segnalazioni inviate insieme a [^,]+, /);
+    expect(page).toMatch(/05\/10\/2026 09:00 Segnalazioni inviate insieme al Procuratore [^,]+, alla Procura Generale/);
     expect(page).not.toContain("02/10/2026 00:00 Segnalazione");
-    expect(page).toContain("Promemoria a Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: non inviato, superato");
+    expect(page).toContain("Promemoria alla Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: non inviato, superato");
     // The citation is in the step's own text: not repeated after it.
     expect(page).toContain("Art. 172 co. 4 c.p.p.: il giorno iniziale (01/09/2026) non si computa");
     expect(page).not.toMatch(/\[Art\. 172 co\. 4 c\.p\.p\.\]|non si computa[^.]*\(Art\. 172 co\. 4 c\.p\.p\.\)/);
@@ -37,7 +37,7 @@ describe("the case page", () => {
     const registered = new Date(Date.now() - 2 * 86_400_000).toISOString();
     await record(ref, "suspect.registered", registered, { jurisdiction: "TO" });
     const page = text(await (await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
-    expect(page).toMatch(/Promemoria a Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: programmato per il \d{2}\/\d{2}\/\d{4} 08:00/);
+    expect(page).toMatch(/Promemoria alla Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: programmato per il \d{2}\/\d{2}\/\d{4} 08:00/);
   });
 });
 
