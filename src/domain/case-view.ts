@@ -4,6 +4,7 @@ import { type Case, deadlinesOf, eventsOf, instancesOf, notificationsOf, offices
 import type { Db } from "../db/client.js";
 import { displayTitle, getTimeline } from "../timelines/catalog.js";
 import { LAPSE_EVENT, describeConsequence, lapsedAt } from "../timelines/consequence.js";
+import { endsAtExactInstant } from "../timelines/stage-term.js";
 
 export async function caseView(db: Db, c: Case, now: number) {
   const instances = await instancesOf(db, c.id);
@@ -32,7 +33,7 @@ export async function caseView(db: Db, c: Case, now: number) {
           id: d.id, stage: d.stage, title: stage?.title, office: d.officeId,
           dueAt: d.dueAt, dueDate: d.dueDate, status: d.status, overdue: d.status === "open" && now > d.dueAtMs,
           outcome: d.outcome,
-          ...(stage === undefined ? {} : { date: stage.date, consequence: describeConsequence(stage.consequence) }),
+          ...(stage === undefined ? {} : { date: stage.date, consequence: describeConsequence(stage.consequence), exactInstant: endsAtExactInstant(stage) }),
           // Passed without its act: the measure has lapsed even before the lapse is recorded.
           lapsed: d.status === "lapsed" || (d.status === "open" && stage !== undefined && lapsedAt(stage.consequence, d.dueAtMs, now)),
           why: d.explanation,

@@ -119,6 +119,7 @@ const CaseViewSchema = z.object({
       id: z.string(), stage: z.string(), title: z.string().optional(), office: z.string(), dueAt: z.string(), dueDate: z.string().nullable(),
       status: z.enum(DEADLINE_STATUSES), overdue: z.boolean(), outcome: z.string().nullable(),
       date: z.enum(DATE_KINDS).optional().describe("Che cos'è la data"), consequence: ConsequenceSchema.optional(),
+      exactInstant: z.boolean().optional().describe("Il termine scade a un istante preciso (termini a ore e settimane), non alle 23:59:59"),
       lapsed: z.boolean().describe("Il termine è scaduto e la legge ha fatto perdere efficacia al provvedimento: gli atti della fase non sono più possibili"),
       why: z.object({}).loose().describe("La motivazione: fonte, termine, passi del calcolo (steps) in italiano"),
       notifications: z.array(z.object({ rung: z.string(), kind: z.string(), office: z.string(), sendAt: z.string(), status: z.string(), sentAt: z.string().nullable() })),

@@ -23,7 +23,11 @@ const FONTS_CSS = [
   face("Roboto Mono", "Roboto_Mono/roboto-mono-v13-latin-ext_latin-regular", 400),
 ].join("\n");
 
-/** What Bootstrap Italia leaves to us: muted text, tables that stack on a phone, a wrapping menu. */
+/**
+ * What Bootstrap Italia leaves to us: muted text, tables that stack on a phone, a wrapping menu; its
+ * timeline kept in one column on every width (it alternates sides from 992 px, which a single list of
+ * events cannot use), and its card text in the served sans-serif (it asks for Lora, which is not served).
+ */
 const TERMINI_CSS = `
 .muted{color:#5c6f82}
 .it-header-wrapper .it-nav-wrapper .it-header-navbar-wrapper{position:static;margin-top:0;background:#06c}
@@ -36,7 +40,9 @@ const TERMINI_CSS = `
 main.container{padding-top:1.5rem;padding-bottom:2.5rem}
 .form-group label{position:static;transform:none;padding:0;font-weight:600;color:#1a1a1a}
 .counts{display:flex;gap:1rem;flex-wrap:wrap;padding:0;list-style:none}.counts li{padding:.25rem 0}
-.it-timeline-wrapper .card-text{font-family:"Titillium Web",Geneva,Tahoma,sans-serif}
+.it-timeline-wrapper .card .card-body .card-text,.callout{font-family:"Titillium Web",Geneva,Tahoma,sans-serif}
+.callout{margin-top:0;max-width:none}
+@media (min-width:992px){.it-timeline-wrapper .row:after{left:40px}.it-timeline-wrapper .col-12:nth-child(n) .timeline-element{left:0;padding:18px 18px 18px 40px;width:auto}.it-timeline-wrapper .col-12:nth-child(n) .card-wrapper .card{text-align:left}.it-timeline-wrapper .col-12:nth-child(n) .it-pin-wrapper{flex-direction:row;left:6px;right:auto}.it-timeline-wrapper .col-12:nth-child(n) .it-pin-wrapper .pin-icon{margin-right:16px;margin-left:0}.it-timeline-wrapper .col-12:nth-child(n) .it-pin-wrapper .pin-text span:after{left:-4px;right:auto}}
 .it-timeline-wrapper .timeline-element{width:auto}.it-timeline-wrapper .row{padding-top:32px;margin:0}.it-timeline-wrapper .card-body{padding:.5rem 0}
 @media (max-width:40rem){.table-stack,.table-stack tbody,.table-stack caption{display:block}.table-stack th,.table-stack td{display:block;border:0;padding:.15rem .4rem}.table-stack thead{display:none}.table-stack tr{display:block;border-bottom:2px solid #d9dadb;padding:.4rem 0}.table-stack td[data-label]::before{content:attr(data-label);font-weight:600;margin-right:.5rem}}
 `;

@@ -18,6 +18,7 @@ import { ApiError } from "../http/problem.js";
 import { enabledBills, eventLabel, getTimeline } from "../timelines/catalog.js";
 import { consequenceHeading, consequenceLine } from "../timelines/consequence.js";
 import { withArticle } from "../lib/italian.js";
+import { CaseSummary } from "./case-summary.js";
 import { wakeAll } from "../workflows/wake.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { romeDateTime } from "./format.js";
@@ -251,16 +252,7 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   return c.html(
     <Layout title={`Procedimento ${found.ref}`} user={user}>
       {c.req.query("registrato") === "1" && <Alert tone="success">Azione registrata. I promemoria della fase chiusa non saranno più inviati.</Alert>}
-      {offered.length > 0 && (
-        <section aria-labelledby="azioni">
-          <h2 id="azioni">Azioni</h2>
-          <ul class="list-unstyled">
-            {offered.map((a) => (
-              <li class="mb-2"><a class="btn btn-primary" href={`${actionPath(found)}&evento=${encodeURIComponent(a.type)}`}>Registra: {a.outcome}</a> <span class="muted">({a.stage})</span></li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <CaseSummary view={view} acts={offered} officeName={officeName} now={now} actHref={(type) => `${actionPath(found)}&evento=${encodeURIComponent(type)}`} />
       {view.timelines.map((t) => {
         const items = [
           ...view.events.map((e) => ({

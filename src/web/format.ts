@@ -19,8 +19,9 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function closeness(dueAtMs: number, now: number, exactInstant: boolean): string {
   const days = romeDay(dueAtMs) - romeDay(now);
   const hours = (dueAtMs - now) / 3_600_000;
+  // A passed hour term reads in hours for three days: 46 hours are never "2 giorni".
   if (dueAtMs < now) {
-    if (exactInstant && -hours < 24) return `scaduta da ${plural(Math.max(1, Math.floor(-hours)), "ora", "ore")}`;
+    if (exactInstant && -hours < 72) return -hours < 1 ? "scaduta da meno di un'ora" : `scaduta da ${plural(Math.floor(-hours), "ora", "ore")}`;
     return days === 0 ? "scaduta oggi" : `scaduta da ${plural(-days, "giorno", "giorni")}`;
   }
   if (exactInstant && hours < 24) return hours < 1 ? "tra meno di un'ora" : `tra ${plural(Math.floor(hours), "ora", "ore")}`;

@@ -136,8 +136,17 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   expect(text).toContain("allontanamento divenuto inefficace");
   expect(text).toContain("Termine scaduto senza l'atto: allontanamento divenuto inefficace");
   expect(text).not.toContain("Registra:");
+  expect(text.toLowerCase()).toContain("che cosa c'è da fare");
   expect(await accessibilityProblems(page)).toEqual([]);
   expect(await sidewaysOverflow(page)).toBe(0);
+  // The same pages on a desktop: one column, the line at the left, nothing under it.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `${SHOTS}/5-allontanamento-inefficace-1280.png`, fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.goto(`${server.base}/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`);
+  await page.getByText("Che cosa c'è da fare").waitFor();
+  await page.screenshot({ path: `${SHOTS}/3-procedimento-1280.png`, fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.close();
 });
 

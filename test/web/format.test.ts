@@ -17,7 +17,10 @@ describe("closeness, as an office reads it", () => {
     ["2026-11-23T07:30:00+01:00", true, "scaduta da 2 ore"],
     ["2026-11-24T09:00:00+01:00", true, "tra 23 ore"],
     ["2026-11-24T16:00:00+01:00", true, "domani alle 16:00"],
-    ["2026-11-20T16:00:00+01:00", true, "scaduta da 3 giorni"],
+    // An hour term passed 66 hours ago: in hours, never "da 3 giorni" (nor 46 hours "da 2 giorni").
+    ["2026-11-20T16:00:00+01:00", true, "scaduta da 66 ore"],
+    ["2026-11-21T12:00:00+01:00", true, "scaduta da 46 ore"],
+    ["2026-11-19T12:00:00+01:00", true, "scaduta da 4 giorni"],
   ] as const)("%s (exact instant: %s) is «%s»", ([due, exact, text]) => {
     expect(closeness(at(due), NOW, exact)).toBe(text);
   });
