@@ -41,7 +41,7 @@ admin.get("/admin", async (c) => {
   const found = await checkIntegrity(c.env);
   const user = c.get("user");
   return c.html(
-    <Layout title="Amministrazione" user={user}>
+    <Layout title="Amministrazione" user={user} current="/admin">
       {c.req.query("ritirato") === "1" && <Alert tone="success">Duplicato ritirato: i suoi scadenzari non inviano più promemoria né segnalazioni, e gli uffici ne sono stati avvisati.</Alert>}
       {found.misplaced.length > 0 && (
         <div class="alert alert-danger" role="alert">

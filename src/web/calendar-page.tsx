@@ -42,7 +42,7 @@ async function page(c: Context<AppEnv>, fresh?: string) {
     .where(and(eq(calendarTokens.userId, user.id), isNull(calendarTokens.revokedAt))).all();
   if (fresh !== undefined) c.header("Cache-Control", "no-store");
   return c.html(
-    <Layout title="Calendario delle scadenze" user={user}>
+    <Layout title="Calendario delle scadenze" user={user} current="/calendario">
       <p>Le scadenze aperte dei suoi uffici possono comparire nel suo calendario (Outlook, Thunderbird, Google) con un avviso il giorno prima.</p>
       {fresh && (
         <Alert tone="success">

@@ -9,7 +9,7 @@ import { endsAtExactInstant } from "../timelines/stage-term.js";
 import { CONSEQUENCE_LABELS, TO_VERIFY, consequenceLine } from "../timelines/consequence.js";
 import { closeness, romeDateTime } from "./format.js";
 import { webCasePath } from "../lib/case-link.js";
-import { Layout } from "./layout.js";
+import { Layout, reportsFirst } from "./layout.js";
 import { requireUser } from "./session.js";
 
 /** Bootstrap Italia badge colours for how close a deadline is. */
@@ -25,6 +25,7 @@ const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 dashboard.get("/", requireUser, async (c) => {
   const now = Date.now();
   const user = c.get("user");
+  if (reportsFirst(user.role)) return c.redirect("/relazioni", 303);
   // A head of office also oversees the offices that escalate to it.
   const own = [...user.principal.offices];
   const dir = await directory(centralDb(c.env));
@@ -43,10 +44,7 @@ dashboard.get("/", requireUser, async (c) => {
   // One office's rows do not repeat its name on each line.
   const oneOffice = new Set(rows.map((r) => r.office)).size === 1;
   return c.html(
-    <Layout title="Scadenze dell'ufficio" user={user}>
-      {(user.role === "region" || user.role === "ministry") && (
-        <p><a href="/relazioni">Le relazioni del suo ambito</a>: ogni periodo, con versioni, scaricamento e trasmissione.</p>
-      )}
+    <Layout title="Scadenze dell'ufficio" user={user} current="/">
       <ul class="counts" aria-label="Riepilogo">
         <li><span class="badge bg-danger">{counts.overdue}</span> {counts.overdue === 1 ? "scaduta" : "scadute"}</li>
         <li><span class="badge bg-warning">{counts.soon}</span> entro 48 ore</li>

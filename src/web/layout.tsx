@@ -18,15 +18,24 @@ export function Icon(props: { name: string; class?: string; title?: string }) {
 
 type User = { email: string; csrf: string; role?: string };
 
-function Navigation(props: { user: User }) {
-  const links: Array<[string, string]> = [["/", "Scadenze dell'ufficio"], ["/calendario", "Calendario"], ["/relazioni", "Relazioni"]];
+/** Regional and ministry officers have reports, not an office's deadlines: they land on Relazioni. */
+export const reportsFirst = (role: string | undefined): boolean => role === "region" || role === "ministry";
+
+function Navigation(props: { user: User; current?: string }) {
+  const links: Array<[string, string]> = [
+    ...(reportsFirst(props.user.role) ? [] : [["/", "Scadenze dell'ufficio"] as [string, string]]), ["/calendario", "Calendario"], ["/relazioni", "Relazioni"],
+  ];
   if (props.user.role === "admin") links.push(["/admin", "Amministrazione"]);
   return (
     <div class="it-header-navbar-wrapper">
       <div class="container">
         <nav class="navbar navbar-expand" aria-label="Principale">
           <ul class="navbar-nav">
-            {links.map(([href, text]) => <li class="nav-item"><a class="nav-link" href={href}><span>{text}</span></a></li>)}
+            {links.map(([href, text]) => (
+              <li class="nav-item">
+                <a class={`nav-link${href === props.current ? " active" : ""}`} href={href} aria-current={href === props.current ? "page" : undefined}><span>{text}</span></a>
+              </li>
+            ))}
           </ul>
         </nav>
       </div>
@@ -34,7 +43,8 @@ function Navigation(props: { user: User }) {
   );
 }
 
-export function Layout(props: { title: string; user?: User; children: Child }) {
+/** `current`: the navigation entry this page is (marked for the reader and for assistive technology). */
+export function Layout(props: { title: string; user?: User; current?: string; children: Child }) {
   return (
     <html lang="it">
       <head>
@@ -44,6 +54,7 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
         <link rel="stylesheet" href="/assets/bi/css/bootstrap-italia.min.css" />
         <link rel="stylesheet" href="/assets/fonts.css" />
         <link rel="stylesheet" href="/assets/termini.css" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <script src="/assets/termini.js" defer></script>
       </head>
       <body>
@@ -81,7 +92,7 @@ export function Layout(props: { title: string; user?: User; children: Child }) {
                 </div>
               </div>
             </div>
-            {props.user && <Navigation user={props.user} />}
+            {props.user && <Navigation user={props.user} current={props.current} />}
           </div>
         </header>
         <main id="contenuto" class="container">

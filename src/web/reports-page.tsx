@@ -87,7 +87,7 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
     };
   }));
   return c.html(
-    <Layout title="Relazioni" user={user}>
+    <Layout title="Relazioni" user={user} current="/relazioni">
       {sections.length === 0 && <p>Nessuna relazione per i suoi uffici.</p>}
       {sections.map((s) => (
         <section aria-label={`${TITLES[s.kind]} — ${s.label}`}>

@@ -206,7 +206,8 @@ async function signIn(page: import("playwright-core").Page, email: string): Prom
   await page.getByText("riceverà a breve un link").waitFor();
   await page.goto(await linkFor(email));
   await page.getByRole("button", { name: "Accedi a Termini" }).click();
-  await page.waitForURL(`${server.base}/`);
+  // Region and ministry officers land on their reports.
+  await page.waitForURL(new RegExp(`^${server.base}/(relazioni)?$`));
 }
 
 it("walks the administrator's pages, on a phone and on a desktop, each audited for accessibility", async () => {
