@@ -33,6 +33,7 @@ const TERMINI_CSS = `
 .it-header-wrapper .it-nav-wrapper .it-header-navbar-wrapper{position:static;margin-top:0;background:#06c}
 .it-header-navbar-wrapper .navbar-nav{flex-wrap:wrap;flex-direction:row}
 .it-header-navbar-wrapper .navbar .navbar-nav .nav-link{padding:.75rem 1rem;color:#fff}
+.it-header-navbar-wrapper .navbar .navbar-nav .nav-link.active{font-weight:700;text-decoration:underline;text-underline-offset:.4rem;text-decoration-thickness:3px}
 .it-header-slim-wrapper-content{flex-wrap:wrap}.it-header-slim-wrapper .signout{display:flex;gap:.5rem;align-items:center;margin:0}
 .it-header-slim-wrapper .signout .user{color:#fff;font-size:.875rem;overflow-wrap:anywhere}
 .skiplinks{position:absolute;top:0;left:0;right:0;z-index:1050}
