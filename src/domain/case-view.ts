@@ -36,6 +36,8 @@ export async function caseView(db: Db, c: Case, now: number) {
           ...(stage === undefined ? {} : { date: stage.date, consequence: describeConsequence(stage.consequence), exactInstant: endsAtExactInstant(stage) }),
           // Passed without its act: the measure has lapsed even before the lapse is recorded.
           lapsed: d.status === "lapsed" || (d.status === "open" && stage !== undefined && lapsedAt(stage.consequence, d.dueAtMs, now)),
+          // A period that ended short of its quota (no act closed it): its outcome says what was missing.
+          short: d.status === "late" && d.closedByEvent === null,
           why: d.explanation,
           notifications: notes.filter((n) => n.deadlineId === d.id).map((n) => ({
             rung: n.rung, kind: n.kind, office: n.officeId, sendAt: formatRomeInstant(n.sendAtMs), status: n.status,

@@ -120,6 +120,7 @@ const CaseViewSchema = z.object({
       status: z.enum(DEADLINE_STATUSES), overdue: z.boolean(), outcome: z.string().nullable(),
       date: z.enum(DATE_KINDS).optional().describe("Che cos'è la data"), consequence: ConsequenceSchema.optional(),
       exactInstant: z.boolean().optional().describe("Il termine scade a un istante preciso (termini a ore e settimane), non alle 23:59:59"),
+      short: z.boolean().describe("Un periodo concluso senza gli atti richiesti (es. una settimana senza attestazioni): l'esito dice che cosa mancava"),
       lapsed: z.boolean().describe("Il termine è scaduto e la legge ha fatto perdere efficacia al provvedimento: gli atti della fase non sono più possibili"),
       why: z.object({}).loose().describe("La motivazione: fonte, termine, passi del calcolo (steps) in italiano"),
       notifications: z.array(z.object({ rung: z.string(), kind: z.string(), office: z.string(), sendAt: z.string(), status: z.string(), sentAt: z.string().nullable() })),

@@ -109,6 +109,8 @@ type ViewDeadline = View["timelines"][number]["deadlines"][number];
 function DeadlineBadge(props: { d: ViewDeadline }) {
   const d = props.d;
   if (d.lapsed) return <span class="badge bg-danger">{d.outcome ?? d.consequence?.effect ?? STATUS.lapsed}</span>;
+  // A week without its attestations is not an act done late: it says what was missing.
+  if (d.short && d.outcome !== null) return <span class="badge bg-danger">{d.outcome}</span>;
   return <span class={`badge ${d.overdue ? "bg-danger" : d.status === "open" ? "bg-primary" : "bg-secondary"}`}>{STATUS[d.status] ?? d.status}{d.overdue ? " (scaduta)" : ""}</span>;
 }
 

@@ -14,7 +14,7 @@ import { getTimeline } from "../../src/timelines/catalog.js";
 import { pageText, sessionForFile } from "../web/browser.js";
 
 const session = sessionForFile();
-const page = async (ref: string) => pageText(await (await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`)).text());
+const page = async (ref: string, owner = "procura-torino") => pageText(await (await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=${owner}`)).text());
 const deadlineOf = (id: string) => db().select().from(deadlines).where(eq(deadlines.id, id)).get();
 /** An event from a system: the Questura's (secret given) or the district's. */
 async function hook(ref: string, type: string, occurredAt: string, data: Record<string, unknown> = {}, secret?: string): Promise<Recorded> {
@@ -231,6 +231,11 @@ describe("art. 165 co. 5 c.p.: the judgment sets «il termine di inizio del perc
     expect(intake.body.deadlines.map((d) => [d.stage, d.status, d.dueDate])).toEqual([
       ["programme-start", "late", "2026-12-02"], ["attendance", "open", null], ["programme-duration", "informational", "2027-08-04"],
     ]);
+    // A week without its two attestations reads as such on the case page, not as an act done late.
+    await sweep(env, Date.parse("2026-12-11T10:05:00+01:00"));
+    const text = await page(ref, "cuav-torino");
+    expect(text).toContain("Scadenza: Frequenza del programma (almeno 2 volte a settimana) attestazioni insufficienti");
+    expect(text).not.toContain("Scadenza: Frequenza del programma (almeno 2 volte a settimana) oltre il termine");
   });
 
   it("refuses a judgment that does not say the start term or the duration", async () => {
