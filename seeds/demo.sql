@@ -35,15 +35,15 @@ INSERT OR IGNORE INTO offices (id, kind, name, jurisdiction, calendar, emails, f
 -- Regions, for the reports.
 UPDATE offices SET region = 'Piemonte' WHERE jurisdiction = 'TO';
 
-INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES ('demo', 'Sistema dimostrativo del distretto di Torino', 0);
+INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES ('demo', 'Sistema dimostrativo del distretto di Torino', CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 INSERT OR IGNORE INTO sender_offices (sender_id, office_id) VALUES
   ('demo', 'procura-torino'), ('demo', 'gip-torino'), ('demo', 'cuav-torino');
 INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expires_at) VALUES
-  ('demo-1', 'demo', 'whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==', 0, NULL);
-INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES ('demo-milano', 'Sistema dimostrativo del distretto di Milano', 0);
+  ('demo-1', 'demo', 'whsec_dGVybWluaS1sb2NhbC1kZW1vLXNlY3JldA==', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL);
+INSERT OR IGNORE INTO webhook_senders (id, name, created_at) VALUES ('demo-milano', 'Sistema dimostrativo del distretto di Milano', CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 INSERT OR IGNORE INTO sender_offices (sender_id, office_id) VALUES ('demo-milano', 'procura-milano'), ('demo-milano', 'gip-milano');
 INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expires_at) VALUES
-  ('demo-milano-1', 'demo-milano', 'whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0', 0, NULL);
+  ('demo-milano-1', 'demo-milano', 'whsec_dGVybWluaS1sb2NhbC1taWxhbm8tc2VjcmV0', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL);
 
 -- Tokens are stored as SHA-256 hex digests.
 INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at) VALUES
