@@ -40,9 +40,18 @@ let browser: Browser;
  * A page whose waits (navigation, locators, events) allow two minutes, not Playwright's 30 s: CI
  * machines are shared, and a page load beside the fault tests' servers once took longer.
  */
+/** Requests a page started and that have not finished, with when they started: what a failure prints. */
+const pending = new Map<string, number>();
+let requests = 0;
+
 async function newPage(options?: Parameters<Browser["newPage"]>[0]) {
   const page = await browser.newPage(options);
   page.setDefaultTimeout(120_000);
+  // A navigation that times out while the server still answers has a request that never ended: say which.
+  const key = (r: import("playwright-core").Request) => `${r.method()} ${r.url()} #${(r as unknown as { _n?: number })._n ??= ++requests}`;
+  page.on("request", (r) => pending.set(key(r), Date.now()));
+  page.on("requestfinished", (r) => pending.delete(key(r)));
+  page.on("requestfailed", (r) => pending.delete(key(r)));
   return page;
 }
 
@@ -57,7 +66,10 @@ beforeAll(async () => {
 
 // A failure says what the server was doing: its last output, and whether it still answers.
 beforeEach(() => {
-  onTestFailed(async () => console.error(`[browser] ${await server.diagnosis()}`));
+  onTestFailed(async () => {
+    const open = [...pending].map(([k, t]) => `${k} (${Math.round((Date.now() - t) / 1000)} s)`);
+    console.error(`[browser] ${await server.diagnosis()}; requests not finished: ${open.length === 0 ? "none" : open.join(", ")}`);
+  });
 });
 
 afterAll(async () => {
