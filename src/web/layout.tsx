@@ -54,7 +54,6 @@ export function Layout(props: { title: string; user?: User; current?: string; ch
         <link rel="stylesheet" href="/assets/bi/css/bootstrap-italia.min.css" />
         <link rel="stylesheet" href="/assets/fonts.css" />
         <link rel="stylesheet" href="/assets/termini.css" />
-        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <script src="/assets/termini.js" defer></script>
       </head>
       <body>
