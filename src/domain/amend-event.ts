@@ -139,8 +139,11 @@ export async function cancelEvent(ctx: EventContext, ch: Changes): Promise<void>
   const { e, touched } = await target(ctx);
   const started = await db.select().from(timelineInstances).where(eq(timelineInstances.startedByEvent, e.id)).all();
   const reopened = new Set<string>();
+  // One read for the instances of every deadline touched, not one per deadline.
+  const ids = [...new Set(touched.map((d) => d.instanceId))];
+  const owners = new Map(ids.length === 0 ? [] : (await db.select().from(timelineInstances).where(inArray(timelineInstances.id, ids)).all()).map((i) => [i.id, i]));
   for (const d of touched) {
-    const owning = (await db.select().from(timelineInstances).where(eq(timelineInstances.id, d.instanceId)).get())!;
+    const owning = owners.get(d.instanceId)!;
     const def = getTimeline(owning.timeline, owning.version)!;
     const stage = def.stages.find((s) => s.id === d.stage);
     if (d.startedByEvent === e.id && stage !== undefined && hasOwn(stage.starts?.restartsOn ?? {}, e.type)) {
