@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { auditLog, notifications, outbox, statCounters } from "../../src/db/schema.js";
 import { deliveryContext } from "../../src/notify/context.js";
 import { type DeliveryContext, deliver } from "../../src/notify/deliver.js";
@@ -108,7 +108,9 @@ describe("a sender whose claim was taken over", () => {
 describe("a provider slower than the timeout", () => {
   it("is not sent to again while its first request is still in flight, and the office gets one email", async () => {
     const id = await dueEscalation();
-    await fake.script({ to: "procuratore.torino@example.org", delayMs: 1_500 });
+    // Long enough that the retry below reaches the provider while the first request is still
+    // being processed, even on a loaded machine.
+    await fake.script({ to: "procuratore.torino@example.org", delayMs: 6_000 });
     const quick = { MAIL_TIMEOUT_MS: "200" };
     // Two senders at once: one claims, the other finds it in flight.
     const [a, b] = await Promise.all([sweep(fake.bindings(quick), ESCALATION_AT), sweep(fake.bindings(quick), ESCALATION_AT)]);
@@ -117,7 +119,7 @@ describe("a provider slower than the timeout", () => {
     // The retry arrives while the provider is still processing the first request: 409, try later.
     await sweep(fake.bindings(quick), ESCALATION_AT + 61_000);
     expect((await row(id)).lastError).toBe("409 concurrent_idempotent_requests");
-    await new Promise((r) => setTimeout(r, 1_800));
+    await vi.waitUntil(async () => (await fake.delivered()).some((d) => d.idempotencyKey === id), { timeout: 40_000, interval: 200 });
     await sweep(fake.bindings(quick), ESCALATION_AT + 10 * MIN);
 
     expect(await row(id)).toMatchObject({ status: "sent" });
