@@ -59,12 +59,12 @@ INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES
   ('demo-gip', 'gip-torino'), ('demo-procura-milano', 'procura-milano');
 
 -- Web app users (sign in at /accedi with the address; the link arrives in the outbox).
-INSERT OR IGNORE INTO users (id, email, role, region, created_at) VALUES
-  ('u-procura', 'operatore.procura@example.org', 'operator', NULL, 0),
-  ('u-procuratore', 'procuratore@example.org', 'head', NULL, 0),
-  ('u-regione', 'funzionario.regione@example.org', 'region', 'Piemonte', 0),
-  ('u-ministero', 'funzionario.ministero@example.org', 'ministry', NULL, 0),
-  ('u-admin', 'amministratore@example.org', 'admin', NULL, 0);
+INSERT OR IGNORE INTO users (id, email, name, role, region, created_at, accepted_at) VALUES
+  ('u-procura', 'operatore.procura@example.org', 'Operatore della Procura (prova)', 'operator', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
+  ('u-procuratore', 'procuratore@example.org', 'Procuratore (prova)', 'head', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
+  ('u-regione', 'funzionario.regione@example.org', 'Funzionario della Regione (prova)', 'region', 'Piemonte', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
+  ('u-ministero', 'funzionario.ministero@example.org', 'Funzionario del Dipartimento (prova)', 'ministry', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
+  ('u-admin', 'amministratore@example.org', 'Amministratore (prova)', 'admin', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 INSERT OR IGNORE INTO user_offices (user_id, office_id) VALUES
   ('u-procura', 'procura-torino'), ('u-procuratore', 'procuratore-torino'),
   ('u-regione', 'regione-piemonte'), ('u-ministero', 'dipartimento-po');

@@ -9,6 +9,7 @@ import { d1Meter } from "./http/d1-meter.js";
 import { hasOwn } from "./lib/own.js";
 import { replicateDirectory } from "./db/replicate.js";
 import { misconfiguration } from "./deployment.js";
+import { config } from "./config.js";
 import { ApiError, PROBLEMS, problem } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { apiIndex } from "./routes/index-route.js";
@@ -18,6 +19,9 @@ import { errorPage, wantsPage } from "./web/error-page.js";
 import { calendarPage } from "./web/calendar-page.js";
 import { reportsPage } from "./web/reports-page.js";
 import { casePage } from "./web/case-page.js";
+import { actPage } from "./web/act-page.js";
+import { setAdministration } from "./web/layout.js";
+import { legalPages } from "./web/legal-pages.js";
 import { dashboard } from "./web/dashboard.js";
 import { signIn } from "./web/signin.js";
 import { preview } from "./routes/preview.js";
@@ -65,7 +69,10 @@ export function createApp(): Hono<AppEnv> {
   // A deployment that would hand out sign-in links or unkeyed client addresses serves nothing.
   app.use(async (c, next) => {
     const why = misconfiguration(c.env);
-    if (why === null) return next();
+    if (why === null) {
+      setAdministration(config(c.env).ADMINISTRATION_NAME);
+      return next();
+    }
     console.error(JSON.stringify({ level: "error", action: "deployment.misconfigured", reason: why }));
     return problem(c, "service_misconfigured", why);
   });
@@ -99,8 +106,10 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", assets);
   app.route("/", docs);
   app.route("/", signIn);
+  app.route("/", legalPages);
   app.route("/", dashboard);
   app.route("/", casePage);
+  app.route("/", actPage);
   app.route("/", calendarPage);
   app.route("/", reportsPage);
   app.route("/", admin);

@@ -76,6 +76,7 @@ const districts = optional().transform((s) => (s ?? "").split(",").map((c) => c.
 
 export const SETTINGS = {
   APP_BASE_URL: setting("var", "base of the links in emails (the web app's address)", url("APP_BASE_URL", true)),
+  ADMINISTRATION_NAME: setting("var", "the administration that runs this deployment, named in the header, the footer, the legal pages and every email (default Ministero della Giustizia)", orDefault("Ministero della Giustizia", z.string().min(3, "almeno 3 caratteri").max(120, "al più 120 caratteri"))),
   EMAIL_FROM: setting("var", "sender of the emails", optional().pipe(z.string({ error: "EMAIL_FROM mancante" }).min(3))),
   MAIL_TIMEOUT_MS: setting("var", "the longest wait for the email provider on one attempt (default 15 s); a claim is stale after 8 of them", millis(15_000)),
   MAIL_RETRY_BASE_MS: setting("var", "email: the first retry's delay (default 1 minute), doubling on each failure", millis(60_000)),

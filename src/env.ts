@@ -24,6 +24,10 @@ export type Bindings = Env & {
 export interface WebUser {
   id: string;
   email: string;
+  /** The name the header shows; null: the address stands in. */
+  name: string | null;
+  /** The names of the user's offices, for the header. */
+  officeNames: string[];
   role: UserRole;
   csrf: string;
   principal: Principal;

@@ -6,10 +6,14 @@ export type UserRole = "operator" | "head" | "admin" | "region" | "ministry";
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
   email: text("email").notNull().unique(),
+  /** How the header and the lists name the user; null: the address stands in. */
+  name: text("name"),
   role: text("role").$type<UserRole>().notNull(),
   region: text("region"),
   createdAt: integer("created_at").notNull(),
   disabledAt: integer("disabled_at"),
+  /** The first sign-in through the invitation's link; null: still invited. */
+  acceptedAt: integer("accepted_at"),
 });
 
 export const userOffices = sqliteTable(

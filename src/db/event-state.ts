@@ -72,3 +72,8 @@ export async function readEventState(db: Db, k: EventKeys): Promise<EventState> 
     firstResponse: k.delivery === undefined ? undefined : first[0],
   };
 }
+
+/** The type of the event recorded under this idempotency key, if one was (a confirmation sent twice). */
+export async function recordedUnder(db: Db, idempotencyKey: string): Promise<string | undefined> {
+  return (await db.select({ type: events.type }).from(events).where(eq(events.idempotencyKey, idempotencyKey)).get())?.type;
+}

@@ -162,7 +162,10 @@ export async function advanceTimeline(ctx: EventContext, def: TimelineDefinition
   const anchor = current.find((d) => d.seq === 1 && def.stages.find((s) => s.id === d.stage)?.startsOn === def.trigger) ?? current[0];
   if (anchor !== undefined) {
     const rows = eventNotices(dir, def, instance.id, anchor.id, ctx.onCase, { id: ctx.eventId, type: ctx.type, data: ctx.data }, ctx.now);
-    if (rows.length > 0) ch.stmts.push(db.insert(notifications).values(rows));
+    if (rows.length > 0) {
+      ch.stmts.push(db.insert(notifications).values(rows));
+      ch.notices.push(...rows);
+    }
   }
   // A rolling stage stays open while its next period is still to come.
   const rolling = def.stages.some((s) => s.rolls) && ending === undefined;

@@ -28,6 +28,8 @@ import { startTimeline } from "./start-timeline.js";
 import { pickVisible } from "./case-lookup.js";
 import { eventFacts } from "./event-outbound.js";
 import { outboundRows } from "./outbound.js";
+import type { OpenedStage } from "./open-stage.js";
+import type { NewNotification } from "../db/delivery.js";
 
 export type { EventResult, Wake } from "./changes.js";
 
@@ -88,13 +90,44 @@ function parseEvent(ev: IncomingEvent, now: number): { data: Record<string, unkn
 export type Caller = Principal | ((dir: Directory) => Promise<Principal>);
 
 export async function applyEvent(db: Db, caller: Caller, ev: IncomingEvent, opts: ApplyOptions): Promise<{ result: EventResult; wake: Wake }> {
+  const prepared = await prepare(db, caller, ev, opts);
+  if ("replayed" in prepared) return prepared.replayed;
+  const { ctx, ch } = prepared;
+  await commit(ctx, ch, opts);
+  return { result: ch.result, wake: wakeOf(ctx, ch) };
+}
+
+/** What an event would do, computed exactly as `applyEvent` does it, with nothing written. */
+export interface EventPreview {
+  /** The deadlines it closes (met, late) or changes. */
+  closed: EventResult["deadlines"];
+  /** The stages it opens, each with its messages. */
+  opened: OpenedStage[];
+  /** Messages about the event itself (notices to the offices on the case). */
+  notices: NewNotification[];
+  /** The timelines it touches: which definition each instance runs. */
+  timelines: EventResult["timelines"];
+}
+
+/**
+ * The confirmation step of the web form: the same validation and the same arithmetic as the
+ * real thing, so what it announces is what recording will do. A refusal is thrown as it would be.
+ */
+export async function previewEvent(db: Db, caller: Caller, ev: IncomingEvent, opts: ApplyOptions): Promise<EventPreview> {
+  const prepared = await prepare(db, caller, ev, opts);
+  if ("replayed" in prepared) return { closed: [], opened: [], notices: [], timelines: [] };
+  const { ch } = prepared;
+  return { closed: ch.result.deadlines, opened: ch.opened, notices: ch.notices, timelines: ch.result.timelines };
+}
+
+async function prepare(db: Db, caller: Caller, ev: IncomingEvent, opts: ApplyOptions): Promise<{ ctx: EventContext; ch: Changes } | { replayed: { result: EventResult; wake: Wake } }> {
   const { data, at } = parseEvent(ev, opts.now);
   const read = opts.read ?? { state: await readEventState(db, { idempotencyKey: opts.idempotencyKey, ref: ev.caseRef, hint: opts.caseHint }) };
   // A district's copy of the directory behind the central one is brought up to date before anything is written.
   const named = [...Object.values((data.offices ?? {}) as Record<string, string>), ...(typeof caller === "function" ? [] : caller.offices)];
   const dir = await directory(db, await ensureCurrentCopy(db, read.state.stamp, opts.now, named), opts.now);
   const p = typeof caller !== "function" ? caller : dir === read.dir ? read.principal! : await caller(dir);
-  if (read.state.previous !== undefined) return replay(read.state.previous, ev, at);
+  if (read.state.previous !== undefined) return { replayed: replay(read.state.previous, ev, at) };
   const existing = pickVisible(dir, p, ev.caseRef, read.state.cases);
 
   const starting = latest().filter((t) => t.trigger === ev.type);
@@ -115,15 +148,14 @@ export async function applyEvent(db: Db, caller: Caller, ev: IncomingEvent, opts
     eventId: crypto.randomUUID(), type: ev.type, occurredAt: ev.occurredAt, at, now: opts.now, data,
   };
   const ch: Changes = {
-    stmts: [], opened: [], wake: { start: [], replan: [] }, outbound: new Set(),
+    stmts: [], opened: [], notices: [], wake: { start: [], replan: [] }, outbound: new Set(),
     result: { event: { id: ctx.eventId, type: ev.type, occurredAt: ev.occurredAt }, case: { ref: ev.caseRef }, replayed: false, timelines: [], deadlines: [] },
   };
 
   if (ev.type === "event.corrected") await correctEvent(ctx, ch);
   else if (ev.type === "event.cancelled") await cancelEvent(ctx, ch);
   else await advanceAll(ctx, ch, enabled);
-  await commit(ctx, ch, opts);
-  return { result: ch.result, wake: wakeOf(ctx, ch) };
+  return { ctx, ch };
 }
 
 async function advanceAll(ctx: EventContext, ch: Changes, starting: readonly TimelineDefinition[]): Promise<void> {

@@ -5,6 +5,7 @@ import type { Deadline, Instance } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import type { Directory } from "../db/directory.js";
 import type { OpenedStage } from "./open-stage.js";
+import type { NewNotification } from "../db/delivery.js";
 
 export type Stmt = BatchItem<"sqlite">;
 
@@ -59,6 +60,8 @@ export interface EventContext {
 export interface Changes {
   stmts: Stmt[];
   opened: OpenedStage[];
+  /** Notices about the event itself, also among `stmts`: what a preview lists. */
+  notices: NewNotification[];
   result: EventResult;
   /** Instance ids, gathered while the event applies; turned into a Wake at the end. */
   wake: { start: string[]; replan: string[] };

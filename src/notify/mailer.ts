@@ -21,6 +21,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Where answers go (a public form's sender), when not to `from`. */
+  replyTo?: string;
 }
 
 export type SendResult =

@@ -56,7 +56,7 @@ export function resendMailer(o: ResendOptions): Mailer {
       const signal = AbortSignal.timeout(o.timeoutMs);
       try {
         const { data, error, headers } = await client.emails.send(
-          { from: e.from, to: e.to, subject: e.subject, text: e.text, html: e.html },
+          { from: e.from, to: e.to, subject: e.subject, text: e.text, html: e.html, ...(e.replyTo === undefined ? {} : { reply_to: e.replyTo }) },
           { idempotencyKey: e.idempotencyKey, signal },
         );
         if (error === null && data !== null) return { ok: true, providerId: data.id };

@@ -3,7 +3,7 @@
  * Running instances keep the version they started with; new instances get
  * the latest. Bills run only where the deployment enables them.
  */
-import { OBLIGATION_LABEL, STARTING_EVENT_LABELS } from "./event-labels.js";
+import { ACTION_LABELS, OBLIGATION_LABEL, STARTING_EVENT_LABELS } from "./event-labels.js";
 import { hasOwn, own } from "../lib/own.js";
 import type { TimelineDefinition } from "./definition.js";
 import { LAPSE_EVENT } from "./consequence.js";
@@ -98,6 +98,11 @@ export function isTrigger(type: string): boolean {
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** What users read for an event type: the outcome it records, or the timeline it starts. */
+/** The button that records an act: "Registra la richiesta di misure". */
+export function actionLabel(type: string): string {
+  return ACTION_LABELS[type] ?? `Registra: ${eventLabel(type).toLowerCase()}`;
+}
+
 export function eventLabel(type: string): string {
   if (type === "event.corrected") return "Correzione della data di un evento";
   if (type === "event.cancelled") return "Annullamento di un evento registrato per errore";

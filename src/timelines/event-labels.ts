@@ -24,3 +24,41 @@ export const STARTING_EVENT_LABELS: Readonly<Record<string, string>> = {
 
 /** The obligations the cron opens (period.<timeline>). */
 export const OBLIGATION_LABEL = "Apertura dell'obbligo di relazione";
+
+/**
+ * The button that records a closing event, as a clerk would say it ("Registra la richiesta di
+ * misure"), not the outcome it records ("misure richieste"). Every closing event of the catalogue
+ * has one (test/timelines/labels.test.ts).
+ */
+export const ACTION_LABELS: Readonly<Record<string, string>> = {
+  "arrest.hearing-held": "Registra l'udienza di convalida",
+  "arrest.made": "Registra l'arresto",
+  "arrest.not-made": "Registra che l'arresto non è stato eseguito",
+  "arrest.record-sent": "Registra la trasmissione del verbale al pubblico ministero",
+  "arrest.released": "Registra la liberazione disposta dal pubblico ministero",
+  "arrest.validation-decided": "Registra la decisione sulla convalida",
+  "arrest.validation-requested": "Registra la richiesta di convalida",
+  "indemnity.claim-filed": "Registra la presentazione della domanda",
+  "lombardy.activity-report-sent": "Registra l'invio della relazione",
+  "lombardy.report-presented": "Registra la presentazione della relazione",
+  "measures.decided": "Registra la decisione sulle misure",
+  "measures.not-requested": "Registra che non ci sono i presupposti per chiedere misure",
+  "measures.requested": "Registra la richiesta di misure",
+  "programme.started-suspended-sentence": "Registra l'inizio del percorso",
+  "protocol.plenary-held": "Registra la seduta plenaria",
+  "protocol.renewed": "Registra il rinnovo del protocollo",
+  "register.change-notified": "Registra la comunicazione della variazione",
+  "register.decision-issued": "Registra la decisione sulla domanda",
+  "removal.hearing-held": "Registra l'udienza di convalida",
+  "removal.record-sent": "Registra la trasmissione del verbale al pubblico ministero",
+  "removal.revoked": "Registra la revoca dell'allontanamento",
+  "removal.validation-decided": "Registra la decisione sulla convalida",
+  "removal.validation-requested": "Registra la richiesta di convalida",
+  "report.submitted": "Registra la trasmissione della relazione",
+  "validation.decided": "Registra la decisione sulla convalida",
+  "validation.hearing-held": "Registra l'udienza di convalida",
+  "validation.requested": "Registra la richiesta di convalida",
+  "victim.heard": "Registra l'audizione della persona offesa",
+  "victim.hearing-exception": "Registra l'eccezione di legge all'audizione",
+  "vigilance.reviewed": "Registra il riesame delle misure di vigilanza",
+};

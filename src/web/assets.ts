@@ -48,11 +48,17 @@ main.container{padding-top:1.5rem;padding-bottom:2.5rem}
 @media (max-width:40rem){.table-stack,.table-stack tbody,.table-stack caption{display:block}.table-stack th,.table-stack td{display:block;border:0;padding:.15rem .4rem}.table-stack thead{display:none}.table-stack tr{display:block;border-bottom:2px solid #d9dadb;padding:.4rem 0}.table-stack td[data-label]::before{content:attr(data-label);font-weight:600;margin-right:.5rem}}
 `;
 
+/** A calendar page in the header's blue, with a tick: the tab and the bookmarks show Termini. */
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="3" y="5" width="26" height="24" rx="3" fill="#0066cc"/><rect x="3" y="5" width="26" height="7" rx="3" fill="#004d99"/><path d="M9 20l4 4 10-10" stroke="#fff" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
 const DOCS_CSS = `body{font-family:"Titillium Web",Geneva,Tahoma,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}pre{background:#f2f2f2;padding:.5rem;overflow-x:auto}pre code{padding:0}
 `;
 
 /** The pages' only script: "Copia" buttons copy the field they name (data-copy). Served, never inline. */
-const TERMINI_JS = `document.addEventListener("click", (e) => {
+const TERMINI_JS = `// A refused form: the summary of its errors takes the focus (the script is deferred: the page is parsed).
+const summary = document.querySelector("[data-error-summary]");
+if (summary) summary.focus();
+document.addEventListener("click", (e) => {
   const b = e.target.closest("button[data-copy]");
   if (!b) return;
   const field = document.getElementById(b.dataset.copy);
@@ -67,6 +73,8 @@ const served = (body: string, type: string) => () =>
   new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=3600" } });
 
 assets.get("/assets/termini.css", served(TERMINI_CSS, "text/css"));
+assets.get("/assets/favicon.svg", served(FAVICON, "image/svg+xml"));
+assets.get("/favicon.ico", (c) => c.redirect("/assets/favicon.svg", 301));
 assets.get("/assets/fonts.css", served(FONTS_CSS, "text/css"));
 assets.get("/assets/docs.css", served(DOCS_CSS, "text/css"));
 assets.get("/assets/termini.js", served(TERMINI_JS, "text/javascript"));

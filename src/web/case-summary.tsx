@@ -10,7 +10,7 @@ import { romeWhen } from "../engine/rome.js";
 import { withArticle } from "../lib/italian.js";
 
 type View = Awaited<ReturnType<typeof caseView>>;
-type Act = { type: string; outcome: string; stage: string };
+type Act = { type: string; label: string; stage: string };
 
 const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
@@ -40,7 +40,7 @@ export function CaseSummary(props: { view: View; acts: Act[]; actHref: (type: st
               {d.consequence !== undefined && <><br /><span class="small">{consequenceLine(d.consequence)}</span></>}
               {mine.length > 0 && (
                 <div class="mt-2 d-flex flex-wrap gap-2">
-                  {mine.map((a) => <a class="btn btn-primary btn-sm" href={props.actHref(a.type)}>Registra: {a.outcome}</a>)}
+                  {mine.map((a) => <a class="btn btn-primary btn-sm" href={props.actHref(a.type)}>{a.label}</a>)}
                 </div>
               )}
             </li>

@@ -16,7 +16,31 @@ export function Icon(props: { name: string; class?: string; title?: string }) {
   );
 }
 
-type User = { email: string; csrf: string; role?: string };
+type User = { email: string; csrf: string; role?: string; name?: string | null; officeNames?: string[] };
+
+/**
+ * The administration that runs the deployment (ADMINISTRATION_NAME), for the header and footer.
+ * Set from the environment by the web middleware before any page renders: a deployment has one,
+ * the same for every request, so a module value is safe where threading it through every page
+ * would not add anything.
+ */
+let administration = "Ministero della Giustizia";
+export function setAdministration(name: string): void {
+  administration = name;
+}
+export const administrationName = (): string => administration;
+
+/** Bootstrap Italia's breadcrumb: the pages above this one, then this one. */
+function Crumbs(props: { crumbs: Array<[string, string]>; title: string }) {
+  return (
+    <nav class="breadcrumb-container" aria-label="Percorso di navigazione">
+      <ol class="breadcrumb">
+        {props.crumbs.map(([href, text]) => <li class="breadcrumb-item"><a href={href}>{text}</a><span class="separator">/</span></li>)}
+        <li class="breadcrumb-item active" aria-current="page">{props.title}</li>
+      </ol>
+    </nav>
+  );
+}
 
 /** Regional and ministry officers have reports, not an office's deadlines: they land on Relazioni. */
 export const reportsFirst = (role: string | undefined): boolean => role === "region" || role === "ministry";
@@ -43,8 +67,13 @@ function Navigation(props: { user: User; current?: string }) {
   );
 }
 
-/** `current`: the navigation entry this page is (marked for the reader and for assistive technology). */
-export function Layout(props: { title: string; user?: User; current?: string; children: Child }) {
+/**
+ * `current`: the navigation entry this page is (marked for the reader and for assistive technology);
+ * `crumbs`: the pages above an inner page, for its breadcrumb.
+ */
+export function Layout(props: { title: string; user?: User; current?: string; crumbs?: Array<[string, string]>; children: Child }) {
+  const who = props.user === undefined ? undefined : props.user.name ?? props.user.email;
+  const where = props.user?.officeNames?.join(", ");
   return (
     <html lang="it">
       <head>
@@ -54,6 +83,7 @@ export function Layout(props: { title: string; user?: User; current?: string; ch
         <link rel="stylesheet" href="/assets/bi/css/bootstrap-italia.min.css" />
         <link rel="stylesheet" href="/assets/fonts.css" />
         <link rel="stylesheet" href="/assets/termini.css" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <script src="/assets/termini.js" defer></script>
       </head>
       <body>
@@ -62,10 +92,10 @@ export function Layout(props: { title: string; user?: User; current?: string; ch
           <div class="it-header-slim-wrapper">
             <div class="container">
               <div class="it-header-slim-wrapper-content">
-                <span class="navbar-brand d-none d-md-inline">Scadenze di legge · violenza di genere e domestica</span>
+                <span class="navbar-brand">{administration}</span>
                 {props.user && (
                   <form method="post" action="/esci" class="signout ms-auto">
-                    <span class="user d-none d-md-inline">{props.user.email}</span>
+                    <span class="user d-none d-md-inline"><strong>{who}</strong>{where ? ` · ${where}` : ""}</span>
                     <input type="hidden" name="csrf" value={props.user.csrf} />
                     <button type="submit" class="btn btn-primary btn-sm btn-icon">
                       <Icon name="it-logout" class="icon-white icon-sm" /><span>Esci</span>
@@ -95,13 +125,24 @@ export function Layout(props: { title: string; user?: User; current?: string; ch
           </div>
         </header>
         <main id="contenuto" class="container">
+          {props.crumbs !== undefined && <Crumbs crumbs={props.crumbs} title={props.title} />}
           <h1>{props.title}</h1>
           {props.children}
         </main>
         <footer class="it-footer">
+          <div class="it-footer-main">
+            <div class="container py-4">
+              <p class="h5 text-white mb-1">{administration}</p>
+              <p class="text-white mb-0">Termini · i termini di legge dei procedimenti per violenza di genere e domestica. Nessun dato personale nei messaggi; ogni accesso è registrato.</p>
+            </div>
+          </div>
           <div class="it-footer-small-prints clearfix">
             <div class="container">
-              <p class="text-white m-0 py-3">Termini · nessun dato personale nei messaggi · ogni accesso è registrato</p>
+              <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row">
+                <li class="list-inline-item"><a href="/accessibilita">Dichiarazione di accessibilità</a></li>
+                <li class="list-inline-item"><a href="/privacy">Privacy</a></li>
+                <li class="list-inline-item"><a href="/note-legali">Note legali</a></li>
+              </ul>
             </div>
           </div>
         </footer>

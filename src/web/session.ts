@@ -11,7 +11,7 @@ import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
 import type { Principal } from "../auth/principal.js";
 import { database } from "../db/client.js";
-import { type UserRole, sessions, userOffices, users } from "../db/schema.js";
+import { type UserRole, offices, sessions, userOffices, users } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 
 export const SESSION_COOKIE = "termini_session";
@@ -46,10 +46,11 @@ export async function currentUser(c: Context<AppEnv>, now: number): Promise<WebU
   const row = await db.select({ s: sessions, u: users }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, await sha256Hex(id)), gt(sessions.expiresAt, now), isNull(sessions.revokedAt), isNull(users.disabledAt))).get();
   if (row === undefined) return undefined;
-  const offices = await db.select().from(userOffices).where(eq(userOffices.userId, row.u.id)).all();
+  const mine = await db.select({ id: userOffices.officeId, name: offices.name }).from(userOffices)
+    .leftJoin(offices, eq(offices.id, userOffices.officeId)).where(eq(userOffices.userId, row.u.id)).all();
   return {
-    id: row.u.id, email: row.u.email, role: row.u.role, csrf: row.s.csrf,
-    principal: { id: `user:${row.u.id}`, role: PRINCIPAL_ROLE[row.u.role], offices: new Set(offices.map((o) => o.officeId)), region: row.u.region },
+    id: row.u.id, email: row.u.email, name: row.u.name, officeNames: mine.map((o) => o.name ?? o.id), role: row.u.role, csrf: row.s.csrf,
+    principal: { id: `user:${row.u.id}`, role: PRINCIPAL_ROLE[row.u.role], offices: new Set(mine.map((o) => o.id)), region: row.u.region },
   };
 }
 

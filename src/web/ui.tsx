@@ -47,3 +47,21 @@ export function SecretOnce(props: { secret: string; hint: Child }) {
     </Alert>
   );
 }
+
+/** A field's error, for the summary: the field's id and what is wrong with it. */
+export type FieldError = { field: string; message: string };
+
+/**
+ * Every error of a refused form at once, at the top, each linked to its field (Bootstrap
+ * Italia's form pattern). termini.js moves the focus here, so a screen reader starts with it.
+ */
+export function ErrorSummary(props: { errors: FieldError[] }) {
+  if (props.errors.length === 0) return null;
+  const n = props.errors.length;
+  return (
+    <div class="alert alert-danger" role="alert" tabindex={-1} data-error-summary="" aria-labelledby="riepilogo-errori">
+      <h2 id="riepilogo-errori" class="h5">{n === 1 ? "Il modulo contiene un errore" : `Il modulo contiene ${n} errori`}</h2>
+      <ul class="mb-0">{props.errors.map((e) => <li><a href={`#${e.field}`}>{e.message}</a></li>)}</ul>
+    </div>
+  );
+}

@@ -86,4 +86,16 @@ describe("event labels", () => {
     const { CATALOGUE, eventLabel } = await import("../../src/timelines/catalog.js");
     for (const t of CATALOGUE) expect(eventLabel(t.trigger), t.id).not.toMatch(/^Avvio:|\./);
   });
+  it("give every act a clerk can record a button that says what is recorded, in a sentence", async () => {
+    const { CATALOGUE, actionLabel } = await import("../../src/timelines/catalog.js");
+    const { ACTION_LABELS } = await import("../../src/timelines/event-labels.js");
+    for (const t of CATALOGUE) {
+      for (const s of t.stages) {
+        for (const type of Object.keys(s.closesOn)) {
+          expect(Object.hasOwn(ACTION_LABELS, type), `${t.id}/${s.id}: ${type}`).toBe(true);
+          expect(actionLabel(type)).toMatch(/^Registra (il |la |l'|lo |che )/);
+        }
+      }
+    }
+  });
 });

@@ -8,7 +8,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sweep } from "../../src/workflows/sweep.js";
-import { newRef, record } from "../backbone/helpers.js";
+import { eq } from "drizzle-orm";
+import { events as eventsTable, notifications, offices } from "../../src/db/schema.js";
+import { formatRomeInstant } from "../../src/engine/rome.js";
+import { db, newRef, record } from "../backbone/helpers.js";
 import { pageText, sessionForFile } from "./browser.js";
 
 const session = sessionForFile();
@@ -73,29 +76,81 @@ describe("unknown pages", () => {
 });
 
 describe("the action form", () => {
-  it("asks for the act's time, and re-shows itself with what was typed and the reason next to the field", async () => {
+  it("starts at now, shows every error in a summary linked to its field, and previews before it records — once", async () => {
     const ref = newRef();
     await record(ref, "suspect.registered", new Date(Date.now() - 5 * 86_400_000).toISOString(), { jurisdiction: "TO" });
     const path = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
     const form = await (await session.browser().go(`${path}&evento=measures.not-requested`)).text();
-    // Nothing prefilled: the clerk gives the date, or chooses "Adesso".
-    expect(form).toContain('<label for="quando">Data e ora dell&#39;atto</label>');
-    expect(form).toMatch(/name="quando" type="datetime-local" value=""/);
-    expect(form).not.toMatch(/checked/);
+    expect(form).toContain("<title>Registra che non ci sono i presupposti per chiedere misure — Termini</title>");
+    expect(form).toContain('<label for="quando">Data e ora dell&#39;atto (ora italiana)</label>');
+    // Prefilled with now, in Rome time: the clerk changes it for an earlier act.
+    expect(form).toMatch(/name="quando" type="datetime-local" required="" value="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"/);
+    expect(form).toContain('aria-label="Percorso di navigazione"');
     const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
 
-    const none = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested" } });
+    const none = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", quando: "" } });
     expect(none.status).toBe(422);
-    expect(text(await none.text())).toContain("Indichi quando è stato compiuto l'atto");
+    const noneHtml = await none.text();
+    // The summary comes first, takes the focus (data-error-summary) and links to the field.
+    expect(noneHtml).toMatch(/data-error-summary=""[^>]*>.*Il modulo contiene un errore.*<a href="#quando">Indichi la data e l&#39;ora dell&#39;atto\.<\/a>/s);
+    expect(noneHtml).toMatch(/id="quando" class="form-control is-invalid" aria-invalid="true"/);
 
-    const future = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", momento: "data", quando: "2099-01-01T10:00" } });
+    const future = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", quando: "2099-01-01T10:00" } });
     expect(future.status).toBe(422);
     const again = await future.text();
     expect(again).toContain('value="2099-01-01T10:00"');
-    expect(again).toMatch(/role="alert"[^>]*>L&#39;evento non può essere futuro\./);
+    expect(again).toContain('<a href="#quando">L&#39;evento non può essere futuro.</a>');
     expect(again).not.toContain("occurredAt");
 
-    const now = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", momento: "adesso" } });
-    expect(now.status).toBe(303);
+    const at = /value="(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})"/.exec(form)![1]!;
+    const preview = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", quando: at } });
+    expect(preview.status).toBe(200);
+    const shown = await preview.text();
+    expect(text(shown)).toContain("Che cosa succede confermando");
+    expect(text(shown)).toMatch(/La fase «[^»]+» si chiude nel termine/);
+    expect(text(shown)).toContain("Nessun messaggio parte subito.");
+    const chiave = /name="chiave" value="([^"]+)"/.exec(shown)![1]!;
+    // Nothing is written by the preview.
+    expect(await db().select().from(eventsTable).where(eq(eventsTable.type, "measures.not-requested")).all()).toEqual([]);
+    const confirm = { csrf, evento: "measures.not-requested", quando: at, conferma: "1", chiave };
+    const done = await session.browser().go(path, { form: confirm });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("Location")).toMatch(/registrato=measures\.not-requested$/);
+    // The same confirmation sent twice (a double click, a resubmitted page): one act.
+    const twice = await session.browser().go(path, { form: confirm });
+    expect(twice.status, await twice.clone().text()).toBe(303);
+    const events = await db().select().from(eventsTable).where(eq(eventsTable.type, "measures.not-requested")).all();
+    expect(events.filter((e) => e.idempotencyKey.endsWith(chiave))).toHaveLength(1);
+    const page = text(await (await session.browser().go(done.headers.get("Location")!)).text());
+    expect(page).toContain("Azione registrata: nessun presupposto.");
+  });
+
+  it("says before recording a back-dated act that escalations go out at once, to whom and why, and then they do", async () => {
+    const ref = newRef();
+    const day = 86_400_000;
+    const started = await record(ref, "suspect.registered", new Date(Date.now() - 40 * day).toISOString(), { jurisdiction: "TO" });
+    const instanceId = started.body.timelines[0]!.instanceId;
+    const path = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
+    const form = await (await session.browser().go(`${path}&evento=measures.requested`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
+    // Requested 35 days ago: the GIP's 20 days ran out 15 days ago.
+    const quando = formatRomeInstant(Date.now() - 35 * day).slice(0, 16);
+    const html = await (await session.browser().go(path, { form: { csrf, evento: "measures.requested", quando } })).text();
+    const shown = text(html);
+    expect(shown).toContain("Le segnalazioni partiranno subito.");
+    expect(shown).toMatch(/il termine della fase «[^»]+» che ne decorre è scaduto il/);
+    expect(shown).toContain("(già passata)");
+    const announced = [...html.matchAll(/<li>(Segnalazione|Comunicazione|Promemoria) (?:al |alla |allo |all&#39;)([^<]+)<\/li>/g)].map((m) => `${m[1]} ${m[2]!.replaceAll("&#39;", "'")}`).sort();
+    expect(announced.filter((a) => a.startsWith("Segnalazione")).length).toBeGreaterThan(0);
+    const chiave = /name="chiave" value="([^"]+)"/.exec(html)![1]!;
+    const confirmedAt = Date.now();
+    expect((await session.browser().go(path, { form: { csrf, evento: "measures.requested", quando, conferma: "1", chiave } })).status).toBe(303);
+    // What was announced is what was written: this act's messages due now, by kind and office.
+    const names = new Map((await db().select().from(offices).all()).map((o) => [o.id, o.name]));
+    const label: Record<string, string> = { escalation: "Segnalazione", notice: "Comunicazione", reminder: "Promemoria" };
+    const written = (await db().select().from(notifications).where(eq(notifications.instanceId, instanceId)).all())
+      .filter((n) => n.id.includes(".gip-decision.") && n.kind === "escalation" && n.sendAtMs <= confirmedAt + 60_000)
+      .map((n) => `${label[n.kind]} ${names.get(n.officeId)}`).sort();
+    expect(announced.filter((a) => a.startsWith("Segnalazione"))).toEqual(written);
   });
 });

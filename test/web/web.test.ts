@@ -92,17 +92,19 @@ describe("the dashboard and the case page", () => {
     const actionPath = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
     const confirmPath = `${actionPath}&evento=measures.not-requested`;
     expect(view).toContain(confirmPath.replace("&", "&amp;"));
-    const confirm = await b.go(confirmPath);
-    const html = await confirm.text();
-    expect(html).toContain("Conferma e registra");
-    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
-    const quando = /name="quando" type="datetime-local" required="" value="([^"]+)"/.exec(html)?.[1] ?? new Date().toISOString().slice(0, 16);
+    const first = await (await b.go(confirmPath)).text();
+    expect(first).toContain("Continua");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(first)![1]!;
+    const quando = /name="quando" type="datetime-local" required="" value="([^"]+)"/.exec(first)![1]!;
     expect((await b.go(actionPath, { form: { csrf: "wrong-wrong-wrong-wrong", evento: "measures.not-requested", quando } })).status).toBe(403);
-    const done = await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", quando } });
+    const html = await (await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", quando } })).text();
+    expect(html).toContain("Conferma e registra");
+    const chiave = /name="chiave" value="([^"]+)"/.exec(html)![1]!;
+    const done = await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", quando, conferma: "1", chiave } });
     expect(done.status).toBe(303);
     const rows = await db().select().from(notifications).where(eq(notifications.instanceId, instanceId)).all();
     expect(rows.filter((n) => n.status === "scheduled")).toEqual([]);
-    expect(await (await b.go(`${casePath}?registrato=1`)).text()).toContain("Azione registrata");
+    expect(await (await b.go(`${casePath}?registrato=measures.not-requested`)).text()).toContain("Azione registrata");
   });
 
   it("shows a head of office the deadlines of the offices below", async () => {

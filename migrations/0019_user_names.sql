@@ -1,0 +1,6 @@
+-- Issue 26: a user has a name (the header shows it, not the address) and an invitation they accept
+-- by email: `accepted_at` stays NULL ("invitato") until their first sign-in through the link.
+-- Users created before invitations were active at once.
+ALTER TABLE users ADD COLUMN name TEXT;
+ALTER TABLE users ADD COLUMN accepted_at INTEGER;
+UPDATE users SET accepted_at = created_at;

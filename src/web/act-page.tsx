@@ -1,0 +1,136 @@
+/**
+ * Recording an act from the case page, in three steps: the form (its date prefilled with now,
+ * in Rome time, for the clerk to change), the confirmation that shows what recording will do —
+ * computed by the same code that then does it — and the case page with a success message.
+ * Every error of the form is shown at once, in a summary at the top linked to its field.
+ */
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../env.js";
+import { directory } from "../db/directory.js";
+import { recordedUnder } from "../db/event-state.js";
+import { applyEvent, previewEvent, type IncomingEvent } from "../domain/apply-event.js";
+import { caseView } from "../domain/case-view.js";
+import { ApiError } from "../http/problem.js";
+import { readForm } from "../http/body.js";
+import { enabledBills } from "../timelines/catalog.js";
+import { formatRomeInstant, romeWhen } from "../engine/rome.js";
+import { webCasePath } from "../lib/case-link.js";
+import { wakeAll } from "../workflows/wake.js";
+import { ActPreview } from "./act-preview.js";
+import { type Action, type Found, actionPath, actions, load } from "./case-actions.js";
+import { Layout } from "./layout.js";
+import { checkCsrf, requireUser } from "./session.js";
+import { ErrorSummary, Field, described } from "./ui.js";
+
+export const actPage = new Hono<AppEnv>();
+
+const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A Rome wall-clock time as an instant: its offset is the one Rome has at that moment. */
+function romeWallClock(local: string): string {
+  const guess = Date.parse(`${local}:00Z`);
+  return `${local}:00${formatRomeInstant(guess - 3_600_000).slice(-6)}`;
+}
+
+const sentence = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+function Heading(props: { found: Found; action: Action }) {
+  return <p>Procedimento <strong>{props.found.ref}</strong>, fase «{props.action.stage}»: {props.action.label.replace(/^Registra /, "si registra ")}.</p>;
+}
+
+/** The first step: when the act was done. A refusal re-shows it with what was typed and why. */
+function actForm(c: Context<AppEnv>, found: Found, action: Action, quando: string, error?: string) {
+  const user = c.get("user");
+  return c.html(
+    <Layout title={action.label} user={user} crumbs={[["/", "Scadenze"], [webCasePath(found.ref, found.ownerOfficeId), `Procedimento ${found.ref}`]]}>
+      <ErrorSummary errors={error === undefined ? [] : [{ field: "quando", message: error }]} />
+      <Heading found={found} action={action} />
+      <form method="post" action={actionPath(found)} novalidate>
+        <input type="hidden" name="csrf" value={user.csrf} />
+        <input type="hidden" name="evento" value={action.type} />
+        <Field id="quando" label="Data e ora dell'atto (ora italiana)" error={error}
+          hint="È già indicato il momento attuale: se l'atto è stato compiuto prima, indichi quando. I termini si calcolano da questa data.">
+          <input {...described("quando", { error, hint: true })} name="quando" type="datetime-local" required value={quando} />
+        </Field>
+        <button type="submit" class="btn btn-primary me-2">Continua</button>
+        <a class="btn btn-outline-secondary" href={webCasePath(found.ref, found.ownerOfficeId)}>Annulla</a>
+      </form>
+    </Layout>,
+    error === undefined ? 200 : 422,
+  );
+}
+
+async function actionOf(c: Context<AppEnv>, found: Found, db: Parameters<typeof caseView>[0], type: string, now: number, mine: boolean) {
+  const view = await caseView(db, found, now);
+  const dir = await directory(db);
+  // The form offers this user's acts; on submit every closing event is accepted here and the
+  // event's own authority check answers 403 for an office that may not record it.
+  const action = actions(dir, mine ? c.get("user").principal : null, view).find((a) => a.type === type);
+  if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
+  return { view, dir, action };
+}
+
+// Actions live under their own prefix: a case reference may contain "/".
+actPage.get("/azioni/:ref{.+}", requireUser, async (c) => {
+  const now = Date.now();
+  const { db, found } = await load(c);
+  const { action } = await actionOf(c, found, db, c.req.query("evento") ?? "", now, true);
+  // Back from the confirmation ("Modifica la data"): the date typed before; else now.
+  const typed = c.req.query("quando");
+  return actForm(c, found, action, typed !== undefined && WALL_CLOCK.test(typed) ? typed : formatRomeInstant(now).slice(0, 16));
+});
+
+actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
+  const now = Date.now();
+  const user = c.get("user");
+  const form = await readForm(c.req.raw);
+  checkCsrf(user.csrf, form.csrf);
+  const { db, found } = await load(c);
+  const key = `web:${user.id}:${UUID.test(String(form.chiave)) ? String(form.chiave) : crypto.randomUUID()}`;
+  // The same confirmation again (a double click, a page sent twice): the act is recorded already.
+  const already = form.conferma === "1" ? await recordedUnder(db, key) : undefined;
+  if (already !== undefined) return c.redirect(`${webCasePath(found.ref, found.ownerOfficeId)}&registrato=${encodeURIComponent(already)}`, 303);
+  const { view, dir, action } = await actionOf(c, found, db, String(form.evento ?? ""), now, false);
+  const quando = String(form.quando ?? "");
+  if (!WALL_CLOCK.test(quando)) {
+    return actForm(c, found, action, quando, quando === "" ? "Indichi la data e l'ora dell'atto." : "Data e ora non valide: usi il formato gg/mm/aaaa hh:mm.");
+  }
+  const ev: IncomingEvent = { type: action.type, caseRef: found.ref, occurredAt: romeWallClock(quando), data: {} };
+  const opts = {
+    caseHint: { office: found.ownerOfficeId }, idempotencyKey: key,
+    now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL,
+  };
+  try {
+    if (form.conferma !== "1") {
+      const preview = await previewEvent(db, user.principal, ev, opts);
+      const officeName = (id: string) => dir.get(id)?.name ?? id;
+      return c.html(
+        <Layout title="Conferma l'azione" user={user} crumbs={[["/", "Scadenze"], [webCasePath(found.ref, found.ownerOfficeId), `Procedimento ${found.ref}`]]}>
+          <Heading found={found} action={action} />
+          <p>Data dell'atto: <strong>{romeWhen(Date.parse(ev.occurredAt))}</strong>.</p>
+          <ActPreview preview={preview} view={view} officeName={officeName} occurredAtMs={Date.parse(ev.occurredAt)} now={now} />
+          <form method="post" action={actionPath(found)} class="mt-4">
+            <input type="hidden" name="csrf" value={user.csrf} />
+            <input type="hidden" name="evento" value={action.type} />
+            <input type="hidden" name="quando" value={quando} />
+            <input type="hidden" name="conferma" value="1" />
+            {/* One key for this confirmation: a double click or a resubmitted page records the act once. */}
+            <input type="hidden" name="chiave" value={crypto.randomUUID()} />
+            <button type="submit" class="btn btn-primary me-2">Conferma e registra</button>
+            <a class="btn btn-outline-secondary" href={`${actionPath(found)}&evento=${encodeURIComponent(action.type)}&quando=${encodeURIComponent(quando)}`}>Modifica la data</a>
+          </form>
+        </Layout>,
+      );
+    }
+    const { wake } = await applyEvent(db, user.principal, ev, opts);
+    await wakeAll(c.env, db, wake, now);
+  } catch (err) {
+    // A date the case refuses (in the future, before the stage began): said in the summary and next to the field.
+    if (err instanceof ApiError && err.extra.parameter === "occurredAt") {
+      return actForm(c, found, action, quando, `${sentence(err.detail.replace(/^occurredAt: /, ""))}.`);
+    }
+    throw err;
+  }
+  return c.redirect(`${webCasePath(found.ref, found.ownerOfficeId)}&registrato=${encodeURIComponent(action.type)}`, 303);
+});
