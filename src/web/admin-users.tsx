@@ -15,7 +15,9 @@ import { readForm } from "../http/body.js";
 import { romeDateTime } from "./format.js";
 import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
-import { Field, described } from "./ui.js";
+import { Alert, ErrorSummary, Field, described } from "./ui.js";
+import { INVITATION_DAYS, sendInvitation } from "./invitation.js";
+import { DISTRICT_NAMES } from "../lib/places.js";
 import { checkCsrf } from "./session.js";
 
 export const adminUsers = new Hono<AppEnv>();
@@ -26,37 +28,46 @@ const ROLES: Record<UserRole, string> = {
 };
 const isRole = (r: unknown): r is UserRole => typeof r === "string" && Object.hasOwn(ROLES, r);
 
-type InviteField = "email" | "ruolo" | "uffici" | "regione";
-type Typed = { email?: string; role?: string; uffici?: string; regione?: string; error?: string; field?: InviteField };
+type InviteField = "nome" | "email" | "ruolo" | "uffici" | "regione";
+type Typed = { nome?: string; email?: string; role?: string; uffici?: string[]; regione?: string };
+type Problem = { field: InviteField; message: string };
 
-async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
-  // A refusal is said next to the field it is about.
-  const errorAt = (f: InviteField) => (typed.field === f ? typed.error : undefined);
+const status = (u: typeof users.$inferSelect) =>
+  u.disabledAt !== null ? `disattivato il ${romeDateTime(u.disabledAt)}` : u.acceptedAt === null ? `invitato il ${romeDateTime(u.createdAt)}` : "attivo";
+
+async function usersPage(c: Context<AppEnv>) {
   const db = database(c.env.DB);
-  const [all, links] = await Promise.all([db.select().from(users).orderBy(users.email).all(), db.select().from(userOffices).all()]);
+  const [all, links, dir] = await Promise.all([db.select().from(users).orderBy(users.email).all(), db.select().from(userOffices).all(), db.select().from(offices).all()]);
+  const names = new Map(dir.map((o) => [o.id, o.name]));
   const user = c.get("user");
+  const invited = all.find((u) => u.id === c.req.query("invitato"));
+  const resent = all.find((u) => u.id === c.req.query("reinviato"));
   const roleOptions = (selected?: string) => Object.entries(ROLES).map(([r, label]) => <option value={r} selected={r === selected}>{label}</option>);
   return c.html(
-    <Layout title="Utenti" user={user}>
+    <Layout title="Utenti" user={user} crumbs={[["/admin", "Amministrazione"]]}>
+      {invited !== undefined && <Alert tone="success">Invito inviato a {invited.email}. L'utente risulta «invitato» finché non apre il link ricevuto (valido {INVITATION_DAYS} giorni).</Alert>}
+      {resent !== undefined && <Alert tone="success">Nuovo invito inviato a {resent.email}.</Alert>}
+      <p><a class="btn btn-primary" href="/admin/utenti/invita">Invita un utente</a></p>
       <table class="table table-stack">
         <thead><tr><th scope="col">Utente</th><th scope="col">Ruolo</th><th scope="col">Uffici</th><th scope="col">Stato</th><th scope="col">Modifica</th></tr></thead>
         <tbody>
           {all.map((u) => (
             <tr>
-              <td>{u.email}</td>
-              <td>{ROLES[u.role]}{u.region ? ` (${u.region})` : ""}</td>
-              <td>{links.filter((l) => l.userId === u.id).map((l) => l.officeId).join(", ") || "—"}</td>
-              <td>{u.disabledAt === null ? "attivo" : `disattivato il ${romeDateTime(u.disabledAt)}`}</td>
+              <td data-label="Utente">{u.name !== null && <><strong>{u.name}</strong><br /></>}{u.email}</td>
+              <td data-label="Ruolo">{ROLES[u.role]}{u.region ? ` (${u.region})` : ""}</td>
+              <td data-label="Uffici">{links.filter((l) => l.userId === u.id).map((l) => names.get(l.officeId) ?? l.officeId).join("; ") || "—"}</td>
+              <td data-label="Stato">{status(u)}</td>
               <td>
                 {u.id === user.id ? <span class="muted">il suo utente</span> : (
                 <form method="post" action={`/admin/utenti/${u.id}`}>
                   <input type="hidden" name="csrf" value={user.csrf} />
-                  <label for={`ruolo-${u.id}`} class="visually-hidden">Ruolo di {u.email}</label>
+                  <label for={`ruolo-${u.id}`} class="visually-hidden">Ruolo di {u.name ?? u.email}</label>
                   <select class="form-select form-select-sm mb-2" id={`ruolo-${u.id}`} name="ruolo">{roleOptions(u.role)}</select>
                   <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="ruolo">Cambia ruolo</button>{" "}
                   {u.disabledAt === null
                     ? <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="disattiva">Disattiva</button>
                     : <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="riattiva">Riattiva</button>}
+                  {u.acceptedAt === null && u.disabledAt === null && <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="reinvita">Invia di nuovo l'invito</button>}
                 </form>
                 )}
               </td>
@@ -64,54 +75,96 @@ async function usersPage(c: Context<AppEnv>, typed: Typed = {}) {
           ))}
         </tbody>
       </table>
-      <h2>Invita un utente</h2>
-      <form method="post" action="/admin/utenti">
-        <input type="hidden" name="csrf" value={user.csrf} />
-        <Field id="email" label="Indirizzo di posta elettronica" error={errorAt("email")}>
-          <input {...described("email", { error: errorAt("email") })} name="email" type="email" required value={typed.email ?? ""} />
-        </Field>
-        <Field id="ruolo" label="Ruolo" error={errorAt("ruolo")}>
-          <select {...described("ruolo", { error: errorAt("ruolo"), base: "form-select" })} name="ruolo">{roleOptions(typed.role)}</select>
-        </Field>
-        <Field id="uffici" label="Uffici" hint="Identificativi separati da virgola; per i funzionari regionali e ministeriali facoltativi." error={errorAt("uffici")}>
-          <input {...described("uffici", { hint: true, error: errorAt("uffici") })} type="text" name="uffici" value={typed.uffici ?? ""} />
-        </Field>
-        <Field id="regione" label="Regione" hint="Solo per i funzionari regionali, es. Piemonte." error={errorAt("regione")}>
-          <input {...described("regione", { hint: true, error: errorAt("regione") })} type="text" name="regione" value={typed.regione ?? ""} />
-        </Field>
-        <button type="submit" class="btn btn-primary">Invita</button>
-      </form>
-      <p class="muted">L'utente invitato accede con il link che riceve chiedendolo alla pagina di accesso.</p>
     </Layout>,
-    typed.error ? 422 : 200,
+  );
+}
+
+/** The invitation form on its own page: every office to tick, grouped by district; every error at once. */
+async function invitePage(c: Context<AppEnv>, typed: Typed = {}, problems: Problem[] = []) {
+  const dir = await database(c.env.DB).select().from(offices).orderBy(offices.jurisdiction, offices.name).all();
+  const user = c.get("user");
+  const errorOf = (f: InviteField) => problems.find((p) => p.field === f)?.message;
+  const districts = [...new Set(dir.map((o) => o.jurisdiction))];
+  const regions = [...new Set(dir.map((o) => o.region).filter((r): r is string => r !== null && r !== ""))].sort();
+  const officesError = errorOf("uffici");
+  return c.html(
+    <Layout title="Invita un utente" user={user} crumbs={[["/admin", "Amministrazione"], ["/admin/utenti", "Utenti"]]}>
+      <ErrorSummary errors={problems.map((p) => ({ field: p.field === "uffici" ? "uffici-elenco" : p.field, message: p.message }))} />
+      <p>L'utente riceve per posta un invito con un link di accesso valido {INVITATION_DAYS} giorni; risulta «invitato» finché non lo apre.</p>
+      <form method="post" action="/admin/utenti" novalidate>
+        <input type="hidden" name="csrf" value={user.csrf} />
+        <Field id="nome" label="Nome e cognome" error={errorOf("nome")}>
+          <input {...described("nome", { error: errorOf("nome") })} name="nome" type="text" autocomplete="off" value={typed.nome ?? ""} />
+        </Field>
+        <Field id="email" label="Indirizzo di posta elettronica di servizio" error={errorOf("email")}>
+          <input {...described("email", { error: errorOf("email") })} name="email" type="email" autocomplete="off" value={typed.email ?? ""} />
+        </Field>
+        <Field id="ruolo" label="Ruolo" error={errorOf("ruolo")}>
+          <select {...described("ruolo", { error: errorOf("ruolo"), base: "form-select" })} name="ruolo">
+            <option value="" selected={typed.role === undefined || typed.role === ""}>Scelga il ruolo</option>
+            {Object.entries(ROLES).map(([r, label]) => <option value={r} selected={r === typed.role}>{label}</option>)}
+          </select>
+        </Field>
+        <fieldset id="uffici-elenco" tabindex={-1} class="mb-4" aria-describedby={officesError === undefined ? "uffici-aiuto" : "uffici-aiuto uffici-errore"}>
+          <legend class="h6">Uffici</legend>
+          <p id="uffici-aiuto" class="form-text">Gli uffici di cui vede le scadenze. Obbligatori per gli operatori e i capi d'ufficio.</p>
+          {officesError !== undefined && <div id="uffici-errore" class="invalid-feedback d-block">{officesError}</div>}
+          {districts.map((d) => (
+            <details open={dir.some((o) => o.jurisdiction === d && typed.uffici?.includes(o.id))}>
+              <summary>{DISTRICT_NAMES[d] ?? d}</summary>
+              {dir.filter((o) => o.jurisdiction === d).map((o) => (
+                <div class="form-check">
+                  <input type="checkbox" id={`ufficio-${o.id}`} name="uffici" value={o.id} checked={typed.uffici?.includes(o.id) === true} />
+                  <label for={`ufficio-${o.id}`}>{o.name}</label>
+                </div>
+              ))}
+            </details>
+          ))}
+        </fieldset>
+        <Field id="regione" label="Regione" hint="Solo per i funzionari regionali: le relazioni di quale regione." error={errorOf("regione")}>
+          <select {...described("regione", { hint: true, error: errorOf("regione"), base: "form-select" })} name="regione">
+            <option value="" selected={!typed.regione}>Nessuna</option>
+            {regions.map((r) => <option value={r} selected={r === typed.regione}>{r}</option>)}
+          </select>
+        </Field>
+        <button type="submit" class="btn btn-primary me-2">Invia l'invito</button>
+        <a class="btn btn-outline-secondary" href="/admin/utenti">Annulla</a>
+      </form>
+    </Layout>,
+    problems.length > 0 ? 422 : 200,
   );
 }
 
 adminUsers.get("/admin/utenti", (c) => usersPage(c));
+adminUsers.get("/admin/utenti/invita", (c) => invitePage(c));
 
 adminUsers.post("/admin/utenti", async (c) => {
   const now = Date.now();
-  const form = await readForm(c.req.raw);
+  const form = await readForm(c.req.raw, { multi: ["uffici"] });
   checkCsrf(c.get("user").csrf, form.csrf);
-  const typed: Typed = { email: String(form.email ?? "").trim().toLowerCase(), role: String(form.ruolo ?? ""), uffici: String(form.uffici ?? ""), regione: String(form.regione ?? "").trim() };
+  const ticked = (form.uffici ?? "").split(",").filter(Boolean);
+  const typed: Typed = { nome: String(form.nome ?? "").trim(), email: String(form.email ?? "").trim().toLowerCase(), role: String(form.ruolo ?? ""), uffici: ticked, regione: String(form.regione ?? "").trim() };
   const db = database(c.env.DB);
-  const officeIds = typed.uffici!.split(",").map((s) => s.trim()).filter(Boolean);
-  const known = new Set((await db.select({ id: offices.id, region: offices.region }).from(offices).all()).flatMap((o) => [o.id, `regione:${o.region}`]));
-  const refuse = (field: InviteField, error: string) => usersPage(c, { ...typed, error, field });
-  if (!isEmailAddress(typed.email!)) return refuse("email", "Indirizzo di posta elettronica non valido.");
-  if (!isRole(typed.role)) return refuse("ruolo", "Ruolo non valido.");
-  const unknown = officeIds.find((o) => !known.has(o));
-  if (unknown !== undefined) return refuse("uffici", `L'ufficio ${unknown.slice(0, 64)} non è in rubrica.`);
-  if ((typed.role === "operator" || typed.role === "head") && officeIds.length === 0) return refuse("uffici", "Indichi almeno un ufficio.");
-  if (typed.role === "region" && !known.has(`regione:${typed.regione}`)) return refuse("regione", "Indichi una regione presente in rubrica, es. Piemonte.");
-  if ((await db.select({ id: users.id }).from(users).where(eq(users.email, typed.email!)).get()) !== undefined) return refuse("email", "Esiste già un utente con questo indirizzo.");
+  const dir = await db.select({ id: offices.id, region: offices.region }).from(offices).all();
+  const known = new Set(dir.map((o) => o.id));
+  const problems: Problem[] = [];
+  const refuse = (field: InviteField, message: string) => problems.push({ field, message });
+  if (typed.nome!.length < 3) refuse("nome", "Indichi nome e cognome.");
+  if (!isEmailAddress(typed.email!)) refuse("email", "Indirizzo di posta elettronica non valido.");
+  else if ((await db.select({ id: users.id }).from(users).where(eq(users.email, typed.email!)).get()) !== undefined) refuse("email", "Esiste già un utente con questo indirizzo.");
+  if (!isRole(typed.role)) refuse("ruolo", "Scelga il ruolo.");
+  if (ticked.some((o) => !known.has(o))) refuse("uffici", "Uno degli uffici scelti non è più in rubrica.");
+  else if ((typed.role === "operator" || typed.role === "head") && ticked.length === 0) refuse("uffici", "Scelga almeno un ufficio.");
+  if (typed.role === "region" && !dir.some((o) => o.region === typed.regione)) refuse("regione", "Scelga la regione di cui il funzionario riceve le relazioni.");
+  if (problems.length > 0 || !isRole(typed.role)) return invitePage(c, typed, problems);
   const id = crypto.randomUUID();
   await db.batch([
-    db.insert(users).values({ id, email: typed.email!, role: typed.role, region: typed.role === "region" ? typed.regione! : null, createdAt: now }),
-    ...officeIds.map((officeId) => db.insert(userOffices).values({ userId: id, officeId })),
+    db.insert(users).values({ id, email: typed.email!, name: typed.nome!, role: typed.role, region: typed.role === "region" ? typed.regione! : null, createdAt: now }),
+    ...ticked.map((officeId) => db.insert(userOffices).values({ userId: id, officeId })),
   ]);
-  await audit(db, { actor: c.get("user").principal.id, action: "user.invited", caseId: null, requestId: c.get("requestId"), detail: { user: id, role: typed.role, offices: officeIds } }, now);
-  return c.redirect("/admin/utenti", 303);
+  await sendInvitation(c.env, db, { id, email: typed.email!, name: typed.nome! }, ROLES[typed.role], now);
+  await audit(db, { actor: c.get("user").principal.id, action: "user.invited", caseId: null, requestId: c.get("requestId"), detail: { user: id, role: typed.role, offices: ticked } }, now);
+  return c.redirect(`/admin/utenti?invitato=${id}`, 303);
 });
 
 adminUsers.post("/admin/utenti/:id", async (c) => {
@@ -139,6 +192,10 @@ adminUsers.post("/admin/utenti/:id", async (c) => {
       ...(off ? [db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))] : []),
     ]);
     await audit(db, { actor, action: off ? "user.disabled" : "user.enabled", caseId: null, requestId: c.get("requestId"), detail: { user: id } }, now);
+  } else if (action === "reinvita" && target.acceptedAt === null && target.disabledAt === null) {
+    await sendInvitation(c.env, db, target, ROLES[target.role], now);
+    await audit(db, { actor, action: "user.reinvited", caseId: null, requestId: c.get("requestId"), detail: { user: id } }, now);
+    return c.redirect(`/admin/utenti?reinviato=${id}`, 303);
   } else {
     throw new ApiError("invalid_parameter", "azione: azione non valida", { parameter: "azione" });
   }

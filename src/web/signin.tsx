@@ -154,8 +154,12 @@ signIn.post("/accedi/link", async (c) => {
       400,
     );
   }
-  await startSession(c, used[0]!.userId, now);
-  await audit(db, { actor: `user:${used[0]!.userId}`, action: "signin.completed", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
+  const userId = used[0]!.userId;
+  await startSession(c, userId, now);
+  // The first sign-in through a link accepts the invitation: the user is no longer "invitato".
+  const accepted = await db.update(users).set({ acceptedAt: now }).where(and(eq(users.id, userId), isNull(users.acceptedAt))).returning({ id: users.id }).all();
+  if (accepted.length > 0) await audit(db, { actor: `user:${userId}`, action: "user.accepted", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
+  await audit(db, { actor: `user:${userId}`, action: "signin.completed", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
   return c.redirect(safeNext(form.dopo), 303);
 });
 

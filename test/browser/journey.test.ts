@@ -137,11 +137,12 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   // Keyboard: the first Tab reaches the skip link.
   await page.keyboard.press("Tab");
   expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe("Vai al contenuto");
-  await page.getByRole("link", { name: "Registra: misure richieste" }).click();
-  // The act's time is the clerk's to give: here, now.
-  // Bootstrap Italia draws the radio on its label: the clerk clicks the label.
-  await page.locator('label[for="adesso"]').click();
-  await expect(page.getByLabel("Adesso").isChecked()).resolves.toBe(true);
+  await page.getByRole("link", { name: "Registra la richiesta di misure" }).click();
+  // The act's time starts at now; the clerk continues to see what recording will do.
+  await page.getByRole("button", { name: "Continua" }).click();
+  await page.getByText("Che cosa succede confermando").waitFor();
+  await page.screenshot({ path: `${SHOTS}/4-conferma.png`, fullPage: true });
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole("button", { name: "Conferma e registra" }).click();
   await page.getByText("Azione registrata").waitFor();
   await page.screenshot({ path: `${SHOTS}/4-azione-registrata.png`, fullPage: true });
@@ -164,7 +165,7 @@ it("signs in by email link, sees the overdue deadline, records the closing event
   const text = await page.locator("main").innerText();
   expect(text).toContain("allontanamento divenuto inefficace");
   expect(text).toContain("Termine scaduto senza l'atto: allontanamento divenuto inefficace");
-  expect(text).not.toContain("Registra:");
+  expect(text).not.toContain("Registra la richiesta di convalida");
   expect(text.toLowerCase()).toContain("che cosa c'è da fare");
   expect(await accessibilityProblems(page)).toEqual([]);
   expect(await sidewaysOverflow(page)).toBe(0);

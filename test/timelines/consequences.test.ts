@@ -35,7 +35,7 @@ describe("art. 384-bis co. 2-bis: without the request for validation in 48 hours
     const due = start.body.deadlines[0]!;
     expect(Date.parse(due.dueAt) - Date.parse(at(-HOUR))).toBeGreaterThan(48 * HOUR - 2000);
     const before = await page(ref);
-    expect(before).toContain("Registra: richiesta di convalida presentata");
+    expect(before).toContain("Registra la richiesta di convalida");
     expect(before).toContain("Conseguenza della scadenza: Se la richiesta di convalida non è presentata entro 48 ore, l'allontanamento diviene inefficace. Fonte: art. 384-bis co. 2-bis c.p.p.");
 
     // The cron runs a minute after the term ended.
@@ -55,7 +55,7 @@ describe("art. 384-bis co. 2-bis: without the request for validation in 48 hours
     // The page is read as the time after the term would see it: nothing to record on this stage.
     const after = await page(ref);
     expect(after).toContain("Termine scaduto senza l'atto: allontanamento divenuto inefficace");
-    expect(after).not.toContain("Registra: richiesta di convalida presentata");
+    expect(after).not.toContain("Registra la richiesta di convalida");
     // The request was in fact filed in time, and recorded late: the lapse is cancelled, the act recorded with its date.
     const cancelled = await record(ref, "event.cancelled", at(0), { eventId: event!.id });
     expect([cancelled.status, (cancelled.body as { detail?: string }).detail]).toEqual([201, undefined]);
