@@ -59,6 +59,8 @@ export function createApp(): Hono<AppEnv> {
     strictTransportSecurity: "max-age=31536000; includeSubDomains",
     referrerPolicy: "no-referrer",
     xFrameOptions: "DENY",
+    // A route may set a stricter policy of its own (a sent email's HTML: no script, no fetch, sandboxed).
+    overwrite: false,
   }));
   // Web forms come from our own pages: besides the CSRF token, the browser's Origin must be ours.
   const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin || origin === appOrigin(c.env.APP_BASE_URL) });

@@ -10,7 +10,7 @@ import { and, asc, eq, gt, isNull, lt, lte, or, sql, type SQL } from "drizzle-or
 import type { AuditEntry } from "./audit.js";
 import type { Db } from "./client.js";
 import type { BatchItem } from "drizzle-orm/batch";
-import { notifications, scheduleFailures, users, workflowFailures } from "./schema.js";
+import { type SentCopy, notifications, scheduleFailures, users, workflowFailures } from "./schema.js";
 import type { Bump } from "../stats/metrics.js";
 
 export type Notification = typeof notifications.$inferSelect;
@@ -112,14 +112,14 @@ export function memberSentWhileHeld(db: Db, h: Held, memberId: string, at: numbe
 /** The row's own state after a send: written last, and only by the claim's holder. */
 export function settle(db: Db, h: Held, set: {
   status: "sent" | "scheduled" | "failed" | "cancelled"; sentAtMs?: number; providerId?: string | null;
-  retryAtMs?: number | null; firstFailedAtMs?: number; lastError?: string; releaseClaim?: boolean;
+  retryAtMs?: number | null; firstFailedAtMs?: number; lastError?: string; releaseClaim?: boolean; copy?: SentCopy;
 }): Conditional {
   return db.$client.prepare(`UPDATE notifications SET status = ?, sent_at_ms = COALESCE(?, sent_at_ms), provider_id = COALESCE(?, provider_id),
       retry_at_ms = ?, first_failed_at_ms = COALESCE(?, first_failed_at_ms), last_error = COALESCE(?, last_error),
-      claim = CASE WHEN ? THEN NULL ELSE claim END
+      claim = CASE WHEN ? THEN NULL ELSE claim END, sent_copy = COALESCE(?, sent_copy)
     WHERE id = ? AND status = 'sending' AND claim = ?`)
     .bind(set.status, set.sentAtMs ?? null, set.providerId ?? null, set.retryAtMs ?? null, set.firstFailedAtMs ?? null, set.lastError ?? null,
-      set.releaseClaim === true ? 1 : 0, h.id, h.token);
+      set.releaseClaim === true ? 1 : 0, set.copy === undefined ? null : JSON.stringify(set.copy), h.id, h.token);
 }
 
 /** A D1 statement from a Drizzle builder (every one a batch takes renders its SQL and parameters), or the statement itself. */

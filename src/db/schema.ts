@@ -119,6 +119,9 @@ export type NotificationStatus = "scheduled" | "sending" | "sent" | "failed" | "
  * lapse: not a message, the action that records a measure's lapse when its stage passes without its act.
  * fallback and alert: a delivery still failing, told to the office's fallback address and to the administrators.
  */
+/** A message as it was sent. */
+export type SentCopy = { subject: string; text: string; html: string };
+
 export type NotificationKind = "reminder" | "escalation" | "fallback" | "alert" | "notice" | "roll" | "lapse" | "digest";
 
 /** What a notice announces. */
@@ -157,6 +160,8 @@ export const notifications = sqliteTable("notifications", {
   claim: text("claim"),
   /** The digest this row went out in (status digested, then sent). */
   digestId: text("digest_id"),
+  /** The message exactly as the provider accepted it (subject, text, HTML): what the outbox page opens. */
+  sentCopy: json<SentCopy>("sent_copy"),
 }, (t) => [
   unique().on(t.deadlineId, t.rung),
   index("notifications_due").on(t.status, t.sendAtMs),

@@ -11,7 +11,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { cases, deadlines, timelineInstances } from "../db/schema.js";
+import { type SentCopy, cases, deadlines, timelineInstances } from "../db/schema.js";
 import {
   type Conditional, type Held, type Notification, adminEmails, attemptAt, auditWhileHeld, bumpWhileHeld, claim, commitHeld, getNotification,
   laterReminderDue, memberSentWhileHeld, notificationWhileHeld, setStatusIfScheduled, settle,
@@ -90,7 +90,7 @@ export async function deliver(ctx: DeliveryContext, id: string, asOf: number): P
     ? composeDigest(facts.message.failedOffice ?? facts.message.recipientOffice, await digestFacts(ctx, dir, n.id.replace(/\.fallback$/, "")), failing)
     : composeMessage(facts.message);
   const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...content });
-  return record(ctx, n as Message, held, r, facts);
+  return record(ctx, n as Message, held, r, facts, content);
 }
 
 /** Every message a digest was gathered with, whatever became of it since: the same list on every attempt. */
@@ -133,14 +133,15 @@ async function deliverDigest(ctx: DeliveryContext, n: Notification, asOf: number
   const dir = await directory(db);
   const facts = await Promise.all(live.map(({ m, deadline }) => messageFacts(ctx, dir, m, deadline, asOf)));
   const office = facts[0]!.message.recipientOffice;
-  const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...composeDigest(office, facts.map((f) => f.message)) });
+  const content = composeDigest(office, facts.map((f) => f.message));
+  const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...content });
   const at = ctx.now();
   const members = (providerId: string | null) => live.flatMap(({ m }, i) => [
     auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.sent", caseId: facts[i]!.caseId, detail: { notificationId: m.id, rung: m.rung, office: m.officeId, digest: n.id }, requestId: null }, at),
     ...(m.kind === "escalation" ? escalation(facts[i]!.timeline, facts[i]!.stage, facts[i]!.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
     memberSentWhileHeld(db, held, m.id, at, providerId),
   ]);
-  return record(ctx, n as Message, held, r, facts[0]!, members, facts.flatMap((f) => f.outbound));
+  return record(ctx, n as Message, held, r, facts[0]!, content, members, facts.flatMap((f) => f.outbound));
 }
 
 interface Facts {
@@ -188,7 +189,7 @@ async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, de
 
 /** The attempt's outcome, written in one batch that takes effect only while the claim is still ours. */
 async function record(
-  ctx: DeliveryContext, n: Message, held: Held, r: SendResult, facts: Facts, withSent: (providerId: string | null) => Conditional[] = () => [],
+  ctx: DeliveryContext, n: Message, held: Held, r: SendResult, facts: Facts, copy: SentCopy, withSent: (providerId: string | null) => Conditional[] = () => [],
   outbound: Stmt[] = facts.outbound,
 ): Promise<DeliveryOutcome> {
   const { db } = ctx;
@@ -202,7 +203,8 @@ async function record(
       ...(n.kind === "escalation" ? escalation(facts.timeline, facts.stage, facts.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
       ...withSent(r.providerId),
       ...outbound,
-      settle(db, held, { status: "sent", sentAtMs: at, providerId: r.providerId, retryAtMs: null }),
+      // The message exactly as it went out: what an administrator opens from the outbox.
+      settle(db, held, { status: "sent", sentAtMs: at, providerId: r.providerId, retryAtMs: null, copy }),
     ]);
     return took ? "sent" : "already-done";
   }

@@ -73,7 +73,7 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
   "sql": "INSERT OR IGNORE INTO notifications (id, deadline_id, instance_id, rung, kind, office_id, recipients, send_at_ms, status)\nSELECT d.id || '.lapse', d.id, d.instance_id, 'lapse', 'lapse', d.office_id, '[]', d.due_at_ms + 1, 'scheduled'\nFROM deadlines d JOIN timeline_instances i ON i.id = d.instance_id\nWHERE d.status = 'open' AND i.status = 'running' AND d.due_at_ms >= CAST(strftime('%s', 'now') AS INTEGER) * 1000 AND (i.timeline || '/' || i.version || '/' || d.stage) IN (\n  '384-bis/1/validation-request',\n  '384-bis/2/validation-request',\n  '384-bis-police/1/record-to-pm',\n  '384-bis-police/1/validation-request',\n  '384-bis-police/1/validation-hearing',\n  '384-bis-police/2/record-to-pm',\n  '384-bis-police/2/validation-request',\n  '384-bis-police/2/validation-decision',\n  '382-bis/1/record-to-pm',\n  '382-bis/1/validation-request',\n  '382-bis/1/validation-decision',\n  'turin-protocol/1/renewal',\n  'turin-protocol/2/renewal'\n);\n"
  },
  {
-  "name": "0019_user_names.sql",
-  "sql": "ALTER TABLE users ADD COLUMN name TEXT;\nALTER TABLE users ADD COLUMN accepted_at INTEGER;\nUPDATE users SET accepted_at = created_at;\n"
+  "name": "0019_names_invitations_sent_copies.sql",
+  "sql": "ALTER TABLE users ADD COLUMN name TEXT;\nALTER TABLE users ADD COLUMN accepted_at INTEGER;\nUPDATE users SET accepted_at = created_at;\nALTER TABLE notifications ADD COLUMN sent_copy TEXT;\n"
  }
 ];

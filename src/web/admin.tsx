@@ -22,6 +22,7 @@ import { checkCsrf, requireUser } from "./session.js";
 import { adminUsers } from "./admin-users.js";
 import { adminOffices } from "./admin-offices.js";
 import { adminLog } from "./admin-log.js";
+import { adminMail } from "./admin-mail.js";
 import { adminWebhooks } from "./admin-webhooks.js";
 
 export const admin = new Hono<AppEnv>();
@@ -33,6 +34,7 @@ admin.use("/admin/*", requireUser, async (c, next) => {
 admin.route("/", adminUsers);
 admin.route("/", adminOffices);
 admin.route("/", adminLog);
+admin.route("/", adminMail);
 admin.route("/", adminWebhooks);
 
 const when = romeDateTime;

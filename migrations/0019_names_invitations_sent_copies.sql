@@ -4,3 +4,6 @@
 ALTER TABLE users ADD COLUMN name TEXT;
 ALTER TABLE users ADD COLUMN accepted_at INTEGER;
 UPDATE users SET accepted_at = created_at;
+-- The outbox page opens each message exactly as it was sent: its subject, text and HTML, kept
+-- with the row (no personal data: messages carry only the case reference and the deadline).
+ALTER TABLE notifications ADD COLUMN sent_copy TEXT;
