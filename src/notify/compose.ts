@@ -36,7 +36,14 @@ export interface MessageFacts {
   draft?: string;
   /** What the law attaches to the stage's expiry (reminders and escalations say it). */
   consequence?: Consequence;
+  /** The administration that runs the deployment (ADMINISTRATION_NAME): every message's header names it. */
+  administration?: string;
 }
+
+/** The plain header every message opens with: who sends it. */
+const headerText = (administration: string | undefined) => (administration === undefined ? [] : [`${administration} — Termini`, ""]);
+const headerHtml = (administration: string | undefined) =>
+  administration === undefined ? "" : html`<p style="margin:0 0 1em;padding-bottom:.5em;border-bottom:2px solid #0066cc"><strong>${administration}</strong> — Termini</p>`;
 
 /**
  * The legal effect an escalation reports, when the stage's expiry made the measure lapse; where the
@@ -116,6 +123,7 @@ export function composeMessage(f: MessageFacts): ComposedMessage {
       ? [[consequenceHeading(f.consequence), consequenceLine(f.consequence)] as [string, string]] : []),
   ];
   const text = [
+    ...headerText(f.administration),
     lead(f), "",
     ...facts.map(([k, v]) => `${k}: ${v}`), "",
     `Dettagli e azioni (accesso riservato): ${f.link}`,
@@ -124,6 +132,7 @@ export function composeMessage(f: MessageFacts): ComposedMessage {
   ].join("\n");
   const body = html`<!doctype html>
 <html lang="it"><body style="font-family:sans-serif;color:#1a1a1a">
+${headerHtml(f.administration)}
 <p>${lead(f)}</p>
 <table>${facts.map(([k, v]) => html`<tr><th align="left">${k}</th><td>${v}</td></tr>`)}</table>
 <p><a href="${f.link}">Apri il procedimento in Termini</a> (accesso riservato)</p>
@@ -151,13 +160,16 @@ export function composeDigest(office: string, items: readonly MessageFacts[], fa
     (f.kind === "escalation" && f.consequence?.kind === "lapse" ? ` — ${f.consequence.unverified ? "possibile effetto" : "effetto"}: ${f.consequence.effect}` : "");
   const intro = (failing === undefined ? "" : `Non è stato possibile recapitare ${withArticle("a", office)} il riepilogo che segue: lo inoltriamo all'indirizzo di riserva.${retrying(failing)} `) +
     `Riepilogo degli avvisi di oggi per ${office}: ${counts}. Ogni voce rimanda al procedimento in Termini (accesso riservato).`;
+  const administration = items[0]?.administration;
   const text = [
+    ...headerText(administration),
     intro, "",
     ...ordered.flatMap((f) => [`- ${line(f)}`, `  ${f.link}`]), "",
     "Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.",
   ].join("\n");
   const body = html`<!doctype html>
 <html lang="it"><body style="font-family:sans-serif;color:#1a1a1a">
+${headerHtml(administration)}
 <p>${intro}</p>
 <ul>${ordered.map((f) => html`<li><a href="${f.link}">${line(f)}</a></li>`)}</ul>
 <p style="color:#555">Messaggio automatico di Termini. Per ragioni di riservatezza non contiene dati personali.</p>

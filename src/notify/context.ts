@@ -34,7 +34,7 @@ export function deliveryContext(env: Bindings, actor: string, asOf: number = Dat
   const c = config(env);
   return {
     db, mailer: mailerFor(env, db, now), from: env.EMAIL_FROM, appBaseUrl: env.APP_BASE_URL, actor, now,
-    staleMs: staleClaimMs(env),
+    staleMs: staleClaimMs(env), administration: c.ADMINISTRATION_NAME,
     retry: { baseMs: c.MAIL_RETRY_BASE_MS, maxMs: c.MAIL_RETRY_MAX_MS, windowMs: c.MAIL_RETRY_WINDOW_MS, alertAfterMs: c.MAIL_ALERT_AFTER_MS },
   };
 }

@@ -42,6 +42,8 @@ export interface DeliveryContext {
   retry: RetryPolicy;
   /** When a claim is taken to belong to a dead sender (see staleClaimMs). */
   staleMs: number;
+  /** The administration every message's header names (ADMINISTRATION_NAME); absent in tests that build a context by hand. */
+  administration?: string;
 }
 
 /** retrying: the attempt failed and the row is due again later; failed: no attempt will follow. */
@@ -182,7 +184,7 @@ async function messageFacts(ctx: DeliveryContext, dir: Directory, n: Message, de
       due: formatDue(deadline.dueAt), responsibleOffice: responsible!.name, recipientOffice: recipient!.name,
       link: ctx.appBaseUrl + webCasePath(c.ref, c.ownerOfficeId), failedOffice: recipient!.name, notice: n.detail,
       text: rungsOf(def, stage).find((r) => r.id === n.rung)?.text, consequence: stage.consequence,
-      draft: draft === undefined ? undefined : ctx.appBaseUrl + draft,
+      draft: draft === undefined ? undefined : ctx.appBaseUrl + draft, administration: ctx.administration,
     },
   };
 }

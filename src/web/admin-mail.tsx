@@ -17,6 +17,7 @@ import { listScheduleFailures } from "../db/schedule-failures.js";
 import { workflowFailuresWithRef } from "../db/workflow-failures.js";
 import { isLocal } from "../deployment.js";
 import { ApiError } from "../http/problem.js";
+import { getTimeline } from "../timelines/catalog.js";
 import { count } from "../lib/italian.js";
 import { romeDateTime as when } from "./format.js";
 import { Layout } from "./layout.js";
@@ -112,7 +113,7 @@ adminMail.get("/admin/posta", async (c) => {
           <h2 id="senza-processo">Scadenzari il cui processo non è partito</h2>
           <p class="muted">I dati sono salvati e i messaggi scaduti partono comunque; il processo è riavviato a ogni esecuzione del calendario (ogni 5 minuti).</p>
           <ul>{stalled.map((f) => (
-            <li><code>{f.ref ?? "—"}</code> ({f.timeline ?? "—"}): {f.action === "start" ? "avvio" : "risveglio"} non riuscito ({f.error}), {count(f.attempts, "tentativo", "tentativi")} dal {when(f.firstAt)}</li>
+            <li><code>{f.ref ?? "—"}</code> ({f.timeline === null ? "—" : getTimeline(f.timeline)?.title ?? f.timeline}): {f.action === "start" ? "avvio" : "risveglio"} non riuscito ({f.error}), {count(f.attempts, "tentativo", "tentativi")} dal {when(f.firstAt)}</li>
           ))}</ul>
         </section>
       )}

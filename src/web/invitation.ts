@@ -8,12 +8,12 @@ import type { Db } from "../db/client.js";
 import { signInLinks } from "../db/schema.js";
 import type { Bindings } from "../env.js";
 import { mailerFor } from "../notify/context.js";
+import { escapeHtml } from "../lib/html.js";
 import { administrationName } from "./layout.js";
 import { randomToken } from "./session.js";
 
 export const INVITATION_DAYS = 7;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export async function sendInvitation(env: Bindings, db: Db, invitee: { id: string; email: string; name: string | null }, role: string, now: number): Promise<void> {
   const token = randomToken();

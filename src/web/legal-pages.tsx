@@ -16,6 +16,7 @@ import { rateLimitKey } from "../deployment.js";
 import { readForm } from "../http/body.js";
 import { isEmailAddress } from "../lib/email.js";
 import { mailerFor } from "../notify/context.js";
+import { escapeHtml } from "../lib/html.js";
 import { Layout, administrationName } from "./layout.js";
 import { PRE_CSRF_COOKIE, checkCsrf, currentUser, preSessionCsrf } from "./session.js";
 import { Alert, ErrorSummary, type FieldError, Field, described } from "./ui.js";
@@ -99,7 +100,6 @@ legalPages.post("/accessibilita", async (c) => {
   return accessibility(c, { sent: true });
 });
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 legalPages.get("/privacy", async (c) => {
   const who = administrationName();

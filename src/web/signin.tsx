@@ -15,6 +15,8 @@ import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { signInLinks, signInRequests, users } from "../db/schema.js";
 import { mailerFor } from "../notify/context.js";
+import { config } from "../config.js";
+import { escapeHtml } from "../lib/html.js";
 import { readForm } from "../http/body.js";
 import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
@@ -104,11 +106,12 @@ async function sendLink(env: Bindings, email: string, next: string, now: number,
   const hash = await sha256Hex(token);
   await db.insert(signInLinks).values({ tokenHash: hash, userId: user.id, createdAt: now, expiresAt: now + LINK_MINUTES * 60_000 }).run();
   const link = `${env.APP_BASE_URL}/accedi/link?token=${token}&dopo=${encodeURIComponent(next)}`;
+  const who = config(env).ADMINISTRATION_NAME;
   await mailerFor(env, db).send({
     idempotencyKey: `signin:${hash.slice(0, 32)}`, from: env.EMAIL_FROM, to: [user.email],
     subject: "[Termini] Link di accesso",
-    text: `Per accedere a Termini apra questo link entro ${LINK_MINUTES} minuti (vale una sola volta):\n\n${link}\n\nSe non ha chiesto l'accesso, ignori questo messaggio.`,
-    html: `<p>Per accedere a Termini apra <a href="${link}">questo link</a> entro ${LINK_MINUTES} minuti (vale una sola volta).</p><p>Se non ha chiesto l'accesso, ignori questo messaggio.</p>`,
+    text: `${who} — Termini\n\nPer accedere a Termini apra questo link entro ${LINK_MINUTES} minuti (vale una sola volta):\n\n${link}\n\nSe non ha chiesto l'accesso, ignori questo messaggio.`,
+    html: `<p><strong>${escapeHtml(who)}</strong> — Termini</p><p>Per accedere a Termini apra <a href="${link}">questo link</a> entro ${LINK_MINUTES} minuti (vale una sola volta).</p><p>Se non ha chiesto l'accesso, ignori questo messaggio.</p>`,
   });
   await audit(db, { actor: `user:${user.id}`, action: "signin.link-sent", caseId: null, requestId, detail: {} }, now);
 }

@@ -51,7 +51,11 @@ it("sends one email keyed by the notification id, with the key, the sender and t
   expect(mine[0]!.body).toMatchObject({ from: env.EMAIL_FROM, to: [PROCURA] });
   expect(mine[0]!.body.subject).toContain("Promemoria");
   expect(mine[0]!.body.html).toContain("<table>");
-  expect(await row(id)).toMatchObject({ status: "sent", attempts: 1, claim: expect.any(String) });
+  // Every message opens with the administration that sends it.
+  expect(mine[0]!.body.text.startsWith(`${env.ADMINISTRATION_NAME} — Termini\n\n`)).toBe(true);
+  expect(mine[0]!.body.html).toContain(`<strong>${env.ADMINISTRATION_NAME}</strong> — Termini`);
+  // The row keeps the message exactly as the provider accepted it.
+  expect(await row(id)).toMatchObject({ status: "sent", attempts: 1, claim: expect.any(String), sentCopy: { subject: mine[0]!.body.subject, text: mine[0]!.body.text, html: mine[0]!.body.html } });
 });
 
 it("tries a 429 again later with the same key, honouring Retry-After, and sends one email", async () => {

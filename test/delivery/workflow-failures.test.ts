@@ -11,6 +11,7 @@ import { sweep } from "../../src/workflows/sweep.js";
 import { api, db, fetchWith, idleWorkflows, newRef, registration } from "../backbone/helpers.js";
 import { sign } from "../../src/auth/standard-webhooks.js";
 import { DEMO_SECRET } from "../backbone/helpers.js";
+import { getTimeline } from "../../src/timelines/catalog.js";
 import { pageText, signedIn } from "../web/browser.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
@@ -46,7 +47,7 @@ it("records the event when the engine refuses its workflow, counts the failure f
   expect(outbox.delivery.workflowsNotRunning).toBe(1);
   const page = pageText(await (await (await signedIn("amministratore@example.org")).go("/admin/posta")).text());
   expect(page).toContain("Scadenzari senza processo attivo: 1");
-  expect(page).toContain(`${ref} (362-bis): avvio non riuscito (Error), 1 tentativi`);
+  expect(page).toContain(`${ref} (${getTimeline("362-bis")!.title}): avvio non riuscito (Error), 1 tentativo`);
 
   const counts = await sweep(env, Date.now());
   expect(counts.recovered).toBe(1);
