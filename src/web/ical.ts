@@ -3,6 +3,9 @@
  * VTIMEZONE, one VEVENT per deadline with a stable UID so that a refreshed
  * feed replaces the event, and an alarm one day before. Pure.
  */
+import { romeWhen } from "../engine/rome.js";
+import { withArticle } from "../lib/italian.js";
+
 export interface FeedDeadline {
   id: string;
   caseRef: string;
@@ -54,9 +57,10 @@ export function calendar(deadlines: readonly FeedDeadline[], now: number): strin
     lines.push(
       "BEGIN:VEVENT", `UID:${d.id}@termini`, `DTSTAMP:${utcStamp(now)}`, ...start,
       `SUMMARY:${escape(`Scadenza: ${d.title} — proc. ${d.caseRef}`)}`,
-      `DESCRIPTION:${escape(`Ufficio: ${d.office}\nScade: ${d.dueAt}\n${d.link}`)}`,
+      // Italian for a person: the date as offices write it, who must act, where to act.
+      `DESCRIPTION:${escape(`Procedimento ${d.caseRef}: scade il ${romeWhen(Date.parse(d.dueAt))}. Tocca ${withArticle("a", d.office)}.\nApri in Termini (accesso riservato): ${d.link}`)}`,
       `URL:${d.link}`,
-      "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D", `DESCRIPTION:${escape(`Domani scade: ${d.title}`)}`, "END:VALARM",
+      "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D", `DESCRIPTION:${escape(`Domani scade: ${d.title} — proc. ${d.caseRef}`)}`, "END:VALARM",
       "END:VEVENT",
     );
   }

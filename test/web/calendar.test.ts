@@ -45,6 +45,10 @@ it("publishes the office's open deadlines as a calendar with stable UIDs and an 
   const start = event.getFirstPropertyValue("dtstart") as ICAL.Time;
   expect(start.toString()).toBe("2026-04-01");
   expect(String(event.getFirstPropertyValue("summary"))).toContain(`proc. ${ref}`);
+  // The description is read by a person: Italian date and sentence, no ISO timestamp or id.
+  const description = String(event.getFirstPropertyValue("description"));
+  expect(description).toContain(`Procedimento ${ref}: scade il 01/04/2026 alle 23:59. Tocca alla Procura della Repubblica presso il Tribunale di Torino`);
+  expect(description).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   expect(String(event.getFirstSubcomponent("valarm")!.getFirstPropertyValue("trigger"))).toBe("-P1D");
 
   // Refreshed, the same deadline keeps its UID; revoked, the address stops working.
