@@ -3,7 +3,7 @@
  * Running instances keep the version they started with; new instances get
  * the latest. Bills run only where the deployment enables them.
  */
-import { ACTION_LABELS, OBLIGATION_LABEL, STARTING_EVENT_LABELS } from "./event-labels.js";
+import { ACTION_LABELS, OBLIGATION_LABEL, OTHER_EVENT_LABELS, STARTING_EVENT_LABELS } from "./event-labels.js";
 import { hasOwn, own } from "../lib/own.js";
 import type { TimelineDefinition } from "./definition.js";
 import { LAPSE_EVENT } from "./consequence.js";
@@ -122,7 +122,7 @@ export function eventLabel(type: string): string {
       if (s.quota?.event === type) return "weeks" in s.term ? "Attestazione di frequenza" : capital(s.quota.met);
     }
   }
-  return type;
+  return OTHER_EVENT_LABELS[type] ?? type;
 }
 
 /** Italian label users see next to a bill's name. */

@@ -62,3 +62,10 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   "victim.hearing-exception": "Registra l'eccezione di legge all'audizione",
   "vigilance.reviewed": "Registra il riesame delle misure di vigilanza",
 };
+
+/** Events that neither start, close nor restart a stage: what they record. */
+export const OTHER_EVENT_LABELS: Readonly<Record<string, string>> = {
+  "programme.anomaly": "Anomalia nella partecipazione al programma segnalata dal CUAV",
+  "register.documents-requested": "Documenti integrativi richiesti (il termine è sospeso)",
+  "register.documents-received": "Documenti integrativi ricevuti (il termine riprende)",
+};

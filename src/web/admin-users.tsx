@@ -17,7 +17,7 @@ import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
 import { Alert, ErrorSummary, Field, described } from "./ui.js";
 import { INVITATION_DAYS, sendInvitation } from "./invitation.js";
-import { DISTRICT_NAMES } from "../lib/places.js";
+import { OfficeChecklist } from "./office-checklist.js";
 import { checkCsrf } from "./session.js";
 
 export const adminUsers = new Hono<AppEnv>();
@@ -84,7 +84,6 @@ async function invitePage(c: Context<AppEnv>, typed: Typed = {}, problems: Probl
   const dir = await database(c.env.DB).select().from(offices).orderBy(offices.jurisdiction, offices.name).all();
   const user = c.get("user");
   const errorOf = (f: InviteField) => problems.find((p) => p.field === f)?.message;
-  const districts = [...new Set(dir.map((o) => o.jurisdiction))];
   const regions = [...new Set(dir.map((o) => o.region).filter((r): r is string => r !== null && r !== ""))].sort();
   const officesError = errorOf("uffici");
   return c.html(
@@ -105,22 +104,8 @@ async function invitePage(c: Context<AppEnv>, typed: Typed = {}, problems: Probl
             {Object.entries(ROLES).map(([r, label]) => <option value={r} selected={r === typed.role}>{label}</option>)}
           </select>
         </Field>
-        <fieldset id="uffici-elenco" tabindex={-1} class="mb-4" aria-describedby={officesError === undefined ? "uffici-aiuto" : "uffici-aiuto uffici-errore"}>
-          <legend class="h6">Uffici</legend>
-          <p id="uffici-aiuto" class="form-text">Gli uffici di cui vede le scadenze. Obbligatori per gli operatori e i capi d'ufficio.</p>
-          {officesError !== undefined && <div id="uffici-errore" class="invalid-feedback d-block">{officesError}</div>}
-          {districts.map((d) => (
-            <details open={dir.some((o) => o.jurisdiction === d && typed.uffici?.includes(o.id))}>
-              <summary>{DISTRICT_NAMES[d] ?? d}</summary>
-              {dir.filter((o) => o.jurisdiction === d).map((o) => (
-                <div class="form-check">
-                  <input type="checkbox" id={`ufficio-${o.id}`} name="uffici" value={o.id} checked={typed.uffici?.includes(o.id) === true} />
-                  <label for={`ufficio-${o.id}`}>{o.name}</label>
-                </div>
-              ))}
-            </details>
-          ))}
-        </fieldset>
+        <OfficeChecklist name="uffici" legend="Uffici" hint="Gli uffici di cui vede le scadenze. Obbligatori per gli operatori e i capi d'ufficio."
+          offices={dir} ticked={typed.uffici ?? []} error={officesError} />
         <Field id="regione" label="Regione" hint="Solo per i funzionari regionali: le relazioni di quale regione." error={errorOf("regione")}>
           <select {...described("regione", { hint: true, error: errorOf("regione"), base: "form-select" })} name="regione">
             <option value="" selected={!typed.regione}>Nessuna</option>

@@ -86,6 +86,11 @@ describe("event labels", () => {
     const { CATALOGUE, eventLabel } = await import("../../src/timelines/catalog.js");
     for (const t of CATALOGUE) expect(eventLabel(t.trigger), t.id).not.toMatch(/^Avvio:|\./);
   });
+  it("name every event type of the catalogue in Italian, never by its id", async () => {
+    const { eventLabel, eventTypes } = await import("../../src/timelines/catalog.js");
+    for (const t of eventTypes()) expect(eventLabel(t), t).not.toMatch(/^[a-z]+\.[a-z-]+$|^Avvio:/);
+  });
+
   it("give every act a clerk can record a button that says what is recorded, in a sentence", async () => {
     const { CATALOGUE, actionLabel } = await import("../../src/timelines/catalog.js");
     const { ACTION_LABELS } = await import("../../src/timelines/event-labels.js");

@@ -19,7 +19,7 @@ const invite = async (form: Record<string, string | string[]>) =>
 it("offers choices, not ids: a role to select, the offices to tick by district, the regions of the directory", async () => {
   const html = await (await admin.go("/admin/utenti/invita")).text();
   expect(html).toContain('<option value="" selected="">Scelga il ruolo</option>');
-  expect(html).toContain('<input type="checkbox" id="ufficio-procura-torino" name="uffici" value="procura-torino"/>');
+  expect(html).toContain('<input type="checkbox" id="uffici-procura-torino" name="uffici" value="procura-torino"/>');
   expect(html).toMatch(/<summary>Torino<\/summary>/);
   expect(html).toContain('<option value="Piemonte">Piemonte</option>');
 });

@@ -42,7 +42,7 @@ it("creates a sender whose secret signs webhooks, and rotates it keeping the old
   expect((await postWebhook(registration(newRef()), { secret: second })).status).toBe(201);
   // The old secret still verifies during the overlap.
   expect((await postWebhook(registration(newRef()), { secret: first })).status).toBe(201);
-  expect(await (await admin.go("/admin/mittenti")).text()).toMatch(/scade \d/);
+  expect(await (await admin.go("/admin/mittenti")).text()).toMatch(/valido fino al \d/);
 });
 
 it("lets a signed-in region officer download the region's report from the web app", async () => {
@@ -78,9 +78,12 @@ it("creates a sender trusted for an event type of another office, and refuses a 
   // The form again, with what was typed and the reason in Italian.
   const again = await unknown.text();
   expect(again).toContain('value="questura-prova-x"');
-  expect(again).toMatch(/id="eventi-errore"[^>]*role="alert">constructor non è un tipo di evento del catalogo\./);
-  const taken = await admin.go("/admin/mittenti", { form: { csrf: await csrf(), id: "x", nome: "Questura di prova", uffici: "questura-torino" } });
-  expect(await taken.text()).toMatch(/id="id-errore"[^>]*role="alert">Identificativo richiesto/);
+  expect(again).toContain('<a href="#eventi-elenco">Uno degli eventi scelti non è nel catalogo.</a>');
+  // Every error at once: a short id and no office.
+  const taken = await (await admin.go("/admin/mittenti", { form: { csrf: await csrf(), id: "x", nome: "Questura di prova" } })).text();
+  expect(taken).toContain("Il modulo contiene 2 errori");
+  expect(taken).toMatch(/id="id-errore"[^>]*role="alert">Identificativo richiesto/);
+  expect(taken).toContain('<a href="#uffici-elenco">Scelga almeno un ufficio.</a>');
   const created = await admin.go("/admin/mittenti", {
     form: { csrf: await csrf(), id: "questura-prova", nome: "Questura di prova", uffici: "questura-torino", eventi: "removal.executed" },
   });
@@ -89,6 +92,6 @@ it("creates a sender trusted for an event type of another office, and refuses a 
   expect((await postWebhook(removal, { secret })).status).toBe(201);
   // Offices by name, trusted events by what they record.
   const list = await (await admin.go("/admin/mittenti")).text();
-  expect(list).toContain("Allontanamento eseguito (removal.executed)");
+  expect(list).toContain("Allontanamento eseguito");
   expect(list).toContain("Questura di Torino — divisione anticrimine");
 });
