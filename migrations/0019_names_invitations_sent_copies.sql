@@ -7,3 +7,5 @@ UPDATE users SET accepted_at = created_at;
 -- The outbox page opens each message exactly as it was sent: its subject, text and HTML, kept
 -- with the row (no personal data: messages carry only the case reference and the deadline).
 ALTER TABLE notifications ADD COLUMN sent_copy TEXT;
+-- A head of office's page lists the escalations sent to its offices, newest first.
+CREATE INDEX notifications_office_sent ON notifications (office_id, kind, status, sent_at_ms);

@@ -169,6 +169,7 @@ export const notifications = sqliteTable("notifications", {
   index("notifications_instance_send").on(t.instanceId, t.sendAtMs),
   index("notifications_digest").on(t.digestId),
   index("notifications_deadline_status").on(t.deadlineId, t.status),
+  index("notifications_office_sent").on(t.officeId, t.kind, t.status, t.sentAtMs),
 ]);
 
 export const outbox = sqliteTable("outbox", {

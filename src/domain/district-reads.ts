@@ -8,6 +8,7 @@ import { type AuditEntry, audit } from "../db/audit.js";
 import { type DeadlineWalk, deadlinesOfOffices } from "../db/cases.js";
 import type { Directory } from "../db/directory.js";
 import { legacyCentral, officeDbs } from "../db/districts.js";
+import { escalationsTo } from "../db/escalations.js";
 import type { Db } from "../db/client.js";
 import type { Bindings } from "../env.js";
 
@@ -59,4 +60,17 @@ export function openDeadlinesAcross(
   seen: Omit<AuditEntry, "caseId" | "detail">, now: number,
 ): Promise<Row[]> {
   return deadlinesAcross(env, dir, officeIds, { statuses: ["open"], timeline, limit }, seen, now);
+}
+
+/** The escalations sent to these offices since `since`, newest first, from every database that holds them; each audits what it showed. */
+export async function escalationsAcross(
+  env: Bindings, dir: Directory, officeIds: readonly string[], since: number, limit: number,
+  seen: Omit<AuditEntry, "caseId" | "detail">, now: number,
+) {
+  const parts = await Promise.all((await withLegacy(env, officeDbs(env, dir, officeIds), now)).map(async ({ db, offices }) => ({
+    db, found: await escalationsTo(db, offices === "all" ? [] : offices, since, limit),
+  })));
+  return mergeAudited(parts, (a, b) => (b.sentAtMs ?? 0) - (a.sentAtMs ?? 0), limit, (mine) => ({
+    ...seen, detail: { escalations: mine.length, cases: [...new Set(mine.map((r) => r.caseId))] },
+  }), now);
 }

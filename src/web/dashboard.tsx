@@ -1,8 +1,13 @@
-/** The office dashboard: open deadlines soonest first, overdue and due within 48 hours marked. */
+/**
+ * The office dashboard: open deadlines soonest first, overdue and due within 48 hours marked, the
+ * counts linking to each band, filtered by band and timeline. A head of office reads first the
+ * escalations sent to them, then the deadlines of the offices they oversee.
+ */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { centralDb } from "../db/districts.js";
-import { openDeadlinesAcross } from "../domain/district-reads.js";
+import { escalationsAcross, openDeadlinesAcross } from "../domain/district-reads.js";
+import { ESCALATION_DAYS, HeadEscalations } from "./head-escalations.js";
 import { directory } from "../db/directory.js";
 import { displayTitle, enabledBills, getTimeline, isEnabled, latest } from "../timelines/catalog.js";
 import { endsAtExactInstant } from "../timelines/stage-term.js";
@@ -18,6 +23,9 @@ const TONE = { overdue: "bg-danger", soon: "bg-warning", later: "bg-secondary" }
 export const dashboard = new Hono<AppEnv>();
 
 const SOON_MS = 48 * 3_600_000;
+/** The status filter: its value in the address, and what the select says. */
+const BANDS = [["scadute", "Scadute"], ["entro-48-ore", "Entro 48 ore"], ["in-seguito", "In seguito"]] as const;
+const STATE_BAND = { "scadute": "overdue", "entro-48-ore": "soon", "in-seguito": "later" } as const;
 /** The nearest deadlines shown (each office's walk stops there too). */
 const PAGE = 500;
 const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
@@ -35,22 +43,38 @@ dashboard.get("/", requireUser, async (c) => {
   const kinds = new Set([...dir.getMany(mine).values()].map((o) => o.kind));
   const bills = enabledBills(c.env.ENABLED_BILLS);
   const choices = latest().filter((t) => isEnabled(t, bills) && Object.values(t.roles).some((k) => kinds.has(k)));
-  const rows = await openDeadlinesAcross(c.env, dir, mine, filter || undefined, PAGE, { actor: user.principal.id, action: "deadlines.listed", requestId: c.get("requestId") }, now);
+  const seen = { actor: user.principal.id, action: "deadlines.listed", requestId: c.get("requestId") };
+  const [all, escalations] = await Promise.all([
+    openDeadlinesAcross(c.env, dir, mine, filter || undefined, PAGE, seen, now),
+    user.role === "head" ? escalationsAcross(c.env, dir, own, now - ESCALATION_DAYS * 86_400_000, 100, seen, now) : Promise.resolve(undefined),
+  ]);
+  const stato = BANDS.find(([b]) => b === c.req.query("stato"))?.[0];
   // The page shows the nearest PAGE deadlines: beyond them the counts would be partial, and say so.
-  const partial = rows.length === PAGE;
+  const partial = all.length === PAGE;
   const band = (dueAtMs: number) => (dueAtMs < now ? "overdue" : dueAtMs - now <= SOON_MS ? "soon" : "later");
   const counts = { overdue: 0, soon: 0, later: 0 };
-  for (const r of rows) counts[band(r.d.dueAtMs)]++;
+  for (const r of all) counts[band(r.d.dueAtMs)]++;
+  const rows = stato === undefined ? all : all.filter((r) => band(r.d.dueAtMs) === STATE_BAND[stato]);
+  const link = (s: string | undefined) => `/?${new URLSearchParams([...(s ? [["stato", s]] : []), ...(filter ? [["scadenzario", filter]] : [])]).toString()}`;
   // One office's rows do not repeat its name on each line.
   const oneOffice = new Set(rows.map((r) => r.office)).size === 1;
   return c.html(
-    <Layout title="Scadenze dell'ufficio" user={user} current="/">
+    <Layout title={user.role === "head" ? "Scadenze degli uffici" : "Scadenze dell'ufficio"} user={user} current="/">
+      {escalations !== undefined && <HeadEscalations rows={escalations} now={now} />}
+      {escalations !== undefined && <h2 class="h4">Scadenze degli uffici che dirige</h2>}
       <ul class="counts" aria-label="Riepilogo">
-        <li><span class="badge bg-danger">{counts.overdue}</span> {counts.overdue === 1 ? "scaduta" : "scadute"}</li>
-        <li><span class="badge bg-warning">{counts.soon}</span> entro 48 ore</li>
-        <li><span class="badge bg-secondary">{partial ? `${counts.later}+` : counts.later}</span> in seguito</li>
+        <li><a href={link("scadute")}><span class="badge bg-danger">{counts.overdue}</span> {counts.overdue === 1 ? "scaduta" : "scadute"}</a></li>
+        <li><a href={link("entro-48-ore")}><span class="badge bg-warning">{counts.soon}</span> entro 48 ore</a></li>
+        <li><a href={link("in-seguito")}><span class="badge bg-secondary">{partial ? `${counts.later}+` : counts.later}</span> in seguito</a></li>
       </ul>
       <form method="get" action="/" class="d-flex flex-wrap gap-3 align-items-end mb-4">
+        <div class="select-wrapper">
+          <label for="stato">Stato</label>
+          <select id="stato" name="stato">
+            <option value="">Tutte le aperte</option>
+            {BANDS.map(([v, label]) => <option value={v} selected={v === stato}>{label}</option>)}
+          </select>
+        </div>
         <div class="select-wrapper">
           <label for="scadenzario">Scadenzario</label>
           <select id="scadenzario" name="scadenzario">
@@ -60,7 +84,7 @@ dashboard.get("/", requireUser, async (c) => {
         </div>
         <button type="submit" class="btn btn-outline-primary">Filtra</button>
       </form>
-      {rows.length === 0 ? <p>Nessuna scadenza aperta.</p> : (
+      {rows.length === 0 ? <p>{stato === undefined && !filter ? "Nessuna scadenza aperta." : "Nessuna scadenza aperta con questi filtri."}</p> : (
         <table class="table table-stack">
           <caption class="muted">
             {partial ? `Le ${PAGE} scadenze aperte più vicine` : "Scadenze aperte, dalla più vicina"}{oneOffice ? ` — ${rows[0]!.office}` : ""}
