@@ -83,7 +83,11 @@ export default defineConfig({
         // Staff in a real browser (Debian's Chromium) against wrangler dev.
         // Generous: a busy shared machine (load 7-11 on 2 cores) slows every page several times over; the server's
         // start has its own bound (bench/dev-server.ts) and fails with its output.
-        test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 400_000, hookTimeout: 400_000 },
+        // One wrangler dev for every file (test/browser/global-setup.ts), the files one after the other.
+        test: {
+          name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], testTimeout: 400_000, hookTimeout: 400_000,
+          globalSetup: ["./test/browser/global-setup.ts"], fileParallelism: false,
+        },
       },
       {
         // A killed server and a provider outage against wrangler dev and the fake Resend; outbound

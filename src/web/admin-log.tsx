@@ -18,6 +18,12 @@ import { auditSentence } from "./audit-sentence.js";
 
 export const adminLog = new Hono<AppEnv>();
 
+/** Termini's own processes, as the log names them. */
+const SYSTEM: Record<string, string> = {
+  workflow: "Termini (lo scadenzario in corso)", cron: "Termini (il controllo ogni 5 minuti)", schedule: "Termini (il calendario degli adempimenti)",
+  retention: "Termini (la cancellazione per decorso del termine di conservazione)", districts: "Termini (lo spostamento nei distretti)", termini: "Termini",
+};
+
 /** "YYYY-MM-DD" as the first instant of that Rome day; undefined for anything else. */
 function dayStart(iso: string | undefined): number | undefined {
   const m = iso === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
@@ -54,7 +60,7 @@ adminLog.get("/admin/registro", async (c) => {
     ...people.map((u) => [`user:${u.id}`, person(u)] as const), ...creds.map((k) => [`credential:${k.id}`, `credenziale «${k.name}»`] as const),
     ...senders.map((s) => [`sender:${s.id}`, `sistema «${s.name}»`] as const),
   ]);
-  const who = (actor: string) => names.get(actor) ?? (actor.startsWith("system:") ? `Termini (${actor.slice(7)})` : actor);
+  const who = (actor: string) => names.get(actor) ?? (actor.startsWith("system:") ? SYSTEM[actor.slice(7)] ?? "Termini" : actor);
   const officeName = new Map(dir.map((o) => [o.id, o.name]));
   const userName = new Map(people.map((u) => [u.id, person(u)]));
   const sentenceNames = { actor: who, office: (id: string) => officeName.get(id) ?? id, user: (id: string) => userName.get(id) ?? id };
@@ -77,7 +83,7 @@ adminLog.get("/admin/registro", async (c) => {
           <tr>
             <td data-label="Quando">{when(a.at)}</td>
             <td data-label="Che cosa">{auditSentence(a, sentenceNames)}
-              <details><summary class="small">Dati registrati</summary><pre class="small mb-0">{JSON.stringify({ azione: a.action, chi: a.actor, richiesta: a.requestId, dettagli: a.detail }, null, 2)}</pre></details>
+              <details><summary class="small">Dati registrati</summary><pre class="small mb-0 wrap">{JSON.stringify({ azione: a.action, chi: a.actor, richiesta: a.requestId, dettagli: a.detail }, null, 2)}</pre></details>
             </td>
             <td data-label="Procedimento">{ref ?? "—"}</td>
           </tr>

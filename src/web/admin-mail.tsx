@@ -88,10 +88,10 @@ adminMail.get("/admin/posta", async (c) => {
         <thead><tr><th scope="col">Programmato</th><th scope="col">Inviato</th><th scope="col">Tentativi</th><th scope="col">Procedimento</th><th scope="col">Messaggio</th><th scope="col">Destinatario</th><th scope="col">Stato</th><th scope="col">Errore</th></tr></thead>
         <tbody>{rows.filter(({ n }) => n.kind !== "roll" && n.kind !== "lapse").map(({ n, ref }) => (
           <tr>
-            <td data-label="Programmato">{when(n.sendAtMs)}</td>
-            <td data-label="Inviato">{n.sentAtMs === null ? "—" : when(n.sentAtMs)}</td>
+            <td data-label="Programmato" class="text-nowrap">{when(n.sendAtMs)}</td>
+            <td data-label="Inviato" class="text-nowrap">{n.sentAtMs === null ? "—" : when(n.sentAtMs)}</td>
             <td data-label="Tentativi">{n.digestId === null ? n.attempts : "nel riepilogo"}</td>
-            <td data-label="Procedimento">{n.kind === "digest" ? "più procedimenti" : ref ?? "—"}</td>
+            <td data-label="Procedimento" class="text-nowrap">{n.kind === "digest" ? "più procedimenti" : ref ?? "—"}</td>
             <td data-label="Messaggio">{KIND[n.kind] ?? n.kind}, {rungName(n.rung)}
               {n.sentCopy !== null && <> — <a href={`/admin/posta/${encodeURIComponent(n.id)}`}>apri il messaggio</a></>}
               {n.digestId !== null && n.status === "sent" && <> — <a href={`/admin/posta/${encodeURIComponent(n.digestId)}`}>apri il riepilogo in cui è partito</a></>}</td>
@@ -150,7 +150,7 @@ adminMail.get("/admin/posta/:id", async (c) => {
       </dl>
       <p><a href={`/admin/posta/${encodeURIComponent(n.id)}/html`}>Apri la versione HTML</a>, come l'ha ricevuta l'ufficio.</p>
       <h2 class="h5">Testo</h2>
-      <pre class="mail-text">{copy.text}</pre>
+      <pre class="wrap">{copy.text}</pre>
     </Layout>,
   );
 });

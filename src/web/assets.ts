@@ -28,7 +28,8 @@ const FONTS_CSS = [
  * timeline kept in one column on every width (it alternates sides from 992 px, which a single list of
  * events cannot use), and its card text in the served sans-serif (it asks for Lora, which is not served).
  */
-const TERMINI_CSS = `
+const TERMINI_CSS = `pre.wrap{white-space:pre-wrap;overflow-wrap:anywhere}
+
 .muted{color:#5c6f82}
 .it-header-wrapper .it-nav-wrapper .it-header-navbar-wrapper{position:static;margin-top:0;background:#06c}
 .it-header-navbar-wrapper .navbar-nav{flex-wrap:wrap;flex-direction:row}

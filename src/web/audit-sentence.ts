@@ -84,5 +84,5 @@ export function auditSentence(entry: { actor: string; action: string; detail: un
   }
   const who = names.actor(entry.actor);
   const what = predicate(entry.action, (entry.detail ?? {}) as Detail, names);
-  return `${who} ${what}.`;
+  return `${who.charAt(0).toUpperCase()}${who.slice(1)} ${what}.`;
 }

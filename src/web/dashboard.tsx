@@ -100,7 +100,7 @@ dashboard.get("/", requireUser, async (c) => {
                 <tr>
                   <td data-label="Stato"><span class={`badge ${TONE[b]}`}>{capital(closeness(r.d.dueAtMs, now, exact))}</span></td>
                   <td data-label="Scadenza"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
-                  <td data-label="Procedimento"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
+                  <td data-label="Procedimento" class="text-nowrap"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
                   <td data-label="Fase">{stage?.title ?? r.d.stage}{stage !== undefined && (
                     <><br /><span class="small muted" title={consequenceLine(stage.consequence)}>Se scade: {CONSEQUENCE_LABELS[stage.consequence.kind]}{stage.consequence.unverified ? ` (${TO_VERIFY})` : ""}</span></>
                   )}</td>

@@ -36,7 +36,7 @@ export function HeadEscalations(props: { rows: Row[]; now: number }) {
               {props.rows.map((r) => (
                 <tr>
                   <td data-label="Ricevuta">{romeDateTime(r.sentAtMs)}</td>
-                  <td data-label="Procedimento"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
+                  <td data-label="Procedimento" class="text-nowrap"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
                   <td data-label="Fase">{getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage)?.title ?? r.d.stage}<br /><span class="small muted">scadenza {romeDateTime(r.d.dueAtMs)}</span></td>
                   <td data-label="Ufficio che doveva agire">{r.office}</td>
                   <td data-label="A che punto è"><span class={`badge ${r.d.status === "open" ? "bg-danger" : "bg-secondary"}`}>{capital(standing(r, props.now))}</span></td>

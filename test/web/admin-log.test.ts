@@ -34,7 +34,7 @@ describe("the outbox page", () => {
     // Two cases' escalations fell due for the same office at once: they left together, in one digest.
     expect(page).toMatch(new RegExp(`02/10/2026 00:00 06/10/2026 09:00 nel riepilogo ${ref.replace("/", "\\/")} segnalazione, livello 1 — apri il riepilogo in cui è partito Procuratore della Repubblica presso il Tribunale di Torino`));
     expect(page).toMatch(/06\/10\/2026 09:00 06\/10\/2026 09:00 1 più procedimenti riepilogo del mattino/);
-    const row = html.slice(html.indexOf(`<td data-label="Procedimento">${ref}</td><td data-label="Messaggio">segnalazione, livello 1`));
+    const row = html.slice(html.indexOf(`<td data-label="Procedimento" class="text-nowrap">${ref}</td><td data-label="Messaggio">segnalazione, livello 1`));
     const link = /href="(\/admin\/posta\/[^"]+)">apri il riepilogo/.exec(row)![1]!;
     const opened = text(await (await session.browser().go(link)).text());
     expect(opened).toContain(ref);
@@ -57,7 +57,7 @@ describe("the audit log page", () => {
     const byCase = text(await (await session.browser().go(`/admin/registro?caso=${encodeURIComponent(ref)}`)).text());
     // Each entry a sentence, by name; the record behind a disclosure.
     expect(byCase).toContain("Amministratore (prova) (amministratore@example.org) ha consultato il procedimento.");
-    expect(byCase).toMatch(/credenziale «[^»]+» ha registrato «Indagato iscritto nel registro delle notizie di reato» \(atto del \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\)\./);
+    expect(byCase).toMatch(/Credenziale «[^»]+» ha registrato «Indagato iscritto nel registro delle notizie di reato» \(atto del \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\)\./);
     expect(byCase).toContain("Dati registrati");
     expect(byCase).toContain(ref);
     // Only that case's entries.
