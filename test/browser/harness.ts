@@ -143,7 +143,8 @@ export async function record(ref: string, type: string, occurredAt: string, data
   const res = await fetch(`${base}/api/v1/cases/${encodeURIComponent(ref)}/events`, {
     method: "POST", headers: { ...ADMIN, "Content-Type": "application/json" }, body: JSON.stringify({ type, occurredAt, data }),
   });
-  await res.arrayBuffer();
+  const body = await res.text();
+  if (res.status >= 400) console.error(`[browser] ${type} for ${ref} answered ${res.status}: ${body}`);
   return res.status;
 }
 
