@@ -43,6 +43,12 @@ export function withArticle(preposition: Preposition, name: string): string {
   return form.endsWith("'") ? `${form}${name.trim()}` : `${form} ${name.trim()}`;
 }
 
+/** "il Ministero della Giustizia", "la Regione Piemonte", "l'Ufficio …": the name with its article. */
+export function withTheArticle(name: string): string {
+  const a = articleOf(name);
+  return a === "l'" ? `l'${name.trim()}` : `${a} ${name.trim()}`;
+}
+
 /** "1 scaduta", "2 scadute", "0 scadute". */
 export function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -25,6 +25,30 @@ import { ErrorSummary, Field, described } from "./ui.js";
 export const actPage = new Hono<AppEnv>();
 
 const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+const DAY = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;
+const TIME = /^\s*(\d{1,2})[:.](\d{2})\s*$/;
+
+/** What the clerk typed: the day as gg/mm/aaaa and the time as hh:mm, Italian style whatever the browser's language. */
+type Typed = { data: string; ora: string };
+type FieldErr = { field: "data" | "ora"; message: string };
+
+const typedOf = (wallClock: string): Typed => ({ data: `${wallClock.slice(8, 10)}/${wallClock.slice(5, 7)}/${wallClock.slice(0, 4)}`, ora: wallClock.slice(11, 16) });
+
+/** The typed day and time as a Rome wall clock (YYYY-MM-DDTHH:MM), or every reason they are not one. */
+function wallClockOf(t: Typed): { ok: true; value: string } | { ok: false; errors: FieldErr[] } {
+  const errors: FieldErr[] = [];
+  const d = DAY.exec(t.data);
+  const h = TIME.exec(t.ora);
+  const [dd, mm, yyyy] = d === null ? [0, 0, 0] : [Number(d[1]), Number(d[2]), Number(d[3])];
+  const real = d !== null && mm >= 1 && mm <= 12 && dd >= 1 && dd <= new Date(Date.UTC(yyyy, mm, 0)).getUTCDate();
+  if (t.data.trim() === "") errors.push({ field: "data", message: "Indichi il giorno dell'atto." });
+  else if (!real) errors.push({ field: "data", message: "Giorno non valido: lo scriva come gg/mm/aaaa, per esempio 03/11/2026." });
+  if (t.ora.trim() === "") errors.push({ field: "ora", message: "Indichi l'ora dell'atto." });
+  else if (h === null || Number(h[1]) > 23) errors.push({ field: "ora", message: "Ora non valida: la scriva come hh:mm, per esempio 09:30." });
+  if (errors.length > 0) return { ok: false, errors };
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return { ok: true, value: `${yyyy}-${pad(mm)}-${pad(dd)}T${pad(Number(h![1]))}:${h![2]}` };
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A Rome wall-clock time as an instant: its offset is the one Rome has at that moment. */
@@ -40,24 +64,37 @@ function Heading(props: { found: Found; action: Action }) {
 }
 
 /** The first step: when the act was done. A refusal re-shows it with what was typed and why. */
-function actForm(c: Context<AppEnv>, found: Found, action: Action, quando: string, error?: string) {
+function actForm(c: Context<AppEnv>, found: Found, action: Action, typed: Typed, errors: FieldErr[] = []) {
+  const errorOf = (f: FieldErr["field"]) => errors.find((e) => e.field === f)?.message;
   const user = c.get("user");
   return c.html(
     <Layout title={action.label} user={user} crumbs={[["/", "Scadenze"], [webCasePath(found.ref, found.ownerOfficeId), `Procedimento ${found.ref}`]]}>
-      <ErrorSummary errors={error === undefined ? [] : [{ field: "quando", message: error }]} />
+      <ErrorSummary errors={errors} />
       <Heading found={found} action={action} />
       <form method="post" action={actionPath(found)} novalidate>
         <input type="hidden" name="csrf" value={user.csrf} />
         <input type="hidden" name="evento" value={action.type} />
-        <Field id="quando" label="Data e ora dell'atto (ora italiana)" error={error}
-          hint="È già indicato il momento attuale: se l'atto è stato compiuto prima, indichi quando. I termini si calcolano da questa data.">
-          <input {...described("quando", { error, hint: true })} name="quando" type="datetime-local" required value={quando} />
-        </Field>
+        <fieldset class="mb-4" aria-describedby="quando-aiuto">
+          <legend class="h6">Quando è stato compiuto l'atto (ora italiana)</legend>
+          <p id="quando-aiuto" class="form-text">È già indicato il momento attuale: se l'atto è stato compiuto prima, indichi quando. I termini si calcolano da questo momento.</p>
+          <div class="row">
+            <div class="col-7 col-md-4">
+              <Field id="data" label="Giorno (gg/mm/aaaa)" error={errorOf("data")}>
+                <input {...described("data", { error: errorOf("data") })} name="data" type="text" inputmode="numeric" autocomplete="off" value={typed.data} />
+              </Field>
+            </div>
+            <div class="col-5 col-md-2">
+              <Field id="ora" label="Ora (hh:mm)" error={errorOf("ora")}>
+                <input {...described("ora", { error: errorOf("ora") })} name="ora" type="text" inputmode="numeric" autocomplete="off" value={typed.ora} />
+              </Field>
+            </div>
+          </div>
+        </fieldset>
         <button type="submit" class="btn btn-primary me-2">Continua</button>
         <a class="btn btn-outline-secondary" href={webCasePath(found.ref, found.ownerOfficeId)}>Annulla</a>
       </form>
     </Layout>,
-    error === undefined ? 200 : 422,
+    errors.length === 0 ? 200 : 422,
   );
 }
 
@@ -77,8 +114,8 @@ actPage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const { db, found } = await load(c);
   const { action } = await actionOf(c, found, db, c.req.query("evento") ?? "", now, true);
   // Back from the confirmation ("Modifica la data"): the date typed before; else now.
-  const typed = c.req.query("quando");
-  return actForm(c, found, action, typed !== undefined && WALL_CLOCK.test(typed) ? typed : formatRomeInstant(now).slice(0, 16));
+  const before = c.req.query("quando");
+  return actForm(c, found, action, typedOf(before !== undefined && WALL_CLOCK.test(before) ? before : formatRomeInstant(now).slice(0, 16)));
 });
 
 actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
@@ -92,10 +129,10 @@ actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   const already = form.conferma === "1" ? await recordedUnder(db, key) : undefined;
   if (already !== undefined) return c.redirect(`${webCasePath(found.ref, found.ownerOfficeId)}&registrato=${encodeURIComponent(already)}`, 303);
   const { view, dir, action } = await actionOf(c, found, db, String(form.evento ?? ""), now, false);
-  const quando = String(form.quando ?? "");
-  if (!WALL_CLOCK.test(quando)) {
-    return actForm(c, found, action, quando, quando === "" ? "Indichi la data e l'ora dell'atto." : "Data e ora non valide: usi il formato gg/mm/aaaa hh:mm.");
-  }
+  const typed: Typed = { data: String(form.data ?? ""), ora: String(form.ora ?? "") };
+  const read = wallClockOf(typed);
+  if (!read.ok) return actForm(c, found, action, typed, read.errors);
+  const quando = read.value;
   const ev: IncomingEvent = { type: action.type, caseRef: found.ref, occurredAt: romeWallClock(quando), data: {} };
   const opts = {
     caseHint: { office: found.ownerOfficeId }, idempotencyKey: key,
@@ -113,7 +150,8 @@ actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
           <form method="post" action={actionPath(found)} class="mt-4">
             <input type="hidden" name="csrf" value={user.csrf} />
             <input type="hidden" name="evento" value={action.type} />
-            <input type="hidden" name="quando" value={quando} />
+            <input type="hidden" name="data" value={typed.data} />
+            <input type="hidden" name="ora" value={typed.ora} />
             <input type="hidden" name="conferma" value="1" />
             {/* One key for this confirmation: a double click or a resubmitted page records the act once. */}
             <input type="hidden" name="chiave" value={crypto.randomUUID()} />
@@ -128,7 +166,7 @@ actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   } catch (err) {
     // A date the case refuses (in the future, before the stage began): said in the summary and next to the field.
     if (err instanceof ApiError && err.extra.parameter === "occurredAt") {
-      return actForm(c, found, action, quando, `${sentence(err.detail.replace(/^occurredAt: /, ""))}.`);
+      return actForm(c, found, action, typed, [{ field: "data", message: `${sentence(err.detail.replace(/^occurredAt: /, ""))}.` }]);
     }
     throw err;
   }

@@ -54,11 +54,11 @@ async function usersPage(c: Context<AppEnv>) {
           {all.map((u) => (
             <tr>
               <td data-label="Utente">{u.name !== null && <><strong>{u.name}</strong><br /></>}{u.email}</td>
-              <td data-label="Ruolo">{ROLES[u.role]}{u.region ? ` (${u.region})` : ""}</td>
+              <td data-label="Ruolo">{ROLES[u.role]}{u.region ? `, ${u.region}` : ""}</td>
               <td data-label="Uffici">{links.filter((l) => l.userId === u.id).map((l) => names.get(l.officeId) ?? l.officeId).join("; ") || "—"}</td>
               <td data-label="Stato">{status(u)}</td>
               <td>
-                {u.id === user.id ? <span class="muted">il suo utente</span> : (
+                {u.id === user.id ? <span class="muted">è il suo utente: un altro amministratore può modificarlo</span> : (
                 <form method="post" action={`/admin/utenti/${u.id}`}>
                   <input type="hidden" name="csrf" value={user.csrf} />
                   <label for={`ruolo-${u.id}`} class="visually-hidden">Ruolo di {u.name ?? u.email}</label>

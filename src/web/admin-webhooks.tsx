@@ -9,6 +9,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { centralDb } from "../db/districts.js";
+import { offices } from "../db/schema.js";
 import {
   SubscriptionBody, createSubscription, getSubscription, listSubscriptions, rotateSecret, subscriptionView, updateSubscription,
 } from "../domain/subscriptions.js";
@@ -36,24 +37,26 @@ type Typed = Record<string, string> & { error?: string; field?: string };
 async function listPage(c: Context<AppEnv>, fresh?: string, typed: Typed = {}) {
   const user = c.get("user");
   const subs = await withHealth(c.env, await listSubscriptions(centralDb(c.env)));
+  const dir = await centralDb(c.env).select({ id: offices.id, name: offices.name }).from(offices).orderBy(offices.name).all();
+  const officeName = (id: string) => dir.find((o) => o.id === id)?.name ?? id;
   // Waiting and given-up deliveries per subscription: two index walks per district, whatever the history.
   const counts = await deliveryCountsAcross(c.env);
   const count = (s: string, status: string) => counts.find((r) => r.s === s && r.status === status)?.n ?? 0;
   const errorAt = (f: string) => (typed.field === f ? typed.error : undefined);
   if (fresh !== undefined) c.header("Cache-Control", "no-store");
   return c.html(
-    <Layout title="Webhook in uscita" user={user}>
+    <Layout title="Webhook in uscita" user={user} crumbs={[["/admin", "Amministrazione"]]}>
       {fresh && <SecretOnce secret={fresh} hint="Mostrato una sola volta: lo copi ora nel sistema che riceve gli eventi, che con esso verifica le firme." />}
       <table class="table table-stack">
-        <thead><tr><th scope="col">Ufficio</th><th scope="col">Endpoint</th><th scope="col">Eventi</th><th scope="col">Stato</th><th scope="col">In coda</th><th scope="col">Non consegnati</th></tr></thead>
+        <thead><tr><th scope="col">Ufficio</th><th scope="col">Indirizzo di destinazione</th><th scope="col">Eventi</th><th scope="col">Stato</th><th scope="col">In coda</th><th scope="col">Non consegnati</th></tr></thead>
         <tbody>
           {subs.map((s) => {
             const v = subscriptionView(s);
             return (
               <tr>
-                <td>{s.officeId}</td>
+                <td>{officeName(s.officeId)}</td>
                 <td><a href={`/admin/webhook/${s.id}`}>{s.url}</a>{s.description && <div class="muted">{s.description}</div>}</td>
-                <td>{s.kinds.join(", ")}</td>
+                <td>{s.kinds.map((k) => KIND_LABELS[k as keyof typeof KIND_LABELS] ?? k).join("; ")}</td>
                 <td><span class={`badge ${STATE[v.status][1]}`}>{STATE[v.status][0]}</span>{v.failingSince && <div>dalle {when(s.failingSince)}</div>}</td>
                 <td>{count(s.id, "pending")}</td>
                 <td>{count(s.id, "dead")}</td>
@@ -62,13 +65,17 @@ async function listPage(c: Context<AppEnv>, fresh?: string, typed: Typed = {}) {
           })}
         </tbody>
       </table>
+      {subs.length === 0 && <p>Nessun abbonamento: nessun sistema riceve ancora gli eventi di Termini.</p>}
       <h2>Nuovo abbonamento</h2>
       <form method="post" action="/admin/webhook">
         <input type="hidden" name="csrf" value={user.csrf} />
-        <Field id="office" label="Ufficio o centro titolare" hint="Identificativo in rubrica, es. cuav-torino." error={errorAt("office")}>
-          <input type="text" {...described("office", { hint: true, error: errorAt("office") })} name="office" required value={typed.office ?? ""} />
+        <Field id="office" label="Ufficio o centro titolare" hint="L'ufficio i cui procedimenti generano gli eventi inviati." error={errorAt("office")}>
+          <select {...described("office", { hint: true, error: errorAt("office"), base: "form-select" })} name="office">
+            <option value="" selected={!typed.office}>Scelga l'ufficio</option>
+            {dir.map((o) => <option value={o.id} selected={o.id === typed.office}>{o.name}</option>)}
+          </select>
         </Field>
-        <Field id="url" label="Endpoint HTTPS" error={errorAt("url")}>
+        <Field id="url" label="Indirizzo HTTPS di destinazione (endpoint)" error={errorAt("url")}>
           <input type="url" {...described("url", { error: errorAt("url") })} name="url" required value={typed.url ?? ""} />
         </Field>
         <fieldset>

@@ -38,7 +38,9 @@ const TERMINI_CSS = `pre.wrap{white-space:pre-wrap;overflow-wrap:anywhere}
 .it-header-slim-wrapper-content{flex-wrap:wrap}.it-header-slim-wrapper .signout{display:flex;gap:.5rem;align-items:center;margin:0}
 .it-header-slim-wrapper .signout .user{color:#fff;font-size:.875rem;overflow-wrap:anywhere}
 .skiplinks{position:absolute;top:0;left:0;right:0;z-index:1050}
-.table td{overflow-wrap:anywhere}
+.table td{overflow-wrap:break-word}
+[data-error-summary]:focus{box-shadow:none;outline:3px solid #cc334d;outline-offset:2px}
+.counts a{text-decoration:none}.counts a .label{text-decoration:underline}
 main.container{padding-top:1.5rem;padding-bottom:2.5rem}
 .form-group label{position:static;transform:none;padding:0;font-weight:600;color:#1a1a1a}
 .counts{display:flex;gap:1rem;flex-wrap:wrap;padding:0;list-style:none}.counts li{padding:.25rem 0}

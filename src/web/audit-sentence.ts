@@ -53,6 +53,13 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "cases.listed": return `ha consultato l'elenco dei procedimenti (${Array.isArray(d.cases) ? d.cases.length : 0})`;
     case "deadlines.listed": return d.office === undefined ? "ha consultato le scadenze dei suoi uffici" : `ha consultato le scadenze ${withArticle("di", n.office(str(d.office)))}`;
     case "calendar.read": return "ha scaricato il calendario delle scadenze";
+    case "calendar.created": return "ha creato un nuovo indirizzo del calendario";
+    case "calendar.revoked": return "ha revocato l'indirizzo del calendario";
+    case "sender.created": return `ha creato il sistema mittente «${str(d.sender)}»`;
+    case "sender.rotated": return `ha rinnovato il segreto del sistema mittente «${str(d.sender)}»`;
+    case "deadline.restarted": return "ha registrato un evento da cui il termine ricomincia";
+    case "timeline.migrated": return `ha portato lo scadenzario dalla versione ${str(d.from)} alla ${str(d.to)}`;
+    case "case.purged": return "ha cancellato il procedimento per decorso del termine di conservazione";
     case "notification.sent": return `ha inviato ${MESSAGE[kindOfRung(str(d.rung))] ?? "il messaggio"} ${withArticle("a", n.office(str(d.office)))}`;
     case "notification.failed": return `non è riuscito a recapitare ${MESSAGE[kindOfRung(str(d.rung))] ?? "il messaggio"} ${withArticle("a", n.office(str(d.office)))} (${str(d.error)})`;
     case "report.read": return `ha scaricato la relazione ${REPORT[str(d.kind)] ?? str(d.kind)} ${str(d.period)} (versione ${str(d.version)}${d.format ? `, ${str(d.format).toUpperCase()}` : ""})`;
@@ -72,7 +79,7 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "audit.read": return `ha consultato questo registro (${count(Number(d.rows ?? 0), "voce", "voci")})`;
     case "outbox.read": return d.notificationId === undefined ? `ha consultato la posta in uscita (${count(Number(d.messages ?? 0), "messaggio", "messaggi")})` : "ha aperto un messaggio inviato";
     case "stage.lapsed": return "ha registrato che il termine è scaduto senza l'atto: il provvedimento ha perso efficacia";
-    default: return `— ${ACTIONS[action] ?? action}`;
+    default: return `ha registrato: ${ACTIONS[action] ?? action}`;
   }
 }
 

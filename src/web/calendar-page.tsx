@@ -54,7 +54,7 @@ async function page(c: Context<AppEnv>, fresh?: string) {
           </Field>
         </Alert>
       )}
-      <p>{active.length > 0 ? "Ha un indirizzo attivo." : "Non ha indirizzi attivi."}</p>
+      <p>{active.length > 0 ? "Ha un indirizzo del calendario attivo: il suo programma di calendario lo aggiorna da solo." : "Non ha ancora un indirizzo del calendario: lo crei per vedere le scadenze nel suo programma di calendario."}</p>
       <form method="post" action="/calendario">
         <input type="hidden" name="csrf" value={user.csrf} />
         <button type="submit" class="btn btn-primary me-2" name="azione" value="crea">Crea un nuovo indirizzo</button>

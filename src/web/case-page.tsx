@@ -57,11 +57,11 @@ function messageItems(notes: readonly Note[], officeName: (id: string) => string
       const key = `${n.kind}|${n.sentAt.slice(0, 16)}`;
       together.set(key, [...(together.get(key) ?? []), n]);
     } else if (n.status === "scheduled" || n.status === "sending" || n.status === "digested") {
-      out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: programmato per il ${when(n.sendAt)}` });
+      out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: ${done.replace(/^inviat/, "programmat")} per il ${when(n.sendAt)}` });
     } else if (n.status === "failed") {
       out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: invio non riuscito` });
     } else if (n.status === "superseded") {
-      out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: non ${done}, superato da uno più recente o dalla scadenza` });
+      out.push({ at: n.sendAt, text: `${kind} ${withArticle("a", officeName(n.office))}: non ${done}, perché quando doveva partire ne era già dovuto uno più recente o il termine era scaduto` });
     }
   }
   for (const group of together.values()) {

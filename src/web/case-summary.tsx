@@ -27,7 +27,7 @@ export function CaseSummary(props: { view: View; acts: Act[]; actHref: (type: st
         {lapsed.map((d) => (
           <li class="mb-3">
             <strong>{d.title}</strong>: <span class="badge bg-danger">{d.outcome ?? d.consequence?.effect}</span> il {romeWhen(Date.parse(d.dueAt))}.
-            {" "}Gli atti di questa fase non sono più possibili.
+            {" "}Gli atti di questa fase non sono più possibili. Se l'atto è stato compiuto entro il termine, va registrato con la sua data dopo che un amministratore ha annullato l'evento di inefficacia.
           </li>
         ))}
         {open.map((d) => {

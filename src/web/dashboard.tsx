@@ -63,9 +63,9 @@ dashboard.get("/", requireUser, async (c) => {
       {escalations !== undefined && <HeadEscalations rows={escalations} now={now} />}
       {escalations !== undefined && <h2 class="h4">Scadenze degli uffici che dirige</h2>}
       <ul class="counts" aria-label="Riepilogo">
-        <li><a href={link("scadute")}><span class="badge bg-danger">{counts.overdue}</span> {counts.overdue === 1 ? "scaduta" : "scadute"}</a></li>
-        <li><a href={link("entro-48-ore")}><span class="badge bg-warning">{counts.soon}</span> entro 48 ore</a></li>
-        <li><a href={link("in-seguito")}><span class="badge bg-secondary">{partial ? `${counts.later}+` : counts.later}</span> in seguito</a></li>
+        <li><a href={link("scadute")}><span class="badge bg-danger">{counts.overdue}</span> <span class="label">{counts.overdue === 1 ? "scaduta" : "scadute"}</span></a></li>
+        <li><a href={link("entro-48-ore")}><span class="badge bg-warning">{counts.soon}</span> <span class="label">entro 48 ore</span></a></li>
+        <li><a href={link("in-seguito")}><span class="badge bg-secondary">{partial ? `${counts.later}+` : counts.later}</span> <span class="label">in seguito</span></a></li>
       </ul>
       <form method="get" action="/" class="d-flex flex-wrap gap-3 align-items-end mb-4">
         <div class="select-wrapper">
@@ -87,7 +87,7 @@ dashboard.get("/", requireUser, async (c) => {
       {rows.length === 0 ? <p>{stato === undefined && !filter ? "Nessuna scadenza aperta." : "Nessuna scadenza aperta con questi filtri."}</p> : (
         <table class="table table-stack">
           <caption class="muted">
-            {partial ? `Le ${PAGE} scadenze aperte più vicine` : "Scadenze aperte, dalla più vicina"}{oneOffice ? ` — ${rows[0]!.office}` : ""}
+            {partial ? `Le ${PAGE} scadenze aperte più vicine` : stato === undefined ? "Scadenze aperte, dalla più vicina" : `Scadenze aperte: ${BANDS.find(([b]) => b === stato)![1].toLowerCase()}, dalla più vicina`}{oneOffice ? ` — ${rows[0]!.office}` : ""}
             {partial && ": i conteggi sopra riguardano solo queste; le successive compaiono man mano che queste si chiudono."}
           </caption>
           <thead><tr><th scope="col">Stato</th><th scope="col">Scadenza</th><th scope="col">Procedimento</th><th scope="col">Fase</th>{!oneOffice && <th scope="col">Ufficio</th>}</tr></thead>
@@ -99,10 +99,10 @@ dashboard.get("/", requireUser, async (c) => {
               return (
                 <tr>
                   <td data-label="Stato"><span class={`badge ${TONE[b]}`}>{capital(closeness(r.d.dueAtMs, now, exact))}</span></td>
-                  <td data-label="Scadenza"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
+                  <td data-label="Scadenza" class="text-nowrap"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
                   <td data-label="Procedimento" class="text-nowrap"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
                   <td data-label="Fase">{stage?.title ?? r.d.stage}{stage !== undefined && (
-                    <><br /><span class="small muted" title={consequenceLine(stage.consequence)}>Se scade: {CONSEQUENCE_LABELS[stage.consequence.kind]}{stage.consequence.unverified ? ` (${TO_VERIFY})` : ""}</span></>
+                    <><br /><span class="small muted" title={consequenceLine(stage.consequence)}>{b === "overdue" ? "Scaduta: " : "Se scade: "}{CONSEQUENCE_LABELS[stage.consequence.kind]}{stage.consequence.unverified ? ` (${TO_VERIFY})` : ""}</span></>
                   )}</td>
                   {!oneOffice && <td data-label="Ufficio">{r.office}</td>}
                 </tr>

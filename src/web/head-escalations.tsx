@@ -15,7 +15,7 @@ export const ESCALATION_DAYS = 30;
 const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 function standing(r: Row, now: number): string {
-  if (r.d.status === "open") return `ancora da compiere: ${closeness(r.d.dueAtMs, now, false)}`;
+  if (r.d.status === "open") return `atto non ancora registrato: ${closeness(r.d.dueAtMs, now, false)}`;
   if (r.d.status === "late") return r.d.closedByEvent === null ? "chiusa senza l'atto" : `atto registrato oltre il termine${r.d.closedAtMs === null ? "" : `, il ${romeDateTime(r.d.closedAtMs)}`}`;
   if (r.d.status === "lapsed") return "provvedimento divenuto inefficace";
   if (r.d.status === "met") return "atto registrato nel termine";
@@ -29,7 +29,7 @@ export function HeadEscalations(props: { rows: Row[]; now: number }) {
       <h2 id="segnalazioni" class="h4">Segnalazioni ricevute negli ultimi {ESCALATION_DAYS} giorni</h2>
       {props.rows.length === 0 ? <p>Nessuna segnalazione: nessun termine degli uffici che dirige è scaduto senza l'atto.</p> : (
         <>
-          <p>{count(props.rows.length, "segnalazione", "segnalazioni")}{open > 0 ? `, di cui ${count(open, "ancora da compiere", "ancora da compiere")}` : ""}: ogni riga è un termine scaduto senza che l'ufficio abbia registrato l'atto.</p>
+          <p>{count(props.rows.length, "segnalazione", "segnalazioni")}{open === 0 ? "" : open === props.rows.length ? `, ${open === 1 ? "con" : "tutte con"} l'atto non ancora registrato` : `, di cui ${open} con l'atto non ancora registrato`}: ogni riga è un termine scaduto senza che l'ufficio abbia registrato l'atto.</p>
           <table class="table table-stack">
             <thead><tr><th scope="col">Ricevuta</th><th scope="col">Procedimento</th><th scope="col">Fase</th><th scope="col">Ufficio che doveva agire</th><th scope="col">A che punto è</th></tr></thead>
             <tbody>

@@ -47,7 +47,7 @@ export const reportsFirst = (role: string | undefined): boolean => role === "reg
 
 function Navigation(props: { user: User; current?: string }) {
   const links: Array<[string, string]> = [
-    ...(reportsFirst(props.user.role) ? [] : [["/", "Scadenze dell'ufficio"] as [string, string]]), ["/calendario", "Calendario"], ["/relazioni", "Relazioni"],
+    ...(reportsFirst(props.user.role) ? [] : [["/", props.user.role === "head" ? "Scadenze degli uffici" : "Scadenze dell'ufficio"] as [string, string]]), ["/calendario", "Calendario"], ["/relazioni", "Relazioni"],
   ];
   if (props.user.role === "admin") links.push(["/admin", "Amministrazione"]);
   return (
@@ -95,7 +95,7 @@ export function Layout(props: { title: string; user?: User; current?: string; cr
                 <span class="navbar-brand">{administration}</span>
                 {props.user && (
                   <form method="post" action="/esci" class="signout ms-auto">
-                    <span class="user d-none d-md-inline"><strong>{who}</strong>{where ? ` · ${where}` : ""}</span>
+                    <span class="user"><strong>{who}</strong><span class="d-none d-lg-inline">{where ? ` · ${where}` : ""}</span></span>
                     <input type="hidden" name="csrf" value={props.user.csrf} />
                     <button type="submit" class="btn btn-primary btn-sm btn-icon">
                       <Icon name="it-logout" class="icon-white icon-sm" /><span>Esci</span>

@@ -18,6 +18,8 @@ import { isEmailAddress } from "../lib/email.js";
 import { mailerFor } from "../notify/context.js";
 import { escapeHtml } from "../lib/html.js";
 import { Layout, administrationName } from "./layout.js";
+import { withArticle, withTheArticle } from "../lib/italian.js";
+import { daysFromCivil, italianDate } from "../engine/civil.js";
 import { PRE_CSRF_COOKIE, checkCsrf, currentUser, preSessionCsrf } from "./session.js";
 import { Alert, ErrorSummary, type FieldError, Field, described } from "./ui.js";
 
@@ -26,6 +28,9 @@ export const legalPages = new Hono<AppEnv>();
 /** Reports from one client in the sign-in window: the same limit as sign-in requests, on the same table. */
 const FEEDBACK_LIMIT = 20;
 const FEEDBACK_WINDOW_MS = 15 * 60_000;
+/** When the declaration was last drawn up (AgID asks for the date): update it with the declaration. */
+const DECLARED_ON = daysFromCivil(2026, 12, 6);
+const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 /** The answer AgID's model promises. */
 const ANSWER_DAYS = 30;
 
@@ -37,7 +42,7 @@ async function accessibility(c: Context<AppEnv>, typed: Typed = {}) {
   return c.html(
     <Layout title="Dichiarazione di accessibilità" user={await currentUser(c, Date.now())}>
       <ErrorSummary errors={typed.errors ?? []} />
-      <p>{who} si impegna a rendere accessibile il servizio Termini, conformemente alla legge 9 gennaio 2004, n. 4, e alla direttiva (UE) 2016/2102. La presente dichiarazione segue il modello dell'Agenzia per l'Italia digitale (AgID).</p>
+      <p>{capital(withTheArticle(who))} si impegna a rendere accessibile il servizio Termini, conformemente alla legge 9 gennaio 2004, n. 4, e alla direttiva (UE) 2016/2102. La presente dichiarazione segue il modello dell'Agenzia per l'Italia digitale (AgID); è stata redatta il {italianDate(DECLARED_ON)} e va aggiornata a ogni modifica rilevante del servizio.</p>
       <h2 class="h4">Stato di conformità</h2>
       <p>Il servizio è <strong>parzialmente conforme</strong> ai requisiti della norma UNI CEI EN 301549 (WCAG 2.1, livello AA): la conformità è verificata in modo automatico su ogni pagina, ma non è ancora stata completata una valutazione manuale con tecnologie assistive.</p>
       <h3 class="h5">Contenuti non accessibili</h3>
@@ -60,7 +65,7 @@ async function accessibility(c: Context<AppEnv>, typed: Typed = {}) {
         <button type="submit" class="btn btn-primary">Invia la segnalazione</button>
       </form>
       <h3 class="h5 mt-4">Procedura di attuazione</h3>
-      <p>In caso di risposta insoddisfacente o di mancata risposta entro {ANSWER_DAYS} giorni, può rivolgersi al Difensore civico per il digitale istituito presso AgID (art. 3-quinquies, comma 3, della legge 4/2004).</p>
+      <p>In caso di risposta insoddisfacente o di mancata risposta entro {ANSWER_DAYS} giorni, può rivolgersi al Difensore civico per il digitale istituito presso AgID (art. 3‑quinquies, comma 3, della legge 4/2004).</p>
     </Layout>,
     typed.errors !== undefined && typed.errors.length > 0 ? 422 : 200,
   );
@@ -105,7 +110,7 @@ legalPages.get("/privacy", async (c) => {
   const who = administrationName();
   return c.html(
     <Layout title="Informativa sul trattamento dei dati personali" user={await currentUser(c, Date.now())}>
-      <p>Titolare del trattamento è {who}. Termini calcola e ricorda agli uffici i termini di legge dei procedimenti per violenza di genere e domestica.</p>
+      <p>Titolare del trattamento è {withTheArticle(who)}, che ha designato un responsabile della protezione dei dati: i recapiti di entrambi sono pubblicati sul sito istituzionale dell'amministrazione. Termini calcola e ricorda agli uffici i termini di legge dei procedimenti per violenza di genere e domestica.</p>
       <h2 class="h4">Quali dati</h2>
       <ul>
         <li><strong>Procedimenti</strong>: il numero di registro, gli uffici competenti, il tipo e la data degli atti, le scadenze che ne derivano. Termini non riceve nomi, indirizzi o altri dati delle persone coinvolte.</li>
@@ -114,12 +119,12 @@ legalPages.get("/privacy", async (c) => {
       <h2 class="h4">Base giuridica</h2>
       <ul>
         <li>I dati dei procedimenti sono trattati dalle autorità competenti a fini di prevenzione, indagine, accertamento e perseguimento di reati: decreto legislativo 18 maggio 2018, n. 51 (attuazione della direttiva (UE) 2016/680), art. 5, per gli adempimenti fissati dal codice di procedura penale (tra gli altri, art. 362-bis e art. 384-bis) e dalle leggi sulla violenza di genere.</li>
-        <li>I dati degli utenti sono trattati per l'esecuzione di un compito di interesse pubblico: regolamento (UE) 2016/679, art. 6, paragrafo 1, lettera e), e decreto legislativo 30 giugno 2003, n. 196, art. 2-ter.</li>
+        <li>I dati degli utenti sono trattati per l'esecuzione di un compito di interesse pubblico: regolamento (UE) 2016/679, art. 6, paragrafo 1, lettera e), e decreto legislativo 30 giugno 2003, n. 196, art. 2‑ter.</li>
       </ul>
       <h2 class="h4">Per quanto tempo</h2>
       <p>I dati di un procedimento sono cancellati {config(c.env).RETENTION_YEARS} anni dopo la sua ultima attività, quando nessuno scadenzario è più in corso. Il registro degli accessi e delle modifiche resta: di un procedimento cancellato conserva solo l'identificativo interno, mai il numero di registro. Le ricevute dei messaggi dei sistemi collegati sono cancellate dopo 30 giorni.</p>
       <h2 class="h4">Chi vede i dati</h2>
-      <p>Ogni ufficio vede solo i procedimenti in cui è competente; le Regioni e il Ministero ricevono relazioni con dati aggregati. Ogni lettura e ogni comunicazione è registrata.</p>
+      <p>Ogni ufficio vede solo i procedimenti in cui è competente; le Regioni e le amministrazioni centrali destinatarie delle relazioni ricevono solo dati aggregati. Ogni lettura e ogni comunicazione è registrata.</p>
       <h2 class="h4">Diritti</h2>
       <p>Gli interessati esercitano i diritti previsti dagli articoli 9-14 del d.lgs. 51/2018 (e, per i dati degli utenti, dagli articoli 15-22 del regolamento (UE) 2016/679) rivolgendosi al titolare, e possono proporre reclamo al Garante per la protezione dei dati personali.</p>
     </Layout>,
@@ -130,9 +135,9 @@ legalPages.get("/note-legali", async (c) => {
   const who = administrationName();
   return c.html(
     <Layout title="Note legali" user={await currentUser(c, Date.now())}>
-      <p>Il servizio Termini è gestito da {who} ed è riservato al personale delle amministrazioni autorizzate: ogni accesso è nominativo e registrato.</p>
+      <p>Il servizio Termini è gestito {withArticle("da", who)} ed è riservato al personale delle amministrazioni autorizzate: ogni accesso è nominativo e registrato.</p>
       <p>Le scadenze sono calcolate dalle norme citate accanto a ciascuna di esse («Perché questa data»); il calcolo è un ausilio e non sostituisce la valutazione dell'ufficio competente, né modifica i termini fissati dalla legge.</p>
-      <p>I contenuti del servizio sono rilasciati secondo le regole dell'amministrazione titolare; i marchi e i componenti grafici sono quelli del sistema di design Bootstrap Italia (Designers Italia), distribuito con licenza BSD-3-Clause.</p>
+      <p>I contenuti del servizio sono soggetti alle regole dell'amministrazione titolare. L'interfaccia usa Bootstrap Italia, il sistema di design di Designers Italia, distribuito con licenza BSD-3-Clause.</p>
     </Layout>,
   );
 });

@@ -105,7 +105,7 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                     </ul>
                   </td>
                   <td>
-                    {versions.length === 0 ? <span class="muted">generata alla prima lettura</span> : versions.map((v) => (
+                    {versions.length === 0 ? <span class="muted">nessuna versione ancora: la prima si genera al primo scaricamento</span> : versions.map((v) => (
                       <div>v{v.version}: dati al {romeDateTime(v.snapshotAt)}, <code class="muted">sha256:{v.checksum.slice(0, 12)}…</code>{v.submittedAt !== null ? `, trasmessa il ${romeDateTime(v.submittedAt)}` : ""}</div>
                     ))}
                   </td>

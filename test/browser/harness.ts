@@ -27,7 +27,9 @@ export function useBrowser(): void {
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      // Italian, as the offices' browsers are: date fields read gg/mm/aaaa and a 24-hour clock.
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=it-IT"],
+      env: { ...process.env, LANG: "it_IT.UTF-8", LANGUAGE: "it_IT:it" },
     });
   });
   beforeEach(() => {

@@ -20,7 +20,7 @@ it("reads the escalations first, follows the overdue count, opens the case, and 
   await page.getByRole("heading", { name: "Segnalazioni ricevute negli ultimi 30 giorni" }).waitFor();
   const received = await page.locator("section[aria-labelledby=segnalazioni]").innerText();
   expect(received).toContain(late);
-  expect(received).toMatch(/Ancora da compiere: scaduta da \d+ giorni/);
+  expect(received).toMatch(/Atto non ancora registrato: scaduta da \d+ giorni/);
   await capture(page, ROLE, "03-segnalazioni-e-scadenze");
 
   // The counts are links: the overdue ones alone.

@@ -38,7 +38,7 @@ it("creates a subscription from the form, shows its secret once, and refuses a b
   const html = await created.text();
   const secret = secretIn(html)!;
   expect(secret).toMatch(/^whsec_/);
-  expect(html).toContain("deadline.opened, deadline.closed");
+  expect(html).toContain("Si apre una scadenza; Una scadenza si chiude (rispettata, tardiva o ritirata)");
   const list = await (await admin.go("/admin/webhook")).text();
   expect(list).not.toContain(secret);
   expect(list).toContain("attivo");

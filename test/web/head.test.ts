@@ -21,11 +21,11 @@ it("shows the head the escalations sent to them first, then their offices' deadl
   const page = pageText(html);
   expect(page).toContain("Segnalazioni ricevute negli ultimi 30 giorni");
   const received = page.slice(page.indexOf("Segnalazioni ricevute"), page.indexOf("Scadenze degli uffici che dirige"));
-  expect(received).toContain("1 segnalazione, di cui 1 ancora da compiere");
-  expect(received).toMatch(new RegExp(`${late.replace("/", "\\/")} Valutazione del pubblico ministero sulle misure cautelari scadenza \\d{2}/\\d{2}/\\d{4} 23:59 Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli Ancora da compiere: scaduta da \\d+ giorni`));
+  expect(received).toContain("1 segnalazione, con l'atto non ancora registrato");
+  expect(received).toMatch(new RegExp(`${late.replace("/", "\\/")} Valutazione del pubblico ministero sulle misure cautelari scadenza \\d{2}/\\d{2}/\\d{4} 23:59 Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli Atto non ancora registrato: scaduta da \\d+ giorni`));
   expect(received).not.toContain(fresh);
   // The counts are links to each band; the filter keeps to it.
-  expect(html).toContain('<a href="/?stato=scadute"><span class="badge bg-danger">1</span> scaduta</a>');
+  expect(html).toContain('<a href="/?stato=scadute"><span class="badge bg-danger">1</span> <span class="label">scaduta</span></a>');
   const overdue = pageText(await (await head.go("/?stato=scadute")).text());
   const table = overdue.slice(overdue.indexOf("Scadenze degli uffici che dirige"));
   expect(table).toContain(late);

@@ -29,7 +29,7 @@ describe("the case page", () => {
     expect(page).not.toContain("Avvio:");
     expect(page).toMatch(/05\/10\/2026 09:00 Segnalazioni inviate insieme al Procuratore [^,]+, alla Procura Generale/);
     expect(page).not.toContain("02/10/2026 00:00 Segnalazione");
-    expect(page).toContain("Promemoria alla Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: non inviato, superato");
+    expect(page).toContain("Promemoria alla Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli: non inviato, perché quando doveva partire ne era già dovuto uno più recente o il termine era scaduto");
     // The citation is in the step's own text: not repeated after it.
     expect(page).toContain("Art. 172 co. 4 c.p.p.: il giorno iniziale (01/09/2026) non si computa");
     expect(page).not.toMatch(/\[Art\. 172 co\. 4 c\.p\.p\.\]|non si computa[^.]*\(Art\. 172 co\. 4 c\.p\.p\.\)/);
@@ -82,28 +82,29 @@ describe("the action form", () => {
     const path = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
     const form = await (await session.browser().go(`${path}&evento=measures.not-requested`)).text();
     expect(form).toContain("<title>Registra che non ci sono i presupposti per chiedere misure — Termini</title>");
-    expect(form).toContain('<label for="quando">Data e ora dell&#39;atto (ora italiana)</label>');
-    // Prefilled with now, in Rome time: the clerk changes it for an earlier act.
-    expect(form).toMatch(/name="quando" type="datetime-local" required="" value="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"/);
+    expect(form).toContain('<label for="data">Giorno (gg/mm/aaaa)</label>');
+    // Prefilled with now, in Rome time and in Italian form whatever the browser's language: the clerk changes it for an earlier act.
+    const data = /name="data"[^>]*value="(\d{2}\/\d{2}\/\d{4})"/.exec(form)![1]!;
+    const ora = /name="ora"[^>]*value="(\d{2}:\d{2})"/.exec(form)![1]!;
     expect(form).toContain('aria-label="Percorso di navigazione"');
     const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
 
-    const none = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", quando: "" } });
+    const none = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", data: "31/02/2026", ora: "" } });
     expect(none.status).toBe(422);
     const noneHtml = await none.text();
-    // The summary comes first, takes the focus (data-error-summary) and links to the field.
-    expect(noneHtml).toMatch(/data-error-summary=""[^>]*>.*Il modulo contiene un errore.*<a href="#quando">Indichi la data e l&#39;ora dell&#39;atto\.<\/a>/s);
-    expect(noneHtml).toMatch(/id="quando" class="form-control is-invalid" aria-invalid="true"/);
+    // Every error at once: the summary comes first, takes the focus (data-error-summary) and links to each field.
+    expect(noneHtml).toMatch(/data-error-summary=""[^>]*>.*Il modulo contiene 2 errori.*<a href="#data">Giorno non valido: lo scriva come gg\/mm\/aaaa, per esempio 03\/11\/2026\.<\/a>.*<a href="#ora">Indichi l&#39;ora dell&#39;atto\.<\/a>/s);
+    expect(noneHtml).toMatch(/id="data" class="form-control is-invalid" aria-invalid="true"/);
+    expect(noneHtml).toContain('value="31/02/2026"');
 
-    const future = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", quando: "2099-01-01T10:00" } });
+    const future = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", data: "01/01/2099", ora: "10:00" } });
     expect(future.status).toBe(422);
     const again = await future.text();
-    expect(again).toContain('value="2099-01-01T10:00"');
-    expect(again).toContain('<a href="#quando">L&#39;evento non può essere futuro.</a>');
+    expect(again).toContain('value="01/01/2099"');
+    expect(again).toContain('<a href="#data">L&#39;evento non può essere futuro.</a>');
     expect(again).not.toContain("occurredAt");
 
-    const at = /value="(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})"/.exec(form)![1]!;
-    const preview = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", quando: at } });
+    const preview = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", data, ora } });
     expect(preview.status).toBe(200);
     const shown = await preview.text();
     expect(text(shown)).toContain("Che cosa succede confermando");
@@ -112,7 +113,7 @@ describe("the action form", () => {
     const chiave = /name="chiave" value="([^"]+)"/.exec(shown)![1]!;
     // Nothing is written by the preview.
     expect(await db().select().from(eventsTable).where(eq(eventsTable.type, "measures.not-requested")).all()).toEqual([]);
-    const confirm = { csrf, evento: "measures.not-requested", quando: at, conferma: "1", chiave };
+    const confirm = { csrf, evento: "measures.not-requested", data, ora, conferma: "1", chiave };
     const done = await session.browser().go(path, { form: confirm });
     expect(done.status).toBe(303);
     expect(done.headers.get("Location")).toMatch(/registrato=measures\.not-requested$/);
@@ -134,8 +135,9 @@ describe("the action form", () => {
     const form = await (await session.browser().go(`${path}&evento=measures.requested`)).text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
     // Requested 35 days ago: the GIP's 20 days ran out 15 days ago.
-    const quando = formatRomeInstant(Date.now() - 35 * day).slice(0, 16);
-    const html = await (await session.browser().go(path, { form: { csrf, evento: "measures.requested", quando } })).text();
+    const wall = formatRomeInstant(Date.now() - 35 * day);
+    const when = { data: `${wall.slice(8, 10)}/${wall.slice(5, 7)}/${wall.slice(0, 4)}`, ora: wall.slice(11, 16) };
+    const html = await (await session.browser().go(path, { form: { csrf, evento: "measures.requested", ...when } })).text();
     const shown = text(html);
     expect(shown).toContain("Le segnalazioni partiranno subito.");
     expect(shown).toMatch(/il termine della fase «[^»]+» che ne decorre è scaduto il/);
@@ -144,7 +146,7 @@ describe("the action form", () => {
     expect(announced.filter((a) => a.startsWith("Segnalazione")).length).toBeGreaterThan(0);
     const chiave = /name="chiave" value="([^"]+)"/.exec(html)![1]!;
     const confirmedAt = Date.now();
-    expect((await session.browser().go(path, { form: { csrf, evento: "measures.requested", quando, conferma: "1", chiave } })).status).toBe(303);
+    expect((await session.browser().go(path, { form: { csrf, evento: "measures.requested", ...when, conferma: "1", chiave } })).status).toBe(303);
     // What was announced is what was written: this act's messages due now, by kind and office.
     const names = new Map((await db().select().from(offices).all()).map((o) => [o.id, o.name]));
     const label: Record<string, string> = { escalation: "Segnalazione", notice: "Comunicazione", reminder: "Promemoria" };

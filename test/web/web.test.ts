@@ -95,12 +95,12 @@ describe("the dashboard and the case page", () => {
     const first = await (await b.go(confirmPath)).text();
     expect(first).toContain("Continua");
     const csrf = /name="csrf" value="([^"]+)"/.exec(first)![1]!;
-    const quando = /name="quando" type="datetime-local" required="" value="([^"]+)"/.exec(first)![1]!;
-    expect((await b.go(actionPath, { form: { csrf: "wrong-wrong-wrong-wrong", evento: "measures.not-requested", quando } })).status).toBe(403);
-    const html = await (await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", quando } })).text();
+    const when = { data: /name="data"[^>]*value="([^"]+)"/.exec(first)![1]!, ora: /name="ora"[^>]*value="([^"]+)"/.exec(first)![1]! };
+    expect((await b.go(actionPath, { form: { csrf: "wrong-wrong-wrong-wrong", evento: "measures.not-requested", ...when } })).status).toBe(403);
+    const html = await (await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", ...when } })).text();
     expect(html).toContain("Conferma e registra");
     const chiave = /name="chiave" value="([^"]+)"/.exec(html)![1]!;
-    const done = await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", quando, conferma: "1", chiave } });
+    const done = await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", ...when, conferma: "1", chiave } });
     expect(done.status).toBe(303);
     const rows = await db().select().from(notifications).where(eq(notifications.instanceId, instanceId)).all();
     expect(rows.filter((n) => n.status === "scheduled")).toEqual([]);
