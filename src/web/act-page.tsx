@@ -98,13 +98,18 @@ function actForm(c: Context<AppEnv>, found: Found, action: Action, typed: Typed,
   );
 }
 
-async function actionOf(c: Context<AppEnv>, found: Found, db: Parameters<typeof caseView>[0], type: string, now: number, mine: boolean) {
+/**
+ * The act, if the case offers it (400 otherwise) and this user's offices may record it (403
+ * otherwise) — checked before anything is shown or computed; the event's own authority check
+ * still stands behind it when the act is recorded.
+ */
+async function actionOf(c: Context<AppEnv>, found: Found, db: Parameters<typeof caseView>[0], type: string, now: number) {
   const view = await caseView(db, found, now);
   const dir = await directory(db);
-  // The form offers this user's acts; on submit every closing event is accepted here and the
-  // event's own authority check answers 403 for an office that may not record it.
-  const action = actions(dir, mine ? c.get("user").principal : null, view).find((a) => a.type === type);
-  if (action === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
+  const offered = actions(dir, null, view).find((a) => a.type === type);
+  if (offered === undefined) throw new ApiError("invalid_parameter", "evento: azione non disponibile per questo procedimento", { parameter: "evento" });
+  const action = actions(dir, c.get("user").principal, view).find((a) => a.type === type);
+  if (action === undefined) throw new ApiError("forbidden", "Questa azione spetta a un altro ufficio");
   return { view, dir, action };
 }
 
@@ -112,7 +117,7 @@ async function actionOf(c: Context<AppEnv>, found: Found, db: Parameters<typeof 
 actPage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const now = Date.now();
   const { db, found } = await load(c);
-  const { action } = await actionOf(c, found, db, c.req.query("evento") ?? "", now, true);
+  const { action } = await actionOf(c, found, db, c.req.query("evento") ?? "", now);
   // Back from the confirmation ("Modifica la data"): the date typed before; else now.
   const before = c.req.query("quando");
   return actForm(c, found, action, typedOf(before !== undefined && WALL_CLOCK.test(before) ? before : formatRomeInstant(now).slice(0, 16)));
@@ -128,7 +133,7 @@ actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   // The same confirmation again (a double click, a page sent twice): the act is recorded already.
   const already = form.conferma === "1" ? await recordedUnder(db, key) : undefined;
   if (already !== undefined) return c.redirect(`${webCasePath(found.ref, found.ownerOfficeId)}&registrato=${encodeURIComponent(already)}`, 303);
-  const { view, dir, action } = await actionOf(c, found, db, String(form.evento ?? ""), now, false);
+  const { view, dir, action } = await actionOf(c, found, db, String(form.evento ?? ""), now);
   const typed: Typed = { data: String(form.data ?? ""), ora: String(form.ora ?? "") };
   const read = wallClockOf(typed);
   if (!read.ok) return actForm(c, found, action, typed, read.errors);

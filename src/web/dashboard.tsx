@@ -100,7 +100,10 @@ dashboard.get("/", requireUser, async (c) => {
                 <tr>
                   <td data-label="Stato"><span class={`badge ${TONE[b]}`}>{capital(closeness(r.d.dueAtMs, now, exact))}</span></td>
                   <td data-label="Scadenza" class="text-nowrap"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
-                  <td data-label="Procedimento" class="text-nowrap"><a href={webCasePath(r.ref, r.owner)}>{r.ref}</a></td>
+                  {/* A periodic obligation (a report, a transmission of data) is not a proceeding: said so, its code below. */}
+                  <td data-label="Procedimento" class="text-nowrap">{getTimeline(r.timeline, r.version)?.schedule === undefined
+                    ? <a href={webCasePath(r.ref, r.owner)}>{r.ref}</a>
+                    : <><a href={webCasePath(r.ref, r.owner)}>Adempimento periodico</a><br /><span class="small muted">{r.ref}</span></>}</td>
                   <td data-label="Fase">{stage?.title ?? r.d.stage}{stage !== undefined && (
                     <><br /><span class="small muted" title={consequenceLine(stage.consequence)}>{b === "overdue" ? "Scaduta: " : "Se scade: "}{CONSEQUENCE_LABELS[stage.consequence.kind]}{stage.consequence.unverified ? ` (${TO_VERIFY})` : ""}</span></>
                   )}</td>

@@ -102,7 +102,7 @@ describe("authority per stage", () => {
     const page = await (await gip.go(`/cases/${encodeURIComponent(ref)}`)).text();
     expect(page).not.toContain("evento=measures.requested");
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
-    const res = await gip.go(`/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`, { form: { csrf, evento: "measures.requested", quando: "2026-11-01T10:00" } });
+    const res = await gip.go(`/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`, { form: { csrf, evento: "measures.requested", data: "01/11/2026", ora: "10:00" } });
     expect(res.status).toBe(403);
   });
 });

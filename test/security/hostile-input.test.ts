@@ -57,7 +57,7 @@ describe("names of object built-ins", () => {
     const b = await signedIn();
     const csrf = await b.csrf(`/cases/${encodeURIComponent(ref)}`);
     for (const evento of BUILT_INS) {
-      const res = await b.go(`/azioni/${encodeURIComponent(ref)}`, { form: { csrf, evento, quando: "2026-01-05T10:00" } });
+      const res = await b.go(`/azioni/${encodeURIComponent(ref)}`, { form: { csrf, evento, data: "05/01/2026", ora: "10:00" } });
       clientError(res.status);
     }
     const view = (await (await api("GET", casePath(ref))).json()) as { events: unknown[] };
