@@ -11,7 +11,9 @@ import { offices, reports } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { csvFiles, tableCsv } from "../stats/csv.js";
 import { reportPdf } from "../stats/pdf.js";
-import { type ReportDocument, type ReportKind, buildReport, periodMonths } from "../stats/report.js";
+import { type ReportDocument, type ReportKind, buildReport, periodEnd, periodMonths } from "../stats/report.js";
+import { italianDate } from "../engine/civil.js";
+import { romeDay } from "../engine/rome.js";
 import { zip } from "../stats/zip.js";
 import { quarterEnds } from "../timelines/quarters.js";
 import { getTimeline } from "../timelines/catalog.js";
@@ -92,6 +94,14 @@ async function publishedRows(db: Db, r: StoredReport, officeId: string, appBaseU
   return (await outboundRows(db, dir, [fact], now)).stmts;
 }
 
+/** The data of a period still running can change: only a final report is filed; before, a refusal that says from when. */
+export function assertPeriodEnded(kind: ReportKind, period: string, now: number): void {
+  const end = periodEnd(kind, period);
+  if (end !== undefined && now < end) {
+    throw new ApiError("period_not_ended", `Il periodo (${periodMonths(kind, period)!.label}) non è ancora concluso: la relazione si potrà trasmettere dal ${italianDate(romeDay(end))}, con i dati definitivi`);
+  }
+}
+
 /** The responsible office files its report: the version is marked submitted and its obligation closes. */
 export async function submitReport(
   db: Db, p: Principal, r: StoredReport, now: number, opts: Omit<ApplyOptions, "idempotencyKey" | "now">, quarterEnds?: string,
@@ -102,6 +112,7 @@ export async function submitReport(
     throw new ApiError("forbidden", "Solo l'ufficio tenuto alla relazione può trasmetterla");
   }
   if (r.submittedAt !== null) throw new ApiError("stage_closed", `La versione ${r.version} è già stata trasmessa`);
+  assertPeriodEnded(r.kind as ReportKind, r.period, now);
   // The obligation and its outbound event live in the filing office's district; the version with the national ones.
   const cases = ob.office === undefined ? db : caseDbOf(ob.office.jurisdiction);
   const mark: Stmt[] = [

@@ -25,6 +25,7 @@ export const PROBLEMS = {
   stage_not_started: { status: 409, title: "Fase non ancora iniziata" },
   stage_closed: { status: 409, title: "Fase già chiusa" },
   stage_lapsed: { status: 409, title: "Termine scaduto: il provvedimento ha perso efficacia" },
+  period_not_ended: { status: 409, title: "Periodo non ancora concluso" },
   concurrent_update: { status: 409, title: "Modifica concorrente: riprovare" },
   suspension_used: { status: 409, title: "Sospensione già utilizzata" },
   not_suspended: { status: 409, title: "Termine non sospeso" },

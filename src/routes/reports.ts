@@ -158,7 +158,7 @@ export const reportsContracts = [
   contract({
     method: "post", path: "/api/v1/reports/{kind}/{period}/submit", tag: "Relazioni", security: "bearer",
     summary: "Trasmissione dell'ultima versione da parte dell'ufficio tenuto, che chiude l'obbligo (evento report.published agli abbonati)",
-    params: ReportPath, query: ScopeQuery, problems: [...REPORT_PROBLEMS, "stage_closed"],
+    params: ReportPath, query: ScopeQuery, problems: [...REPORT_PROBLEMS, "stage_closed", "period_not_ended"],
     responses: {
       200: {
         description: "Trasmessa",

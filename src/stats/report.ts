@@ -3,8 +3,8 @@
  * directory. Pure. Counts between 1 and 4 are shown as "<5" so that no
  * person can be singled out; shares and medians need at least 5 cases.
  */
-import { formatRomeInstant } from "../engine/rome.js";
-import { FIRST_YEAR, LAST_YEAR } from "../engine/civil.js";
+import { formatRomeInstant, romeLocalInstant } from "../engine/rome.js";
+import { FIRST_YEAR, LAST_YEAR, daysFromCivil } from "../engine/civil.js";
 
 export type ReportKind = "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
 export const REPORT_KINDS: readonly ReportKind[] = ["regional", "national", "compliance-quarterly", "compliance-half-yearly"];
@@ -41,6 +41,17 @@ export function periodMonths(kind: ReportKind, period: string): { months: string
   m = /^(\d{4})-H([12])$/.exec(period);
   if (kind === "compliance-half-yearly" && m) return { months: span(+m[1]!, +m[2]! * 6 - 5, +m[2]! * 6), label: `${m[2]}° semestre ${m[1]}` };
   return undefined;
+}
+
+/**
+ * The first instant after the period (Rome midnight of the day after its last month): before it the
+ * data can still change, and a report of the period is provisional and cannot be transmitted.
+ */
+export function periodEnd(kind: ReportKind, period: string): number | undefined {
+  const last = periodMonths(kind, period)?.months.at(-1);
+  if (last === undefined) return undefined;
+  const [y, m] = last.split("-").map(Number) as [number, number];
+  return romeLocalInstant(m === 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1), 0);
 }
 
 const PROGRAMMES = [

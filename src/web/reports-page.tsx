@@ -12,12 +12,16 @@ import { caseDbs, centralDb, districtDb } from "../db/districts.js";
 import { getOffices } from "../db/directory.js";
 import { findReport, listVersions } from "../db/reports.js";
 import { offices } from "../db/schema.js";
-import { generateReport, submitReport } from "../domain/report-files.js";
+import { assertPeriodEnded, generateReport, submitReport } from "../domain/report-files.js";
 import { reportScope } from "../domain/report-access.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
-import { REPORT_KINDS, type ReportKind, buildReport, periodMonths } from "../stats/report.js";
+import { REPORT_KINDS, type ReportKind, buildReport, periodEnd, periodMonths } from "../stats/report.js";
+import { italianDate } from "../engine/civil.js";
+import { romeDay } from "../engine/rome.js";
+import { confirmTransmission, versionName } from "./report-transmit.js";
+import { Alert } from "./ui.js";
 import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { romeDateTime } from "./format.js";
@@ -78,7 +82,13 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
   const db = centralDb(c.env);
   const user = c.get("user");
   const now = Date.now();
-  const sections = await Promise.all((await scopesOf(c)).map(async (s) => {
+  const scopes = await scopesOf(c);
+  // After a transmission: which version of which report went (only a report this user sees).
+  const [sk, sp, ss, sv] = (c.req.query("trasmessa") ?? "").split("/");
+  const shown = scopes.find((x) => x.kind === sk && x.scope === ss);
+  const sent = shown === undefined || sp === undefined || periodMonths(shown.kind, sp) === undefined || !/^\d{1,6}$/.test(sv ?? "")
+    ? undefined : { kind: shown.kind, label: shown.label, period: sp, version: Number(sv) };
+  const sections = await Promise.all(scopes.map(async (s) => {
     const begun = periodsBegun(s.kind, now);
     return {
       ...s,
@@ -88,6 +98,7 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
   }));
   return c.html(
     <Layout title="Relazioni" user={user} current="/relazioni">
+      {sent !== undefined && <Alert tone="success">{TITLES[sent.kind]} — {sent.label}, {periodMonths(sent.kind, sent.period)!.label}: versione {sent.version} trasmessa.</Alert>}
       {sections.length === 0 && <p>Nessuna relazione per i suoi uffici.</p>}
       {sections.map((s) => (
         <section aria-label={`${TITLES[s.kind]} — ${s.label}`}>
@@ -106,7 +117,9 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                   </td>
                   <td>
                     {versions.length === 0 ? <span class="muted">nessuna versione ancora: la prima si genera al primo scaricamento</span> : versions.map((v) => (
-                      <div>v{v.version}: dati al {romeDateTime(v.snapshotAt)}, <code class="muted">sha256:{v.checksum.slice(0, 12)}…</code>{v.submittedAt !== null ? `, trasmessa il ${romeDateTime(v.submittedAt)}` : ""}</div>
+                      <div>{versionName(v, now < (periodEnd(s.kind, period) ?? 0))}{v.submittedAt !== null ? `, trasmessa il ${romeDateTime(v.submittedAt)}` : ""}
+                        <details class="small"><summary>Impronta</summary><code>sha256:{v.checksum}</code></details>
+                      </div>
                     ))}
                   </td>
                   <td>
@@ -114,7 +127,9 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                       <input type="hidden" name="csrf" value={user.csrf} />
                       <input type="hidden" name="kind" value={s.kind} /><input type="hidden" name="period" value={period} /><input type="hidden" name="scope" value={s.scope} />
                       <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="genera">Genera una nuova versione</button>{" "}
-                      {versions.length > 0 && versions[0]!.submittedAt === null && <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="trasmetti">Trasmetti</button>}
+                      {versions.length > 0 && versions[0]!.submittedAt === null && (now >= (periodEnd(s.kind, period) ?? 0)
+                        ? <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="trasmetti">Trasmetti…</button>
+                        : <span class="small muted d-block mt-1">Periodo in corso: si potrà trasmettere dal {italianDate(romeDay(periodEnd(s.kind, period)!))}.</span>)}
                     </form>
                   </td>
                 </tr>
@@ -142,10 +157,19 @@ reportsPage.post("/relazioni", requireUser, async (c) => {
   // The same rules as the API: the scope must be this user's and the directory's.
   const scope = await reportScope(db, user.principal, kind, param === undefined ? {} : { [param]: String(form.scope ?? "") });
   if (form.azione === "trasmetti") {
-    const r = await findReport(db, kind, period, scope);
+    // The version the confirmation named (a newer one generated meanwhile is not sent in its place).
+    const version = form.conferma === "1" && /^\d{1,6}$/.test(String(form.versione)) ? Number(form.versione) : undefined;
+    const r = await findReport(db, kind, period, scope, version);
     if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere");
+    const label = (await scopesOf(c)).find((s) => s.kind === kind && s.scope === scope)?.label ?? scope;
+    if (form.conferma !== "1") {
+      // Refused before the confirmation is shown, with the day it becomes possible.
+      assertPeriodEnded(kind, period, now);
+      return confirmTransmission(c, r, TITLES[kind], label);
+    }
     const { wake, db: cases } = await submitReport(db, user.principal, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS, (d) => districtDb(c.env, d));
     if (wake !== null) await wakeAll(c.env, cases, wake, now);
+    return c.redirect(`/relazioni?${new URLSearchParams({ trasmessa: `${kind}/${period}/${scope}/${r.version}` })}`, 303);
   } else {
     await generateReport(db, kind, period, scope, user.principal.id, now, caseDbs(c.env));
   }

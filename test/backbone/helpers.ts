@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import { sign } from "../../src/auth/standard-webhooks.js";
 import { createApp } from "../../src/app.js";
 import { database } from "../../src/db/client.js";
@@ -203,4 +203,13 @@ export async function runningCases(prefix: string, n: number, o: { started: numb
     env.DB.prepare(`INSERT INTO notifications (id, deadline_id, instance_id, rung, kind, office_id, recipients, send_at_ms, status, attempts) VALUES ${v.notifications.join(", ")}`),
   ]);
   return deadlineIds;
+}
+
+/** A problem+json answer with this status and code; its body, for the detail and parameter. */
+export async function expectProblem(res: Response, status: number, code: string): Promise<{ code: string; detail: string; requestId: string; parameter?: string }> {
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  const body = (await res.json()) as { code: string; detail: string; requestId: string; parameter?: string };
+  expect([res.status, body.code], body.detail).toEqual([status, code]);
+  expect(body.requestId).toBeTruthy();
+  return body;
 }

@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cases, events, notifications, webhookDeliveries } from "../../src/db/schema.js";
-import { ago, db, newRef, postWebhook, registration } from "./helpers.js";
+import { ago, db, expectProblem, newRef, postWebhook, registration } from "./helpers.js";
 
 async function rows() {
   const d = db();
@@ -10,14 +10,6 @@ async function rows() {
   return { cases: c!.n, events: e!.n };
 }
 
-async function expectProblem(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
-  const body = (await res.json()) as { code: string; requestId: string; parameter?: string };
-  expect(body.code).toBe(code);
-  expect(body.requestId).toBeTruthy();
-  return body;
-}
 
 describe("POST /webhooks/events", () => {
   it("starts art. 362-bis on suspect.registered, with the PM's deadline 30 days on", async () => {

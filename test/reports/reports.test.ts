@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { auditLog, cases, timelineInstances } from "../../src/db/schema.js";
 import { startScheduled } from "../../src/workflows/schedule.js";
-import { PROCURA_TOKEN, api, db, fetchWith, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { PROCURA_TOKEN, api, db, expectProblem, fetchWith, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { formatRomeInstant } from "../../src/engine/rome.js";
 
 const MINISTRY = "termini-local-ministero-token";
 const REGION = "termini-local-regione-token";
@@ -154,5 +155,14 @@ describe("filing", () => {
     const entry = await db().select().from(auditLog).where(and(eq(auditLog.action, "report.submitted"), eq(auditLog.actor, "credential:demo-regione"))).get();
     expect(entry!.detail).toMatchObject({ kind: "regional", period: "2025", scope: "Piemonte" });
     expect((await post("/api/v1/reports/regional/2025/submit", REGION)).status).toBe(409);
+  });
+
+  it("refuses to file a report of a period that has not ended, saying from when it can be", async () => {
+    const year = Number(formatRomeInstant(Date.now()).slice(0, 4));
+    expect((await api("GET", `/api/v1/reports/regional/${year}?format=json`, { token: REGION })).status).toBe(200);
+    const res = await api("POST", `/api/v1/reports/regional/${year}/submit`, { token: REGION });
+    const problem = await expectProblem(res, 409, "period_not_ended");
+    expect(problem.detail).toBe(`Il periodo (anno ${year}) non è ancora concluso: la relazione si potrà trasmettere dal 01/01/${year + 1}, con i dati definitivi`);
+    expect((await db().select().from(auditLog).where(eq(auditLog.action, "report.submitted")).all()).filter((a) => (a.detail as { period: string }).period === String(year))).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/auth/bearer.js";
 import { cases, offices } from "../../src/db/schema.js";
-import { MILANO_SECRET, PROCURA_TOKEN, ago, api, casePath, db, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
+import { MILANO_SECRET, PROCURA_TOKEN, ago, api, casePath, db, expectProblem, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";
 
 const GIP_TOKEN = "termini-local-gip-token";
@@ -37,11 +37,6 @@ afterAll(async () => { await spy.dispose(); });
 const send = (token: string, ref: string, type: string, data: Record<string, unknown> = {}, occurredAt = ago(60_000)) =>
   api("POST", `${casePath(ref)}/events`, { token, body: { type, occurredAt, data } });
 
-async function expectProblem(res: Response, status: number, code: string): Promise<{ detail: string; parameter?: string }> {
-  const body = (await res.json()) as { code: string; detail: string; parameter?: string };
-  expect([res.status, body.code], body.detail).toEqual([status, code]);
-  return body;
-}
 
 async function registered(): Promise<string> {
   const ref = newRef();

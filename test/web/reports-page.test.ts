@@ -3,6 +3,7 @@
  * downloads and versions; a new version on request; filing by the
  * responsible office; nothing outside their scope.
  */
+import { formatRomeInstant } from "../../src/engine/rome.js";
 import { describe, expect, it } from "vitest";
 import { periodsBegun } from "../../src/web/reports-page.js";
 import { pageText, signedIn } from "./browser.js";
@@ -33,7 +34,8 @@ describe("a region officer", () => {
     const form = { csrf: csrfOf(page), kind: "regional", period: "2025", scope: "Piemonte", azione: "genera" };
     expect((await officer.go("/relazioni", { form })).status).toBe(303);
     const after = pageText(await (await officer.go("/relazioni")).text());
-    expect(after).toMatch(/v2: dati al \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}, sha256:[0-9a-f]{12}…/);
+    // Versions in plain words; the checksum behind a disclosure.
+    expect(after).toMatch(/Versione 2, dati al \d{2}\/\d{2}\/\d{4} alle \d{2}:\d{2} Impronta sha256:[0-9a-f]{64}/);
     // Another region is not theirs; a period not begun is no report.
     expect((await officer.go("/relazioni", { form: { ...form, scope: "Lombardia" } })).status).toBe(403);
     expect((await officer.go("/relazioni", { form: { ...form, period: "2099" } })).status).toBe(404);
@@ -46,8 +48,30 @@ describe("a Procura's operator", () => {
     const page = await (await operator.go("/relazioni")).text();
     expect(pageText(page)).toContain("Dati trimestrali sul rispetto dei termini dell'art. 362-bis — Procura della Repubblica presso il Tribunale di Torino");
     expect((await operator.go("/api/v1/reports/compliance-quarterly/2026-Q1?format=json&office=procura-torino")).status).toBe(200);
-    const filed = await operator.go("/relazioni", { form: { csrf: csrfOf(page), kind: "compliance-quarterly", period: "2026-Q1", scope: "procura-torino", azione: "trasmetti" } });
+    const form = { csrf: csrfOf(page), kind: "compliance-quarterly", period: "2026-Q1", scope: "procura-torino", azione: "trasmetti" };
+    // First a confirmation that says what is sent; nothing is filed yet.
+    const asked = await operator.go("/relazioni", { form });
+    expect(asked.status).toBe(200);
+    const confirmation = pageText(await asked.text());
+    expect(confirmation).toMatch(/Relazione Dati trimestrali sul rispetto dei termini dell'art\. 362-bis — Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli Periodo 1° trimestre 2026 Versione Versione 1, dati al \d{2}\/\d{2}\/\d{4} alle \d{2}:\d{2} Impronta sha256:[0-9a-f]{64}/);
+    expect(pageText(await (await operator.go("/relazioni")).text())).not.toContain("trasmessa il");
+    const filed = await operator.go("/relazioni", { form: { ...form, conferma: "1", versione: "1" } });
     expect(filed.status).toBe(303);
-    expect(pageText(await (await operator.go("/relazioni")).text())).toMatch(/v1: dati al [^,]+, sha256:[0-9a-f]{12}… ?, trasmessa il \d{2}\/\d{2}\/\d{4}/);
+    const after = pageText(await (await operator.go(filed.headers.get("Location")!)).text());
+    expect(after).toContain("Dati trimestrali sul rispetto dei termini dell'art. 362-bis — Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli, 1° trimestre 2026: versione 1 trasmessa.");
+    expect(after).toMatch(/Versione 1, dati al [^,]+, trasmessa il \d{2}\/\d{2}\/\d{4}/);
+  });
+
+  it("cannot transmit a quarter that is still running: no button, the day it becomes possible, and a refusal", async () => {
+    const operator = await signedIn();
+    const now = formatRomeInstant(Date.now());
+    const quarter = `${now.slice(0, 4)}-Q${Math.floor((Number(now.slice(5, 7)) - 1) / 3) + 1}`;
+    expect((await operator.go(`/api/v1/reports/compliance-quarterly/${quarter}?format=json&office=procura-torino`)).status).toBe(200);
+    const page = await (await operator.go("/relazioni")).text();
+    expect(pageText(page)).toMatch(/Versione 1, dati provvisori al \d{2}\/\d{2}\/\d{4} alle \d{2}:\d{2}/);
+    expect(pageText(page)).toMatch(/Periodo in corso: si potrà trasmettere dal \d{2}\/\d{2}\/\d{4}\./);
+    const refused = await operator.go("/relazioni", { form: { csrf: csrfOf(page), kind: "compliance-quarterly", period: quarter, scope: "procura-torino", azione: "trasmetti" } });
+    expect(refused.status).toBe(409);
+    expect(pageText(await refused.text())).toMatch(/non è ancora concluso: la relazione si potrà trasmettere dal \d{2}\/\d{2}\/\d{4}, con i dati definitivi/);
   });
 });
