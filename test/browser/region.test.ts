@@ -17,6 +17,6 @@ it("lands on the reports and files a new version of the region's report", async 
   expect(await page.getByRole("link", { name: "Scadenze dell'ufficio" }).count()).toBe(0);
   await capture(page, ROLE, "03-relazioni");
   await page.getByRole("button", { name: "Genera una nuova versione" }).first().click();
-  await page.getByText(/v1: dati al \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/).first().waitFor();
+  await page.getByText(/Versione \d+, dati (provvisori )?al \d{2}\/\d{2}\/\d{4} alle \d{2}:\d{2}/).first().waitFor();
   await capture(page, ROLE, "04-nuova-versione");
 });
