@@ -94,14 +94,15 @@ dashboard.get("/", requireUser, async (c) => {
           <tbody>
             {rows.map((r) => {
               const b = band(r.d.dueAtMs);
-              const stage = getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage);
+              const def = getTimeline(r.timeline, r.version);
+              const stage = def?.stages.find((s) => s.id === r.d.stage);
               const exact = stage !== undefined && endsAtExactInstant(stage);
               return (
                 <tr>
                   <td data-label="Stato"><span class={`badge ${TONE[b]}`}>{capital(closeness(r.d.dueAtMs, now, exact))}</span></td>
                   <td data-label="Scadenza" class="text-nowrap"><time datetime={r.d.dueAt}>{romeDateTime(r.d.dueAt)}</time></td>
                   {/* A periodic obligation (a report, a transmission of data) is not a proceeding: said so, its code below. */}
-                  <td data-label="Procedimento" class="text-nowrap">{getTimeline(r.timeline, r.version)?.schedule === undefined
+                  <td data-label="Procedimento" class="text-nowrap">{def?.schedule === undefined
                     ? <a href={webCasePath(r.ref, r.owner)}>{r.ref}</a>
                     : <><a href={webCasePath(r.ref, r.owner)}>Adempimento periodico</a><br /><span class="small muted">{r.ref}</span></>}</td>
                   <td data-label="Fase">{stage?.title ?? r.d.stage}{stage !== undefined && (
