@@ -5,15 +5,16 @@ import type { Principal } from "../auth/principal.js";
 import { audit, auditInsert } from "../db/audit.js";
 import { ownedCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
-import { countersAcross } from "../db/counters.js";
+import { countersAcross, overdueOpenAcross } from "../db/counters.js";
 import { type StoredReport, findReport } from "../db/reports.js";
 import { offices, reports } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { csvFiles, tableCsv } from "../stats/csv.js";
 import { reportPdf } from "../stats/pdf.js";
 import { type ReportDocument, type ReportKind, buildReport, periodEnd, periodMonths } from "../stats/report.js";
-import { italianDate } from "../engine/civil.js";
-import { romeDay } from "../engine/rome.js";
+import { TERMS } from "../stats/report-tables.js";
+import { daysFromCivil, italianDate } from "../engine/civil.js";
+import { romeDay, romeLocalInstant } from "../engine/rome.js";
 import { zip } from "../stats/zip.js";
 import { quarterEnds } from "../timelines/quarters.js";
 import { getTimeline } from "../timelines/catalog.js";
@@ -32,7 +33,11 @@ export async function generateReport(
 ): Promise<StoredReport> {
   const span = periodMonths(kind, period);
   if (span === undefined) throw new ApiError("invalid_parameter", `period: periodo ${period} non valido per ${kind} (es. 2026, 2026-Q1, 2026-H1)`, { parameter: "period" });
-  const counters = await countersAcross(districts, span.months[0]!, span.months[span.months.length - 1]!);
+  const [y, m] = span.months[0]!.split("-").map(Number) as [number, number];
+  const counters = [
+    ...(await countersAcross(districts, span.months[0]!, span.months[span.months.length - 1]!)),
+    ...(await overdueOpenAcross(districts, TERMS, romeLocalInstant(daysFromCivil(y, m, 1), 0), periodEnd(kind, period)!, now)),
+  ];
   const directory = await db.select({ id: offices.id, name: offices.name, kind: offices.kind, region: offices.region, jurisdiction: offices.jurisdiction }).from(offices).all();
   const doc = buildReport(kind, period, scope, counters, directory, now)!;
   const document = JSON.stringify(doc);

@@ -1,16 +1,23 @@
 /**
  * The report documents, built from the monthly counters and the office
- * directory. Pure. Counts between 1 and 4 are shown as "<5" so that no
- * person can be singled out; shares and medians need at least 5 cases.
+ * directory. Pure. Every count passes disclosure control (`protect`) together
+ * with the counts of every other report of the same period, so that no count
+ * from 1 to 4 can be worked back from what is published.
  */
 import { formatRomeInstant, romeLocalInstant } from "../engine/rome.js";
 import { FIRST_YEAR, LAST_YEAR, daysFromCivil } from "../engine/civil.js";
+import { SMALL, type Visibility, protect } from "./disclosure.js";
+import {
+  type Count, type Counter, type OfficeInfo, type RawCell, type RawTable, Cells, PROGRAMMES, PROGRAMME_METRICS, Sums, TERMS, TERMS_362, TERM_COUNTS,
+  programmeRow, termRow,
+} from "./report-tables.js";
+
+export type { Counter, OfficeInfo } from "./report-tables.js";
+export { median } from "./report-tables.js";
 
 export type ReportKind = "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
 export const REPORT_KINDS: readonly ReportKind[] = ["regional", "national", "compliance-quarterly", "compliance-half-yearly"];
 
-export interface Counter { month: string; officeId: string; metric: string; value: number }
-export interface OfficeInfo { id: string; name: string; kind: string; region: string; jurisdiction: string }
 export type Cell = string | number;
 export interface Table { id: string; title: string; columns: { key: string; label: string }[]; rows: Record<string, Cell>[] }
 export interface ReportDocument {
@@ -20,13 +27,16 @@ export interface ReportDocument {
   title: string;
   periodLabel: string;
   snapshotAt: string;
+  /** The period had not ended at the data's date: the figures can still change. */
+  provisional: boolean;
   tables: Table[];
   monthly: { month: string; programmes: Cell; deadlines: Cell }[];
   notes: string[];
 }
 
-export const SMALL = 5;
-export const suppress = (n: number): Cell => (n > 0 && n < SMALL ? "<5" : n);
+/** How a count a reader must not work back is written. */
+export const SMALL_MARK = "<5";
+export const HIDDEN_MARK = "riservato";
 
 /** The months a period covers, or undefined when the period is malformed. */
 export function periodMonths(kind: ReportKind, period: string): { months: string[]; label: string } | undefined {
@@ -54,94 +64,14 @@ export function periodEnd(kind: ReportKind, period: string): number | undefined 
   return romeLocalInstant(m === 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1), 0);
 }
 
-const PROGRAMMES = [
-  { id: "programme-suspended-sentence", start: "programme.started-suspended-sentence", early: ["suspension.revoked"] },
-  { id: "programme-ammonimento", start: "programme.started-ammonimento", early: [] },
-  { id: "programme-precautionary", start: "programme.started-precautionary", early: ["measures.ceased"] },
-];
-const TERMS = [
-  { timeline: "362-bis", stage: "pm-assessment", label: "Valutazione del PM (30 giorni)", unit: "d" },
-  { timeline: "362-bis", stage: "gip-decision", label: "Decisione del GIP (20 giorni)", unit: "d" },
-  { timeline: "384-bis", stage: "validation-request", label: "Richiesta di convalida (48 ore)", unit: "h" },
-  { timeline: "384-bis", stage: "validation-hearing", label: "Udienza di convalida (48 ore)", unit: "h" },
-] as const;
-
-class Sums {
-  private readonly byOffice = new Map<string, Map<string, number>>();
-  constructor(counters: readonly Counter[]) {
-    for (const c of counters) {
-      const m = this.byOffice.get(c.officeId) ?? new Map<string, number>();
-      m.set(c.metric, (m.get(c.metric) ?? 0) + c.value);
-      this.byOffice.set(c.officeId, m);
-    }
-  }
-  get(offices: readonly string[], metric: string): number {
-    return offices.reduce((s, o) => s + (this.byOffice.get(o)?.get(metric) ?? 0), 0);
-  }
-  /** metric prefix → bucket → count (e.g. "362-bis:pm-assessment:d" → 12 → 3). */
-  histogram(offices: readonly string[], prefix: string): Map<number, number> {
-    const h = new Map<number, number>();
-    for (const o of offices) {
-      for (const [metric, n] of this.byOffice.get(o) ?? []) {
-        const rest = metric.startsWith(prefix) ? metric.slice(prefix.length) : "";
-        if (/^\d+$/.test(rest)) h.set(Number(rest), (h.get(Number(rest)) ?? 0) + n);
-      }
-    }
-    return h;
-  }
-  escalated(offices: readonly string[]): number {
-    let n = 0;
-    for (const o of offices) for (const [metric, v] of this.byOffice.get(o) ?? []) if (metric.endsWith(":escalated")) n += v;
-    return n;
-  }
-}
-
-export function median(h: ReadonlyMap<number, number>): number | undefined {
-  const total = [...h.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return undefined;
-  let seen = 0;
-  for (const k of [...h.keys()].sort((a, b) => a - b)) {
-    seen += h.get(k)!;
-    if (seen * 2 >= total) return k;
-  }
-  return undefined;
-}
-
-const share = (part: number, total: number): Cell =>
-  total < SMALL ? "—" : `${(Math.round((part / total) * 1000) / 10).toLocaleString("it-IT")}%`;
-
-function programmeRow(s: Sums, offices: string[]): Record<string, Cell> {
-  const sum = (f: (p: (typeof PROGRAMMES)[number]) => string[]) => PROGRAMMES.reduce((n, p) => n + f(p).reduce((m, metric) => m + s.get(offices, metric), 0), 0);
-  return {
-    started: suppress(sum((p) => [`${p.id}:event:${p.start}`])),
-    completed: suppress(sum((p) => [`${p.id}:event:programme.ended:positive`])),
-    negative: suppress(sum((p) => [`${p.id}:event:programme.ended:negative`])),
-    early: suppress(sum((p) => p.early.map((e) => `${p.id}:event:${e}`))),
-    attested: suppress(sum((p) => [`${p.id}:event:programme.attendance`])),
-    weeksMet: suppress(sum((p) => [`${p.id}:attendance:met`])),
-    weeksMissed: suppress(sum((p) => [`${p.id}:attendance:late`])),
-    anomalies: suppress(sum((p) => [`${p.id}:event:programme.anomaly`])),
-  };
-}
-
-function termRows(s: Sums, label: string, offices: string[], terms: readonly (typeof TERMS)[number][]): Record<string, Cell>[] {
-  return terms.map((t) => {
-    const met = s.get(offices, `${t.timeline}:${t.stage}:met`);
-    const late = s.get(offices, `${t.timeline}:${t.stage}:late`);
-    const m = met + late >= SMALL ? median(s.histogram(offices, `${t.timeline}:${t.stage}:${t.unit}`)) : undefined;
-    return {
-      office: label, term: t.label, met: suppress(met), late: suppress(late), onTime: share(met, met + late),
-      // A number a spreadsheet can compute with; its unit in a column of its own.
-      median: m ?? "—", unit: t.unit === "d" ? "giorni" : "ore",
-    };
-  });
-}
-
 const PROGRAMME_COLUMNS = [
   ["started", "Avviati"], ["completed", "Conclusi con esito positivo"], ["negative", "Esito negativo"], ["early", "Conclusi anticipatamente"],
   ["attested", "Attestazioni di frequenza"], ["weeksMet", "Settimane regolari"], ["weeksMissed", "Settimane con attestazioni mancanti"], ["anomalies", "Anomalie segnalate"],
 ] as const;
-const TERM_COLUMNS = [["term", "Termine"], ["met", "Nei termini"], ["late", "Oltre i termini"], ["onTime", "Quota nei termini"], ["median", "Mediana"], ["unit", "Unità"]] as const;
+const TERM_COLUMNS = [
+  ["term", "Termine"], ["met", "Nei termini"], ["late", "Oltre i termini"], ["open", "Scadute e ancora aperte alla data dei dati"],
+  ["onTime", "Quota nei termini"], ["median", "Mediana"], ["unit", "Unità"],
+] as const;
 const cols = (first: [string, string], rest: readonly (readonly [string, string])[]) => [first, ...rest].map(([key, label]) => ({ key, label }));
 
 const TITLES: Record<ReportKind, string> = {
@@ -151,6 +81,97 @@ const TITLES: Record<ReportKind, string> = {
   "compliance-half-yearly": "Relazione semestrale sul rispetto dei termini dell'art. 362-bis c.p.p.",
 };
 
+export const NOTES = [
+  `I valori da 1 a 4 sono indicati come «${SMALL_MARK}» perché nessuna persona sia identificabile. «${HIDDEN_MARK}» indica un valore nascosto perché un valore «${SMALL_MARK}» non si possa ricavare per differenza da totali, righe, colonne, serie mensili o dalle altre relazioni dello stesso periodo (soppressione secondaria). Quote e mediane sono indicate solo quando tutti i valori da cui derivano sono pubblicati («—»).`,
+  "«Scadute e ancora aperte alla data dei dati»: termini scaduti nel periodo per i quali l'atto non risultava ancora registrato alla data di aggiornamento dei dati.",
+  "I dati sono conteggiati al momento dell'evento e aggregati per mese; non contengono riferimenti ai procedimenti.",
+];
+
+interface Raw { tables: RawTable[]; monthly: { month: string; programmes: Count; deadlines: Count }[] }
+
+/** One report's tables, its counts registered in `cells` with the relations a reader could use. */
+function rawReport(cells: Cells, kind: ReportKind, scope: string, s: Sums, months: readonly { month: string; s: Sums }[], directory: readonly OfficeInfo[]): Raw {
+  const inScope = directory.filter((o) =>
+    kind === "regional" ? o.region === scope : kind === "national" ? o.region !== "" : kind === "compliance-quarterly" ? o.id === scope : o.jurisdiction === scope);
+  const ids = (f: (o: OfficeInfo) => boolean) => inScope.filter(f).map((o) => o.id);
+  const level = kind === "regional" ? `r:${scope}` : kind === "national" ? "n" : kind === "compliance-quarterly" ? `o:${scope}` : `d:${scope}`;
+  // The national report has a row per region (the sum of the region's offices); the others a row per office.
+  const groups = kind === "national"
+    ? [...new Set(inScope.map((o) => o.region))].sort().map((r) => ({ label: r, level: `r:${r}`, members: (k?: string) => ids((o) => o.region === r && (k === undefined || o.kind === k)) }))
+    : inScope.map((o) => ({ label: o.name, level: `o:${o.id}`, members: (k?: string) => (k === undefined || o.kind === k ? [o.id] : []) }));
+  const parts = (members: readonly string[], suffix: string) => members.map((m) => `o:${m}|${suffix}`);
+  const tables: RawTable[] = [];
+  const rowUnit = kind === "national" ? "Regione" : "Ufficio";
+  if (kind === "regional" || kind === "national") {
+    const rows = groups.filter((g) => g.members("cuav").length > 0).map((g) => {
+      const row = programmeRow(cells, s, g.level, g.members("cuav"));
+      if (kind === "national") for (const key of Object.keys(PROGRAMME_METRICS)) cells.equal([row[key]!.id], parts(g.members("cuav"), `p:${key}`));
+      return { office: g.label, ...row };
+    });
+    tables.push({ id: "programmi", title: "Programmi per autori di violenza", columns: cols(["office", kind === "national" ? "Regione" : "Centro"], PROGRAMME_COLUMNS), rows });
+  }
+  const termTable = (id: string, title: string, terms: readonly (typeof TERMS)[number][]): RawTable => ({
+    id, title, columns: cols(["office", rowUnit], TERM_COLUMNS),
+    rows: groups.flatMap((g) => terms.filter((t) => g.members(t.owner).length > 0).map((t) => {
+      const row = termRow(cells, s, g.level, g.label, g.members(t.owner), t);
+      if (kind === "national") for (const what of TERM_COUNTS) cells.equal([(row[what] as Count).id], parts(g.members(t.owner), `${t.timeline}:${t.stage}:${what}`));
+      return row;
+    })),
+  });
+  tables.push(termTable("362-bis", "Rispetto dei termini dell'art. 362-bis c.p.p.", TERMS_362));
+  if (kind === "compliance-half-yearly") {
+    tables.push({
+      id: "distretto", title: "Totale del distretto", columns: cols(["office", "Distretto"], TERM_COLUMNS),
+      rows: TERMS_362.map((t) => {
+        const row = termRow(cells, s, level, scope, ids((o) => o.kind === t.owner), t);
+        for (const what of TERM_COUNTS) cells.equal([(row[what] as Count).id], parts(ids((o) => o.kind === t.owner), `${t.timeline}:${t.stage}:${what}`));
+        return row;
+      }),
+    });
+  }
+  if (kind === "regional" || kind === "national") {
+    tables.push(termTable("384-bis", "Rispetto dei termini dell'art. 384-bis c.p.p.", TERMS.filter((t) => t.timeline === "384-bis")));
+    const rows = groups.map((g) => {
+      const escalations = cells.count(`${g.level}|escalations`, s.escalated(g.members()));
+      if (kind === "national") cells.equal([escalations.id], parts(g.members(), "escalations"));
+      return { office: g.label, escalations };
+    });
+    tables.push({
+      id: "segnalazioni", title: kind === "national" ? "Segnalazioni per regione" : "Segnalazioni per ufficio",
+      columns: cols(["office", rowUnit], [["escalations", "Segnalazioni inviate"]]), rows: rows.filter((r) => r.escalations.n > 0),
+    });
+  }
+  // The monthly volumes count the same offices as the tables, so that they add up to them.
+  const cuav = ids((o) => o.kind === "cuav");
+  const owners = TERMS_362.map((t) => ({ t, offices: ids((o) => o.kind === t.owner) }));
+  const monthly = months.map(({ month, s: m }) => ({
+    month,
+    programmes: cells.count(`${level}|m:programmes:${month}`, PROGRAMMES.reduce((n, p) => n + m.get(cuav, `${p.id}:event:${p.start}`), 0)),
+    deadlines: cells.count(`${level}|m:deadlines:${month}`, owners.reduce((n, { t, offices }) => n + m.get(offices, `${t.timeline}:${t.stage}:met`) + m.get(offices, `${t.timeline}:${t.stage}:late`), 0)),
+  }));
+  const series = (name: string) => monthly.map((m) => `${level}|m:${name}:${m.month}`);
+  // A region's months add up to its row in the national report; a half-year's or a quarter's to its own rows.
+  if (kind === "regional" && cuav.length > 0) cells.equal(series("programmes"), [`${level}|p:started`]);
+  const closedRows = owners.filter(({ offices }) => kind === "compliance-half-yearly" || offices.length > 0)
+    .flatMap(({ t }) => ["met", "late"].map((what) => `${level}|${t.timeline}:${t.stage}:${what}`));
+  if (kind !== "national") cells.equal(series("deadlines"), closedRows);
+  if (kind === "national") {
+    for (const m of monthly) for (const name of ["programmes", "deadlines"]) cells.equal([`n|m:${name}:${m.month}`], groups.map((g) => `${g.level}|m:${name}:${m.month}`));
+  }
+  return { tables, monthly };
+}
+
+function show(cell: RawCell, seen: ReadonlyMap<string, Visibility>): Cell {
+  if (typeof cell !== "object") return cell;
+  if ("id" in cell) {
+    const v = seen.get(cell.id);
+    return v === "small" ? SMALL_MARK : v === "hidden" ? HIDDEN_MARK : cell.n;
+  }
+  const [a, b] = cell.from;
+  if (cell.value === undefined || a.n + b.n < SMALL || seen.get(a.id) !== "shown" || seen.get(b.id) !== "shown") return "—";
+  return cell.unit === "share" ? `${(Math.round(cell.value * 1000) / 10).toLocaleString("it-IT")}%` : cell.value;
+}
+
 export function buildReport(
   kind: ReportKind, period: string, scope: string, counters: readonly Counter[], directory: readonly OfficeInfo[], snapshotAt: number,
 ): ReportDocument | undefined {
@@ -158,52 +179,24 @@ export function buildReport(
   if (span === undefined) return undefined;
   const within = counters.filter((c) => span.months.includes(c.month));
   const s = new Sums(within);
-  const inScope = directory.filter((o) =>
-    kind === "regional" ? o.region === scope : kind === "national" ? true : kind === "compliance-quarterly" ? o.id === scope : o.jurisdiction === scope);
-  const ids = (f: (o: OfficeInfo) => boolean) => inScope.filter(f).map((o) => o.id);
-  // The national report has a row per region; the others a row per office.
-  const groups: { label: string; offices: (kind: string) => string[] }[] = kind === "national"
-    ? [...new Set(inScope.map((o) => o.region).filter(Boolean))].sort().map((r) => ({ label: r, offices: (k) => ids((o) => o.region === r && o.kind === k) }))
-    : inScope.map((o) => ({ label: o.name, offices: (k) => (o.kind === k ? [o.id] : []) }));
-  const tables: Table[] = [];
-  const term362 = TERMS.filter((t) => t.timeline === "362-bis");
-  if (kind === "regional" || kind === "national") {
-    const unit = kind === "national" ? "Regione" : "Centro";
-    tables.push({
-      id: "programmi", title: "Programmi per autori di violenza", columns: cols(["office", unit], PROGRAMME_COLUMNS),
-      rows: groups.filter((g) => g.offices("cuav").length > 0).map((g) => ({ office: g.label, ...programmeRow(s, g.offices("cuav")) })),
-    });
+  const months = span.months.map((month) => ({ month, s: new Sums(within.filter((c) => c.month === month)) }));
+  const cells = new Cells();
+  // The reports of the same period a reader can set side by side: every region's and the national one.
+  const family: [ReportKind, string][] = kind === "regional" || kind === "national"
+    ? [...[...new Set(directory.map((o) => o.region).filter(Boolean))].sort().map((r): [ReportKind, string] => ["regional", r]), ["national", "IT"]]
+    : [[kind, scope]];
+  if (!family.some(([k, sc]) => k === kind && sc === scope)) family.push([kind, scope]);
+  let raw: Raw | undefined;
+  for (const [k, sc] of family) {
+    const r = rawReport(cells, k, sc, s, months, directory);
+    if (k === kind && sc === scope) raw = r;
   }
-  const ownerOf = (t: (typeof TERMS)[number]) => (t.stage === "pm-assessment" || t.stage === "validation-request" ? "procura" : "gip");
-  const termTable = (id: string, title: string, terms: readonly (typeof TERMS)[number][]) => ({
-    id, title, columns: cols(["office", kind === "national" ? "Regione" : "Ufficio"], TERM_COLUMNS),
-    rows: groups.flatMap((g) => terms.filter((t) => g.offices(ownerOf(t)).length > 0).flatMap((t) => termRows(s, g.label, g.offices(ownerOf(t)), [t]))),
-  });
-  tables.push(termTable("362-bis", "Rispetto dei termini dell'art. 362-bis c.p.p.", term362));
-  if (kind === "compliance-half-yearly") {
-    tables.push({ id: "distretto", title: "Totale del distretto", columns: cols(["office", "Distretto"], TERM_COLUMNS),
-      rows: term362.flatMap((t) => termRows(s, scope, ids((o) => o.kind === ownerOf(t)), [t])) });
-  }
-  if (kind === "regional" || kind === "national") {
-    tables.push(termTable("384-bis", "Rispetto dei termini dell'art. 384-bis c.p.p.", TERMS.filter((t) => t.timeline === "384-bis")));
-    tables.push({
-      id: "segnalazioni", title: "Segnalazioni per ufficio", columns: cols(["office", kind === "national" ? "Regione" : "Ufficio"], [["escalations", "Segnalazioni inviate"]]),
-      rows: (kind === "national" ? groups.map((g) => ({ label: g.label, o: ids((x) => x.region === g.label) })) : inScope.map((o) => ({ label: o.name, o: [o.id] })))
-        .map((r) => ({ office: r.label, escalations: s.escalated(r.o) })).filter((r) => r.escalations > 0).map((r) => ({ ...r, escalations: suppress(r.escalations) })),
-    });
-  }
-  const all = inScope.map((o) => o.id);
-  const monthly = span.months.map((month) => {
-    const m = new Sums(within.filter((c) => c.month === month));
-    const programmes = PROGRAMMES.reduce((n, p) => n + m.get(all, `${p.id}:event:${p.start}`), 0);
-    const deadlines = term362.reduce((n, t) => n + m.get(all, `${t.timeline}:${t.stage}:met`) + m.get(all, `${t.timeline}:${t.stage}:late`), 0);
-    return { month, programmes: suppress(programmes), deadlines: suppress(deadlines) };
-  });
+  const seen = protect(cells.values, cells.equations);
+  const end = periodEnd(kind, period)!;
   return {
-    kind, period, scope, title: TITLES[kind], periodLabel: span.label, snapshotAt: formatRomeInstant(snapshotAt), tables, monthly,
-    notes: [
-      "I valori compresi tra 1 e 4 sono indicati come «<5» perché nessuna persona sia identificabile; quote e mediane richiedono almeno 5 casi («—»).",
-      "I dati sono conteggiati al momento dell'evento e aggregati per mese; non contengono riferimenti ai procedimenti.",
-    ],
+    kind, period, scope, title: TITLES[kind], periodLabel: span.label, snapshotAt: formatRomeInstant(snapshotAt), provisional: snapshotAt < end,
+    tables: raw!.tables.map((t) => ({ ...t, rows: t.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, show(v, seen)]))) })),
+    monthly: raw!.monthly.map((m) => ({ month: m.month, programmes: show(m.programmes, seen), deadlines: show(m.deadlines, seen) })),
+    notes: NOTES,
   };
 }

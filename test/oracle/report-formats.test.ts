@@ -21,8 +21,8 @@ const counters: Counter[] = [
   { month: "2026-01", officeId: "cuav-a", metric: "programme-ammonimento:event:programme.started-ammonimento", value: 12 },
   { month: "2026-02", officeId: "cuav-b", metric: "programme-ammonimento:event:programme.started-ammonimento", value: 37 },
   { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:met", value: 9 },
-  { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:late", value: 3 },
-  { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:d12", value: 12 },
+  { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:late", value: 5 },
+  { month: "2026-03", officeId: "procura-x", metric: "362-bis:pm-assessment:d12", value: 14 },
 ];
 const doc = buildReport("regional", "2026", "Piemonte", counters, offices, Date.parse("2027-01-15T10:00:00Z"))!;
 
@@ -45,8 +45,7 @@ describe("the PDF", () => {
     expect(all).toContain("Programmi per autori di violenza");
     expect(all).toContain("CUAV Città di Prova");
     expect(all).toContain("Rispetto dei termini dell'art. 362-bis c.p.p.");
-    expect(all).toContain("75%");
-    expect(all).toMatch(/Valutazione del PM \(30 giorni\)\s+9\s+<5\s+75%\s+12\s+giorni/);
+    expect(all).toMatch(/Valutazione del PM \(30 giorni\)\s+9\s+5\s+0\s+64,3%\s+12\s+giorni/);
     expect(all).toContain("Volumi mensili");
     // The snapshot in Italian time, written out (10:00 UTC on 15 January is 11:00 in Rome).
     expect(pages[0]).toContain("15 gennaio 2027, 11:00 (ora italiana)");
@@ -74,9 +73,9 @@ describe("the CSV", () => {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const parsed = Papa.parse<string[]>(text.slice(1), { delimiter: ";", skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
-    expect(parsed.data[0]).toEqual(["Ufficio", "Termine", "Nei termini", "Oltre i termini", "Quota nei termini", "Mediana", "Unità"]);
+    expect(parsed.data[0]).toEqual(["Ufficio", "Termine", "Nei termini", "Oltre i termini", "Scadute e ancora aperte alla data dei dati", "Quota nei termini", "Mediana", "Unità"]);
     // The median is a number a spreadsheet can sum and sort; its unit has a column of its own.
-    expect(parsed.data[1]).toEqual(["Procura della Repubblica di Prova", "Valutazione del PM (30 giorni)", "9", "<5", "75%", "12", "giorni"]);
+    expect(parsed.data[1]).toEqual(["Procura della Repubblica di Prova", "Valutazione del PM (30 giorni)", "9", "5", "0", "64,3%", "12", "giorni"]);
   });
 
   it("writes decimals with the comma Italian spreadsheets read", () => {

@@ -27,6 +27,8 @@ beforeAll(async () => {
     await record(ref, "suspect.registered", "2025-03-02T10:00:00+01:00", { jurisdiction: "TO" });
     await record(ref, "measures.requested", i < 5 ? "2025-03-12T10:00:00+01:00" : "2025-04-11T10:00:00+02:00");
   }
+  // Five registered in November 2025 whose assessment (due in December) is still not recorded.
+  for (let i = 0; i < 5; i++) await record(newRef(), "suspect.registered", "2025-11-20T10:00:00+01:00", { jurisdiction: "TO" });
   // Two programmes started at the CUAV: a small count.
   for (let i = 0; i < 2; i++) {
     const ref = newRef();
@@ -41,13 +43,14 @@ const json = async (res: Response) => (await res.json()) as {
 };
 
 describe("the regional report", () => {
-  it("counts what happened, with shares, medians and small counts as <5", async () => {
+  it("counts what happened, small counts as <5, shares and medians only from published counts", async () => {
     const res = await api("GET", "/api/v1/reports/regional/2025?format=json", { token: REGION });
     expect(res.status).toBe(200);
     expect(res.headers.get("X-Report-Checksum")).toMatch(/^sha256:[0-9a-f]{64}$/);
     const doc = await json(res);
     const terms = doc.tables.find((t) => t.id === "362-bis")!.rows;
-    expect(terms.find((r) => r.term === "Valutazione del PM (30 giorni)")).toMatchObject({ met: 5, late: "<5", onTime: "83,3%", median: 10, unit: "giorni" });
+    // Five on time, one late ("<5"): a share of 83,3% would give the one away. Five deadlines past and still open.
+    expect(terms.find((r) => r.term === "Valutazione del PM (30 giorni)")).toMatchObject({ met: 5, late: "<5", open: 5, onTime: "—", median: "—", unit: "giorni" });
     expect(doc.tables.find((t) => t.id === "programmi")!.rows[0]).toMatchObject({ started: "<5" });
     expect(doc.monthly.find((m) => m.month === "2025-03")!.deadlines).toBe(5);
     // Aggregates only: no case reference anywhere in the document.

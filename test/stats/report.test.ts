@@ -1,7 +1,7 @@
 /**
  * The report's figures from a small known dataset, computed by hand:
- * sums, shares, medians from duration histograms, and small counts shown
- * as "<5".
+ * sums, shares, medians from duration histograms, small counts shown as
+ * "<5" and the counts hidden so that those cannot be worked back.
  */
 import { describe, expect, it } from "vitest";
 import { type Counter, buildReport, median, periodMonths } from "../../src/stats/report.js";
@@ -44,35 +44,48 @@ describe("the regional report", () => {
   const doc = buildReport("regional", "2026", "Piemonte", counters, offices, SNAPSHOT)!;
   const table = (id: string) => doc.tables.find((t) => t.id === id)!;
 
-  it("counts programmes per centre of the region, small counts suppressed", () => {
+  it("counts programmes per centre of the region, small counts suppressed and what would give them away hidden", () => {
     expect(table("programmi").rows).toEqual([
-      { office: "CUAV A", started: 7, completed: 5, negative: "<5", early: 0, attested: 60, weeksMet: 50, weeksMissed: 6, anomalies: "<5" },
+      // Piedmont's row in the national report (9) less CUAV A's 7 would give CUAV B's 2: CUAV A's count is hidden too.
+      { office: "CUAV A", started: "riservato", completed: 5, negative: "<5", early: 0, attested: 60, weeksMet: 50, weeksMissed: 6, anomalies: "<5" },
       { office: "CUAV B", started: "<5", completed: 0, negative: 0, early: 0, attested: 0, weeksMet: 0, weeksMissed: 0, anomalies: 0 },
     ]);
   });
 
-  it("gives the share on time and the median duration, only from 5 cases up", () => {
+  it("gives the share on time and the median only where every count they come from is published", () => {
     expect(table("362-bis").rows).toEqual([
-      // 8 of 10 on time; durations 10,10,10,20,20,20,29,29,35,35 days: median 20.
-      { office: "Procura X", term: "Valutazione del PM (30 giorni)", met: 8, late: "<5", onTime: "80%", median: 20, unit: "giorni" },
-      { office: "GIP X", term: "Decisione del GIP (20 giorni)", met: "<5", late: "<5", onTime: "—", median: "—", unit: "giorni" },
+      // 8 on time, 2 late: "80%" beside "8" would give the 2 away.
+      { office: "Procura X", term: "Valutazione del PM (30 giorni)", met: 8, late: "<5", open: 0, onTime: "—", median: "—", unit: "giorni" },
+      { office: "GIP X", term: "Decisione del GIP (20 giorni)", met: "<5", late: "<5", open: 0, onTime: "—", median: "—", unit: "giorni" },
     ]);
     expect(table("segnalazioni").rows).toEqual([{ office: "Procura X", escalations: 6 }]);
   });
 
-  it("draws monthly volumes for the chart", () => {
+  it("draws monthly volumes for the chart, protected as the tables are", () => {
     expect(doc.monthly.slice(0, 3)).toEqual([
-      { month: "2026-01", programmes: 5, deadlines: 0 },
+      // January's 5 and February's 2 add up to CUAV A's 7: January is hidden with it.
+      { month: "2026-01", programmes: "riservato", deadlines: 0 },
       { month: "2026-02", programmes: "<5", deadlines: 0 },
       { month: "2026-03", programmes: 0, deadlines: 10 },
     ]);
+  });
+
+  it("shows the share and the median from published counts", () => {
+    const more = [...counters, c("2026-05", "procura-x", "362-bis:pm-assessment:late", 3)];
+    const row = buildReport("regional", "2026", "Piemonte", more, offices, SNAPSHOT)!.tables.find((t) => t.id === "362-bis")!.rows[0]!;
+    // 8 of 13 on time; durations 10,10,10,20,20,20,29,29,35,35 days (the last three without one): median 20.
+    expect(row).toMatchObject({ met: 8, late: 5, onTime: "61,5%", median: 20 });
   });
 });
 
 describe("other reports", () => {
   it("groups the national report by region", () => {
     const doc = buildReport("national", "2026", "IT", counters, offices, SNAPSHOT)!;
-    expect(doc.tables.find((t) => t.id === "programmi")!.rows.map((r) => [r.office, r.started])).toEqual([["Lombardia", 9], ["Piemonte", 9]]);
+    const rows = doc.tables.find((t) => t.id === "programmi")!.rows;
+    expect(rows.map((r) => r.office)).toEqual(["Lombardia", "Piemonte"]);
+    // Piedmont's 9 less CUAV A's 7 (published in the regional report) would give CUAV B's 2.
+    expect(rows[1]!.started).toBe("riservato");
+    expect(doc.tables.find((t) => t.id === "segnalazioni")!.title).toBe("Segnalazioni per regione");
   });
 
   it("reports an empty period with zeros, not an error", () => {
@@ -90,6 +103,6 @@ describe("other reports", () => {
 
   it("totals a district for the half-yearly report", () => {
     const doc = buildReport("compliance-half-yearly", "2026-H1", "TO", counters, offices, SNAPSHOT)!;
-    expect(doc.tables.find((t) => t.id === "distretto")!.rows[0]).toMatchObject({ office: "TO", met: 8, onTime: "80%" });
+    expect(doc.tables.find((t) => t.id === "distretto")!.rows[0]).toMatchObject({ office: "TO", met: 8, late: "<5", onTime: "—" });
   });
 });
