@@ -269,6 +269,9 @@ export const reports = sqliteTable("reports", {
   generatedBy: text("generated_by").notNull(),
   submittedAt: integer("submitted_at"),
   submittedBy: text("submitted_by"),
+  /** The last withdrawal of a mistaken transmission (submitted_* are then cleared). */
+  withdrawnAt: integer("withdrawn_at"),
+  withdrawnBy: text("withdrawn_by"),
 }, (t) => [
   unique().on(t.kind, t.period, t.scope, t.version),
 ]);

@@ -26,6 +26,7 @@ export const PROBLEMS = {
   stage_closed: { status: 409, title: "Fase già chiusa" },
   stage_lapsed: { status: 409, title: "Termine scaduto: il provvedimento ha perso efficacia" },
   period_not_ended: { status: 409, title: "Periodo non ancora concluso" },
+  withdrawal_window_closed: { status: 409, title: "Non è più possibile ritirare la trasmissione" },
   concurrent_update: { status: 409, title: "Modifica concorrente: riprovare" },
   suspension_used: { status: 409, title: "Sospensione già utilizzata" },
   not_suspended: { status: 409, title: "Termine non sospeso" },

@@ -15,6 +15,7 @@ import { formatRomeInstant } from "../engine/rome.js";
 
 export const OUTBOUND_KINDS = [
   "deadline.opened", "deadline.reminder", "deadline.escalated", "deadline.closed", "deadline.changed", "timeline.ended", "report.published",
+  "report.withdrawn",
 ] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
 /** Sent only on request, from the subscription's page: never subscribed to. */
@@ -29,6 +30,7 @@ export const KIND_LABELS: Record<OutboundKind, string> = {
   "deadline.changed": "Una rettifica o un annullamento sposta o riapre una scadenza",
   "timeline.ended": "Uno scadenzario termina (chiuso o ritirato)",
   "report.published": "Una relazione viene trasmessa",
+  "report.withdrawn": "Una trasmissione fatta per errore viene ritirata (a chi aveva ricevuto report.published)",
 };
 
 const Instant = z.string().describe("Istante RFC 3339 con l'offset di Roma, es. 2026-10-31T23:59:59+01:00");
@@ -49,6 +51,7 @@ const DeadlineFacts = z.object({
 });
 const Link = z.url().describe("Pagina del procedimento in Termini (richiede l'accesso)");
 
+const ReportFacts = z.object({ kind: z.string(), period: z.string(), scope: z.string(), version: z.number().int(), checksum: z.string() });
 const deadlineData = <S extends z.ZodRawShape>(extra: S) => z.object({ case: CaseRefs, timeline: Timeline, deadline: DeadlineFacts, link: Link, ...extra });
 const Message = z.object({ rung: z.string().describe("Gradino del piano di avvisi, es. 7d o 1d+"), office: z.string().describe("Ufficio destinatario") });
 
@@ -59,9 +62,10 @@ export const OUTBOUND_DATA = {
   "deadline.closed": deadlineData({ outcome: z.string().nullable() }),
   "deadline.changed": deadlineData({ previousDueAt: Instant.nullable() }),
   "timeline.ended": z.object({ case: CaseRefs, timeline: Timeline.extend({ status: z.enum(["closed", "withdrawn"]) }), link: Link }),
-  "report.published": z.object({
-    report: z.object({ kind: z.string(), period: z.string(), scope: z.string(), version: z.number().int(), checksum: z.string() }),
-    link: Link,
+  "report.published": z.object({ report: ReportFacts, link: Link }),
+  "report.withdrawn": z.object({
+    report: ReportFacts,
+    withdrawnAt: z.string().describe("Istante del ritiro (RFC 3339): la versione non risulta più trasmessa e l'obbligo si riapre"),
   }),
 } satisfies Record<OutboundKind, z.ZodType>;
 

@@ -75,5 +75,9 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
  {
   "name": "0019_names_invitations_sent_copies.sql",
   "sql": "ALTER TABLE users ADD COLUMN name TEXT;\nALTER TABLE users ADD COLUMN accepted_at INTEGER;\nUPDATE users SET accepted_at = created_at;\nALTER TABLE notifications ADD COLUMN sent_copy TEXT;\nCREATE INDEX notifications_office_sent ON notifications (office_id, kind, status, sent_at_ms);\n"
+ },
+ {
+  "name": "0020_report_withdrawal.sql",
+  "sql": "ALTER TABLE reports ADD COLUMN withdrawn_at INTEGER;\nALTER TABLE reports ADD COLUMN withdrawn_by TEXT;\n"
  }
 ];

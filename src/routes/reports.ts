@@ -12,8 +12,9 @@ import { bearer } from "../auth/bearer.js";
 import { currentUser } from "../web/session.js";
 import { audit } from "../db/audit.js";
 import { caseDbs, centralDb, districtDb } from "../db/districts.js";
-import { findReport, listVersions } from "../db/reports.js";
-import { type Format, generateReport, render, submitReport } from "../domain/report-files.js";
+import { findReport, listVersions, transmittedReport } from "../db/reports.js";
+import { type Format, generateReport, render } from "../domain/report-files.js";
+import { submitReport, withdrawReport } from "../domain/report-transmission.js";
 import { reportScope } from "../domain/report-access.js";
 import { ApiError } from "../http/problem.js";
 import { integerParam, parseQuery } from "../http/query.js";
@@ -101,7 +102,10 @@ reportRoutes.get("/:kind/:period/versions", async (c) => {
   const scope = await reportScope(db, c.get("principal"), kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
   const period = periodOf(kind, c.req.param("period"), Date.now());
   const versions = await listVersions(db, kind, period, scope);
-  return c.json({ kind, period, scope, versions: versions.map((v) => ({ ...v, snapshotAt: formatRomeInstant(v.snapshotAt) })) });
+  return c.json({
+    kind, period, scope,
+    versions: versions.map((v) => ({ version: v.version, snapshotAt: formatRomeInstant(v.snapshotAt), checksum: v.checksum, submittedAt: v.submittedAt, withdrawnAt: v.withdrawnAt })),
+  });
 });
 
 reportRoutes.post("/:kind/:period/generate", async (c) => {
@@ -127,6 +131,20 @@ reportRoutes.post("/:kind/:period/submit", async (c) => {
   return c.json({ kind, period, scope, version: r.version, submitted: true, obligation: closed });
 });
 
+reportRoutes.post("/:kind/:period/withdraw", async (c) => {
+  const now = Date.now();
+  const db = centralDb(c.env);
+  const p = c.get("principal");
+  const kind = kindOf(c.req.param("kind"));
+  const period = periodOf(kind, c.req.param("period"), now);
+  const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
+  const r = await transmittedReport(db, kind, period, scope);
+  if (r === undefined) throw new ApiError("not_found", "Nessuna versione trasmessa per questo periodo");
+  const { wake, db: cases } = await withdrawReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS, (d) => districtDb(c.env, d));
+  if (wake !== null) await wakeAll(c.env, cases, wake, now);
+  return c.json({ kind, period, scope, version: r.version, submitted: false });
+});
+
 const ReportPath = z.object({
   kind: z.enum(REPORT_KINDS as unknown as [ReportKind, ...ReportKind[]]),
   period: z.string().describe("2026, 2026-Q1 o 2026-H1, secondo il tipo"),
@@ -146,7 +164,10 @@ export const reportsContracts = [
     responses: {
       200: {
         description: "Versioni, la più recente per prima",
-        schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), versions: z.array(z.object({ version: z.number().int(), snapshotAt: z.string(), checksum: z.string(), submittedAt: z.number().nullable() })) }),
+        schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), versions: z.array(z.object({
+          version: z.number().int(), snapshotAt: z.string(), checksum: z.string(), submittedAt: z.number().nullable().describe("Trasmessa (ms dall'epoca), o null"),
+          withdrawnAt: z.number().nullable().describe("Ultimo ritiro di una trasmissione fatta per errore (ms dall'epoca), o null"),
+        })) }),
       },
     },
   }),
@@ -164,6 +185,14 @@ export const reportsContracts = [
         description: "Trasmessa",
         schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), version: z.number().int(), submitted: z.literal(true), obligation: z.string().nullable().describe("L'obbligo chiuso, se era aperto") }),
       },
+    },
+  }),
+  contract({
+    method: "post", path: "/api/v1/reports/{kind}/{period}/withdraw", tag: "Relazioni", security: "bearer",
+    summary: "Ritiro di una trasmissione fatta per errore, entro 2 ore e da chi l'ha fatta: l'obbligo si riapre (evento report.withdrawn a chi aveva ricevuto report.published)",
+    params: ReportPath, query: ScopeQuery, problems: [...REPORT_PROBLEMS, "stage_closed", "withdrawal_window_closed"],
+    responses: {
+      200: { description: "Trasmissione ritirata", schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), version: z.number().int(), submitted: z.literal(false) }) },
     },
   }),
 ];

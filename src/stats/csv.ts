@@ -19,17 +19,36 @@ export function csvCell(v: string | number): string {
 }
 
 
-export function tableCsv(t: Table): string {
-  const lines = [t.columns.map((c) => csvCell(c.label)).join(";"), ...t.rows.map((r) => t.columns.map((c) => csvCell(r[c.key] ?? "")).join(";"))];
+/**
+ * A provisional report (its period still running) says so on every row, in a last column "Dati":
+ * a table copied out of the file, or the file passed on, cannot be taken for final figures.
+ */
+function provisional(doc: Pick<ReportDocument, "provisional" | "snapshotAt"> | undefined): string | undefined {
+  if (doc?.provisional !== true) return undefined;
+  const [, y, m, d, hm] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(doc.snapshotAt)!;
+  return `provvisori al ${d}/${m}/${y} ${hm}`;
+}
+
+export function tableCsv(t: Table, doc?: Pick<ReportDocument, "provisional" | "snapshotAt">): string {
+  const mark = provisional(doc);
+  const extra = (cells: string[], v: string) => (mark === undefined ? cells : [...cells, csvCell(v)]);
+  const lines = [
+    extra(t.columns.map((c) => csvCell(c.label)), "Dati").join(";"),
+    ...t.rows.map((r) => extra(t.columns.map((c) => csvCell(r[c.key] ?? "")), mark ?? "").join(";")),
+  ];
   return BOM + lines.join("\r\n") + "\r\n";
 }
 
 export function monthlyCsv(doc: ReportDocument): string {
-  const lines = ["Mese;Programmi avviati;Termini art. 362-bis conclusi", ...doc.monthly.map((m) => [m.month, m.programmes, m.deadlines].map(csvCell).join(";"))];
-  return BOM + lines.join("\r\n") + "\r\n";
+  const table: Table = {
+    id: "mensile", title: "Volumi mensili",
+    columns: [{ key: "month", label: "Mese" }, { key: "programmes", label: "Programmi avviati" }, { key: "deadlines", label: "Termini art. 362-bis conclusi" }],
+    rows: doc.monthly,
+  };
+  return tableCsv(table, doc);
 }
 
 /** One file per table, named after it. */
 export function csvFiles(doc: ReportDocument): { name: string; text: string }[] {
-  return [...doc.tables.map((t) => ({ name: `${t.id}.csv`, text: tableCsv(t) })), { name: "mensile.csv", text: monthlyCsv(doc) }];
+  return [...doc.tables.map((t) => ({ name: `${t.id}.csv`, text: tableCsv(t, doc) })), { name: "mensile.csv", text: monthlyCsv(doc) }];
 }

@@ -85,7 +85,7 @@ function cover(doc: ReportDocument, checksum: string): Page {
   const facts: [string, string][] = [
     ["Periodo", doc.periodLabel],
     ["Ambito", doc.scope === "IT" ? "Italia" : doc.scope],
-    ["Dati aggiornati al", `${italianDateTime(doc.snapshotAt)} (ora italiana)`],
+    [doc.provisional ? "Dati provvisori al" : "Dati aggiornati al", `${italianDateTime(doc.snapshotAt)} (ora italiana)`],
     ["Impronta SHA-256", checksum.slice(0, 32)],
     ["", checksum.slice(32)],
   ];
@@ -93,6 +93,13 @@ function cover(doc: ReportDocument, checksum: string): Page {
     p.text(MARGIN, y, k, 11, true);
     p.text(MARGIN + 130, y, v, 11);
     y -= 18;
+  }
+  if (doc.provisional) {
+    y -= 8;
+    for (const l of wrap("DATI PROVVISORI: alla data dei dati il periodo non era concluso. I valori possono ancora cambiare; la relazione si trasmette con i dati definitivi, dopo la fine del periodo.", 11, W - 2 * MARGIN)) {
+      p.text(MARGIN, y, l, 11, true);
+      y -= 15;
+    }
   }
   y -= 20;
   for (const n of doc.notes) {
@@ -176,9 +183,29 @@ function chart(doc: ReportDocument): Page {
   const p = new Page();
   p.text(MARGIN, H - MARGIN - 20, "Volumi mensili", 13, true);
   const series = [
-    { label: "Programmi avviati", grey: 0.35, values: doc.monthly.map((m) => numeric(m.programmes)) },
-    { label: "Termini art. 362-bis conclusi", grey: 0.7, values: doc.monthly.map((m) => numeric(m.deadlines)) },
-  ];
+    { label: "Programmi avviati", grey: 0.35, cells: doc.monthly.map((m) => m.programmes) },
+    { label: "Termini art. 362-bis conclusi", grey: 0.7, cells: doc.monthly.map((m) => m.deadlines) },
+  ].map((s) => ({ ...s, values: s.cells.map(numeric) }));
+  const month = (m: string) => MONTHS[Number(m.slice(5)) - 1]!;
+  // Months without a bar because their count is not published: named, so that no bar reads as zero.
+  const unpublished = series.map((s) => ({ label: s.label, months: doc.monthly.filter((_, i) => typeof s.cells[i] === "string").map((m) => month(m.month)) }));
+  const explain = (y: number) => {
+    for (const u of unpublished.filter((x) => x.months.length > 0)) {
+      for (const l of wrap(`${u.label}: senza barra ${u.months.join(", ")}, perché il valore è «<5» o «riservato» (vedi le note in copertina).`, 9, W - 2 * MARGIN)) {
+        p.text(MARGIN, y, l, 9);
+        y -= 12;
+      }
+    }
+  };
+  if (series.every((s) => s.values.every((v) => v === 0))) {
+    const none = unpublished.every((u) => u.months.length === 0);
+    const lines = wrap(none
+      ? `Nessun programma avviato e nessun termine dell'art. 362-bis concluso nel periodo (${doc.periodLabel}): il grafico non ha barre da mostrare.`
+      : "Il grafico non è disegnato: nessun volume mensile del periodo si può pubblicare, perché ognuno è zero, «<5» o «riservato».", 10, W - 2 * MARGIN);
+    lines.forEach((l, i) => p.text(MARGIN, H - MARGIN - 50 - i * 14, l, 10));
+    explain(H - MARGIN - 60 - lines.length * 14);
+    return p;
+  }
   const highest = Math.max(1, ...series.flatMap((s) => s.values));
   const step = scaleStep(highest);
   const top = step * Math.ceil(highest / step);
@@ -198,14 +225,14 @@ function chart(doc: ReportDocument): Page {
       const h = (s.values[i]! / top) * height;
       if (h > 0) p.rect(left + i * slot + 2 + k * (bar + 1), base, bar, h, s.grey);
     });
-    p.text(left + i * slot + 2, base - 14, MONTHS[Number(m.month.slice(5)) - 1]!.slice(0, 3), 8);
+    p.text(left + i * slot + 2, base - 14, month(m.month).slice(0, 3), 8);
   });
   p.text(left, base - 28, `Mesi del ${doc.monthly[0]?.month.slice(0, 4) ?? ""}; numero di casi per mese`, 8);
   series.forEach((s, k) => {
     p.rect(MARGIN, base - 56 - k * 16, 10, 10, s.grey);
     p.text(MARGIN + 16, base - 54 - k * 16, s.label, 9);
   });
-  p.text(MARGIN, base - 96, "I mesi con meno di 5 casi sono rappresentati come zero (valori «<5»).", 8);
+  explain(base - 96);
   return p;
 }
 

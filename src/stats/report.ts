@@ -81,6 +81,14 @@ const TITLES: Record<ReportKind, string> = {
   "compliance-half-yearly": "Relazione semestrale sul rispetto dei termini dell'art. 362-bis c.p.p.",
 };
 
+/** To whom the law says each report goes, and where it says so. */
+export const RECIPIENTS: Record<ReportKind, { to: string; basis: string }> = {
+  regional: { to: "al Ministro delegato per le pari opportunità", basis: "proposta di legge del 2020 (Senato), art. 1, comma 5" },
+  national: { to: "alle Camere, dal Ministro delegato per le pari opportunità", basis: "proposta di legge del 2020 (Senato), art. 1, comma 6" },
+  "compliance-quarterly": { to: "al Procuratore generale presso la Corte d'appello", basis: "art. 127, comma 1-bis, disp. att. c.p.p." },
+  "compliance-half-yearly": { to: "al Procuratore generale presso la Corte di cassazione", basis: "art. 127, comma 1-bis, disp. att. c.p.p." },
+};
+
 export const NOTES = [
   `I valori da 1 a 4 sono indicati come «${SMALL_MARK}» perché nessuna persona sia identificabile. «${HIDDEN_MARK}» indica un valore nascosto perché un valore «${SMALL_MARK}» non si possa ricavare per differenza da totali, righe, colonne, serie mensili o dalle altre relazioni dello stesso periodo (soppressione secondaria). Quote e mediane sono indicate solo quando tutti i valori da cui derivano sono pubblicati («—»).`,
   "«Scadute e ancora aperte alla data dei dati»: termini scaduti nel periodo per i quali l'atto non risultava ancora registrato alla data di aggiornamento dei dati.",

@@ -10,9 +10,10 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { caseDbs, centralDb, districtDb } from "../db/districts.js";
 import { getOffices } from "../db/directory.js";
-import { findReport, listVersions } from "../db/reports.js";
+import { findReport, listVersions, transmittedReport } from "../db/reports.js";
 import { offices } from "../db/schema.js";
-import { assertPeriodEnded, generateReport, submitReport } from "../domain/report-files.js";
+import { generateReport } from "../domain/report-files.js";
+import { WITHDRAWAL_WINDOW_MS, assertMayWithdraw, assertPeriodEnded, submitReport, withdrawReport } from "../domain/report-transmission.js";
 import { reportScope } from "../domain/report-access.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { ApiError } from "../http/problem.js";
@@ -20,7 +21,7 @@ import { readForm } from "../http/body.js";
 import { REPORT_KINDS, type ReportKind, buildReport, periodEnd, periodMonths } from "../stats/report.js";
 import { italianDate } from "../engine/civil.js";
 import { romeDay } from "../engine/rome.js";
-import { confirmTransmission, versionName } from "./report-transmit.js";
+import { confirmTransmission, confirmWithdrawal, versionName } from "./report-transmit.js";
 import { Alert } from "./ui.js";
 import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
@@ -84,11 +85,20 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
   const now = Date.now();
   const scopes = await scopesOf(c);
   // After a transmission: which version of which report went (only a report this user sees).
-  const [sk, sp, ss, sv] = (c.req.query("trasmessa") ?? "").split("/");
-  const shown = scopes.find((x) => x.kind === sk && x.scope === ss);
-  const sent = shown === undefined || sp === undefined || periodMonths(shown.kind, sp) === undefined || !/^\d{1,6}$/.test(sv ?? "")
-    ? undefined : { kind: shown.kind, label: shown.label, period: sp, version: Number(sv) };
-  const sections = await Promise.all(scopes.map(async (s) => {
+  const done = (param: string) => {
+    const [sk, sp, ss, sv] = (c.req.query(param) ?? "").split("/");
+    const shown = scopes.find((x) => x.kind === sk && x.scope === ss);
+    return shown === undefined || sp === undefined || periodMonths(shown.kind, sp) === undefined || !/^\d{1,6}$/.test(sv ?? "")
+      ? undefined : { kind: shown.kind, label: shown.label, period: sp, version: Number(sv) };
+  };
+  const sent = done("trasmessa");
+  const withdrawn = done("ritirata");
+  // The Ministry sees twenty regions: the national report first, then the one region chosen.
+  const regions = scopes.filter((s) => s.kind === "regional");
+  const chooses = regions.length > 1;
+  const chosen = chooses ? regions.find((r) => r.scope === c.req.query("regione")) : undefined;
+  const visible = chooses ? scopes.filter((s) => s.kind !== "regional" || s === chosen) : scopes;
+  const sections = await Promise.all(visible.map(async (s) => {
     const begun = periodsBegun(s.kind, now);
     return {
       ...s,
@@ -98,9 +108,12 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
   }));
   return c.html(
     <Layout title="Relazioni" user={user} current="/relazioni">
-      {sent !== undefined && <Alert tone="success">{TITLES[sent.kind]} — {sent.label}, {periodMonths(sent.kind, sent.period)!.label}: versione {sent.version} trasmessa.</Alert>}
+      {sent !== undefined && <Alert tone="success">{TITLES[sent.kind]} — {sent.label}, {periodMonths(sent.kind, sent.period)!.label}: versione {sent.version} trasmessa.
+        Se è stato un errore, può ritirare la trasmissione entro {WITHDRAWAL_WINDOW_MS / 3_600_000} ore.</Alert>}
+      {withdrawn !== undefined && <Alert tone="success">{TITLES[withdrawn.kind]} — {withdrawn.label}, {periodMonths(withdrawn.kind, withdrawn.period)!.label}: la trasmissione
+        della versione {withdrawn.version} è stata ritirata; l'adempimento è di nuovo aperto.</Alert>}
       {sections.length === 0 && <p>Nessuna relazione per i suoi uffici.</p>}
-      {sections.map((s) => (
+      {sections.map((s) => (<>
         <section aria-label={`${TITLES[s.kind]} — ${s.label}`}>
           <h2>{TITLES[s.kind]} — {s.label}</h2>
           <table class="table table-stack">
@@ -117,7 +130,8 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                   </td>
                   <td>
                     {versions.length === 0 ? <span class="muted">nessuna versione ancora: la prima si genera al primo scaricamento</span> : versions.map((v) => (
-                      <div>{versionName(v, now < (periodEnd(s.kind, period) ?? 0))}{v.submittedAt !== null ? `, trasmessa il ${romeDateTime(v.submittedAt)}` : ""}
+                      <div>{versionName(v, v.snapshotAt < (periodEnd(s.kind, period) ?? 0))}{v.submittedAt !== null ? `, trasmessa il ${romeDateTime(v.submittedAt)}` : ""}
+                        {v.submittedAt === null && v.withdrawnAt !== null ? `, trasmissione ritirata il ${romeDateTime(v.withdrawnAt)}` : ""}
                         <details class="small"><summary>Impronta</summary><code>sha256:{v.checksum}</code></details>
                       </div>
                     ))}
@@ -130,6 +144,9 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
                       {versions.length > 0 && versions[0]!.submittedAt === null && (now >= (periodEnd(s.kind, period) ?? 0)
                         ? <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="trasmetti">Trasmetti…</button>
                         : <span class="small muted d-block mt-1">Periodo in corso: si potrà trasmettere dal {italianDate(romeDay(periodEnd(s.kind, period)!))}.</span>)}
+                      {versions.some((v) => v.submittedBy === user.principal.id && v.submittedAt !== null && now - v.submittedAt <= WITHDRAWAL_WINDOW_MS) && (
+                        <button type="submit" class="btn btn-outline-danger btn-sm me-1" name="azione" value="ritira">Ritira la trasmissione…</button>
+                      )}
                     </form>
                   </td>
                 </tr>
@@ -137,10 +154,31 @@ reportsPage.get("/relazioni", requireUser, async (c) => {
             </tbody>
           </table>
         </section>
-      ))}
+        {s.kind === "national" && chooses && <RegionChoice regions={regions.map((r) => r.scope)} chosen={chosen?.scope} />}
+      </>))}
     </Layout>,
   );
 });
+
+/** A GET form: the chosen region is in the address, so it can be bookmarked and survives a reload. */
+function RegionChoice({ regions, chosen }: { regions: string[]; chosen: string | undefined }) {
+  return (
+    <section aria-labelledby="relazioni-regionali">
+      <h2 id="relazioni-regionali">Relazioni regionali</h2>
+      <form method="get" action="/relazioni" class="row g-2 align-items-end mb-4">
+        <div class="col-sm-6 col-md-4">
+          <label for="regione" class="form-label">Regione</label>
+          <select id="regione" name="regione" class="form-select">
+            {chosen === undefined && <option value="">Scelga una regione</option>}
+            {regions.map((r) => <option value={r} selected={r === chosen}>{r}</option>)}
+          </select>
+        </div>
+        <div class="col-auto"><button type="submit" class="btn btn-outline-primary">Mostra le relazioni della regione</button></div>
+      </form>
+      {chosen === undefined && <p>Scelga una regione per vederne le relazioni, le versioni e le trasmissioni.</p>}
+    </section>
+  );
+}
 
 reportsPage.post("/relazioni", requireUser, async (c) => {
   const now = Date.now();
@@ -156,6 +194,18 @@ reportsPage.post("/relazioni", requireUser, async (c) => {
   const param = SCOPE_PARAM[kind];
   // The same rules as the API: the scope must be this user's and the directory's.
   const scope = await reportScope(db, user.principal, kind, param === undefined ? {} : { [param]: String(form.scope ?? "") });
+  if (form.azione === "ritira") {
+    const r = await transmittedReport(db, kind, period, scope);
+    if (r === undefined) throw new ApiError("not_found", "Nessuna versione trasmessa per questo periodo");
+    const label = (await scopesOf(c)).find((s) => s.kind === kind && s.scope === scope)?.label ?? scope;
+    if (form.conferma !== "1") {
+      assertMayWithdraw(user.principal, r, now);
+      return confirmWithdrawal(c, r, TITLES[kind], label);
+    }
+    const { wake, db: cases } = await withdrawReport(db, user.principal, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS, (d) => districtDb(c.env, d));
+    if (wake !== null) await wakeAll(c.env, cases, wake, now);
+    return c.redirect(`/relazioni?${new URLSearchParams({ ritirata: `${kind}/${period}/${scope}/${r.version}` })}`, 303);
+  }
   if (form.azione === "trasmetti") {
     // The version the confirmation named (a newer one generated meanwhile is not sent in its place).
     const version = form.conferma === "1" && /^\d{1,6}$/.test(String(form.versione)) ? Number(form.versione) : undefined;

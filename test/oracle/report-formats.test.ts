@@ -96,3 +96,37 @@ describe("the CSV", () => {
   });
 
 });
+
+describe("a report of a period still running", () => {
+  // Data taken on 6 December 2026: the year is not over.
+  const running = buildReport("regional", "2026", "Piemonte", counters, offices, Date.parse("2026-12-06T06:47:00Z"))!;
+
+  it("says 'dati provvisori' on the PDF's cover and on every CSV row", async () => {
+    expect(running.provisional).toBe(true);
+    expect(doc.provisional).toBe(false);
+    const cover = (await pdfText(reportPdf(running, "ab".repeat(32))))[0]!;
+    expect(cover).toContain("Dati provvisori al");
+    expect(cover).toContain("DATI PROVVISORI");
+    expect((await pdfText(reportPdf(doc, "ab".repeat(32))))[0]).not.toContain("provvisori");
+    for (const f of csvFiles(running)) {
+      const rows = Papa.parse<string[]>(f.text.slice(1), { delimiter: ";", skipEmptyLines: true }).data;
+      expect(rows[0]!.at(-1)).toBe("Dati");
+      for (const r of rows.slice(1)) expect(r.at(-1)).toBe("provvisori al 06/12/2026 07:47");
+    }
+    expect(Papa.parse<string[]>(tableCsv(doc.tables[0]!, doc).slice(1), { delimiter: ";" }).data[0]).not.toContain("Dati");
+  });
+});
+
+describe("the chart", () => {
+  it("says why it has no bars when no monthly count can be published, instead of drawing an empty chart", async () => {
+    const small = buildReport("regional", "2026", "Piemonte", [
+      { month: "2026-02", officeId: "cuav-a", metric: "programme-ammonimento:event:programme.started-ammonimento", value: 2 },
+    ], offices, Date.parse("2027-01-15T10:00:00Z"))!;
+    const pages = await pdfText(reportPdf(small, "ab".repeat(32)));
+    const chart = pages.at(-1)!;
+    expect(chart).toContain("Il grafico non è disegnato");
+    expect(chart).toContain("Programmi avviati: senza barra febbraio");
+    const empty = await pdfText(reportPdf(buildReport("regional", "2026", "Piemonte", [], offices, Date.parse("2027-01-15T10:00:00Z"))!, "ab".repeat(32)));
+    expect(empty.at(-1)).toContain("Nessun programma avviato e nessun termine dell'art. 362-bis concluso nel periodo (anno 2026)");
+  });
+});

@@ -160,6 +160,40 @@ describe("filing", () => {
     expect((await post("/api/v1/reports/regional/2025/submit", REGION)).status).toBe(409);
   });
 
+  it("lets the officer who transmitted withdraw a mistake within two hours: the obligation reopens and whoever was told is told", async () => {
+    const billEnv = { ...env, ENABLED_BILLS: "all" };
+    const post = (path: string, token: string) => fetchWith(billEnv, path, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    const status = async () => (await db().select({ status: timelineInstances.status }).from(timelineInstances)
+      .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(and(eq(cases.ref, "RELAZIONE-REGIONALE-2025"), eq(cases.ownerOfficeId, "regione-piemonte"))).all()).map((i) => i.status);
+    // Someone else (here the Ministry, which reads the report) cannot withdraw it.
+    await expectProblem(await post("/api/v1/reports/regional/2025/withdraw?region=Piemonte", MINISTRY), 403, "forbidden");
+    const res = await post("/api/v1/reports/regional/2025/withdraw", REGION);
+    expect(res.status).toBe(200);
+    const { version } = (await res.json()) as { version: number; submitted: boolean };
+    expect(await status()).toContain("running");
+    const versions = (await (await api("GET", "/api/v1/reports/regional/2025/versions", { token: REGION })).json()) as { versions: { version: number; submittedAt: number | null; withdrawnAt: number | null }[] };
+    expect(versions.versions.find((v) => v.version === version)).toMatchObject({ submittedAt: null, withdrawnAt: expect.any(Number) });
+    expect(await db().select().from(auditLog).where(eq(auditLog.action, "report.withdrawn")).all()).toHaveLength(1);
+    // Nothing transmitted now: nothing to withdraw.
+    await expectProblem(await post("/api/v1/reports/regional/2025/withdraw", REGION), 404, "not_found");
+
+    // A system subscribed to the region's reports: it hears of the new transmission and of its withdrawal.
+    const sub = await api("POST", "/api/v1/subscriptions", { body: { office: "regione-piemonte", url: "https://registro.example.org/termini", kinds: ["report.published"] } });
+    expect(sub.status).toBe(201);
+    const { id: subscription } = (await sub.json()) as { id: string };
+    expect((await post("/api/v1/reports/regional/2025/submit", REGION)).status).toBe(200);
+    expect(await status()).not.toContain("running");
+    expect((await post("/api/v1/reports/regional/2025/withdraw", REGION)).status).toBe(200);
+    const sent = await env.DB.prepare("SELECT e.kind, e.body FROM outbound_deliveries d JOIN outbound_events e ON e.id = d.event_id WHERE d.subscription_id = ? ORDER BY e.created_at, e.kind").bind(subscription).all<{ kind: string; body: string }>();
+    expect(sent.results.map((r) => r.kind)).toEqual(["report.published", "report.withdrawn"]);
+    expect(JSON.parse(sent.results[1]!.body).data.report).toMatchObject({ kind: "regional", period: "2025", scope: "Piemonte" });
+
+    // Transmitted again, then too late to withdraw: a new version is the way.
+    expect((await post("/api/v1/reports/regional/2025/submit", REGION)).status).toBe(200);
+    await env.DB.prepare("UPDATE reports SET submitted_at = submitted_at - 2 * 3600000 - 1 WHERE kind = 'regional' AND period = '2025' AND submitted_at IS NOT NULL").run();
+    await expectProblem(await post("/api/v1/reports/regional/2025/withdraw", REGION), 409, "withdrawal_window_closed");
+  });
+
   it("refuses to file a report of a period that has not ended, saying from when it can be", async () => {
     const year = Number(formatRomeInstant(Date.now()).slice(0, 4));
     expect((await api("GET", `/api/v1/reports/regional/${year}?format=json`, { token: REGION })).status).toBe(200);

@@ -42,6 +42,20 @@ describe("a region officer", () => {
   });
 });
 
+describe("a ministry officer", () => {
+  it("sees the national report first, then one region at a time, chosen from a list", async () => {
+    const officer = await signedIn("funzionario.ministero@example.org");
+    const first = pageText(await (await officer.go("/relazioni")).text());
+    expect(first).toContain("Relazione nazionale — Italia");
+    expect(first).toContain("Scelga una regione per vederne le relazioni");
+    expect(first).not.toContain("Relazione regionale —");
+    const chosen = pageText(await (await officer.go("/relazioni?regione=Lombardia")).text());
+    expect(chosen).toContain("Relazione regionale — Lombardia");
+    expect(chosen).not.toContain("Relazione regionale — Piemonte");
+    expect(chosen.indexOf("Relazione nazionale — Italia")).toBeLessThan(chosen.indexOf("Relazione regionale — Lombardia"));
+  });
+});
+
 describe("a Procura's operator", () => {
   it("sees the Procura's quarterly compliance data and files the latest version", async () => {
     const operator = await signedIn();
@@ -54,12 +68,27 @@ describe("a Procura's operator", () => {
     expect(asked.status).toBe(200);
     const confirmation = pageText(await asked.text());
     expect(confirmation).toMatch(/Relazione Dati trimestrali sul rispetto dei termini dell'art\. 362-bis — Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli Periodo 1° trimestre 2026 Versione Versione 1, dati al \d{2}\/\d{2}\/\d{4} alle \d{2}:\d{2} Impronta sha256:[0-9a-f]{64}/);
+    // The recipient the law names.
+    expect(confirmation).toContain("Destinatario Al Procuratore generale presso la Corte d'appello (art. 127, comma 1-bis, disp. att. c.p.p.)");
     expect(pageText(await (await operator.go("/relazioni")).text())).not.toContain("trasmessa il");
     const filed = await operator.go("/relazioni", { form: { ...form, conferma: "1", versione: "1" } });
     expect(filed.status).toBe(303);
     const after = pageText(await (await operator.go(filed.headers.get("Location")!)).text());
     expect(after).toContain("Dati trimestrali sul rispetto dei termini dell'art. 362-bis — Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli, 1° trimestre 2026: versione 1 trasmessa.");
     expect(after).toMatch(/Versione 1, dati al [^,]+, trasmessa il \d{2}\/\d{2}\/\d{4}/);
+
+    // A mistake: withdrawn by the same operator, after a confirmation that says what it undoes.
+    expect(after).toContain("Ritira la trasmissione…");
+    const withdraw = { csrf: form.csrf, kind: form.kind, period: form.period, scope: form.scope, azione: "ritira" };
+    const asking = pageText(await (await operator.go("/relazioni", { form: withdraw })).text());
+    expect(asking).toContain("Sta per ritirare la trasmissione di questa relazione");
+    expect(asking).toContain("l'adempimento della relazione si riapre con i suoi promemoria");
+    const done = await operator.go("/relazioni", { form: { ...withdraw, conferma: "1" } });
+    expect(done.status).toBe(303);
+    const back = pageText(await (await operator.go(done.headers.get("Location")!)).text());
+    expect(back).toContain("1° trimestre 2026: la trasmissione della versione 1 è stata ritirata; l'adempimento è di nuovo aperto.");
+    expect(back).toMatch(/Versione 1, dati al [^,]+, trasmissione ritirata il \d{2}\/\d{2}\/\d{4}/);
+    expect(back).not.toContain("Ritira la trasmissione…");
   });
 
   it("cannot transmit a quarter that is still running: no button, the day it becomes possible, and a refusal", async () => {
