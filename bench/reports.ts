@@ -12,6 +12,7 @@ import { type Counter, type OfficeInfo, buildReport } from "../src/stats/report.
 import { zip } from "../src/stats/zip.js";
 import { mulberry32 } from "./mix.js";
 import { DevServer } from "./dev-server.js";
+import { nodeFonts } from "../test/oracle/fonts.js";
 import { prepareLocalState } from "../scripts/local-d1.mjs";
 
 const rnd = mulberry32(2026);
@@ -82,13 +83,14 @@ function timeIt(fn: () => unknown, rounds = 7): number {
   return ms.sort((a, b) => a - b)[rounds >> 1]!;
 }
 
+const fonts = await nodeFonts();
 const national = buildReport("national", "2026", "IT", counters, offices, Date.now())!;
 const json = JSON.stringify(national);
 const f = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 console.log(`node ${process.version}; ${f(events)} events, 100,000 programmes, ${f(offices.length)} offices in ${REGIONS.length} regions`);
 console.log(`counters: ${f(counters.length)} rows for the year (folded in ${f(foldMs)} ms); generation reads these plus ${f(offices.length)} office rows`);
 console.log(`national report: build ${f(timeIt(() => buildReport("national", "2026", "IT", counters, offices, Date.now())), 1)} ms, ` +
-  `PDF ${f(timeIt(() => reportPdf(national, "0".repeat(64))), 1)} ms, CSV zip ${f(timeIt(() => zip(csvFiles(national), Date.now())), 1)} ms (medians of 7); JSON ${f(json.length / 1024)} KiB`);
+  `PDF ${f(timeIt(() => reportPdf(national, "0".repeat(64), fonts)), 1)} ms, CSV zip ${f(timeIt(() => zip(csvFiles(national), Date.now())), 1)} ms (medians of 7); JSON ${f(json.length / 1024)} KiB`);
 console.log(`regional report: build ${f(timeIt(() => buildReport("regional", "2026", REGIONS[0]!, counters, offices, Date.now())), 1)} ms`);
 
 /**

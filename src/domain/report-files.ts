@@ -7,7 +7,7 @@ import { type StoredReport, findReport } from "../db/reports.js";
 import { offices, reports } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { csvFiles, tableCsv } from "../stats/csv.js";
-import { reportPdf } from "../stats/pdf.js";
+import { type PdfFonts, reportPdf } from "../stats/pdf.js";
 import { type ReportDocument, type ReportKind, buildReport, periodEnd, periodMonths } from "../stats/report.js";
 import { TERMS } from "../stats/report-tables.js";
 import { daysFromCivil } from "../engine/civil.js";
@@ -44,12 +44,18 @@ export async function generateReport(
 /** csv with a table: that table; csv without one (as before) or zip: every table in one ZIP. */
 export type Format = "json" | "csv" | "zip" | "pdf";
 
-export function render(r: StoredReport, format: Format, table?: string): { body: string | Uint8Array; type: string; filename: string } {
+/** What a PDF needs beyond the document: its fonts and the administration named on its cover. */
+export interface PdfSetting { fonts: PdfFonts; administration?: string }
+
+export function render(r: StoredReport, format: Format, table?: string, pdf?: PdfSetting): { body: string | Uint8Array; type: string; filename: string } {
   // Versions stored before the flag existed say it by their dates.
   const doc = { ...(JSON.parse(r.document) as ReportDocument), provisional: r.snapshotAt < periodEnd(r.kind as ReportKind, r.period)! };
   // A provisional version says so in its name too, so that a file passed on is not taken for the final one.
   const base = `termini-${r.kind}-${r.period}-${r.scope}-v${r.version}${doc.provisional ? "-provvisoria" : ""}`;
-  if (format === "pdf") return { body: reportPdf(doc, r.checksum), type: "application/pdf", filename: `${base}.pdf` };
+  if (format === "pdf") {
+    if (pdf === undefined) throw new Error("render: a PDF needs its fonts");
+    return { body: reportPdf(doc, r.checksum, pdf.fonts, pdf.administration), type: "application/pdf", filename: `${base}.pdf` };
+  }
   if (format === "json") {
     return { body: JSON.stringify({ ...doc, version: r.version, checksum: r.checksum, submittedAt: r.submittedAt }), type: "application/json", filename: `${base}.json` };
   }

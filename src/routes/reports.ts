@@ -15,6 +15,8 @@ import { caseDbs, centralDb, districtDb } from "../db/districts.js";
 import { findReport, listVersions, transmittedReport } from "../db/reports.js";
 import { type Format, generateReport, render } from "../domain/report-files.js";
 import { submitReport, withdrawReport } from "../domain/report-transmission.js";
+import { reportFonts } from "../stats/fonts.js";
+import { config } from "../config.js";
 import { reportScope } from "../domain/report-access.js";
 import { ApiError } from "../http/problem.js";
 import { integerParam, parseQuery } from "../http/query.js";
@@ -74,6 +76,13 @@ function kindOf(raw: string): ReportKind {
   return raw as ReportKind;
 }
 
+/** A file of the static assets (Bootstrap Italia's dist folder), as bytes. */
+const readAsset = (assets: Fetcher) => async (path: string): Promise<Uint8Array> => {
+  const res = await assets.fetch(new Request(`https://assets.invalid/${path}`));
+  if (!res.ok) throw new Error(`asset ${path}: ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+};
+
 reportRoutes.get("/:kind/:period", async (c) => {
   const now = Date.now();
   const db = centralDb(c.env);
@@ -86,7 +95,8 @@ reportRoutes.get("/:kind/:period", async (c) => {
   let r = await findReport(db, kind, period, scope, q.version);
   if (r === undefined && q.version !== undefined) throw new ApiError("not_found", `Nessuna versione ${q.version} di questo rapporto`);
   r ??= await generateReport(db, kind, period, scope, p.id, now, caseDbs(c.env));
-  const out = render(r, q.format as Format, q.table);
+  const pdf = q.format === "pdf" ? { fonts: await reportFonts(readAsset(c.env.ASSETS)), administration: config(c.env).ADMINISTRATION_NAME } : undefined;
+  const out = render(r, q.format as Format, q.table, pdf);
   await audit(db, { actor: p.id, action: "report.read", caseId: null, requestId: c.get("requestId"), detail: { kind, period, scope, version: r.version, format: q.format } }, now);
   c.header("Content-Disposition", attachment(out.filename));
   c.header("X-Report-Version", String(r.version));

@@ -123,14 +123,15 @@ function components(rows: readonly Row[]): Row[][] {
   return [...groups.values()];
 }
 
-function exposedIn(rows: readonly Row[], seen: ReadonlyMap<string, Visibility>): string | undefined {
+/** Every "<5" these rows pin down, sorted. */
+function exposedIn(rows: readonly Row[], seen: ReadonlyMap<string, Visibility>): string[] {
   const reduced = reduce(rows);
-  for (const r of reduced) {
-    if (r.coef.size === 1 && seen.get(r.lead!) === "small") return r.lead;
-  }
+  const out = new Set<string>();
+  for (const r of reduced) if (r.coef.size === 1 && seen.get(r.lead!) === "small") out.add(r.lead!);
   // A "<5" whose possible values narrow to less than two integers is as good as published.
   const b = bounds([...rows, ...reduced], seen);
-  return [...b].filter(([id, [lo, hi]]) => seen.get(id) === "small" && Math.floor(hi + EPS) - Math.ceil(lo - EPS) < 1).map(([id]) => id).sort()[0];
+  for (const [id, [lo, hi]] of b) if (seen.get(id) === "small" && Math.floor(hi + EPS) - Math.ceil(lo - EPS) < 1) out.add(id);
+  return [...out].sort();
 }
 
 /**
@@ -144,7 +145,7 @@ export function exposed(
   for (const rows of components(hiddenRows(values, seen, equations))) {
     const ids = new Set(rows.flatMap((r) => [...r.coef.keys()]));
     if ([...ids].every((id) => safe.has(id))) continue;
-    const id = exposedIn(rows, seen);
+    const id = exposedIn(rows, seen)[0];
     if (id !== undefined) return id;
     ids.forEach((x) => safe.add(x));
   }
@@ -173,20 +174,56 @@ export function protect(values: ReadonlyMap<string, number>, equations: readonly
   for (;;) {
     const id = exposed(values, seen, [...concerned], safe);
     if (id === undefined) return seen;
-    // Hide a published count beside it: in its own equations first, then one step further out;
-    // the smallest non-zero one, so that readers lose the least.
-    let reach = new Set([id]);
-    for (;;) {
-      const around = [...new Set([...reach].flatMap((c) => (byCell.get(c) ?? []).flatMap((e) => [...e.plus, ...e.minus])))];
-      const candidates = around.filter((c) => seen.get(c) === "shown").sort((a, b) => rank(values, a) - rank(values, b) || (a < b ? -1 : 1));
-      if (candidates.length > 0) {
-        hide(candidates[0]!, "hidden");
-        break;
-      }
-      if (around.length === reach.size) throw new Error(`disclosure: ${id} cannot be protected`);
-      reach = new Set(around);
+    // Hide a published count near it: the first, in order of distance (its own equations, then
+    // further out) and of size (the smallest non-zero one, so that readers lose the least),
+    // that leaves it no longer pinned down; when none does alone, the nearest smallest, and again.
+    const candidates = nearby(id, byCell, seen).sort((a, b) => a.depth - b.depth || rank(values, a.id) - rank(values, b.id) || (a.id < b.id ? -1 : 1));
+    if (candidates.length === 0) throw new Error(`disclosure: ${id} cannot be protected`);
+    const pinned = () => exposedIn(hiddenRows(values, seen, reachable(id, byCell, seen)), seen).includes(id);
+    const fix = candidates.slice(0, TRIES).find(({ id: c }) => {
+      seen.set(c, "hidden");
+      const works = !pinned();
+      seen.set(c, "shown");
+      return works;
+    }) ?? candidates[0]!;
+    hide(fix.id, "hidden");
+  }
+}
+
+/** How many published counts are tried, one by one, before the nearest smallest is hidden anyway. */
+const TRIES = 40;
+
+/** Published counts within a few equations of `id`, with their distance. */
+function nearby(id: string, byCell: ReadonlyMap<string, readonly Equation[]>, seen: ReadonlyMap<string, Visibility>): { id: string; depth: number }[] {
+  const out = new Map<string, number>();
+  let frontier = new Set([id]);
+  const visited = new Set([id]);
+  for (let depth = 1; depth <= 6 && frontier.size > 0; depth++) {
+    const next = new Set<string>();
+    for (const c of frontier) for (const e of byCell.get(c) ?? []) for (const x of [...e.plus, ...e.minus]) {
+      if (visited.has(x)) continue;
+      visited.add(x);
+      next.add(x);
+      if (seen.get(x) === "shown") out.set(x, depth);
+    }
+    frontier = next;
+  }
+  return [...out].map(([x, depth]) => ({ id: x, depth }));
+}
+
+/** The equations linked to `id` through counts that are not shown: all that can pin it down. */
+function reachable(id: string, byCell: ReadonlyMap<string, readonly Equation[]>, seen: ReadonlyMap<string, Visibility>): Equation[] {
+  const eqs = new Set<Equation>();
+  const todo = [id];
+  const visited = new Set(todo);
+  while (todo.length > 0) {
+    for (const e of byCell.get(todo.pop()!) ?? []) {
+      if (eqs.has(e)) continue;
+      eqs.add(e);
+      for (const x of [...e.plus, ...e.minus]) if (seen.get(x) !== "shown" && !visited.has(x)) { visited.add(x); todo.push(x); }
     }
   }
+  return [...eqs];
 }
 
 /** Zeros last: hiding a zero protects as well, but a reader loses more by a hidden zero than a hidden count. */

@@ -7,6 +7,7 @@ import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { describe, expect, it } from "vitest";
 import { csvFiles, tableCsv } from "../../src/stats/csv.js";
 import { reportPdf } from "../../src/stats/pdf.js";
+import { nodeFonts } from "./fonts.js";
 import { buildReport, type Counter } from "../../src/stats/report.js";
 import { unzipSync } from "fflate";
 import { zip } from "../../src/stats/zip.js";
@@ -38,7 +39,7 @@ async function pdfText(bytes: Uint8Array): Promise<string[]> {
 
 describe("the PDF", () => {
   it("parses back with a cover, the tables, the chart and page numbers, in Italian", async () => {
-    const pages = await pdfText(reportPdf(doc, "ab".repeat(32)));
+    const pages = await pdfText(reportPdf(doc, "ab".repeat(32), await nodeFonts()));
     const all = pages.join("\n");
     expect(pages[0]).toContain("Relazione annuale regionale");
     expect(pages[0]).toContain("anno 2026");
@@ -60,9 +61,9 @@ describe("the PDF", () => {
     pages.forEach((p, i) => expect(p).toContain(`Pagina ${i + 1} di ${pages.length}`));
   });
 
-  it("starts with the PDF header and ends with its trailer", () => {
-    const text = new TextDecoder().decode(reportPdf(doc, "00"));
-    expect(text.startsWith("%PDF-1.4")).toBe(true);
+  it("starts with the PDF header and ends with its trailer", async () => {
+    const text = new TextDecoder().decode(reportPdf(doc, "00", await nodeFonts()));
+    expect(text.startsWith("%PDF-1.7")).toBe(true);
     expect(text.trimEnd().endsWith("%%EOF")).toBe(true);
   });
 });
@@ -104,10 +105,10 @@ describe("a report of a period still running", () => {
   it("says 'dati provvisori' on the PDF's cover and on every CSV row", async () => {
     expect(running.provisional).toBe(true);
     expect(doc.provisional).toBe(false);
-    const cover = (await pdfText(reportPdf(running, "ab".repeat(32))))[0]!;
+    const cover = (await pdfText(reportPdf(running, "ab".repeat(32), await nodeFonts())))[0]!;
     expect(cover).toContain("Dati provvisori al");
     expect(cover).toContain("DATI PROVVISORI");
-    expect((await pdfText(reportPdf(doc, "ab".repeat(32))))[0]).not.toContain("provvisori");
+    expect((await pdfText(reportPdf(doc, "ab".repeat(32), await nodeFonts())))[0]).not.toContain("provvisori");
     for (const f of csvFiles(running)) {
       const rows = Papa.parse<string[]>(f.text.slice(1), { delimiter: ";", skipEmptyLines: true }).data;
       expect(rows[0]!.at(-1)).toBe("Dati");
@@ -122,11 +123,11 @@ describe("the chart", () => {
     const small = buildReport("regional", "2026", "Piemonte", [
       { month: "2026-02", officeId: "cuav-a", metric: "programme-ammonimento:event:programme.started-ammonimento", value: 2 },
     ], offices, Date.parse("2027-01-15T10:00:00Z"))!;
-    const pages = await pdfText(reportPdf(small, "ab".repeat(32)));
+    const pages = await pdfText(reportPdf(small, "ab".repeat(32), await nodeFonts()));
     const chart = pages.at(-1)!;
     expect(chart).toContain("Il grafico non è disegnato");
     expect(chart).toContain("Programmi avviati: senza barra febbraio");
-    const empty = await pdfText(reportPdf(buildReport("regional", "2026", "Piemonte", [], offices, Date.parse("2027-01-15T10:00:00Z"))!, "ab".repeat(32)));
+    const empty = await pdfText(reportPdf(buildReport("regional", "2026", "Piemonte", [], offices, Date.parse("2027-01-15T10:00:00Z"))!, "ab".repeat(32), await nodeFonts()));
     expect(empty.at(-1)).toContain("Nessun programma avviato e nessun termine dell'art. 362-bis concluso nel periodo (anno 2026)");
   });
 });

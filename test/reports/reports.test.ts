@@ -109,7 +109,7 @@ describe("the regional report", () => {
     expect([zipped.headers.get("Content-Type"), zipped.headers.get("Content-Disposition")]).toEqual(["application/zip", expect.stringContaining("-csv.zip")]);
     const pdf = await api("GET", "/api/v1/reports/regional/2025?format=pdf", { token: REGION });
     expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
-    expect(new TextDecoder().decode(new Uint8Array(await pdf.arrayBuffer()).slice(0, 8))).toBe("%PDF-1.4");
+    expect(new TextDecoder().decode(new Uint8Array(await pdf.arrayBuffer()).slice(0, 8))).toBe("%PDF-1.7");
     expect(pdf.headers.get("Content-Disposition")).toContain("termini-regional-2025-Piemonte-v1.pdf");
   });
 

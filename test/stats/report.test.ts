@@ -62,12 +62,11 @@ describe("the regional report", () => {
   });
 
   it("draws monthly volumes for the chart, protected as the tables are", () => {
-    expect(doc.monthly.slice(0, 3)).toEqual([
-      // January's 5 and February's 2 add up to CUAV A's 7: January is hidden with it.
-      { month: "2026-01", programmes: "riservato", deadlines: 0 },
-      { month: "2026-02", programmes: "<5", deadlines: 0 },
-      { month: "2026-03", programmes: 0, deadlines: 10 },
-    ]);
+    expect(doc.monthly[1]).toEqual({ month: "2026-02", programmes: "<5", deadlines: 0 });
+    expect(doc.monthly[2]).toEqual({ month: "2026-03", programmes: 0, deadlines: 10 });
+    // February's 2 is the year's 7 + 2 less January's 5 and May's: some count in that sum is hidden
+    // (test/oracle/disclosure.test.ts proves, for whole data sets, that none can be worked back).
+    expect([doc.monthly[0]!.programmes, ...table("programmi").rows.map((r) => r.started)]).toContain("riservato");
   });
 
   it("shows the share and the median from published counts", () => {
