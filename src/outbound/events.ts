@@ -30,7 +30,7 @@ export const KIND_LABELS: Record<OutboundKind, string> = {
   "deadline.changed": "Una rettifica o un annullamento sposta o riapre una scadenza",
   "timeline.ended": "Uno scadenzario termina (chiuso o ritirato)",
   "report.published": "Una relazione viene trasmessa",
-  "report.withdrawn": "Una trasmissione fatta per errore viene ritirata (a chi aveva ricevuto report.published)",
+  "report.withdrawn": "Una trasmissione fatta per errore viene ritirata (a chi ne aveva ricevuto l'avviso)",
 };
 
 const Instant = z.string().describe("Istante RFC 3339 con l'offset di Roma, es. 2026-10-31T23:59:59+01:00");

@@ -15,7 +15,7 @@ export const ACTIONS: Record<string, string> = {
   "deadlines.listed": "scadenze consultate", "calendar.read": "calendario scaricato", "calendar.created": "indirizzo del calendario creato",
   "calendar.revoked": "indirizzo del calendario revocato", "notification.sent": "messaggio inviato", "notification.failed": "messaggio non recapitato",
   "notification.delivery-failed": "tentativo di invio non riuscito", "outbox.read": "posta in uscita consultata", "report.generated": "relazione generata",
-  "report.read": "relazione scaricata", "report.submitted": "relazione trasmessa", "sender.created": "mittente creato", "sender.rotated": "segreto del mittente rinnovato",
+  "report.read": "relazione scaricata", "report.submitted": "relazione trasmessa", "report.withdrawn": "trasmissione della relazione ritirata", "sender.created": "mittente creato", "sender.rotated": "segreto del mittente rinnovato",
   "signin.completed": "accesso eseguito", "signin.link-sent": "link di accesso inviato", "signin.not-resent": "link di accesso non reinviato (limite)",
   "timeline.migrated": "scadenzario migrato", "user.invited": "utente invitato", "user.reinvited": "invito inviato di nuovo", "user.accepted": "invito accettato",
   "user.role-changed": "ruolo cambiato", "user.disabled": "utente disattivato", "user.enabled": "utente riattivato", "office.created": "ufficio creato",
@@ -65,6 +65,7 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "report.read": return `ha scaricato la relazione ${REPORT[str(d.kind)] ?? str(d.kind)} ${str(d.period)} (versione ${str(d.version)}${d.format ? `, ${str(d.format).toUpperCase()}` : ""})`;
     case "report.generated": return `ha generato la relazione ${REPORT[str(d.kind)] ?? str(d.kind)} ${str(d.period)} (versione ${str(d.version)})`;
     case "report.submitted": return `ha trasmesso la relazione ${REPORT[str(d.kind)] ?? str(d.kind)} ${str(d.period)} (versione ${str(d.version)})`;
+    case "report.withdrawn": return `ha ritirato la trasmissione della relazione ${REPORT[str(d.kind)] ?? str(d.kind)} ${str(d.period)} (versione ${str(d.version)})`;
     case "user.invited": return `ha invitato ${n.user(str(d.user))} come ${ROLE[str(d.role)] ?? str(d.role)}`;
     case "user.reinvited": return `ha inviato di nuovo l'invito a ${n.user(str(d.user))}`;
     case "user.accepted": return "ha accettato l'invito";
