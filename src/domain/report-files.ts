@@ -23,10 +23,11 @@ export async function generateReport(
 ): Promise<StoredReport> {
   const span = periodMonths(kind, period);
   if (span === undefined) throw new ApiError("invalid_parameter", `period: periodo ${period} non valido per ${kind} (es. 2026, 2026-Q1, 2026-H1)`, { parameter: "period" });
-  const [y, m] = span.months[0]!.split("-").map(Number) as [number, number];
+  // From January: the year's earlier quarters and half-years are protected with this report in view.
+  const y = Number(period.slice(0, 4));
   const counters = [
-    ...(await countersAcross(districts, span.months[0]!, span.months[span.months.length - 1]!)),
-    ...(await overdueOpenAcross(districts, TERMS, romeLocalInstant(daysFromCivil(y, m, 1), 0), periodEnd(kind, period)!, now)),
+    ...(await countersAcross(districts, `${y}-01`, span.months[span.months.length - 1]!)),
+    ...(await overdueOpenAcross(districts, TERMS, romeLocalInstant(daysFromCivil(y, 1, 1), 0), periodEnd(kind, period)!, now)),
   ];
   const directory = await db.select({ id: offices.id, name: offices.name, kind: offices.kind, region: offices.region, jurisdiction: offices.jurisdiction }).from(offices).all();
   const doc = buildReport(kind, period, scope, counters, directory, now)!;

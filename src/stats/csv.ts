@@ -50,5 +50,6 @@ export function monthlyCsv(doc: ReportDocument): string {
 
 /** One file per table, named after it. */
 export function csvFiles(doc: ReportDocument): { name: string; text: string }[] {
-  return [...doc.tables.map((t) => ({ name: `${t.id}.csv`, text: tableCsv(t, doc) })), { name: "mensile.csv", text: monthlyCsv(doc) }];
+  const tables = doc.tables.map((t) => ({ name: `${t.id}.csv`, text: tableCsv(t, doc) }));
+  return doc.monthly.length === 0 ? tables : [...tables, { name: "mensile.csv", text: monthlyCsv(doc) }];
 }

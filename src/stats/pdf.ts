@@ -235,7 +235,8 @@ export function reportPdf(doc: ReportDocument, checksum: string, fonts: PdfFonts
   const l = new Layout(fonts, doc);
   cover(l, doc, checksum, administration);
   tables(l, doc.tables);
-  chart(l, doc);
+  // The compliance reports have no monthly volumes: no chart page.
+  if (doc.monthly.length > 0) chart(l, doc);
   const pages = l.pdf.pages;
   pages.forEach((p, i) => p.artifact(() => p.text(W / 2 - 30, 25, `Pagina ${i + 1} di ${pages.length}`, 8), "Pagination"));
   return l.pdf.bytes();

@@ -32,11 +32,18 @@ export class Cells {
 export class Sums {
   private readonly byOffice = new Map<string, Map<string, number>>();
   constructor(counters: readonly Counter[]) {
-    for (const c of counters) {
-      const m = this.byOffice.get(c.officeId) ?? new Map<string, number>();
-      m.set(c.metric, (m.get(c.metric) ?? 0) + c.value);
-      this.byOffice.set(c.officeId, m);
-    }
+    for (const c of counters) this.add(c.officeId, c.metric, c.value);
+  }
+  private add(office: string, metric: string, value: number): void {
+    let m = this.byOffice.get(office);
+    if (m === undefined) this.byOffice.set(office, (m = new Map<string, number>()));
+    m.set(metric, (m.get(metric) ?? 0) + value);
+  }
+  /** The sums of several periods as one (a quarter of its months, a year of its quarters). */
+  static of(parts: readonly Sums[]): Sums {
+    const out = new Sums([]);
+    for (const p of parts) for (const [office, m] of p.byOffice) for (const [metric, v] of m) out.add(office, metric, v);
+    return out;
   }
   get(offices: readonly string[], metric: string): number {
     return offices.reduce((s, o) => s + (this.byOffice.get(o)?.get(metric) ?? 0), 0);

@@ -1,16 +1,14 @@
 /**
  * The report documents, built from the monthly counters and the office
  * directory. Pure. Every count passes disclosure control (`protect`) together
- * with the counts of every other report of the same period, so that no count
- * from 1 to 4 can be worked back from what is published.
+ * with the counts of every other report of the year published before it or
+ * beside it, so that no count from 1 to 4 can be worked back.
  */
 import { formatRomeInstant, romeLocalInstant } from "../engine/rome.js";
 import { FIRST_YEAR, LAST_YEAR, daysFromCivil } from "../engine/civil.js";
 import { SMALL, type Visibility, protect } from "./disclosure.js";
-import {
-  type Count, type Counter, type OfficeInfo, type RawCell, type RawTable, Cells, PROGRAMMES, PROGRAMME_METRICS, Sums, TERMS, TERMS_362, TERM_COUNTS,
-  programmeRow, termRow,
-} from "./report-tables.js";
+import { type Counter, type OfficeInfo, type RawCell, Cells, Sums } from "./report-tables.js";
+import { type Raw, quarterLinks, rawReport } from "./report-raw.js";
 
 export type { Counter, OfficeInfo } from "./report-tables.js";
 export { median } from "./report-tables.js";
@@ -64,15 +62,6 @@ export function periodEnd(kind: ReportKind, period: string): number | undefined 
   return romeLocalInstant(m === 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1), 0);
 }
 
-const PROGRAMME_COLUMNS = [
-  ["started", "Avviati"], ["completed", "Conclusi con esito positivo"], ["negative", "Esito negativo"], ["early", "Conclusi anticipatamente"],
-  ["attested", "Attestazioni di frequenza"], ["weeksMet", "Settimane regolari"], ["weeksMissed", "Settimane con attestazioni mancanti"], ["anomalies", "Anomalie segnalate"],
-] as const;
-const TERM_COLUMNS = [
-  ["term", "Termine"], ["met", "Nei termini"], ["late", "Oltre i termini"], ["open", "Scadute e ancora aperte alla data dei dati"],
-  ["onTime", "Quota nei termini"], ["median", "Mediana"], ["unit", "Unità"],
-] as const;
-const cols = (first: [string, string], rest: readonly (readonly [string, string])[]) => [first, ...rest].map(([key, label]) => ({ key, label }));
 
 const TITLES: Record<ReportKind, string> = {
   regional: "Relazione annuale regionale sui programmi per autori di violenza e sul rispetto dei termini",
@@ -90,84 +79,10 @@ export const RECIPIENTS: Record<ReportKind, { to: string; basis: string }> = {
 };
 
 export const NOTES = [
-  `I valori da 1 a 4 sono indicati come «${SMALL_MARK}» perché nessuna persona sia identificabile. «${HIDDEN_MARK}» indica un valore nascosto perché un valore «${SMALL_MARK}» non si possa ricavare per differenza da totali, righe, colonne, serie mensili o dalle altre relazioni dello stesso periodo (soppressione secondaria). Quote e mediane sono indicate solo quando tutti i valori da cui derivano sono pubblicati («—»).`,
+  `I valori da 1 a 4 sono indicati come «${SMALL_MARK}» perché nessuna persona sia identificabile. «${HIDDEN_MARK}» indica un valore nascosto perché un valore «${SMALL_MARK}» non si possa ricavare per differenza da totali, righe, colonne, serie mensili o dalle altre relazioni dello stesso anno — trimestrali, semestrali, regionali e nazionale (soppressione secondaria). Quote e mediane sono indicate solo quando tutti i valori da cui derivano sono pubblicati («—»).`,
   "«Scadute e ancora aperte alla data dei dati»: termini scaduti nel periodo per i quali l'atto non risultava ancora registrato alla data di aggiornamento dei dati.",
   "I dati sono conteggiati al momento dell'evento e aggregati per mese; non contengono riferimenti ai procedimenti.",
 ];
-
-interface Raw { tables: RawTable[]; monthly: { month: string; programmes: Count; deadlines: Count }[] }
-
-/** One report's tables, its counts registered in `cells` with the relations a reader could use. */
-function rawReport(cells: Cells, kind: ReportKind, scope: string, s: Sums, months: readonly { month: string; s: Sums }[], directory: readonly OfficeInfo[]): Raw {
-  const inScope = directory.filter((o) =>
-    kind === "regional" ? o.region === scope : kind === "national" ? o.region !== "" : kind === "compliance-quarterly" ? o.id === scope : o.jurisdiction === scope);
-  const ids = (f: (o: OfficeInfo) => boolean) => inScope.filter(f).map((o) => o.id);
-  const level = kind === "regional" ? `r:${scope}` : kind === "national" ? "n" : kind === "compliance-quarterly" ? `o:${scope}` : `d:${scope}`;
-  // The national report has a row per region (the sum of the region's offices); the others a row per office.
-  const groups = kind === "national"
-    ? [...new Set(inScope.map((o) => o.region))].sort().map((r) => ({ label: r, level: `r:${r}`, members: (k?: string) => ids((o) => o.region === r && (k === undefined || o.kind === k)) }))
-    : inScope.map((o) => ({ label: o.name, level: `o:${o.id}`, members: (k?: string) => (k === undefined || o.kind === k ? [o.id] : []) }));
-  const parts = (members: readonly string[], suffix: string) => members.map((m) => `o:${m}|${suffix}`);
-  const tables: RawTable[] = [];
-  const rowUnit = kind === "national" ? "Regione" : "Ufficio";
-  if (kind === "regional" || kind === "national") {
-    const rows = groups.filter((g) => g.members("cuav").length > 0).map((g) => {
-      const row = programmeRow(cells, s, g.level, g.members("cuav"));
-      if (kind === "national") for (const key of Object.keys(PROGRAMME_METRICS)) cells.equal([row[key]!.id], parts(g.members("cuav"), `p:${key}`));
-      return { office: g.label, ...row };
-    });
-    tables.push({ id: "programmi", title: "Programmi per autori di violenza", columns: cols(["office", kind === "national" ? "Regione" : "Centro"], PROGRAMME_COLUMNS), rows });
-  }
-  const termTable = (id: string, title: string, terms: readonly (typeof TERMS)[number][]): RawTable => ({
-    id, title, columns: cols(["office", rowUnit], TERM_COLUMNS),
-    rows: groups.flatMap((g) => terms.filter((t) => g.members(t.owner).length > 0).map((t) => {
-      const row = termRow(cells, s, g.level, g.label, g.members(t.owner), t);
-      if (kind === "national") for (const what of TERM_COUNTS) cells.equal([(row[what] as Count).id], parts(g.members(t.owner), `${t.timeline}:${t.stage}:${what}`));
-      return row;
-    })),
-  });
-  tables.push(termTable("362-bis", "Rispetto dei termini dell'art. 362-bis c.p.p.", TERMS_362));
-  if (kind === "compliance-half-yearly") {
-    tables.push({
-      id: "distretto", title: "Totale del distretto", columns: cols(["office", "Distretto"], TERM_COLUMNS),
-      rows: TERMS_362.map((t) => {
-        const row = termRow(cells, s, level, scope, ids((o) => o.kind === t.owner), t);
-        for (const what of TERM_COUNTS) cells.equal([(row[what] as Count).id], parts(ids((o) => o.kind === t.owner), `${t.timeline}:${t.stage}:${what}`));
-        return row;
-      }),
-    });
-  }
-  if (kind === "regional" || kind === "national") {
-    tables.push(termTable("384-bis", "Rispetto dei termini dell'art. 384-bis c.p.p.", TERMS.filter((t) => t.timeline === "384-bis")));
-    const rows = groups.map((g) => {
-      const escalations = cells.count(`${g.level}|escalations`, s.escalated(g.members()));
-      if (kind === "national") cells.equal([escalations.id], parts(g.members(), "escalations"));
-      return { office: g.label, escalations };
-    });
-    tables.push({
-      id: "segnalazioni", title: kind === "national" ? "Segnalazioni per regione" : "Segnalazioni per ufficio",
-      columns: cols(["office", rowUnit], [["escalations", "Segnalazioni inviate"]]), rows: rows.filter((r) => r.escalations.n > 0),
-    });
-  }
-  // The monthly volumes count the same offices as the tables, so that they add up to them.
-  const cuav = ids((o) => o.kind === "cuav");
-  const owners = TERMS_362.map((t) => ({ t, offices: ids((o) => o.kind === t.owner) }));
-  const monthly = months.map(({ month, s: m }) => ({
-    month,
-    programmes: cells.count(`${level}|m:programmes:${month}`, PROGRAMMES.reduce((n, p) => n + m.get(cuav, `${p.id}:event:${p.start}`), 0)),
-    deadlines: cells.count(`${level}|m:deadlines:${month}`, owners.reduce((n, { t, offices }) => n + m.get(offices, `${t.timeline}:${t.stage}:met`) + m.get(offices, `${t.timeline}:${t.stage}:late`), 0)),
-  }));
-  const series = (name: string) => monthly.map((m) => `${level}|m:${name}:${m.month}`);
-  // A region's months add up to its row in the national report; a half-year's or a quarter's to its own rows.
-  if (kind === "regional" && cuav.length > 0) cells.equal(series("programmes"), [`${level}|p:started`]);
-  const closedRows = owners.filter(({ offices }) => kind === "compliance-half-yearly" || offices.length > 0)
-    .flatMap(({ t }) => ["met", "late"].map((what) => `${level}|${t.timeline}:${t.stage}:${what}`));
-  if (kind !== "national") cells.equal(series("deadlines"), closedRows);
-  if (kind === "national") {
-    for (const m of monthly) for (const name of ["programmes", "deadlines"]) cells.equal([`n|m:${name}:${m.month}`], groups.map((g) => `${g.level}|m:${name}:${m.month}`));
-  }
-  return { tables, monthly };
-}
 
 function show(cell: RawCell, seen: ReadonlyMap<string, Visibility>): Cell {
   if (typeof cell !== "object") return cell;
@@ -180,31 +95,79 @@ function show(cell: RawCell, seen: ReadonlyMap<string, Visibility>): Cell {
   return cell.unit === "share" ? `${(Math.round(cell.value * 1000) / 10).toLocaleString("it-IT")}%` : cell.value;
 }
 
+/**
+ * The reports of a year in the order they are published, each step with every report of its
+ * period a reader can set side by side: the Procure's quarters, the districts' half-years, then
+ * every region's annual report and the national one. A half-year is the sum of its quarters and a
+ * year of its half-years, office by office, so later steps are protected with the earlier ones in
+ * view — and the earlier ones as they were, never changed by a later step.
+ */
+function stepsTo(kind: ReportKind, period: string, directory: readonly OfficeInfo[]): { kind: ReportKind; period: string; family: [ReportKind, string][] }[] {
+  const y = period.slice(0, 4);
+  const quarter = (q: number) => ({ kind: "compliance-quarterly" as const, period: `${y}-Q${q}`, family: directory.filter((o) => o.kind === "procura").map((o): [ReportKind, string] => ["compliance-quarterly", o.id]) });
+  const half = (h: number) => ({ kind: "compliance-half-yearly" as const, period: `${y}-H${h}`, family: [...new Set(directory.map((o) => o.jurisdiction).filter(Boolean))].sort().map((d): [ReportKind, string] => ["compliance-half-yearly", d]) });
+  const year = { kind: "national" as const, period: y, family: [...[...new Set(directory.map((o) => o.region).filter(Boolean))].sort().map((r): [ReportKind, string] => ["regional", r]), ["national", "IT"] as [ReportKind, string]] };
+  const chain = [quarter(1), quarter(2), half(1), quarter(3), quarter(4), half(2), year];
+  const last = kind === "regional" || kind === "national" ? chain.length - 1 : chain.findIndex((c) => c.period === period);
+  return chain.slice(0, last + 1);
+}
+
+/** The periods a count of `period` is the sum of. */
+const PARTS: Record<string, string[]> = { H1: ["Q1", "Q2"], H2: ["Q3", "Q4"], Y: ["H1", "H2"] };
+
 export function buildReport(
   kind: ReportKind, period: string, scope: string, counters: readonly Counter[], directory: readonly OfficeInfo[], snapshotAt: number,
 ): ReportDocument | undefined {
   const span = periodMonths(kind, period);
   if (span === undefined) return undefined;
-  const within = counters.filter((c) => span.months.includes(c.month));
-  const s = new Sums(within);
-  const months = span.months.map((month) => ({ month, s: new Sums(within.filter((c) => c.month === month)) }));
   const cells = new Cells();
-  // The reports of the same period a reader can set side by side: every region's and the national one.
-  const family: [ReportKind, string][] = kind === "regional" || kind === "national"
-    ? [...[...new Set(directory.map((o) => o.region).filter(Boolean))].sort().map((r): [ReportKind, string] => ["regional", r]), ["national", "IT"]]
-    : [[kind, scope]];
-  if (!family.some(([k, sc]) => k === kind && sc === scope)) family.push([kind, scope]);
+  // What earlier steps published stays as it was: later steps may only hide counts of their own.
+  const fixed = new Map<string, Visibility>();
   let raw: Raw | undefined;
-  for (const [k, sc] of family) {
-    const r = rawReport(cells, k, sc, s, months, directory);
-    if (k === kind && sc === scope) raw = r;
+  // Each month's counters once, and each month's sums once: the steps share their months.
+  const byMonth = new Map<string, Counter[]>();
+  for (const c of counters) {
+    const list = byMonth.get(c.month);
+    if (list === undefined) byMonth.set(c.month, [c]);
+    else list.push(c);
   }
-  const seen = protect(cells.values, cells.equations);
+  const monthSums = new Map<string, Sums>();
+  const sumsOf = (month: string) => monthSums.get(month) ?? monthSums.set(month, new Sums(byMonth.get(month) ?? [])).get(month)!;
+  // A period's sums from its quarters', a quarter's from its months'.
+  const spans = new Map<string, Sums>();
+  const spanOf = (months: readonly string[]): Sums => {
+    const key = months.join();
+    let s = spans.get(key);
+    if (s === undefined) {
+      s = months.length <= 3 ? Sums.of(months.map(sumsOf)) : Sums.of(Array.from({ length: months.length / 3 }, (_, i) => spanOf(months.slice(i * 3, i * 3 + 3))));
+      spans.set(key, s);
+    }
+    return s;
+  };
+  for (const step of stepsTo(kind, period, directory)) {
+    const months = periodMonths(step.kind, step.period)!.months;
+    const sums = { period: step.period, s: spanOf(months), months: months.map((month) => ({ month, s: sumsOf(month) })) };
+    const family = [...step.family];
+    if (step.period === period && !family.some(([k, sc]) => k === kind && sc === scope)) family.push([kind, scope]);
+    for (const [k, sc] of family) {
+      const r = rawReport(cells, k, sc, sums, directory);
+      if (k === kind && sc === scope && step.period === period) raw = r;
+    }
+    // An office's count over a half-year is the sum of its quarters; over the year, of its half-years.
+    const key = /^\d{4}$/.test(step.period) ? "Y" : step.period.slice(5);
+    for (const id of cells.values.keys()) {
+      if (!id.startsWith(`${step.period}:o:`)) continue;
+      const parts = (PARTS[key] ?? []).map((p) => `${step.period.slice(0, 4)}-${p}${id.slice(step.period.length)}`);
+      if (parts.length > 0 && parts.every((x) => cells.values.has(x))) cells.equal([id], parts);
+    }
+    if (key === "Y") for (const id of quarterLinks(cells, step.period, counters, directory)) fixed.set(id, "hidden");
+    for (const [id, v] of protect(cells.values, cells.equations, fixed)) fixed.set(id, v);
+  }
   const end = periodEnd(kind, period)!;
   return {
     kind, period, scope, title: TITLES[kind], periodLabel: span.label, snapshotAt: formatRomeInstant(snapshotAt), provisional: snapshotAt < end,
-    tables: raw!.tables.map((t) => ({ ...t, rows: t.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, show(v, seen)]))) })),
-    monthly: raw!.monthly.map((m) => ({ month: m.month, programmes: show(m.programmes, seen), deadlines: show(m.deadlines, seen) })),
+    tables: raw!.tables.map((t) => ({ ...t, rows: t.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, show(v, fixed)]))) })),
+    monthly: raw!.monthly.map((m) => ({ month: m.month, programmes: show(m.programmes, fixed), deadlines: show(m.deadlines, fixed) })),
     notes: NOTES,
   };
 }

@@ -100,6 +100,11 @@ describe("other reports", () => {
     expect(median(new Map([[3, 1], [9, 1]]))).toBe(3);
   });
 
+  it("gives the compliance reports no monthly volumes: one office's months would be single cases", () => {
+    expect(buildReport("compliance-quarterly", "2026-Q1", "procura-x", counters, offices, SNAPSHOT)!.monthly).toEqual([]);
+    expect(buildReport("compliance-half-yearly", "2026-H1", "TO", counters, offices, SNAPSHOT)!.monthly).toEqual([]);
+  });
+
   it("totals a district for the half-yearly report", () => {
     const doc = buildReport("compliance-half-yearly", "2026-H1", "TO", counters, offices, SNAPSHOT)!;
     expect(doc.tables.find((t) => t.id === "distretto")!.rows[0]).toMatchObject({ office: "TO", met: 8, late: "<5", onTime: "—" });
