@@ -4,9 +4,8 @@
  * total, of its offices'; a region's months, of its row; the country's months, of the regions'.
  * Counts of a period are named with the period; months need no period.
  */
-import type { ReportKind } from "./report.js";
 import {
-  type Count, type Counter, type OfficeInfo, type RawTable, type Sums, Cells, PROGRAMMES, PROGRAMME_METRICS, TERMS, TERMS_362, TERM_COUNTS, programmeRow, termRow,
+  type Count, type Counter, type OfficeInfo, type RawTable, type ReportKind, type Sums, Cells, PROGRAMMES, PROGRAMME_METRICS, TERMS, TERMS_362, TERM_COUNTS, programmeRow, termRow,
 } from "./report-tables.js";
 
 export interface Raw { tables: RawTable[]; monthly: { month: string; programmes: Count; deadlines: Count }[] }

@@ -6,6 +6,7 @@
  */
 import type { Equation } from "./disclosure.js";
 
+export type ReportKind = "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
 export interface Counter { month: string; officeId: string; metric: string; value: number }
 export interface OfficeInfo { id: string; name: string; kind: string; region: string; jurisdiction: string }
 

@@ -7,13 +7,13 @@
 import { formatRomeInstant, romeLocalInstant } from "../engine/rome.js";
 import { FIRST_YEAR, LAST_YEAR, daysFromCivil } from "../engine/civil.js";
 import { SMALL, type Visibility, protect } from "./disclosure.js";
-import { type Counter, type OfficeInfo, type RawCell, Cells, Sums } from "./report-tables.js";
+import { type Counter, type OfficeInfo, type RawCell, type ReportKind, Cells, Sums } from "./report-tables.js";
 import { type Raw, quarterLinks, rawReport } from "./report-raw.js";
 
 export type { Counter, OfficeInfo } from "./report-tables.js";
 export { median } from "./report-tables.js";
 
-export type ReportKind = "regional" | "national" | "compliance-quarterly" | "compliance-half-yearly";
+export type { ReportKind } from "./report-tables.js";
 export const REPORT_KINDS: readonly ReportKind[] = ["regional", "national", "compliance-quarterly", "compliance-half-yearly"];
 
 export type Cell = string | number;
