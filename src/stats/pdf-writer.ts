@@ -19,7 +19,7 @@ interface Mcr { page: Page; mcid: number }
 
 export class StructElem {
   readonly kids: (StructElem | Mcr)[] = [];
-  constructor(readonly role: Role, readonly opts: { alt?: string; scope?: "Row" | "Column" } = {}) {}
+  constructor(readonly role: Role, readonly opts: { alt?: string; scope?: "Row" | "Column"; colSpan?: number } = {}) {}
   add(role: Role, opts: StructElem["opts"] = {}): StructElem {
     const e = new StructElem(role, opts);
     this.kids.push(e);
@@ -150,7 +150,8 @@ export class PdfDoc {
     const treeRoot = reserve();
     const write = (e: StructElem, parent: number) => {
       const kids = e.kids.map((k) => (k instanceof StructElem ? `${elemIds.get(k)} 0 R` : `<< /Type /MCR /Pg ${pageIds[this.pages.indexOf(k.page)]} 0 R /MCID ${k.mcid} >>`));
-      const attrs = e.opts.scope === undefined ? "" : ` /A << /O /Table /Scope /${e.opts.scope} >>`;
+      const table = [e.opts.scope === undefined ? "" : ` /Scope /${e.opts.scope}`, e.opts.colSpan === undefined ? "" : ` /ColSpan ${e.opts.colSpan}`].join("");
+      const attrs = table === "" ? "" : ` /A << /O /Table${table} >>`;
       const alt = e.opts.alt === undefined ? "" : ` /Alt ${pdfText(e.opts.alt)}`;
       set(elemIds.get(e)!, `<< /Type /StructElem /S /${e.role} /P ${parent} 0 R /K [${kids.join(" ")}]${attrs}${alt} >>`);
       e.kids.forEach((k) => k instanceof StructElem && write(k, elemIds.get(e)!));

@@ -99,8 +99,10 @@ function cover(l: Layout, doc: ReportDocument, checksum: string, administration:
     l.block(root.add("P"), "DATI PROVVISORI: alla data dei dati il periodo non era concluso. I valori possono ancora cambiare; la relazione si trasmette con i dati definitivi, dopo la fine del periodo.", 11, true, 15);
   }
   l.y -= 20;
+  // The notes are a list: a screen reader announces how many there are.
+  const list = root.add("L");
   for (const n of doc.notes) {
-    l.block(root.add("P"), n, 9, false, 12);
+    l.block(list.add("LI").add("LBody"), n, 9, false, 12);
     l.y -= 4;
   }
 }
@@ -146,7 +148,7 @@ function tables(l: Layout, tables: readonly Table[]): void {
       l.y -= 14;
       const y = l.y;
       // Inside the table, under its header: a row whose one cell says so.
-      l.page.tagged(table.add("TR").add("TD"), () => l.page.text(MARGIN, y, "Nessun dato per il periodo.", 9));
+      l.page.tagged(table.add("TR").add("TD", { colSpan: t.columns.length }), () => l.page.text(MARGIN, y, "Nessun dato per il periodo.", 9));
     }
     for (const r of t.rows) {
       // Long office names wrap onto more lines rather than being cut: the row grows to fit.

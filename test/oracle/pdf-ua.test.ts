@@ -47,7 +47,7 @@ describe("the report PDF (PDF/UA-1)", () => {
     for (const t of trees) expect(t, "a page without a structure tree").toBeTruthy();
     const all = trees.flatMap(roles);
     expect(roles(trees[0]!)).toContain("H1");
-    for (const r of ["H2", "Table", "TR", "TH", "TD", "Figure", "P"]) expect(all).toContain(r);
+    for (const r of ["H2", "Table", "TR", "TH", "TD", "Figure", "P", "L", "LI", "LBody"]) expect(all).toContain(r);
   });
 
   it("gives every table a header row of TH cells, and every row a header cell", () => {
@@ -60,12 +60,18 @@ describe("the report PDF (PDF/UA-1)", () => {
       if (rows.length === 0) continue;
       for (const r of rows) {
         const cells = (r.children ?? []).filter((c) => c.role !== undefined);
-        // An empty table's one row, "Nessun dato per il periodo.", is a single data cell.
+        // An empty table's one row, "Nessun dato per il periodo.", is a single data cell across the columns.
         if (cells.length > 1) expect(cells[0]?.role).toBe("TH");
       }
     }
     const first = tables.find((t) => (t.children ?? []).some((c) => c.role === "TR"))!;
     expect((first.children![0]!.children ?? []).every((c) => c.role === "TH")).toBe(true);
+  });
+
+  it("spans an empty table's one cell across its columns", () => {
+    const text = new TextDecoder("latin1").decode(bytes);
+    // "Segnalazioni per ufficio" has no rows here: its one cell spans the table's two columns.
+    expect(text).toMatch(/\/S \/TD [^\n]*\/A << \/O \/Table \/ColSpan 2 >>/);
   });
 
   it("describes the chart in words", () => {
