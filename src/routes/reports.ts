@@ -4,7 +4,7 @@
  * POST /api/v1/reports/{kind}/{period}/submit   — the responsible office files the latest version
  */
 import { formatRomeInstant } from "../engine/rome.js";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
@@ -127,32 +127,35 @@ reportRoutes.post("/:kind/:period/generate", async (c) => {
   return c.json({ kind, period: r.period, scope, version: r.version, checksum: r.checksum, snapshotAt: formatRomeInstant(r.snapshotAt) }, 201);
 });
 
-reportRoutes.post("/:kind/:period/submit", async (c) => {
-  const now = Date.now();
+/** The report a submit or withdraw names, in the caller's scope; and what filing it needs to act. */
+async function filing(c: Context<AppEnv, "/:kind/:period/:action">, now: number) {
   const db = centralDb(c.env);
   const p = c.get("principal");
   const kind = kindOf(c.req.param("kind"));
   const period = periodOf(kind, c.req.param("period"), now);
   const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
-  const r = await findReport(db, kind, period, scope);
+  const opts = { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL };
+  return { db, p, kind, period, scope, opts, districtOf: (d: string) => districtDb(c.env, d) };
+}
+
+reportRoutes.post("/:kind/:period/submit", async (c) => {
+  const now = Date.now();
+  const f = await filing(c, now);
+  const r = await findReport(f.db, f.kind, f.period, f.scope);
   if (r === undefined) throw new ApiError("not_found", "Nessuna versione da trasmettere: generare prima il rapporto");
-  const { closed, wake, db: cases } = await submitReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS, (d) => districtDb(c.env, d));
+  const { closed, wake, db: cases } = await submitReport(f.db, f.p, r, now, f.opts, c.env.COMPLIANCE_QUARTER_ENDS, f.districtOf);
   if (wake !== null) await wakeAll(c.env, cases, wake, now);
-  return c.json({ kind, period, scope, version: r.version, submitted: true, obligation: closed });
+  return c.json({ kind: f.kind, period: f.period, scope: f.scope, version: r.version, submitted: true, obligation: closed });
 });
 
 reportRoutes.post("/:kind/:period/withdraw", async (c) => {
   const now = Date.now();
-  const db = centralDb(c.env);
-  const p = c.get("principal");
-  const kind = kindOf(c.req.param("kind"));
-  const period = periodOf(kind, c.req.param("period"), now);
-  const scope = await reportScope(db, p, kind, parseQuery(c, ScopeQuery, SCOPE_HINTS));
-  const r = await transmittedReport(db, kind, period, scope);
+  const f = await filing(c, now);
+  const r = await transmittedReport(f.db, f.kind, f.period, f.scope);
   if (r === undefined) throw new ApiError("not_found", "Nessuna versione trasmessa per questo periodo");
-  const { wake, db: cases } = await withdrawReport(db, p, r, now, { requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL }, c.env.COMPLIANCE_QUARTER_ENDS, (d) => districtDb(c.env, d));
+  const { wake, db: cases } = await withdrawReport(f.db, f.p, r, now, f.opts, c.env.COMPLIANCE_QUARTER_ENDS, f.districtOf);
   if (wake !== null) await wakeAll(c.env, cases, wake, now);
-  return c.json({ kind, period, scope, version: r.version, submitted: false });
+  return c.json({ kind: f.kind, period: f.period, scope: f.scope, version: r.version, submitted: false });
 });
 
 const ReportPath = z.object({

@@ -11,6 +11,7 @@
  */
 import solver from "javascript-lp-solver";
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../bench/mix.js";
 import { type Counter, type OfficeInfo, type ReportDocument, type ReportKind, buildReport, periodMonths } from "../../src/stats/report.js";
 
 // The metric the test generates for each programme column (one of those the column adds up).
@@ -37,15 +38,6 @@ function metricsOf(kind: string): string[] {
   return [...TERMS[k].flatMap(([, m]) => [`${m}:met`, `${m}:late`, `${m}:open`]), ESCALATED[k]];
 }
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Three regions, their districts and offices; the last region has one district with one office of each kind. */
 function directory(): OfficeInfo[] {
@@ -64,7 +56,7 @@ function directory(): OfficeInfo[] {
 
 /** Mostly zeros and small counts, the cases disclosure control is for. */
 function counters(dir: readonly OfficeInfo[], seed: number): Counter[] {
-  const r = random(seed);
+  const r = mulberry32(seed);
   const out: Counter[] = [];
   for (const o of dir) {
     for (const metric of metricsOf(o.kind)) {
