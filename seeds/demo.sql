@@ -54,6 +54,9 @@ INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, r
 INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at, region) VALUES
   ('demo-ministero', 'Ministero — Dipartimento per le pari opportunità (locale)', '9d54693d0c5b18bde59aac718bff28f696c87f0b7d437bbaf0faf376bb2af975', 'ministry', 0, NULL, NULL),
   ('demo-regione', 'Regione Piemonte (locale)', 'fd89df0a754494db5fbbdda7227d3dd08e9a9c327bd0f21963136e818fa7207e', 'region', 0, NULL, 'Piemonte');
+-- The purpose each system's reads serve, declared when its credential is issued (the audit log's reason).
+UPDATE api_credentials SET purpose = 'gestione delle scadenze dei procedimenti dell''ufficio (sistema di registro)' WHERE id IN ('demo-procura', 'demo-gip', 'demo-procura-milano') AND purpose IS NULL;
+UPDATE api_credentials SET purpose = 'amministrazione del servizio' WHERE id = 'demo-admin' AND purpose IS NULL;
 INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES
   ('demo-procura', 'procura-torino'), ('demo-ministero', 'dipartimento-po'), ('demo-regione', 'regione-piemonte'),
   ('demo-gip', 'gip-torino'), ('demo-procura-milano', 'procura-milano');
@@ -64,7 +67,8 @@ INSERT OR IGNORE INTO users (id, email, name, role, region, created_at, accepted
   ('u-procuratore', 'procuratore@example.org', 'Procuratore (prova)', 'head', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
   ('u-regione', 'funzionario.regione@example.org', 'Funzionario della Regione (prova)', 'region', 'Piemonte', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
   ('u-ministero', 'funzionario.ministero@example.org', 'Funzionario del Dipartimento (prova)', 'ministry', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
-  ('u-admin', 'amministratore@example.org', 'Amministratore (prova)', 'admin', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+  ('u-admin', 'amministratore@example.org', 'Amministratore (prova)', 'admin', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000),
+  ('u-dpo', 'protezione.dati@example.org', 'Responsabile della protezione dei dati (prova)', 'dpo', NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 INSERT OR IGNORE INTO user_offices (user_id, office_id) VALUES
   ('u-procura', 'procura-torino'), ('u-procuratore', 'procuratore-torino'),
   ('u-regione', 'regione-piemonte'), ('u-ministero', 'dipartimento-po');

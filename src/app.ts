@@ -24,6 +24,7 @@ import { setAdministration } from "./web/layout.js";
 import { legalPages } from "./web/legal-pages.js";
 import { dashboard } from "./web/dashboard.js";
 import { signIn } from "./web/signin.js";
+import { oidcSignIn } from "./web/oidc-signin.js";
 import { preview } from "./routes/preview.js";
 import { reportRoutes } from "./routes/reports.js";
 import { timelineMigrate } from "./routes/timeline-migrate.js";
@@ -108,6 +109,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", assets);
   app.route("/", docs);
   app.route("/", signIn);
+  app.route("/", oidcSignIn);
   app.route("/", legalPages);
   app.route("/", dashboard);
   app.route("/", casePage);

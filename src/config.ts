@@ -10,6 +10,7 @@
  */
 import * as z from "zod";
 import { latest } from "./timelines/catalog.js";
+import { type OidcProvider, privateKeySetting, providersSetting } from "./auth/oidc-config.js";
 
 export type SettingKind = "var" | "secret" | "secret/var";
 
@@ -104,6 +105,11 @@ export const SETTINGS = {
   COMPLIANCE_REPORT_LAG_DAYS: setting("var", "days after a half-year's end the PG's report is due (0–120, default 30)", integer(30, 0, 120, "giorni")),
   RETENTION_YEARS: setting("var", "years after a case's last activity that its data is purged, once no timeline of it runs (1–30, default 5)", integer(5, 1, 30, "anni")),
   DISTRICTS: setting("var", "the judicial districts with a database of their own (DISTRICT_<code>), comma-separated (TO,MI); empty: every case in DB (see Districts)", districts),
+  OIDC_PROVIDERS: setting("var", "the OpenID providers staff sign in through: a JSON array (README, Sign-in); empty: none", orDefault([] as OidcProvider[], providersSetting)),
+  OIDC_PRIVATE_KEY: setting("secret", "the private JWK (EC or RSA, with kid) that signs client assertions (private_key_jwt) and request objects; its public half is served at /oidc/jwks.json", optional().pipe(privateKeySetting.optional())),
+  IDENTITY_KEY: setting("secret", "keys the digest of the fiscal numbers SPID/CIE providers match users by (32+ characters; required unless local when a provider matches by fiscal_number)", optional()),
+  EMAIL_SIGNIN: setting("var", "on (default): staff may sign in by a link sent by email; off: only through OIDC_PROVIDERS", orDefault("on" as "on" | "off", z.enum(["on", "off"], { error: "on oppure off" }))),
+  AUDIT_RETENTION_YEARS: setting("var", "years the audit log's rows are kept, then purged (1–30, default 10; README, Data protection)", integer(10, 1, 30, "anni")),
   D1_METER: setting("var", "1: requests asking with X-D1-Meter: 1 get the D1 meter's headers (benchmarks only; unset in production)", optional().pipe(z.enum(["1"], { error: "1, oppure non impostata" }).optional())),
 } as const;
 

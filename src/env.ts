@@ -18,6 +18,13 @@ export type Bindings = Env & {
   QSTASH_CHECK_AFTER_MS?: string;
   /** Keys the HMAC that stands for a client address in the sign-in rate limit (32+ characters). */
   RATE_LIMIT_KEY?: string;
+  /** Keys the digest of fiscal numbers (SPID/CIE sign-in). */
+  IDENTITY_KEY?: string;
+  /** The private JWK of Termini as an OpenID relying party. */
+  OIDC_PRIVATE_KEY?: string;
+  OIDC_PROVIDERS?: string;
+  EMAIL_SIGNIN?: string;
+  AUDIT_RETENTION_YEARS?: string;
 };
 
 /** A signed-in user of the web app. */

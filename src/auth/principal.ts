@@ -8,7 +8,7 @@ export interface Principal {
   /** credential:<id> or sender:<id>: what the audit log records. */
   id: string;
   /** ministry and region officers read aggregated reports only. */
-  role: "admin" | "staff" | "sender" | "ministry" | "region";
+  role: "admin" | "staff" | "sender" | "ministry" | "region" | "dpo";
   offices: ReadonlySet<string>;
   /** A region officer's region. */
   region?: string | null;
@@ -41,9 +41,9 @@ export async function requireCaseAccess(db: Db, p: Principal, caseId: string): P
   }
 }
 
-/** Ministry and region officers read aggregated reports only, never a case. */
+/** Ministry and region officers read aggregated reports only, never a case; the data-protection officer reads the log only. */
 export function readsCases(p: Principal): boolean {
-  return p.role !== "ministry" && p.role !== "region";
+  return p.role !== "ministry" && p.role !== "region" && p.role !== "dpo";
 }
 
 export function requireCaseReader(p: Principal): void {

@@ -1,7 +1,8 @@
 /** Drizzle's view of the web app's users, sessions and sign-in tables (migrations 0006–0008 are the source of truth). */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export type UserRole = "operator" | "head" | "admin" | "region" | "ministry";
+/** dpo: the data-protection officer, who reads the audit log and nothing else. */
+export type UserRole = "operator" | "head" | "admin" | "region" | "ministry" | "dpo";
 
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
@@ -14,6 +15,8 @@ export const users = sqliteTable("users", {
   disabledAt: integer("disabled_at"),
   /** The first sign-in through the invitation's link; null: still invited. */
   acceptedAt: integer("accepted_at"),
+  /** Keyed digest of the fiscal number SPID/CIE providers identify the person by (migration 0021); never the number. */
+  fiscalHash: text("fiscal_hash"),
 });
 
 export const userOffices = sqliteTable(
@@ -39,6 +42,20 @@ export const sessions = sqliteTable("sessions", {
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
   revokedAt: integer("revoked_at"),
+  /** The OpenID provider that signed this session in; null: the email link. */
+  provider: text("provider"),
+});
+
+/** An authorization request to an OpenID provider on its way back (single use, minutes). */
+export const oidcAttempts = sqliteTable("oidc_attempts", {
+  stateHash: text("state_hash").primaryKey(),
+  provider: text("provider").notNull(),
+  codeVerifier: text("code_verifier").notNull(),
+  nonce: text("nonce").notNull(),
+  next: text("next").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
 });
 
 export const calendarTokens = sqliteTable("calendar_tokens", {

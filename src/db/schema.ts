@@ -190,6 +190,8 @@ export const apiCredentials = sqliteTable("api_credentials", {
   revokedAt: integer("revoked_at"),
   /** A region officer's region. */
   region: text("region"),
+  /** The purpose its reads serve, declared when issued: the audit log's reason unless a request states one. */
+  purpose: text("purpose"),
 });
 
 export const credentialOffices = sqliteTable(
@@ -247,9 +249,14 @@ export const auditLog = sqliteTable("audit_log", {
   caseId: text("case_id"),
   detail: json<Record<string, unknown>>("detail").notNull(),
   requestId: text("request_id"),
+  /** Why the data was consulted or disclosed (art. 21 co. 2 D.Lgs. 51/2018); null for other acts. */
+  reason: text("reason"),
 }, (t) => [
   index("audit_log_case").on(t.caseId, t.at),
 ]);
+
+/** Rows of the audit log older than `before` may be purged (retention); it only moves forward. */
+export const auditHorizon = sqliteTable("audit_horizon", { id: integer("id").primaryKey(), before: integer("before").notNull() });
 
 export const statCounters = sqliteTable(
   "stat_counters",

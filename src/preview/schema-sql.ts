@@ -79,5 +79,9 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
  {
   "name": "0020_report_withdrawal.sql",
   "sql": "ALTER TABLE reports ADD COLUMN withdrawn_at INTEGER;\nALTER TABLE reports ADD COLUMN withdrawn_by TEXT;\n"
+ },
+ {
+  "name": "0021_oidc_and_access_reasons.sql",
+  "sql": "CREATE TABLE oidc_attempts (\n  state_hash TEXT PRIMARY KEY,\n  provider TEXT NOT NULL,\n  code_verifier TEXT NOT NULL,\n  nonce TEXT NOT NULL,\n  next TEXT NOT NULL,\n  created_at INTEGER NOT NULL,\n  expires_at INTEGER NOT NULL,\n  used_at INTEGER\n);\nCREATE INDEX oidc_attempts_expiry ON oidc_attempts(expires_at);\nALTER TABLE users ADD COLUMN fiscal_hash TEXT;\nCREATE UNIQUE INDEX users_fiscal_hash ON users(fiscal_hash) WHERE fiscal_hash IS NOT NULL;\nALTER TABLE sessions ADD COLUMN provider TEXT;\nALTER TABLE api_credentials ADD COLUMN purpose TEXT;\nALTER TABLE audit_log ADD COLUMN reason TEXT;\nCREATE TABLE audit_horizon (\n  id INTEGER PRIMARY KEY CHECK (id = 1),\n  before INTEGER NOT NULL\n);\nINSERT INTO audit_horizon (id, before) VALUES (1, 0);\nCREATE TRIGGER audit_horizon_forward BEFORE UPDATE ON audit_horizon\nWHEN NEW.before < OLD.before\nBEGIN SELECT RAISE(ABORT, 'the audit horizon only moves forward'); END;\nCREATE TRIGGER audit_horizon_no_delete BEFORE DELETE ON audit_horizon\nBEGIN SELECT RAISE(ABORT, 'the audit horizon cannot be deleted'); END;\nDROP TRIGGER audit_log_no_delete;\nCREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\nWHEN OLD.at >= (SELECT before FROM audit_horizon WHERE id = 1)\nBEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n"
  }
 ];

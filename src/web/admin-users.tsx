@@ -25,6 +25,7 @@ export const adminUsers = new Hono<AppEnv>();
 const ROLES: Record<UserRole, string> = {
   operator: "operatore d'ufficio", head: "capo dell'ufficio", admin: "amministratore",
   region: "funzionario regionale (relazioni)", ministry: "funzionario del ministero (relazioni)",
+  dpo: "responsabile della protezione dei dati (registro degli accessi)",
 };
 const isRole = (r: unknown): r is UserRole => typeof r === "string" && Object.hasOwn(ROLES, r);
 

@@ -27,7 +27,7 @@ export const ACTIONS: Record<string, string> = {
 };
 
 const ROLE: Record<string, string> = {
-  operator: "operatore d'ufficio", head: "capo dell'ufficio", admin: "amministratore", region: "funzionario regionale", ministry: "funzionario del ministero",
+  operator: "operatore d'ufficio", head: "capo dell'ufficio", admin: "amministratore", region: "funzionario regionale", ministry: "funzionario del ministero", dpo: "responsabile della protezione dei dati",
 };
 const REPORT: Record<string, string> = { national: "nazionale", regional: "regionale", compliance: "di verifica" };
 const MESSAGE: Record<string, string> = { reminder: "il promemoria", escalation: "la segnalazione", notice: "la comunicazione", digest: "il riepilogo del mattino" };

@@ -10,6 +10,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
 import type { Principal } from "../auth/principal.js";
+import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { type UserRole, offices, sessions, userOffices, users } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
@@ -29,12 +30,16 @@ import type { WebUser } from "../env.js";
 
 export type { WebUser };
 
-const PRINCIPAL_ROLE: Record<UserRole, Principal["role"]> = { operator: "staff", head: "staff", admin: "admin", region: "region", ministry: "ministry" };
+const PRINCIPAL_ROLE: Record<UserRole, Principal["role"]> = { operator: "staff", head: "staff", admin: "admin", region: "region", ministry: "ministry", dpo: "dpo" };
 
-export async function startSession(c: Context<AppEnv>, userId: string, now: number): Promise<void> {
+/** Where to go after signing in: a path of this site only, never another origin. */
+export const safeNext = (next: unknown) => (typeof next === "string" && /^\/[A-Za-z0-9/_%.-]*$/.test(next) && !next.startsWith("//") ? next : "/");
+
+/** `provider`: the OpenID provider that signed the user in (its sign-out follows ours); null: the email link. */
+export async function startSession(c: Context<AppEnv>, userId: string, now: number, provider: string | null = null): Promise<void> {
   const id = randomToken();
   await database(c.env.DB).insert(sessions).values({
-    idHash: await sha256Hex(id), userId, csrf: randomToken(), createdAt: now, expiresAt: now + SESSION_HOURS * 3_600_000,
+    idHash: await sha256Hex(id), userId, csrf: randomToken(), createdAt: now, expiresAt: now + SESSION_HOURS * 3_600_000, provider,
   }).run();
   setCookie(c, SESSION_COOKIE, id, { ...cookieOptions, maxAge: SESSION_HOURS * 3600 });
 }
@@ -54,10 +59,21 @@ export async function currentUser(c: Context<AppEnv>, now: number): Promise<WebU
   };
 }
 
-export async function endSession(c: Context<AppEnv>, now: number): Promise<void> {
+/** The first sign-in, whichever way, accepts the invitation: the user is no longer "invitato". */
+export async function acceptInvitation(c: Context<AppEnv>, userId: string, now: number): Promise<void> {
+  const db = database(c.env.DB);
+  const accepted = await db.update(users).set({ acceptedAt: now }).where(and(eq(users.id, userId), isNull(users.acceptedAt))).returning({ id: users.id }).all();
+  if (accepted.length > 0) await audit(db, { actor: `user:${userId}`, action: "user.accepted", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
+}
+
+/** Ends the session; returns the OpenID provider that had signed it in, if any. */
+export async function endSession(c: Context<AppEnv>, now: number): Promise<string | null> {
   const id = getCookie(c, SESSION_COOKIE);
-  if (id !== undefined) await database(c.env.DB).update(sessions).set({ revokedAt: now }).where(eq(sessions.idHash, await sha256Hex(id))).run();
   setCookie(c, SESSION_COOKIE, "", { ...cookieOptions, maxAge: 0 });
+  if (id === undefined) return null;
+  const [ended] = await database(c.env.DB).update(sessions).set({ revokedAt: now })
+    .where(and(eq(sessions.idHash, await sha256Hex(id)), isNull(sessions.revokedAt))).returning({ provider: sessions.provider }).all();
+  return ended?.provider ?? null;
 }
 
 /** Pages that need a signed-in user: others go to the sign-in page. */

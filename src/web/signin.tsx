@@ -13,7 +13,9 @@ import { rateLimitKey } from "../deployment.js";
 import type { Bindings } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { signInLinks, signInRequests, users } from "../db/schema.js";
+import { oidcAttempts, signInLinks, signInRequests, users } from "../db/schema.js";
+import { endSessionUrl } from "../auth/oidc.js";
+import { providers, relyingParty } from "./oidc-signin.js";
 import { mailerFor } from "../notify/context.js";
 import { config } from "../config.js";
 import { escapeHtml } from "../lib/html.js";
@@ -21,7 +23,7 @@ import { readForm } from "../http/body.js";
 import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
 import { Alert, Field, described } from "./ui.js";
-import { PRE_CSRF_COOKIE, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, startSession } from "./session.js";
+import { PRE_CSRF_COOKIE, acceptInvitation, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, safeNext, startSession } from "./session.js";
 
 export const signIn = new Hono<AppEnv>();
 
@@ -32,12 +34,37 @@ export const RATE_LIMIT = 3;
 export const CLIENT_RATE_LIMIT = 20;
 const RATE_WINDOW_MS = 15 * 60_000;
 
-const safeNext = (next: unknown) => (typeof next === "string" && /^\/[A-Za-z0-9/_%.-]*$/.test(next) && !next.startsWith("//") ? next : "/");
+const emailSignIn = (env: Bindings) => config(env).EMAIL_SIGNIN === "on";
 
-/** The sign-in form, again with what was typed and the reason next to the field when it was refused. */
+/**
+ * The sign-in page: a button per OpenID provider, then (unless the deployment turned it off) the
+ * form for a link by email, again with what was typed and the reason next to the field when refused.
+ */
 function signInForm(c: Context<AppEnv>, next: string, typed: { email?: string; error?: string } = {}) {
+  const idps = providers(c.env);
+  const byEmail = emailSignIn(c.env);
   return c.html(
     <Layout title="Accesso">
+      {c.req.query("uscita") === "1" && <Alert tone="success">Sessione chiusa: è uscito da Termini.</Alert>}
+      {idps.length > 0 && (
+        <section aria-labelledby="con-identita" class="mb-5">
+          <h2 id="con-identita" class="h4">Con l'identità della sua amministrazione</h2>
+          <ul class="list-unstyled">{idps.map((p) => (
+            <li class="mb-2"><a class="btn btn-primary" href={`/accedi/con/${p.id}?dopo=${encodeURIComponent(next)}`}>Accedi con {p.name}</a></li>
+          ))}</ul>
+        </section>
+      )}
+      {byEmail && <EmailForm c={c} next={next} typed={typed} titled={idps.length > 0} />}
+    </Layout>,
+    typed.error === undefined ? 200 : 422,
+  );
+}
+
+function EmailForm(props: { c: Context<AppEnv>; next: string; typed: { email?: string; error?: string }; titled: boolean }) {
+  const { c, next, typed } = props;
+  return (
+    <section aria-labelledby={props.titled ? "con-link" : undefined}>
+      {props.titled && <h2 id="con-link" class="h4">Con un link via email</h2>}
       <p>Inserisca l'indirizzo di posta istituzionale: riceverà un link di accesso valido {LINK_MINUTES} minuti.</p>
       <form method="post" action="/accedi" novalidate>
         <input type="hidden" name="csrf" value={preSessionCsrf(c)} />
@@ -47,8 +74,17 @@ function signInForm(c: Context<AppEnv>, next: string, typed: { email?: string; e
         </Field>
         <button type="submit" class="btn btn-primary">Invia il link di accesso</button>
       </form>
+    </section>
+  );
+}
+
+/** With the email link turned off, its routes answer as if they did not exist. */
+function linkOff(c: Context<AppEnv>) {
+  return c.html(
+    <Layout title="Accesso con link non disponibile">
+      <Alert tone="warning">Questa amministrazione non consente l'accesso con un link via email: usi <a href="/accedi">l'identità della sua amministrazione</a>.</Alert>
     </Layout>,
-    typed.error === undefined ? 200 : 422,
+    404,
   );
 }
 
@@ -56,6 +92,7 @@ signIn.get("/accedi", (c) => signInForm(c, safeNext(c.req.query("dopo"))));
 
 
 signIn.post("/accedi", async (c) => {
+  if (!emailSignIn(c.env)) return linkOff(c);
   const now = Date.now();
   const form = await readForm(c.req.raw);
   checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
@@ -122,10 +159,12 @@ export async function purgeSignIn(env: Bindings, now: number): Promise<void> {
   await db.batch([
     db.delete(signInRequests).where(lt(signInRequests.at, now - RATE_WINDOW_MS)),
     db.delete(signInLinks).where(lt(signInLinks.expiresAt, now - 24 * 3_600_000)),
+    db.delete(oidcAttempts).where(lt(oidcAttempts.expiresAt, now - 24 * 3_600_000)),
   ]);
 }
 
 signIn.get("/accedi/link", (c) => {
+  if (!emailSignIn(c.env)) return linkOff(c);
   const csrf = preSessionCsrf(c);
   return c.html(
     <Layout title="Conferma l'accesso">
@@ -140,6 +179,7 @@ signIn.get("/accedi/link", (c) => {
 });
 
 signIn.post("/accedi/link", async (c) => {
+  if (!emailSignIn(c.env)) return linkOff(c);
   const now = Date.now();
   const form = await readForm(c.req.raw);
   checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
@@ -159,9 +199,7 @@ signIn.post("/accedi/link", async (c) => {
   }
   const userId = used[0]!.userId;
   await startSession(c, userId, now);
-  // The first sign-in through a link accepts the invitation: the user is no longer "invitato".
-  const accepted = await db.update(users).set({ acceptedAt: now }).where(and(eq(users.id, userId), isNull(users.acceptedAt))).returning({ id: users.id }).all();
-  if (accepted.length > 0) await audit(db, { actor: `user:${userId}`, action: "user.accepted", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
+  await acceptInvitation(c, userId, now);
   await audit(db, { actor: `user:${userId}`, action: "signin.completed", caseId: null, requestId: c.get("requestId"), detail: {} }, now);
   return c.redirect(safeNext(form.dopo), 303);
 });
@@ -171,6 +209,10 @@ signIn.post("/esci", async (c) => {
   const user = await currentUser(c, now);
   const form = await readForm(c.req.raw);
   if (user !== undefined) checkCsrf(user.csrf, form.csrf);
-  await endSession(c, now);
-  return c.redirect("/accedi", 303);
+  const provider = await endSession(c, now);
+  // Signed in through a provider that offers RP-initiated logout: its session ends too, then back here.
+  const p = providers(c.env).find((x) => x.id === provider);
+  const there = p === undefined ? null : await endSessionUrl(await relyingParty(c.env, p), `${c.env.APP_BASE_URL}/accedi?uscita=1`);
+  if (user !== undefined) await audit(database(c.env.DB), { actor: user.principal.id, action: "signout", caseId: null, requestId: c.get("requestId"), detail: provider === null ? {} : { provider } }, now);
+  return c.redirect(there?.toString() ?? "/accedi?uscita=1", 303);
 });

@@ -3,12 +3,15 @@ import { exports } from "cloudflare:workers";
 import { desc } from "drizzle-orm";
 import { afterAll, beforeAll, expect } from "vitest";
 import { mailOutbox } from "../../src/db/schema.js";
-import { db } from "../backbone/helpers.js";
+import type { Bindings } from "../../src/env.js";
+import { db, fetchWith } from "../backbone/helpers.js";
 
 export const EMAIL = "operatore.procura@example.org";
 
 export class Browser {
   cookies = new Map<string, string>();
+  /** With settings, the app runs under them (fetchWith, at http://termini.test); else the Worker as configured. */
+  constructor(readonly settings?: Partial<Bindings>) {}
   /** A form field given as an array is sent once per value, as checkboxes are. */
   async go(path: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<Response> {
     const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
@@ -16,10 +19,11 @@ export class Browser {
     if (init.form) {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
       // As a browser does for every form it submits.
-      headers.Origin = "https://termini.test";
+      headers.Origin = this.settings === undefined ? "https://termini.test" : "http://termini.test";
       body = new URLSearchParams(Object.entries(init.form).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x]))).toString();
     }
-    const res = await exports.default.fetch(`https://termini.test${path}`, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" });
+    const req = { method: init.method ?? (init.form ? "POST" : "GET"), headers, body, redirect: "manual" as const };
+    const res = this.settings === undefined ? await exports.default.fetch(`https://termini.test${path}`, req) : await fetchWith(this.settings, path, req);
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const [k, v] = pair!.split("=");
