@@ -16,7 +16,7 @@ const provider = z.object({
   /** What the sign-in button says ("Accedi con …"). */
   name: z.string().min(2).max(80),
   /** The issuer; its metadata is read from <issuer>/.well-known/openid-configuration. */
-  issuer: z.url({ protocol: /^https?$/, error: "issuer: un indirizzo http o https" }),
+  issuer: z.string().refine((s) => /^https?:\/\/[^/]/.test(s) && URL.canParse(s), "issuer: un indirizzo http o https"),
   clientId: z.string().min(1),
   /** private_key_jwt (what the SPID/CIE federation requires) signs with OIDC_PRIVATE_KEY; the others send a secret. */
   auth: z.enum(["private_key_jwt", "client_secret_basic", "client_secret_post"]).default("private_key_jwt"),

@@ -1,11 +1,10 @@
 /**
  * What QStash calls: the relay (one attempt at a subscriber's endpoint) and
  * the callbacks (the outcome). Every request must carry an Upstash-Signature
- * that the SDK's Receiver verifies against the current or next signing key,
+ * checked as the SDK's Receiver checks it (src/outbound/qstash-signature.ts) against the current or next signing key,
  * for this very URL and body, and must not have been seen before (its JWT
  * id): anything else is refused and changes nothing.
  */
-import { Receiver } from "@upstash/qstash";
 import { type Context, Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
@@ -20,6 +19,7 @@ import { outboundContext } from "../outbound/context.js";
 import { post, signedHeaders } from "../outbound/deliver.js";
 import { endpointProblem } from "../outbound/endpoint.js";
 import { flag } from "../outbound/settle.js";
+import { QStashSignatureInvalid, verifyQStashSignature } from "../outbound/qstash-signature.js";
 import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
 import { eq } from "drizzle-orm";
 
@@ -44,14 +44,13 @@ async function verified(c: Context<AppEnv>, path: string): Promise<string> {
   const { QSTASH_CURRENT_SIGNING_KEY: current, QSTASH_NEXT_SIGNING_KEY: next } = c.env;
   if (!current || !next) throw new ApiError("not_found", "QStash non è configurato");
   const body = await readJsonText(c.req.raw);
-  const receiver = new Receiver({ currentSigningKey: current, nextSigningKey: next, devMode: false });
+  let claims: { jti?: string; exp?: number };
   try {
-    await receiver.verify({ signature, body, url: c.env.APP_BASE_URL + path + (district === null ? "" : `?district=${district}`) });
-  } catch {
+    claims = await verifyQStashSignature({ signature, body, url: c.env.APP_BASE_URL + path + (district === null ? "" : `?district=${district}`) }, [current, next], Date.now());
+  } catch (e) {
+    if (!(e instanceof QStashSignatureInvalid)) throw e;
     throw new ApiError("webhook_signature_invalid", "Firma QStash non valida per questo indirizzo e questo corpo");
   }
-  // Verified above, so the payload is well formed.
-  const claims = JSON.parse(atob(signature.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { jti?: string; exp?: number };
   if (typeof claims.jti !== "string" || !(await firstReceipt(centralDb(c.env), claims.jti, (claims.exp ?? 0) * 1000))) {
     throw new ApiError("webhook_replayed", "Richiesta QStash già ricevuta: la ripetizione è rifiutata");
   }
