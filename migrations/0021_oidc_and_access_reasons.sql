@@ -29,6 +29,16 @@ ALTER TABLE api_credentials ADD COLUMN purpose TEXT;
 -- The reason of a consultation or a disclosure, as the person or the process gave it.
 ALTER TABLE audit_log ADD COLUMN reason TEXT;
 
+-- A reason a person declared for consulting a case the context gave no reason for: it holds for
+-- that case for the rest of the session, so the page is not asked for again on each reload.
+CREATE TABLE declared_reasons (
+  session_hash TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (session_hash, case_id)
+);
+
 -- The log stays append-only; the one delete it accepts is the retention purge of rows older than
 -- the horizon, and the horizon only moves forward (the purge is itself logged).
 CREATE TABLE audit_horizon (

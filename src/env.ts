@@ -37,6 +37,10 @@ export interface WebUser {
   officeNames: string[];
   role: UserRole;
   csrf: string;
+  /** The session's id, hashed as stored: what a declared reason is kept under. */
+  session: string;
+  /** When the session ends. */
+  sessionEnds: number;
   principal: Principal;
 }
 

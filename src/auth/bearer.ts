@@ -38,6 +38,6 @@ export const bearer = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError("unauthorized", "Credenziale non valida");
   }
   const offices = await db.select().from(credentialOffices).where(eq(credentialOffices.credentialId, cred.id)).all();
-  c.set("principal", { id: `credential:${cred.id}`, role: cred.role, offices: new Set(offices.map((o) => o.officeId)), region: cred.region });
+  c.set("principal", { id: `credential:${cred.id}`, role: cred.role, offices: new Set(offices.map((o) => o.officeId)), region: cred.region, purpose: cred.purpose });
   await next();
 });

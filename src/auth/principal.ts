@@ -14,6 +14,8 @@ export interface Principal {
   region?: string | null;
   /** Event types a webhook sender may record whatever office is responsible (configured per sender). */
   trustedEvents?: ReadonlySet<string>;
+  /** An API credential's declared purpose: the reason its reads are logged with unless a request states one. */
+  purpose?: string | null;
 }
 
 /**

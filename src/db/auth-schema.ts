@@ -58,6 +58,14 @@ export const oidcAttempts = sqliteTable("oidc_attempts", {
   usedAt: integer("used_at"),
 });
 
+/** A reason declared for consulting a case, for the rest of the session (migration 0021). */
+export const declaredReasons = sqliteTable("declared_reasons", {
+  sessionHash: text("session_hash").notNull(),
+  caseId: text("case_id").notNull(),
+  reason: text("reason").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.sessionHash, t.caseId] })]);
+
 export const calendarTokens = sqliteTable("calendar_tokens", {
   tokenHash: text("token_hash").primaryKey(),
   userId: text("user_id").notNull(),

@@ -84,8 +84,8 @@ export interface Also { sql: string; binds: unknown[] }
 const NONE: Also = { sql: "1", binds: [] };
 
 export function auditWhileHeld(db: Db, h: Held, e: AuditEntry, at: number, also: Also = NONE): Conditional {
-  return db.$client.prepare(`INSERT INTO audit_log (at, actor, action, case_id, detail, request_id) SELECT ?, ?, ?, ?, ?, ? WHERE ${HOLDS} AND ${also.sql}`)
-    .bind(at, e.actor, e.action, e.caseId, JSON.stringify(e.detail), e.requestId, h.id, h.token, ...also.binds);
+  return db.$client.prepare(`INSERT INTO audit_log (at, actor, action, case_id, detail, request_id, reason) SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${HOLDS} AND ${also.sql}`)
+    .bind(at, e.actor, e.action, e.caseId, JSON.stringify(e.detail), e.requestId, e.reason ?? null, h.id, h.token, ...also.binds);
 }
 
 export function bumpWhileHeld(db: Db, h: Held, b: Bump, also: Also = NONE): Conditional {

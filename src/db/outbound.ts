@@ -79,6 +79,19 @@ export interface AttemptRecord {
   error: string | null;
 }
 
+/**
+ * The audit log's disclosure row for a payload an endpoint took: which event, to which subscription
+ * and address, about which case (through the delivery's timeline), and why. With `held`, written only
+ * while the claim is ours (the direct path's batch); through the relay, once per taken post.
+ */
+export function disclosureInsert(db: Db, d: { id: string; eventId: string }, sub: { id: string; url: string; officeId: string | null }, reason: string, at: number, held?: HeldDelivery) {
+  const detail = JSON.stringify({ delivery: d.id, event: d.eventId, subscription: sub.id, endpoint: sub.url, office: sub.officeId });
+  return db.$client.prepare(`INSERT INTO audit_log (at, actor, action, case_id, detail, request_id, reason)
+    SELECT ?, 'system:outbound', 'outbound.delivered', (SELECT t.case_id FROM outbound_deliveries o JOIN timeline_instances t ON t.id = o.instance_id WHERE o.id = ?), ?, NULL, ?
+    WHERE ? IS NULL OR EXISTS (SELECT 1 FROM outbound_deliveries WHERE id = ? AND status = 'sending' AND claim = ?)`)
+    .bind(at, d.id, detail, reason, held?.token ?? null, d.id, held?.token ?? null);
+}
+
 /** The attempt's log line, written whatever became of the claim (it did happen). */
 export function attemptInsert(db: Db, deliveryId: string, at: number, a: AttemptRecord) {
   return db.insert(outboundAttempts).values({ deliveryId, at, ...a });

@@ -81,3 +81,21 @@ export async function purgeByAge(db: Db, table: "webhook_deliveries" | "mail_out
     .bind(before, limit).run();
   return r.meta.changes ?? 0;
 }
+
+/**
+ * The audit log's own retention: the horizon moves forward to `before` (the table's trigger refuses
+ * to delete anything newer than the horizon, and the horizon never moves back), then at most `limit`
+ * rows older than it go, oldest first. The purge is itself logged.
+ */
+export async function purgeAuditLog(db: Db, before: number, now: number, limit = 10_000): Promise<number> {
+  const [, deleted] = await db.$client.batch([
+    db.$client.prepare("UPDATE audit_horizon SET before = max(before, ?) WHERE id = 1").bind(before),
+    db.$client.prepare("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY id LIMIT ?)").bind(before, limit),
+  ]);
+  const entries = deleted?.meta.changes ?? 0;
+  if (entries > 0) {
+    await db.$client.prepare("INSERT INTO audit_log (at, actor, action, case_id, detail, request_id, reason) VALUES (?, ?, 'audit.purged', NULL, ?, NULL, ?)")
+      .bind(now, RETENTION_ACTOR, JSON.stringify({ entries, before }), "decorso del termine di conservazione del registro (AUDIT_RETENTION_YEARS)").run();
+  }
+  return entries;
+}

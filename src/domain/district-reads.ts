@@ -57,7 +57,7 @@ export async function deadlinesAcross(
 /** The nearest `limit` open deadlines of these offices (the dashboard, the calendar feed). */
 export function openDeadlinesAcross(
   env: Bindings, dir: Directory, officeIds: readonly string[], timeline: string | undefined, limit: number,
-  seen: Omit<AuditEntry, "caseId" | "detail">, now: number,
+  seen: Omit<AuditEntry, "caseId" | "detail"> & { detail?: Record<string, unknown> }, now: number,
 ): Promise<Row[]> {
   return deadlinesAcross(env, dir, officeIds, { statuses: ["open"], timeline, limit }, seen, now);
 }

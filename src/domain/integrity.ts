@@ -6,7 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Principal } from "../auth/principal.js";
-import { auditInsert } from "../db/audit.js";
+import { audit, auditInsert } from "../db/audit.js";
 import type { Db } from "../db/client.js";
 import { caseDbs, centralDb, districtCodes } from "../db/districts.js";
 import { movableCount } from "../db/move.js";
@@ -36,6 +36,14 @@ export async function checkIntegrity(env: Bindings, limit = 100): Promise<Integr
     Promise.all(dbs.map((db) => refCollisions(db))),
   ]);
   return { misplaced: misplaced.flat(), awaitingMove, referenceCollisions: collisions.flat() };
+}
+
+/** The integrity report names cases (their numbers): reading it is a consultation, logged with its reason. */
+export async function auditIntegrityRead(env: Bindings, actor: string, requestId: string, r: IntegrityReport, reason: string): Promise<void> {
+  await audit(centralDb(env), {
+    actor, action: "integrity.read", caseId: null, requestId, reason,
+    detail: { misplaced: r.misplaced.map((m) => m.ref), collisions: r.referenceCollisions.map((x) => x.caseId) },
+  }, Date.now());
 }
 
 /**

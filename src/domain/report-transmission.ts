@@ -11,7 +11,7 @@ import type { Db } from "../db/client.js";
 import type { StoredReport } from "../db/reports.js";
 import { events, offices, outboundDeliveries, outboundEvents, reports } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
-import { type ReportKind, periodEnd, periodMonths } from "../stats/report.js";
+import { RECIPIENTS, type ReportKind, periodEnd, periodMonths } from "../stats/report.js";
 import { italianDate } from "../engine/civil.js";
 import { romeDay } from "../engine/rome.js";
 import { quarterEnds } from "../timelines/quarters.js";
@@ -85,7 +85,11 @@ export async function submitReport(
   const cases = ob.office === undefined ? db : caseDbOf(ob.office.jurisdiction);
   const mark: Stmt[] = [
     db.update(reports).set({ submittedAt: now, submittedBy: p.id }).where(eq(reports.id, r.id)),
-    auditInsert(db, { actor: p.id, action: "report.submitted", caseId: null, requestId: opts.requestId, detail: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum } }, now),
+    // A disclosure to the recipient the law names, for the reason it gives.
+    auditInsert(db, {
+      actor: p.id, action: "report.submitted", caseId: null, requestId: opts.requestId, reason: `trasmissione prevista dalla legge (${RECIPIENTS[r.kind as ReportKind].basis})`,
+      detail: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum, recipients: [RECIPIENTS[r.kind as ReportKind].to] },
+    }, now),
   ];
   const published = opts.appBaseUrl !== undefined && ob.office !== undefined ? await publishedRows(cases, r, ob.office.id, opts.appBaseUrl, now) : [];
   // One database: marking the version and closing the obligation are one batch. Two: the obligation

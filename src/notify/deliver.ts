@@ -9,6 +9,7 @@
  * - a failed attempt leaves the row due again later (see retry.ts), never
  *   dropped; the id is the provider's idempotency key on every attempt.
  */
+import { messageReason } from "../domain/access-reason.js";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { type SentCopy, cases, deadlines, timelineInstances } from "../db/schema.js";
@@ -139,7 +140,10 @@ async function deliverDigest(ctx: DeliveryContext, n: Notification, asOf: number
   const r = await ctx.mailer.send({ idempotencyKey: n.id, notificationId: n.id, from: ctx.from, to: n.recipients, ...content });
   const at = ctx.now();
   const members = (providerId: string | null) => live.flatMap(({ m }, i) => [
-    auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.sent", caseId: facts[i]!.caseId, detail: { notificationId: m.id, rung: m.rung, office: m.officeId, digest: n.id }, requestId: null }, at),
+    auditWhileHeld(db, held, {
+      actor: ctx.actor, action: "notification.sent", caseId: facts[i]!.caseId, requestId: null, reason: messageReason(m.kind),
+      detail: { notificationId: m.id, rung: m.rung, office: m.officeId, digest: n.id, recipients: n.recipients },
+    }, at),
     ...(m.kind === "escalation" ? escalation(facts[i]!.timeline, facts[i]!.stage, facts[i]!.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
     memberSentWhileHeld(db, held, m.id, at, providerId),
   ]);
@@ -200,7 +204,8 @@ async function record(
   const detail = { notificationId: n.id, rung: n.rung, office: n.officeId, mailer: ctx.mailer.name, attempts };
   if (r.ok) {
     const took = await commitHeld(db, [
-      auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.sent", caseId: facts.caseId, detail, requestId: null }, at),
+      // A disclosure: to whom (the addresses), about which case, which message, and why.
+      auditWhileHeld(db, held, { actor: ctx.actor, action: "notification.sent", caseId: facts.caseId, detail: { ...detail, recipients: n.recipients }, requestId: null, reason: messageReason(n.kind) }, at),
       // Escalations count for the report against the office whose deadline passed.
       ...(n.kind === "escalation" ? escalation(facts.timeline, facts.stage, facts.responsibleId, at).map((b) => bumpWhileHeld(db, held, b)) : []),
       ...withSent(r.providerId),

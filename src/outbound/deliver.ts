@@ -14,7 +14,8 @@
  */
 import { type Directory, type Subscription, directory } from "../db/directory.js";
 import { commitHeld } from "../db/delivery.js";
-import { type HeldDelivery, attemptInsert, claimDelivery, deliveryAttemptAt, getDelivery, settleDelivery, subscriptionHealth } from "../db/outbound.js";
+import { type HeldDelivery, attemptInsert, claimDelivery, disclosureInsert, deliveryAttemptAt, getDelivery, settleDelivery, subscriptionHealth } from "../db/outbound.js";
+import { OUTBOUND_REASON } from "../domain/access-reason.js";
 import { sign } from "../auth/standard-webhooks.js";
 import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
@@ -93,7 +94,10 @@ async function record(ctx: OutboundContext, dir: Directory, sub: Subscription, h
   const at = ctx.now();
   const attempt = attemptInsert(db, held.id, at, { via: "direct", status: a.status, durationMs: a.durationMs, error: a.error });
   if (a.ok) {
-    const took = await commitHeld(db, [attempt, subscriptionHealth(db, sub.id, true, at), settleDelivery(db, held, { status: "delivered", lastStatus: a.status, lastError: null, deliveredAt: at })]);
+    const took = await commitHeld(db, [
+      attempt, subscriptionHealth(db, sub.id, true, at), disclosureInsert(db, held, sub, OUTBOUND_REASON, at, held),
+      settleDelivery(db, held, { status: "delivered", lastStatus: a.status, lastError: null, deliveredAt: at }),
+    ]);
     return took ? "delivered" : "already-done";
   }
   const firstFailedAt = held.firstFailedAt ?? at;

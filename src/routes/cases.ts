@@ -1,4 +1,5 @@
 /** Cases: create, list (the caller's offices only), and read one with its timelines. */
+import { requestReason } from "../http/reason.js";
 import { ConsequenceSchema, DATE_KINDS } from "../timelines/consequence.js";
 import { DEADLINE_STATUSES } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
@@ -78,6 +79,7 @@ const ListQuery = z.strictObject({
 caseRoutes.get("/", async (c) => {
   const p = c.get("principal");
   const q = parseQuery(c, ListQuery, { limit: "1-200", cursor: "the next page's cursor, from next" });
+  const reason = requestReason(c);
   const dir = await directory(centralDb(c.env));
   // Each district's newest, merged: the page is the newest `limit` of them all; each district audits what it gave.
   const parts = await Promise.all((await withLegacy(c.env, officeDbs(c.env, dir, p.role === "admin" ? "all" : [...p.offices]), Date.now())).map(async ({ db, offices }) => {
@@ -85,7 +87,7 @@ caseRoutes.get("/", async (c) => {
     return { db, found };
   }));
   const rows = await mergeAudited(parts, (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1), q.limit, (mine) => ({
-    actor: p.id, action: "cases.listed", detail: { cases: mine.map((r) => r.id) }, requestId: c.get("requestId"),
+    actor: p.id, action: "cases.listed", detail: { cases: mine.map((r) => r.id) }, requestId: c.get("requestId"), reason,
   }), Date.now());
   const last = rows[rows.length - 1];
   return c.json({
@@ -97,9 +99,10 @@ caseRoutes.get("/", async (c) => {
 caseRoutes.get("/:ref{.+}", async (c) => {
   const p = c.get("principal");
   const ref = validate(CaseRef, c.req.param("ref"), "ref");
+  const reason = requestReason(c);
   const { db, found } = await locateVisibleCase(c.env, p, ref, parseQuery(c, HintQuery, HINT_HINTS));
   const view = await caseView(db, found, Date.now());
-  await audit(db, { actor: p.id, action: "case.read", caseId: found.id, detail: { ref }, requestId: c.get("requestId") }, Date.now());
+  await audit(db, { actor: p.id, action: "case.read", caseId: found.id, detail: { ref }, requestId: c.get("requestId"), reason }, Date.now());
   return c.json(view);
 });
 

@@ -3,12 +3,13 @@
  * outside their owner office's district, cases waiting for the move, references that could not
  * take their canonical spelling. POST …/references/{caseId}/withdraw withdraws such a duplicate.
  */
+import { requestReason } from "../http/reason.js";
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
-import { checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
+import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
 import { validate } from "../http/body.js";
 import { AUTH_PROBLEMS, contract } from "../http/contract.js";
 
@@ -16,7 +17,9 @@ export const integrityRoutes = new Hono<AppEnv>();
 
 integrityRoutes.get("/", bearer, async (c) => {
   requireAdmin(c.get("principal"));
-  return c.json(await checkIntegrity(c.env));
+  const found = await checkIntegrity(c.env);
+  await auditIntegrityRead(c.env, c.get("principal").id, c.get("requestId"), found, requestReason(c));
+  return c.json(found);
 });
 
 const CaseId = z.uuid("identificativo interno del procedimento (da GET /api/v1/integrity)");

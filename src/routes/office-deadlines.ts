@@ -1,4 +1,5 @@
 /** GET /api/v1/offices/{id}/deadlines?status=open — an office's deadlines, soonest first. */
+import { requestReason } from "../http/reason.js";
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
@@ -42,7 +43,7 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
   if (dir.get(officeId) === undefined) throw new ApiError("not_found", `Ufficio ${officeId} non trovato`);
   const q = parseQuery(c, Query, { status: "open|overdue|upcoming|met|late|closed|all", limit: "1-500" });
   const rows = await deadlinesAcross(c.env, dir, [officeId], { ...walk(q.status, now), limit: q.limit }, {
-    actor: p.id, action: "deadlines.listed", requestId: c.get("requestId"), detail: { office: officeId, status: q.status },
+    actor: p.id, action: "deadlines.listed", requestId: c.get("requestId"), detail: { office: officeId, status: q.status }, reason: requestReason(c),
   }, now);
   return c.json({
     office: officeId,

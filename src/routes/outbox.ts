@@ -1,4 +1,5 @@
 /** GET /api/v1/outbox — admins: every intended message with its delivery status (and its text, locally). */
+import { requestReason } from "../http/reason.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
@@ -18,6 +19,7 @@ export const outboxRoute = new Hono<AppEnv>();
 const Query = z.strictObject({ limit: integerParam(1, 500).default(100) });
 
 outboxRoute.get("/", async (c) => {
+  const reason = requestReason(c);
   requireAdmin(c.get("principal"));
   const q = parseQuery(c, Query, { limit: "1-500" });
   // Every district's newest, merged; each district audits its own messages read.
@@ -32,7 +34,7 @@ outboxRoute.get("/", async (c) => {
   const mail = parts.flatMap((p) => p.mail).sort((a, b) => b.createdAt - a.createdAt).slice(0, q.limit);
   // Subjects carry case references: reading them is reading case data.
   const rows = await mergeAudited(parts.map((p) => ({ db: p.db, found: p.rows })), (a, b) => b.n.sendAtMs - a.n.sendAtMs, q.limit, (mine) => ({
-    actor: c.get("principal").id, action: "outbox.read", detail: { messages: mine.length }, requestId: c.get("requestId"),
+    actor: c.get("principal").id, action: "outbox.read", detail: { messages: mine.length }, requestId: c.get("requestId"), reason,
   }), Date.now());
   return c.json({
     delivery: deliverySummary(parts.map((p) => p.counts)),

@@ -10,7 +10,8 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
-import { attemptInsert, deadByMessage, deadOnRelay, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
+import { OUTBOUND_REASON } from "../domain/access-reason.js";
+import { attemptInsert, deadByMessage, disclosureInsert, deadOnRelay, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
 import { subscriptions } from "../db/schema.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
@@ -86,7 +87,10 @@ qstash.post("/relay", async (c) => {
     subscriptionHealth(db, sub.id, answer.ok, at),
     db.select({ failingSince: subscriptions.failingSince }).from(subscriptions).where(eq(subscriptions.id, sub.id)),
   ]);
-  if (answer.ok) return c.json({ delivered: true });
+  if (answer.ok) {
+    await disclosureInsert(db, row, sub, OUTBOUND_REASON, at).run();
+    return c.json({ delivered: true });
+  }
   const since = after[0]?.failingSince ?? at;
   if (at - since >= ctx.retry.alertAfterMs) await flag(ctx, dir, sub, answer.error ?? "", at);
   // Not taken: QStash retries with its backoff, then keeps it in its dead-letter queue.

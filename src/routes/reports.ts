@@ -3,6 +3,7 @@
  * POST /api/v1/reports/{kind}/{period}/generate — a new version from the current counters
  * POST /api/v1/reports/{kind}/{period}/submit   — the responsible office files the latest version
  */
+import { requestReason } from "../http/reason.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { type Context, Hono } from "hono";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
@@ -31,7 +32,7 @@ reportRoutes.use("*", async (c, next) => {
   if (c.req.header("Authorization") === undefined && c.req.method === "GET") {
     const user = await currentUser(c, Date.now());
     if (user !== undefined) {
-      c.set("principal", user.principal);
+      c.set("principal", { ...user.principal, purpose: "relazione scaricata dalla pagina Relazioni per l'esame o la trasmissione prevista dalla legge" });
       return next();
     }
   }
@@ -97,7 +98,8 @@ reportRoutes.get("/:kind/:period", async (c) => {
   r ??= await generateReport(db, kind, period, scope, p.id, now, caseDbs(c.env));
   const pdf = q.format === "pdf" ? { fonts: await reportFonts(readAsset(c.env.ASSETS)), administration: config(c.env).ADMINISTRATION_NAME } : undefined;
   const out = render(r, q.format as Format, q.table, pdf);
-  await audit(db, { actor: p.id, action: "report.read", caseId: null, requestId: c.get("requestId"), detail: { kind, period, scope, version: r.version, format: q.format } }, now);
+  // A disclosure (aggregated counts) to whoever downloads it: the log names them as its recipient.
+  await audit(db, { actor: p.id, action: "report.read", caseId: null, requestId: c.get("requestId"), detail: { kind, period, scope, version: r.version, format: q.format, recipients: [p.id] }, reason: requestReason(c) }, now);
   c.header("Content-Disposition", attachment(out.filename));
   c.header("X-Report-Version", String(r.version));
   c.header("X-Report-Checksum", `sha256:${r.checksum}`);

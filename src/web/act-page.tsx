@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { audit } from "../db/audit.js";
 import { directory } from "../db/directory.js";
 import { recordedUnder } from "../db/event-state.js";
 import { applyEvent, previewEvent, type IncomingEvent } from "../domain/apply-event.js";
@@ -118,6 +119,8 @@ actPage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const now = Date.now();
   const { db, found } = await load(c);
   const { action } = await actionOf(c, found, db, c.req.query("evento") ?? "", now);
+  // The form shows the case's number and stage: a consultation, whose reason is the act the office records.
+  await audit(db, { actor: c.get("user").principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web", act: action.type }, reason: `registrazione dell'atto «${action.label}»` }, now);
   // Back from the confirmation ("Modifica la data"): the date typed before; else now.
   const before = c.req.query("quando");
   return actForm(c, found, action, typedOf(before !== undefined && WALL_CLOCK.test(before) ? before : formatRomeInstant(now).slice(0, 16)));

@@ -71,7 +71,7 @@ adminMail.get("/admin/posta", async (c) => {
   const unopened = parts.flatMap((p) => p.unopened);
   const stalled = parts.flatMap((p) => p.stalled).slice(0, 50);
   const rows: Row[] = await mergeAudited(parts.map((p) => ({ db: p.db, found: p.rows })), (a, b) => b.n.sendAtMs - a.n.sendAtMs, 200, (mine) => ({
-    actor: c.get("user").principal.id, action: "outbox.read", requestId: c.get("requestId"), detail: { messages: mine.length },
+    actor: c.get("user").principal.id, action: "outbox.read", requestId: c.get("requestId"), detail: { messages: mine.length }, reason: "controllo della posta in uscita (amministrazione del servizio)",
   }), Date.now());
   // Locally the sign-in links are shown too (there is no real mail); anywhere else, never.
   const local = isLocal(c.env);
@@ -139,7 +139,7 @@ async function sentMessage(c: { env: AppEnv["Bindings"] }, id: string) {
 
 adminMail.get("/admin/posta/:id", async (c) => {
   const { db, n, ref, copy } = await sentMessage(c, c.req.param("id"));
-  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: 1, notificationId: n.id } }, Date.now());
+  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: 1, notificationId: n.id }, reason: "controllo della posta in uscita (amministrazione del servizio)" }, Date.now());
   return c.html(
     <Layout title={copy.subject} user={c.get("user")} crumbs={[["/admin", "Amministrazione"], ["/admin/posta", "Posta in uscita"]]}>
       <dl class="row">
@@ -158,7 +158,7 @@ adminMail.get("/admin/posta/:id", async (c) => {
 /** The HTML version alone, under a policy of its own: no script, nothing fetched, no form. */
 adminMail.get("/admin/posta/:id/html", async (c) => {
   const { db, n, copy } = await sentMessage(c, c.req.param("id"));
-  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: 1, notificationId: n.id, format: "html" } }, Date.now());
+  await audit(db, { actor: c.get("user").principal.id, action: "outbox.read", caseId: null, requestId: c.get("requestId"), detail: { messages: 1, notificationId: n.id, format: "html" }, reason: "controllo della posta in uscita (amministrazione del servizio)" }, Date.now());
   const res = c.html(copy.html);
   res.headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox");
   return res;

@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../http/problem.js";
-import { checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
+import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { Alert } from "./ui.js";
@@ -21,7 +21,10 @@ import { adminSenders } from "./admin-senders.js";
 export const admin = new Hono<AppEnv>();
 
 admin.use("/admin/*", requireUser, async (c, next) => {
-  if (c.get("user").role !== "admin") throw new ApiError("forbidden", "Pagine riservate agli amministratori");
+  const role = c.get("user").role;
+  // The audit log is also the data-protection officer's; every other page, administrators' only.
+  const log = /^\/admin\/registro(\/|$)/.test(new URL(c.req.url).pathname);
+  if (role !== "admin" && !(log && role === "dpo")) throw new ApiError("forbidden", log ? "Registro riservato agli amministratori e al responsabile della protezione dei dati" : "Pagine riservate agli amministratori");
   await next();
 });
 admin.route("/", adminUsers);
@@ -35,6 +38,7 @@ admin.route("/", adminSenders);
 admin.get("/admin", async (c) => {
   const found = await checkIntegrity(c.env);
   const user = c.get("user");
+  await auditIntegrityRead(c.env, user.principal.id, c.get("requestId"), found, "controllo di integrità dei dati (amministrazione del servizio)");
   return c.html(
     <Layout title="Amministrazione" user={user} current="/admin">
       {c.req.query("ritirato") === "1" && <Alert tone="success">Duplicato ritirato: i suoi scadenzari non inviano più promemoria né segnalazioni, e gli uffici ne sono stati avvisati.</Alert>}

@@ -24,12 +24,19 @@ export const ACTIONS: Record<string, string> = {
   "subscription.created": "sottoscrizione creata", "subscription.updated": "sottoscrizione modificata", "subscription.tested": "sottoscrizione provata",
   "subscription.secret-rotated": "segreto della sottoscrizione rinnovato", "subscription.replayed": "eventi della sottoscrizione inviati di nuovo",
   "accessibility.feedback": "segnalazione sull'accessibilità ricevuta", "case.duplicate-withdrawn": "procedimento doppio ritirato",
+  "signin.refused": "accesso rifiutato", signout: "uscita", "outbound.delivered": "evento comunicato a un sistema esterno",
+  "integrity.read": "controllo di integrità consultato", "audit.exported": "registro esportato", "audit.purged": "voci del registro cancellate per decorso del termine",
 };
 
 const ROLE: Record<string, string> = {
   operator: "operatore d'ufficio", head: "capo dell'ufficio", admin: "amministratore", region: "funzionario regionale", ministry: "funzionario del ministero", dpo: "responsabile della protezione dei dati",
 };
 const REPORT: Record<string, string> = { national: "nazionale", regional: "regionale", compliance: "di verifica" };
+const REFUSAL: Record<string, string> = {
+  state: "richiesta scaduta, già usata o di un altro browser", provider_error: "interrotto dal fornitore", token: "risposta non valida", signature: "firma non valida",
+  nonce: "risposta non corrispondente", expired: "risposta scaduta", acr: "livello di autenticazione insufficiente", claim_missing: "identità senza il dato richiesto",
+  unreachable: "fornitore non raggiungibile", unknown_user: "nessun utente corrispondente", not_allowed: "ruolo o uffici non ammessi per il fornitore", unknown_provider: "fornitore non configurato",
+};
 const MESSAGE: Record<string, string> = { reminder: "il promemoria", escalation: "la segnalazione", notice: "la comunicazione", digest: "il riepilogo del mattino" };
 
 /** The names a sentence needs: who an actor is, an office's, a user's. */
@@ -60,7 +67,13 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "deadline.restarted": return "ha registrato un evento da cui il termine ricomincia";
     case "timeline.migrated": return `ha portato lo scadenzario dalla versione ${str(d.from)} alla ${str(d.to)}`;
     case "case.purged": return "ha cancellato il procedimento per decorso del termine di conservazione";
-    case "notification.sent": return `ha inviato ${MESSAGE[kindOfRung(str(d.rung))] ?? "il messaggio"} ${withArticle("a", n.office(str(d.office)))}`;
+    case "notification.sent": return `ha inviato ${MESSAGE[kindOfRung(str(d.rung))] ?? "il messaggio"} ${withArticle("a", n.office(str(d.office)))}${Array.isArray(d.recipients) ? ` (${d.recipients.map(str).join(", ")})` : ""}`;
+    case "outbound.delivered": return `ha comunicato l'evento ${str(d.event)} al sistema ${withArticle("di", n.office(str(d.office)))} (${str(d.endpoint)})`;
+    case "signin.refused": return `ha tentato l'accesso tramite ${str(d.provider)}: rifiutato (${REFUSAL[str(d.reason)] ?? str(d.reason)})`;
+    case "signout": return "è uscito da Termini";
+    case "integrity.read": return "ha consultato il controllo di integrità dei dati";
+    case "audit.exported": return `ha esportato questo registro (${count(Number(d.entries ?? 0), "voce", "voci")}, ${str(d.format).toUpperCase()}, impronta ${str(d.checksum)})`;
+    case "audit.purged": return `ha cancellato ${count(Number(d.entries ?? 0), "voce", "voci")} del registro anteriori al ${romeDateTime(Number(d.before))}, decorso il termine di conservazione`;
     case "notification.failed": return `non è riuscito a recapitare ${MESSAGE[kindOfRung(str(d.rung))] ?? "il messaggio"} ${withArticle("a", n.office(str(d.office)))} (${str(d.error)})`;
     case "report.read": return `ha scaricato la relazione ${REPORT[str(d.kind)] ?? str(d.kind)} ${str(d.period)} (versione ${str(d.version)}${d.format ? `, ${str(d.format).toUpperCase()}` : ""})`;
     case "report.generated": return `ha generato la relazione ${REPORT[str(d.kind)] ?? str(d.kind)} ${str(d.period)} (versione ${str(d.version)})`;
@@ -74,7 +87,7 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "user.enabled": return `ha riattivato ${n.user(str(d.user))}`;
     case "office.created": return `ha creato l'ufficio «${n.office(str(d.office))}»`;
     case "office.updated": return `ha modificato l'ufficio «${n.office(str(d.office))}»`;
-    case "signin.completed": return "ha eseguito l'accesso";
+    case "signin.completed": return d.provider === undefined ? "ha eseguito l'accesso con il link ricevuto per email" : `ha eseguito l'accesso tramite ${str(d.provider)}`;
     case "signin.link-sent": return "ha ricevuto un link di accesso";
     case "signin.not-resent": return "ha chiesto troppi link di accesso: non ne è stato inviato un altro";
     case "audit.read": return `ha consultato questo registro (${count(Number(d.rows ?? 0), "voce", "voci")})`;

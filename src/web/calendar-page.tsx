@@ -107,7 +107,11 @@ calendarPage.get("/ical/:file", async (c) => {
     .where(and(eq(calendarTokens.tokenHash, await sha256Hex(m[1]!)), isNull(calendarTokens.revokedAt), isNull(users.disabledAt))).get();
   if (row === undefined) return c.text("Calendario non trovato o revocato", 404);
   const mine = (await db.select().from(userOffices).where(eq(userOffices.userId, row.userId)).all()).map((o) => o.officeId);
-  const rows = await openDeadlinesAcross(c.env, await directory(db), mine, undefined, 1000, { actor: `user:${row.userId}`, action: "calendar.read", requestId: c.get("requestId") }, now);
+  const rows = await openDeadlinesAcross(c.env, await directory(db), mine, undefined, 1000, {
+    actor: `user:${row.userId}`, action: "calendar.read", requestId: c.get("requestId"),
+    // Disclosed to the calendar program of the person the address was made for.
+    reason: "calendario delle scadenze dei propri uffici, scaricato dall'indirizzo personale del calendario", detail: { recipients: [`user:${row.userId}`] },
+  }, now);
   const body = calendar(rows.map((r) => ({
     id: r.d.id, caseRef: r.ref, office: r.office, dueAt: r.d.dueAt, dueDate: r.d.dueDate,
     title: getTimeline(r.timeline, r.version)?.stages.find((s) => s.id === r.d.stage)?.title ?? r.d.stage,

@@ -19,6 +19,7 @@ import { Icon, Layout } from "./layout.js";
 import { Alert } from "./ui.js";
 import { requireUser } from "./session.js";
 import { actionPath, actions, load } from "./case-actions.js";
+import { consultationReason, declareReason, reasonPage } from "./consultation.js";
 
 export const casePage = new Hono<AppEnv>();
 
@@ -108,6 +109,9 @@ function DeadlineBadge(props: { d: ViewDeadline }) {
 /** A step's text, with its citation after it unless the text already gives it. */
 const stepText = (s: Step) => (s.text.includes(s.citation) ? s.text : `${s.text} (${s.citation})`);
 
+/** The reason asked for before a case is shown, declared. */
+casePage.post("/cases/:ref{.+}", requireUser, async (c) => declareReason(c, (await load(c)).found));
+
 casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   const now = Date.now();
   const user = c.get("user");
@@ -117,7 +121,10 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   const offered = actions(dir, user.principal, view);
   const officeName = (id: string) => dir.get(id)?.name ?? id;
   const recorded = [c.req.query("registrato")].find((t) => t !== undefined && eventTypes().has(t));
-  await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" } }, now);
+  // No deadline of this user's offices explains the visit, and no reason was declared yet: ask first.
+  const reason = await consultationReason(c, found, view, dir, now);
+  if (reason === null) return reasonPage(c, found);
+  await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" }, reason }, now);
   return c.html(
     <Layout title={`Procedimento ${found.ref}`} user={user} crumbs={[["/", "Scadenze"]]}>
       {recorded !== undefined && (

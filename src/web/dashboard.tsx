@@ -34,6 +34,7 @@ dashboard.get("/", requireUser, async (c) => {
   const now = Date.now();
   const user = c.get("user");
   if (reportsFirst(user.role)) return c.redirect("/relazioni", 303);
+  if (user.role === "dpo") return c.redirect("/admin/registro", 303);
   // A head of office also oversees the offices that escalate to it.
   const own = [...user.principal.offices];
   const dir = await directory(centralDb(c.env));
@@ -43,7 +44,10 @@ dashboard.get("/", requireUser, async (c) => {
   const kinds = new Set([...dir.getMany(mine).values()].map((o) => o.kind));
   const bills = enabledBills(c.env.ENABLED_BILLS);
   const choices = latest().filter((t) => isEnabled(t, bills) && Object.values(t.roles).some((k) => kinds.has(k)));
-  const seen = { actor: user.principal.id, action: "deadlines.listed", requestId: c.get("requestId") };
+  const seen = {
+    actor: user.principal.id, action: "deadlines.listed", requestId: c.get("requestId"),
+    reason: user.role === "head" ? "gestione delle scadenze del proprio ufficio e vigilanza su quelle degli uffici sottoposti" : "gestione delle scadenze dei propri uffici",
+  };
   const [all, escalations] = await Promise.all([
     openDeadlinesAcross(c.env, dir, mine, filter || undefined, PAGE, seen, now),
     user.role === "head" ? escalationsAcross(c.env, dir, own, now - ESCALATION_DAYS * 86_400_000, 100, seen, now) : Promise.resolve(undefined),

@@ -46,7 +46,8 @@ function Crumbs(props: { crumbs: Array<[string, string]>; title: string }) {
 export const reportsFirst = (role: string | undefined): boolean => role === "region" || role === "ministry";
 
 function Navigation(props: { user: User; current?: string }) {
-  const links: Array<[string, string]> = [
+  // The data-protection officer reads the audit log and nothing else.
+  const links: Array<[string, string]> = props.user.role === "dpo" ? [["/admin/registro", "Registro degli accessi"]] : [
     ...(reportsFirst(props.user.role) ? [] : [["/", props.user.role === "head" ? "Scadenze degli uffici" : "Scadenze dell'ufficio"] as [string, string]]), ["/calendario", "Calendario"], ["/relazioni", "Relazioni"],
   ];
   if (props.user.role === "admin") links.push(["/admin", "Amministrazione"]);

@@ -54,7 +54,7 @@ export async function currentUser(c: Context<AppEnv>, now: number): Promise<WebU
   const mine = await db.select({ id: userOffices.officeId, name: offices.name }).from(userOffices)
     .leftJoin(offices, eq(offices.id, userOffices.officeId)).where(eq(userOffices.userId, row.u.id)).all();
   return {
-    id: row.u.id, email: row.u.email, name: row.u.name, officeNames: mine.map((o) => o.name ?? o.id), role: row.u.role, csrf: row.s.csrf,
+    id: row.u.id, email: row.u.email, name: row.u.name, officeNames: mine.map((o) => o.name ?? o.id), role: row.u.role, csrf: row.s.csrf, session: row.s.idHash, sessionEnds: row.s.expiresAt,
     principal: { id: `user:${row.u.id}`, role: PRINCIPAL_ROLE[row.u.role], offices: new Set(mine.map((o) => o.id)), region: row.u.region },
   };
 }
@@ -80,6 +80,9 @@ export async function endSession(c: Context<AppEnv>, now: number): Promise<strin
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const user = await currentUser(c, Date.now());
   if (user === undefined) return c.redirect(`/accedi?dopo=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  // The data-protection officer reads the audit log, and cannot see or change anything else.
+  const path = new URL(c.req.url).pathname;
+  if (user.role === "dpo" && path !== "/" && !/^\/admin\/registro(\/|$)/.test(path)) throw new ApiError("forbidden", "Il responsabile della protezione dei dati consulta solo il registro degli accessi");
   c.set("user", user);
   await next();
 });

@@ -13,7 +13,7 @@ import { rateLimitKey } from "../deployment.js";
 import type { Bindings } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { oidcAttempts, signInLinks, signInRequests, users } from "../db/schema.js";
+import { declaredReasons, oidcAttempts, signInLinks, signInRequests, users } from "../db/schema.js";
 import { endSessionUrl } from "../auth/oidc.js";
 import { providers, relyingParty } from "./oidc-signin.js";
 import { mailerFor } from "../notify/context.js";
@@ -160,6 +160,7 @@ export async function purgeSignIn(env: Bindings, now: number): Promise<void> {
     db.delete(signInRequests).where(lt(signInRequests.at, now - RATE_WINDOW_MS)),
     db.delete(signInLinks).where(lt(signInLinks.expiresAt, now - 24 * 3_600_000)),
     db.delete(oidcAttempts).where(lt(oidcAttempts.expiresAt, now - 24 * 3_600_000)),
+    db.delete(declaredReasons).where(lt(declaredReasons.expiresAt, now)),
   ]);
 }
 

@@ -7,7 +7,7 @@
  */
 import type { Db } from "../db/client.js";
 import { caseDbs } from "../db/districts.js";
-import { PURGE_BATCH, type PurgedCounts, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
+import { PURGE_BATCH, type PurgedCounts, purgeAuditLog, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
 import { config } from "../config.js";
 import { RECEIPT_RETENTION_MS, retentionCutoff } from "../domain/retention.js";
 import { checkIntegrity } from "../domain/integrity.js";
@@ -24,15 +24,18 @@ export interface RetentionOptions {
   budgetMs?: number;
 }
 
-export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number }
+export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number; auditEntries: number }
 
 /** Every district's database in turn, within one run's bounds. */
 export async function retention(env: Bindings, now: number, o: RetentionOptions = {}): Promise<RetentionCounts> {
   const years = config(env).RETENTION_YEARS;
   const cutoff = retentionCutoff(now, years);
   const until = Date.now() + (o.budgetMs ?? 20_000);
-  const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0 };
+  const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0, auditEntries: 0 };
   for (const db of caseDbs(env)) await purgeDistrict(db, cutoff, now, until, o, counts);
+  // The audit log's rows, once older than their own period (README, Data protection).
+  const logCutoff = retentionCutoff(now, config(env).AUDIT_RETENTION_YEARS);
+  for (const db of caseDbs(env)) counts.auditEntries += await purgeAuditLog(db, logCutoff, now);
   console.log(JSON.stringify({ level: "info", action: "retention", ...counts }));
   // Once a day, the same night: a case outside its owner's district, or two cases for one reference,
   // is an error an administrator must see (the administration page lists them).
