@@ -28,6 +28,8 @@ ALTER TABLE api_credentials ADD COLUMN purpose TEXT;
 
 -- The reason of a consultation or a disclosure, as the person or the process gave it.
 ALTER TABLE audit_log ADD COLUMN reason TEXT;
+-- The log read by period, and purged by age.
+CREATE INDEX audit_log_at ON audit_log(at);
 
 -- A reason a person declared for consulting a case the context gave no reason for: it holds for
 -- that case for the rest of the session, so the page is not asked for again on each reload.

@@ -30,6 +30,7 @@ import { reportRoutes } from "./routes/reports.js";
 import { timelineMigrate } from "./routes/timeline-migrate.js";
 import { districtRoutes } from "./routes/districts.js";
 import { integrityRoutes } from "./routes/integrity.js";
+import { auditLogRoutes } from "./routes/audit-log.js";
 import { timelines } from "./routes/timelines.js";
 import { webhooks } from "./routes/webhooks.js";
 import { qstash } from "./routes/qstash.js";
@@ -101,6 +102,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api/v1/timelines", timelineMigrate);
   app.route("/api/v1/districts", districtRoutes);
   app.route("/api/v1/integrity", integrityRoutes);
+  app.route("/api/v1/audit-log", auditLogRoutes);
   app.route("/api/v1/deadlines/preview", preview);
   app.route("/api/v1/reports", reportRoutes);
   app.route("/api/v1", api);

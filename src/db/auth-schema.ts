@@ -1,5 +1,6 @@
 /** Drizzle's view of the web app's users, sessions and sign-in tables (migrations 0006–0008 are the source of truth). */
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** dpo: the data-protection officer, who reads the audit log and nothing else. */
 export type UserRole = "operator" | "head" | "admin" | "region" | "ministry" | "dpo";
@@ -17,7 +18,9 @@ export const users = sqliteTable("users", {
   acceptedAt: integer("accepted_at"),
   /** Keyed digest of the fiscal number SPID/CIE providers identify the person by (migration 0021); never the number. */
   fiscalHash: text("fiscal_hash"),
-});
+}, (t) => [
+  uniqueIndex("users_fiscal_hash").on(t.fiscalHash).where(sql`fiscal_hash IS NOT NULL`),
+]);
 
 export const userOffices = sqliteTable(
   "user_offices",
@@ -56,7 +59,9 @@ export const oidcAttempts = sqliteTable("oidc_attempts", {
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
   usedAt: integer("used_at"),
-});
+}, (t) => [
+  index("oidc_attempts_expiry").on(t.expiresAt),
+]);
 
 /** A reason declared for consulting a case, for the rest of the session (migration 0021). */
 export const declaredReasons = sqliteTable("declared_reasons", {

@@ -148,3 +148,11 @@ export async function deadlinesOfOffices(db: Db, officeIds: readonly string[], w
 export async function openDeadlinesOf(db: Db, officeIds: readonly string[], timeline?: string, limit = 500) {
   return deadlinesOfOffices(db, officeIds, { statuses: ["open"], timeline, limit });
 }
+
+/** When each of the case's deadlines closed (id → instant), for those closed since `since`. */
+export async function closedSince(db: Db, caseId: string, since: number): Promise<Map<string, number>> {
+  const rows = await db.select({ id: deadlines.id, at: deadlines.closedAtMs }).from(deadlines)
+    .innerJoin(timelineInstances, eq(timelineInstances.id, deadlines.instanceId))
+    .where(and(eq(timelineInstances.caseId, caseId), gte(deadlines.closedAtMs, since))).all();
+  return new Map(rows.map((r) => [r.id, r.at!]));
+}

@@ -90,7 +90,7 @@ export async function purgeByAge(db: Db, table: "webhook_deliveries" | "mail_out
 export async function purgeAuditLog(db: Db, before: number, now: number, limit = 10_000): Promise<number> {
   const [, deleted] = await db.$client.batch([
     db.$client.prepare("UPDATE audit_horizon SET before = max(before, ?) WHERE id = 1").bind(before),
-    db.$client.prepare("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY id LIMIT ?)").bind(before, limit),
+    db.$client.prepare("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ?)").bind(before, limit),
   ]);
   const entries = deleted?.meta.changes ?? 0;
   if (entries > 0) {

@@ -185,7 +185,7 @@ export const apiCredentials = sqliteTable("api_credentials", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   tokenHash: text("token_hash").notNull().unique(),
-  role: text("role").$type<"admin" | "staff" | "ministry" | "region">().notNull(),
+  role: text("role").$type<"admin" | "staff" | "ministry" | "region" | "dpo">().notNull(),
   createdAt: integer("created_at").notNull(),
   revokedAt: integer("revoked_at"),
   /** A region officer's region. */
@@ -253,6 +253,7 @@ export const auditLog = sqliteTable("audit_log", {
   reason: text("reason"),
 }, (t) => [
   index("audit_log_case").on(t.caseId, t.at),
+  index("audit_log_at").on(t.at),
 ]);
 
 /** Rows of the audit log older than `before` may be purged (retention); it only moves forward. */

@@ -35,26 +35,42 @@ export function apiReason(raw: string | undefined): string | null {
   return text.length >= 3 && text.length <= NOTE_MAX && !/[\x00-\x1f\x7f]/.test(text) ? text : null;
 }
 
-export interface OpenDeadline {
+export interface CaseDeadline {
+  id: string;
   title?: string;
   office: string;
   status: string;
   notifications: readonly { kind: string; office: string; status: string }[];
 }
 
+/** How long after its office closed a deadline the case is still that office's business without a declared reason. */
+export const FOLLOW_UP_MS = 7 * 86_400_000;
+
 /**
  * The reason the context gives for opening a case, or null (then it must be declared): an open
- * deadline of one of `own` offices, one of an office `overseen`, or an escalation sent to `own`.
+ * deadline of one of `own` offices, or one that lapsed without its act; an escalation sent to
+ * `own`; an open deadline of an office `overseen`; a deadline of `own` closed lately (`closedAt`:
+ * those closed within FOLLOW_UP_MS, by id) — the clerk checking the act just recorded.
  */
-export function contextReason(deadlines: readonly OpenDeadline[], own: ReadonlySet<string>, overseen: ReadonlySet<string>, officeName: (id: string) => string): string | null {
+export function contextReason(
+  deadlines: readonly CaseDeadline[], own: ReadonlySet<string>, overseen: ReadonlySet<string>, officeName: (id: string) => string,
+  closedAt: ReadonlyMap<string, number> = new Map(),
+): string | null {
   const open = deadlines.filter((d) => d.status === "open");
-  const title = (d: OpenDeadline) => (d.title === undefined ? "" : ` «${d.title}»`);
+  const title = (d: CaseDeadline) => (d.title === undefined ? "" : ` «${d.title}»`);
   const mine = open.find((d) => own.has(d.office));
   if (mine !== undefined) return `gestione della scadenza${title(mine)} ${ofOffice(officeName(mine.office))}`;
-  const escalated = open.find((d) => d.notifications.some((n) => n.kind === "escalation" && n.status === "sent" && own.has(n.office)));
-  if (escalated !== undefined) return `segnalazione ricevuta sulla scadenza${title(escalated)} ${ofOffice(officeName(escalated.office))}`;
+  const lapsed = deadlines.find((d) => d.status === "lapsed" && own.has(d.office));
+  if (lapsed !== undefined) return `verifica del termine scaduto senza l'atto${title(lapsed)} ${ofOffice(officeName(lapsed.office))}`;
+  // A message Termini sent the office about the case: the office follows it up.
+  for (const [kind, what] of [["escalation", "segnalazione ricevuta"], ["notice", "comunicazione ricevuta"], ["reminder", "promemoria ricevuto"]] as const) {
+    const told = deadlines.find((d) => d.notifications.some((n) => n.kind === kind && n.status === "sent" && own.has(n.office)));
+    if (told !== undefined) return `${what} sulla scadenza${title(told)} ${ofOffice(officeName(told.office))}`;
+  }
   const below = open.find((d) => overseen.has(d.office));
   if (below !== undefined) return `vigilanza sulla scadenza${title(below)} ${ofOffice(officeName(below.office))}`;
+  const closed = deadlines.find((d) => own.has(d.office) && closedAt.has(d.id));
+  if (closed !== undefined) return `seguito della scadenza${title(closed)} ${ofOffice(officeName(closed.office))}, chiusa da poco`;
   return null;
 }
 

@@ -23,3 +23,9 @@ export function requestReason(c: Context<AppEnv>): string {
   const purpose = c.get("principal").purpose;
   return purpose ? `finalità della credenziale: ${purpose}` : "finalità non dichiarata: la credenziale non ne ha una e la richiesta non la indica";
 }
+
+/** The header as the OpenAPI document describes it, on every route that reads case data. */
+export const REASON_HEADER_DOC = {
+  name: REASON_HEADER, required: false,
+  description: "Motivo della consultazione (art. 21 d.lgs. 51/2018), da 3 a 200 caratteri, UTF-8 codificato con %XX; senza, vale la finalità dichiarata per la credenziale",
+};

@@ -1,5 +1,5 @@
 /** Cases: create, list (the caller's offices only), and read one with its timelines. */
-import { requestReason } from "../http/reason.js";
+import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import { ConsequenceSchema, DATE_KINDS } from "../timelines/consequence.js";
 import { DEADLINE_STATUSES } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
@@ -138,7 +138,7 @@ export const casesContracts = [
     responses: { 201: { description: "Creato (Location: il procedimento)", schema: z.object({ ref: z.string(), office: z.string(), offices: z.record(z.string(), z.string()), createdAt: z.string() }) } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office", "directory_behind"],
   }),
   contract({
-    method: "get", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Procedimenti degli uffici della credenziale, i più recenti per primi, con il link alla pagina successiva",
+    method: "get", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Procedimenti degli uffici della credenziale, i più recenti per primi, con il link alla pagina successiva",
     query: ListQuery,
     responses: {
       200: {
@@ -151,7 +151,7 @@ export const casesContracts = [
     }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
   }),
   contract({
-    method: "get", path: "/api/v1/cases/{ref}", tag: "Procedimenti", security: "bearer",
+    method: "get", path: "/api/v1/cases/{ref}", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC],
     summary: "Procedimento con scadenzari, scadenze e motivazioni; uno non visibile risponde 404 come uno inesistente",
     params: RefParam, query: HintQuery, responses: { 200: { description: "Procedimento", schema: CaseViewSchema } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found", "ambiguous_case"],
   }),

@@ -14,11 +14,12 @@ import { termsContracts } from "./terms.js";
 import { migrateContracts } from "./timeline-migrate.js";
 import { districtContracts } from "./districts.js";
 import { integrityContracts } from "./integrity.js";
+import { auditLogContracts } from "./audit-log.js";
 import { timelinesContracts } from "./timelines.js";
 import { webhooksContracts } from "./webhooks.js";
 
 export const CONTRACTS: readonly Contract[] = [
-  ...indexContracts, ...termsContracts, ...calendarsContracts, ...timelinesContracts, ...previewContracts, ...migrateContracts, ...districtContracts, ...integrityContracts,
+  ...indexContracts, ...termsContracts, ...calendarsContracts, ...timelinesContracts, ...previewContracts, ...migrateContracts, ...districtContracts, ...integrityContracts, ...auditLogContracts,
   ...casesContracts, ...caseEventsContracts, ...officeDeadlinesContracts, ...outboxContracts, ...reportsContracts,
   ...subscriptionsContracts, ...webhooksContracts, ...qstashContracts,
 ];

@@ -3,7 +3,7 @@
  * outside their owner office's district, cases waiting for the move, references that could not
  * take their canonical spelling. POST …/references/{caseId}/withdraw withdraws such a duplicate.
  */
-import { requestReason } from "../http/reason.js";
+import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
@@ -44,7 +44,7 @@ const IntegritySchema = z.object({
 });
 
 export const integrityContracts = [contract({
-  method: "get", path: "/api/v1/integrity", tag: "Amministrazione", security: "bearer",
+  method: "get", path: "/api/v1/integrity", tag: "Amministrazione", security: "bearer", headers: [REASON_HEADER_DOC],
   summary: "Controllo dei dati: procedimenti fuori distretto, in attesa di spostamento, riferimenti duplicati",
   responses: { 200: { description: "Esito del controllo", schema: IntegritySchema } },
   problems: [...AUTH_PROBLEMS],

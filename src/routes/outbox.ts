@@ -1,5 +1,5 @@
 /** GET /api/v1/outbox — admins: every intended message with its delivery status (and its text, locally). */
-import { requestReason } from "../http/reason.js";
+import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
@@ -49,7 +49,7 @@ outboxRoute.get("/", async (c) => {
 });
 
 export const outboxContracts = [contract({
-  method: "get", path: "/api/v1/outbox", tag: "Amministrazione", security: "bearer", summary: "Messaggi e stato di recapito, con il riepilogo (amministratori)",
+  method: "get", path: "/api/v1/outbox", tag: "Amministrazione", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Messaggi e stato di recapito, con il riepilogo (amministratori)",
   query: Query, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
   responses: {
     200: {

@@ -3,7 +3,7 @@
  * POST /api/v1/reports/{kind}/{period}/generate — a new version from the current counters
  * POST /api/v1/reports/{kind}/{period}/submit   — the responsible office files the latest version
  */
-import { requestReason } from "../http/reason.js";
+import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { type Context, Hono } from "hono";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
@@ -168,7 +168,7 @@ const REPORT_PROBLEMS = [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found"] as co
 
 export const reportsContracts = [
   contract({
-    method: "get", path: "/api/v1/reports/{kind}/{period}", tag: "Relazioni", security: "bearer",
+    method: "get", path: "/api/v1/reports/{kind}/{period}", tag: "Relazioni", security: "bearer", headers: [REASON_HEADER_DOC],
     summary: "Relazione in JSON, CSV (una tabella o tutte in ZIP) o PDF; la prima lettura di un periodo genera la versione 1",
     params: ReportPath, query: ReadQuery, responses: { 200: { description: "La relazione, nel formato chiesto (Content-Disposition con il nome del file; X-Report-Version, X-Report-Checksum)" } },
     problems: REPORT_PROBLEMS,

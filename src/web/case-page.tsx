@@ -122,7 +122,7 @@ casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   const officeName = (id: string) => dir.get(id)?.name ?? id;
   const recorded = [c.req.query("registrato")].find((t) => t !== undefined && eventTypes().has(t));
   // No deadline of this user's offices explains the visit, and no reason was declared yet: ask first.
-  const reason = await consultationReason(c, found, view, dir, now);
+  const reason = await consultationReason(c, db, found, view, dir, now);
   if (reason === null) return reasonPage(c, found);
   await audit(db, { actor: user.principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web" }, reason }, now);
   return c.html(

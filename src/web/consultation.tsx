@@ -7,7 +7,9 @@
 import { and, eq, gt } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
-import { DECLARED, NOTE_MAX, contextReason, declaredReason } from "../domain/access-reason.js";
+import { DECLARED, FOLLOW_UP_MS, NOTE_MAX, contextReason, declaredReason } from "../domain/access-reason.js";
+import { closedSince } from "../db/cases.js";
+import type { Db } from "../db/client.js";
 import { centralDb } from "../db/districts.js";
 import type { Directory } from "../db/directory.js";
 import { declaredReasons } from "../db/schema.js";
@@ -18,10 +20,11 @@ import { Alert } from "./ui.js";
 import { checkCsrf } from "./session.js";
 
 /** The reason this user has for reading this case now: the context's, else the one declared this session, else null. */
-export async function consultationReason(c: Context<AppEnv>, found: Found, view: View, dir: Directory, now: number): Promise<string | null> {
+export async function consultationReason(c: Context<AppEnv>, db: Db, found: Found, view: View, dir: Directory, now: number): Promise<string | null> {
   const user = c.get("user");
   const own = user.principal.offices;
-  const derived = contextReason(view.timelines.flatMap((t) => t.deadlines), own, new Set(dir.below([...own])), (id) => dir.get(id)?.name ?? id);
+  const closed = await closedSince(db, found.id, now - FOLLOW_UP_MS);
+  const derived = contextReason(view.timelines.flatMap((t) => t.deadlines), own, new Set(dir.below([...own])), (id) => dir.get(id)?.name ?? id, closed);
   if (derived !== null) return derived;
   const row = await centralDb(c.env).select().from(declaredReasons)
     .where(and(eq(declaredReasons.sessionHash, user.session), eq(declaredReasons.caseId, found.id), gt(declaredReasons.expiresAt, now))).get();

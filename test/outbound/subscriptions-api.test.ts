@@ -7,8 +7,9 @@ import { subscribe } from "./helpers.js";
 
 const KINDS = ["deadline.opened", "deadline.closed"];
 
+/** The acts on a subscription (the disclosures each delivery writes are tested in test/security/access-reasons.test.ts). */
 async function auditActions(subscription: string): Promise<string[]> {
-  const rows = await env.DB.prepare("SELECT action FROM audit_log WHERE json_extract(detail, '$.subscription') = ? ORDER BY id").bind(subscription).all<{ action: string }>();
+  const rows = await env.DB.prepare("SELECT action FROM audit_log WHERE json_extract(detail, '$.subscription') = ? AND action != 'outbound.delivered' ORDER BY id").bind(subscription).all<{ action: string }>();
   return rows.results.map((r) => r.action);
 }
 

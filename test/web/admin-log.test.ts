@@ -53,7 +53,11 @@ describe("the audit log page", () => {
   it("shows people, actions and case references readably, filtered by case, office, actor and date", async () => {
     const ref = newRef();
     await record(ref, "suspect.registered", new Date(Date.now() - 3_600_000).toISOString(), { jurisdiction: "TO" });
-    await session.browser().go(`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`);
+    // An administrator has no deadline of the case: the reason is asked for, then the case is shown.
+    const page = `/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await session.browser().go(page)).text())![1]!;
+    expect((await session.browser().go(page, { form: { csrf, motivo: "verifica" } })).status).toBe(303);
+    await session.browser().go(page);
     const byCase = text(await (await session.browser().go(`/admin/registro?caso=${encodeURIComponent(ref)}`)).text());
     // Each entry a sentence, by name; the record behind a disclosure.
     expect(byCase).toContain("Amministratore (prova) (amministratore@example.org) ha consultato il procedimento.");

@@ -1,0 +1,52 @@
+/**
+ * The audit log exported through the API, for the Garante or an internal check (art. 21 co. 3–4
+ * D.Lgs. 51/2018): administrators' and data-protection officers' credentials only; the purpose is
+ * required and logged with the export, and the file's SHA-256 is in X-Checksum and Repr-Digest.
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import type { AppEnv } from "../env.js";
+import { bearer } from "../auth/bearer.js";
+import { LOG_PURPOSES, type LogPurpose } from "../domain/access-reason.js";
+import { ApiError } from "../http/problem.js";
+import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
+import { parseQuery } from "../http/query.js";
+import { canonicalReference } from "../lib/reference.js";
+import { parseInstant } from "../engine/instant.js";
+import { EXPORT_MAX, serveExport } from "../web/admin-log.js";
+
+export const auditLogRoutes = new Hono<AppEnv>();
+
+const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, "istante ISO 8601 con fuso, es. 2026-12-01T00:00:00+01:00");
+const Query = z.strictObject({
+  purpose: z.enum(Object.keys(LOG_PURPOSES) as [LogPurpose, ...LogPurpose[]]).describe(Object.entries(LOG_PURPOSES).map(([k, v]) => `${k}: ${v}`).join("; ")),
+  format: z.enum(["json", "csv"]).default("json"),
+  case: z.string().min(1).max(64).optional().describe("Riferimento del procedimento"),
+  office: z.string().min(1).max(64).optional().describe("Ufficio coinvolto nei procedimenti"),
+  actor: z.string().min(1).max(120).optional().describe("Chi ha agito: identificativo (user:…, credential:…) o parte del nome"),
+  from: Instant.optional().describe("Dal (incluso)"),
+  to: Instant.optional().describe("Al (escluso)"),
+});
+
+auditLogRoutes.get("/", bearer, async (c) => {
+  const p = c.get("principal");
+  if (p.role !== "admin" && p.role !== "dpo") throw new ApiError("forbidden", "Registro riservato agli amministratori e al responsabile della protezione dei dati");
+  const q = parseQuery(c, Query, { purpose: Object.keys(LOG_PURPOSES).join("|"), format: "json|csv", case: "riferimento", office: "ufficio", actor: "chi", from: "istante", to: "istante" });
+  const instant = (s: string | undefined, parameter: string) => {
+    if (s === undefined) return undefined;
+    const r = parseInstant(s);
+    if (!r.ok) throw new ApiError("invalid_parameter", `${parameter}: istante non valido`, { parameter });
+    return r.ms;
+  };
+  const from = instant(q.from, "from");
+  const to = instant(q.to, "to");
+  return serveExport(c, p.id, { caso: q.case === undefined ? undefined : canonicalReference(q.case), ufficio: q.office, chi: q.actor, from, to }, q.format, q.purpose);
+});
+
+export const auditLogContracts = [contract({
+  method: "get", path: "/api/v1/audit-log", tag: "Amministrazione", security: "bearer",
+  summary: `Esporta il registro degli accessi e delle comunicazioni (al più ${EXPORT_MAX} voci, le più recenti), per la finalità indicata; impronta SHA-256 in X-Checksum`,
+  query: Query,
+  responses: { 200: { description: "Il registro (JSON o CSV)", content: "application/json" } },
+  problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
+})];
