@@ -4,6 +4,8 @@
  * reactivate. Every change is audited; a refused form shows itself again
  * with what was typed and the reason, in Italian.
  */
+import { normalFiscalNumber } from "../auth/oidc-config.js";
+import { fiscalDigest } from "./oidc-signin.js";
 import { and, eq, isNull } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
@@ -29,8 +31,20 @@ const ROLES: Record<UserRole, string> = {
 };
 const isRole = (r: unknown): r is UserRole => typeof r === "string" && Object.hasOwn(ROLES, r);
 
-type InviteField = "nome" | "email" | "ruolo" | "uffici" | "regione";
-type Typed = { nome?: string; email?: string; role?: string; uffici?: string[]; regione?: string };
+type InviteField = "nome" | "email" | "ruolo" | "uffici" | "regione" | "codicefiscale";
+type Typed = { nome?: string; email?: string; role?: string; uffici?: string[]; regione?: string; codicefiscale?: string };
+
+/** An Italian fiscal code's shape (omocodia letters allowed), once normalised. */
+const FISCAL_CODE = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
+
+/** The typed fiscal code's digest, what is wrong with it, or nothing typed. */
+async function fiscalOf(c: Context<AppEnv>, raw: string, except?: string): Promise<{ hash: string | null } | { error: string }> {
+  if (raw.trim() === "") return { hash: null };
+  if (!FISCAL_CODE.test(normalFiscalNumber(raw))) return { error: "Codice fiscale non valido: 16 caratteri, come RSSMRA85T10A562S." };
+  const hash = await fiscalDigest(c.env, raw);
+  const other = await database(c.env.DB).select({ id: users.id }).from(users).where(eq(users.fiscalHash, hash)).get();
+  return other !== undefined && other.id !== except ? { error: "Questo codice fiscale è già di un altro utente." } : { hash };
+}
 type Problem = { field: InviteField; message: string };
 
 const status = (u: typeof users.$inferSelect) =>
@@ -54,7 +68,7 @@ async function usersPage(c: Context<AppEnv>) {
         <tbody>
           {all.map((u) => (
             <tr>
-              <td data-label="Utente">{u.name !== null && <><strong>{u.name}</strong><br /></>}{u.email}</td>
+              <td data-label="Utente">{u.name !== null && <><strong>{u.name}</strong><br /></>}{u.email}{u.fiscalHash !== null && <><br /><span class="small muted">codice fiscale registrato (SPID, CIE)</span></>}</td>
               <td data-label="Ruolo">{ROLES[u.role]}{u.region ? `, ${u.region}` : ""}</td>
               <td data-label="Uffici">{links.filter((l) => l.userId === u.id).map((l) => names.get(l.officeId) ?? l.officeId).join("; ") || "—"}</td>
               <td data-label="Stato">{status(u)}</td>
@@ -69,6 +83,9 @@ async function usersPage(c: Context<AppEnv>) {
                     ? <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="disattiva">Disattiva</button>
                     : <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="riattiva">Riattiva</button>}
                   {u.acceptedAt === null && u.disabledAt === null && <button type="submit" class="btn btn-outline-primary btn-sm me-1" name="azione" value="reinvita">Invia di nuovo l'invito</button>}
+                  <label for={`cf-${u.id}`} class="visually-hidden">Codice fiscale di {u.name ?? u.email}</label>
+                  <input class="form-control form-control-sm mt-2 mb-1" id={`cf-${u.id}`} name="codicefiscale" type="text" autocomplete="off" maxlength={22} placeholder="Codice fiscale (SPID, CIE)" />
+                  <button type="submit" class="btn btn-outline-primary btn-sm" name="azione" value="codice-fiscale">{u.fiscalHash === null ? "Registra il codice fiscale" : "Sostituisci il codice fiscale"}</button>
                 </form>
                 )}
               </td>
@@ -107,6 +124,9 @@ async function invitePage(c: Context<AppEnv>, typed: Typed = {}, problems: Probl
         </Field>
         <OfficeChecklist name="uffici" legend="Uffici" hint="Gli uffici di cui vede le scadenze. Obbligatori per gli operatori e i capi d'ufficio."
           offices={dir} ticked={typed.uffici ?? []} error={officesError} />
+        <Field id="codicefiscale" label="Codice fiscale (facoltativo)" hint="Per l'accesso con SPID o CIE. Termini ne conserva solo un'impronta cifrata, che basta a riconoscere la persona, non il codice." error={errorOf("codicefiscale")}>
+          <input {...described("codicefiscale", { hint: true, error: errorOf("codicefiscale") })} name="codicefiscale" type="text" autocomplete="off" maxlength={22} value={typed.codicefiscale ?? ""} />
+        </Field>
         <Field id="regione" label="Regione" hint="Solo per i funzionari regionali: le relazioni di quale regione." error={errorOf("regione")}>
           <select {...described("regione", { hint: true, error: errorOf("regione"), base: "form-select" })} name="regione">
             <option value="" selected={!typed.regione}>Nessuna</option>
@@ -129,7 +149,7 @@ adminUsers.post("/admin/utenti", async (c) => {
   const form = await readForm(c.req.raw, { multi: ["uffici"] });
   checkCsrf(c.get("user").csrf, form.csrf);
   const ticked = (form.uffici ?? "").split(",").filter(Boolean);
-  const typed: Typed = { nome: String(form.nome ?? "").trim(), email: String(form.email ?? "").trim().toLowerCase(), role: String(form.ruolo ?? ""), uffici: ticked, regione: String(form.regione ?? "").trim() };
+  const typed: Typed = { nome: String(form.nome ?? "").trim(), email: String(form.email ?? "").trim().toLowerCase(), role: String(form.ruolo ?? ""), uffici: ticked, regione: String(form.regione ?? "").trim(), codicefiscale: String(form.codicefiscale ?? "").trim() };
   const db = database(c.env.DB);
   const dir = await db.select({ id: offices.id, region: offices.region }).from(offices).all();
   const known = new Set(dir.map((o) => o.id));
@@ -142,10 +162,12 @@ adminUsers.post("/admin/utenti", async (c) => {
   if (ticked.some((o) => !known.has(o))) refuse("uffici", "Uno degli uffici scelti non è più in rubrica.");
   else if ((typed.role === "operator" || typed.role === "head") && ticked.length === 0) refuse("uffici", "Scelga almeno un ufficio.");
   if (typed.role === "region" && !dir.some((o) => o.region === typed.regione)) refuse("regione", "Scelga la regione di cui il funzionario riceve le relazioni.");
-  if (problems.length > 0 || !isRole(typed.role)) return invitePage(c, typed, problems);
+  const fiscal = await fiscalOf(c, typed.codicefiscale!);
+  if ("error" in fiscal) refuse("codicefiscale", fiscal.error);
+  if (problems.length > 0 || !isRole(typed.role) || "error" in fiscal) return invitePage(c, typed, problems);
   const id = crypto.randomUUID();
   await db.batch([
-    db.insert(users).values({ id, email: typed.email!, name: typed.nome!, role: typed.role, region: typed.role === "region" ? typed.regione! : null, createdAt: now }),
+    db.insert(users).values({ id, email: typed.email!, name: typed.nome!, role: typed.role, region: typed.role === "region" ? typed.regione! : null, createdAt: now, fiscalHash: fiscal.hash }),
     ...ticked.map((officeId) => db.insert(userOffices).values({ userId: id, officeId })),
   ]);
   await sendInvitation(c.env, db, { id, email: typed.email!, name: typed.nome! }, ROLES[typed.role], now);
@@ -178,6 +200,11 @@ adminUsers.post("/admin/utenti/:id", async (c) => {
       ...(off ? [db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))] : []),
     ]);
     await audit(db, { actor, action: off ? "user.disabled" : "user.enabled", caseId: null, requestId: c.get("requestId"), detail: { user: id } }, now);
+  } else if (action === "codice-fiscale") {
+    const fiscal = await fiscalOf(c, String(form.codicefiscale ?? ""), id);
+    if ("error" in fiscal || fiscal.hash === null) throw new ApiError("invalid_parameter", `codicefiscale: ${"error" in fiscal ? fiscal.error : "inserisca il codice fiscale."}`, { parameter: "codicefiscale" });
+    await db.update(users).set({ fiscalHash: fiscal.hash }).where(eq(users.id, id)).run();
+    await audit(db, { actor, action: "user.fiscal-number-set", caseId: null, requestId: c.get("requestId"), detail: { user: id } }, now);
   } else if (action === "reinvita" && target.acceptedAt === null && target.disabledAt === null) {
     await sendInvitation(c.env, db, target, ROLES[target.role], now);
     await audit(db, { actor, action: "user.reinvited", caseId: null, requestId: c.get("requestId"), detail: { user: id } }, now);

@@ -25,7 +25,7 @@ export const ACTIONS: Record<string, string> = {
   "subscription.secret-rotated": "segreto della sottoscrizione rinnovato", "subscription.replayed": "eventi della sottoscrizione inviati di nuovo",
   "accessibility.feedback": "segnalazione sull'accessibilità ricevuta", "case.duplicate-withdrawn": "procedimento doppio ritirato",
   "signin.refused": "accesso rifiutato", signout: "uscita", "outbound.delivered": "evento comunicato a un sistema esterno",
-  "integrity.read": "controllo di integrità consultato", "audit.exported": "registro esportato", "audit.purged": "voci del registro cancellate per decorso del termine",
+  "integrity.read": "controllo di integrità consultato", "user.fiscal-number-set": "codice fiscale registrato", "audit.exported": "registro esportato", "audit.purged": "voci del registro cancellate per decorso del termine",
 };
 
 const ROLE: Record<string, string> = {
@@ -84,6 +84,7 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "user.accepted": return "ha accettato l'invito";
     case "user.role-changed": return `ha cambiato il ruolo di ${n.user(str(d.user))} da ${ROLE[str(d.from)] ?? str(d.from)} a ${ROLE[str(d.to)] ?? str(d.to)}`;
     case "user.disabled": return `ha disattivato ${n.user(str(d.user))}`;
+    case "user.fiscal-number-set": return `ha registrato il codice fiscale di ${n.user(str(d.user))} per l'accesso con SPID o CIE`;
     case "user.enabled": return `ha riattivato ${n.user(str(d.user))}`;
     case "office.created": return `ha creato l'ufficio «${n.office(str(d.office))}»`;
     case "office.updated": return `ha modificato l'ufficio «${n.office(str(d.office))}»`;

@@ -156,7 +156,9 @@ describe("filing", () => {
       .innerJoin(cases, eq(cases.id, timelineInstances.caseId)).where(and(eq(cases.ref, ref), eq(cases.ownerOfficeId, "regione-piemonte"))).all();
     expect(instance!.status).toBe("closed");
     const entry = await db().select().from(auditLog).where(and(eq(auditLog.action, "report.submitted"), eq(auditLog.actor, "credential:demo-regione"))).get();
-    expect(entry!.detail).toMatchObject({ kind: "regional", period: "2025", scope: "Piemonte" });
+    // A disclosure: to the recipient the law names, for the reason it gives (art. 21 D.Lgs. 51/2018).
+    expect(entry!.detail).toMatchObject({ kind: "regional", period: "2025", scope: "Piemonte", recipients: ["al Ministro delegato per le pari opportunità"] });
+    expect(entry!.reason).toBe("trasmissione prevista dalla legge (proposta di legge del 2020 (Senato), art. 1, comma 5)");
     expect((await post("/api/v1/reports/regional/2025/submit", REGION)).status).toBe(409);
   });
 
