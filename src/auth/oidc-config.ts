@@ -34,6 +34,8 @@ const provider = z.object({
   /** The authorization request as a request object signed with OIDC_PRIVATE_KEY. */
   requestObject: z.boolean().default(false),
   scope: z.string().default("openid email"),
+  /** Sent as the prompt parameter: "login" makes the person authenticate at each sign-in (SPID/CIE ask for "consent login"). */
+  prompt: z.string().regex(/^[a-z ]{1,40}$/).optional(),
 }).refine((p) => p.auth === "private_key_jwt" || p.clientSecretVar !== undefined, {
   message: "clientSecretVar: il nome del segreto con il client secret (auth client_secret_*)",
 });

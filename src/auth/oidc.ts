@@ -86,6 +86,7 @@ export async function authorizationUrl(rp: RelyingParty, attempt: Attempt): Prom
     claims: JSON.stringify({ id_token: { [p.claim]: { essential: true }, ...(p.match === "email" ? { email_verified: null } : {}), ...(p.acrValues ? { acr: { essential: true, values: p.acrValues } } : {}) } }),
   };
   if (p.acrValues !== undefined) params.acr_values = p.acrValues.join(" ");
+  if (p.prompt !== undefined) params.prompt = p.prompt;
   const url = new URL(as.authorization_endpoint!);
   if (p.requestObject) {
     const request = await oauth.issueRequestObject(as, client(rp), params, rp.signingKey!);

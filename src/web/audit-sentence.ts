@@ -69,8 +69,8 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "case.purged": return "ha cancellato il procedimento per decorso del termine di conservazione";
     case "notification.sent": return `ha inviato ${MESSAGE[kindOfRung(str(d.rung))] ?? "il messaggio"} ${withArticle("a", n.office(str(d.office)))}${Array.isArray(d.recipients) ? ` (${d.recipients.map(str).join(", ")})` : ""}`;
     case "outbound.delivered": return `ha comunicato l'evento ${str(d.event)} al sistema ${withArticle("di", n.office(str(d.office)))} (${str(d.endpoint)})`;
-    case "signin.refused": return `ha tentato l'accesso tramite ${str(d.provider)}: rifiutato (${REFUSAL[str(d.reason)] ?? str(d.reason)})`;
-    case "signout": return "è uscito da Termini";
+    case "signin.refused": return `ha tentato l'accesso con il fornitore di identità «${str(d.provider)}»: rifiutato (${REFUSAL[str(d.reason)] ?? str(d.reason)})`;
+    case "signout": return d.providerName === undefined ? "ha chiuso la sessione di Termini" : `ha chiuso la sessione di Termini e quella presso il fornitore di identità «${str(d.providerName)}»`;
     case "integrity.read": return "ha consultato il controllo di integrità dei dati";
     case "audit.exported": return `ha esportato questo registro (${count(Number(d.entries ?? 0), "voce", "voci")}, ${str(d.format).toUpperCase()}, impronta ${str(d.checksum)})`;
     case "audit.purged": return `ha cancellato ${count(Number(d.entries ?? 0), "voce", "voci")} del registro anteriori al ${romeDateTime(Number(d.before))}, decorso il termine di conservazione`;
@@ -88,7 +88,7 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "user.enabled": return `ha riattivato ${n.user(str(d.user))}`;
     case "office.created": return `ha creato l'ufficio «${n.office(str(d.office))}»`;
     case "office.updated": return `ha modificato l'ufficio «${n.office(str(d.office))}»`;
-    case "signin.completed": return d.provider === undefined ? "ha eseguito l'accesso con il link ricevuto per email" : `ha eseguito l'accesso tramite ${str(d.provider)}`;
+    case "signin.completed": return d.provider === undefined ? "ha eseguito l'accesso con il link ricevuto per email" : `ha eseguito l'accesso con il fornitore di identità «${str(d.providerName ?? d.provider)}»`;
     case "signin.link-sent": return "ha ricevuto un link di accesso";
     case "signin.not-resent": return "ha chiesto troppi link di accesso: non ne è stato inviato un altro";
     case "audit.read": return `ha consultato questo registro (${count(Number(d.rows ?? 0), "voce", "voci")})`;

@@ -11,7 +11,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv, Bindings } from "../env.js";
 import { hmacHex, sha256Hex } from "../auth/bearer.js";
 import { type OidcProvider, normalFiscalNumber } from "../auth/oidc-config.js";
-import { type RelyingParty, type SigningKey, SignInRefused, authorizationUrl, completeSignIn, importSigningKey, newAttempt, publicJwk } from "../auth/oidc.js";
+import { type RelyingParty, type SigningKey, SignInRefused, authorizationUrl, completeSignIn, endSessionUrl, importSigningKey, newAttempt, publicJwk } from "../auth/oidc.js";
 import { config } from "../config.js";
 import { isLocal } from "../deployment.js";
 import { audit } from "../db/audit.js";
@@ -72,14 +72,26 @@ const REFUSED: Record<SignInRefused["code"] | "unknown_user" | "not_allowed" | "
 async function refused(c: Context<AppEnv>, code: keyof typeof REFUSED, provider: string): Promise<Response> {
   await audit(database(c.env.DB), { actor: "public", action: "signin.refused", caseId: null, requestId: c.get("requestId"), detail: { provider, reason: code } }, Date.now());
   const r = REFUSED[code];
+  // Signed in at the provider with an identity Termini does not accept: without leaving the
+  // provider's session first, "Accedi" would bring the same identity back.
+  const other = code === "unknown_user" || code === "not_allowed";
   return c.html(
     <Layout title="Accesso non riuscito">
       <Alert tone="danger">{r.text}</Alert>
+      {other && <p><a href={`/accedi/oidc/${provider}/esci`}>Esci dal fornitore di identità per accedere con un'altra identità</a></p>}
       <p><a href="/accedi">Torna alla pagina di accesso</a></p>
     </Layout>,
     r.status,
   );
 }
+
+/** Leaves the provider's session (RP-initiated logout), then back to the sign-in page. */
+oidcSignIn.get("/accedi/oidc/:provider/esci", async (c) => {
+  const p = providers(c.env).find((x) => x.id === c.req.param("provider"));
+  if (p === undefined) return refused(c, "unknown_provider", c.req.param("provider"));
+  const there = await endSessionUrl(await relyingParty(c.env, p), `${c.env.APP_BASE_URL}/accedi?uscita=1`);
+  return c.redirect(there?.toString() ?? "/accedi", 303);
+});
 
 oidcSignIn.get("/accedi/con/:provider", async (c) => {
   const p = providers(c.env).find((x) => x.id === c.req.param("provider"));
@@ -132,7 +144,7 @@ oidcSignIn.get("/accedi/oidc/:provider/callback", async (c) => {
   if (!p.roles.includes(user.role) || (p.offices !== undefined && mine.some((o) => !p.offices!.includes(o)))) return refused(c, "not_allowed", id);
   await startSession(c, user.id, now, p.id);
   await acceptInvitation(c, user.id, now);
-  await audit(db, { actor: `user:${user.id}`, action: "signin.completed", caseId: null, requestId: c.get("requestId"), detail: { provider: p.id } }, now);
+  await audit(db, { actor: `user:${user.id}`, action: "signin.completed", caseId: null, requestId: c.get("requestId"), detail: { provider: p.id, providerName: p.name } }, now);
   return c.redirect(taken.next, 303);
 });
 

@@ -214,6 +214,6 @@ signIn.post("/esci", async (c) => {
   // Signed in through a provider that offers RP-initiated logout: its session ends too, then back here.
   const p = providers(c.env).find((x) => x.id === provider);
   const there = p === undefined ? null : await endSessionUrl(await relyingParty(c.env, p), `${c.env.APP_BASE_URL}/accedi?uscita=1`);
-  if (user !== undefined) await audit(database(c.env.DB), { actor: user.principal.id, action: "signout", caseId: null, requestId: c.get("requestId"), detail: provider === null ? {} : { provider } }, now);
+  if (user !== undefined) await audit(database(c.env.DB), { actor: user.principal.id, action: "signout", caseId: null, requestId: c.get("requestId"), detail: p === undefined ? {} : { provider: p.id, providerName: p.name } }, now);
   return c.redirect(there?.toString() ?? "/accedi?uscita=1", 303);
 });

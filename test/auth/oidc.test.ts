@@ -35,7 +35,7 @@ describe("a sign-in through the provider", () => {
     expect(res.headers.get("Location")).toBe("/");
     expect(await signedIn(browser)).toBe(true);
     const row = await db().select().from(auditLog).where(and(eq(auditLog.action, "signin.completed"), eq(auditLog.actor, "user:u-procura"))).all();
-    expect(row.at(-1)?.detail).toEqual({ provider: "prova" });
+    expect(row.at(-1)?.detail).toEqual({ provider: "prova", providerName: "Identità di prova" });
     const [s] = await db().select().from(sessions).where(eq(sessions.provider, "prova")).all();
     expect(s?.userId).toBe("u-procura");
   });
@@ -112,12 +112,16 @@ describe("an answer that signs nobody in", () => {
     });
   }
 
-  it("an unknown person: no account is created", async () => {
+  it("an unknown person: no account is created; the page offers to leave the provider's session to use another identity", async () => {
     const [before] = await db().select({ n: count() }).from(users).all();
     const { browser, callback } = await throughProvider(settings, "prova", "sconosciuto");
     const res = await browser.go(callback);
     expect(res.status).toBe(403);
-    expect(pageText(await res.text())).toContain("Nessun utente di Termini corrisponde");
+    const html = await res.text();
+    expect(pageText(html)).toContain("Nessun utente di Termini corrisponde");
+    expect(html).toContain('href="/accedi/oidc/prova/esci"');
+    const leave = await browser.go("/accedi/oidc/prova/esci");
+    expect(new URL(leave.headers.get("Location")!).pathname).toBe("/session/end");
     const [after] = await db().select({ n: count() }).from(users).all();
     expect(after!.n).toBe(before!.n);
     expect(await signedIn(browser)).toBe(false);

@@ -5,11 +5,11 @@
  */
 import { DISTRICT_BINDINGS, DevServer, freshState } from "../../bench/dev-server.js";
 
-export async function startDevServer(port: number): Promise<DevServer> {
+export async function startDevServer(port: number, extra: string[] = []): Promise<DevServer> {
   const state = `.wrangler/browser-state-${port}`;
   await freshState(state, undefined, DISTRICT_BINDINGS);
   // localhost, as the links in emails say: the session cookie is that origin's.
-  const server = new DevServer(port, state, ["--var", `APP_BASE_URL:http://localhost:${port}`, "--var", "DISTRICTS:TO,MI", "--test-scheduled"], "localhost");
+  const server = new DevServer(port, state, ["--var", `APP_BASE_URL:http://localhost:${port}`, "--var", "DISTRICTS:TO,MI", "--test-scheduled", ...extra], "localhost");
   await server.start();
   const swept = await server.cron();
   if (swept !== 200) throw new Error(`the first sweep answered ${swept}`);

@@ -70,7 +70,7 @@ const READS: Record<string, { action: string; call: () => Promise<Response> }> =
 const NOT: Record<string, string> = {
   "GET /accedi": "the sign-in page", "POST /accedi": "asks for a sign-in link", "GET /accedi/link": "confirms a sign-in link",
   "POST /accedi/link": "signs in", "POST /esci": "signs out", "GET /accedi/con/:provider": "starts an OpenID sign-in",
-  "GET /accedi/oidc/:provider/callback": "completes an OpenID sign-in", "GET /oidc/jwks.json": "Termini's public key",
+  "GET /accedi/oidc/:provider/callback": "completes an OpenID sign-in", "GET /accedi/oidc/:provider/esci": "leaves the provider's session", "GET /oidc/jwks.json": "Termini's public key",
   "POST /cases/:ref{.+}": "declares a reason; the case is read by the GET that follows (logged there)",
   "POST /azioni/:ref{.+}": "records an act: an alteration, logged as event.recorded",
   "GET /calendario": "the calendar address page (no deadlines shown)", "POST /calendario": "creates or revokes the calendar address",
