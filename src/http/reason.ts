@@ -20,8 +20,10 @@ export function requestReason(c: Context<AppEnv>): string {
     if (text === null) throw new ApiError("invalid_parameter", `${REASON_HEADER}: il motivo della consultazione, da 3 a 200 caratteri (UTF-8 codificato con %XX)`, { parameter: REASON_HEADER });
     return `dichiarato nella richiesta: ${text}`;
   }
-  const purpose = c.get("principal").purpose;
-  return purpose ? `finalità della credenziale: ${purpose}` : "finalità non dichiarata: la credenziale non ne ha una e la richiesta non la indica";
+  const p = c.get("principal");
+  // A signed-in person reaching an API route from a page: the page's purpose, as the route set it.
+  if (p.id.startsWith("user:") && p.purpose) return p.purpose;
+  return p.purpose ? `finalità della credenziale: ${p.purpose}` : "finalità non dichiarata: la credenziale non ne ha una e la richiesta non la indica";
 }
 
 /** The header as the OpenAPI document describes it, on every route that reads case data. */

@@ -114,7 +114,7 @@ legalPages.get("/privacy", async (c) => {
       <h2 class="h4">Quali dati</h2>
       <ul>
         <li><strong>Procedimenti</strong>: il numero di registro, gli uffici competenti, il tipo e la data degli atti, le scadenze che ne derivano. Termini non riceve nomi, indirizzi o altri dati delle persone coinvolte.</li>
-        <li><strong>Utenti</strong>: nome, indirizzo di posta elettronica di servizio, ruolo e uffici; gli accessi e le modifiche, con data e ora.</li>
+        <li><strong>Utenti</strong>: nome, indirizzo di posta elettronica di servizio, ruolo e uffici; per chi accede con SPID o CIE, un'impronta cifrata del codice fiscale, che basta a riconoscerlo, mai il codice; gli accessi, le consultazioni e le modifiche, con data, ora e motivo.</li>
       </ul>
       <h2 class="h4">Base giuridica</h2>
       <ul>
@@ -122,9 +122,9 @@ legalPages.get("/privacy", async (c) => {
         <li>I dati degli utenti sono trattati per l'esecuzione di un compito di interesse pubblico: regolamento (UE) 2016/679, art. 6, paragrafo 1, lettera e), e decreto legislativo 30 giugno 2003, n. 196, art. 2‑ter.</li>
       </ul>
       <h2 class="h4">Per quanto tempo</h2>
-      <p>I dati di un procedimento sono cancellati {config(c.env).RETENTION_YEARS} anni dopo la sua ultima attività, quando nessuno scadenzario è più in corso. Il registro degli accessi e delle modifiche resta: di un procedimento cancellato conserva solo l'identificativo interno, mai il numero di registro. Le ricevute dei messaggi dei sistemi collegati sono cancellate dopo 30 giorni.</p>
+      <p>I dati di un procedimento sono cancellati {config(c.env).RETENTION_YEARS} anni dopo la sua ultima attività, quando nessuno scadenzario è più in corso. Il registro degli accessi e delle comunicazioni è conservato {config(c.env).AUDIT_RETENTION_YEARS} anni (art. 21 del d.lgs. 51/2018) e poi cancellato: di un procedimento cancellato prima conserva solo l'identificativo interno, mai il numero di registro. Le ricevute dei messaggi dei sistemi collegati sono cancellate dopo 30 giorni.</p>
       <h2 class="h4">Chi vede i dati</h2>
-      <p>Ogni ufficio vede solo i procedimenti in cui è competente; le Regioni e le amministrazioni centrali destinatarie delle relazioni ricevono solo dati aggregati. Ogni lettura e ogni comunicazione è registrata.</p>
+      <p>Ogni ufficio vede solo i procedimenti in cui è competente; le Regioni e le amministrazioni centrali destinatarie delle relazioni ricevono solo dati aggregati. Ogni consultazione e ogni comunicazione di dati è registrata con il motivo, la data e l'ora, chi l'ha eseguita e i destinatari. Il registro è letto solo dagli amministratori e dal responsabile della protezione dei dati, per verificare la liceità del trattamento, per il controllo interno, per la sicurezza dei dati e nei procedimenti penali, ed è messo a disposizione del Garante su richiesta.</p>
       <h2 class="h4">Diritti</h2>
       <p>Gli interessati esercitano i diritti previsti dagli articoli 9-14 del d.lgs. 51/2018 (e, per i dati degli utenti, dagli articoli 15-22 del regolamento (UE) 2016/679) rivolgendosi al titolare, e possono proporre reclamo al Garante per la protezione dei dati personali.</p>
     </Layout>,

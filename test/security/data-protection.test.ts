@@ -113,6 +113,16 @@ describe("the log's retention", () => {
   });
 });
 
+describe("the privacy notice", () => {
+  it("says the log holds each access's reason and recipients, who reads it, and how long it is kept", async () => {
+    const text = pageText(await (await fetchWith({ AUDIT_RETENTION_YEARS: "12" } as never, "/privacy")).text());
+    expect(text).toContain("Il registro degli accessi e delle comunicazioni è conservato 12 anni (art. 21 del d.lgs. 51/2018)");
+    expect(text).toContain("registrata con il motivo, la data e l'ora, chi l'ha eseguita e i destinatari");
+    expect(text).toContain("responsabile della protezione dei dati");
+    expect(text).toContain("un'impronta cifrata del codice fiscale");
+  });
+});
+
 describe("a person matched by fiscal number", () => {
   it("is invited with it: only its keyed digest is kept; a malformed or taken one is refused beside the field", async () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(await (await admin.go("/admin/utenti/invita")).text())![1]!;
