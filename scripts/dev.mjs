@@ -105,6 +105,7 @@ in un riquadro, e per l'amministratore anche in http://localhost:${port}/admin/p
   funzionario.regione@example.org     funzionario della Regione Piemonte (relazioni)
   funzionario.ministero@example.org   funzionario del Dipartimento per le pari opportunità (relazioni)
   amministratore@example.org          amministratore
+  protezione.dati@example.org         responsabile della protezione dei dati (registro degli accessi)
 Un evento firmato: npm run event -- suspect.registered 1234/2026${port === 8787 ? "" : ` --port ${port}`}   (senza argomenti: i tipi di evento)
 Tutto l'output di wrangler: npm run dev -- --verbose
 `);
