@@ -51,6 +51,16 @@ INSERT INTO audit_horizon (id, before) VALUES (1, 0);
 CREATE TRIGGER audit_horizon_forward BEFORE UPDATE ON audit_horizon
 WHEN NEW.before < OLD.before
 BEGIN SELECT RAISE(ABORT, 'the audit horizon only moves forward'); END;
+-- Nor past the shortest retention a deployment may set (one year, AUDIT_RETENTION_YEARS >= 1):
+-- moving it to today would make the whole log deletable.
+CREATE TRIGGER audit_horizon_bounded BEFORE UPDATE ON audit_horizon
+WHEN NEW.before > CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 365 * 86400000
+BEGIN SELECT RAISE(ABORT, 'the audit horizon cannot pass one year ago'); END;
+-- REPLACE INTO with an existing id would rewrite a row without the delete trigger firing
+-- (recursive triggers are off): an insert may not name an id the log already has.
+CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_horizon_no_delete BEFORE DELETE ON audit_horizon
 BEGIN SELECT RAISE(ABORT, 'the audit horizon cannot be deleted'); END;
 

@@ -24,6 +24,8 @@ const provider = z.object({
   clientSecretVar: z.string().regex(/^[A-Z][A-Z0-9_]{2,63}$/).optional(),
   /** What identifies the person: the address of their account, or the fiscal number (SPID, CIE). */
   match: z.enum(["email", "fiscal_number"]),
+  /** true: the provider's addresses are the administration's own even without email_verified (default false: it must say true). */
+  trustEmail: z.boolean().default(false),
   /** The claim that carries it (default email, or the eID fiscal-number claim). */
   claim: z.string().min(1).max(200).optional(),
   roles: z.array(z.enum(ROLES)).min(1, "roles: almeno un ruolo"),
@@ -68,9 +70,9 @@ export const providersSetting = z.string().transform((s, ctx): OidcProvider[] =>
 export const privateKeySetting = z.string().transform((s, ctx) => {
   try {
     const jwk = JSON.parse(s) as JsonWebKey & { kid?: unknown; alg?: unknown };
-    if (typeof jwk.kid === "string" && typeof jwk.d === "string" && (jwk.kty === "EC" || jwk.kty === "RSA")) return jwk as JsonWebKey & { kid: string };
+    if (typeof jwk.kid === "string" && typeof jwk.d === "string" && ((jwk.kty === "EC" && jwk.crv === "P-256") || jwk.kty === "RSA")) return jwk as JsonWebKey & { kid: string };
   } catch { /* reported below */ }
-  ctx.addIssue({ code: "custom", message: "una chiave privata JWK (EC o RSA) con kid" });
+  ctx.addIssue({ code: "custom", message: "una chiave privata JWK (EC P-256 o RSA) con kid" });
   return z.NEVER;
 });
 

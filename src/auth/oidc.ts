@@ -87,7 +87,8 @@ export async function authorizationUrl(rp: RelyingParty, attempt: Attempt): Prom
   };
   if (p.acrValues !== undefined) params.acr_values = p.acrValues.join(" ");
   if (p.prompt !== undefined) params.prompt = p.prompt;
-  const url = new URL(as.authorization_endpoint!);
+  if (as.authorization_endpoint === undefined || !URL.canParse(as.authorization_endpoint)) throw new SignInRefused("unreachable");
+  const url = new URL(as.authorization_endpoint);
   if (p.requestObject) {
     const request = await oauth.issueRequestObject(as, client(rp), params, rp.signingKey!);
     // OpenID Connect Core 6.1: client_id, response_type and scope are sent beside the request object too.
@@ -155,15 +156,16 @@ export async function importSigningKey(jwk: JsonWebKey & { kid: string }): Promi
   return { key: await crypto.subtle.importKey("jwk", jwk, alg, false, ["sign"]), kid: jwk.kid };
 }
 
+/** Only the public members, named one by one: nothing private can slip through. */
 export function publicJwk(jwk: JsonWebKey & { kid: string }): Record<string, unknown> {
-  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, key_ops: _ops, ext: _ext, ...pub } = jwk;
-  return { ...pub, use: "sig", alg: jwk.kty === "EC" ? "ES256" : "RS256" };
+  const pub = jwk.kty === "EC" ? { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: "RSA", n: jwk.n, e: jwk.e };
+  return { ...pub, kid: jwk.kid, use: "sig", alg: jwk.kty === "EC" ? "ES256" : "RS256" };
 }
 
 /** The provider's RP-initiated logout endpoint, if it has one: where to send the browser on sign-out. */
 export async function endSessionUrl(rp: RelyingParty, postLogout: string): Promise<URL | null> {
   const as = await server(rp).catch(() => null);
-  if (as?.end_session_endpoint === undefined) return null;
+  if (as?.end_session_endpoint === undefined || !URL.canParse(as.end_session_endpoint)) return null;
   const url = new URL(as.end_session_endpoint);
   url.searchParams.set("client_id", rp.provider.clientId);
   url.searchParams.set("post_logout_redirect_uri", postLogout);

@@ -33,19 +33,23 @@ export async function verifyQStashSignature(
   if (parts.length !== 3) throw new QStashSignatureInvalid("not a JWS");
   const [head, payload, sig] = parts as [string, string, string];
   let header: { alg?: unknown; crit?: unknown };
-  let claims: { iss?: unknown; sub?: unknown; exp?: unknown; nbf?: unknown; body?: unknown; jti?: string };
+  let claims: { iss?: unknown; sub?: unknown; exp?: unknown; nbf?: unknown; iat?: unknown; body?: unknown; jti?: string };
+  let bytes: Uint8Array;
   try {
     header = JSON.parse(new TextDecoder().decode(b64urlBytes(head)));
     claims = JSON.parse(new TextDecoder().decode(b64urlBytes(payload)));
+    bytes = b64urlBytes(sig);
   } catch {
+    // Not base64url (atob refuses a length of 1 mod 4, too) or not JSON: refused, never a 500.
     throw new QStashSignatureInvalid("unreadable");
   }
   if (header.alg !== "HS256" || header.crit !== undefined || typeof claims !== "object" || claims === null) throw new QStashSignatureInvalid("header");
-  const bytes = b64urlBytes(sig);
   const input = `${head}.${payload}`;
   if (!(await signedBy(keys[0], input, bytes)) && !(await signedBy(keys[1], input, bytes))) throw new QStashSignatureInvalid("signature");
   const now = Math.floor(nowMs / 1000);
   if (claims.iss !== "Upstash") throw new QStashSignatureInvalid("issuer");
+  // jose refuses a non-numeric iat even without a maximum age.
+  if (claims.iat !== undefined && typeof claims.iat !== "number") throw new QStashSignatureInvalid("iat");
   if (claims.exp !== undefined && (typeof claims.exp !== "number" || claims.exp <= now)) throw new QStashSignatureInvalid("expired");
   if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > now)) throw new QStashSignatureInvalid("not yet valid");
   if (claims.sub !== req.url) throw new QStashSignatureInvalid("subject");

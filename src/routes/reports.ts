@@ -32,6 +32,7 @@ reportRoutes.use("*", async (c, next) => {
   if (c.req.header("Authorization") === undefined && c.req.method === "GET") {
     const user = await currentUser(c, Date.now());
     if (user !== undefined) {
+      if (user.role === "dpo") throw new ApiError("forbidden", "Il responsabile della protezione dei dati consulta solo il registro degli accessi");
       c.set("principal", { ...user.principal, purpose: "relazione scaricata dalla pagina Relazioni per l'esame o la trasmissione prevista dalla legge" });
       return next();
     }

@@ -7,6 +7,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
+import type { Db } from "../db/client.js";
 import { directory } from "../db/directory.js";
 import { recordedUnder } from "../db/event-state.js";
 import { applyEvent, previewEvent, type IncomingEvent } from "../domain/apply-event.js";
@@ -115,12 +116,16 @@ async function actionOf(c: Context<AppEnv>, found: Found, db: Parameters<typeof 
 }
 
 // Actions live under their own prefix: a case reference may contain "/".
+/** The act's form and its preview show the case's number, stages and dates: a consultation, whose reason is the act the office records. */
+function auditActRead(c: Context<AppEnv>, db: Db, found: Found, action: Action, now: number) {
+  return audit(db, { actor: c.get("user").principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web", act: action.type }, reason: `registrazione dell'atto «${action.label}»` }, now);
+}
+
 actPage.get("/azioni/:ref{.+}", requireUser, async (c) => {
   const now = Date.now();
   const { db, found } = await load(c);
   const { action } = await actionOf(c, found, db, c.req.query("evento") ?? "", now);
-  // The form shows the case's number and stage: a consultation, whose reason is the act the office records.
-  await audit(db, { actor: c.get("user").principal.id, action: "case.read", caseId: found.id, requestId: c.get("requestId"), detail: { ref: found.ref, via: "web", act: action.type }, reason: `registrazione dell'atto «${action.label}»` }, now);
+  await auditActRead(c, db, found, action, now);
   // Back from the confirmation ("Modifica la data"): the date typed before; else now.
   const before = c.req.query("quando");
   return actForm(c, found, action, typedOf(before !== undefined && WALL_CLOCK.test(before) ? before : formatRomeInstant(now).slice(0, 16)));
@@ -149,6 +154,7 @@ actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
   try {
     if (form.conferma !== "1") {
       const preview = await previewEvent(db, user.principal, ev, opts);
+      await auditActRead(c, db, found, action, now);
       const officeName = (id: string) => dir.get(id)?.name ?? id;
       return c.html(
         <Layout title="Conferma l'azione" user={user} crumbs={[["/", "Scadenze"], [webCasePath(found.ref, found.ownerOfficeId), `Procedimento ${found.ref}`]]}>

@@ -8,6 +8,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { config } from "../config.js";
+import { ApiError } from "../http/problem.js";
 import { audit } from "../db/audit.js";
 import { type LogFilter, logNames, readLog } from "../db/audit-read.js";
 import { centralDb } from "../db/districts.js";
@@ -27,10 +28,10 @@ export const adminLog = new Hono<AppEnv>();
 const PAGE = 200;
 export const EXPORT_MAX = 5000;
 
-/** "YYYY-MM-DD" as the first instant of that Rome day; undefined for anything else. */
-function dayStart(iso: string | undefined): number | undefined {
+/** "YYYY-MM-DD" as the first instant of that Rome day (`after` days later); undefined for anything else. */
+function dayStart(iso: string | undefined, after = 0): number | undefined {
   const m = iso === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m === null ? undefined : romeLocalInstant(daysFromCivil(+m[1]!, +m[2]!, +m[3]!), 0);
+  return m === null ? undefined : romeLocalInstant(daysFromCivil(+m[1]!, +m[2]!, +m[3]!) + after, 0);
 }
 
 const isPurpose = (p: unknown): p is LogPurpose => typeof p === "string" && Object.hasOwn(LOG_PURPOSES, p);
@@ -38,12 +39,14 @@ const isPurpose = (p: unknown): p is LogPurpose => typeof p === "string" && Obje
 /** The filters as the form sends them: the page's address, the export's too. */
 function filtersOf(c: Context<AppEnv>) {
   const q = (k: string) => c.req.query(k)?.trim() || undefined;
-  const typed = { caso: q("caso"), ufficio: q("ufficio"), chi: q("chi"), dal: q("dal"), al: q("al"), finalita: isPurpose(q("finalita")) ? q("finalita") as LogPurpose : "controllo" as LogPurpose };
-  const to = dayStart(typed.al);
+  // No purpose chosen, none assumed: the log is read only for one the reader names.
+  const finalita = q("finalita");
+  const typed = { caso: q("caso"), ufficio: q("ufficio"), chi: q("chi"), dal: q("dal"), al: q("al"), finalita: isPurpose(finalita) ? finalita : undefined };
   const filter: LogFilter = {
     // A reference searched for in its canonical spelling, as cases hold it (0977966/2026 finds 977966/2026).
     caso: typed.caso === undefined ? undefined : canonicalReference(typed.caso), ufficio: typed.ufficio, chi: typed.chi,
-    from: dayStart(typed.dal), to: to === undefined ? undefined : to + 86_400_000 + 3_600_000,
+    // "Al" includes that whole day, up to the next day's first instant in Rome.
+    from: dayStart(typed.dal), to: dayStart(typed.al, 1),
   };
   return { typed, filter };
 }
@@ -68,6 +71,7 @@ export async function serveExport(c: Context<AppEnv>, by: string, filter: LogFil
 
 adminLog.get("/admin/registro/esporta", async (c) => {
   const { typed, filter } = filtersOf(c);
+  if (typed.finalita === undefined) throw new ApiError("missing_parameter", "finalita: la finalità dell'estrazione (art. 21, comma 3, d.lgs. 51/2018)", { parameter: "finalita" });
   const format = c.req.query("formato") === "json" ? "json" : "csv";
   return serveExport(c, c.get("user").principal.id, filter, format, typed.finalita);
 });
@@ -76,11 +80,14 @@ adminLog.get("/admin/registro", async (c) => {
   const db = centralDb(c.env);
   const { typed, filter } = filtersOf(c);
   const names = await logNames(c.env);
-  const [shown, exports] = await Promise.all([
+  const purpose = typed.finalita;
+  const [shown, exports] = purpose === undefined ? [[], []] : await Promise.all([
     readLog(c.env, filter, PAGE, names),
     db.select().from(auditLog).where(and(eq(auditLog.action, "audit.exported"))).orderBy(desc(auditLog.id)).limit(5).all(),
   ]);
-  await audit(db, { actor: c.get("user").principal.id, action: "audit.read", caseId: null, requestId: c.get("requestId"), reason: LOG_PURPOSES[typed.finalita], detail: { filters: filter, rows: shown.length } }, Date.now());
+  if (purpose !== undefined) {
+    await audit(db, { actor: c.get("user").principal.id, action: "audit.read", caseId: null, requestId: c.get("requestId"), reason: LOG_PURPOSES[purpose], detail: { filters: filter, rows: shown.length } }, Date.now());
+  }
   const query = new URLSearchParams(Object.entries(typed).filter((e): e is [string, string] => e[1] !== undefined));
   return c.html(
     <Layout title="Registro degli accessi e delle comunicazioni" user={c.get("user")} crumbs={c.get("user").role === "admin" ? [["/admin", "Amministrazione"]] : []}>
@@ -94,18 +101,23 @@ adminLog.get("/admin/registro", async (c) => {
         ))}
         <div class="col-12 col-md-8 col-lg-4">
           <div class="select-wrapper"><label for="finalita">Finalità della consultazione</label>
-            <select id="finalita" name="finalita">{Object.entries(LOG_PURPOSES).map(([k, v]) => <option value={k} selected={k === typed.finalita}>{v}</option>)}</select></div>
+            <select id="finalita" name="finalita" required>
+              <option value="" selected={typed.finalita === undefined}>Scelga la finalità</option>
+              {Object.entries(LOG_PURPOSES).map(([k, v]) => <option value={k} selected={k === typed.finalita}>{v}</option>)}
+            </select></div>
         </div>
         <div class="col-12 col-lg-2"><button type="submit" class="btn btn-primary">Filtra</button></div>
       </form>
-      <p>Esporta le voci filtrate (al più {EXPORT_MAX}), con la loro impronta SHA-256:{" "}
-        <a href={`/admin/registro/esporta?${query}&formato=csv`} download>CSV</a> · <a href={`/admin/registro/esporta?${query}&formato=json`} download>JSON</a></p>
+      {purpose === undefined
+        ? <p>Scelga la finalità della consultazione e prema «Filtra»: il registro si legge solo per una finalità dichiarata, che resta registrata.</p>
+        : <p>Esporta le voci filtrate (al più {EXPORT_MAX}), con la loro impronta SHA-256:{" "}
+          <a href={`/admin/registro/esporta?${query}&formato=csv`} download>CSV</a> · <a href={`/admin/registro/esporta?${query}&formato=json`} download>JSON</a></p>}
       {exports.length > 0 && (
         <details class="mb-4"><summary>Ultime estrazioni e le loro impronte</summary>
           <ul class="small">{exports.map((e) => <li>{when(e.at)} — {names.actor(e.actor)}: {String(e.detail.entries)} voci, {String(e.detail.format).toUpperCase()}, <code>{String(e.detail.checksum)}</code></li>)}</ul>
         </details>
       )}
-      <table class="table table-stack">
+      {purpose !== undefined && <table class="table table-stack">
         <thead><tr><th scope="col">Quando</th><th scope="col">Che cosa</th><th scope="col">Motivo</th><th scope="col">Procedimento</th></tr></thead>
         <tbody>{shown.map(({ a, ref }) => (
           <tr>
@@ -117,7 +129,7 @@ adminLog.get("/admin/registro", async (c) => {
             <td data-label="Procedimento">{ref ?? "—"}</td>
           </tr>
         ))}</tbody>
-      </table>
+      </table>}
     </Layout>,
   );
 });

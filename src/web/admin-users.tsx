@@ -11,7 +11,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
-import { type UserRole, offices, sessions, userOffices, users } from "../db/schema.js";
+import { calendarTokens, offices, sessions, type UserRole, userOffices, users } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import { readForm } from "../http/body.js";
 import { romeDateTime } from "./format.js";
@@ -42,6 +42,7 @@ async function fiscalOf(c: Context<AppEnv>, raw: string, except?: string): Promi
   if (raw.trim() === "") return { hash: null };
   if (!FISCAL_CODE.test(normalFiscalNumber(raw))) return { error: "Codice fiscale non valido: 16 caratteri, come RSSMRA85T10A562S." };
   const hash = await fiscalDigest(c.env, raw);
+  if (hash === null) return { error: "Il codice fiscale non può essere registrato: questa installazione non ha la chiave IDENTITY_KEY che lo protegge." };
   const other = await database(c.env.DB).select({ id: users.id }).from(users).where(eq(users.fiscalHash, hash)).get();
   return other !== undefined && other.id !== except ? { error: "Questo codice fiscale è già di un altro utente." } : { hash };
 }
@@ -161,6 +162,7 @@ adminUsers.post("/admin/utenti", async (c) => {
   if (!isRole(typed.role)) refuse("ruolo", "Scelga il ruolo.");
   if (ticked.some((o) => !known.has(o))) refuse("uffici", "Uno degli uffici scelti non è più in rubrica.");
   else if ((typed.role === "operator" || typed.role === "head") && ticked.length === 0) refuse("uffici", "Scelga almeno un ufficio.");
+  else if (typed.role === "dpo" && ticked.length > 0) refuse("uffici", "Il responsabile della protezione dei dati non opera per un ufficio: non ne scelga.");
   if (typed.role === "region" && !dir.some((o) => o.region === typed.regione)) refuse("regione", "Scelga la regione di cui il funzionario riceve le relazioni.");
   const fiscal = await fiscalOf(c, typed.codicefiscale!);
   if ("error" in fiscal) refuse("codicefiscale", fiscal.error);
@@ -190,7 +192,14 @@ adminUsers.post("/admin/utenti/:id", async (c) => {
   const actor = me.principal.id;
   if (action === "ruolo") {
     if (!isRole(form.ruolo)) throw new ApiError("invalid_parameter", "ruolo: ruolo non valido", { parameter: "ruolo" });
-    await db.update(users).set({ role: form.ruolo }).where(eq(users.id, id)).run();
+    await db.batch([
+      db.update(users).set({ role: form.ruolo }).where(eq(users.id, id)),
+      // The data-protection officer reads the log only: no office, no calendar of deadlines.
+      ...(form.ruolo === "dpo" ? [
+        db.delete(userOffices).where(eq(userOffices.userId, id)),
+        db.update(calendarTokens).set({ revokedAt: now }).where(and(eq(calendarTokens.userId, id), isNull(calendarTokens.revokedAt))),
+      ] : []),
+    ]);
     await audit(db, { actor, action: "user.role-changed", caseId: null, requestId: c.get("requestId"), detail: { user: id, from: target.role, to: form.ruolo } }, now);
   } else if (action === "disattiva" || action === "riattiva") {
     const off = action === "disattiva";

@@ -98,14 +98,17 @@ calendarPage.post("/calendario", requireUser, async (c) => {
   return page(c, token);
 });
 
+
+const CASE_READERS: ReadonlySet<string> = new Set(["operator", "head", "admin"]);
 calendarPage.get("/ical/:file", async (c) => {
   const now = Date.now();
   const m = /^([A-Za-z0-9_-]{20,64})\.ics$/.exec(c.req.param("file"));
   const db = database(c.env.DB);
-  const row = m === null ? undefined : await db.select({ userId: calendarTokens.userId }).from(calendarTokens)
+  const row = m === null ? undefined : await db.select({ userId: calendarTokens.userId, role: users.role }).from(calendarTokens)
     .innerJoin(users, eq(users.id, calendarTokens.userId))
     .where(and(eq(calendarTokens.tokenHash, await sha256Hex(m[1]!)), isNull(calendarTokens.revokedAt), isNull(users.disabledAt))).get();
-  if (row === undefined) return c.text("Calendario non trovato o revocato", 404);
+  // Only those who read cases have deadlines to receive (a user whose role changed keeps no feed).
+  if (row === undefined || !CASE_READERS.has(row.role)) return c.text("Calendario non trovato o revocato", 404);
   const mine = (await db.select().from(userOffices).where(eq(userOffices.userId, row.userId)).all()).map((o) => o.officeId);
   const rows = await openDeadlinesAcross(c.env, await directory(db), mine, undefined, 1000, {
     actor: `user:${row.userId}`, action: "calendar.read", requestId: c.get("requestId"),

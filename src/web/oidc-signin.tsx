@@ -19,7 +19,8 @@ import { database } from "../db/client.js";
 import { oidcAttempts, userOffices, users } from "../db/schema.js";
 import { Layout } from "./layout.js";
 import { Alert } from "./ui.js";
-import { acceptInvitation, safeNext, startSession } from "./session.js";
+import { acceptInvitation, endSession, safeNext, startSession } from "./session.js";
+import { withinClientLimit } from "./signin-limit.js";
 
 export const oidcSignIn = new Hono<AppEnv>();
 
@@ -45,13 +46,22 @@ export async function relyingParty(env: Bindings, p: OidcProvider): Promise<Rely
   };
 }
 
-/** The key fiscal numbers are digested with (IDENTITY_KEY; a fixed one only locally). */
-export function identityKey(env: Bindings): string {
-  const k = (env as { IDENTITY_KEY?: string }).IDENTITY_KEY;
-  return k !== undefined && k !== "" ? k : LOCAL_IDENTITY_KEY;
+/**
+ * The key fiscal numbers are digested with: IDENTITY_KEY (32+ characters), or a fixed one only on a
+ * local deployment; null elsewhere — a digest under a key anyone can read could be reversed by trying
+ * fiscal codes. Changing the key makes every registered digest useless: register them again.
+ */
+export function identityKey(env: Bindings): string | null {
+  const k = env.IDENTITY_KEY;
+  if (k !== undefined && k.length >= 32) return k;
+  return isLocal(env) ? LOCAL_IDENTITY_KEY : null;
 }
 
-export const fiscalDigest = (env: Bindings, raw: string) => hmacHex(identityKey(env), `fiscal:${normalFiscalNumber(raw)}`);
+/** The keyed digest of a fiscal number, or null when the deployment has no key for it. */
+export async function fiscalDigest(env: Bindings, raw: string): Promise<string | null> {
+  const key = identityKey(env);
+  return key === null ? null : hmacHex(key, `fiscal:${normalFiscalNumber(raw)}`);
+}
 
 /** Why a sign-in was refused, as the person reads it. */
 const REFUSED: Record<SignInRefused["code"] | "unknown_user" | "not_allowed" | "unknown_provider", { status: 400 | 403 | 404 | 502; text: string }> = {
@@ -70,7 +80,12 @@ const REFUSED: Record<SignInRefused["code"] | "unknown_user" | "not_allowed" | "
 };
 
 async function refused(c: Context<AppEnv>, code: keyof typeof REFUSED, provider: string): Promise<Response> {
-  await audit(database(c.env.DB), { actor: "public", action: "signin.refused", caseId: null, requestId: c.get("requestId"), detail: { provider, reason: code } }, Date.now());
+  // An unknown provider's name is whatever the address said: not logged (the log keeps no one's text).
+  if (code !== "unknown_provider") {
+    await audit(database(c.env.DB), { actor: "public", action: "signin.refused", caseId: null, requestId: c.get("requestId"), detail: { provider, reason: code } }, Date.now());
+  }
+  // A refused identity leaves no one signed in on this browser (a shared workstation's previous session).
+  if (code === "unknown_user" || code === "not_allowed") await endSession(c, Date.now());
   const r = REFUSED[code];
   // Signed in at the provider with an identity Termini does not accept: without leaving the
   // provider's session first, "Accedi" would bring the same identity back.
@@ -93,9 +108,22 @@ oidcSignIn.get("/accedi/oidc/:provider/esci", async (c) => {
   return c.redirect(there?.toString() ?? "/accedi", 303);
 });
 
+/**
+ * Each client address may start or complete at most CLIENT_RATE_LIMIT sign-ins per window (the
+ * email sign-in's limit and table): nobody can fill the attempts table, or the log with refusals.
+ */
+async function throttled(c: Context<AppEnv>): Promise<Response | null> {
+  if (!(await withinClientLimit(c.env, c.req.header("CF-Connecting-IP"), Date.now(), "oidc"))) {
+    return c.html(<Layout title="Troppe richieste"><Alert tone="danger">Troppe richieste di accesso: riprovi tra qualche minuto.</Alert></Layout>, 429);
+  }
+  return null;
+}
+
 oidcSignIn.get("/accedi/con/:provider", async (c) => {
   const p = providers(c.env).find((x) => x.id === c.req.param("provider"));
   if (p === undefined) return refused(c, "unknown_provider", c.req.param("provider"));
+  const limited = await throttled(c);
+  if (limited !== null) return limited;
   const now = Date.now();
   const attempt = await newAttempt();
   let url: URL;
@@ -117,6 +145,8 @@ oidcSignIn.get("/accedi/oidc/:provider/callback", async (c) => {
   const id = c.req.param("provider");
   const p = providers(c.env).find((x) => x.id === id);
   if (p === undefined) return refused(c, "unknown_provider", id);
+  const limited = await throttled(c);
+  if (limited !== null) return limited;
   const now = Date.now();
   const state = c.req.query("state") ?? "";
   setCookie(c, STATE_COOKIE, "", { httpOnly: true, secure: true, sameSite: "Lax", path: "/accedi/oidc", maxAge: 0 });
@@ -135,9 +165,12 @@ oidcSignIn.get("/accedi/oidc/:provider/callback", async (c) => {
     throw e;
   }
   const value = claims[p.claim];
-  if (typeof value !== "string" || value.trim() === "" || (p.match === "email" && claims.email_verified === false)) return refused(c, "claim_missing", id);
+  // An address the provider has not vouched for could be anyone's (a tenant whose users set their own):
+  // only email_verified true counts, unless the deployment says this provider's addresses are its own.
+  if (typeof value !== "string" || value.trim() === "" || (p.match === "email" && claims.email_verified !== true && !p.trustEmail)) return refused(c, "claim_missing", id);
   // Only what matches is compared: the address as the account holds it, or the fiscal number's keyed digest.
-  const match = p.match === "email" ? eq(users.email, value.trim().toLowerCase()) : eq(users.fiscalHash, await fiscalDigest(c.env, value));
+  const digest = p.match === "fiscal_number" ? await fiscalDigest(c.env, value) : null;
+  const match = p.match === "email" ? eq(users.email, value.trim().toLowerCase()) : eq(users.fiscalHash, digest ?? "-");
   const user = await db.select().from(users).where(and(match, isNull(users.disabledAt))).get();
   if (user === undefined) return refused(c, "unknown_user", id);
   const mine = (await db.select({ id: userOffices.officeId }).from(userOffices).where(eq(userOffices.userId, user.id)).all()).map((o) => o.id);

@@ -8,8 +8,7 @@ import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.js";
-import { hmacHex, sha256Hex } from "../auth/bearer.js";
-import { rateLimitKey } from "../deployment.js";
+import { sha256Hex } from "../auth/bearer.js";
 import type { Bindings } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
@@ -23,6 +22,7 @@ import { readForm } from "../http/body.js";
 import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
 import { Alert, Field, described } from "./ui.js";
+import { CLIENT_RATE_LIMIT, RATE_WINDOW_MS, withinClientLimit } from "./signin-limit.js";
 import { PRE_CSRF_COOKIE, acceptInvitation, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, safeNext, startSession } from "./session.js";
 
 export const signIn = new Hono<AppEnv>();
@@ -30,9 +30,7 @@ export const signIn = new Hono<AppEnv>();
 export const LINK_MINUTES = 15;
 /** Sign-in links sent per address per window; further requests are answered alike and not sent. */
 export const RATE_LIMIT = 3;
-/** Sign-in requests per client (network address) per window, whatever the addresses asked for. */
-export const CLIENT_RATE_LIMIT = 20;
-const RATE_WINDOW_MS = 15 * 60_000;
+export { CLIENT_RATE_LIMIT };
 
 const emailSignIn = (env: Bindings) => config(env).EMAIL_SIGNIN === "on";
 
@@ -96,14 +94,8 @@ signIn.post("/accedi", async (c) => {
   const now = Date.now();
   const form = await readForm(c.req.raw);
   checkCsrf(getCookie(c, PRE_CSRF_COOKIE), form.csrf);
-  const db = database(c.env.DB);
   // Per client: the same work and the same answer whatever address was asked for.
-  const client = await hmacHex(rateLimitKey(c.env), `client:${c.req.header("CF-Connecting-IP") ?? "local"}`);
-  const [fromClient] = await db.batch([
-    db.select({ n: count() }).from(signInRequests).where(and(eq(signInRequests.clientHash, client), gt(signInRequests.at, now - RATE_WINDOW_MS))),
-    db.insert(signInRequests).values({ clientHash: client, at: now }),
-  ]);
-  if ((fromClient[0]?.n ?? 0) >= CLIENT_RATE_LIMIT) {
+  if (!(await withinClientLimit(c.env, c.req.header("CF-Connecting-IP"), now))) {
     return c.html(<Layout title="Troppe richieste"><Alert tone="danger">Troppe richieste di accesso: riprovi tra qualche minuto.</Alert></Layout>, 429);
   }
   const typed = String(form.email ?? "").trim();

@@ -48,7 +48,8 @@ export interface Started {
  * test/oidc/server.ts), and returns where the provider sends the browser back — not yet followed.
  */
 export async function throughProvider(settings: Partial<Bindings>, provider: string, login: string, opts: { acr?: string; browser?: Browser } = {}): Promise<Started> {
-  const browser = opts.browser ?? new Browser(settings);
+  // A client address of its own for each sign-in: the per-client limit is tested on its own.
+  const browser = opts.browser ?? new Browser(settings, `198.51.100.${Math.floor(Math.random() * 250) + 1}`);
   const start = await browser.go(`/accedi/con/${provider}?dopo=/`);
   if (start.status !== 303) throw new Error(`the start answered ${start.status}: ${await start.text()}`);
   const jar = new ProviderJar();

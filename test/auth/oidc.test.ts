@@ -152,6 +152,23 @@ describe("an answer that signs nobody in", () => {
   });
 });
 
+describe("a client that starts too many sign-ins", () => {
+  it("is answered 429 past the limit, nothing recorded for the excess", async () => {
+    const ip = "203.0.113.77";
+    for (let i = 0; i < 20; i++) expect((await new Browser(settings, ip).go("/accedi/con/prova")).status).toBe(303);
+    const over = await new Browser(settings, ip).go("/accedi/con/prova");
+    expect(over.status).toBe(429);
+    // Another client is not held back.
+    expect((await new Browser(settings, "203.0.113.78").go("/accedi/con/prova")).status).toBe(303);
+  });
+
+  it("an unknown provider's name is not written into the log", async () => {
+    const before = (await db().select().from(auditLog).where(eq(auditLog.action, "signin.refused")).all()).length;
+    expect((await new Browser(settings).go(`/accedi/con/${"x".repeat(300)}`)).status).toBe(404);
+    expect((await db().select().from(auditLog).where(eq(auditLog.action, "signin.refused")).all()).length).toBe(before);
+  });
+});
+
 describe("sign-out", () => {
   it("ends the session here and sends the browser to the provider's own sign-out, then back", async () => {
     const { browser, callback } = await throughProvider(settings, "prova", "regione");

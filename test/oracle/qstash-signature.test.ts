@@ -46,6 +46,10 @@ describe("QStash's signature, checked as the SDK checks it", () => {
     ["the body hash with its padding", async () => verdicts(await token({ body: `${await bodyHash(BODY)}=` })), true],
     ["a signature cut short", async () => verdicts((await token()).slice(0, -4)), false],
     ["not a JWT", async () => verdicts("abc.def"), false],
+    ["a signature segment no base64 can be (length 1 mod 4)", async () => verdicts("e30.e30.AAAAA"), false],
+    ["an iat that is not a number", async () => verdicts(await new SignJWT({ body: await bodyHash(BODY), iat: "ieri" } as never)
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuer("Upstash").setSubject(URL_CALLED).setNotBefore(now).setExpirationTime(now + 300)
+      .sign(new TextEncoder().encode(CURRENT))), false],
   ];
   for (const [name, run, valid] of cases) {
     it(`${name}: ${valid ? "accepted" : "refused"} by both`, async () => {

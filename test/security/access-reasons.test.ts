@@ -50,13 +50,20 @@ const READS: Record<string, { action: string; call: () => Promise<Response> }> =
   "GET /": { action: "deadlines.listed", call: () => operator.go("/") },
   "GET /cases/:ref{.+}": { action: "case.read", call: () => operator.go(casePage()) },
   "GET /azioni/:ref{.+}": { action: "case.read", call: async () => operator.go(/href="(\/azioni\/[^"]+)"/.exec(await (await operator.go(casePage())).text())![1]!.replaceAll("&amp;", "&")) },
+  "POST /azioni/:ref{.+}": { action: "case.read", call: async () => {
+    // The act's preview (no confirmation yet): the case's stages and dates, shown.
+    const form = await (await operator.go(/href="(\/azioni\/[^"]+)"/.exec(await (await operator.go(casePage())).text())![1]!.replaceAll("&amp;", "&"))).text();
+    const field = (name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(form)![1]!;
+    const action = /<form method="post" action="(\/azioni\/[^"]+)"/.exec(form)![1]!.replaceAll("&amp;", "&");
+    return operator.go(action, { form: { csrf: field("csrf"), evento: field("evento"), data: field("data"), ora: field("ora") } });
+  } },
   "GET /ical/:file": { action: "calendar.read", call: () => operator.go(calendar) },
   "GET /admin": { action: "integrity.read", call: () => admin.go("/admin") },
   "GET /admin/posta": { action: "outbox.read", call: () => admin.go("/admin/posta") },
   "GET /admin/posta/:id": { action: "outbox.read", call: () => admin.go(`/admin/posta/${messageId}`) },
   "GET /admin/posta/:id/html": { action: "outbox.read", call: () => admin.go(`/admin/posta/${messageId}/html`) },
-  "GET /admin/registro": { action: "audit.read", call: () => admin.go("/admin/registro") },
-  "GET /admin/registro/esporta": { action: "audit.exported", call: () => admin.go("/admin/registro/esporta?formato=csv") },
+  "GET /admin/registro": { action: "audit.read", call: () => admin.go("/admin/registro?finalita=controllo") },
+  "GET /admin/registro/esporta": { action: "audit.exported", call: () => admin.go("/admin/registro/esporta?formato=csv&finalita=sicurezza") },
   "GET /api/v1/cases": { action: "cases.listed", call: () => api("GET", "/api/v1/cases", { token: PROCURA_TOKEN }) },
   "GET /api/v1/cases/:ref{.+}": { action: "case.read", call: () => api("GET", apiCase(), { token: PROCURA_TOKEN }) },
   "GET /api/v1/offices/:id/deadlines": { action: "deadlines.listed", call: () => api("GET", "/api/v1/offices/procura-torino/deadlines", { token: PROCURA_TOKEN }) },
@@ -72,7 +79,6 @@ const NOT: Record<string, string> = {
   "POST /accedi/link": "signs in", "POST /esci": "signs out", "GET /accedi/con/:provider": "starts an OpenID sign-in",
   "GET /accedi/oidc/:provider/callback": "completes an OpenID sign-in", "GET /accedi/oidc/:provider/esci": "leaves the provider's session", "GET /oidc/jwks.json": "Termini's public key",
   "POST /cases/:ref{.+}": "declares a reason; the case is read by the GET that follows (logged there)",
-  "POST /azioni/:ref{.+}": "records an act: an alteration, logged as event.recorded",
   "GET /calendario": "the calendar address page (no deadlines shown)", "POST /calendario": "creates or revokes the calendar address",
   "GET /relazioni": "aggregated reports, no case", "POST /relazioni": "generates, transmits or withdraws a report (transmission logged with its recipient)",
   "GET /accessibilita": "legal page", "POST /accessibilita": "accessibility feedback", "GET /note-legali": "legal page", "GET /privacy": "legal page",

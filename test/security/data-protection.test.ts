@@ -28,6 +28,13 @@ describe("the data-protection officer", () => {
   it("lands on the log, reads it for a purpose the law allows, and the reading is logged", async () => {
     const home = await dpo.go("/");
     expect([home.status, home.headers.get("Location")]).toEqual([303, "/admin/registro"]);
+    // No purpose chosen, none assumed: the form only, and nothing read or logged.
+    const before = await db().select().from(auditLog).where(eq(auditLog.action, "audit.read")).all();
+    const bare = pageText(await (await dpo.go("/admin/registro")).text());
+    expect(bare).toContain("Scelga la finalità della consultazione");
+    expect(bare).not.toContain("ha eseguito l'accesso");
+    expect((await db().select().from(auditLog).where(eq(auditLog.action, "audit.read")).all()).length).toBe(before.length);
+    expect((await dpo.go("/admin/registro/esporta?formato=csv")).status).toBe(400);
     const page = pageText(await (await dpo.go("/admin/registro?finalita=liceita")).text());
     expect(page).toContain("Registro degli accessi e delle comunicazioni");
     expect(page).toContain("Finalità della consultazione");
@@ -43,7 +50,7 @@ describe("the data-protection officer", () => {
     } finally {
       await spy.dispose();
     }
-    for (const path of [`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`, "/admin", "/admin/utenti", "/admin/posta", "/relazioni", "/calendario"]) {
+    for (const path of [`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`, "/admin", "/admin/utenti", "/admin/posta", "/relazioni", "/calendario", "/api/v1/reports/national/2025"]) {
       expect((await dpo.go(path)).status, path).toBe(403);
     }
     const csrf = /name="csrf" value="([^"]+)"/.exec(await (await dpo.go("/admin/registro")).text())![1]!;

@@ -58,7 +58,7 @@ describe("the audit log page", () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(await (await session.browser().go(page)).text())![1]!;
     expect((await session.browser().go(page, { form: { csrf, motivo: "verifica" } })).status).toBe(303);
     await session.browser().go(page);
-    const byCase = text(await (await session.browser().go(`/admin/registro?caso=${encodeURIComponent(ref)}`)).text());
+    const byCase = text(await (await session.browser().go(`/admin/registro?finalita=controllo&caso=${encodeURIComponent(ref)}`)).text());
     // Each entry a sentence, by name; the record behind a disclosure.
     expect(byCase).toContain("Amministratore (prova) (amministratore@example.org) ha consultato il procedimento.");
     expect(byCase).toMatch(/Credenziale «[^»]+» ha registrato «Indagato iscritto nel registro delle notizie di reato» \(atto del \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\)\./);
@@ -67,11 +67,11 @@ describe("the audit log page", () => {
     // Only that case's entries.
     expect(byCase).not.toContain("ha consultato la posta in uscita");
     const today = new Date().toISOString().slice(0, 10);
-    const byOffice = text(await (await session.browser().go(`/admin/registro?ufficio=procura-torino&chi=amministratore&dal=${today}`)).text());
+    const byOffice = text(await (await session.browser().go(`/admin/registro?finalita=controllo&ufficio=procura-torino&chi=amministratore&dal=${today}`)).text());
     expect(byOffice).toContain(ref);
-    const nobody = text(await (await session.browser().go(`/admin/registro?caso=${encodeURIComponent(ref)}&chi=nessuno`)).text());
+    const nobody = text(await (await session.browser().go(`/admin/registro?finalita=controllo&caso=${encodeURIComponent(ref)}&chi=nessuno`)).text());
     expect(nobody).not.toContain("ha consultato il procedimento");
-    const old = text(await (await session.browser().go(`/admin/registro?caso=${encodeURIComponent(ref)}&al=2020-01-01`)).text());
+    const old = text(await (await session.browser().go(`/admin/registro?finalita=controllo&caso=${encodeURIComponent(ref)}&al=2020-01-01`)).text());
     expect(old).not.toContain("ha registrato");
   });
 });

@@ -10,11 +10,11 @@ export const EMAIL = "operatore.procura@example.org";
 
 export class Browser {
   cookies = new Map<string, string>();
-  /** With settings, the app runs under them (fetchWith, at http://termini.test); else the Worker as configured. */
-  constructor(readonly settings?: Partial<Bindings>) {}
+  /** With settings, the app runs under them (fetchWith, at http://termini.test); else the Worker as configured. `ip`: the client address Cloudflare would name. */
+  constructor(readonly settings?: Partial<Bindings>, readonly ip?: string) {}
   /** A form field given as an array is sent once per value, as checkboxes are. */
   async go(path: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
+    const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "), ...(this.ip === undefined ? {} : { "CF-Connecting-IP": this.ip }) };
     let body: string | undefined;
     if (init.form) {
       headers["Content-Type"] = "application/x-www-form-urlencoded";
