@@ -48,8 +48,11 @@ it("walks the administration, invites a user, opens a sent message, reads the lo
   expect(await page.locator("pre").innerText()).toContain("Ministero della Giustizia — Termini");
   await capture(page, ROLE, "08-messaggio-inviato");
 
-  // The audit log: sentences, the record behind a disclosure.
+  // The audit log: read for a purpose chosen first; sentences, the record behind a disclosure.
   await visit(page, "/admin/registro");
+  await page.getByLabel("Finalità della consultazione").selectOption("controllo");
+  await page.getByRole("button", { name: "Filtra" }).click();
+  await page.waitForURL(/finalita=controllo/);
   expect(await page.locator("main").innerText()).toMatch(/Amministratore \(prova\) \(amministratore@example\.org\) ha invitato Nuova Operatrice/);
   await capture(page, ROLE, "09-registro");
 
