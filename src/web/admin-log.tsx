@@ -4,7 +4,7 @@
  * by case, office, actor and date, and exported for the Garante. The log may be read only for the
  * purposes art. 21 co. 3 D.Lgs. 51/2018 names: the reader says which, and the reading is logged.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { config } from "../config.js";
@@ -83,7 +83,7 @@ adminLog.get("/admin/registro", async (c) => {
   const purpose = typed.finalita;
   const [shown, exports] = purpose === undefined ? [[], []] : await Promise.all([
     readLog(c.env, filter, PAGE, names),
-    db.select().from(auditLog).where(and(eq(auditLog.action, "audit.exported"))).orderBy(desc(auditLog.id)).limit(5).all(),
+    db.select().from(auditLog).where(eq(auditLog.action, "audit.exported")).orderBy(desc(auditLog.id)).limit(5).all(),
   ]);
   if (purpose !== undefined) {
     await audit(db, { actor: c.get("user").principal.id, action: "audit.read", caseId: null, requestId: c.get("requestId"), reason: LOG_PURPOSES[purpose], detail: { filters: filter, rows: shown.length } }, Date.now());

@@ -23,8 +23,10 @@ import { checkCsrf } from "./session.js";
 export async function consultationReason(c: Context<AppEnv>, db: Db, found: Found, view: View, dir: Directory, now: number): Promise<string | null> {
   const user = c.get("user");
   const own = user.principal.offices;
-  const closed = await closedSince(db, found.id, now - FOLLOW_UP_MS);
-  const derived = contextReason(view.timelines.flatMap((t) => t.deadlines), own, new Set(dir.below([...own])), (id) => dir.get(id)?.name ?? id, closed);
+  const reasonWith = (closed?: ReadonlyMap<string, number>) =>
+    contextReason(view.timelines.flatMap((t) => t.deadlines), own, new Set(dir.below([...own])), (id) => dir.get(id)?.name ?? id, closed);
+  // Acts closed lately are the context's last resort: their query runs only when nothing else explains the visit.
+  const derived = reasonWith() ?? reasonWith(await closedSince(db, found.id, now - FOLLOW_UP_MS));
   if (derived !== null) return derived;
   const row = await centralDb(c.env).select().from(declaredReasons)
     .where(and(eq(declaredReasons.sessionHash, user.session), eq(declaredReasons.caseId, found.id), gt(declaredReasons.expiresAt, now))).get();

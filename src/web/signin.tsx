@@ -22,7 +22,7 @@ import { readForm } from "../http/body.js";
 import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
 import { Alert, Field, described } from "./ui.js";
-import { CLIENT_RATE_LIMIT, RATE_WINDOW_MS, withinClientLimit } from "./signin-limit.js";
+import { RATE_WINDOW_MS, withinClientLimit } from "./signin-limit.js";
 import { PRE_CSRF_COOKIE, acceptInvitation, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, safeNext, startSession } from "./session.js";
 
 export const signIn = new Hono<AppEnv>();
@@ -30,7 +30,6 @@ export const signIn = new Hono<AppEnv>();
 export const LINK_MINUTES = 15;
 /** Sign-in links sent per address per window; further requests are answered alike and not sent. */
 export const RATE_LIMIT = 3;
-export { CLIENT_RATE_LIMIT };
 
 const emailSignIn = (env: Bindings) => config(env).EMAIL_SIGNIN === "on";
 
