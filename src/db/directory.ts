@@ -12,7 +12,6 @@
  * without its stamp being checked.
  */
 import { type SenderSecret, verifyingKey } from "../auth/standard-webhooks.js";
-import { isNull } from "drizzle-orm";
 import type { Db } from "./client.js";
 import { directoryStamp, offices, senderEventTypes, senderOffices, subscriptionSecrets, subscriptions, webhookSecrets } from "./schema.js";
 
@@ -50,6 +49,8 @@ export class Directory {
     /** Outbound subscriptions still enabled, and their signing secrets. */
     readonly subscriptions: readonly Subscription[] = [],
     private readonly subscriptionSecrets: readonly SubscriptionSecret[] = [],
+    /** Subscriptions paused or disabled: their events are recorded (the event log), never sent. */
+    private readonly paused: readonly Subscription[] = [],
   ) {
     this.byId = new Map(offices.map((o) => [o.id, o]));
     const sender = (id: string) => this.senders.get(id) ?? this.senders.set(id, { offices: new Set(), trustedEvents: new Set() }).get(id)!;
@@ -128,10 +129,21 @@ export class Directory {
     return this.subscriptions.filter((s) => officeIds.has(s.officeId) && s.kinds.includes(kind));
   }
 
-  /** Whether any subscription wants this kind: when none does, an event reads and writes nothing for it. */
-  wants(kind: string): boolean {
-    return this.subscriptions.some((s) => s.kinds.includes(kind));
+  /** Whether any subscription exists, on or off: without one, no event is worked out at all. */
+  get anySubscription(): boolean {
+    return this.subscriptions.length + this.paused.length > 0;
   }
+
+  /** The same among subscriptions that are off: the event goes in their log, unsent. */
+  pausedSubscribers(kind: string, officeIds: ReadonlySet<string>): Subscription[] {
+    return this.paused.filter((s) => officeIds.has(s.officeId) && s.kinds.includes(kind));
+  }
+
+  /** Whether any subscription, on or off, wants this kind: when none does, an event reads and writes nothing for it. */
+  wants(kind: string): boolean {
+    return this.subscriptions.some((s) => s.kinds.includes(kind)) || this.paused.some((s) => s.kinds.includes(kind));
+  }
+
 
   subscription(id: string): Subscription | undefined {
     return this.subscriptions.find((s) => s.id === id);
@@ -182,13 +194,13 @@ export function stampQuery(db: Db) {
 async function load(db: Db, now: number): Promise<Directory> {
   const [stamp, rows, secrets, links, events, subs, subSecrets] = await db.batch([
     stampQuery(db), db.select().from(offices), db.select().from(webhookSecrets), db.select().from(senderOffices), db.select().from(senderEventTypes),
-    db.select().from(subscriptions).where(isNull(subscriptions.disabledAt)), db.select().from(subscriptionSecrets),
+    db.select().from(subscriptions), db.select().from(subscriptionSecrets),
   ]);
   noteStamp(db, stamp[0]?.stamp ?? "", now);
   cached = new Directory(
     stamp[0]?.stamp ?? "", now, rows,
     secrets.map((s) => ({ senderId: s.senderId, secretId: s.id, secret: s.secret, expiresAt: s.expiresAt })),
-    { senderOffices: links, senderEvents: events }, subs, subSecrets,
+    { senderOffices: links, senderEvents: events }, subs.filter((s) => s.disabledAt === null), subSecrets, subs.filter((s) => s.disabledAt !== null),
   );
   return cached;
 }

@@ -1,5 +1,5 @@
-/** Drizzle's view of migrations/0014_outbound.sql, held to it by test/db/schema-drift.test.ts. */
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+/** Drizzle's view of migrations/0014_outbound.sql (and 0022), held to it by test/db/schema-drift.test.ts. */
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const subscriptions = sqliteTable("subscriptions", {
   id: text("id").primaryKey(),
@@ -14,6 +14,8 @@ export const subscriptions = sqliteTable("subscriptions", {
   disabledAt: integer("disabled_at"),
   failingSince: integer("failing_since"),
   flaggedAt: integer("flagged_at"),
+  /** paused: by hand; failing: disabled by Termini after failing for WEBHOOK_DISABLE_AFTER_MS (migration 0022). */
+  disabledReason: text("disabled_reason").$type<"paused" | "failing">(),
 }, (t) => [
   index("subscriptions_office").on(t.officeId),
 ]);
@@ -34,12 +36,20 @@ export const outboundEvents = sqliteTable("outbound_events", {
   caseId: text("case_id"),
   body: text("body").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** What `seq` counts: the case, or the report (migration 0022); null for a test or sample event. */
+  subject: text("subject"),
+  /** One more than the subject's previous event: the payload's `sequence`. */
+  seq: integer("seq"),
 }, (t) => [
   index("outbound_events_case").on(t.caseId),
+  uniqueIndex("outbound_events_subject_seq").on(t.subject, t.seq),
 ]);
 
-/** pending: due at dueAt; published: accepted by QStash, outcome awaited; dead: given up (the dead-letter queue). */
-export type OutboundStatus = "pending" | "sending" | "published" | "delivered" | "dead";
+/**
+ * pending: due at dueAt; published: accepted by QStash, outcome awaited; dead: given up (the dead-letter queue);
+ * skipped: written while its subscription was off, never sent (in the event log; redeliverable).
+ */
+export type OutboundStatus = "pending" | "sending" | "published" | "delivered" | "dead" | "skipped";
 
 export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   id: text("id").primaryKey(),
@@ -54,6 +64,8 @@ export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   firstFailedAt: integer("first_failed_at"),
   lastStatus: integer("last_status"),
   lastError: text("last_error"),
+  /** The start of the endpoint's last answer (migration 0022). */
+  lastResponse: text("last_response"),
   deliveredAt: integer("delivered_at"),
   messageId: text("message_id"),
   dlqId: text("dlq_id"),
@@ -75,6 +87,8 @@ export const outboundAttempts = sqliteTable("outbound_attempts", {
   status: integer("status"),
   durationMs: integer("duration_ms"),
   error: text("error"),
+  /** The start of the endpoint's answer, at most 1 KiB of text (migration 0022). */
+  response: text("response"),
 }, (t) => [
   index("outbound_attempts_delivery").on(t.deliveryId, t.at),
 ]);

@@ -4,7 +4,7 @@
  * every write after the attempt conditional on still holding the claim —
  * so a sender that hung and lost its claim records nothing twice.
  */
-import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import { type Db, boundGroups } from "./client.js";
 import { outboundAttempts, outboundDeliveries, outboundEvents, qstashReceipts, subscriptions } from "./schema.js";
 
@@ -21,6 +21,21 @@ export interface HeldDelivery {
   /** The last QStash message made of it: a new publication must not reuse its deduplication id. */
   messageId: string | null;
   body: string | null;
+  /** The event's type (its routing header). */
+  kind: string;
+}
+
+/**
+ * An outbound event's row, its `sequence` one more than its subject's last (the body's placeholder
+ * replaced in place): in the writer's batch, so two events about one case never share a number.
+ * A row already there (a repeated step) is left as it was.
+ */
+export function eventInsert(db: Db, e: { id: string; kind: string; body: string }, caseId: string | null, subject: string | null, at: number) {
+  const next = sql`(SELECT COALESCE(MAX(${outboundEvents.seq}), 0) + 1 FROM ${outboundEvents} WHERE ${outboundEvents.subject} = ${subject})`;
+  return db.insert(outboundEvents).values({
+    id: e.id, kind: e.kind, caseId, subject, createdAt: at,
+    seq: subject === null ? null : next, body: subject === null ? e.body : sql`json_set(${e.body}, '$.sequence', ${next})`,
+  }).onConflictDoNothing();
 }
 
 /** When the row is next worth looking at: its due time, or when a claim on it goes stale. */
@@ -33,14 +48,17 @@ export async function getDelivery(db: Db, id: string): Promise<Delivery | undefi
 }
 
 /** What a claim returns: the held row, with its event's body (one statement, no second read). */
-type ClaimedRow = { id: string; event_id: string; subscription_id: string; attempts: number; first_failed_at: number | null; message_id: string | null; body: string | null };
+type ClaimedRow = {
+  id: string; event_id: string; subscription_id: string; attempts: number; first_failed_at: number | null; message_id: string | null; body: string | null; kind: string | null;
+};
 
 const CLAIM_RETURNING = `RETURNING id, event_id, subscription_id, attempts, first_failed_at, message_id,
-      (SELECT body FROM outbound_events e WHERE e.id = outbound_deliveries.event_id) AS body`;
+      (SELECT body FROM outbound_events e WHERE e.id = outbound_deliveries.event_id) AS body,
+      (SELECT kind FROM outbound_events e WHERE e.id = outbound_deliveries.event_id) AS kind`;
 const CLAIM_DUE = `((status = 'pending' AND due_at <= ?2) OR (status = 'sending' AND claimed_at < ?2 - ?3))`;
 
 function held(token: string, r: ClaimedRow): HeldDelivery {
-  return { id: r.id, token, eventId: r.event_id, subscriptionId: r.subscription_id, attempts: r.attempts, firstFailedAt: r.first_failed_at, messageId: r.message_id, body: r.body };
+  return { id: r.id, token, eventId: r.event_id, subscriptionId: r.subscription_id, attempts: r.attempts, firstFailedAt: r.first_failed_at, messageId: r.message_id, body: r.body, kind: r.kind ?? "" };
 }
 
 /**
@@ -77,6 +95,8 @@ export interface AttemptRecord {
   status: number | null;
   durationMs: number | null;
   error: string | null;
+  /** The start of the endpoint's answer. */
+  response?: string | null;
 }
 
 /**
@@ -100,14 +120,14 @@ export function attemptInsert(db: Db, deliveryId: string, at: number, a: Attempt
 /** The row after an attempt, only while the claim is ours; last in its batch (commitHeld reads its effect). */
 export function settleDelivery(db: Db, h: HeldDelivery, set: {
   status: "pending" | "published" | "delivered" | "dead"; dueAt?: number; firstFailedAt?: number | null; lastStatus: number | null;
-  lastError: string | null; deliveredAt?: number; messageId?: string;
+  lastError: string | null; lastResponse?: string | null; deliveredAt?: number; messageId?: string;
   /** A publish to QStash is not an attempt at the endpoint: the claim's count is taken back (the relay counts each). */
   uncount?: boolean;
 }): D1PreparedStatement {
   return db.$client.prepare(`UPDATE outbound_deliveries SET status = ?, due_at = COALESCE(?, due_at), first_failed_at = ?, last_status = ?,
-      last_error = ?, delivered_at = COALESCE(?, delivered_at), message_id = COALESCE(?, message_id), claim = NULL, attempts = attempts - ?
+      last_error = ?, last_response = ?, delivered_at = COALESCE(?, delivered_at), message_id = COALESCE(?, message_id), claim = NULL, attempts = attempts - ?
     WHERE id = ? AND status = 'sending' AND claim = ?`)
-    .bind(set.status, set.dueAt ?? null, set.firstFailedAt ?? null, set.lastStatus, set.lastError, set.deliveredAt ?? null, set.messageId ?? null,
+    .bind(set.status, set.dueAt ?? null, set.firstFailedAt ?? null, set.lastStatus, set.lastError, set.lastResponse ?? null, set.deliveredAt ?? null, set.messageId ?? null,
       set.uncount === true ? 1 : 0, h.id, h.token);
 }
 
@@ -156,6 +176,33 @@ export async function deliveriesOf(db: Db, subscriptionId: string, limit: number
     .orderBy(desc(outboundDeliveries.createdAt)).limit(limit).all();
 }
 
+/**
+ * A subscription's event log in this database after row `after` (0: from the oldest kept), in the order
+ * the rows were written (rowid: the order of each case's sequence), with its delivery's state. Every
+ * event written for it, sent or not; tests and samples, which count nothing, left out.
+ */
+export async function eventLogOf(db: Db, subscriptionId: string, after: number, limit: number) {
+  const d = outboundDeliveries;
+  const rowid = sql<number>`${d}.rowid`;
+  return db.select({ row: rowid, id: d.id, status: d.status, attempts: d.attempts, createdAt: d.createdAt, deliveredAt: d.deliveredAt, body: outboundEvents.body })
+    .from(d).innerJoin(outboundEvents, eq(outboundEvents.id, d.eventId))
+    .where(and(eq(d.subscriptionId, subscriptionId), isNotNull(outboundEvents.seq), gt(rowid, after)))
+    .orderBy(rowid).limit(limit).all();
+}
+
+/** Events older than `before` with their deliveries and attempts, none of them still due: at most `limit` events. */
+export async function purgeOutboundLog(db: Db, before: number, limit: number): Promise<number> {
+  const old = `SELECT id FROM outbound_events e WHERE e.created_at < ?1
+    AND NOT EXISTS (SELECT 1 FROM outbound_deliveries x WHERE x.event_id = e.id AND x.status IN ('pending', 'sending', 'published'))
+    ORDER BY e.created_at LIMIT ?2`;
+  const results = await db.$client.batch([
+    db.$client.prepare(`DELETE FROM outbound_attempts WHERE delivery_id IN (SELECT id FROM outbound_deliveries WHERE event_id IN (${old}))`).bind(before, limit),
+    db.$client.prepare(`DELETE FROM outbound_deliveries WHERE event_id IN (${old})`).bind(before, limit),
+    db.$client.prepare(`DELETE FROM outbound_events WHERE id IN (${old})`).bind(before, limit),
+  ]);
+  return results[2]?.meta.changes ?? 0;
+}
+
 /** The attempts of these deliveries, oldest first: one batch, in groups under D1's 100 bound parameters per statement. */
 export async function attemptsOf(db: Db, deliveryIds: readonly string[]) {
   if (deliveryIds.length === 0) return [];
@@ -163,10 +210,13 @@ export async function attemptsOf(db: Db, deliveryIds: readonly string[]) {
   return (await db.batch([first!, ...rest])).flat().sort((a, b) => a.at - b.at || a.id - b.id);
 }
 
-/** A dead delivery due again now, its failures forgotten (replay from the DLQ); false if it is not dead. */
+/**
+ * A delivery due again now, its failures forgotten (a redelivery): from any state but an attempt under
+ * way (sending, or published to QStash); false when it is in one.
+ */
 export async function replayDelivery(db: Db, id: string, now: number): Promise<boolean> {
   const rows = await db.update(outboundDeliveries).set({ status: "pending", dueAt: now, firstFailedAt: null, dlqId: null })
-    .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "dead")))
+    .where(and(eq(outboundDeliveries.id, id), inArray(outboundDeliveries.status, ["pending", "dead", "delivered", "skipped"])))
     .returning({ id: outboundDeliveries.id }).all();
   return rows.length > 0;
 }
@@ -176,10 +226,10 @@ export async function replayDelivery(db: Db, id: string, now: number): Promise<b
  * taking the event: the row is delivered at once, so a success callback that
  * never arrives loses nothing (the callback then finds it done).
  */
-export function relayedAttempt(db: Db, id: string, a: { status: number | null; error: string | null }, at: number) {
+export function relayedAttempt(db: Db, id: string, a: { status: number | null; error: string | null; response: string | null }, at: number) {
   const ok = a.error === null;
   return db.update(outboundDeliveries).set({
-    attempts: sql`${outboundDeliveries.attempts} + 1`, lastStatus: a.status, lastError: a.error,
+    attempts: sql`${outboundDeliveries.attempts} + 1`, lastStatus: a.status, lastError: a.error, lastResponse: a.response,
     firstFailedAt: ok ? undefined : sql`COALESCE(${outboundDeliveries.firstFailedAt}, ${at})`,
     ...(ok ? {
       status: sql`CASE WHEN ${outboundDeliveries.status} = 'published' THEN 'delivered' ELSE ${outboundDeliveries.status} END`,

@@ -219,7 +219,7 @@ async function commit(ctx: EventContext, ch: Changes, opts: ApplyOptions): Promi
   }, ctx.now));
   tail.push(...(opts.extra?.(ch.result) ?? []));
   // No subscription at all (the usual case): the event path builds no facts.
-  if (opts.appBaseUrl !== undefined && ctx.dir.subscriptions.length > 0) {
+  if (opts.appBaseUrl !== undefined && ctx.dir.anySubscription) {
     const out = await outboundRows(db, ctx.dir, eventFacts(ctx, ch, opts.appBaseUrl), ctx.now);
     tail.push(...out.stmts);
     for (const id of out.instances) ch.outbound.add(id);

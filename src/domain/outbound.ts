@@ -8,7 +8,8 @@
 import type { Db } from "../db/client.js";
 import type { Directory } from "../db/directory.js";
 import { eq } from "drizzle-orm";
-import { type DeadlineStatus, caseOffices, cases, outboundDeliveries, outboundEvents } from "../db/schema.js";
+import { eventInsert } from "../db/outbound.js";
+import { type DeadlineStatus, caseOffices, cases, outboundDeliveries } from "../db/schema.js";
 import { webCasePath } from "../lib/case-link.js";
 import { type OutboundData, type OutboundKind, outboundEvent } from "../outbound/events.js";
 import type { Stmt } from "./changes.js";
@@ -23,6 +24,8 @@ export interface OutboundFact<K extends OutboundKind = OutboundKind> {
   /** The offices the fact concerns: their subscriptions receive it (asked only if some subscription wants the kind). */
   offices: () => ReadonlySet<string>;
   caseId: string | null;
+  /** What the event's sequence counts (a report's transmission); absent: its case. */
+  subject?: string;
   /** The timeline whose workflow delivers it; null: the sweep. */
   instanceId: string | null;
 }
@@ -32,16 +35,21 @@ export async function outboundRows(db: Db, dir: Directory, facts: readonly Outbo
   const stmts: Stmt[] = [];
   const instances = new Set<string>();
   for (const f of facts) {
-    const subs = dir.wants(f.kind) ? dir.subscribers(f.kind, f.offices()) : [];
-    if (subs.length === 0) continue;
+    if (!dir.wants(f.kind)) continue;
+    const offices = f.offices();
+    const subs = dir.subscribers(f.kind, offices);
+    // A subscription that is off still has the event in its log, marked unsent (skipped).
+    const off = dir.pausedSubscribers(f.kind, offices);
+    if (subs.length + off.length === 0) continue;
     const e = await outboundEvent(f.kind, f.key, f.data() as never, now);
+    const row = (subscriptionId: string, status: "pending" | "skipped") => ({
+      id: `${e.id}.${subscriptionId}`, eventId: e.id, subscriptionId, instanceId: status === "pending" ? f.instanceId : null, status, dueAt: now, createdAt: now,
+    });
     stmts.push(
-      db.insert(outboundEvents).values({ id: e.id, kind: e.kind, caseId: f.caseId, body: e.body, createdAt: now }).onConflictDoNothing(),
-      db.insert(outboundDeliveries).values(subs.map((s) => ({
-        id: `${e.id}.${s.id}`, eventId: e.id, subscriptionId: s.id, instanceId: f.instanceId, status: "pending" as const, dueAt: now, createdAt: now,
-      }))).onConflictDoNothing(),
+      eventInsert(db, e, f.caseId, f.subject ?? f.caseId, now),
+      db.insert(outboundDeliveries).values([...subs.map((s) => row(s.id, "pending")), ...off.map((s) => row(s.id, "skipped"))]).onConflictDoNothing(),
     );
-    if (f.instanceId !== null) instances.add(f.instanceId);
+    if (f.instanceId !== null && subs.length > 0) instances.add(f.instanceId);
   }
   return { stmts, instances };
 }

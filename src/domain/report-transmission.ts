@@ -9,7 +9,8 @@ import { auditInsert } from "../db/audit.js";
 import { ownedCase } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import type { StoredReport } from "../db/reports.js";
-import { events, offices, outboundDeliveries, outboundEvents, reports } from "../db/schema.js";
+import { events, offices, outboundDeliveries, reports } from "../db/schema.js";
+import { eventInsert } from "../db/outbound.js";
 import { ApiError } from "../http/problem.js";
 import { RECIPIENTS, type ReportKind, periodEnd, periodMonths } from "../stats/report.js";
 import { italianDate } from "../engine/civil.js";
@@ -30,6 +31,8 @@ export const WITHDRAWAL_WINDOW_MS = 2 * 3_600_000;
  * What names one transmission of a version: the first has the version's id alone, a transmission
  * after a withdrawal adds the withdrawal's time. Retries of one transmission share it.
  */
+/** What a report's events count in their sequence: the report, whatever its version or transmission. */
+const reportSubject = (r: StoredReport) => `report:${r.kind}:${r.period}:${r.scope}`;
 const transmission = (r: StoredReport) => (r.withdrawnAt === null ? r.id : `${r.id}:${r.withdrawnAt}`);
 
 /** The fixed-date obligation a report answers: its timeline, office and nominal due date. */
@@ -56,7 +59,7 @@ function reportLink(appBaseUrl: string, r: StoredReport): string {
 async function publishedRows(db: Db, r: StoredReport, officeId: string, appBaseUrl: string, now: number): Promise<Stmt[]> {
   const dir = await directory(db);
   const fact: OutboundFact<"report.published"> = {
-    kind: "report.published", key: transmission(r), caseId: null, instanceId: null, offices: () => dir.withSuperiors([officeId]),
+    kind: "report.published", key: transmission(r), caseId: null, subject: reportSubject(r), instanceId: null, offices: () => dir.withSuperiors([officeId]),
     data: () => ({ report: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum }, link: reportLink(appBaseUrl, r) }),
   };
   return (await outboundRows(db, dir, [fact], now)).stmts;
@@ -151,7 +154,7 @@ export async function withdrawReport(
       report: { kind: r.kind, period: r.period, scope: r.scope, version: r.version, checksum: r.checksum }, withdrawnAt: new Date(now).toISOString(),
     }, now);
     tell.push(
-      cases.insert(outboundEvents).values({ id: e.id, kind: e.kind, caseId: null, body: e.body, createdAt: now }).onConflictDoNothing(),
+      eventInsert(cases, e, null, reportSubject(r), now),
       cases.insert(outboundDeliveries).values(told.map((t) => ({
         id: `${e.id}.${t.subscriptionId}`, eventId: e.id, subscriptionId: t.subscriptionId, instanceId: null, status: "pending" as const, dueAt: now, createdAt: now,
       }))).onConflictDoNothing(),

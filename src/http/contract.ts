@@ -14,6 +14,8 @@ export interface Contract {
   path: string;
   summary: string;
   tag: string;
+  /** The operation's name in generated clients (camelCase, unique). */
+  operationId?: string;
   /** bearer: a staff credential; webhook: Standard Webhooks signature; qstash: Upstash-Signature. */
   security?: "bearer" | "webhook" | "qstash";
   params?: z.ZodObject;

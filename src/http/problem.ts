@@ -33,7 +33,7 @@ export const PROBLEMS = {
   idempotency_conflict: { status: 409, title: "Chiave di idempotenza già usata per un'altra richiesta" },
   ambiguous_case: { status: 409, title: "Riferimento di più procedimenti: indicare l'ufficio o il distretto" },
   subscription_disabled: { status: 409, title: "Abbonamento disattivato" },
-  delivery_not_dead: { status: 409, title: "Consegna non nella coda degli eventi non consegnati" },
+  delivery_in_flight: { status: 409, title: "Consegna in corso: se ne attende l'esito" },
   payload_too_large: { status: 413, title: "Corpo della richiesta troppo grande" },
   unsupported_media_type: { status: 415, title: "Tipo di contenuto non supportato" },
   invalid_body: { status: 422, title: "Corpo della richiesta non valido" },

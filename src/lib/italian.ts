@@ -53,3 +53,11 @@ export function withTheArticle(name: string): string {
 export function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** A length of time as a reader says it: whole days when it is some, else hours, else minutes ("5 giorni", "1 ora"). */
+export function spanInItalian(ms: number): string {
+  const [day, hour, minute] = [86_400_000, 3_600_000, 60_000];
+  if (ms >= day && ms % day === 0) return count(ms / day, "giorno", "giorni");
+  if (ms >= hour && ms % hour === 0) return count(ms / hour, "ora", "ore");
+  return count(Math.max(1, Math.round(ms / minute)), "minuto", "minuti");
+}

@@ -186,14 +186,24 @@ export interface FailingEndpoint {
   link: string;
 }
 
-/** To the administrators: a subscription's endpoint keeps failing; its events wait, none is dropped. */
-export function composeEndpointFailing(f: FailingEndpoint): ComposedMessage {
-  const subject = `[Termini] Webhook non raggiungibile — ${f.office}`;
-  const lines = [
-    `L'endpoint webhook di ${f.office} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}.`,
-    `Ultimo errore: ${f.lastError}.`,
-    "Gli eventi non vanno persi: Termini continua a riprovare e quelli non recapitati restano nella coda degli eventi non consegnati, da cui si possono reinviare.",
-  ];
+/**
+ * To the administrators and the subscribing office: its endpoint keeps failing (events wait, none is
+ * dropped), or — `disabledAt` — Termini has stopped sending to it after failing too long.
+ */
+export function composeEndpointFailing(f: FailingEndpoint & { disabledAt?: number; disableAfter?: string }): ComposedMessage {
+  const off = f.disabledAt !== undefined;
+  const subject = off ? `[Termini] Webhook disattivato — ${f.office}` : `[Termini] Webhook non raggiungibile — ${f.office}`;
+  const lines = off
+    ? [
+      `L'endpoint webhook di ${f.office} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}: alle ${atRome(f.disabledAt!)} Termini ha disattivato l'abbonamento, come avviene dopo ${f.disableAfter} di errori continui.`,
+      `Ultimo errore: ${f.lastError}.`,
+      "Da ora gli eventi non vengono inviati, ma restano nel registro dell'abbonamento: una volta riparato l'endpoint, lo si riattiva dalla pagina dell'abbonamento e si recuperano gli eventi dal registro o reinviandoli.",
+    ]
+    : [
+      `L'endpoint webhook di ${f.office} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}.`,
+      `Ultimo errore: ${f.lastError}.`,
+      `Gli eventi non vanno persi: Termini continua a riprovare e quelli non recapitati restano nella coda degli eventi non consegnati, da cui si possono reinviare.${f.disableAfter === undefined ? "" : ` Se gli errori continuano per ${f.disableAfter}, l'abbonamento viene disattivato.`}`,
+    ];
   const text = [...lines, "", `Stato dei recapiti (accesso riservato): ${f.link}`, "", "Messaggio automatico di Termini."].join("\n");
   const body = html`<!doctype html>
 <html lang="it"><body style="font-family:sans-serif;color:#1a1a1a">

@@ -30,6 +30,8 @@ export interface OutboundContext {
   checkAfterMs: number;
   /** A local deployment: endpoints on this machine are allowed (see endpoint.ts). */
   local: boolean;
+  /** A subscription failing this long is disabled (settle.ts). */
+  disableAfterMs: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export function outboundContext(env: Bindings, asOf: number = Date.now(), db: Db
     staleMs: 8 * timeoutMs,
     checkAfterMs: c.QSTASH_CHECK_AFTER_MS,
     local: isLocal(env),
+    disableAfterMs: c.WEBHOOK_DISABLE_AFTER_MS,
     retry: { baseMs: c.WEBHOOK_RETRY_BASE_MS, maxMs: c.WEBHOOK_RETRY_MAX_MS, windowMs: c.WEBHOOK_RETRY_WINDOW_MS, alertAfterMs: c.WEBHOOK_ALERT_AFTER_MS },
   };
 }

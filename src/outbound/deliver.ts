@@ -9,8 +9,10 @@
  *   a receiver's five-minute tolerance holds on a retry hours later);
  * - a failure leaves the row due again with backoff for a day, then in the
  *   dead-letter queue (status dead), replayable; never dropped;
- * - an endpoint failing for an hour is flagged to the administrators, once
- *   per run of failures.
+ * - an endpoint failing for an hour is flagged to the administrators and
+ *   its office, once per run of failures; after five days, disabled.
+ * Beside the signature, headers name the event type, the delivery and the
+ * attempt, for a receiver to route on without parsing the body.
  */
 import { type Directory, type Subscription, directory } from "../db/directory.js";
 import { commitHeld } from "../db/delivery.js";
@@ -21,7 +23,7 @@ import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 import { publishOne } from "./publish.js";
 import { endpointProblem } from "./endpoint.js";
-import { abandon, flag } from "./settle.js";
+import { abandon, failed } from "./settle.js";
 
 export type { OutboundOutcome } from "./context.js";
 
@@ -34,15 +36,48 @@ export async function signedHeaders(eventId: string, secrets: readonly string[],
   return { "webhook-id": eventId, "webhook-timestamp": String(ts), "webhook-signature": signatures.join(" ") };
 }
 
+/** What a receiver can route on without parsing the body, beside the signature's three. */
+export function routingHeaders(kind: string, deliveryId: string, attempt: number): Record<string, string> {
+  return { "termini-event-type": kind, "termini-delivery": deliveryId, "termini-delivery-attempt": String(attempt) };
+}
+
 interface Answer {
   ok: boolean;
   status: number | null;
   error: string | null;
   durationMs: number;
   retryAfterMs?: number;
+  /** The start of the answer's body, for the subscriber to see why it refused. */
+  response: string | null;
 }
 
-/** One POST, bounded by the timeout; the answer's body is never read (it may hold anything). */
+/** Most of the answer's body kept: enough for an error message, never a whole page. */
+export const RESPONSE_KEPT = 1024;
+
+/** The first RESPONSE_KEPT bytes of a body as text (control characters dropped), the rest never read. */
+async function answerStart(res: Response): Promise<string | null> {
+  if (res.body === null) return null;
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_KEPT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) bytes.set(p, (at += p.byteLength) - p.byteLength);
+  const text = new TextDecoder().decode(bytes.slice(0, RESPONSE_KEPT)).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
+  return text === "" ? null : text;
+}
+
+/** One POST, bounded by the timeout; of the answer's body only its start is read (it may hold anything). */
 export async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, clock: () => number): Promise<Answer> {
   const started = clock();
   try {
@@ -50,16 +85,16 @@ export async function post(url: string, headers: Record<string, string>, body: s
       method: "POST", body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs),
       headers: { "content-type": "application/json", "user-agent": USER_AGENT, ...headers },
     });
-    await res.body?.cancel();
+    const response = await answerStart(res).catch(() => null);
     const retryAfter = Number(res.headers.get("retry-after"));
     const ok = res.status >= 200 && res.status < 300;
     return {
-      ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: clock() - started,
+      ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: clock() - started, response,
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
     };
   } catch (e) {
     const name = e instanceof Error ? e.name : "Error";
-    return { ok: false, status: null, error: name === "TimeoutError" || name === "AbortError" ? "nessuna risposta entro il tempo massimo" : "connessione non riuscita", durationMs: clock() - started };
+    return { ok: false, status: null, error: name === "TimeoutError" || name === "AbortError" ? "nessuna risposta entro il tempo massimo" : "connessione non riuscita", durationMs: clock() - started, response: null };
   }
 }
 
@@ -76,7 +111,7 @@ export async function deliverOutbound(ctx: OutboundContext, id: string, asOf: nu
   if (ctx.qstash !== null) return publishOne(ctx, ctx.qstash, sub, held, held.body);
   const at = ctx.now();
   // Signed at the wall clock's time: the receiver compares it with its own (the plan's instant may run ahead of it in a test).
-  const headers = await signedHeaders(held.eventId, dir.signingSecrets(sub.id, at), Date.now(), held.body);
+  const headers = { ...await signedHeaders(held.eventId, dir.signingSecrets(sub.id, at), Date.now(), held.body), ...routingHeaders(held.kind, held.id, held.attempts) };
   const answer = await post(sub.url, headers, held.body, ctx.timeoutMs, ctx.now);
   return record(ctx, dir, sub, held, answer);
 }
@@ -92,11 +127,11 @@ async function unclaimed(ctx: OutboundContext, id: string, asOf: number): Promis
 async function record(ctx: OutboundContext, dir: Directory, sub: Subscription, held: HeldDelivery, a: Answer): Promise<OutboundOutcome> {
   const { db } = ctx;
   const at = ctx.now();
-  const attempt = attemptInsert(db, held.id, at, { via: "direct", status: a.status, durationMs: a.durationMs, error: a.error });
+  const attempt = attemptInsert(db, held.id, at, { via: "direct", status: a.status, durationMs: a.durationMs, error: a.error, response: a.response });
   if (a.ok) {
     const took = await commitHeld(db, [
       attempt, subscriptionHealth(db, sub.id, true, at), disclosureInsert(db, held, sub, OUTBOUND_REASON, at, held),
-      settleDelivery(db, held, { status: "delivered", lastStatus: a.status, lastError: null, deliveredAt: at }),
+      settleDelivery(db, held, { status: "delivered", lastStatus: a.status, lastError: null, lastResponse: a.response, deliveredAt: at }),
     ]);
     return took ? "delivered" : "already-done";
   }
@@ -105,11 +140,11 @@ async function record(ctx: OutboundContext, dir: Directory, sub: Subscription, h
   const took = await commitHeld(db, [
     attempt, subscriptionHealth(db, sub.id, false, at),
     settleDelivery(db, held, {
-      status: next.retryAt === null ? "dead" : "pending", dueAt: next.retryAt ?? undefined, firstFailedAt, lastStatus: a.status, lastError: a.error,
+      status: next.retryAt === null ? "dead" : "pending", dueAt: next.retryAt ?? undefined, firstFailedAt, lastStatus: a.status, lastError: a.error, lastResponse: a.response,
     }),
   ]);
   if (!took) return "already-done";
   console.error(JSON.stringify({ level: "warn", action: "webhook.delivery-failed", deliveryId: held.id, status: a.status, attempts: held.attempts, retryAt: next.retryAt }));
-  if (next.alert) await flag(ctx, dir, sub, a.error ?? "", at);
+  await failed(ctx, dir, sub, a.error ?? "", at);
   return next.retryAt === null ? "dead" : "retrying";
 }

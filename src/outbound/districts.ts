@@ -9,7 +9,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { getOffice } from "../db/directory.js";
 import { caseDbs, centralDb, districtDb, isDistrictLayout } from "../db/districts.js";
-import { attemptsOf, deliveriesOf, getDelivery } from "../db/outbound.js";
+import { attemptsOf, deliveriesOf, eventLogOf, getDelivery } from "../db/outbound.js";
 import { outboundDeliveries, subscriptions } from "../db/outbound-schema.js";
 import type { SubscriptionRow } from "../domain/subscriptions.js";
 import type { Bindings } from "../env.js";
@@ -63,4 +63,33 @@ export async function attemptsAcross(rows: readonly { d: { id: string }; db: Db 
   const byDb = new Map<Db, string[]>();
   for (const r of rows) byDb.set(r.db, [...(byDb.get(r.db) ?? []), r.d.id]);
   return (await Promise.all([...byDb].map(([db, ids]) => attemptsOf(db, ids)))).flat();
+}
+
+/** Where an event-log reader stopped in each database (by district; "" for the single one): the last row it saw. */
+export type LogCursor = Record<string, number>;
+
+/**
+ * A subscription's next `limit` events after the cursor: each database's in the order written, the
+ * districts' interleaved by creation time; with the cursor moved past exactly the rows returned.
+ */
+export async function eventLogAcross(env: Bindings, subscriptionId: string, after: LogCursor, limit: number) {
+  const dbs = caseDbs(env);
+  const parts = await Promise.all(dbs.map(async (db) => {
+    const key = db.district ?? "";
+    return (await eventLogOf(db, subscriptionId, after[key] ?? 0, limit + 1)).map((r) => ({ ...r, key }));
+  }));
+  const heads = parts.map(() => 0);
+  const page: (typeof parts)[number] = [];
+  while (page.length < limit) {
+    let pick = -1;
+    parts.forEach((p, i) => {
+      const r = p[heads[i]!];
+      if (r !== undefined && (pick < 0 || r.createdAt < parts[pick]![heads[pick]!]!.createdAt)) pick = i;
+    });
+    if (pick < 0) break;
+    page.push(parts[pick]![heads[pick]!++]!);
+  }
+  const cursor: LogCursor = { ...after };
+  for (const r of page) cursor[r.key] = r.row;
+  return { page, cursor, more: parts.some((p, i) => heads[i]! < p.length) };
 }

@@ -71,12 +71,23 @@ export const OUTBOUND_DATA = {
 
 export type OutboundData<K extends OutboundKind> = z.infer<(typeof OUTBOUND_DATA)[K]>;
 
+/**
+ * The payload format's version, in every body as `version`. Adding a field or an event type keeps it;
+ * removing or renaming a field, or changing a field's meaning or type, makes a new one (docs: "Versioni").
+ */
+export const PAYLOAD_VERSION = 1;
+
 export interface OutboundEvent {
   /** The webhook-id: the same for every attempt, every endpoint and every replay of this event. */
   id: string;
   kind: OutboundKind | typeof TEST_KIND;
-  /** The JSON body, exactly as signed and sent. */
+  /** The JSON body, exactly as signed and sent (its `sequence` set as it is stored: see eventInsert). */
   body: string;
+}
+
+/** The envelope of every payload: the event's id, type, format version, time and sequence, then its data. */
+function envelope(id: string, type: string, at: number, data: unknown): string {
+  return JSON.stringify({ id, type, version: PAYLOAD_VERSION, timestamp: formatRomeInstant(at), sequence: 0, data });
 }
 
 /** msg_ and 32 hex digits of SHA-256 over what makes the event unique (e.g. kind and deadline). */
@@ -90,11 +101,12 @@ export async function eventId(key: string): Promise<string> {
  * event that closed it): the same fact always gets the same id.
  */
 export async function outboundEvent<K extends OutboundKind>(kind: K, key: string, data: OutboundData<K>, at: number): Promise<OutboundEvent> {
-  return { id: await eventId(`${kind}:${key}`), kind, body: JSON.stringify({ type: kind, timestamp: formatRomeInstant(at), data }) };
+  const id = await eventId(`${kind}:${key}`);
+  return { id, kind, body: envelope(id, kind, at, data) };
 }
 
 /** The test event an administrator sends to check an endpoint: a fresh id each time. */
 export function testEvent(subscriptionId: string, officeId: string, at: number): OutboundEvent {
   const id = `msg_test_${crypto.randomUUID().replaceAll("-", "")}`;
-  return { id, kind: TEST_KIND, body: JSON.stringify({ type: TEST_KIND, timestamp: formatRomeInstant(at), data: { subscription: subscriptionId, office: officeId } }) };
+  return { id, kind: TEST_KIND, body: envelope(id, TEST_KIND, at, { subscription: subscriptionId, office: officeId }) };
 }

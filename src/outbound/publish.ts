@@ -17,7 +17,7 @@ import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 import { type Publication, type PublishResult, type QStashConfig, QSTASH_BATCH, publish, publishBatch, whereabouts } from "./qstash.js";
 import { endpointProblem } from "./endpoint.js";
-import { abandon, flag } from "./settle.js";
+import { abandon, failed } from "./settle.js";
 
 /**
  * The first publication of a delivery is deduplicated on its id; a later
@@ -136,7 +136,7 @@ export async function checkPublished(ctx: OutboundContext, cfg: QStashConfig, no
       counts.dead++;
       dir ??= await directory(ctx.db);
       const sub = dir.subscription(row.subscriptionId);
-      if (sub !== undefined) await flag(ctx, dir, sub, "tentativi esauriti in QStash", at);
+      if (sub !== undefined) await failed(ctx, dir, sub, "tentativi esauriti in QStash", at);
     } else if (await requeueLost(ctx.db, row.id, row.messageId, at)) {
       counts.requeued++;
       console.error(JSON.stringify({ level: "warn", action: "webhook.message-lost", deliveryId: row.id, messageId: row.messageId }));

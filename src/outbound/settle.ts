@@ -1,10 +1,18 @@
 /**
  * Endings shared by every delivery path: a delivery that can no longer be
- * made, and the administrators told that an endpoint keeps failing.
+ * made, and what a run of failures leads to — the administrators and the
+ * subscribing office told once the endpoint has failed for an hour
+ * (WEBHOOK_ALERT_AFTER_MS), and the subscription disabled once it has failed
+ * for five days (WEBHOOK_DISABLE_AFTER_MS), with a second notice. It resumes
+ * only by hand; its events meanwhile stay in its log.
  */
+import { eq } from "drizzle-orm";
 import type { Directory, Subscription } from "../db/directory.js";
 import { adminEmails, commitHeld } from "../db/delivery.js";
 import { type HeldDelivery, attemptInsert, flagSubscription, settleDelivery, unflagSubscription } from "../db/outbound.js";
+import { subscriptions } from "../db/schema.js";
+import { disableFailing } from "../domain/subscriptions.js";
+import { spanInItalian } from "../lib/italian.js";
 import { composeEndpointFailing } from "../notify/compose.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 
@@ -21,20 +29,52 @@ export async function abandon(ctx: OutboundContext, held: HeldDelivery, why?: st
   return "dead";
 }
 
-/** Tells the administrators, once per run of failures, that an endpoint keeps failing. */
+/** After a failed attempt (its health already recorded): a notice, or the subscription disabled, as long as it has been failing says. */
+export async function failed(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, at: number): Promise<void> {
+  const row = await ctx.db.select({ since: subscriptions.failingSince }).from(subscriptions).where(eq(subscriptions.id, sub.id)).get();
+  const since = row?.since ?? null;
+  if (since === null) return;
+  if (at - since >= ctx.disableAfterMs) await disable(ctx, dir, sub, lastError, since, at);
+  else if (at - since >= ctx.retry.alertAfterMs) await flag(ctx, dir, sub, lastError, at);
+}
+
+/** Who is told about an endpoint: the administrators and the office that subscribed. */
+async function recipients(ctx: OutboundContext, dir: Directory, sub: Subscription): Promise<string[]> {
+  return [...new Set([...(await adminEmails(ctx.db)), ...(dir.get(sub.officeId)?.emails ?? [])])];
+}
+
+const notice = (ctx: OutboundContext, dir: Directory, sub: Subscription, since: number, lastError: string) => ({
+  office: dir.get(sub.officeId)?.name ?? sub.officeId, origin: new URL(sub.url).origin, since, lastError,
+  link: `${ctx.appBaseUrl}/webhook/${encodeURIComponent(sub.id)}`, disableAfter: spanInItalian(ctx.disableAfterMs),
+});
+
+/** Tells the administrators and the office, once per run of failures, that an endpoint keeps failing. */
 export async function flag(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, at: number): Promise<void> {
   const flagged = await flagSubscription(ctx.db, sub.id, at);
   if (flagged === null) return;
-  const to = await adminEmails(ctx.db);
+  const to = await recipients(ctx, dir, sub);
   if (to.length === 0) return;
-  const content = composeEndpointFailing({
-    office: dir.get(sub.officeId)?.name ?? sub.officeId, origin: new URL(sub.url).origin, since: flagged.failingSince, lastError,
-    link: `${ctx.appBaseUrl}/admin/webhook/${encodeURIComponent(sub.id)}`,
-  });
   // The same key for the whole run of failures: a repeated flag sends nothing twice.
-  const r = await ctx.mailer.send({ idempotencyKey: `webhook-failing.${sub.id}.${flagged.failingSince}`, from: ctx.from, to, ...content });
+  const r = await ctx.mailer.send({ idempotencyKey: `webhook-failing.${sub.id}.${flagged.failingSince}`, from: ctx.from, to, ...composeEndpointFailing(notice(ctx, dir, sub, flagged.failingSince, lastError)) });
   if (r.ok) return;
   // Not told after all: the next failure flags it again.
   await unflagSubscription(ctx.db, sub.id);
   console.error(JSON.stringify({ level: "warn", action: "webhook.flag-mail-failed", subscriptionId: sub.id, error: r.error }));
+}
+
+/**
+ * Off, in the central directory (the source every district copies; the sweep copies it) and in this
+ * district's copy at once, so nothing more is sent from here. Told once: the call that disabled it.
+ */
+async function disable(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, since: number, at: number): Promise<void> {
+  const central = ctx.db.central ?? ctx.db.$client;
+  if (!(await disableFailing(central, sub.id, since, at))) return;
+  if (central !== ctx.db.$client) await ctx.db.update(subscriptions).set({ disabledAt: at, disabledReason: "failing" }).where(eq(subscriptions.id, sub.id)).run();
+  console.error(JSON.stringify({ level: "warn", action: "webhook.subscription-disabled", subscriptionId: sub.id, failingSince: since }));
+  const to = await recipients(ctx, dir, sub);
+  if (to.length === 0) return;
+  const r = await ctx.mailer.send({
+    idempotencyKey: `webhook-disabled.${sub.id}.${at}`, from: ctx.from, to, ...composeEndpointFailing({ ...notice(ctx, dir, sub, since, lastError), disabledAt: at }),
+  });
+  if (!r.ok) console.error(JSON.stringify({ level: "warn", action: "webhook.disabled-mail-failed", subscriptionId: sub.id, error: r.error }));
 }

@@ -12,17 +12,15 @@ import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
 import { OUTBOUND_REASON } from "../domain/access-reason.js";
 import { attemptInsert, deadByMessage, disclosureInsert, deadOnRelay, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
-import { subscriptions } from "../db/schema.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { contract } from "../http/contract.js";
 import { outboundContext } from "../outbound/context.js";
-import { post, signedHeaders } from "../outbound/deliver.js";
+import { post, routingHeaders, signedHeaders } from "../outbound/deliver.js";
 import { endpointProblem } from "../outbound/endpoint.js";
-import { flag } from "../outbound/settle.js";
+import { failed } from "../outbound/settle.js";
 import { QStashSignatureInvalid, verifyQStashSignature } from "../outbound/qstash-signature.js";
 import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
-import { eq } from "drizzle-orm";
 
 export const qstash = new Hono<AppEnv>();
 
@@ -79,20 +77,20 @@ qstash.post("/relay", async (c) => {
     await db.batch(deadOnRelay(db, id, error, Date.now()));
     return c.json({ delivered: false, refused: error });
   }
-  const answer = await post(sub.url, await signedHeaders(row.eventId, dir.signingSecrets(sub.id, Date.now()), Date.now(), body), body, ctx.timeoutMs, Date.now);
+  const kind = String((parseJson(body) as { type?: unknown }).type ?? "");
+  const headers = { ...await signedHeaders(row.eventId, dir.signingSecrets(sub.id, Date.now()), Date.now(), body), ...routingHeaders(kind, id, row.attempts + 1) };
+  const answer = await post(sub.url, headers, body, ctx.timeoutMs, Date.now);
   const at = Date.now();
-  const [, , , after] = await db.batch([
-    attemptInsert(db, id, at, { via: "qstash", status: answer.status, durationMs: answer.durationMs, error: answer.error }),
+  await db.batch([
+    attemptInsert(db, id, at, { via: "qstash", status: answer.status, durationMs: answer.durationMs, error: answer.error, response: answer.response }),
     relayedAttempt(db, id, answer, at),
     subscriptionHealth(db, sub.id, answer.ok, at),
-    db.select({ failingSince: subscriptions.failingSince }).from(subscriptions).where(eq(subscriptions.id, sub.id)),
   ]);
   if (answer.ok) {
     await disclosureInsert(db, row, sub, OUTBOUND_REASON, at).run();
     return c.json({ delivered: true });
   }
-  const since = after[0]?.failingSince ?? at;
-  if (at - since >= ctx.retry.alertAfterMs) await flag(ctx, dir, sub, answer.error ?? "", at);
+  await failed(ctx, dir, sub, answer.error ?? "", at);
   // Not taken: QStash retries with its backoff, then keeps it in its dead-letter queue.
   return c.json({ delivered: false, status: answer.status }, 502);
 });
@@ -112,7 +110,7 @@ qstash.post("/failure", async (c) => {
   const subscriptionId = await deadByMessage(db, cb.sourceMessageId, cb.dlqId, Date.now());
   const dir = await directory(db);
   const sub = subscriptionId === undefined ? undefined : dir.subscription(subscriptionId);
-  if (sub !== undefined) await flag(outboundContext(c.env, Date.now(), db), dir, sub, `HTTP ${cb.status}`, Date.now());
+  if (sub !== undefined) await failed(outboundContext(c.env, Date.now(), db), dir, sub, `HTTP ${cb.status}`, Date.now());
   return c.json({ recorded: true });
 });
 

@@ -23,6 +23,8 @@ export const ACTIONS: Record<string, string> = {
   "deadline.restarted": "termine ricominciato", "case.purged": "procedimento cancellato per decorso del termine di conservazione",
   "subscription.created": "sottoscrizione creata", "subscription.updated": "sottoscrizione modificata", "subscription.tested": "sottoscrizione provata",
   "subscription.secret-rotated": "segreto della sottoscrizione rinnovato", "subscription.replayed": "eventi della sottoscrizione inviati di nuovo",
+  "subscription.paused": "sottoscrizione sospesa", "subscription.resumed": "sottoscrizione riattivata", "subscription.sampled": "esempio di evento inviato alla sottoscrizione",
+  "subscription.disabled": "sottoscrizione disattivata per errori continui", "subscription.events-read": "registro degli eventi della sottoscrizione consultato",
   "accessibility.feedback": "segnalazione sull'accessibilità ricevuta", "case.duplicate-withdrawn": "procedimento doppio ritirato",
   "signin.refused": "accesso rifiutato", signout: "uscita", "outbound.delivered": "evento comunicato a un sistema esterno",
   "integrity.read": "controllo di integrità consultato", "user.fiscal-number-set": "codice fiscale registrato", "audit.exported": "registro esportato", "audit.purged": "voci del registro cancellate per decorso del termine",

@@ -50,6 +50,7 @@ function Navigation(props: { user: User; current?: string }) {
   const links: Array<[string, string]> = props.user.role === "dpo" ? [["/admin/registro", "Registro degli accessi"]] : [
     ...(reportsFirst(props.user.role) ? [] : [["/", props.user.role === "head" ? "Scadenze degli uffici" : "Scadenze dell'ufficio"] as [string, string]]), ["/calendario", "Calendario"], ["/relazioni", "Relazioni"],
   ];
+  if (props.user.role === "operator" || props.user.role === "head") links.push(["/webhook", "Webhook"]);
   if (props.user.role === "admin") links.push(["/admin", "Amministrazione"]);
   return (
     <div class="it-header-navbar-wrapper">

@@ -2,18 +2,21 @@
  * The daily retention purge (cron "17 2 * * *"): cases quiet for the
  * retention period with no running timeline, oldest first, in batches of
  * PURGE_BATCH, each batch one D1 transaction; then inbound receipts and the
- * local mail outbox by age. Bounded per run (batches and time): what is left
+ * local mail outbox by age, and subscriptions' event logs after OUTBOUND_LOG_DAYS. Bounded per run (batches and time): what is left
  * goes the next day.
  */
 import type { Db } from "../db/client.js";
 import { caseDbs } from "../db/districts.js";
 import { PURGE_BATCH, type PurgedCounts, purgeAuditLog, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
+import { purgeOutboundLog } from "../db/outbound.js";
 import { config } from "../config.js";
 import { RECEIPT_RETENTION_MS, retentionCutoff } from "../domain/retention.js";
 import { checkIntegrity } from "../domain/integrity.js";
 import type { Bindings } from "../env.js";
 
 export const RETENTION_CRON = "17 2 * * *";
+/** Outbound events deleted per batch. */
+const OUTBOUND_PURGE_BATCH = 5_000;
 /** Audit rows deleted per statement. */
 const AUDIT_PURGE_BATCH = 10_000;
 
@@ -26,15 +29,23 @@ export interface RetentionOptions {
   budgetMs?: number;
 }
 
-export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number; auditEntries: number }
+export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number; auditEntries: number; outboundEvents: number }
 
 /** Every district's database in turn, within one run's bounds. */
 export async function retention(env: Bindings, now: number, o: RetentionOptions = {}): Promise<RetentionCounts> {
   const years = config(env).RETENTION_YEARS;
   const cutoff = retentionCutoff(now, years);
   const until = Date.now() + (o.budgetMs ?? 20_000);
-  const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0, auditEntries: 0 };
+  const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0, auditEntries: 0, outboundEvents: 0 };
   for (const db of caseDbs(env)) await purgeDistrict(db, cutoff, now, until, o, counts);
+  // Subscriptions' event logs keep OUTBOUND_LOG_DAYS (docs: catch-up); an event still being delivered stays.
+  const logBefore = now - config(env).OUTBOUND_LOG_DAYS * 86_400_000;
+  for (const db of caseDbs(env)) {
+    for (let n = OUTBOUND_PURGE_BATCH; n === OUTBOUND_PURGE_BATCH && Date.now() < until;) {
+      n = await purgeOutboundLog(db, logBefore, OUTBOUND_PURGE_BATCH);
+      counts.outboundEvents += n;
+    }
+  }
   // The audit log's rows, once older than their own period (README, Data protection).
   const logCutoff = retentionCutoff(now, config(env).AUDIT_RETENTION_YEARS);
   for (const db of caseDbs(env)) {

@@ -19,6 +19,10 @@ export interface Received {
   error: string | null;
   status: number;
   at: number;
+  /** The routing headers beside the signature: event type, delivery, attempt. */
+  eventType: string | null;
+  delivery: string | null;
+  attempt: string | null;
 }
 
 class Endpoint {
@@ -82,7 +86,8 @@ export async function startFakeEndpoints(): Promise<{ server: Server; url: strin
       const headers = { "webhook-id": h("webhook-id") ?? "", "webhook-timestamp": h("webhook-timestamp") ?? "", "webhook-signature": h("webhook-signature") ?? "" };
       const error = verify(e.secret, body, headers);
       const status = e.statuses.shift() ?? e.always ?? (error === null ? 200 : 401);
-      e.received.push({ id: h("webhook-id"), timestamp: h("webhook-timestamp"), signature: h("webhook-signature"), body, verified: error === null, error, status, at: Date.now() });
+      e.received.push({ id: h("webhook-id"), timestamp: h("webhook-timestamp"), signature: h("webhook-signature"), body, verified: error === null, error, status, at: Date.now(),
+        eventType: h("termini-event-type"), delivery: h("termini-delivery"), attempt: h("termini-delivery-attempt") });
       reply(status, { received: status < 300 });
     } finally {
       e.inFlight--;

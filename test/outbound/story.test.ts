@@ -11,11 +11,11 @@ import { subscribe } from "./helpers.js";
 
 const introspect = introspectEach();
 
-type Body = { type: string; timestamp: string; data: Record<string, unknown> & { deadline?: { stage: string; status: string; dueAt: string }; reminder?: { rung: string }; escalation?: { rung: string; office: string } } };
+type Body = { id: string; type: string; version: number; sequence: number; timestamp: string; data: Record<string, unknown> & { deadline?: { stage: string; status: string; dueAt: string }; reminder?: { rung: string }; escalation?: { rung: string; office: string } } };
 
 describe("outbound webhooks for an art. 362-bis case", () => {
   it("deliver opened, reminders, escalations and closed, each verified by the standardwebhooks library", async () => {
-    const { endpoint } = await subscribe(`story-${crypto.randomUUID()}`, {
+    const { endpoint, id: subscription } = await subscribe(`story-${crypto.randomUUID()}`, {
       office: "procura-torino", kinds: ["deadline.opened", "deadline.reminder", "deadline.escalated", "deadline.closed"],
     });
     const introspector = await introspect(5);
@@ -50,5 +50,37 @@ describe("outbound webhooks for an art. 362-bis case", () => {
     expect(opened.data.deadline!.dueAt).toMatch(/^\d{4}-\d\d-\d\dT23:59:59\+0[12]:00$/);
     expect(opened.data.link).toBe(`${env.APP_BASE_URL}/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`);
     expect(opened.timestamp).toMatch(/\+0[12]:00$/);
+
+    // Every body names its event (the webhook-id), its format's version and its place in the case's order;
+    // the headers name the type, the delivery and the attempt, for a receiver that routes before parsing.
+    for (const [i, r] of received.entries()) {
+      expect(bodies[i]).toMatchObject({ id: r.id, version: 1 });
+      expect([r.eventType, r.delivery, r.attempt]).toEqual([bodies[i]!.type, `${r.id}.${subscription}`, "1"]);
+    }
+    const sequences = bodies.map((b) => b.sequence);
+    expect(new Set(sequences).size).toBe(sequences.length);
+    // Written in this order, so numbered in it: the assessment's events come before the request's.
+    expect(sequences.slice(0, 6)).toEqual([...sequences.slice(0, 6)].sort((a, b) => a - b));
+    const closed = bodies.find((b) => b.type === "deadline.closed")!;
+    expect(closed.sequence).toBeGreaterThan(opened.sequence);
+
+    // The event log gives the same events, in order, page by page with its cursor.
+    const pages: { events: { payload: Body; delivery: { status: string } }[]; cursor: string; hasMore: boolean }[] = [];
+    for (let after = ""; ;) {
+      const res = await api("GET", `/api/v1/subscriptions/${subscription}/events?limit=3${after && `&after=${after}`}`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as (typeof pages)[number];
+      pages.push(page);
+      after = page.cursor;
+      if (!page.hasMore) break;
+    }
+    const logged = pages.flatMap((p) => p.events);
+    expect(logged.map((e) => e.payload.id).sort()).toEqual(received.map((r) => r.id).sort());
+    expect(logged.every((e) => e.delivery.status === "delivered")).toBe(true);
+    const logSeq = logged.map((e) => e.payload.sequence);
+    expect(logSeq).toEqual([...logSeq].sort((a, b) => a - b));
+    // Nothing after the last cursor, and the cursor stays where it was.
+    const tail = (await (await api("GET", `/api/v1/subscriptions/${subscription}/events?after=${pages.at(-1)!.cursor}`)).json()) as (typeof pages)[number];
+    expect([tail.events.length, tail.hasMore, tail.cursor]).toEqual([0, false, pages.at(-1)!.cursor]);
   });
 });

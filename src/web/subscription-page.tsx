@@ -1,0 +1,218 @@
+/**
+ * One subscription's page, as Stripe and Svix show an endpoint: its state
+ * and what happens next, its address (changeable, with the same checks as
+ * the API), its latest deliveries with every attempt and the start of each
+ * answer, "Reinvia" on any delivery, a test event or a sample of any type,
+ * a new secret (shown once), pause and resume. The same page serves the
+ * administrators (under /admin/webhook) and the subscribing office's staff
+ * (under /webhook); the domain decides who may see which subscription, and
+ * audits every act.
+ */
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../env.js";
+import { config } from "../config.js";
+import { centralDb } from "../db/districts.js";
+import { type SubscriptionRow, ownSubscription, rotateSecret, subscriptionView, updateSubscription } from "../domain/subscriptions.js";
+import { readForm } from "../http/body.js";
+import { ApiError } from "../http/problem.js";
+import { spanInItalian } from "../lib/italian.js";
+import { outboundContext } from "../outbound/context.js";
+import { attemptsAcross, deliveriesAcross, deliveryDb, testDb, withHealth } from "../outbound/districts.js";
+import { KIND_LABELS, OUTBOUND_KINDS, type OutboundKind } from "../outbound/events.js";
+import { type ManualResult, replay, sendSample, sendTest } from "../outbound/manual.js";
+import { subscriptionActor } from "../routes/subscriptions.js";
+import { romeDateTime as when } from "./format.js";
+import { Layout } from "./layout.js";
+import { Alert, Field, SecretOnce, described } from "./ui.js";
+import { checkCsrf } from "./session.js";
+
+export const STATE = {
+  active: ["attivo", "bg-success"], failing: ["endpoint in errore", "bg-danger"], paused: ["sospeso", "bg-secondary"], disabled: ["disattivato per errori", "bg-danger"],
+} as const;
+export const DELIVERY = {
+  pending: "in coda", sending: "in invio", published: "affidato a QStash", delivered: "consegnato", dead: "non consegnato", skipped: "non inviato (abbonamento sospeso)",
+} as const;
+export const kindLabel = (k: string) => KIND_LABELS[k as OutboundKind] ?? k;
+
+interface Said { fresh?: string; result?: ManualResult; what?: string; error?: string; typedUrl?: string }
+
+/** What the state means and what happens next, in one sentence. */
+function stateSentence(s: SubscriptionRow, disableAfter: string): string {
+  if (s.disabledAt !== null && s.disabledReason === "failing") {
+    return `Termini ha smesso di inviare gli eventi alle ${when(s.disabledAt)}, dopo ${disableAfter} di errori continui. Gli eventi successivi restano nel registro, non inviati: riparato l'endpoint, riattivi l'abbonamento e li reinvii o li recuperi dal registro.`;
+  }
+  if (s.disabledAt !== null) return `Sospeso dalle ${when(s.disabledAt)}: gli eventi restano nel registro, non inviati, finché non lo riattiva.`;
+  if (s.failingSince !== null) {
+    return `L'endpoint rifiuta gli eventi dalle ${when(s.failingSince)}${s.flaggedAt !== null ? " (segnalato agli amministratori e all'ufficio)" : ""}. Termini riprova; se gli errori continuano per ${disableAfter}, l'abbonamento viene disattivato.`;
+  }
+  return "Gli eventi vengono inviati all'endpoint appena accadono.";
+}
+
+function outcomeSentence(r: ManualResult): string {
+  switch (r.outcome) {
+    case "delivered": return "consegnato";
+    case "published": return "affidato a QStash per la consegna";
+    case "dead": return "non consegnato, e non verrà ritentato";
+    case "busy": case "not-due": return "in coda, verrà inviato a breve";
+    case "already-done": return "già consegnato da un'altra richiesta";
+    case "retrying": return "non consegnato, Termini riproverà";
+  }
+}
+
+/** The page and its actions, at `base` (/admin/webhook or /webhook). */
+export function subscriptionPages(base: string) {
+  const app = new Hono<AppEnv>();
+  const own = (c: Context<AppEnv>) => ownSubscription(centralDb(c.env), c.get("user").principal, c.req.param("id")!);
+  const who = (c: Context<AppEnv>) => subscriptionActor(c, c.get("user").principal);
+
+  async function page(c: Context<AppEnv>, said: Said = {}) {
+    const user = c.get("user");
+    const s = (await withHealth(c.env, [await own(c)]))[0]!;
+    const v = subscriptionView(s);
+    const [recent, dead] = await Promise.all([deliveriesAcross(c.env, s.id, 30), deliveriesAcross(c.env, s.id, 50, "dead")]);
+    const attempts = await attemptsAcross([...recent, ...dead]);
+    const disableAfter = spanInItalian(config(c.env).WEBHOOK_DISABLE_AFTER_MS);
+    const action = (path: string, label: string, tone = "btn-outline-primary") => (
+      <form method="post" action={`${base}/${s.id}/${path}`} class="d-inline">
+        <input type="hidden" name="csrf" value={user.csrf} />
+        <button type="submit" class={`btn ${tone} btn-sm`}>{label}</button>
+      </form>
+    );
+    if (said.fresh !== undefined) c.header("Cache-Control", "no-store");
+    const off = s.disabledAt !== null;
+    const table = (list: typeof recent) => (
+      <table class="table table-stack">
+        <thead><tr><th scope="col">Evento</th><th scope="col">Creato</th><th scope="col">Stato</th><th scope="col">Tentativi e risposte</th><th scope="col">Azione</th></tr></thead>
+        <tbody>
+          {list.map(({ d, kind }) => (
+            <tr>
+              <td>{kindLabel(kind)}<div class="muted"><code>{d.eventId}</code></div></td>
+              <td>{when(d.createdAt)}</td>
+              <td>{DELIVERY[d.status]}{d.status === "pending" && d.attempts > 0 && <div>nuovo tentativo alle {when(d.dueAt)}</div>}</td>
+              <td>
+                {attempts.filter((a) => a.deliveryId === d.id).map((a) => (
+                  <div>{when(a.at)}: {a.status === null ? `nessuna risposta${a.error ? ` (${a.error})` : ""}` : `HTTP ${a.status}`}{a.response && <div><code class="text-break">{a.response.slice(0, 200)}</code></div>}</div>
+                ))}
+              </td>
+              <td>
+                {!off && d.status !== "sending" && d.status !== "published" && (
+                  <form method="post" action={`${base}/${s.id}/consegne/${encodeURIComponent(d.id)}/riprova`}>
+                    <input type="hidden" name="csrf" value={user.csrf} />
+                    <button type="submit" class="btn btn-primary btn-sm">Reinvia</button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+    return c.html(
+      <Layout title={`Webhook di ${s.officeId}`} user={user} crumbs={base === "/admin/webhook" ? [["/admin", "Amministrazione"], [base, "Webhook in uscita"]] : [[base, "Webhook"]]}>
+        {said.fresh && <SecretOnce secret={said.fresh} hint="Mostrato una sola volta. Il segreto precedente resta valido per 24 ore: gli eventi sono firmati con entrambi." />}
+        {said.result && (
+          <Alert tone={said.result.outcome === "delivered" || said.result.outcome === "published" ? "success" : "warning"}>
+            {said.what}: {outcomeSentence(said.result)}{said.result.status !== null && ` (HTTP ${said.result.status})`}{said.result.error && said.result.status === null && ` (${said.result.error})`}.
+          </Alert>
+        )}
+        <p><span class={`badge ${STATE[v.status][1]}`}>{STATE[v.status][0]}</span> {stateSentence(s, disableAfter)}</p>
+        <dl>
+          <dt>Endpoint</dt><dd><code>{s.url}</code></dd>
+          <dt>Eventi</dt><dd>{s.kinds.map(kindLabel).join("; ")}</dd>
+          <dt>Controllo del flusso</dt><dd>{s.parallelism} consegne contemporanee, {s.ratePerSecond} al secondo (lo stabiliscono gli amministratori)</dd>
+          <dt>Registro degli eventi</dt><dd>Per recuperare ciò che non ha ricevuto: <code>GET /api/v1/subscriptions/{s.id}/events</code> (vedi la <a href="/docs#recupero">documentazione</a>).</dd>
+        </dl>
+        <p>
+          {off ? action("stato", "Riattiva l'abbonamento", "btn-primary") : action("prova", "Invia un evento di prova", "btn-primary")}{" "}
+          {action("ruota", "Nuovo segreto")} {!off && action("stato", "Sospendi", "btn-outline-danger")}
+        </p>
+        {!off && (
+          <form method="post" action={`${base}/${s.id}/esempio`} class="row g-2 align-items-end mb-4">
+            <input type="hidden" name="csrf" value={user.csrf} />
+            <div class="col-auto">
+              <label for="sample-type" class="form-label">Esempio di un tipo di evento (dati fittizi, <code>sample: true</code>)</label>
+              <select id="sample-type" name="type" class="form-select">
+                {OUTBOUND_KINDS.map((k) => <option value={k}>{KIND_LABELS[k]} ({k})</option>)}
+              </select>
+            </div>
+            <div class="col-auto"><button type="submit" class="btn btn-outline-primary btn-sm">Invia l'esempio</button></div>
+          </form>
+        )}
+        <form method="post" action={`${base}/${s.id}/indirizzo`} class="mb-4">
+          <input type="hidden" name="csrf" value={user.csrf} />
+          <Field id="url" label="Nuovo indirizzo HTTPS di destinazione" hint="Gli eventi successivi vanno al nuovo indirizzo; quelli da reinviare anche." error={said.error}>
+            <input type="url" {...described("url", { hint: true, error: said.error })} name="url" required value={said.typedUrl ?? s.url} />
+          </Field>
+          <button type="submit" class="btn btn-outline-primary btn-sm">Cambia l'indirizzo</button>
+        </form>
+        {dead.length > 0 && (
+          <>
+            <h2>Eventi non consegnati</h2>
+            <p>Termini ha smesso di riprovarli: si possono reinviare, con lo stesso webhook-id.</p>
+            {table(dead)}
+          </>
+        )}
+        <h2>Ultime consegne</h2>
+        {recent.length === 0 ? <p>Nessuna consegna: nessun evento per questo abbonamento finora.</p> : table(recent)}
+      </Layout>,
+      said.error ? 422 : 200,
+    );
+  }
+
+  const posted = async (c: Context<AppEnv>) => {
+    const form = await readForm(c.req.raw);
+    checkCsrf(c.get("user").csrf, form.csrf);
+    return form;
+  };
+
+  app.get(`${base}/:id`, (c) => page(c));
+
+  app.post(`${base}/:id/prova`, async (c) => {
+    await posted(c);
+    const s = await own(c);
+    return page(c, { result: await sendTest(outboundContext(c.env, Date.now(), await testDb(c.env, s)), c.get("user").principal, s, c.get("requestId")), what: "Evento di prova" });
+  });
+
+  app.post(`${base}/:id/esempio`, async (c) => {
+    const form = await posted(c);
+    const s = await own(c);
+    const kind = OUTBOUND_KINDS.find((k) => k === form.type);
+    if (kind === undefined) throw new ApiError("invalid_body", "type: scelga un tipo di evento", { parameter: "type" });
+    const ctx = outboundContext(c.env, Date.now(), await testDb(c.env, s));
+    return page(c, { result: await sendSample(ctx, c.get("user").principal, s, kind, c.get("requestId")), what: `Esempio di «${KIND_LABELS[kind]}»` });
+  });
+
+  app.post(`${base}/:id/ruota`, async (c) => {
+    await posted(c);
+    const { secret } = await rotateSecret(centralDb(c.env), who(c), c.req.param("id"));
+    return page(c, { fresh: secret });
+  });
+
+  app.post(`${base}/:id/stato`, async (c) => {
+    await posted(c);
+    const s = await own(c);
+    await updateSubscription(centralDb(c.env), who(c), s.id, { enabled: s.disabledAt !== null });
+    return c.redirect(`${base}/${s.id}`, 303);
+  });
+
+  app.post(`${base}/:id/indirizzo`, async (c) => {
+    const form = await posted(c);
+    const url = String(form.url ?? "");
+    try {
+      await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), { url });
+    } catch (e) {
+      if (e instanceof ApiError && e.extra?.parameter === "url") return page(c, { error: e.detail, typedUrl: url });
+      throw e;
+    }
+    return c.redirect(`${base}/${c.req.param("id")}`, 303);
+  });
+
+  app.post(`${base}/:id/consegne/:delivery/riprova`, async (c) => {
+    await posted(c);
+    const s = await own(c);
+    const ctx = outboundContext(c.env, Date.now(), await deliveryDb(c.env, c.req.param("delivery")));
+    return page(c, { result: await replay(ctx, c.get("user").principal, s, c.req.param("delivery"), c.get("requestId")), what: "Reinvio" });
+  });
+
+  return app;
+}
