@@ -11,3 +11,7 @@ ALTER TABLE outbound_deliveries ADD COLUMN last_response TEXT;
 -- Why a subscription is off: 'paused' by its office or an administrator, 'failing' when Termini
 -- disabled it after it failed for too long. Resumed only by hand.
 ALTER TABLE subscriptions ADD COLUMN disabled_reason TEXT;
+-- The retention purge walks events by age; the event log reads a subscription's rows in rowid order
+-- (an index on the subscription alone carries the rowid, so no sort).
+CREATE INDEX outbound_events_created ON outbound_events(created_at);
+CREATE INDEX outbound_deliveries_log ON outbound_deliveries(subscription_id);

@@ -15,6 +15,7 @@ import { api } from "./routes/api.js";
 import { apiIndex } from "./routes/index-route.js";
 import { docs } from "./routes/docs.js";
 import { admin } from "./web/admin.js";
+import { officeWebhooks } from "./web/office-webhooks.js";
 import { errorPage, wantsPage } from "./web/error-page.js";
 import { calendarPage } from "./web/calendar-page.js";
 import { reportsPage } from "./web/reports-page.js";
@@ -86,7 +87,7 @@ export function createApp(): Hono<AppEnv> {
   app.use(async (c, next) => {
     await next();
     const path = new URL(c.req.url).pathname;
-    if (c.req.method === "GET" || c.res.status >= 400 || !(path.startsWith("/admin/") || path.startsWith("/api/v1/subscriptions"))) return;
+    if (c.req.method === "GET" || c.res.status >= 400 || !(path.startsWith("/admin/") || path.startsWith("/webhook/") || path.startsWith("/api/v1/subscriptions"))) return;
     // The change itself is made: a copy that cannot be made now is the sweep's to make, not the administrator's error.
     await replicateDirectory(c.env).catch((e: unknown) => {
       console.error(JSON.stringify({ level: "error", action: "directory.replicate", error: e instanceof Error ? e.name : "unknown" }));
@@ -119,6 +120,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", calendarPage);
   app.route("/", reportsPage);
   app.route("/", admin);
+  app.route("/", officeWebhooks);
   app.get("/problems/:code", (c) => {
     const code = c.req.param("code");
     if (!hasOwn(PROBLEMS, code)) return problem(c, "not_found", `Tipo di problema sconosciuto: ${code}`);

@@ -43,6 +43,7 @@ export const outboundEvents = sqliteTable("outbound_events", {
 }, (t) => [
   index("outbound_events_case").on(t.caseId),
   uniqueIndex("outbound_events_subject_seq").on(t.subject, t.seq),
+  index("outbound_events_created").on(t.createdAt),
 ]);
 
 /**
@@ -77,6 +78,7 @@ export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   index("outbound_deliveries_message").on(t.messageId),
   index("outbound_deliveries_in_flight").on(t.status, t.subscriptionId, t.claimedAt),
   index("outbound_deliveries_event").on(t.eventId),
+  index("outbound_deliveries_log").on(t.subscriptionId),
 ]);
 
 export const outboundAttempts = sqliteTable("outbound_attempts", {

@@ -86,6 +86,6 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
  },
  {
   "name": "0022_integrators.sql",
-  "sql": "ALTER TABLE outbound_events ADD COLUMN subject TEXT;\nALTER TABLE outbound_events ADD COLUMN seq INTEGER;\nCREATE UNIQUE INDEX outbound_events_subject_seq ON outbound_events(subject, seq);\nALTER TABLE outbound_attempts ADD COLUMN response TEXT;\nALTER TABLE outbound_deliveries ADD COLUMN last_response TEXT;\nALTER TABLE subscriptions ADD COLUMN disabled_reason TEXT;\n"
+  "sql": "ALTER TABLE outbound_events ADD COLUMN subject TEXT;\nALTER TABLE outbound_events ADD COLUMN seq INTEGER;\nCREATE UNIQUE INDEX outbound_events_subject_seq ON outbound_events(subject, seq);\nALTER TABLE outbound_attempts ADD COLUMN response TEXT;\nALTER TABLE outbound_deliveries ADD COLUMN last_response TEXT;\nALTER TABLE subscriptions ADD COLUMN disabled_reason TEXT;\nCREATE INDEX outbound_events_created ON outbound_events(created_at);\nCREATE INDEX outbound_deliveries_log ON outbound_deliveries(subscription_id);\n"
  }
 ];

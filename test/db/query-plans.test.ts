@@ -148,6 +148,7 @@ beforeAll(async () => {
   await request("subscriptions (API)", "/api/v1/subscriptions", { token: ADMIN_TOKEN });
   await request("subscription (API)", `/api/v1/subscriptions/${subscription}`, { token: ADMIN_TOKEN });
   await request("subscription deliveries (API)", `/api/v1/subscriptions/${subscription}/deliveries?status=dead`, { token: ADMIN_TOKEN });
+  await request("subscription event log (API)", `/api/v1/subscriptions/${subscription}/events?limit=10`, { token: ADMIN_TOKEN });
   const admin = cookies["amministratore@example.org"]!;
   await request("webhook admin page", "/admin/webhook", { cookie: admin, headers: { Accept: "text/html" } });
   await request("webhook admin detail", `/admin/webhook/${subscription}`, { cookie: admin, headers: { Accept: "text/html" } });
@@ -173,7 +174,7 @@ afterAll(async () => { await spy.dispose(); });
 
 it("runs the requests it checks, each reading D1", () => {
   const labels = new Set(ran.map((r) => r.label));
-  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "cron sweep (QStash)", "retention purge", "event (API)", "webhook admin page", "subscription (API)"]) {
+  for (const l of ["dashboard (procuratore@example.org)", "case page", "calendar feed", "office deadlines (open)", "workflow plan", "cron sweep", "cron sweep (QStash)", "retention purge", "event (API)", "webhook admin page", "subscription (API)", "subscription event log (API)"]) {
     expect(labels, l).toContain(l);
   }
 });

@@ -58,10 +58,15 @@ describe("creating a subscription", () => {
     expect(stored!.n).toBe(0);
   });
 
-  it("is for administrators only: a Procura's credential gets 403, no credential 401", async () => {
+  it("is for administrators only: a Procura's credential gets 403 (and sees only its own office's), no credential 401", async () => {
     const body = { office: "procura-torino", url: fakeEndpoint("x").url, kinds: KINDS };
     expect((await api("POST", "/api/v1/subscriptions", { token: PROCURA_TOKEN, body })).status).toBe(403);
-    expect((await api("GET", "/api/v1/subscriptions", { token: PROCURA_TOKEN })).status).toBe(403);
+    const own = await subscribe(`own-${crypto.randomUUID()}`, { office: "procura-torino", kinds: KINDS });
+    const other = await subscribe(`other-${crypto.randomUUID()}`, { office: "cuav-torino", kinds: KINDS });
+    const listed = (await (await api("GET", "/api/v1/subscriptions", { token: PROCURA_TOKEN })).json()) as { subscriptions: { id: string; office: string }[] };
+    expect(listed.subscriptions.map((s) => s.id)).toContain(own.id);
+    expect(listed.subscriptions.every((s) => s.office === "procura-torino")).toBe(true);
+    expect((await api("GET", `/api/v1/subscriptions/${other.id}`, { token: PROCURA_TOKEN })).status).toBe(404);
     expect((await api("GET", "/api/v1/subscriptions", { token: null })).status).toBe(401);
   });
 });
@@ -70,10 +75,10 @@ describe("changing a subscription", () => {
   it("disables and enables it, and says which fields changed in the audit log", async () => {
     const { id } = await subscribe(`patch-${crypto.randomUUID()}`, { office: "cuav-torino", kinds: KINDS });
     const off = await api("PATCH", `/api/v1/subscriptions/${id}`, { body: { enabled: false, parallelism: 5 } });
-    expect(await off.json()).toMatchObject({ status: "disabled", parallelism: 5 });
+    expect(await off.json()).toMatchObject({ status: "paused", parallelism: 5 });
     const on = await api("PATCH", `/api/v1/subscriptions/${id}`, { body: { enabled: true } });
     expect(await on.json()).toMatchObject({ status: "active" });
-    expect(await auditActions(id)).toEqual(["subscription.created", "subscription.updated", "subscription.updated"]);
+    expect(await auditActions(id)).toEqual(["subscription.created", "subscription.paused", "subscription.resumed"]);
   });
 
   it("answers 404 for an unknown subscription and 422 for an unknown field", async () => {
@@ -116,12 +121,18 @@ describe("deliveries", () => {
     expect(view.deliveries[0]!.nextAttemptAt).toMatch(/\+0[12]:00$/);
   });
 
-  it("refuses to replay a delivery that is not in the dead-letter queue", async () => {
-    const { id } = await subscribe(`replay-live-${crypto.randomUUID()}`, { office: "cuav-torino", kinds: KINDS });
-    const test = (await (await api("POST", `/api/v1/subscriptions/${id}/test`)).json()) as { delivery: string };
+  it("redelivers a delivered event under its webhook-id, and refuses while an attempt is under way", async () => {
+    const { id, endpoint } = await subscribe(`replay-live-${crypto.randomUUID()}`, { office: "cuav-torino", kinds: KINDS });
+    const test = (await (await api("POST", `/api/v1/subscriptions/${id}/test`)).json()) as { delivery: string; outcome: string };
+    expect(test.outcome).toBe("delivered");
+    const again = await api("POST", `/api/v1/subscriptions/${id}/deliveries/${test.delivery}/replay`);
+    expect(await again.json()).toMatchObject({ outcome: "delivered", status: 200 });
+    const received = await endpoint.received();
+    expect(received.map((r) => [r.id, r.attempt])).toEqual([[received[0]!.id, "1"], [received[0]!.id, "2"]]);
+    await env.DB.prepare("UPDATE outbound_deliveries SET status = 'sending', claimed_at = ? WHERE id = ?").bind(Date.now(), test.delivery).run();
     const res = await api("POST", `/api/v1/subscriptions/${id}/deliveries/${test.delivery}/replay`);
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ code: "delivery_not_dead" });
+    expect(await res.json()).toMatchObject({ code: "delivery_in_flight" });
     expect((await api("POST", `/api/v1/subscriptions/${id}/deliveries/nessuna/replay`)).status).toBe(404);
   });
 });

@@ -70,6 +70,11 @@ const READS: Record<string, { action: string; call: () => Promise<Response> }> =
   "GET /api/v1/outbox": { action: "outbox.read", call: () => api("GET", "/api/v1/outbox") },
   "GET /api/v1/integrity": { action: "integrity.read", call: () => api("GET", "/api/v1/integrity") },
   "GET /api/v1/audit-log": { action: "audit.exported", call: () => api("GET", "/api/v1/audit-log?purpose=controllo") },
+  "GET /api/v1/subscriptions/:id/events": { action: "subscription.events-read", call: async () => {
+    const created = await api("POST", "/api/v1/subscriptions", { body: { office: "procura-torino", url: "http://127.0.0.1:9/log", kinds: ["deadline.opened"] } });
+    const { id } = (await created.json()) as { id: string };
+    return api("GET", `/api/v1/subscriptions/${id}/events`, { token: PROCURA_TOKEN });
+  } },
   "GET /api/v1/reports/:kind/:period": { action: "report.read", call: () => api("GET", "/api/v1/reports/compliance-quarterly/2026-Q1?format=json", { token: PROCURA_TOKEN }) },
 };
 
@@ -108,6 +113,12 @@ const NOT: Record<string, string> = {
   "GET /admin/webhook": "subscriptions", "GET /admin/webhook/:id": "a subscription's deliveries: ids and statuses, no case data", "POST /admin/webhook": "creates a subscription",
   "POST /admin/webhook/:id/consegne/:delivery/riprova": "re-sends a delivery (disclosure logged when taken)", "POST /admin/webhook/:id/prova": "a test event",
   "POST /admin/webhook/:id/ruota": "rotates a secret", "POST /admin/webhook/:id/stato": "pauses or resumes",
+  "POST /admin/webhook/:id/esempio": "a sample event with fictional data", "POST /admin/webhook/:id/indirizzo": "changes the endpoint",
+  "POST /api/v1/subscriptions/:id/sample": "a sample event with fictional data",
+  "GET /webhook": "the office's subscriptions", "GET /webhook/:id": "a subscription's deliveries: ids, statuses and answers, no case data",
+  "POST /webhook/:id/consegne/:delivery/riprova": "re-sends a delivery (disclosure logged when taken)", "POST /webhook/:id/prova": "a test event",
+  "POST /webhook/:id/esempio": "a sample event with fictional data", "POST /webhook/:id/indirizzo": "changes the endpoint",
+  "POST /webhook/:id/ruota": "rotates a secret", "POST /webhook/:id/stato": "pauses or resumes",
   "GET /assets/bi/*": "static files", "GET /assets/docs.css": "static file", "GET /assets/favicon.svg": "static file", "GET /assets/fonts.css": "static file",
   "GET /assets/termini.css": "static file", "GET /assets/termini.js": "static file", "GET /favicon.ico": "static file",
 };

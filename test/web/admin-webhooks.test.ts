@@ -70,9 +70,11 @@ it("sends a test event, replays a dead delivery from the queue, and disables the
 
   const off = await admin.go(`/admin/webhook/${id}/stato`, { form: { csrf } });
   expect([off.status, off.headers.get("Location")]).toEqual([303, `/admin/webhook/${id}`]);
-  expect(await (await admin.go(`/admin/webhook/${id}`)).text()).toContain("disattivato");
+  const paused = await (await admin.go(`/admin/webhook/${id}`)).text();
+  expect(paused).toContain("sospeso");
+  expect(paused).toContain("gli eventi restano nel registro, non inviati, finché non lo riattiva");
   const audit = await env.DB.prepare("SELECT action, reason, json_extract(detail, '$.endpoint') AS endpoint FROM audit_log WHERE json_extract(detail, '$.subscription') = ? ORDER BY id").bind(id).all<{ action: string; reason: string | null; endpoint: string | null }>();
-  expect(audit.results.filter((r) => r.action !== "outbound.delivered").map((r) => r.action)).toEqual(["subscription.created", "subscription.tested", "subscription.replayed", "subscription.updated"]);
+  expect(audit.results.filter((r) => r.action !== "outbound.delivered").map((r) => r.action)).toEqual(["subscription.created", "subscription.tested", "subscription.replayed", "subscription.paused"]);
   // The replayed delivery the endpoint took is a disclosure: logged with the address it went to, and why.
   const disclosed = audit.results.filter((r) => r.action === "outbound.delivered");
   expect(disclosed.length).toBeGreaterThan(0);
