@@ -16,6 +16,7 @@ import { apiIndex } from "./routes/index-route.js";
 import { docs } from "./routes/docs.js";
 import { admin } from "./web/admin.js";
 import { officeWebhooks } from "./web/office-webhooks.js";
+import { refuseUnknownQuery } from "./routes/strict-query.js";
 import { errorPage, wantsPage } from "./web/error-page.js";
 import { calendarPage } from "./web/calendar-page.js";
 import { reportsPage } from "./web/reports-page.js";
@@ -82,6 +83,8 @@ export function createApp(): Hono<AppEnv> {
     return problem(c, "service_misconfigured", why);
   });
   app.use(d1Meter);
+  app.use("/api/*", refuseUnknownQuery);
+  app.use("/webhooks/*", refuseUnknownQuery);
   // The directory is changed centrally (offices, senders, subscriptions) and copied to every district
   // database before the administrator's answer; a copy that fails is retried by the next sweep.
   app.use(async (c, next) => {

@@ -17,7 +17,8 @@ import { EXPORT_MAX, serveExport } from "../web/admin-log.js";
 
 export const auditLogRoutes = new Hono<AppEnv>();
 
-const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, "istante ISO 8601 con fuso, es. 2026-12-01T00:00:00+01:00");
+const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, "istante ISO 8601 con fuso, es. 2026-12-01T00:00:00+01:00")
+  .meta({ format: "date-time", examples: ["2026-12-01T00:00:00+01:00"] });
 const Query = z.strictObject({
   purpose: z.enum(Object.keys(LOG_PURPOSES) as [LogPurpose, ...LogPurpose[]]).describe(Object.entries(LOG_PURPOSES).map(([k, v]) => `${k}: ${v}`).join("; ")),
   format: z.enum(["json", "csv"]).default("json"),
@@ -43,10 +44,23 @@ auditLogRoutes.get("/", bearer, async (c) => {
   return serveExport(c, p.id, { caso: q.case === undefined ? undefined : canonicalReference(q.case), ufficio: q.office, chi: q.actor, from, to }, q.format, q.purpose);
 });
 
+const At = z.iso.datetime({ offset: true });
+const LogExportSchema = z.object({
+  export: z.object({
+    administration: z.string(), purpose: z.string(), generatedAt: At, generatedBy: z.string(),
+    filter: z.object({ case: z.string().optional(), office: z.string().optional(), actor: z.string().optional(), from: At.optional(), to: At.optional() }),
+    entries: z.int().describe("Quante voci contiene"), truncated: z.boolean().describe("true: le voci erano di più; sono qui le più recenti"),
+  }),
+  entries: z.array(z.object({
+    at: At, actor: z.string(), actorName: z.string(), action: z.string(), sentence: z.string().describe("L'azione in italiano"),
+    reason: z.string().nullable(), caseRef: z.string().nullable(), caseId: z.string().nullable(), requestId: z.string().nullable(), detail: z.record(z.string(), z.unknown()),
+  })),
+});
+
 export const auditLogContracts = [contract({
-  method: "get", path: "/api/v1/audit-log", tag: "Amministrazione", security: "bearer",
+  method: "get", path: "/api/v1/audit-log", operationId: "exportAuditLog", tag: "Amministrazione", security: "bearer",
   summary: `Esporta il registro degli accessi e delle comunicazioni (al più ${EXPORT_MAX} voci, le più recenti), per la finalità indicata; impronta SHA-256 in X-Checksum`,
   query: Query,
-  responses: { 200: { description: "Il registro (JSON o CSV)", content: "application/json" } },
+  responses: { 200: { description: "Il registro, nel formato chiesto", media: { "application/json": LogExportSchema, "text/csv": "text" }, headers: ["Content-Disposition", "X-Checksum", "Repr-Digest"] } },
   problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
 })];

@@ -15,7 +15,7 @@ calendars.get("/", (c) => {
 });
 
 export const calendarsContracts = [contract({
-  method: "get", path: "/api/v1/calendars", tag: "Termini", summary: "Festività nazionali e chiusure locali usate dal calcolo, con le fonti (pubblico)",
+  method: "get", path: "/api/v1/calendars", operationId: "listCalendars", tag: "Termini", summary: "Festività nazionali e chiusure locali usate dal calcolo, con le fonti (pubblico)",
   problems: [],
   responses: {
     200: {

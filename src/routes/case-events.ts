@@ -7,8 +7,8 @@ import { applyEvent } from "../domain/apply-event.js";
 import { CaseEventBody, CaseRef, HINT_HINTS, HintQuery } from "../domain/schemas.js";
 import { pickVisible } from "../domain/case-lookup.js";
 import { readRoutedState } from "../domain/event-route.js";
-import { parseQuery } from "../http/query.js";
-import { jsonBody, validate } from "../http/body.js";
+import { parseQuery, pathParam } from "../http/query.js";
+import { jsonBody } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import * as z from "zod";
@@ -20,7 +20,7 @@ export const caseEvents = new Hono<AppEnv>();
 
 caseEvents.post("/:ref{.+}/events", async (c) => {
   const now = Date.now();
-  const ref = validate(CaseRef, c.req.param("ref"), "ref");
+  const ref = pathParam(CaseRef, c.req.param("ref"), "ref");
   const key = c.req.header("Idempotency-Key");
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new ApiError("invalid_parameter", "Idempotency-Key: da 1 a 200 caratteri stampabili", { parameter: "Idempotency-Key" });
@@ -52,7 +52,7 @@ export const EVENT_PROBLEMS = [
 ] as const;
 
 export const caseEventsContracts = [contract({
-  method: "post", path: "/api/v1/cases/{ref}/events", tag: "Procedimenti", security: "bearer",
+  method: "post", path: "/api/v1/cases/{ref}/events", operationId: "recordCaseEvent", tag: "Procedimenti", security: "bearer",
   summary: "Registra un evento del procedimento (gli stessi tipi del webhook); la stessa Idempotency-Key restituisce il primo esito",
   params: z.object({ ref: CaseRef }), query: HintQuery, body: CaseEventBody,
   headers: [{ name: "Idempotency-Key", required: false, description: "Da 1 a 200 caratteri stampabili: una ripetizione non registra nulla" }],

@@ -20,9 +20,9 @@ import { mergeAudited, withLegacy } from "../domain/district-reads.js";
 import { requireOfficeFormat } from "../domain/case-ref.js";
 import { districtsOf, requireOwnDistrict } from "../domain/resolve-offices.js";
 import { apiCasePath } from "../lib/case-link.js";
-import { jsonBody, validate } from "../http/body.js";
+import { jsonBody } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
-import { integerParam, parseQuery } from "../http/query.js";
+import { integerParam, parseQuery, pathParam } from "../http/query.js";
 import { latest } from "../timelines/catalog.js";
 
 export const caseRoutes = new Hono<AppEnv>();
@@ -98,7 +98,7 @@ caseRoutes.get("/", async (c) => {
 
 caseRoutes.get("/:ref{.+}", async (c) => {
   const p = c.get("principal");
-  const ref = validate(CaseRef, c.req.param("ref"), "ref");
+  const ref = pathParam(CaseRef, c.req.param("ref"), "ref");
   const reason = requestReason(c);
   const { db, found } = await locateVisibleCase(c.env, p, ref, parseQuery(c, HintQuery, HINT_HINTS));
   const view = await caseView(db, found, Date.now());
@@ -133,12 +133,12 @@ const CaseViewSchema = z.object({
 
 export const casesContracts = [
   contract({
-    method: "post", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", summary: "Registra un procedimento: il riferimento è del primo ufficio indicato",
+    method: "post", path: "/api/v1/cases", operationId: "createCase", tag: "Procedimenti", security: "bearer", summary: "Registra un procedimento: il riferimento è del primo ufficio indicato",
     body: CreateCaseBody,
-    responses: { 201: { description: "Creato (Location: il procedimento)", schema: z.object({ ref: z.string(), office: z.string(), offices: z.record(z.string(), z.string()), createdAt: z.string() }) } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office", "directory_behind"],
+    responses: { 201: { description: "Creato (Location: il procedimento)", headers: ["Location"], schema: z.object({ ref: z.string(), office: z.string(), offices: z.record(z.string(), z.string()), createdAt: z.string() }) } }, problems: [...AUTH_PROBLEMS, ...BODY_PROBLEMS, "case_exists", "unknown_office", "directory_behind"],
   }),
   contract({
-    method: "get", path: "/api/v1/cases", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Procedimenti degli uffici della credenziale, i più recenti per primi, con il link alla pagina successiva",
+    method: "get", path: "/api/v1/cases", operationId: "listCases", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Procedimenti degli uffici della credenziale, i più recenti per primi, con il link alla pagina successiva",
     query: ListQuery,
     responses: {
       200: {
@@ -151,7 +151,7 @@ export const casesContracts = [
     }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
   }),
   contract({
-    method: "get", path: "/api/v1/cases/{ref}", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC],
+    method: "get", path: "/api/v1/cases/{ref}", operationId: "getCase", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC],
     summary: "Procedimento con scadenzari, scadenze e motivazioni; uno non visibile risponde 404 come uno inesistente",
     params: RefParam, query: HintQuery, responses: { 200: { description: "Procedimento", schema: CaseViewSchema } }, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found", "ambiguous_case"],
   }),

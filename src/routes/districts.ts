@@ -22,7 +22,7 @@ districtRoutes.post("/move", bearer, async (c) => {
 });
 
 export const districtContracts = [contract({
-  method: "post", path: "/api/v1/districts/move", tag: "Amministrazione", security: "bearer",
+  method: "post", path: "/api/v1/districts/move", operationId: "moveCasesToDistricts", tag: "Amministrazione", security: "bearer",
   summary: "Sposta i procedimenti dal database centrale a quello del loro distretto (passaggio all'assetto per distretti; da ripetere finché remaining è 0)",
   body: MoveBody,
   responses: {

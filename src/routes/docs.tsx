@@ -17,7 +17,7 @@ import { openApiDocument } from "./openapi-document.js";
 
 export const docs = new Hono<AppEnv>();
 
-docs.get("/openapi.json", (c) => c.json(openApiDocument()));
+docs.get("/openapi.json", (c) => c.json(openApiDocument(c.env.APP_BASE_URL)));
 
 docs.get("/docs", (c) => {
   const doc = openApiDocument();

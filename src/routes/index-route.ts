@@ -14,5 +14,5 @@ apiIndex.get("/", (c) =>
 );
 
 export const indexContracts = [contract({
-  method: "get", path: "/api/v1", tag: "Termini", summary: "Indice dell'API (pubblico)", responses: { 200: { description: "Nome, descrizione e punti d'accesso" } }, problems: [],
+  method: "get", path: "/api/v1", operationId: "getApiIndex", tag: "Termini", summary: "Indice dell'API (pubblico)", responses: { 200: { description: "Nome, descrizione e punti d'accesso" } }, problems: [],
 })];

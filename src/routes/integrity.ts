@@ -10,7 +10,7 @@ import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
 import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
-import { validate } from "../http/body.js";
+import { pathParam } from "../http/query.js";
 import { AUTH_PROBLEMS, contract } from "../http/contract.js";
 
 export const integrityRoutes = new Hono<AppEnv>();
@@ -27,7 +27,7 @@ const CaseId = z.uuid("identificativo interno del procedimento (da GET /api/v1/i
 integrityRoutes.post("/references/:caseId/withdraw", bearer, async (c) => {
   const p = c.get("principal");
   requireAdmin(p);
-  const withdrawn = await withdrawDuplicate(c.env, p, validate(CaseId, c.req.param("caseId"), "caseId"), Date.now(), c.get("requestId"));
+  const withdrawn = await withdrawDuplicate(c.env, p, pathParam(CaseId, c.req.param("caseId"), "caseId"), Date.now(), c.get("requestId"));
   return c.json({ withdrawn });
 });
 
@@ -44,14 +44,14 @@ const IntegritySchema = z.object({
 });
 
 export const integrityContracts = [contract({
-  method: "get", path: "/api/v1/integrity", tag: "Amministrazione", security: "bearer", headers: [REASON_HEADER_DOC],
+  method: "get", path: "/api/v1/integrity", operationId: "checkIntegrity", tag: "Amministrazione", security: "bearer", headers: [REASON_HEADER_DOC],
   summary: "Controllo dei dati: procedimenti fuori distretto, in attesa di spostamento, riferimenti duplicati",
   responses: { 200: { description: "Esito del controllo", schema: IntegritySchema } },
   problems: [...AUTH_PROBLEMS],
 }), contract({
-  method: "post", path: "/api/v1/integrity/references/{caseId}/withdraw", tag: "Amministrazione", security: "bearer",
+  method: "post", path: "/api/v1/integrity/references/{caseId}/withdraw", operationId: "withdrawDuplicateCase", tag: "Amministrazione", security: "bearer",
   summary: "Ritira un procedimento duplicato: i suoi scadenzari in corso sono ritirati (gli uffici ne sono avvisati) e il procedimento esce dall'elenco",
   params: z.object({ caseId: CaseId }),
   responses: { 200: { description: "Scadenzari ritirati", schema: z.object({ withdrawn: z.number().int() }) } },
-  problems: [...AUTH_PROBLEMS, "invalid_body", "not_found"],
+  problems: [...AUTH_PROBLEMS, "invalid_parameter", "not_found"],
 })];

@@ -56,7 +56,7 @@ officeDeadlines.get("/:id/deadlines", async (c) => {
 });
 
 export const officeDeadlinesContracts = [contract({
-  method: "get", path: "/api/v1/offices/{id}/deadlines", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Scadenze di un ufficio, la più vicina per prima",
+  method: "get", path: "/api/v1/offices/{id}/deadlines", operationId: "listOfficeDeadlines", tag: "Procedimenti", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Scadenze di un ufficio, la più vicina per prima",
   params: z.object({ id: z.string().describe("Ufficio") }), query: Query,
   responses: {
     200: {

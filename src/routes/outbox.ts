@@ -49,7 +49,7 @@ outboxRoute.get("/", async (c) => {
 });
 
 export const outboxContracts = [contract({
-  method: "get", path: "/api/v1/outbox", tag: "Amministrazione", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Messaggi e stato di recapito, con il riepilogo (amministratori)",
+  method: "get", path: "/api/v1/outbox", operationId: "listOutbox", tag: "Amministrazione", security: "bearer", headers: [REASON_HEADER_DOC], summary: "Messaggi e stato di recapito, con il riepilogo (amministratori)",
   query: Query, problems: [...AUTH_PROBLEMS, ...QUERY_PROBLEMS],
   responses: {
     200: {

@@ -68,7 +68,7 @@ const PreviewAnswerSchema = z.object({
 });
 
 export const previewContracts = [contract({
-  method: "post", path: "/api/v1/deadlines/preview", tag: "Scadenzari",
+  method: "post", path: "/api/v1/deadlines/preview", operationId: "previewDeadlines", tag: "Scadenzari",
   summary: "Le scadenze che una sequenza di eventi produrrebbe, con le motivazioni; non crea nulla (pubblico)",
   body: PreviewBody, responses: { 200: { description: "Anteprima: scadenzario, scadenze, se si chiude; created è sempre false", schema: PreviewAnswerSchema } },
   problems: [...BODY_PROBLEMS, "unknown_event_type", "timeline_disabled", "unknown_event", "unknown_office", "event_in_future", "event_before_stage", "no_running_timeline", "stage_not_started", "stage_closed", "suspension_used", "not_suspended"],

@@ -118,12 +118,12 @@ const QSTASH_PROBLEMS = ["webhook_signature_missing", "webhook_signature_invalid
 const signed = [{ name: "Upstash-Signature", required: true, description: "JWT di QStash (chiave corrente o successiva) per questo indirizzo e questo corpo" }];
 
 export const qstashContracts = [
-  contract({ method: "post", path: relayPath, tag: "QStash", security: "qstash", summary: "Consegna da QStash: Termini firma l'evento e lo inoltra all'endpoint dell'abbonato",
+  contract({ method: "post", path: relayPath, operationId: "qstashRelay", tag: "QStash", security: "qstash", summary: "Consegna da QStash: Termini firma l'evento e lo inoltra all'endpoint dell'abbonato",
     headers: [...signed, { name: DELIVERY_HEADER, required: true, description: "La consegna" }],
     responses: { 200: { description: "L'endpoint l'ha ricevuto" }, 502: { description: "L'endpoint non l'ha ricevuto: QStash riprova" }, 410: { description: "Abbonamento disattivato" } },
     problems: [...QSTASH_PROBLEMS, "not_found"] }),
-  contract({ method: "post", path: callbackPath, tag: "QStash", security: "qstash", summary: "Esito di un tentativo (callback di QStash)", headers: signed, body: Callback,
+  contract({ method: "post", path: callbackPath, operationId: "qstashCallback", tag: "QStash", security: "qstash", summary: "Esito di un tentativo (callback di QStash)", headers: signed, body: Callback,
     responses: { 200: { description: "Registrato" } }, problems: [...QSTASH_PROBLEMS, "malformed_json", "invalid_body"] }),
-  contract({ method: "post", path: failurePath, tag: "QStash", security: "qstash", summary: "Tentativi esauriti: la consegna è nella coda di QStash (failure callback)", headers: signed, body: Callback,
+  contract({ method: "post", path: failurePath, operationId: "qstashFailureCallback", tag: "QStash", security: "qstash", summary: "Tentativi esauriti: la consegna è nella coda di QStash (failure callback)", headers: signed, body: Callback,
     responses: { 200: { description: "Registrato" } }, problems: [...QSTASH_PROBLEMS, "malformed_json", "invalid_body"] }),
 ];

@@ -21,7 +21,7 @@ import { config } from "../config.js";
 import { reportScope } from "../domain/report-access.js";
 import { ApiError } from "../http/problem.js";
 import { integerParam, parseQuery } from "../http/query.js";
-import { REPORT_KINDS, type ReportKind, periodMonths } from "../stats/report.js";
+import { HIDDEN_MARK, REPORT_KINDS, type ReportKind, SMALL_MARK, periodMonths } from "../stats/report.js";
 import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 
@@ -167,15 +167,37 @@ const ReportPath = z.object({
 });
 const REPORT_PROBLEMS = [...AUTH_PROBLEMS, ...QUERY_PROBLEMS, "not_found"] as const;
 
+/** A count as published: a number, or "<5" / "riservato" where a small count must not be worked back to a person. */
+const Count = z.union([z.int(), z.enum([SMALL_MARK, HIDDEN_MARK])]);
+const ReportJsonSchema = z.object({
+  kind: z.enum(REPORT_KINDS as unknown as [ReportKind, ...ReportKind[]]), period: z.string(), scope: z.string(), title: z.string(), periodLabel: z.string(),
+  snapshotAt: z.iso.datetime({ offset: true }).describe("Istante dei dati"),
+  provisional: z.boolean().describe("true: il periodo non era concluso alla data dei dati, i numeri possono cambiare"),
+  tables: z.array(z.object({
+    id: z.string(), title: z.string(), columns: z.array(z.object({ key: z.string(), label: z.string() })),
+    rows: z.array(z.record(z.string(), z.union([z.string(), Count]))).describe("Una riga per ufficio o voce: le chiavi sono quelle di columns"),
+  })),
+  monthly: z.array(z.object({ month: z.string().describe("AAAA-MM"), programmes: Count, deadlines: Count })),
+  notes: z.array(z.string()),
+  version: z.int(), checksum: z.string().describe("SHA-256 del contenuto, in esadecimale"), submittedAt: z.int().nullable().describe("Trasmessa (ms dall'epoca Unix); null se non trasmessa"),
+});
+
 export const reportsContracts = [
   contract({
-    method: "get", path: "/api/v1/reports/{kind}/{period}", tag: "Relazioni", security: "bearer", headers: [REASON_HEADER_DOC],
+    method: "get", path: "/api/v1/reports/{kind}/{period}", operationId: "getReport", tag: "Relazioni", security: "bearer", headers: [REASON_HEADER_DOC],
     summary: "Relazione in JSON, CSV (una tabella o tutte in ZIP) o PDF; la prima lettura di un periodo genera la versione 1",
-    params: ReportPath, query: ReadQuery, responses: { 200: { description: "La relazione, nel formato chiesto (Content-Disposition con il nome del file; X-Report-Version, X-Report-Checksum)" } },
+    params: ReportPath, query: ReadQuery,
+    responses: {
+      200: {
+        description: "La relazione, nel formato chiesto: JSON (format=json), una tabella CSV (format=csv&table=…), tutte le tabelle CSV in ZIP (format=csv o zip), PDF (format=pdf)",
+        media: { "application/json": ReportJsonSchema, "text/csv": "text", "application/zip": "binary", "application/pdf": "binary" },
+        headers: ["Content-Disposition", "X-Report-Version", "X-Report-Checksum", "X-Report-Snapshot"],
+      },
+    },
     problems: REPORT_PROBLEMS,
   }),
   contract({
-    method: "get", path: "/api/v1/reports/{kind}/{period}/versions", tag: "Relazioni", security: "bearer", summary: "Versioni generate, con istante e impronta",
+    method: "get", path: "/api/v1/reports/{kind}/{period}/versions", operationId: "listReportVersions", tag: "Relazioni", security: "bearer", summary: "Versioni generate, con istante e impronta",
     params: ReportPath, query: ScopeQuery, problems: REPORT_PROBLEMS,
     responses: {
       200: {
@@ -188,12 +210,12 @@ export const reportsContracts = [
     },
   }),
   contract({
-    method: "post", path: "/api/v1/reports/{kind}/{period}/generate", tag: "Relazioni", security: "bearer", summary: "Nuova versione dai contatori attuali",
+    method: "post", path: "/api/v1/reports/{kind}/{period}/generate", operationId: "generateReport", tag: "Relazioni", security: "bearer", summary: "Nuova versione dai contatori attuali",
     params: ReportPath, query: ScopeQuery, problems: REPORT_PROBLEMS,
     responses: { 201: { description: "Versione", schema: z.object({ kind: z.string(), period: z.string(), scope: z.string(), version: z.number().int(), checksum: z.string(), snapshotAt: z.string() }) } },
   }),
   contract({
-    method: "post", path: "/api/v1/reports/{kind}/{period}/submit", tag: "Relazioni", security: "bearer",
+    method: "post", path: "/api/v1/reports/{kind}/{period}/submit", operationId: "submitReport", tag: "Relazioni", security: "bearer",
     summary: "Trasmissione dell'ultima versione da parte dell'ufficio tenuto, che chiude l'obbligo (evento report.published agli abbonati)",
     params: ReportPath, query: ScopeQuery, problems: [...REPORT_PROBLEMS, "stage_closed", "period_not_ended"],
     responses: {
@@ -204,7 +226,7 @@ export const reportsContracts = [
     },
   }),
   contract({
-    method: "post", path: "/api/v1/reports/{kind}/{period}/withdraw", tag: "Relazioni", security: "bearer",
+    method: "post", path: "/api/v1/reports/{kind}/{period}/withdraw", operationId: "withdrawReport", tag: "Relazioni", security: "bearer",
     summary: "Ritiro di una trasmissione fatta per errore, entro 2 ore e da chi l'ha fatta: l'obbligo si riapre (evento report.withdrawn a chi aveva ricevuto report.published)",
     params: ReportPath, query: ScopeQuery, problems: [...REPORT_PROBLEMS, "stage_closed", "withdrawal_window_closed"],
     responses: {

@@ -120,7 +120,7 @@ const TermAnswer = z.object({
 });
 
 export const termsContracts = [contract({
-  method: "get", path: "/api/v1/terms", tag: "Termini", summary: "Calcolo di un termine di legge, con la motivazione passo per passo (pubblico)",
+  method: "get", path: "/api/v1/terms", operationId: "computeTerm", tag: "Termini", summary: "Calcolo di un termine di legge, con la motivazione passo per passo (pubblico)",
   query: TermsQuery, responses: { 200: { description: "Il termine", schema: TermAnswer } },
   problems: [...QUERY_PROBLEMS, "out_of_range"],
 })];

@@ -32,7 +32,7 @@ timelineMigrate.post("/:id/migrate", bearer, async (c) => {
 });
 
 export const migrateContracts = [contract({
-  method: "post", path: "/api/v1/timelines/{id}/migrate", tag: "Scadenzari", security: "bearer",
+  method: "post", path: "/api/v1/timelines/{id}/migrate", operationId: "migrateTimeline", tag: "Scadenzari", security: "bearer",
   summary: "Sposta le istanze in corso a una versione successiva, con le date ricalcolate (amministratori)",
   params: z.object({ id: z.string().describe("Scadenzario, es. 362-bis") }), body: MigrateBody,
   responses: {

@@ -24,7 +24,7 @@ export const TimelineSchema = z.object({
 });
 
 export const timelinesContracts = [contract({
-  method: "get", path: "/api/v1/timelines", tag: "Scadenzari", summary: "Catalogo degli scadenzari: fasi, termini, eventi che li avviano, fanno avanzare o chiudono (pubblico)",
+  method: "get", path: "/api/v1/timelines", operationId: "listTimelines", tag: "Scadenzari", summary: "Catalogo degli scadenzari: fasi, termini, eventi che li avviano, fanno avanzare o chiudono (pubblico)",
   responses: { 200: { description: "Catalogo", schema: z.object({ timelines: z.array(TimelineSchema) }) } }, problems: [],
 })];
 

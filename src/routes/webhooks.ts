@@ -109,7 +109,7 @@ webhooks.post("/events", async (c) => {
 });
 
 export const webhooksContracts = [contract({
-  method: "post", path: "/webhooks/events", tag: "Webhook", security: "webhook",
+  method: "post", path: "/webhooks/events", operationId: "receiveEvent", tag: "Webhook", security: "webhook",
   summary: "Evento firmato (Standard Webhooks) dal sistema di un centro o di un ufficio; lo stesso webhook-id riceve sempre la prima risposta",
   headers: [
     { name: "webhook-id", required: true, description: "Identificativo del messaggio, da 1 a 256 caratteri ASCII stampabili" },
@@ -117,6 +117,6 @@ export const webhooksContracts = [contract({
     { name: "webhook-signature", required: true, description: "v1,<base64 HMAC-SHA256 di id.timestamp.corpo>; più firme separate da spazio" },
   ],
   body: WebhookEventBody,
-  responses: { 201: { description: "Evento registrato (una ripetizione: la prima risposta, con Webhook-Replayed: true)", schema: EventResultSchema } },
+  responses: { 201: { description: "Evento registrato (una ripetizione: la prima risposta, con Webhook-Replayed: true)", schema: EventResultSchema, headers: ["Webhook-Replayed"] } },
   problems: ["webhook_signature_missing", "webhook_signature_invalid", "webhook_timestamp_stale", "forbidden", "invalid_parameter", ...EVENT_PROBLEMS],
 })];

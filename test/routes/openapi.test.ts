@@ -6,7 +6,7 @@
  * test/oracle/openapi-valid.test.ts: the validator compiles schemas to
  * code, which workerd does not run.)
  */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { eventDataSchemas } from "../../src/domain/schemas.js";
@@ -69,10 +69,28 @@ describe("the OpenAPI document", () => {
     expect(d.components.schemas["EventData.suspect.registered"]).toBeDefined();
   });
 
-  it("documents every outbound event kind under webhooks", async () => {
+  it("documents every outbound event kind under webhooks, the test event too, each payload a named schema", async () => {
     const d = await doc();
-    expect(Object.keys(d.webhooks).sort()).toEqual([...OUTBOUND_KINDS].sort());
-    for (const kind of OUTBOUND_KINDS) expect(d.webhooks[kind]!.post.requestBody.content["application/json"].schema.properties.type.const).toBe(kind);
+    const kinds = [...OUTBOUND_KINDS, "webhook.test"];
+    expect(Object.keys(d.webhooks).sort()).toEqual(kinds.sort());
+    for (const kind of kinds) {
+      const ref = (d.webhooks[kind]!.post.requestBody.content["application/json"].schema as unknown as { $ref: string }).$ref;
+      expect(ref).toMatch(/^#\/components\/schemas\/[A-Z][A-Za-z]+Event$/);
+      const payload = d.components.schemas[ref.split("/").at(-1)!]!;
+      expect(payload.properties!.type!.const).toBe(kind);
+      expect(Object.keys(payload.properties!)).toEqual(expect.arrayContaining(["id", "version", "timestamp", "sequence", "data"]));
+    }
+  });
+
+  it("names every operation, declares the security of each (none: []), and a server", async () => {
+    const d = (await doc()) as unknown as { servers: { url: string }[]; paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>> };
+    expect(d.servers[0]!.url).toBe(env.APP_BASE_URL);
+    const ops = Object.values(d.paths).flatMap((m) => Object.values(m));
+    const ids = ops.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ops.every((o) => Array.isArray(o.security))).toBe(true);
+    expect(d.paths["/api/v1/terms"]!.get!.security).toEqual([]);
   });
 });
 
