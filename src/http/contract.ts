@@ -47,7 +47,7 @@ export const RESPONSE_HEADERS = {
   "Content-Disposition": { description: "attachment, con il nome del file", schema: { type: "string" } },
   Location: { description: "Indirizzo della risorsa creata", schema: { type: "string" } },
   "Retry-After": { description: "Secondi dopo cui riprovare", schema: { type: "integer" } },
-  "X-Checksum": { description: "SHA-256 del file, in esadecimale", schema: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+  "X-Checksum": { description: "SHA-256 del file, sha256:<esadecimale>", schema: { type: "string", pattern: "^sha256:[0-9a-f]{64}$" } },
   "Repr-Digest": { description: "SHA-256 del file (RFC 9530), sha-256=:…:", schema: { type: "string" } },
 } as const;
 export type ResponseHeader = keyof typeof RESPONSE_HEADERS;

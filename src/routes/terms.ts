@@ -11,7 +11,7 @@ import { type InstantFailure, parseInstant } from "../engine/instant.js";
 import { daysFromCivil, isoDate } from "../engine/civil.js";
 import { MAX_AMOUNT, type TermFailure, computeTerm } from "../engine/term.js";
 import type { Term } from "../engine/term-types.js";
-import { parseQuery } from "../http/query.js";
+import { integerParam, parseQuery } from "../http/query.js";
 import { ApiError, problem } from "../http/problem.js";
 import { QUERY_PROBLEMS, contract } from "../http/contract.js";
 
@@ -30,7 +30,7 @@ const Instant = z.string().transform((text, ctx) => {
 
 const TermsQuery = z.strictObject({
   from: Instant,
-  amount: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+  amount: integerParam(1, 999_999_999),
   unit: z.enum(["hours", "days", "months", "years"]),
   regime: z.enum(["penal", "civil", "administrative"]),
   calendar: z.string().refine(isCalendarId).default("IT"),
