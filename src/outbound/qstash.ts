@@ -108,7 +108,8 @@ export async function publishBatch(cfg: QStashConfig, ps: readonly Publication[]
   const destination = cfg.appBaseUrl + relayPath + cfg.query;
   const r = await call(cfg, "/v2/batch", {
     method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(ps.map((p) => ({ destination, headers: publishHeaders(cfg, p), body: p.body }))),
+    // Header names lowercased, as the SDK writes them into a batch (it reads them off a Headers object).
+    body: JSON.stringify(ps.map((p) => ({ destination, headers: Object.fromEntries(Object.entries(publishHeaders(cfg, p)).map(([k, v]) => [k.toLowerCase(), v])), body: p.body }))),
   });
   if ("error" in r) return ps.map(() => ({ ok: false, error: r.error, status: null }));
   if (r.status >= 300 || !Array.isArray(r.json) || r.json.length !== ps.length) {
