@@ -7,13 +7,19 @@
 import { AMENDMENTS } from "../domain/schemas.js";
 import { displayTitle, eventFields, eventInstants, eventLabel, eventTypes, latest } from "../timelines/catalog.js";
 
+/** enum: one of `values`; instant: RFC 3339 with an offset; event-id: the id a recorded event was answered with. */
+export type CatalogueField = { name: string; kind: "enum"; values: string[] } | { name: string; kind: "instant" | "event-id"; example: string };
+
+const instant = (name: string): CatalogueField => ({ name, kind: "instant", example: "2026-10-01T10:00:00+02:00" });
+const eventIdField: CatalogueField = { name: "eventId", kind: "event-id", example: "3f6c2a1e-8b7d-4c5e-9f0a-1b2c3d4e5f60" };
+
 export interface CatalogueEntry {
   type: string;
   label: string;
   /** "Scadenzario: what it does", one per effect. */
   effects: string[];
-  /** name → allowed values (empty: an instant, RFC 3339). */
-  fields: { name: string; values: string[] }[];
+  /** name → allowed values, or what else the field is (an instant, an event's id), with an example. */
+  fields: CatalogueField[];
 }
 
 function effectsOf(type: string): string[] {
@@ -44,17 +50,17 @@ export function inboundCatalogue(): CatalogueEntry[] {
     ...types.map((type) => ({
       type, label: eventLabel(type), effects: effectsOf(type),
       fields: [
-        ...Object.entries(eventFields(type)).map(([name, values]) => ({ name, values })),
-        ...eventInstants(type).map((name) => ({ name, values: [] })),
+        ...Object.entries(eventFields(type)).map(([name, values]): CatalogueField => ({ name, kind: "enum", values })),
+        ...eventInstants(type).map(instant),
       ],
     })),
     {
       type: "event.corrected", label: "Rettifica della data di un evento", effects: ["Ogni scadenzario: ricalcola le scadenze avviate o chiuse dall'evento rettificato e avvisa gli uffici"],
-      fields: Object.keys(AMENDMENTS["event.corrected"].shape).map((name) => ({ name, values: [] })),
+      fields: Object.keys(AMENDMENTS["event.corrected"].shape).map((name) => (name === "eventId" ? eventIdField : instant(name))),
     },
     {
       type: "event.cancelled", label: "Annullamento di un evento registrato per errore", effects: ["Ogni scadenzario: ritira ciò che l'evento aveva avviato e riapre ciò che aveva chiuso"],
-      fields: [{ name: "eventId", values: [] }],
+      fields: [eventIdField],
     },
   ];
 }

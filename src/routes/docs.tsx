@@ -8,8 +8,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { PROBLEMS } from "../http/problem.js";
-import { KIND_LABELS, OUTBOUND_DATA, OUTBOUND_KINDS } from "../outbound/events.js";
 import { inboundCatalogue } from "./docs-catalogue.js";
+import { INTEGRATOR_SECTIONS, IntegratorDocs, fieldText } from "./docs-integrators.js";
 import { displayTitle, latest } from "../timelines/catalog.js";
 import { CONSEQUENCE_LABELS, DATE_KIND_LABELS, consequenceLine } from "../timelines/consequence.js";
 import { CURL, NODE, PYTHON } from "./docs-examples.js";
@@ -45,7 +45,7 @@ docs.get("/docs", (c) => {
               <li><a href="#eventi">Catalogo degli eventi in ingresso</a></li>
               <li><a href="#scadenze">Che cosa comporta ogni scadenza</a></li>
               <li><a href="#riprove">Ripetizioni, riprove e reinvii</a></li>
-              <li><a href="#uscita">Eventi in uscita (webhook verso i vostri sistemi)</a></li>
+              {INTEGRATOR_SECTIONS.map(([id, title]) => <li><a href={`#${id}`}>{title}</a></li>)}
               <li><a href="#errori">Errori</a></li>
               <li><a href="#operazioni">Operazioni</a></li>
             </ul>
@@ -80,7 +80,7 @@ docs.get("/docs", (c) => {
                 <tr id={`evento-${e.type}`}>
                   <td><code>{e.type}</code><br />{e.label}</td>
                   <td>{e.effects.length === 0 ? "—" : <ul>{e.effects.map((x) => <li>{x}</li>)}</ul>}</td>
-                  <td>{e.fields.length === 0 ? "nessuno" : <ul>{e.fields.map((f) => <li><code>{f.name}</code>: {f.values.length === 0 ? "istante o identificativo" : f.values.map((v) => <code>{v} </code>)}</li>)}</ul>}</td>
+                  <td>{e.fields.length === 0 ? "nessuno" : <ul>{e.fields.map((f) => <li><code>{f.name}</code>: {fieldText(f)}</li>)}</ul>}</td>
                 </tr>
               ))}
             </tbody>
@@ -109,23 +109,11 @@ docs.get("/docs", (c) => {
           <h2 id="riprove">Ripetizioni, riprove e reinvii</h2>
           <ul>
             <li>In ingresso: lo stesso <code>webhook-id</code> ripetuto, anche più volte insieme, riceve sempre la prima risposta (<code>Webhook-Replayed: true</code>) e non registra nulla; riprovate con lo stesso id ciò che non ha ricevuto risposta. Nell'API, la stessa <code>Idempotency-Key</code>.</li>
-            <li>In uscita: ogni evento ha un <code>webhook-id</code> stabile (lo stesso a ogni tentativo e reinvio: deduplicate su di esso) ed è firmato di nuovo a ogni tentativo. Una risposta diversa da 2xx, o nessuna entro 10 secondi, è ritentata dopo 30 secondi, raddoppiando fino a 4 ore, per un giorno; poi l'evento entra nella coda degli eventi non consegnati, da cui l'amministratore lo reinvia. Un endpoint che fallisce da un'ora è segnalato agli amministratori.</li>
+            <li>In uscita: ogni evento ha un <code>webhook-id</code> stabile (lo stesso a ogni tentativo e reinvio: deduplicate su di esso) ed è firmato di nuovo a ogni tentativo; l'ordine di consegna non è garantito (vedi «Ordine e sequenza»).</li>
             <li>Le consegne contemporanee a un endpoint non superano il parallelismo dell'abbonamento.</li>
           </ul>
 
-          <h2 id="uscita">Eventi in uscita</h2>
-          <p>
-            Un amministratore registra per il vostro ufficio o centro un endpoint HTTPS e i tipi di evento; il segreto (<code>whsec_…</code>) è mostrato una
-            sola volta. Corpo: <code>{"{ type, timestamp, data }"}</code>, senza dati personali.
-          </p>
-          <table>
-            <thead><tr><th scope="col">Tipo</th><th scope="col">Quando</th><th scope="col">Campi di <code>data</code></th></tr></thead>
-            <tbody>
-              {OUTBOUND_KINDS.map((k) => (
-                <tr><td><code>{k}</code></td><td>{KIND_LABELS[k]}</td><td>{Object.keys(OUTBOUND_DATA[k].shape).map((f) => <code>{f} </code>)}</td></tr>
-              ))}
-            </tbody>
-          </table>
+          <IntegratorDocs env={c.env} />
 
           <h2 id="errori">Errori</h2>
           <table>
@@ -140,7 +128,7 @@ docs.get("/docs", (c) => {
             <thead><tr><th scope="col">Metodo</th><th scope="col">Percorso</th><th scope="col">Descrizione</th><th scope="col">Risposte</th></tr></thead>
             <tbody>
               {ops.map((o) => (
-                <tr><td>{o.method}</td><td><code>{o.path}</code></td><td>{o.summary}{o.security ? " (credenziale)" : ""}</td><td>{Object.keys(o.responses).join(", ")}</td></tr>
+                <tr><td>{o.method}</td><td><code>{o.path}</code></td><td>{o.summary}{Array.isArray(o.security) && o.security.length > 0 ? " (credenziale)" : ""}</td><td>{Object.keys(o.responses).join(", ")}</td></tr>
               ))}
             </tbody>
           </table>

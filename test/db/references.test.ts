@@ -70,12 +70,12 @@ describe("every entry, one case per number", () => {
     expect(await count("SELECT count(*) AS n FROM cases WHERE ref = '555002/2026'")).toBe(1);
   });
 
-  it("refuses an ambiguous reference with 422 and the reason, writing nothing, at the webhook, the staff API and the web", async () => {
+  it("refuses an ambiguous reference with the reason, writing nothing, at the webhook (422: a body field), the staff API (400: a path parameter) and the web", async () => {
     const hook = await postWebhook(registration("977967/26"));
     expect(hook.status).toBe(422);
     expect(((await hook.json()) as { detail: string }).detail).toContain("l'anno «26» è ambiguo");
     const staff = await api("POST", `${casePath("977967/26")}/events`, { body: { type: "suspect.registered", occurredAt: ago(3_600_000), data: { jurisdiction: "TO" } } });
-    expect(staff.status).toBe(422);
+    expect(staff.status).toBe(400);
     expect(((await staff.json()) as { detail: string }).detail).toBe("ref: l'anno «26» è ambiguo: va scritto per intero (es. 977967/2026 oppure 977967/1926)");
     expect((await api("POST", "/api/v1/cases", { body: { ref: "977967/26", offices: { procura: "procura-torino" } } })).status).toBe(422);
     expect(await casesUnder("977967")).toBe(0);

@@ -9,6 +9,7 @@
 import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { fetchWith } from "../backbone/helpers.js";
 import { eventDataSchemas } from "../../src/domain/schemas.js";
 import { PROBLEMS } from "../../src/http/problem.js";
 import { OUTBOUND_KINDS } from "../../src/outbound/events.js";
@@ -138,3 +139,21 @@ describe("the documented answers", () => {
     answerSchema("get", "/api/v1/offices/{id}/deadlines", 200).parse(await (await api("GET", "/api/v1/offices/procura-torino/deadlines?status=all")).json());
   });
 });
+
+describe("the reference an integrator reads", () => {
+  it("gives each inbound field its type and an example, the outbound envelope and headers, ordering, catch-up, the subscriber's acts, versions", async () => {
+    const html = await (await exports.default.fetch("http://termini.test/docs")).text();
+    expect(html).not.toContain("istante o identificativo");
+    expect(html).toContain("istante RFC 3339 con offset (stringa, <code>format: date-time</code>), es. <code>2026-10-01T10:00:00+02:00</code>");
+    expect(html).toContain("il campo <code>event.id</code> della risposta che lo ha registrato");
+    for (const id of ["accesso", "uscita", "ordine", "recupero", "abbonamento", "calendario", "sviluppo", "versioni"]) expect(html).toContain(`id="${id}"`);
+    for (const h of ["termini-event-type", "termini-delivery-attempt", "webhook.test", "<code>sequence</code>"]) expect(html).toContain(h);
+    expect(html).toContain("L&#39;ordine di consegna <strong>non è garantito</strong>");
+    // The figures are the deployment's own settings.
+    expect(html).toContain("per <strong>30 giorni</strong> (<code>OUTBOUND_LOG_DAYS</code>)");
+    expect(html).toContain("dopo <strong>5 giorni</strong> di errori continui");
+    const shorter = await fetchWith({ OUTBOUND_LOG_DAYS: "45" }, "/docs");
+    expect(await shorter.text()).toContain("per <strong>45 giorni</strong>");
+  });
+});
+
