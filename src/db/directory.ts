@@ -129,6 +129,11 @@ export class Directory {
     return this.subscriptions.filter((s) => officeIds.has(s.officeId) && s.kinds.includes(kind));
   }
 
+  /** Whether this subscription is there but off (paused, or disabled after failing). */
+  isOff(id: string): boolean {
+    return this.paused.some((s) => s.id === id);
+  }
+
   /** Whether any subscription exists, on or off: without one, no event is worked out at all. */
   get anySubscription(): boolean {
     return this.subscriptions.length + this.paused.length > 0;

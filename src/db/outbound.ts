@@ -119,7 +119,7 @@ export function attemptInsert(db: Db, deliveryId: string, at: number, a: Attempt
 
 /** The row after an attempt, only while the claim is ours; last in its batch (commitHeld reads its effect). */
 export function settleDelivery(db: Db, h: HeldDelivery, set: {
-  status: "pending" | "published" | "delivered" | "dead"; dueAt?: number; firstFailedAt?: number | null; lastStatus: number | null;
+  status: "pending" | "published" | "delivered" | "dead" | "skipped"; dueAt?: number; firstFailedAt?: number | null; lastStatus: number | null;
   lastError: string | null; lastResponse?: string | null; deliveredAt?: number; messageId?: string;
   /** A publish to QStash is not an attempt at the endpoint: the claim's count is taken back (the relay counts each). */
   uncount?: boolean;
@@ -273,6 +273,12 @@ export function deadOnRelay(db: Db, id: string, error: string, at: number) {
     attemptInsert(db, id, at, { via: "qstash", status: null, durationMs: null, error }),
     db.update(outboundDeliveries).set({ status: "dead", lastStatus: null, lastError: error }).where(eq(outboundDeliveries.id, id)),
   ] as const;
+}
+
+/** The relay will not post it: its subscription is off. Kept unsent in the log (skipped); QStash is told it is done. */
+export function skippedOnRelay(db: Db, id: string) {
+  return db.update(outboundDeliveries).set({ status: "skipped", lastStatus: null, lastError: "abbonamento sospeso o disattivato: non inviato" })
+    .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "published")));
 }
 
 /** QStash's failure callback: retries exhausted, the message is in its dead-letter queue. */

@@ -23,7 +23,7 @@ import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 import { publishOne } from "./publish.js";
 import { endpointProblem } from "./endpoint.js";
-import { abandon, failed } from "./settle.js";
+import { abandon, failed, skip } from "./settle.js";
 
 export type { OutboundOutcome } from "./context.js";
 
@@ -104,6 +104,7 @@ export async function deliverOutbound(ctx: OutboundContext, id: string, asOf: nu
   const [dir, held] = await Promise.all([directory(db), claimDelivery(db, id, Math.max(ctx.now(), asOf), ctx.staleMs, ctx.qstash !== null)]);
   if (held === null) return unclaimed(ctx, id, asOf);
   const sub = dir.subscription(held.subscriptionId);
+  if (sub === undefined && dir.isOff(held.subscriptionId)) return skip(ctx, held);
   if (sub === undefined || held.body === null) return abandon(ctx, held);
   // Checked again as it is used: an address stored before a rule existed never receives anything.
   const refused = endpointProblem(sub.url, ctx.local);

@@ -17,7 +17,7 @@ import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 import { type Publication, type PublishResult, type QStashConfig, QSTASH_BATCH, publish, publishBatch, whereabouts } from "./qstash.js";
 import { endpointProblem } from "./endpoint.js";
-import { abandon, failed } from "./settle.js";
+import { abandon, failed, skip } from "./settle.js";
 
 /**
  * The first publication of a delivery is deduplicated on its id; a later
@@ -76,7 +76,8 @@ export async function publishMany(ctx: OutboundContext, cfg: QStashConfig, ids: 
   for (const held of helds) {
     const sub = dir.subscription(held.subscriptionId);
     const refused = sub === undefined ? null : endpointProblem(sub.url, ctx.local);
-    if (sub === undefined || held.body === null) count(await abandon(ctx, held));
+    if (sub === undefined && dir.isOff(held.subscriptionId)) count(await skip(ctx, held));
+    else if (sub === undefined || held.body === null) count(await abandon(ctx, held));
     else if (refused !== null) count(await abandon(ctx, held, `endpoint non consentito: ${refused}`));
     else ready.push({ held, sub, body: held.body });
   }

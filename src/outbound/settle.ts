@@ -17,15 +17,21 @@ import { composeEndpointFailing } from "../notify/compose.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 
 /**
- * A delivery that can no longer be made (its subscription disabled, its event gone, its endpoint
+ * A delivery that can no longer be made (its subscription deleted, its event gone, its endpoint
  * one Termini must not post to): dead, with the reason logged, and nothing sent.
  */
 export async function abandon(ctx: OutboundContext, held: HeldDelivery, why?: string): Promise<OutboundOutcome> {
-  const error = why ?? (held.body === null ? "evento non trovato" : "abbonamento disattivato o eliminato");
+  const error = why ?? (held.body === null ? "evento non trovato" : "abbonamento eliminato");
   await commitHeld(ctx.db, [
     attemptInsert(ctx.db, held.id, ctx.now(), { via: "direct", status: null, durationMs: null, error }),
     settleDelivery(ctx.db, held, { status: "dead", lastStatus: null, lastError: error }),
   ]);
+  return "dead";
+}
+
+/** Due while its subscription is off: not sent, kept in the log as skipped (redeliverable once it is on again). */
+export async function skip(ctx: OutboundContext, held: HeldDelivery): Promise<OutboundOutcome> {
+  await commitHeld(ctx.db, [settleDelivery(ctx.db, held, { status: "skipped", lastStatus: null, lastError: "abbonamento sospeso o disattivato: non inviato" })]);
   return "dead";
 }
 

@@ -62,7 +62,7 @@ export function IntegratorDocs(props: { env: Bindings }) {
     <>
       <h2 id="accesso">Credenziali e mittenti</h2>
       <ul>
-        <li><strong>Credenziale d'ufficio</strong> (token <code>Authorization: Bearer …</code>) per l'API: la rilascia un amministratore di Termini della vostra amministrazione, per uno o più uffici e con la finalità dichiarata (che il registro degli accessi riporta); il token è mostrato una sola volta. Vale per i procedimenti dei suoi uffici e di quelli sottostanti nella catena di segnalazione.</li>
+        <li><strong>Credenziale d'ufficio</strong> (token <code>Authorization: Bearer …</code>) per l'API: la rilascia un amministratore di Termini in Amministrazione → Credenziali API, per uno o più uffici (o per una Regione o il Ministero, che leggono solo le relazioni) e con la finalità dichiarata, che il registro degli accessi riporta per ogni consultazione; il token (<code>trm_…</code>) è mostrato una sola volta e si revoca dalla stessa pagina. Vale per i procedimenti dei suoi uffici e di quelli sottostanti nella catena di segnalazione.</li>
         <li><strong>Sistema mittente</strong> (segreto <code>whsec_…</code>) per inviare eventi firmati a <code>POST /webhooks/events</code>: lo registra un amministratore in Amministrazione → Sistemi mittenti, con gli uffici per cui invia.</li>
         <li><strong>Abbonamento</strong> agli eventi in uscita: lo crea un amministratore per il vostro ufficio o centro; da lì in poi lo gestite voi (vedi «Gestire il proprio abbonamento»).</li>
       </ul>

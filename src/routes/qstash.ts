@@ -11,7 +11,7 @@ import type { AppEnv } from "../env.js";
 import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
 import { OUTBOUND_REASON } from "../domain/access-reason.js";
-import { attemptInsert, deadByMessage, disclosureInsert, deadOnRelay, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
+import { attemptInsert, deadByMessage, skippedOnRelay, disclosureInsert, deadOnRelay, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
 import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { contract } from "../http/contract.js";
@@ -67,7 +67,12 @@ qstash.post("/relay", async (c) => {
   // A message QStash repeats after the endpoint took it: nothing is sent twice.
   if (row.status === "delivered") return c.json({ delivered: true, repeated: true });
   const sub = dir.subscription(row.subscriptionId);
-  if (sub === undefined) return c.json({ delivered: false, reason: "abbonamento disattivato o eliminato" }, 410);
+  // Off since it was published: nothing is posted; QStash is answered 200 so that it stops, the row kept unsent.
+  if (sub === undefined && dir.isOff(row.subscriptionId)) {
+    await skippedOnRelay(db, id).run();
+    return c.json({ delivered: false, skipped: true });
+  }
+  if (sub === undefined) return c.json({ delivered: false, reason: "abbonamento eliminato" }, 410);
   const ctx = outboundContext(c.env, Date.now(), db);
   // Checked again as it is used: nothing is posted to an address Termini must not reach. Dead at
   // once (QStash is answered 200, so it stops; its callback then finds the row settled and changes nothing).
@@ -120,7 +125,7 @@ const signed = [{ name: "Upstash-Signature", required: true, description: "JWT d
 export const qstashContracts = [
   contract({ method: "post", path: relayPath, operationId: "qstashRelay", tag: "QStash", security: "qstash", summary: "Consegna da QStash: Termini firma l'evento e lo inoltra all'endpoint dell'abbonato",
     headers: [...signed, { name: DELIVERY_HEADER, required: true, description: "La consegna" }],
-    responses: { 200: { description: "L'endpoint l'ha ricevuto" }, 502: { description: "L'endpoint non l'ha ricevuto: QStash riprova" }, 410: { description: "Abbonamento disattivato" } },
+    responses: { 200: { description: "L'endpoint l'ha ricevuto, o l'abbonamento è sospeso (non inviato)" }, 502: { description: "L'endpoint non l'ha ricevuto: QStash riprova" }, 410: { description: "Abbonamento eliminato" } },
     problems: [...QSTASH_PROBLEMS, "not_found"] }),
   contract({ method: "post", path: callbackPath, operationId: "qstashCallback", tag: "QStash", security: "qstash", summary: "Esito di un tentativo (callback di QStash)", headers: signed, body: Callback,
     responses: { 200: { description: "Registrato" } }, problems: [...QSTASH_PROBLEMS, "malformed_json", "invalid_body"] }),

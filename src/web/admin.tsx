@@ -17,6 +17,7 @@ import { adminLog } from "./admin-log.js";
 import { adminMail } from "./admin-mail.js";
 import { adminWebhooks } from "./admin-webhooks.js";
 import { adminSenders } from "./admin-senders.js";
+import { adminCredentials } from "./admin-credentials.js";
 
 export const admin = new Hono<AppEnv>();
 
@@ -33,6 +34,7 @@ admin.route("/", adminLog);
 admin.route("/", adminMail);
 admin.route("/", adminWebhooks);
 admin.route("/", adminSenders);
+admin.route("/", adminCredentials);
 
 
 admin.get("/admin", async (c) => {
@@ -76,6 +78,7 @@ admin.get("/admin", async (c) => {
         <li><a href="/admin/utenti">Utenti: inviti, ruoli, disattivazione</a></li>
         <li><a href="/admin/uffici">Rubrica degli uffici e catene di segnalazione</a></li>
         <li><a href="/admin/mittenti">Sistemi mittenti dei webhook</a></li>
+        <li><a href="/admin/credenziali">Credenziali API dei sistemi degli uffici, delle Regioni e del Ministero</a></li>
         <li><a href="/admin/webhook">Webhook in uscita: abbonamenti, recapiti, eventi non consegnati</a></li>
         <li><a href="/admin/posta">Posta in uscita e stato di recapito</a></li>
         <li><a href="/admin/registro">Registro degli accessi e delle modifiche</a></li>

@@ -23,6 +23,7 @@ export const ACTIONS: Record<string, string> = {
   "deadline.restarted": "termine ricominciato", "case.purged": "procedimento cancellato per decorso del termine di conservazione",
   "subscription.created": "sottoscrizione creata", "subscription.updated": "sottoscrizione modificata", "subscription.tested": "sottoscrizione provata",
   "subscription.secret-rotated": "segreto della sottoscrizione rinnovato", "subscription.replayed": "eventi della sottoscrizione inviati di nuovo",
+  "credential.issued": "credenziale API rilasciata", "credential.revoked": "credenziale API revocata",
   "subscription.paused": "sottoscrizione sospesa", "subscription.resumed": "sottoscrizione riattivata", "subscription.sampled": "esempio di evento inviato alla sottoscrizione",
   "subscription.disabled": "sottoscrizione disattivata per errori continui", "subscription.events-read": "registro degli eventi della sottoscrizione consultato",
   "accessibility.feedback": "segnalazione sull'accessibilità ricevuta", "case.duplicate-withdrawn": "procedimento doppio ritirato",
@@ -66,6 +67,14 @@ function predicate(action: string, d: Detail, n: Names): string {
     case "calendar.revoked": return "ha revocato l'indirizzo del calendario";
     case "sender.created": return `ha creato il sistema mittente «${str(d.sender)}»`;
     case "sender.rotated": return `ha rinnovato il segreto del sistema mittente «${str(d.sender)}»`;
+    case "credential.issued": return `ha rilasciato la credenziale API ${str(d.credential)} (finalità: ${str(d.purpose)})`;
+    case "credential.revoked": return `ha revocato la credenziale API ${str(d.credential)}`;
+    case "subscription.paused": return `ha sospeso l'abbonamento ${str(d.subscription)} agli eventi in uscita`;
+    case "subscription.resumed": return `ha riattivato l'abbonamento ${str(d.subscription)} agli eventi in uscita`;
+    case "subscription.disabled": return `ha disattivato l'abbonamento ${str(d.subscription)}: l'endpoint rifiutava gli eventi dal ${romeDateTime(Number(d.failingSince))}`;
+    case "subscription.sampled": return `ha inviato un esempio di «${str(d.kind)}» all'abbonamento ${str(d.subscription)}`;
+    case "subscription.replayed": return `ha reinviato la consegna ${str(d.delivery)} dell'abbonamento ${str(d.subscription)}`;
+    case "subscription.events-read": return `ha letto il registro degli eventi dell'abbonamento ${str(d.subscription)} (${count(Number(d.events ?? 0), "evento", "eventi")})`;
     case "deadline.restarted": return "ha registrato un evento da cui il termine ricomincia";
     case "timeline.migrated": return `ha portato lo scadenzario dalla versione ${str(d.from)} alla ${str(d.to)}`;
     case "case.purged": return "ha cancellato il procedimento per decorso del termine di conservazione";

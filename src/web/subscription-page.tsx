@@ -12,6 +12,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { config } from "../config.js";
 import { centralDb } from "../db/districts.js";
+import { getOffice } from "../db/directory.js";
 import { type SubscriptionRow, ownSubscription, rotateSecret, subscriptionView, updateSubscription } from "../domain/subscriptions.js";
 import { readForm } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
@@ -34,16 +35,22 @@ export const DELIVERY = {
 } as const;
 export const kindLabel = (k: string) => KIND_LABELS[k as OutboundKind] ?? k;
 
-interface Said { fresh?: string; result?: ManualResult; what?: string; error?: string; typedUrl?: string }
+interface Said { fresh?: string; result?: ManualResult; what?: string; error?: string; typedUrl?: string; sampled?: OutboundKind }
+
+/** "02:07 del 07/12/2026": a moment as a sentence says it after "alle" or "dalle". */
+const moment = (ms: number) => {
+  const [day, time] = when(ms).split(" ");
+  return `${time} del ${day}`;
+};
 
 /** What the state means and what happens next, in one sentence. */
 function stateSentence(s: SubscriptionRow, disableAfter: string): string {
   if (s.disabledAt !== null && s.disabledReason === "failing") {
-    return `Termini ha smesso di inviare gli eventi alle ${when(s.disabledAt)}, dopo ${disableAfter} di errori continui. Gli eventi successivi restano nel registro, non inviati: riparato l'endpoint, riattivi l'abbonamento e li reinvii o li recuperi dal registro.`;
+    return `Termini ha smesso di inviare gli eventi alle ${moment(s.disabledAt)}, dopo ${disableAfter} di errori continui. Gli eventi successivi restano nel registro, non inviati: riparato l'endpoint, riattivi l'abbonamento e li reinvii o li recuperi dal registro.`;
   }
-  if (s.disabledAt !== null) return `Sospeso dalle ${when(s.disabledAt)}: gli eventi restano nel registro, non inviati, finché non lo riattiva.`;
+  if (s.disabledAt !== null) return `Sospeso dalle ${moment(s.disabledAt)}: gli eventi restano nel registro, non inviati, finché non lo riattiva.`;
   if (s.failingSince !== null) {
-    return `L'endpoint rifiuta gli eventi dalle ${when(s.failingSince)}${s.flaggedAt !== null ? " (segnalato agli amministratori e all'ufficio)" : ""}. Termini riprova; se gli errori continuano per ${disableAfter}, l'abbonamento viene disattivato.`;
+    return `L'endpoint rifiuta gli eventi dalle ${moment(s.failingSince)}${s.flaggedAt !== null ? " (segnalato agli amministratori e all'ufficio)" : ""}. Termini riprova; se gli errori continuano per ${disableAfter}, l'abbonamento viene disattivato.`;
   }
   return "Gli eventi vengono inviati all'endpoint appena accadono.";
 }
@@ -72,6 +79,7 @@ export function subscriptionPages(base: string) {
     const [recent, dead] = await Promise.all([deliveriesAcross(c.env, s.id, 30), deliveriesAcross(c.env, s.id, 50, "dead")]);
     const attempts = await attemptsAcross([...recent, ...dead]);
     const disableAfter = spanInItalian(config(c.env).WEBHOOK_DISABLE_AFTER_MS);
+    const office = (await getOffice(centralDb(c.env), s.officeId))?.name ?? s.officeId;
     const action = (path: string, label: string, tone = "btn-outline-primary") => (
       <form method="post" action={`${base}/${s.id}/${path}`} class="d-inline">
         <input type="hidden" name="csrf" value={user.csrf} />
@@ -88,7 +96,8 @@ export function subscriptionPages(base: string) {
             <tr>
               <td>{kindLabel(kind)}<div class="muted"><code>{d.eventId}</code></div></td>
               <td>{when(d.createdAt)}</td>
-              <td>{DELIVERY[d.status]}{d.status === "pending" && d.attempts > 0 && <div>nuovo tentativo alle {when(d.dueAt)}</div>}</td>
+              <td>{off && d.status === "pending" ? "non verrà inviato finché l'abbonamento è sospeso" : DELIVERY[d.status]}
+                {!off && d.status === "pending" && d.attempts > 0 && <div>nuovo tentativo alle {moment(d.dueAt)}</div>}</td>
               <td>
                 {attempts.filter((a) => a.deliveryId === d.id).map((a) => (
                   <div>{when(a.at)}: {a.status === null ? `nessuna risposta${a.error ? ` (${a.error})` : ""}` : `HTTP ${a.status}`}{a.response && <div><code class="text-break">{a.response.slice(0, 200)}</code></div>}</div>
@@ -108,7 +117,7 @@ export function subscriptionPages(base: string) {
       </table>
     );
     return c.html(
-      <Layout title={`Webhook di ${s.officeId}`} user={user} crumbs={base === "/admin/webhook" ? [["/admin", "Amministrazione"], [base, "Webhook in uscita"]] : [[base, "Webhook"]]}>
+      <Layout title="Abbonamento agli eventi" user={user} crumbs={base === "/admin/webhook" ? [["/admin", "Amministrazione"], [base, "Webhook in uscita"]] : [[base, "Webhook"]]}>
         {said.fresh && <SecretOnce secret={said.fresh} hint="Mostrato una sola volta. Il segreto precedente resta valido per 24 ore: gli eventi sono firmati con entrambi." />}
         {said.result && (
           <Alert tone={said.result.outcome === "delivered" || said.result.outcome === "published" ? "success" : "warning"}>
@@ -117,6 +126,7 @@ export function subscriptionPages(base: string) {
         )}
         <p><span class={`badge ${STATE[v.status][1]}`}>{STATE[v.status][0]}</span> {stateSentence(s, disableAfter)}</p>
         <dl>
+          <dt>Ufficio</dt><dd>{office}{s.description && <div class="muted">{s.description}</div>}</dd>
           <dt>Endpoint</dt><dd><code>{s.url}</code></dd>
           <dt>Eventi</dt><dd>{s.kinds.map(kindLabel).join("; ")}</dd>
           <dt>Controllo del flusso</dt><dd>{s.parallelism} consegne contemporanee, {s.ratePerSecond} al secondo (lo stabiliscono gli amministratori)</dd>
@@ -132,7 +142,7 @@ export function subscriptionPages(base: string) {
             <div class="col-auto">
               <label for="sample-type" class="form-label">Esempio di un tipo di evento (dati fittizi, <code>sample: true</code>)</label>
               <select id="sample-type" name="type" class="form-select">
-                {OUTBOUND_KINDS.map((k) => <option value={k}>{KIND_LABELS[k]} ({k})</option>)}
+                {OUTBOUND_KINDS.map((k) => <option value={k} selected={k === said.sampled}>{KIND_LABELS[k]} ({k})</option>)}
               </select>
             </div>
             <div class="col-auto"><button type="submit" class="btn btn-outline-primary btn-sm">Invia l'esempio</button></div>
@@ -179,7 +189,7 @@ export function subscriptionPages(base: string) {
     const kind = OUTBOUND_KINDS.find((k) => k === form.type);
     if (kind === undefined) throw new ApiError("invalid_body", "type: scelga un tipo di evento", { parameter: "type" });
     const ctx = outboundContext(c.env, Date.now(), await testDb(c.env, s));
-    return page(c, { result: await sendSample(ctx, c.get("user").principal, s, kind, c.get("requestId")), what: `Esempio di «${KIND_LABELS[kind]}»` });
+    return page(c, { result: await sendSample(ctx, c.get("user").principal, s, kind, c.get("requestId")), what: `Esempio di «${KIND_LABELS[kind]}»`, sampled: kind });
   });
 
   app.post(`${base}/:id/ruota`, async (c) => {

@@ -72,6 +72,21 @@ describe("a subscriber with its office's credential", () => {
     expect(await actions(id)).toEqual(["subscription.created", "subscription.paused", "subscription.events-read", "subscription.resumed", "subscription.replayed"]);
   });
 
+  it("paused with a delivery still due: at its time it is kept unsent (skipped), not given up", async () => {
+    const { id, endpoint } = await subscribe(`due-paused-${crypto.randomUUID()}`, { office: "procura-torino", kinds: ["deadline.opened"] });
+    await endpoint.setup({ statuses: [503] });
+    introspector = await idleWorkflows();
+    expect((await postWebhook(registration(newRef()))).status).toBe(201);
+    const t0 = Date.now();
+    await sweep(env, t0);
+    expect((await endpoint.received()).map((r) => r.status)).toEqual([503]);
+    await own("PATCH", `/api/v1/subscriptions/${id}`, { enabled: false });
+    await sweep(env, t0 + 3_600_000);
+    expect((await endpoint.received()).length).toBe(1);
+    const [d] = ((await (await own("GET", `/api/v1/subscriptions/${id}/deliveries`)).json()) as { deliveries: { status: string; lastError: string }[] }).deliveries;
+    expect(d).toMatchObject({ status: "skipped", lastError: "abbonamento sospeso o disattivato: non inviato" });
+  });
+
   it("sends a sample of every event type, shaped as the real one and marked as a sample", async () => {
     const { id, endpoint } = await subscribe(`samples-${crypto.randomUUID()}`, { office: "procura-torino", kinds: ["deadline.opened"] });
     for (const type of OUTBOUND_KINDS) {

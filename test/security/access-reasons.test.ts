@@ -109,6 +109,8 @@ const NOT: Record<string, string> = {
   "POST /admin/riferimenti/:caseId/ritira": "withdraws a duplicate (logged)",
   "GET /admin/uffici": "the office directory", "GET /admin/uffici/nuovo": "a form", "GET /admin/uffici/:id": "an office", "POST /admin/uffici": "creates an office", "POST /admin/uffici/:id": "changes an office",
   "GET /admin/utenti": "users", "GET /admin/utenti/invita": "a form", "POST /admin/utenti": "invites a user", "POST /admin/utenti/:id": "changes a user",
+  "GET /admin/credenziali": "API credentials: names, roles, offices, purposes", "POST /admin/credenziali": "issues a credential (logged)",
+  "POST /admin/credenziali/:id/revoca": "revokes a credential (logged)",
   "GET /admin/mittenti": "webhook senders", "POST /admin/mittenti": "creates a sender", "POST /admin/mittenti/:id/ruota": "rotates a sender's secret",
   "GET /admin/webhook": "subscriptions", "GET /admin/webhook/:id": "a subscription's deliveries: ids and statuses, no case data", "POST /admin/webhook": "creates a subscription",
   "POST /admin/webhook/:id/consegne/:delivery/riprova": "re-sends a delivery (disclosure logged when taken)", "POST /admin/webhook/:id/prova": "a test event",
