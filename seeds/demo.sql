@@ -47,16 +47,17 @@ INSERT OR IGNORE INTO webhook_secrets (id, sender_id, secret, created_at, expire
 
 -- Tokens are stored as SHA-256 hex digests.
 INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at) VALUES
-  ('demo-admin', 'Amministratore locale', 'f9d0b62dabc0340ca39893285dca4e17dd692812855016c4e4169d36bb0271fe', 'admin', 0, NULL),
-  ('demo-procura', 'Procura di Torino (locale)', '4072d3c2e741b98f125771fa53ed838d81862322f2e1cffb8cadaa453572c9ea', 'staff', 0, NULL),
-  ('demo-gip', 'Ufficio GIP di Torino (locale)', '60ef0c33e1c5ada13049cda3f6d3d085ea0097a1b4a8d55bc54b0a1c00b4228e', 'staff', 0, NULL),
-  ('demo-procura-milano', 'Procura di Milano (locale)', 'e80afe3dcb5fa2dd44967b48a8a7f1834d82289c3c60fb8c91b0b434bd20225d', 'staff', 0, NULL);
+  ('demo-admin', 'Amministratore locale', 'f9d0b62dabc0340ca39893285dca4e17dd692812855016c4e4169d36bb0271fe', 'admin', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL),
+  ('demo-procura', 'Procura di Torino (locale)', '4072d3c2e741b98f125771fa53ed838d81862322f2e1cffb8cadaa453572c9ea', 'staff', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL),
+  ('demo-gip', 'Ufficio GIP di Torino (locale)', '60ef0c33e1c5ada13049cda3f6d3d085ea0097a1b4a8d55bc54b0a1c00b4228e', 'staff', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL),
+  ('demo-procura-milano', 'Procura di Milano (locale)', 'e80afe3dcb5fa2dd44967b48a8a7f1834d82289c3c60fb8c91b0b434bd20225d', 'staff', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL);
 INSERT OR IGNORE INTO api_credentials (id, name, token_hash, role, created_at, revoked_at, region) VALUES
-  ('demo-ministero', 'Ministero — Dipartimento per le pari opportunità (locale)', '9d54693d0c5b18bde59aac718bff28f696c87f0b7d437bbaf0faf376bb2af975', 'ministry', 0, NULL, NULL),
-  ('demo-regione', 'Regione Piemonte (locale)', 'fd89df0a754494db5fbbdda7227d3dd08e9a9c327bd0f21963136e818fa7207e', 'region', 0, NULL, 'Piemonte');
+  ('demo-ministero', 'Ministero — Dipartimento per le pari opportunità (locale)', '9d54693d0c5b18bde59aac718bff28f696c87f0b7d437bbaf0faf376bb2af975', 'ministry', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL, NULL),
+  ('demo-regione', 'Regione Piemonte (locale)', 'fd89df0a754494db5fbbdda7227d3dd08e9a9c327bd0f21963136e818fa7207e', 'region', CAST(strftime('%s', 'now') AS INTEGER) * 1000, NULL, 'Piemonte');
 -- The purpose each system's reads serve, declared when its credential is issued (the audit log's reason).
 UPDATE api_credentials SET purpose = 'gestione delle scadenze dei procedimenti dell''ufficio (sistema di registro)' WHERE id IN ('demo-procura', 'demo-gip', 'demo-procura-milano') AND purpose IS NULL;
 UPDATE api_credentials SET purpose = 'amministrazione del servizio' WHERE id = 'demo-admin' AND purpose IS NULL;
+UPDATE api_credentials SET purpose = 'relazioni annuali sull''attuazione (dati aggregati)' WHERE id IN ('demo-ministero', 'demo-regione') AND purpose IS NULL;
 INSERT OR IGNORE INTO credential_offices (credential_id, office_id) VALUES
   ('demo-procura', 'procura-torino'), ('demo-ministero', 'dipartimento-po'), ('demo-regione', 'regione-piemonte'),
   ('demo-gip', 'gip-torino'), ('demo-procura-milano', 'procura-milano');

@@ -42,7 +42,7 @@ async function page(c: Context<AppEnv>, shown: { fresh?: { name: string; token: 
   return c.html(
     <Layout title="Credenziali API" user={user} crumbs={[["/admin", "Amministrazione"]]}>
       <ErrorSummary errors={errors} />
-      {shown.fresh && <SecretOnce secret={shown.fresh.token} hint={`Il token di «${shown.fresh.name}» è mostrato una sola volta: lo consegni ora a chi gestisce il sistema, che lo usa come Authorization: Bearer.`} />}
+      {shown.fresh && <SecretOnce label="Nuovo token" secret={shown.fresh.token} hint={`Il token di «${shown.fresh.name}» è mostrato una sola volta: lo consegni ora a chi gestisce il sistema, che lo usa come Authorization: Bearer.`} />}
       {shown.revoked && <Alert tone="success">Credenziale «{shown.revoked}» revocata: da ora ogni richiesta con essa è rifiutata.</Alert>}
       <p>Le credenziali con cui i sistemi degli uffici, delle Regioni e del Ministero usano l'API. Ognuna dichiara la finalità per cui consulta i dati: il registro degli accessi la riporta.</p>
       <table class="table table-stack">

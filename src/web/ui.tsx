@@ -35,10 +35,10 @@ export function Alert(props: { tone: Tone; children: Child; id?: string }) {
 }
 
 /** A secret shown once, in the answer to the request that made it, with a "Copia" button (never in a URL). */
-export function SecretOnce(props: { secret: string; hint: Child }) {
+export function SecretOnce(props: { secret: string; hint: Child; label?: string }) {
   return (
     <Alert tone="success">
-      <Field id="nuovo" label="Nuovo segreto" hint={props.hint}>
+      <Field id="nuovo" label={props.label ?? "Nuovo segreto"} hint={props.hint}>
         <div class="input-group">
           <input type="text" {...described("nuovo", { hint: true })} readonly value={props.secret} />
           <div class="input-group-append"><button type="button" class="btn btn-primary" data-copy="nuovo">Copia</button></div>
