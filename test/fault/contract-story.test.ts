@@ -80,5 +80,6 @@ it("runs an integrator's story through Prism's validating proxy with no request 
   // Every operation an integrator calls, on the document's own list (QStash's calls are QStash's).
   const operations = new Set(called);
   expect(operations.size).toBeGreaterThanOrEqual(28);
+  console.log(`contract story through Prism: ${operations.size} operations, ${statuses.length} requests, ${violations.length} violations`);
   expect(statuses.filter((s) => / 5\d\d$/.test(s))).toEqual([]);
 }, 600_000);
