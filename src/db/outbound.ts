@@ -4,7 +4,7 @@
  * every write after the attempt conditional on still holding the claim —
  * so a sender that hung and lost its claim records nothing twice.
  */
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import { type Db, boundGroups } from "./client.js";
 import { outboundAttempts, outboundDeliveries, outboundEvents, qstashReceipts, subscriptions } from "./schema.js";
 
@@ -174,33 +174,6 @@ export async function deliveriesOf(db: Db, subscriptionId: string, limit: number
     .innerJoin(outboundEvents, eq(outboundEvents.id, outboundDeliveries.eventId))
     .where(and(eq(outboundDeliveries.subscriptionId, subscriptionId), status === undefined ? undefined : eq(outboundDeliveries.status, status)))
     .orderBy(desc(outboundDeliveries.createdAt)).limit(limit).all();
-}
-
-/**
- * A subscription's event log in this database after row `after` (0: from the oldest kept), in the order
- * the rows were written (rowid: the order of each case's sequence), with its delivery's state. Every
- * event written for it, sent or not; tests and samples, which count nothing, left out.
- */
-export async function eventLogOf(db: Db, subscriptionId: string, after: number, limit: number) {
-  const d = outboundDeliveries;
-  const rowid = sql<number>`${d}.rowid`;
-  return db.select({ row: rowid, id: d.id, status: d.status, attempts: d.attempts, createdAt: d.createdAt, deliveredAt: d.deliveredAt, body: outboundEvents.body })
-    .from(d).innerJoin(outboundEvents, eq(outboundEvents.id, d.eventId))
-    .where(and(eq(d.subscriptionId, subscriptionId), isNotNull(outboundEvents.seq), gt(rowid, after)))
-    .orderBy(rowid).limit(limit).all();
-}
-
-/** Events older than `before` with their deliveries and attempts, none of them still due: at most `limit` events. */
-export async function purgeOutboundLog(db: Db, before: number, limit: number): Promise<number> {
-  const old = `SELECT id FROM outbound_events e WHERE e.created_at < ?1
-    AND NOT EXISTS (SELECT 1 FROM outbound_deliveries x WHERE x.event_id = e.id AND x.status IN ('pending', 'sending', 'published'))
-    ORDER BY e.created_at LIMIT ?2`;
-  const results = await db.$client.batch([
-    db.$client.prepare(`DELETE FROM outbound_attempts WHERE delivery_id IN (SELECT id FROM outbound_deliveries WHERE event_id IN (${old}))`).bind(before, limit),
-    db.$client.prepare(`DELETE FROM outbound_deliveries WHERE event_id IN (${old})`).bind(before, limit),
-    db.$client.prepare(`DELETE FROM outbound_events WHERE id IN (${old})`).bind(before, limit),
-  ]);
-  return results[2]?.meta.changes ?? 0;
 }
 
 /** The attempts of these deliveries, oldest first: one batch, in groups under D1's 100 bound parameters per statement. */

@@ -8,7 +8,7 @@
 import type { Db } from "../db/client.js";
 import { caseDbs } from "../db/districts.js";
 import { PURGE_BATCH, type PurgedCounts, purgeAuditLog, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
-import { purgeOutboundLog } from "../db/outbound.js";
+import { purgeOutboundLog } from "../db/outbound-log.js";
 import { config } from "../config.js";
 import { RECEIPT_RETENTION_MS, retentionCutoff } from "../domain/retention.js";
 import { checkIntegrity } from "../domain/integrity.js";
