@@ -17,16 +17,17 @@ import { EXPORT_MAX, serveExport } from "../web/admin-log.js";
 
 export const auditLogRoutes = new Hono<AppEnv>();
 
-const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, "istante ISO 8601 con fuso, es. 2026-12-01T00:00:00+01:00")
-  .meta({ format: "date-time", examples: ["2026-12-01T00:00:00+01:00"] });
+const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, "istante ISO 8601 con fuso, es. 2026-12-01T00:00:00+01:00");
+/** As /openapi.json shows a bound of the period: an RFC 3339 instant. */
+const bound = (description: string) => Instant.optional().meta({ description, format: "date-time", examples: ["2026-12-01T00:00:00+01:00"] });
 const Query = z.strictObject({
   purpose: z.enum(Object.keys(LOG_PURPOSES) as [LogPurpose, ...LogPurpose[]]).describe(Object.entries(LOG_PURPOSES).map(([k, v]) => `${k}: ${v}`).join("; ")),
   format: z.enum(["json", "csv"]).default("json"),
   case: z.string().min(1).max(64).optional().describe("Riferimento del procedimento"),
   office: z.string().min(1).max(64).optional().describe("Ufficio coinvolto nei procedimenti"),
   actor: z.string().min(1).max(120).optional().describe("Chi ha agito: identificativo (user:…, credential:…) o parte del nome"),
-  from: Instant.optional().describe("Dal (incluso)"),
-  to: Instant.optional().describe("Al (escluso)"),
+  from: bound("Dal (incluso)"),
+  to: bound("Al (escluso)"),
 });
 
 auditLogRoutes.get("/", bearer, async (c) => {

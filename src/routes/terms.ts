@@ -29,7 +29,7 @@ const Instant = z.string().transform((text, ctx) => {
 });
 
 const TermsQuery = z.strictObject({
-  from: Instant,
+  from: Instant.meta({ format: "date-time", description: "Istante da cui decorre il termine, RFC 3339 con offset o Z", examples: ["2024-03-26T10:00:00+01:00"] }),
   amount: integerParam(1, 999_999_999),
   unit: z.enum(["hours", "days", "months", "years"]),
   regime: z.enum(["penal", "civil", "administrative"]),

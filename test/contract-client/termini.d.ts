@@ -3802,6 +3802,7 @@ export interface operations {
     computeTerm: {
         parameters: {
             query: {
+                /** @description Istante da cui decorre il termine, RFC 3339 con offset o Z */
                 from: string;
                 amount: number;
                 unit: "hours" | "days" | "months" | "years";
@@ -7781,7 +7782,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description L'endpoint l'ha ricevuto */
+            /** @description L'endpoint l'ha ricevuto, o l'abbonamento è sospeso (non inviato) */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7841,7 +7842,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Abbonamento disattivato */
+            /** @description Abbonamento eliminato */
             410: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -92,6 +92,12 @@ describe("the OpenAPI document", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ops.every((o) => Array.isArray(o.security))).toBe(true);
     expect(d.paths["/api/v1/terms"]!.get!.security).toEqual([]);
+    // Parameters typed as what they are: numbers as integers, instants as date-times.
+    const param = (path: string, name: string) => ((d.paths[path]!.get as unknown as { parameters: { name: string; schema: Record<string, unknown> }[] }).parameters.find((p) => p.name === name))!.schema;
+    expect(param("/api/v1/cases", "limit")).toEqual({ type: "integer", minimum: 1, maximum: 200 });
+    expect(param("/api/v1/terms", "amount")).toMatchObject({ type: "integer", minimum: 1 });
+    expect(param("/api/v1/terms", "from")).toMatchObject({ type: "string", format: "date-time" });
+    expect(param("/api/v1/audit-log", "from")).toMatchObject({ type: "string", format: "date-time" });
   });
 });
 
