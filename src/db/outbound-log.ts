@@ -17,15 +17,22 @@ export async function eventLogOf(db: Db, subscriptionId: string, after: number, 
     .orderBy(rowid).limit(limit).all();
 }
 
-/** Events older than `before` with their deliveries and attempts, none of them still due: at most `limit` events. */
-export async function purgeOutboundLog(db: Db, before: number, limit: number): Promise<number> {
-  const old = `SELECT id FROM outbound_events e WHERE e.created_at < ?1
-    AND NOT EXISTS (SELECT 1 FROM outbound_deliveries x WHERE x.event_id = e.id AND x.status IN ('pending', 'sending', 'published'))
-    ORDER BY e.created_at LIMIT ?2`;
+/**
+ * A log's entries older than `before`, none still being delivered: their deliveries and attempts, at
+ * most `limit` events' worth; then the events left with no delivery — except each case's (or
+ * report's) latest, kept as long as the case so that its next event's `sequence` follows it (a
+ * receiver that kept the last number must never see a smaller one for a newer event).
+ */
+export async function purgeOutboundLog(db: Db, before: number, limit: number): Promise<{ deliveries: number; events: number }> {
+  const old = (more: string) => `SELECT id FROM outbound_events e WHERE e.created_at < ?1 ${more} ORDER BY e.created_at LIMIT ?2`;
+  const withDeliveries = old(`AND EXISTS (SELECT 1 FROM outbound_deliveries x WHERE x.event_id = e.id)
+    AND NOT EXISTS (SELECT 1 FROM outbound_deliveries x WHERE x.event_id = e.id AND x.status IN ('pending', 'sending', 'published'))`);
+  const bare = old(`AND NOT EXISTS (SELECT 1 FROM outbound_deliveries x WHERE x.event_id = e.id)
+    AND (e.subject IS NULL OR e.seq < (SELECT MAX(y.seq) FROM outbound_events y WHERE y.subject = e.subject))`);
   const results = await db.$client.batch([
-    db.$client.prepare(`DELETE FROM outbound_attempts WHERE delivery_id IN (SELECT id FROM outbound_deliveries WHERE event_id IN (${old}))`).bind(before, limit),
-    db.$client.prepare(`DELETE FROM outbound_deliveries WHERE event_id IN (${old})`).bind(before, limit),
-    db.$client.prepare(`DELETE FROM outbound_events WHERE id IN (${old})`).bind(before, limit),
+    db.$client.prepare(`DELETE FROM outbound_attempts WHERE delivery_id IN (SELECT id FROM outbound_deliveries WHERE event_id IN (${withDeliveries}))`).bind(before, limit),
+    db.$client.prepare(`DELETE FROM outbound_deliveries WHERE event_id IN (${withDeliveries})`).bind(before, limit),
+    db.$client.prepare(`DELETE FROM outbound_events WHERE id IN (${bare})`).bind(before, limit),
   ]);
-  return results[2]?.meta.changes ?? 0;
+  return { deliveries: results[1]?.meta.changes ?? 0, events: results[2]?.meta.changes ?? 0 };
 }

@@ -29,21 +29,23 @@ export interface RetentionOptions {
   budgetMs?: number;
 }
 
-export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number; auditEntries: number; outboundEvents: number }
+export interface RetentionCounts extends PurgedCounts { cutoff: number; receipts: number; mail: number; auditEntries: number; outboundDeliveries: number; outboundEvents: number }
 
 /** Every district's database in turn, within one run's bounds. */
 export async function retention(env: Bindings, now: number, o: RetentionOptions = {}): Promise<RetentionCounts> {
   const years = config(env).RETENTION_YEARS;
   const cutoff = retentionCutoff(now, years);
   const until = Date.now() + (o.budgetMs ?? 20_000);
-  const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0, auditEntries: 0, outboundEvents: 0 };
+  const counts: RetentionCounts = { cutoff, cases: 0, events: 0, deadlines: 0, notifications: 0, receipts: 0, mail: 0, auditEntries: 0, outboundDeliveries: 0, outboundEvents: 0 };
   for (const db of caseDbs(env)) await purgeDistrict(db, cutoff, now, until, o, counts);
   // Subscriptions' event logs keep OUTBOUND_LOG_DAYS (docs: catch-up); an event still being delivered stays.
   const logBefore = now - config(env).OUTBOUND_LOG_DAYS * 86_400_000;
   for (const db of caseDbs(env)) {
-    for (let n = OUTBOUND_PURGE_BATCH; n === OUTBOUND_PURGE_BATCH && Date.now() < until;) {
-      n = await purgeOutboundLog(db, logBefore, OUTBOUND_PURGE_BATCH);
-      counts.outboundEvents += n;
+    for (let more = true; more && Date.now() < until;) {
+      const n = await purgeOutboundLog(db, logBefore, OUTBOUND_PURGE_BATCH);
+      counts.outboundDeliveries += n.deliveries;
+      counts.outboundEvents += n.events;
+      more = n.deliveries > 0 || n.events === OUTBOUND_PURGE_BATCH;
     }
   }
   // The audit log's rows, once older than their own period (README, Data protection).

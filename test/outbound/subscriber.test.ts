@@ -147,13 +147,15 @@ describe("an endpoint that keeps failing", () => {
 });
 
 describe("the event log", () => {
-  it("keeps events for OUTBOUND_LOG_DAYS, and the purge leaves one still being delivered", async () => {
+  it("keeps entries for OUTBOUND_LOG_DAYS, leaves one still being delivered, and a case's sequence goes on after the purge", async () => {
     const { id, endpoint } = await subscribe(`purge-${crypto.randomUUID()}`, { office: "procura-torino", kinds: ["deadline.opened"] });
     await endpoint.setup({ always: 503 });
     introspector = await idleWorkflows();
-    expect((await postWebhook(registration(newRef()))).status).toBe(201);
-    expect((await postWebhook(registration(newRef()))).status).toBe(201);
-    const rows = await env.DB.prepare("SELECT id, event_id FROM outbound_deliveries WHERE subscription_id = ? ORDER BY rowid").bind(id).all<{ id: string; event_id: string }>();
+    const [first, second] = [newRef(), newRef()];
+    expect((await postWebhook(registration(first))).status).toBe(201);
+    expect((await postWebhook(registration(second))).status).toBe(201);
+    const rows = await env.DB.prepare("SELECT d.id, d.event_id, e.seq FROM outbound_deliveries d JOIN outbound_events e ON e.id = d.event_id WHERE d.subscription_id = ? ORDER BY d.rowid")
+      .bind(id).all<{ id: string; event_id: string; seq: number }>();
     expect(rows.results).toHaveLength(2);
     const old = Date.now() - 31 * 86_400_000;
     // Both 31 days old; the first delivered long ago (to every subscription that had it), the second still due.
@@ -163,8 +165,13 @@ describe("the event log", () => {
       env.DB.prepare("UPDATE outbound_deliveries SET status = 'pending' WHERE id = ?").bind(rows.results[1]!.id),
     ]);
     const counts = await retention(env, Date.now());
-    expect(counts.outboundEvents).toBeGreaterThanOrEqual(1);
+    expect(counts.outboundDeliveries).toBeGreaterThanOrEqual(1);
     const left = ((await (await own("GET", `/api/v1/subscriptions/${id}/events`)).json()) as LogPage).events.map((e) => e.delivery.id);
     expect(left).toEqual([rows.results[1]!.id]);
+    // The first case's last event stays as the anchor of its sequence: the next one follows it, never restarts at 1.
+    await endpoint.setup({ always: null });
+    expect((await api("POST", `/api/v1/cases/${encodeURIComponent(first)}/events`, { body: { type: "measures.requested", occurredAt: new Date(Date.now() - 60_000).toISOString() } })).status).toBe(201);
+    const next = await env.DB.prepare("SELECT max(e.seq) AS seq FROM outbound_events e WHERE e.case_id = (SELECT case_id FROM outbound_events WHERE id = ?)").bind(rows.results[0]!.event_id).first<{ seq: number }>();
+    expect(next!.seq).toBeGreaterThan(rows.results[0]!.seq);
   });
 });
