@@ -190,25 +190,26 @@ export interface FailingEndpoint {
  * To the administrators and the subscribing office: its endpoint keeps failing (events wait, none is
  * dropped), or — `disabledAt` — Termini has stopped sending to it after failing too long.
  */
-export function composeEndpointFailing(f: FailingEndpoint & { disabledAt?: number; disableAfter?: string }): ComposedMessage {
+export function composeEndpointFailing(f: FailingEndpoint & { disabledAt?: number; disableAfter?: string; retryWindow?: string }): ComposedMessage {
   const off = f.disabledAt !== undefined;
-  const subject = off ? `[Termini] Webhook disattivato — ${f.office}` : `[Termini] Webhook non raggiungibile — ${f.office}`;
+  const whose = withArticle("di", f.office);
+  const subject = off ? `[Termini] Webhook disattivato — ${f.office}` : `[Termini] Webhook in errore — ${f.office}`;
   const lines = off
     ? [
-      `L'endpoint webhook di ${f.office} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}: alle ${atRome(f.disabledAt!)} Termini ha disattivato l'abbonamento, come avviene dopo ${f.disableAfter} di errori continui.`,
+      `L'endpoint webhook ${whose} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}: alle ${atRome(f.disabledAt!)} Termini ha disattivato l'abbonamento, come avviene dopo ${f.disableAfter} di errori continui.`,
       `Ultimo errore: ${f.lastError}.`,
-      "Da ora gli eventi non vengono inviati, ma restano nel registro dell'abbonamento: una volta riparato l'endpoint, lo si riattiva dalla pagina dell'abbonamento e si recuperano gli eventi dal registro o reinviandoli.",
+      "Da ora gli eventi non vengono inviati, nemmeno dopo la riattivazione, ma restano nel registro dell'abbonamento: una volta riparato l'endpoint, lo si riattiva dalla pagina dell'abbonamento e si recuperano gli eventi leggendo il registro o reinviandoli dalla pagina.",
     ]
     : [
-      `L'endpoint webhook di ${f.office} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}.`,
+      `L'endpoint webhook ${whose} (${f.origin}) non accetta gli eventi dalle ${atRome(f.since)}.`,
       `Ultimo errore: ${f.lastError}.`,
-      `Gli eventi non vanno persi: Termini continua a riprovare e quelli non recapitati restano nella coda degli eventi non consegnati, da cui si possono reinviare.${f.disableAfter === undefined ? "" : ` Se gli errori continuano per ${f.disableAfter}, l'abbonamento viene disattivato.`}`,
+      `Termini continua a riprovare ogni evento${f.retryWindow === undefined ? "" : ` per ${f.retryWindow}`}; quelli non consegnati restano tra gli eventi non consegnati, da cui si possono reinviare.${f.disableAfter === undefined ? "" : ` Se gli errori continuano per ${f.disableAfter}, l'abbonamento viene disattivato.`}`,
     ];
-  const text = [...lines, "", `Stato dei recapiti (accesso riservato): ${f.link}`, "", "Messaggio automatico di Termini."].join("\n");
+  const text = [...lines, "", `Stato delle consegne (accesso riservato): ${f.link}`, "", "Messaggio automatico di Termini."].join("\n");
   const body = html`<!doctype html>
 <html lang="it"><body style="font-family:sans-serif;color:#1a1a1a">
 ${lines.map((l) => html`<p>${l}</p>`)}
-<p><a href="${f.link}">Stato dei recapiti</a> (accesso riservato)</p>
+<p><a href="${f.link}">Stato delle consegne</a> (accesso riservato)</p>
 <p style="color:#555">Messaggio automatico di Termini.</p>
 </body></html>`;
   return { subject, text, html: body.toString() };

@@ -51,7 +51,7 @@ async function recipients(ctx: OutboundContext, dir: Directory, sub: Subscriptio
 
 const notice = (ctx: OutboundContext, dir: Directory, sub: Subscription, since: number, lastError: string) => ({
   office: dir.get(sub.officeId)?.name ?? sub.officeId, origin: new URL(sub.url).origin, since, lastError,
-  link: `${ctx.appBaseUrl}/webhook/${encodeURIComponent(sub.id)}`, disableAfter: spanInItalian(ctx.disableAfterMs),
+  link: `${ctx.appBaseUrl}/webhook/${encodeURIComponent(sub.id)}`, disableAfter: spanInItalian(ctx.disableAfterMs), retryWindow: spanInItalian(ctx.retry.windowMs),
 });
 
 /** Tells the administrators and the office, once per run of failures, that an endpoint keeps failing. */

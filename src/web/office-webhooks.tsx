@@ -31,7 +31,7 @@ officeWebhooks.get("/webhook", async (c) => {
   const subs = await withHealth(c.env, visibleTo(user.principal, await listSubscriptions(centralDb(c.env))));
   return c.html(
     <Layout title="Webhook" user={user} current="/webhook">
-      <p>I sistemi del suo ufficio che ricevono gli eventi di Termini. Da qui ne vede le consegne e le risposte, reinvia un evento, cambia l'indirizzo, sospende e riattiva, rinnova il segreto.</p>
+      <p>I sistemi del suo ufficio che ricevono gli eventi di Termini. Da qui può vederne le consegne e le risposte, reinviare un evento, cambiare l'indirizzo, sospendere o riattivare l'abbonamento e rinnovare il segreto.</p>
       {subs.length === 0 ? <p>Nessun abbonamento per il suo ufficio. Per riceverne gli eventi, chieda a un amministratore di crearne uno.</p> : (
         <table class="table table-stack">
           <thead><tr><th scope="col">Indirizzo di destinazione</th><th scope="col">Eventi</th><th scope="col">Stato</th></tr></thead>
@@ -40,9 +40,9 @@ officeWebhooks.get("/webhook", async (c) => {
               const v = subscriptionView(s);
               return (
                 <tr>
-                  <td><a href={`/webhook/${s.id}`}>{s.url}</a>{s.description && <div class="muted">{s.description}</div>}</td>
-                  <td>{s.kinds.map(kindLabel).join("; ")}</td>
-                  <td><span class={`badge ${STATE[v.status][1]}`}>{STATE[v.status][0]}</span></td>
+                  <td data-label="Indirizzo di destinazione"><a href={`/webhook/${s.id}`}>{s.url}</a>{s.description && <div class="muted">{s.description}</div>}</td>
+                  <td data-label="Eventi"><ul class="mb-0">{s.kinds.map((k) => <li>{kindLabel(k)}</li>)}</ul></td>
+                  <td data-label="Stato"><span class={`badge ${STATE[v.status][1]}`}>{STATE[v.status][0]}</span></td>
                 </tr>
               );
             })}

@@ -31,7 +31,7 @@ export const STATE = {
   active: ["attivo", "bg-success"], failing: ["endpoint in errore", "bg-danger"], paused: ["sospeso", "bg-secondary"], disabled: ["disattivato per errori", "bg-danger"],
 } as const;
 export const DELIVERY = {
-  pending: "in coda", sending: "in invio", published: "affidato a QStash", delivered: "consegnato", dead: "non consegnato", skipped: "non inviato (abbonamento sospeso)",
+  pending: "in coda", sending: "in invio", published: "in consegna", delivered: "consegnato", dead: "non consegnato", skipped: "non inviato (abbonamento sospeso o disattivato): si può reinviare",
 } as const;
 export const kindLabel = (k: string) => KIND_LABELS[k as OutboundKind] ?? k;
 
@@ -46,14 +46,20 @@ const moment = (ms: number) => {
 /** What the state means and what happens next, in one sentence. */
 function stateSentence(s: SubscriptionRow, disableAfter: string): string {
   if (s.disabledAt !== null && s.disabledReason === "failing") {
-    return `Termini ha smesso di inviare gli eventi alle ${moment(s.disabledAt)}, dopo ${disableAfter} di errori continui. Gli eventi successivi restano nel registro, non inviati: riparato l'endpoint, riattivi l'abbonamento e li reinvii o li recuperi dal registro.`;
+    return `Termini ha smesso di inviare gli eventi alle ${moment(s.disabledAt)}, dopo ${disableAfter} di errori continui. Gli eventi successivi restano nel registro e non vengono inviati, nemmeno dopo la riattivazione: riparato l'endpoint, riattivi l'abbonamento e li recuperi dal registro o li reinvii.`;
   }
-  if (s.disabledAt !== null) return `Sospeso dalle ${moment(s.disabledAt)}: gli eventi restano nel registro, non inviati, finché non lo riattiva.`;
+  if (s.disabledAt !== null) return `Sospeso dalle ${moment(s.disabledAt)}: gli eventi non vengono inviati, né lo saranno dopo la riattivazione; restano nel registro, da cui recuperarli o reinviarli.`;
   if (s.failingSince !== null) {
     return `L'endpoint rifiuta gli eventi dalle ${moment(s.failingSince)}${s.flaggedAt !== null ? " (segnalato agli amministratori e all'ufficio)" : ""}. Termini riprova; se gli errori continuano per ${disableAfter}, l'abbonamento viene disattivato.`;
   }
   return "Gli eventi vengono inviati all'endpoint appena accadono.";
 }
+
+/** What a change just did, said once after the redirect that follows it. */
+const DONE: Record<string, string> = {
+  sospeso: "Abbonamento sospeso.", riattivato: "Abbonamento riattivato: gli eventi nuovi vengono inviati; quelli del frattempo sono nel registro.",
+  indirizzo: "Indirizzo cambiato: i prossimi invii vanno al nuovo indirizzo.",
+};
 
 function outcomeSentence(r: ManualResult): string {
   switch (r.outcome) {
@@ -61,10 +67,12 @@ function outcomeSentence(r: ManualResult): string {
     case "published": return "affidato a QStash per la consegna";
     case "dead": return "non consegnato, e non verrà ritentato";
     case "busy": case "not-due": return "in coda, verrà inviato a breve";
-    case "already-done": return "già consegnato da un'altra richiesta";
+    case "already-done": return "già trattato da un'altra richiesta: veda lo stato qui sotto";
     case "retrying": return "non consegnato, Termini riproverà";
   }
 }
+
+const capitalised = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** The page and its actions, at `base` (/admin/webhook or /webhook). */
 export function subscriptionPages(base: string) {
@@ -80,6 +88,8 @@ export function subscriptionPages(base: string) {
     const attempts = await attemptsAcross([...recent, ...dead]);
     const disableAfter = spanInItalian(config(c.env).WEBHOOK_DISABLE_AFTER_MS);
     const office = (await getOffice(centralDb(c.env), s.officeId))?.name ?? s.officeId;
+    const qstash = Boolean(c.env.QSTASH_TOKEN);
+    const done = DONE[c.req.query("fatto") ?? ""];
     const action = (path: string, label: string, tone = "btn-outline-primary") => (
       <form method="post" action={`${base}/${s.id}/${path}`} class="d-inline">
         <input type="hidden" name="csrf" value={user.csrf} />
@@ -94,11 +104,11 @@ export function subscriptionPages(base: string) {
         <tbody>
           {list.map(({ d, kind }) => (
             <tr>
-              <td>{kindLabel(kind)}<div class="muted"><code>{d.eventId}</code></div></td>
-              <td>{when(d.createdAt)}</td>
-              <td>{off && d.status === "pending" ? "non verrà inviato finché l'abbonamento è sospeso" : DELIVERY[d.status]}
+              <td data-label="Evento">{kindLabel(kind)}<div class="muted"><code>{d.eventId}</code></div></td>
+              <td data-label="Creato">{when(d.createdAt)}</td>
+              <td data-label="Stato">{off && d.status === "pending" ? "non verrà ritentato: l'abbonamento è sospeso; dopo la riattivazione lo reinvii" : DELIVERY[d.status]}
                 {!off && d.status === "pending" && d.attempts > 0 && <div>nuovo tentativo alle {moment(d.dueAt)}</div>}</td>
-              <td>
+              <td data-label="Tentativi e risposte">
                 {attempts.filter((a) => a.deliveryId === d.id).map((a) => (
                   <div>{when(a.at)}: {a.status === null ? `nessuna risposta${a.error ? ` (${a.error})` : ""}` : `HTTP ${a.status}`}{a.response && <div><code class="text-break">{a.response.slice(0, 200)}</code></div>}</div>
                 ))}
@@ -124,12 +134,13 @@ export function subscriptionPages(base: string) {
             {said.what}: {outcomeSentence(said.result)}{said.result.status !== null && ` (HTTP ${said.result.status})`}{said.result.error && said.result.status === null && ` (${said.result.error})`}.
           </Alert>
         )}
+        {done && <Alert tone="success">{done}</Alert>}
         <p><span class={`badge ${STATE[v.status][1]}`}>{STATE[v.status][0]}</span> {stateSentence(s, disableAfter)}</p>
         <dl>
           <dt>Ufficio</dt><dd>{office}{s.description && <div class="muted">{s.description}</div>}</dd>
           <dt>Endpoint</dt><dd><code>{s.url}</code></dd>
-          <dt>Eventi</dt><dd>{s.kinds.map(kindLabel).join("; ")}</dd>
-          <dt>Controllo del flusso</dt><dd>{s.parallelism} consegne contemporanee, {s.ratePerSecond} al secondo (lo stabiliscono gli amministratori)</dd>
+          <dt>Eventi</dt><dd><ul class="mb-0">{s.kinds.map((k) => <li>{kindLabel(k)}</li>)}</ul></dd>
+          <dt>Controllo del flusso</dt><dd>al massimo {s.parallelism} consegne contemporanee{qstash ? `, ${s.ratePerSecond} al secondo` : ""} (lo stabiliscono gli amministratori)</dd>
           <dt>Registro degli eventi</dt><dd>Per recuperare ciò che non ha ricevuto: <code>GET /api/v1/subscriptions/{s.id}/events</code> (vedi la <a href="/docs#recupero">documentazione</a>).</dd>
         </dl>
         <p>
@@ -150,7 +161,7 @@ export function subscriptionPages(base: string) {
         )}
         <form method="post" action={`${base}/${s.id}/indirizzo`} class="mb-4">
           <input type="hidden" name="csrf" value={user.csrf} />
-          <Field id="url" label="Nuovo indirizzo HTTPS di destinazione" hint="Gli eventi successivi vanno al nuovo indirizzo; quelli da reinviare anche." error={said.error}>
+          <Field id="url" label="Indirizzo di destinazione" hint="Dal salvataggio, nuovi invii, nuovi tentativi e reinvii vanno al nuovo indirizzo; il segreto non cambia." error={said.error}>
             <input type="url" {...described("url", { hint: true, error: said.error })} name="url" required value={said.typedUrl ?? s.url} />
           </Field>
           <button type="submit" class="btn btn-outline-primary btn-sm">Cambia l'indirizzo</button>
@@ -202,7 +213,7 @@ export function subscriptionPages(base: string) {
     await posted(c);
     const s = await own(c);
     await updateSubscription(centralDb(c.env), who(c), s.id, { enabled: s.disabledAt !== null });
-    return c.redirect(`${base}/${s.id}`, 303);
+    return c.redirect(`${base}/${s.id}?fatto=${s.disabledAt === null ? "sospeso" : "riattivato"}`, 303);
   });
 
   app.post(`${base}/:id/indirizzo`, async (c) => {
@@ -211,10 +222,11 @@ export function subscriptionPages(base: string) {
     try {
       await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), { url });
     } catch (e) {
-      if (e instanceof ApiError && e.extra?.parameter === "url") return page(c, { error: e.detail, typedUrl: url });
+      // Said as a sentence of its own, without the API's "url: " prefix.
+      if (e instanceof ApiError && e.extra?.parameter === "url") return page(c, { error: capitalised(e.detail.replace(/^url: /, "")), typedUrl: url });
       throw e;
     }
-    return c.redirect(`${base}/${c.req.param("id")}`, 303);
+    return c.redirect(`${base}/${c.req.param("id")}?fatto=indirizzo`, 303);
   });
 
   app.post(`${base}/:id/consegne/:delivery/riprova`, async (c) => {

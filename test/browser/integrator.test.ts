@@ -36,16 +36,17 @@ it("lets the office run its subscription and the administrator issue a credentia
   expect(await page.locator("main").innerText()).toContain('{"received":false}');
   await capture(page, ROLE, "02-esempio-rifiutato");
 
-  await page.getByLabel("Nuovo indirizzo HTTPS di destinazione").fill("ftp://centro.example/hook");
+  await page.getByLabel("Indirizzo di destinazione", { exact: true }).fill("ftp://centro.example/hook");
   await page.getByRole("button", { name: "Cambia l'indirizzo" }).click();
-  await page.getByText(/l'endpoint deve essere HTTPS/).waitFor();
+  await page.getByText(/L'endpoint deve essere HTTPS/).waitFor();
   await capture(page, ROLE, "03-indirizzo-rifiutato");
 
   await page.getByRole("button", { name: "Sospendi" }).click();
-  await page.getByText(/gli eventi restano nel registro, non inviati, finché non lo riattiva/).waitFor();
+  await page.getByText(/gli eventi non vengono inviati, né lo saranno dopo la riattivazione/).waitFor();
   await capture(page, ROLE, "04-sospeso");
   await page.getByRole("button", { name: "Riattiva l'abbonamento" }).click();
-  await page.getByRole("button", { name: "Sospendi" }).waitFor();
+  await page.getByText(/Abbonamento riattivato: gli eventi nuovi vengono inviati/).waitFor();
+  await capture(page, ROLE, "05-riattivato");
 
   const admin = await newPage();
   await signIn(admin, "amministratore@example.org");
@@ -57,5 +58,5 @@ it("lets the office run its subscription and the administrator issue a credentia
   await admin.getByRole("button", { name: "Rilascia la credenziale" }).click();
   await admin.getByText(/è mostrato una sola volta/).waitFor();
   expect(await admin.locator('input[value^="trm_"]').count()).toBe(1);
-  await capture(admin, ROLE, "05-credenziale-rilasciata");
+  await capture(admin, ROLE, "06-credenziale-rilasciata");
 });

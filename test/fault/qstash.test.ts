@@ -119,7 +119,7 @@ describe("through QStash", () => {
     expect(dead).toMatchObject({ attempts: 6, lastStatus: 503 });
     expect(((await control("stats")) as { dlq: number }).dlq).toBe(1);
     const outbox = await api<{ mail: { subject: string }[] }>("GET", "/api/v1/outbox");
-    expect(outbox.json.mail.filter((m) => m.subject.includes("Webhook non raggiungibile"))).toHaveLength(1);
+    expect(outbox.json.mail.filter((m) => m.subject.includes("Webhook in errore"))).toHaveLength(1);
 
     await endpoint.setup({ always: null });
     const replay = await api<{ outcome: string }>("POST", `/api/v1/subscriptions/${id}/deliveries/${dead!.id}/replay`);

@@ -57,7 +57,7 @@ describe("an endpoint that fails", () => {
     // Nothing more is tried by itself once dead.
     await sweep(settings, t0 + 10 * 3_600_000);
     expect((await endpoint.received()).length).toBe(attempts);
-    const flags = await env.DB.prepare("SELECT subject, text FROM mail_outbox WHERE subject LIKE '%Webhook non raggiungibile%'").all<{ subject: string; text: string }>();
+    const flags = await env.DB.prepare("SELECT subject, text FROM mail_outbox WHERE subject LIKE '%Webhook in errore%'").all<{ subject: string; text: string }>();
     expect(flags.results).toHaveLength(1);
     expect(flags.results[0]!.text).toContain("http://127.0.0.1:");
     expect(flags.results[0]!.text).not.toContain("/hooks/");

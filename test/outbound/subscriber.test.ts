@@ -131,7 +131,7 @@ describe("an endpoint that keeps failing", () => {
     expect(view.status).toBe("disabled");
     const mails = await env.DB.prepare("SELECT recipients, subject, text FROM mail_outbox WHERE text LIKE ? ORDER BY created_at").bind(`%${new URL(endpoint.url).origin}%`).all<{ recipients: string; subject: string; text: string }>();
     const subjects = mails.results.filter((m) => m.text.includes(`/webhook/${id}`)).map((m) => m.subject);
-    expect(subjects).toEqual(["[Termini] Webhook non raggiungibile — Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli",
+    expect(subjects).toEqual(["[Termini] Webhook in errore — Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli",
       "[Termini] Webhook disattivato — Procura della Repubblica presso il Tribunale di Torino — gruppo fasce deboli"]);
     const last = mails.results.find((m) => m.subject.includes("disattivato") && m.text.includes(`/webhook/${id}`))!;
     expect(last.recipients).toContain("fasce.deboli.procura.torino@example.org");

@@ -69,10 +69,10 @@ it("sends a test event, replays a dead delivery from the queue, and disables the
   expect(received.map((r) => [r.status, r.verified])).toEqual([[503, true], [200, true]]);
 
   const off = await admin.go(`/admin/webhook/${id}/stato`, { form: { csrf } });
-  expect([off.status, off.headers.get("Location")]).toEqual([303, `/admin/webhook/${id}`]);
+  expect([off.status, off.headers.get("Location")]).toEqual([303, `/admin/webhook/${id}?fatto=sospeso`]);
   const paused = await (await admin.go(`/admin/webhook/${id}`)).text();
   expect(paused).toContain("sospeso");
-  expect(paused).toContain("gli eventi restano nel registro, non inviati, finché non lo riattiva");
+  expect(paused).toContain("gli eventi non vengono inviati, né lo saranno dopo la riattivazione");
   const audit = await env.DB.prepare("SELECT action, reason, json_extract(detail, '$.endpoint') AS endpoint FROM audit_log WHERE json_extract(detail, '$.subscription') = ? ORDER BY id").bind(id).all<{ action: string; reason: string | null; endpoint: string | null }>();
   expect(audit.results.filter((r) => r.action !== "outbound.delivered").map((r) => r.action)).toEqual(["subscription.created", "subscription.tested", "subscription.replayed", "subscription.paused"]);
   // The replayed delivery the endpoint took is a disclosure: logged with the address it went to, and why.

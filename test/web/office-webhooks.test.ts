@@ -34,9 +34,12 @@ it("lets the office's staff run their own subscription, and only theirs", async 
   const refusedPage = await refused.text();
   expect(refusedPage).toContain('aria-describedby="url-aiuto url-errore"');
   expect(refusedPage).toContain('value="ftp://centro.example/hook"');
+  expect(refusedPage).toContain("L&#39;endpoint deve essere HTTPS");
   const moved = await operator.go(`/webhook/${own.id}/indirizzo`, { form: { csrf, url: other.endpoint.url } });
-  expect([moved.status, moved.headers.get("Location")]).toEqual([303, `/webhook/${own.id}`]);
-  expect(await (await operator.go(`/webhook/${own.id}`)).text()).toContain(other.endpoint.url);
+  expect([moved.status, moved.headers.get("Location")]).toEqual([303, `/webhook/${own.id}?fatto=indirizzo`]);
+  const after = await (await operator.go(moved.headers.get("Location")!)).text();
+  expect(after).toContain(other.endpoint.url);
+  expect(after).toContain("Indirizzo cambiato: i prossimi invii vanno al nuovo indirizzo.");
 
   await operator.go(`/webhook/${own.id}/stato`, { form: { csrf } });
   const paused = await (await operator.go(`/webhook/${own.id}`)).text();
