@@ -29,7 +29,8 @@ const ROWS: { shape: Shape; where: (list: string) => string }[] = ([
   [cases, (l) => `id IN (${l})`], [caseOffices, (l) => `case_id IN (${l})`], [events, (l) => `case_id IN (${l})`],
   [timelineInstances, (l) => `case_id IN (${l})`], [deadlines, instancesOf], [notifications, instancesOf],
   [outbox, (l) => `notification_id IN (SELECT id FROM notifications WHERE ${instancesOf(l)})`],
-  [outboundEvents, (l) => `case_id IN (${l})`], [outboundDeliveries, eventsOf],
+  // A delivery's place in its subscription's log is the district's own (a trigger gives it there).
+  [outboundEvents, (l) => `case_id IN (${l})`], [outboundDeliveries, eventsOf, ["log_seq"]],
   [outboundAttempts, (l) => `delivery_id IN (SELECT id FROM outbound_deliveries WHERE ${eventsOf(l)})`, ["id"]],
   [workflowFailures, instancesOf], [caseRefReview, (l) => `case_id IN (${l})`], [auditLog, (l) => `case_id IN (${l})`, ["id"]],
 ] as [SQLiteTable, (l: string) => string, string[]?][]).map(([t, where, skip]) => ({ shape: shapeOf(t, skip), where }));

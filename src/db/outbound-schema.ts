@@ -67,6 +67,8 @@ export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   lastError: text("last_error"),
   /** The start of the endpoint's last answer (migration 0022). */
   lastResponse: text("last_response"),
+  /** The event log's order in this database: set by a trigger from outbound_log_counter, only grows (migration 0022). */
+  logSeq: integer("log_seq"),
   deliveredAt: integer("delivered_at"),
   messageId: text("message_id"),
   dlqId: text("dlq_id"),
@@ -78,8 +80,14 @@ export const outboundDeliveries = sqliteTable("outbound_deliveries", {
   index("outbound_deliveries_message").on(t.messageId),
   index("outbound_deliveries_in_flight").on(t.status, t.subscriptionId, t.claimedAt),
   index("outbound_deliveries_event").on(t.eventId),
-  index("outbound_deliveries_log").on(t.subscriptionId),
+  index("outbound_deliveries_log").on(t.subscriptionId, t.logSeq),
 ]);
+
+/** The last log_seq given in this database (one row). */
+export const outboundLogCounter = sqliteTable("outbound_log_counter", {
+  id: integer("id").primaryKey(),
+  n: integer("n").notNull(),
+});
 
 export const outboundAttempts = sqliteTable("outbound_attempts", {
   id: integer("id").primaryKey({ autoIncrement: true }),

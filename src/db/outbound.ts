@@ -101,13 +101,13 @@ export interface AttemptRecord {
 
 /**
  * The audit log's disclosure row for a payload an endpoint took: which event, to which subscription
- * and address, about which case (through the delivery's timeline), and why. With `held`, written only
+ * and address, about which case (through its event: a delivery written while its subscription was off has no timeline), and why. With `held`, written only
  * while the claim is ours (the direct path's batch); through the relay, once per taken post.
  */
 export function disclosureInsert(db: Db, d: { id: string; eventId: string }, sub: { id: string; url: string; officeId: string | null }, reason: string, at: number, held?: HeldDelivery) {
   const detail = JSON.stringify({ delivery: d.id, event: d.eventId, subscription: sub.id, endpoint: sub.url, office: sub.officeId });
   return db.$client.prepare(`INSERT INTO audit_log (at, actor, action, case_id, detail, request_id, reason)
-    SELECT ?, 'system:outbound', 'outbound.delivered', (SELECT t.case_id FROM outbound_deliveries o JOIN timeline_instances t ON t.id = o.instance_id WHERE o.id = ?), ?, NULL, ?
+    SELECT ?, 'system:outbound', 'outbound.delivered', (SELECT e.case_id FROM outbound_deliveries o JOIN outbound_events e ON e.id = o.event_id WHERE o.id = ?), ?, NULL, ?
     WHERE ? IS NULL OR EXISTS (SELECT 1 FROM outbound_deliveries WHERE id = ? AND status = 'sending' AND claim = ?)`)
     .bind(at, d.id, detail, reason, held?.token ?? null, d.id, held?.token ?? null);
 }

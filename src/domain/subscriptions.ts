@@ -117,7 +117,11 @@ export async function createSubscription(db: Db, who: Who, input: z.infer<typeof
   return { subscription: row, secret };
 }
 
-export async function updateSubscription(db: Db, who: Who, id: string, patch: z.infer<typeof SubscriptionPatch>): Promise<SubscriptionRow> {
+/**
+ * `districts`: the other databases holding a copy with its own health (failing since, flagged): a
+ * resume starts them afresh too, or a district's old run of failures would disable it again at once.
+ */
+export async function updateSubscription(db: Db, who: Who, id: string, patch: z.infer<typeof SubscriptionPatch>, districts: readonly Db[] = []): Promise<SubscriptionRow> {
   const current = await ownSubscription(db, who.p, id);
   const reserved = ADMIN_FIELDS.filter((f) => patch[f] !== undefined);
   if (who.p.role !== "admin" && reserved.length > 0) {
@@ -132,10 +136,16 @@ export async function updateSubscription(db: Db, who: Who, id: string, patch: z.
     : { disabledAt: null, disabledReason: null, ...(current.disabledAt === null ? {} : { failingSince: null, flaggedAt: null }) };
   const next: SubscriptionRow = { ...current, ...fields, ...state };
   const action = enabled === undefined || off === (current.disabledAt !== null) ? "subscription.updated" : off ? "subscription.paused" : "subscription.resumed";
+  // Where events go is a disclosure decision: the log keeps the address and the kinds before and after.
+  const was = { ...(patch.url !== undefined && patch.url !== current.url ? { url: { from: current.url, to: patch.url } } : {}),
+    ...(patch.kinds !== undefined ? { kinds: { from: current.kinds, to: patch.kinds } } : {}) };
   await db.batch([
     db.update(subscriptions).set({ ...fields, ...state }).where(eq(subscriptions.id, id)),
-    auditInsert(db, { actor: who.p.id, action, caseId: null, requestId: who.requestId, detail: { subscription: id, changed: Object.keys(patch) } }, who.now),
+    auditInsert(db, { actor: who.p.id, action, caseId: null, requestId: who.requestId, detail: { subscription: id, changed: Object.keys(patch), ...was } }, who.now),
   ]);
+  if (action === "subscription.resumed") {
+    for (const d of districts) if (d.$client !== db.$client) await d.update(subscriptions).set({ failingSince: null, flaggedAt: null }).where(eq(subscriptions.id, id)).run();
+  }
   return next;
 }
 

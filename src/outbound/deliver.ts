@@ -85,9 +85,10 @@ export async function post(url: string, headers: Record<string, string>, body: s
       method: "POST", body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs),
       headers: { "content-type": "application/json", "user-agent": USER_AGENT, ...headers },
     });
-    const response = await answerStart(res).catch(() => null);
-    const retryAfter = Number(res.headers.get("retry-after"));
     const ok = res.status >= 200 && res.status < 300;
+    // Only a refusal's answer is kept (to say why): a receiver's 2xx may echo the event back.
+    const response = ok ? (await res.body?.cancel(), null) : await answerStart(res).catch(() => null);
+    const retryAfter = Number(res.headers.get("retry-after"));
     return {
       ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, durationMs: clock() - started, response,
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),

@@ -6,7 +6,8 @@
  * for five days (WEBHOOK_DISABLE_AFTER_MS), with a second notice. It resumes
  * only by hand; its events meanwhile stay in its log.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
+import { database } from "../db/client.js";
 import type { Directory, Subscription } from "../db/directory.js";
 import { adminEmails, commitHeld } from "../db/delivery.js";
 import { type HeldDelivery, attemptInsert, flagSubscription, settleDelivery, unflagSubscription } from "../db/outbound.js";
@@ -31,7 +32,8 @@ export async function abandon(ctx: OutboundContext, held: HeldDelivery, why?: st
 
 /** Due while its subscription is off: not sent, kept in the log as skipped (redeliverable once it is on again). */
 export async function skip(ctx: OutboundContext, held: HeldDelivery): Promise<OutboundOutcome> {
-  await commitHeld(ctx.db, [settleDelivery(ctx.db, held, { status: "skipped", lastStatus: null, lastError: "abbonamento sospeso o disattivato: non inviato" })]);
+  // Nothing was attempted: the claim's count is taken back.
+  await commitHeld(ctx.db, [settleDelivery(ctx.db, held, { status: "skipped", lastStatus: null, lastError: "abbonamento sospeso o disattivato: non inviato", uncount: true })]);
   return "dead";
 }
 
@@ -46,7 +48,9 @@ export async function failed(ctx: OutboundContext, dir: Directory, sub: Subscrip
 
 /** Who is told about an endpoint: the administrators and the office that subscribed. */
 async function recipients(ctx: OutboundContext, dir: Directory, sub: Subscription): Promise<string[]> {
-  return [...new Set([...(await adminEmails(ctx.db)), ...(dir.get(sub.officeId)?.emails ?? [])])];
+  // Users live in the central database: a district's has no administrators of its own.
+  const users = ctx.db.central === undefined ? ctx.db : database(ctx.db.central);
+  return [...new Set([...(await adminEmails(users)), ...(dir.get(sub.officeId)?.emails ?? [])])];
 }
 
 const notice = (ctx: OutboundContext, dir: Directory, sub: Subscription, since: number, lastError: string) => ({
@@ -74,8 +78,12 @@ export async function flag(ctx: OutboundContext, dir: Directory, sub: Subscripti
  */
 async function disable(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, since: number, at: number): Promise<void> {
   const central = ctx.db.central ?? ctx.db.$client;
-  if (!(await disableFailing(central, sub.id, since, at))) return;
-  if (central !== ctx.db.$client) await ctx.db.update(subscriptions).set({ disabledAt: at, disabledReason: "failing" }).where(eq(subscriptions.id, sub.id)).run();
+  const first = await disableFailing(central, sub.id, since, at);
+  // This district's copy at once, whoever disabled it centrally: nothing more is sent from here.
+  if (central !== ctx.db.$client) {
+    await ctx.db.update(subscriptions).set({ disabledAt: at, disabledReason: "failing" }).where(and(eq(subscriptions.id, sub.id), isNull(subscriptions.disabledAt))).run();
+  }
+  if (!first) return;
   console.error(JSON.stringify({ level: "warn", action: "webhook.subscription-disabled", subscriptionId: sub.id, failingSince: since }));
   const to = await recipients(ctx, dir, sub);
   if (to.length === 0) return;

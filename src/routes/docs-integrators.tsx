@@ -42,7 +42,7 @@ const FIELDS: [string, string, string][] = [
   ["timestamp", "istante RFC 3339 con l'offset di Roma, es. 2026-10-01T10:00:03+02:00", "quando l'evento è accaduto in Termini (non quando è stato inviato)"],
   ["sequence", "intero ≥ 1 (0 nelle prove e negli esempi)", "cresce a ogni evento dello stesso procedimento, o della stessa relazione, e non riparte mai: vedi «Ordine e sequenza»"],
   ["sample", "true, solo negli esempi", "presente solo negli esempi inviati a richiesta: dati fittizi, da non registrare"],
-  ["data", "oggetto, secondo il tipo", "i fatti dell'evento, senza dati personali; schema completo in /openapi.json (webhooks)"],
+  ["data", "oggetto, secondo il tipo", "i fatti dell'evento: nessun nome né dato anagrafico, il procedimento indicato dal suo riferimento pseudonimo (ogni consegna è registrata come comunicazione); schema completo in /openapi.json (webhooks)"],
 ];
 
 const HEADERS: [string, string][] = [

@@ -20,7 +20,9 @@ export const refuseUnknownQuery = createMiddleware<AppEnv>(async (c, next) => {
   if (names.length > 0) {
     // The handler the router picked: the last matched route that is not middleware.
     const handler = c.req.matchedRoutes.filter((r) => r.method !== "ALL").at(-1);
-    const key = handler === undefined ? undefined : `${c.req.method} ${contractPath(handler.path)}`;
+    // A HEAD is answered by its GET route.
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    const key = handler === undefined ? undefined : `${method} ${contractPath(handler.path)}`;
     // QStash's addresses carry the district; those routes read it themselves.
     if (key !== undefined && WITHOUT_QUERY.has(key) && !key.startsWith("POST /webhooks/qstash/")) {
       throw new ApiError("unknown_parameter", `${names[0]}: parametro sconosciuto; questa operazione non ne accetta`, { parameter: names[0]! });

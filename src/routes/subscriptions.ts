@@ -13,7 +13,7 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireAdmin } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
-import { centralDb } from "../db/districts.js";
+import { caseDbs, centralDb } from "../db/districts.js";
 import type { deliveriesOf } from "../db/outbound.js";
 import { isLocal } from "../deployment.js";
 import {
@@ -65,7 +65,7 @@ subscriptionRoutes.get("/:id", async (c) => {
 
 subscriptionRoutes.patch("/:id", async (c) => {
   const patch = await jsonBody(c.req.raw, SubscriptionPatch);
-  return c.json(subscriptionView(await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), patch)));
+  return c.json(subscriptionView(await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), patch, caseDbs(c.env))));
 });
 
 subscriptionRoutes.post("/:id/rotate", async (c) => c.json(await rotateSecret(centralDb(c.env), who(c), c.req.param("id")), 201));

@@ -11,7 +11,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { config } from "../config.js";
-import { centralDb } from "../db/districts.js";
+import { caseDbs, centralDb } from "../db/districts.js";
 import { getOffice } from "../db/directory.js";
 import { type SubscriptionRow, ownSubscription, rotateSecret, subscriptionView, updateSubscription } from "../domain/subscriptions.js";
 import { readForm } from "../http/body.js";
@@ -90,9 +90,10 @@ export function subscriptionPages(base: string) {
     const office = (await getOffice(centralDb(c.env), s.officeId))?.name ?? s.officeId;
     const qstash = Boolean(c.env.QSTASH_TOKEN);
     const done = DONE[c.req.query("fatto") ?? ""];
-    const action = (path: string, label: string, tone = "btn-outline-primary") => (
+    const action = (path: string, label: string, tone = "btn-outline-primary", field?: [string, string]) => (
       <form method="post" action={`${base}/${s.id}/${path}`} class="d-inline">
         <input type="hidden" name="csrf" value={user.csrf} />
+        {field && <input type="hidden" name={field[0]} value={field[1]} />}
         <button type="submit" class={`btn ${tone} btn-sm`}>{label}</button>
       </form>
     );
@@ -144,8 +145,8 @@ export function subscriptionPages(base: string) {
           <dt>Registro degli eventi</dt><dd>Per recuperare ciò che non ha ricevuto: <code>GET /api/v1/subscriptions/{s.id}/events</code> (vedi la <a href="/docs#recupero">documentazione</a>).</dd>
         </dl>
         <p>
-          {off ? action("stato", "Riattiva l'abbonamento", "btn-primary") : action("prova", "Invia un evento di prova", "btn-primary")}{" "}
-          {action("ruota", "Nuovo segreto")} {!off && action("stato", "Sospendi", "btn-outline-danger")}
+          {off ? action("stato", "Riattiva l'abbonamento", "btn-primary", ["attivo", "1"]) : action("prova", "Invia un evento di prova", "btn-primary")}{" "}
+          {action("ruota", "Nuovo segreto")} {!off && action("stato", "Sospendi", "btn-outline-danger", ["attivo", "0"])}
         </p>
         {!off && (
           <form method="post" action={`${base}/${s.id}/esempio`} class="row g-2 align-items-end mb-4">
@@ -209,18 +210,20 @@ export function subscriptionPages(base: string) {
     return page(c, { fresh: secret });
   });
 
+  // The state asked for, not a toggle: a form sent twice (a double click, a second tab) asks the same again.
   app.post(`${base}/:id/stato`, async (c) => {
-    await posted(c);
+    const form = await posted(c);
+    if (form.attivo !== "0" && form.attivo !== "1") throw new ApiError("invalid_body", "attivo: 0 o 1", { parameter: "attivo" });
     const s = await own(c);
-    await updateSubscription(centralDb(c.env), who(c), s.id, { enabled: s.disabledAt !== null });
-    return c.redirect(`${base}/${s.id}?fatto=${s.disabledAt === null ? "sospeso" : "riattivato"}`, 303);
+    await updateSubscription(centralDb(c.env), who(c), s.id, { enabled: form.attivo === "1" }, caseDbs(c.env));
+    return c.redirect(`${base}/${s.id}?fatto=${form.attivo === "1" ? "riattivato" : "sospeso"}`, 303);
   });
 
   app.post(`${base}/:id/indirizzo`, async (c) => {
     const form = await posted(c);
     const url = String(form.url ?? "");
     try {
-      await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), { url });
+      await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), { url }, caseDbs(c.env));
     } catch (e) {
       // Said as a sentence of its own, without the API's "url: " prefix.
       if (e instanceof ApiError && e.extra?.parameter === "url") return page(c, { error: capitalised(e.detail.replace(/^url: /, "")), typedUrl: url });

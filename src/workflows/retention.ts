@@ -45,7 +45,7 @@ export async function retention(env: Bindings, now: number, o: RetentionOptions 
       const n = await purgeOutboundLog(db, logBefore, OUTBOUND_PURGE_BATCH);
       counts.outboundDeliveries += n.deliveries;
       counts.outboundEvents += n.events;
-      more = n.deliveries > 0 || n.events === OUTBOUND_PURGE_BATCH;
+      more = n.deliveries > 0 || n.events === OUTBOUND_PURGE_BATCH || n.emptied === OUTBOUND_PURGE_BATCH;
     }
   }
   // The audit log's rows, once older than their own period (README, Data protection).

@@ -110,10 +110,9 @@ export async function story(h: Host): Promise<string[]> {
   const again = await procura.GET("/api/v1/subscriptions/{id}/events", { params: { path: { id }, query: { after: log.data.cursor } } });
   check(again.response.status === 200, "event log read from its cursor");
   const first = view.data.deliveries.find((d) => d.status === "delivered");
-  if (first !== undefined) {
-    const replay = await procura.POST("/api/v1/subscriptions/{id}/deliveries/{delivery}/replay", { params: { path: { id, delivery: first.id } } });
-    check(replay.data?.outcome === "delivered", "redelivered");
-  }
+  check(first !== undefined, "a delivered event to redeliver");
+  const replay = await procura.POST("/api/v1/subscriptions/{id}/deliveries/{delivery}/replay", { params: { path: { id, delivery: first.id } } });
+  check(replay.data?.outcome === "delivered", "redelivered");
   check((await procura.PATCH("/api/v1/subscriptions/{id}", { params: { path: { id } }, body: { enabled: false } })).data?.status === "paused", "paused");
   check((await procura.PATCH("/api/v1/subscriptions/{id}", { params: { path: { id } }, body: { enabled: true } })).data?.status === "active", "resumed");
   check((await procura.POST("/api/v1/subscriptions/{id}/rotate", { params: { path: { id } } })).response.status === 201, "new secret");

@@ -173,5 +173,7 @@ describe("the event log", () => {
     expect((await api("POST", `/api/v1/cases/${encodeURIComponent(first)}/events`, { body: { type: "measures.requested", occurredAt: new Date(Date.now() - 60_000).toISOString() } })).status).toBe(201);
     const next = await env.DB.prepare("SELECT max(e.seq) AS seq FROM outbound_events e WHERE e.case_id = (SELECT case_id FROM outbound_events WHERE id = ?)").bind(rows.results[0]!.event_id).first<{ seq: number }>();
     expect(next!.seq).toBeGreaterThan(rows.results[0]!.seq);
+    // The anchor keeps its number only: what it said about the case is gone with the log's days.
+    expect((await env.DB.prepare("SELECT body FROM outbound_events WHERE id = ?").bind(rows.results[0]!.event_id).first<{ body: string }>())!.body).toBe("{}");
   });
 });

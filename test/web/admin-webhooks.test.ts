@@ -68,7 +68,7 @@ it("sends a test event, replays a dead delivery from the queue, and disables the
   const received = await endpoint.received();
   expect(received.map((r) => [r.status, r.verified])).toEqual([[503, true], [200, true]]);
 
-  const off = await admin.go(`/admin/webhook/${id}/stato`, { form: { csrf } });
+  const off = await admin.go(`/admin/webhook/${id}/stato`, { form: { csrf, attivo: "0" } });
   expect([off.status, off.headers.get("Location")]).toEqual([303, `/admin/webhook/${id}?fatto=sospeso`]);
   const paused = await (await admin.go(`/admin/webhook/${id}`)).text();
   expect(paused).toContain("sospeso");

@@ -41,11 +41,13 @@ it("lets the office's staff run their own subscription, and only theirs", async 
   expect(after).toContain(other.endpoint.url);
   expect(after).toContain("Indirizzo cambiato: i prossimi invii vanno al nuovo indirizzo.");
 
-  await operator.go(`/webhook/${own.id}/stato`, { form: { csrf } });
+  await operator.go(`/webhook/${own.id}/stato`, { form: { csrf, attivo: "0" } });
+  // Sent twice (a double click, a second tab): still paused, not toggled back.
+  await operator.go(`/webhook/${own.id}/stato`, { form: { csrf, attivo: "0" } });
   const paused = await (await operator.go(`/webhook/${own.id}`)).text();
   expect(paused).toContain("sospeso");
   expect(paused).toContain("Riattiva l&#39;abbonamento");
-  await operator.go(`/webhook/${own.id}/stato`, { form: { csrf } });
+  await operator.go(`/webhook/${own.id}/stato`, { form: { csrf, attivo: "1" } });
   expect(await (await operator.go(`/webhook/${own.id}`)).text()).toContain("Sospendi");
 });
 
