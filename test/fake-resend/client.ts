@@ -22,6 +22,7 @@ export function fakeResend(account: string) {
     advanceClock: (ms: number) => control("clock", { advanceMs: ms }),
     requests: async () => (await control("requests")) as (Recorded & { body: { to: string[]; subject: string; text: string; html: string; from: string } })[],
     delivered: async () => (await control("delivered")) as Delivered[],
+    inFlight: async () => (await control("inflight")) as string[],
     /** The Worker's bindings with email through this account of the fake. */
     bindings: (settings: Partial<Record<string, string>> = {}): Bindings => ({ ...env, RESEND_API_KEY: key, RESEND_BASE_URL: url, ...settings } as Bindings),
   };

@@ -2,7 +2,7 @@
  * The fake Resend behaves as Resend documents its idempotency keys, so that
  * the delivery tests prove what they claim against the real provider.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeResend } from "./client.js";
 
 const fake = fakeResend("fidelity");
@@ -34,8 +34,11 @@ describe("idempotency keys", () => {
   });
 
   it("refuses a key whose first request is still being processed: 409 concurrent_idempotent_requests", async () => {
-    await fake.script({ to: "ufficio@example.org", delayMs: 300 });
-    const [a, b] = await Promise.all([post(email(), "k-3"), new Promise((r) => setTimeout(r, 50)).then(() => post(email(), "k-3"))]);
+    // The first held long enough for any machine; the second sent once the fake is provably processing the first.
+    await fake.script({ to: "ufficio@example.org", delayMs: 5_000 });
+    const first = post(email(), "k-3");
+    await vi.waitUntil(async () => (await fake.inFlight()).includes("k-3"), { timeout: 30_000, interval: 20 });
+    const [a, b] = await Promise.all([first, post(email(), "k-3")]);
     expect(a.status).toBe(200);
     expect(b).toMatchObject({ status: 409, body: { name: "concurrent_idempotent_requests" } });
     expect(await fake.delivered()).toHaveLength(1);
@@ -90,8 +93,8 @@ describe("rate limit", () => {
     expect(refused.headers.get("ratelimit-remaining")).toBe("0");
     expect(((await refused.json()) as { name: string }).name).toBe("rate_limit_exceeded");
     expect((await fake.delivered()).length).toBe(5);
-    // A second later the window has room again.
-    await new Promise((r) => setTimeout(r, 1100));
+    // A second later (the fake's clock moved on, not the test's) the window has room again.
+    await fake.advanceClock(1_100);
     expect((await post(email(), "rl-late")).status).toBe(200);
   });
 });

@@ -87,6 +87,8 @@ export function startFakeResend(port = 0): Promise<{ server: Server; url: string
       case "clock": a.clockOffsetMs += (body.advanceMs as number) ?? 0; return { ok: true };
       case "requests": return a.requests;
       case "delivered": return a.delivered;
+      // The idempotency keys of requests being processed now: a test can send a second one while the first provably is.
+      case "inflight": return [...a.inFlight];
       default: return undefined;
     }
   }

@@ -6,10 +6,10 @@
  */
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { and, desc, eq, gt, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hmacHex, sha256Hex } from "../../src/auth/bearer.js";
-import { mailOutbox, signInLinks, signInRequests } from "../../src/db/schema.js";
+import { auditLog, mailOutbox, signInLinks, signInRequests, users } from "../../src/db/schema.js";
 import type { Bindings } from "../../src/env.js";
 import { RATE_LIMIT, purgeSignIn } from "../../src/web/signin.js";
 import { sweep } from "../../src/workflows/sweep.js";
@@ -56,11 +56,14 @@ describe("the answer", () => {
   it("never says 429 for an address asked for too often, sends at most the limit, and every link sent still signs in", async () => {
     const email = "operatore.procura@example.org";
     const before = (await db().select().from(mailOutbox).all()).filter((m) => m.recipients.includes(email)).length;
+    const since = (await db().select({ id: auditLog.id }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get())?.id ?? 0;
     const statuses: number[] = [];
     for (let i = 0; i < RATE_LIMIT + 4; i++) statuses.push((await ask(email, null, `198.51.100.${20 + i}`)).status);
     expect(statuses.every((s) => s === 200)).toBe(true);
     const mails = await waitForMail((m) => m.recipients.includes(email), before + RATE_LIMIT);
-    await new Promise((r) => setTimeout(r, 300));
+    // Every request has been handled to its end (its last act is logged: the link sent, or not sent again)
+    // before the absence of any further email is asserted.
+    await vi.waitFor(async () => expect(await handled(email, since)).toBe(RATE_LIMIT + 4), { timeout: 30_000, interval: 50 });
     expect((await db().select().from(mailOutbox).all()).filter((m) => m.recipients.includes(email))).toHaveLength(before + RATE_LIMIT);
 
     // The first link of the window, not the last, still opens a session.
@@ -71,6 +74,14 @@ describe("the answer", () => {
     expect((await b.go("/accedi/link", { form: { csrf: confirm, token, dopo: "/" } })).status).toBe(303);
   });
 });
+
+/** How many sign-in requests for this address have ended since audit row `since`: a link sent, or one not sent again. */
+async function handled(email: string, since: number): Promise<number> {
+  const user = await db().select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  const rows = await db().select({ action: auditLog.action }).from(auditLog)
+    .where(and(gt(auditLog.id, since), eq(auditLog.actor, `user:${user!.id}`), inArray(auditLog.action, ["signin.link-sent", "signin.not-resent"]))).all();
+  return rows.length;
+}
 
 describe("client addresses", () => {
   it("are stored as an HMAC under the deployment's key, never as a plain digest anyone can reverse", async () => {
@@ -113,9 +124,10 @@ describe("outbox mode", () => {
     // A registration of 2 March 2026: its 7-day reminder is due on 25 March.
     expect((await postWebhook(registration(newRef(), "2026-03-02T10:15:00+01:00"))).status).toBe(201);
     expect((await sweep(env, Date.parse("2026-03-25T09:00:00+01:00"))).sent).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 200));
+    // Both messages logged (the link's and the reminder's), then every line read for an address.
+    const outboxLines = () => log.mock.calls.map((c) => c.join(" ")).filter((l) => l.includes("[outbox]"));
+    await vi.waitFor(() => expect(outboxLines().length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 50 });
     const lines = log.mock.calls.map((c) => c.join(" "));
-    expect(lines.filter((l) => l.includes("[outbox]")).length).toBeGreaterThanOrEqual(2);
     expect(lines.filter((l) => l.includes("@"))).toEqual([]);
     await spy.dispose();
   });
