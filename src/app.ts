@@ -38,6 +38,7 @@ import { webhooks } from "./routes/webhooks.js";
 import { qstash } from "./routes/qstash.js";
 import { calendars } from "./routes/calendars.js";
 import { terms } from "./routes/terms.js";
+import { createRouter } from "./http/router.js";
 
 
 /** Where the deployment says its pages are served from (links in emails point there). */
@@ -50,7 +51,7 @@ function appOrigin(base: string | undefined): string | null {
 }
 
 export function createApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
   app.use(requestId({ headerName: "X-Request-Id" }));
   // Every answer: no inline script or style, never framed, no sniffing, no referrer, HTTPS only.
   app.use(secureHeaders({

@@ -3,9 +3,7 @@
  * D.Lgs. 51/2018): administrators' and data-protection officers' credentials only; the purpose is
  * required and logged with the export, and the file's SHA-256 is in X-Checksum and Repr-Digest.
  */
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { LOG_PURPOSES, type LogPurpose } from "../domain/access-reason.js";
 import { ApiError } from "../http/problem.js";
@@ -14,8 +12,9 @@ import { parseQuery } from "../http/query.js";
 import { canonicalReference } from "../lib/reference.js";
 import { parseInstant } from "../engine/instant.js";
 import { EXPORT_MAX, serveExport } from "../web/admin-log.js";
+import { createRouter } from "../http/router.js";
 
-export const auditLogRoutes = new Hono<AppEnv>();
+export const auditLogRoutes = createRouter();
 
 const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, "istante ISO 8601 con fuso, es. 2026-12-01T00:00:00+01:00");
 /** As /openapi.json shows a bound of the period: an RFC 3339 instant. */

@@ -1,10 +1,10 @@
 /** GET /api/v1/calendars — the holiday data the engine uses, with sources. */
-import { Hono } from "hono";
 import { LOCAL_CALENDARS, NATIONAL_HOLIDAYS } from "../engine/calendar-data.js";
 import * as z from "zod";
 import { contract } from "../http/contract.js";
+import { createRouter } from "../http/router.js";
 
-export const calendars = new Hono();
+export const calendars = createRouter();
 
 calendars.get("/", (c) => {
   c.header("Cache-Control", "public, max-age=3600");

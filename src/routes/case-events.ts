@@ -1,6 +1,4 @@
 /** POST /api/v1/cases/{ref}/events — staff record the same events the webhook carries. */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
 import { directory, recentDirectory } from "../db/directory.js";
 import { centralDb } from "../db/districts.js";
 import { applyEvent } from "../domain/apply-event.js";
@@ -15,8 +13,9 @@ import * as z from "zod";
 import { EventResultSchema } from "../domain/schemas.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
+import { createRouter } from "../http/router.js";
 
-export const caseEvents = new Hono<AppEnv>();
+export const caseEvents = createRouter();
 
 caseEvents.post("/:ref{.+}/events", async (c) => {
   const now = Date.now();

@@ -3,9 +3,7 @@ import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import { ConsequenceSchema, DATE_KINDS } from "../timelines/consequence.js";
 import { DEADLINE_STATUSES } from "../db/schema.js";
 import { formatRomeInstant } from "../engine/rome.js";
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { audit, auditInsert } from "../db/audit.js";
 import { casesOfOffices, insertCase, ownedCase } from "../db/cases.js";
 import { centralDb, districtDb, officeDbs } from "../db/districts.js";
@@ -24,8 +22,9 @@ import { jsonBody } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { integerParam, parseQuery, pathParam } from "../http/query.js";
 import { latest } from "../timelines/catalog.js";
+import { createRouter } from "../http/router.js";
 
-export const caseRoutes = new Hono<AppEnv>();
+export const caseRoutes = createRouter();
 
 /** role → the directory kind of office that fills it, across the catalogue. */
 const ROLE_KINDS = new Map<string, string>(latest().flatMap((t) => Object.entries(t.roles)));

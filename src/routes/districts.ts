@@ -1,7 +1,5 @@
 /** POST /api/v1/districts/move — admins move cases from the central database into their districts' databases. */
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
 import { isDistrictLayout } from "../db/districts.js";
@@ -9,8 +7,9 @@ import { jsonBody } from "../http/body.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, contract } from "../http/contract.js";
 import { ApiError } from "../http/problem.js";
 import { moveToDistricts } from "../workflows/move.js";
+import { createRouter } from "../http/router.js";
 
-export const districtRoutes = new Hono<AppEnv>();
+export const districtRoutes = createRouter();
 
 export const MoveBody = z.strictObject({ limit: z.number().int().min(1).max(1000).default(200).describe("Procedimenti spostati al più in questa chiamata") });
 

@@ -5,8 +5,6 @@
  * the retry and replay rules both ways, the outbound events, the error
  * table and every operation, all from the same sources as the API.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
 import { PROBLEMS } from "../http/problem.js";
 import { inboundCatalogue } from "./docs-catalogue.js";
 import { INTEGRATOR_SECTIONS, IntegratorDocs, fieldText } from "./docs-integrators.js";
@@ -14,8 +12,9 @@ import { displayTitle, latest } from "../timelines/catalog.js";
 import { CONSEQUENCE_LABELS, DATE_KIND_LABELS, consequenceLine } from "../timelines/consequence.js";
 import { CURL, NODE, PYTHON } from "./docs-examples.js";
 import { openApiDocument } from "./openapi-document.js";
+import { createRouter } from "../http/router.js";
 
-export const docs = new Hono<AppEnv>();
+export const docs = createRouter();
 
 docs.get("/openapi.json", (c) => c.json(openApiDocument(c.env.APP_BASE_URL)));
 

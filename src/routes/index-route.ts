@@ -1,9 +1,8 @@
 /** GET /api/v1 — what the API offers, for a developer finding their way in. */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
 import { contract } from "../http/contract.js";
+import { createRouter } from "../http/router.js";
 
-export const apiIndex = new Hono<AppEnv>();
+export const apiIndex = createRouter();
 
 apiIndex.get("/", (c) =>
   c.json({

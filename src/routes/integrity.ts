@@ -4,16 +4,15 @@
  * take their canonical spelling. POST …/references/{caseId}/withdraw withdraws such a duplicate.
  */
 import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
 import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
 import { pathParam } from "../http/query.js";
 import { AUTH_PROBLEMS, contract } from "../http/contract.js";
+import { createRouter } from "../http/router.js";
 
-export const integrityRoutes = new Hono<AppEnv>();
+export const integrityRoutes = createRouter();
 
 integrityRoutes.get("/", bearer, async (c) => {
   requireAdmin(c.get("principal"));

@@ -1,8 +1,6 @@
 /** GET /api/v1/offices/{id}/deadlines?status=open — an office's deadlines, soonest first. */
 import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { requireOffice } from "../auth/principal.js";
 import { centralDb } from "../db/districts.js";
 import { deadlinesAcross } from "../domain/district-reads.js";
@@ -12,8 +10,9 @@ import { ApiError } from "../http/problem.js";
 import { apiCasePath } from "../lib/case-link.js";
 import { integerParam, parseQuery } from "../http/query.js";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
+import { createRouter } from "../http/router.js";
 
-export const officeDeadlines = new Hono<AppEnv>();
+export const officeDeadlines = createRouter();
 
 const Query = z.strictObject({
   status: z.enum(["open", "overdue", "upcoming", "met", "late", "closed", "all"]).default("open"),

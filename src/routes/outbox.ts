@@ -2,9 +2,7 @@
 import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { desc, eq } from "drizzle-orm";
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { requireAdmin } from "../auth/principal.js";
 import { caseDbs } from "../db/districts.js";
 import { mergeAudited } from "../domain/district-reads.js";
@@ -13,8 +11,9 @@ import { deliveryCounts, deliverySummary } from "../db/delivery.js";
 import { isLocal } from "../deployment.js";
 import { integerParam, parseQuery } from "../http/query.js";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
+import { createRouter } from "../http/router.js";
 
-export const outboxRoute = new Hono<AppEnv>();
+export const outboxRoute = createRouter();
 
 const Query = z.strictObject({ limit: integerParam(1, 500).default(100) });
 

@@ -5,9 +5,7 @@
  * created, and it computes only public rules, so it needs no credential.
  */
 import { DEADLINE_STATUSES } from "../db/schema.js";
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { Instant } from "../domain/schemas.js";
 import { parseInstant } from "../engine/instant.js";
 import { isCalendarId } from "../engine/holidays.js";
@@ -17,8 +15,9 @@ import { BODY_PROBLEMS, contract } from "../http/contract.js";
 import { enabledBills, getTimeline, isEnabled } from "../timelines/catalog.js";
 import type { PreviewAnswer } from "../preview/room.js";
 import { TimelineSchema, describeTimeline } from "./timelines.js";
+import { createRouter } from "../http/router.js";
 
-export const preview = new Hono<AppEnv>();
+export const preview = createRouter();
 
 export const PreviewBody = z.strictObject({
   timeline: z.string().min(1).max(64),

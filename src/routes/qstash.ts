@@ -5,7 +5,7 @@
  * for this very URL and body, and must not have been seen before (its JWT
  * id): anything else is refused and changes nothing.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { centralDb, districtDb } from "../db/districts.js";
@@ -21,8 +21,9 @@ import { endpointProblem } from "../outbound/endpoint.js";
 import { failed } from "../outbound/settle.js";
 import { QStashSignatureInvalid, verifyQStashSignature } from "../outbound/qstash-signature.js";
 import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
+import { createRouter } from "../http/router.js";
 
-export const qstash = new Hono<AppEnv>();
+export const qstash = createRouter();
 
 /** The district named in the address QStash was given (absent in the single-database layout). */
 function districtOf(c: Context<AppEnv>): string | null {

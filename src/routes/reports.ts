@@ -5,7 +5,7 @@
  */
 import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import { formatRomeInstant } from "../engine/rome.js";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
@@ -24,8 +24,9 @@ import { integerParam, parseQuery } from "../http/query.js";
 import { HIDDEN_MARK, REPORT_KINDS, type ReportKind, SMALL_MARK, periodMonths } from "../stats/report.js";
 import { enabledBills } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
+import { createRouter } from "../http/router.js";
 
-export const reportRoutes = new Hono<AppEnv>();
+export const reportRoutes = createRouter();
 // A token, or — to download from the web app — a signed-in session, for reading only
 // (generating and filing change state, so they need the token: no CSRF exposure).
 reportRoutes.use("*", async (c, next) => {

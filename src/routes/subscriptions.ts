@@ -8,7 +8,7 @@
  * everything the subscription was sent (or would have been) from its event
  * log. Every act is audited; the event log's reads with their reason.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { requireAdmin } from "../auth/principal.js";
@@ -29,8 +29,9 @@ import { outboundContext } from "../outbound/context.js";
 import { type LogCursor, attemptsAcross, deliveriesAcross, deliveryDb, eventLogAcross, testDb, withHealth } from "../outbound/districts.js";
 import { OUTBOUND_KINDS } from "../outbound/events.js";
 import { replay, sendSample, sendTest } from "../outbound/manual.js";
+import { createRouter } from "../http/router.js";
 
-export const subscriptionRoutes = new Hono<AppEnv>();
+export const subscriptionRoutes = createRouter();
 
 /** Who changes a subscription: the caller, for the audit log; local: endpoints on this machine allowed. */
 export const subscriptionActor = (c: Context<AppEnv>, p: AppEnv["Variables"]["principal"]): Who => ({

@@ -3,7 +3,6 @@
  * rules, so it needs no authentication. The contract is fixed; other tools
  * depend on it.
  */
-import { Hono } from "hono";
 import { cors } from "hono/cors";
 import * as z from "zod";
 import { CALENDAR_IDS, isCalendarId } from "../engine/holidays.js";
@@ -14,6 +13,7 @@ import type { Term } from "../engine/term-types.js";
 import { integerParam, parseQuery } from "../http/query.js";
 import { ApiError, problem } from "../http/problem.js";
 import { QUERY_PROBLEMS, contract } from "../http/contract.js";
+import { createRouter } from "../http/router.js";
 
 const INSTANT_DETAILS: Record<InstantFailure["reason"], string> = {
   malformed: "from: non è un istante RFC 3339 (AAAA-MM-GGThh:mm:ss con offset)",
@@ -84,7 +84,7 @@ function failure(f: TermFailure, unit: keyof typeof MAX_AMOUNT): ApiError {
 
 const REGIME_WORDS = { penal: "penali", civil: "civili", administrative: "amministrativi" } as const;
 
-export const terms = new Hono();
+export const terms = createRouter();
 
 terms.use(cors({ origin: "*", allowMethods: ["GET"] }));
 

@@ -1,7 +1,5 @@
 /** POST /api/v1/timelines/{id}/migrate — admins move running instances to a newer version. */
-import { Hono } from "hono";
 import * as z from "zod";
-import type { AppEnv } from "../env.js";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
 import { caseDbs } from "../db/districts.js";
@@ -9,8 +7,9 @@ import { migrateInstances } from "../domain/migrate-instances.js";
 import { jsonBody } from "../http/body.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, contract } from "../http/contract.js";
 import { wakeAll } from "../workflows/wake.js";
+import { createRouter } from "../http/router.js";
 
-export const timelineMigrate = new Hono<AppEnv>();
+export const timelineMigrate = createRouter();
 
 export const MigrateBody = z.strictObject({ from: z.number().int().positive(), to: z.number().int().positive() });
 

@@ -1,13 +1,12 @@
 /** GET /api/v1/timelines — the catalogue: public rules, no case data. */
-import { Hono } from "hono";
 import * as z from "zod";
 import { contract } from "../http/contract.js";
-import type { AppEnv } from "../env.js";
 import { BILL_LABEL, CATALOGUE, displayTitle, enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import type { TimelineDefinition } from "../timelines/definition.js";
 import { ConsequenceSchema, DATE_KINDS, DATE_KIND_LABELS, describeConsequence } from "../timelines/consequence.js";
+import { createRouter } from "../http/router.js";
 
-export const timelines = new Hono<AppEnv>();
+export const timelines = createRouter();
 
 /** A timeline as the catalogue and the preview describe it. */
 export const TimelineSchema = z.object({

@@ -3,8 +3,6 @@
  * signed per Standard Webhooks. A repeated webhook-id gets the first
  * response back and changes nothing.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
 import { type SignedHeaders, type VerifyFailure, verify } from "../auth/standard-webhooks.js";
 import { type Directory, directory, recentDirectory } from "../db/directory.js";
@@ -19,8 +17,9 @@ import { parseJson, readJsonText, validate } from "../http/body.js";
 import { ApiError, PROBLEMS, problemBody } from "../http/problem.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
+import { createRouter } from "../http/router.js";
 
-export const webhooks = new Hono<AppEnv>();
+export const webhooks = createRouter();
 
 const WEBHOOK_ID = /^[\x21-\x7e]{1,256}$/;
 

@@ -4,7 +4,7 @@
  * computed by the same code that then does it — and the case page with a success message.
  * Every error of the form is shown at once, in a summary at the top linked to its field.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import type { Db } from "../db/client.js";
@@ -23,8 +23,9 @@ import { type Action, type Found, actionPath, actions, load } from "./case-actio
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
 import { ErrorSummary, Field, described } from "./ui.js";
+import { createRouter } from "../http/router.js";
 
-export const actPage = new Hono<AppEnv>();
+export const actPage = createRouter();
 
 const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 const DAY = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;

@@ -6,7 +6,7 @@
  * Every act audited (src/domain/credentials.ts).
  */
 import { eq } from "drizzle-orm";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { database } from "../db/client.js";
 import { apiCredentials, credentialOffices, offices } from "../db/schema.js";
@@ -18,8 +18,9 @@ import { Layout } from "./layout.js";
 import { OfficeChecklist } from "./office-checklist.js";
 import { checkCsrf } from "./session.js";
 import { Alert, ErrorSummary, Field, type FieldError, SecretOnce, described } from "./ui.js";
+import { createRouter } from "../http/router.js";
 
-export const adminCredentials = new Hono<AppEnv>();
+export const adminCredentials = createRouter();
 
 const ROLE_LABELS: Record<IssuedRole | "admin" | "dpo", string> = {
   staff: "Sistema di un ufficio: procedimenti e scadenze dei suoi uffici", region: "Regione: solo le relazioni della regione",

@@ -5,7 +5,7 @@
  * purposes art. 21 co. 3 D.Lgs. 51/2018 names: the reader says which, and the reading is logged.
  */
 import { desc, eq } from "drizzle-orm";
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { config } from "../config.js";
 import { ApiError } from "../http/problem.js";
@@ -21,8 +21,9 @@ import { canonicalReference } from "../lib/reference.js";
 import { Layout } from "./layout.js";
 import { auditSentence } from "./audit-sentence.js";
 import { type ExportFormat, checksumOf, logExport } from "./log-export.js";
+import { createRouter } from "../http/router.js";
 
-export const adminLog = new Hono<AppEnv>();
+export const adminLog = createRouter();
 
 /** Entries a page shows, and a file holds at most. */
 const PAGE = 200;

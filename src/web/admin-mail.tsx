@@ -5,7 +5,6 @@
  * message itself exactly as it went out. Reading is audited.
  */
 import { desc, eq } from "drizzle-orm";
-import { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { caseDbs } from "../db/districts.js";
@@ -21,8 +20,9 @@ import { getTimeline } from "../timelines/catalog.js";
 import { count } from "../lib/italian.js";
 import { romeDateTime as when } from "./format.js";
 import { Layout } from "./layout.js";
+import { createRouter } from "../http/router.js";
 
-export const adminMail = new Hono<AppEnv>();
+export const adminMail = createRouter();
 
 /** Bootstrap Italia badge colours for a message's state. */
 const STATUS_TONE: Record<string, string> = { sent: "bg-success", failed: "bg-danger", sending: "bg-primary", scheduled: "bg-primary" };

@@ -5,7 +5,7 @@
  * change is audited with the values before and after.
  */
 import { eq } from "drizzle-orm";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv, Bindings } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
@@ -21,8 +21,9 @@ import { isEmailAddress } from "../lib/email.js";
 import { Layout } from "./layout.js";
 import { Alert, ErrorSummary, Field, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
+import { createRouter } from "../http/router.js";
 
-export const adminOffices = new Hono<AppEnv>();
+export const adminOffices = createRouter();
 
 type Office = typeof offices.$inferSelect;
 type Fields = { id: string; tipo: string; nome: string; distretto: string; calendario: string; indirizzi: string; riserva: string; superiore: string; regione: string };

@@ -3,7 +3,7 @@
  * record for any office chosen from the catalogue), rotate its secret. A secret is shown once, in
  * the answer to the request that made it — never in a URL. Every change audited.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { eq } from "drizzle-orm";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
@@ -18,8 +18,9 @@ import { Layout } from "./layout.js";
 import { OfficeChecklist } from "./office-checklist.js";
 import { ErrorSummary, type FieldError, Field, SecretOnce, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
+import { createRouter } from "../http/router.js";
 
-export const adminSenders = new Hono<AppEnv>();
+export const adminSenders = createRouter();
 
 type Typed = { id?: string; nome?: string; uffici?: string[]; eventi?: string[] };
 

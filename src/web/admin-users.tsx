@@ -7,7 +7,7 @@
 import { normalFiscalNumber } from "../auth/oidc-config.js";
 import { fiscalDigest } from "./oidc-signin.js";
 import { and, eq, isNull } from "drizzle-orm";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
@@ -21,8 +21,9 @@ import { Alert, ErrorSummary, Field, described } from "./ui.js";
 import { INVITATION_DAYS, sendInvitation } from "./invitation.js";
 import { OfficeChecklist } from "./office-checklist.js";
 import { checkCsrf } from "./session.js";
+import { createRouter } from "../http/router.js";
 
-export const adminUsers = new Hono<AppEnv>();
+export const adminUsers = createRouter();
 
 const ROLES: Record<UserRole, string> = {
   operator: "operatore d'ufficio", head: "capo dell'ufficio", admin: "amministratore",

@@ -4,7 +4,7 @@
  * each subscription's own page (subscription-page.tsx) is the one its office
  * sees too. The same domain functions as the API; every change audited there.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { centralDb } from "../db/districts.js";
 import { offices } from "../db/schema.js";
@@ -19,8 +19,9 @@ import { Field, SecretOnce, described } from "./ui.js";
 import { STATE, kindLabel, subscriptionPages } from "./subscription-page.js";
 import { checkCsrf } from "./session.js";
 import { subscriptionActor } from "../routes/subscriptions.js";
+import { createRouter } from "../http/router.js";
 
-export const adminWebhooks = new Hono<AppEnv>();
+export const adminWebhooks = createRouter();
 
 
 const who = (c: Context<AppEnv>) => subscriptionActor(c, c.get("user").principal);

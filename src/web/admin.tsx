@@ -3,8 +3,6 @@
  * senders (create, rotate the secret), the outbox with delivery status,
  * and the audit log. Admins only; every change audited.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
 import { ApiError } from "../http/problem.js";
 import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
 import { readForm } from "../http/body.js";
@@ -18,8 +16,9 @@ import { adminMail } from "./admin-mail.js";
 import { adminWebhooks } from "./admin-webhooks.js";
 import { adminSenders } from "./admin-senders.js";
 import { adminCredentials } from "./admin-credentials.js";
+import { createRouter } from "../http/router.js";
 
-export const admin = new Hono<AppEnv>();
+export const admin = createRouter();
 
 admin.use("/admin/*", requireUser, async (c, next) => {
   const role = c.get("user").role;

@@ -7,8 +7,7 @@
  * here are reachable. Its own font loader injects an inline <style>, which our CSP refuses, so the
  * @font-face rules are a sheet of ours pointing at the package's WOFF2 files.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
+import { createRouter } from "../http/router.js";
 
 /** Bootstrap Italia files the pages use, as paths under the package's dist folder. */
 const BOOTSTRAP_ITALIA = /^\/assets\/bi\/(css\/bootstrap-italia\.min\.css|svg\/sprites\.svg|fonts\/(?:Titillium_Web|Roboto_Mono)\/[a-z0-9_-]+\.woff2)$/;
@@ -70,7 +69,7 @@ document.addEventListener("click", (e) => {
 });
 `;
 
-export const assets = new Hono<AppEnv>();
+export const assets = createRouter();
 
 const served = (body: string, type: string) => () =>
   new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=3600" } });

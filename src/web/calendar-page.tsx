@@ -3,7 +3,7 @@
  * the previous one) or revoke. GET /ical/{token}.ics — the feed itself.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
 import { audit } from "../db/audit.js";
@@ -18,8 +18,9 @@ import { webCasePath } from "../lib/case-link.js";
 import { Layout } from "./layout.js";
 import { Alert, Field, described } from "./ui.js";
 import { checkCsrf, randomToken, requireUser } from "./session.js";
+import { createRouter } from "../http/router.js";
 
-export const calendarPage = new Hono<AppEnv>();
+export const calendarPage = createRouter();
 
 /** How to subscribe, in the three clients offices use. */
 function Subscribe() {

@@ -3,9 +3,7 @@
  * that date) and the reminders and escalations sent. The closing events of
  * open stages are actions, recorded after a confirmation step.
  */
-import { Hono } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { directory } from "../db/directory.js";
 import { caseView } from "../domain/case-view.js";
@@ -20,8 +18,9 @@ import { Alert } from "./ui.js";
 import { requireUser } from "./session.js";
 import { actionPath, actions, load } from "./case-actions.js";
 import { consultationReason, declareReason, reasonPage } from "./consultation.js";
+import { createRouter } from "../http/router.js";
 
-export const casePage = new Hono<AppEnv>();
+export const casePage = createRouter();
 
 const when = romeDateTime;
 const STATUS: Record<string, string> = {

@@ -3,8 +3,6 @@
  * counts linking to each band, filtered by band and timeline. A head of office reads first the
  * escalations sent to them, then the deadlines of the offices they oversee.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
 import { centralDb } from "../db/districts.js";
 import { escalationsAcross, openDeadlinesAcross } from "../domain/district-reads.js";
 import { ESCALATION_DAYS, HeadEscalations } from "./head-escalations.js";
@@ -16,11 +14,12 @@ import { closeness, romeDateTime } from "./format.js";
 import { webCasePath } from "../lib/case-link.js";
 import { Layout, reportsFirst } from "./layout.js";
 import { requireUser } from "./session.js";
+import { createRouter } from "../http/router.js";
 
 /** Bootstrap Italia badge colours for how close a deadline is. */
 const TONE = { overdue: "bg-danger", soon: "bg-warning", later: "bg-secondary" } as const;
 
-export const dashboard = new Hono<AppEnv>();
+export const dashboard = createRouter();
 
 const SOON_MS = 48 * 3_600_000;
 /** The status filter: its value in the address, and what the select says. */

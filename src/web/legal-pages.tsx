@@ -4,7 +4,7 @@
  * the privacy notice (legal basis, data, retention, rights); the legal notes. Open to anyone.
  */
 import { and, count, eq, gt, isNull } from "drizzle-orm";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.js";
 import { hmacHex } from "../auth/bearer.js";
@@ -22,8 +22,9 @@ import { withArticle, withTheArticle } from "../lib/italian.js";
 import { daysFromCivil, italianDate } from "../engine/civil.js";
 import { PRE_CSRF_COOKIE, checkCsrf, currentUser, preSessionCsrf } from "./session.js";
 import { Alert, ErrorSummary, type FieldError, Field, described } from "./ui.js";
+import { createRouter } from "../http/router.js";
 
-export const legalPages = new Hono<AppEnv>();
+export const legalPages = createRouter();
 
 /** Reports from one client in the sign-in window: the same limit as sign-in requests, on the same table. */
 const FEEDBACK_LIMIT = 20;

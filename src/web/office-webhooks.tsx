@@ -4,8 +4,6 @@
  * where they see its deliveries and run it. Administrators have theirs under
  * /admin/webhook; readers of reports and the log have none.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.js";
 import { centralDb } from "../db/districts.js";
 import { listSubscriptions, subscriptionView, visibleTo } from "../domain/subscriptions.js";
 import { ApiError } from "../http/problem.js";
@@ -13,8 +11,9 @@ import { withHealth } from "../outbound/districts.js";
 import { Layout } from "./layout.js";
 import { requireUser } from "./session.js";
 import { STATE, kindLabel, subscriptionPages } from "./subscription-page.js";
+import { createRouter } from "../http/router.js";
 
-export const officeWebhooks = new Hono<AppEnv>();
+export const officeWebhooks = createRouter();
 
 officeWebhooks.use("/webhook", requireUser);
 officeWebhooks.use("/webhook/*", requireUser);

@@ -6,7 +6,7 @@
  * Nobody gets an account by signing in.
  */
 import { and, eq, gt, isNull } from "drizzle-orm";
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv, Bindings } from "../env.js";
 import { hmacHex, sha256Hex } from "../auth/bearer.js";
@@ -21,8 +21,9 @@ import { Layout } from "./layout.js";
 import { Alert } from "./ui.js";
 import { acceptInvitation, endSession, safeNext, startSession } from "./session.js";
 import { withinClientLimit } from "./signin-limit.js";
+import { createRouter } from "../http/router.js";
 
-export const oidcSignIn = new Hono<AppEnv>();
+export const oidcSignIn = createRouter();
 
 export const STATE_COOKIE = "termini_oidc";
 const ATTEMPT_MINUTES = 10;

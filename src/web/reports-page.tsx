@@ -6,7 +6,7 @@
  * downloads, its versions (snapshot time, checksum, filed or not), a new
  * version on request and, for the responsible office, filing.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { caseDbs, centralDb, districtDb } from "../db/districts.js";
 import { getOffices } from "../db/directory.js";
@@ -28,8 +28,9 @@ import { wakeAll } from "../workflows/wake.js";
 import { romeDateTime } from "./format.js";
 import { Layout } from "./layout.js";
 import { checkCsrf, requireUser } from "./session.js";
+import { createRouter } from "../http/router.js";
 
-export const reportsPage = new Hono<AppEnv>();
+export const reportsPage = createRouter();
 
 const TITLES: Record<ReportKind, string> = {
   national: "Relazione nazionale", regional: "Relazione regionale",

@@ -5,7 +5,7 @@
  * The answer never says whether an address is registered.
  */
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.js";
 import { sha256Hex } from "../auth/bearer.js";
@@ -24,8 +24,9 @@ import { Layout } from "./layout.js";
 import { Alert, Field, described } from "./ui.js";
 import { RATE_WINDOW_MS, withinClientLimit } from "./signin-limit.js";
 import { PRE_CSRF_COOKIE, acceptInvitation, checkCsrf, currentUser, endSession, preSessionCsrf, randomToken, safeNext, startSession } from "./session.js";
+import { createRouter } from "../http/router.js";
 
-export const signIn = new Hono<AppEnv>();
+export const signIn = createRouter();
 
 export const LINK_MINUTES = 15;
 /** Sign-in links sent per address per window; further requests are answered alike and not sent. */

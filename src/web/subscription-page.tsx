@@ -8,7 +8,7 @@
  * (under /webhook); the domain decides who may see which subscription, and
  * audits every act.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { config } from "../config.js";
 import { caseDbs, centralDb } from "../db/districts.js";
@@ -26,6 +26,7 @@ import { romeDateTime as when } from "./format.js";
 import { Layout } from "./layout.js";
 import { Alert, Field, SecretOnce, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
+import { createRouter } from "../http/router.js";
 
 export const STATE = {
   active: ["attivo", "bg-success"], failing: ["endpoint in errore", "bg-danger"], paused: ["sospeso", "bg-secondary"], disabled: ["disattivato per errori", "bg-danger"],
@@ -76,7 +77,7 @@ const capitalised = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** The page and its actions, at `base` (/admin/webhook or /webhook). */
 export function subscriptionPages(base: string) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
   const own = (c: Context<AppEnv>) => ownSubscription(centralDb(c.env), c.get("user").principal, c.req.param("id")!);
   const who = (c: Context<AppEnv>) => subscriptionActor(c, c.get("user").principal);
 
