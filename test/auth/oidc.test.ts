@@ -11,6 +11,7 @@ import type { Bindings } from "../../src/env.js";
 import { db, fetchWith } from "../backbone/helpers.js";
 import { Browser, pageText } from "../web/browser.js";
 import { oidcSettings, setFault, throughProvider } from "./oidc-flow.js";
+import { csrfOf } from "../web/csrf.js";
 
 const settings = oidcSettings();
 
@@ -173,7 +174,7 @@ describe("sign-out", () => {
   it("ends the session here and sends the browser to the provider's own sign-out, then back", async () => {
     const { browser, callback } = await throughProvider(settings, "prova", "regione");
     await browser.go(callback);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await browser.go("/relazioni")).text())![1]!;
+    const csrf = csrfOf(await (await browser.go("/relazioni")).text());
     const res = await browser.go("/esci", { form: { csrf } });
     expect(res.status).toBe(303);
     const to = new URL(res.headers.get("Location")!);

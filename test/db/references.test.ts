@@ -15,6 +15,7 @@ import { latest } from "../../src/timelines/catalog.js";
 import { obligationRef } from "../../src/timelines/reporting.js";
 import { ADMIN_TOKEN, PROCURA_TOKEN, ago, api, casePath, idleWorkflows, postWebhook } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";
+import { csrfOf } from "../web/csrf.js";
 
 type Migrations = { name: string; queries: string[] }[];
 const count = async (sql: string, ...args: unknown[]) => (await env.DB.prepare(sql).bind(...args).first<{ n: number }>())!.n;
@@ -144,7 +145,7 @@ describe("migration 0017 on rows written before", () => {
     const admin = await signedIn("amministratore@example.org");
     const home = await (await admin.go("/admin")).text();
     expect(home).toContain("Riferimenti doppi da verificare");
-    const csrf = /name="csrf" value="([^"]+)"/.exec(home)![1]!;
+    const csrf = csrfOf(home);
     const done = await admin.go(`/admin/riferimenti/${duplicate}/ritira`, { form: { csrf } });
     expect(done.status).toBe(303);
     expect(await count("SELECT count(*) AS n FROM timeline_instances WHERE case_id = ? AND status = 'running'", duplicate)).toBe(0);

@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
+import { csrfOf } from "../web/csrf.js";
 
 const PORT = 8803;
 let dev: ChildProcess | undefined;
@@ -47,7 +48,7 @@ it("starts with a short output, says how long it took, and sets each sign-in lin
   const base = `http://127.0.0.1:${PORT}`;
   const form = await fetch(`${base}/accedi`);
   const cookie = form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const csrf = csrfOf(await form.text());
   await fetch(`${base}/accedi`, {
     method: "POST", headers: { Cookie: cookie, Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ csrf, email: "operatore.procura@example.org", dopo: "/" }).toString(),

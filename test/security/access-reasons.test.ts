@@ -13,6 +13,7 @@ import { webCasePath } from "../../src/lib/case-link.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { PROCURA_TOKEN, api, db, idleWorkflows, newRef, record, runningCases } from "../backbone/helpers.js";
 import { type Browser, signedIn } from "../web/browser.js";
+import { csrfOf } from "../web/csrf.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 let operator: Browser;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   messageId = `${deadline}.reminder-2d`;
   operator = await signedIn();
   admin = await signedIn("amministratore@example.org");
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await (await operator.go("/calendario")).text())![1]!;
+  const csrf = csrfOf(await (await operator.go("/calendario")).text());
   const html = await (await operator.go("/calendario", { form: { csrf, azione: "crea" } })).text();
   calendar = /\/ical\/[A-Za-z0-9_-]+\.ics/.exec(html)![0];
 });
@@ -166,7 +167,7 @@ describe("the reason of a consultation", () => {
     expect(html).toContain("Motivo della consultazione");
     // Nothing of the case but the number asked for, and no consultation logged.
     expect(html).not.toContain("Valutazione");
-    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    const csrf = csrfOf(html);
     const vague = await admin.go(casePage(), { form: { csrf, motivo: "altro", nota: "" } });
     expect(vague.status).toBe(422);
     expect(await vague.text()).toContain("scriva in poche parole quale");

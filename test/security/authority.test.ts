@@ -11,6 +11,7 @@ import { sha256Hex } from "../../src/auth/bearer.js";
 import { cases, offices } from "../../src/db/schema.js";
 import { MILANO_SECRET, PROCURA_TOKEN, ago, api, casePath, db, expectProblem, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";
+import { csrfOf } from "../web/csrf.js";
 
 const GIP_TOKEN = "termini-local-gip-token";
 const MILANO_TOKEN = "termini-local-procura-milano-token";
@@ -96,7 +97,7 @@ describe("authority per stage", () => {
     const gip = await signedIn("cancelleria.gip@example.org");
     const page = await (await gip.go(`/cases/${encodeURIComponent(ref)}`)).text();
     expect(page).not.toContain("evento=measures.requested");
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const csrf = csrfOf(page);
     const res = await gip.go(`/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`, { form: { csrf, evento: "measures.requested", data: "01/11/2026", ora: "10:00" } });
     expect(res.status).toBe(403);
   });

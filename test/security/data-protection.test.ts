@@ -12,6 +12,7 @@ import { auditLog, users } from "../../src/db/schema.js";
 import { retention } from "../../src/workflows/retention.js";
 import { ADMIN_TOKEN, api, db, fetchWith, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 import { type Browser, pageText, signedIn } from "../web/browser.js";
+import { csrfOf } from "../web/csrf.js";
 
 let dpo: Browser;
 let admin: Browser;
@@ -53,7 +54,7 @@ describe("the data-protection officer", () => {
     for (const path of [`/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`, "/admin", "/admin/utenti", "/admin/posta", "/relazioni", "/calendario", "/api/v1/reports/national/2025"]) {
       expect((await dpo.go(path)).status, path).toBe(403);
     }
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await dpo.go("/admin/registro")).text())![1]!;
+    const csrf = csrfOf(await (await dpo.go("/admin/registro")).text());
     expect((await dpo.go("/admin/utenti", { form: { csrf, nome: "X Y Z", email: "x@example.org", ruolo: "admin" } })).status).toBe(403);
   });
 });
@@ -132,7 +133,7 @@ describe("the privacy notice", () => {
 
 describe("a person matched by fiscal number", () => {
   it("is invited with it: only its keyed digest is kept; a malformed or taken one is refused beside the field", async () => {
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await admin.go("/admin/utenti/invita")).text())![1]!;
+    const csrf = csrfOf(await (await admin.go("/admin/utenti/invita")).text());
     const form = (email: string, codicefiscale: string) => ({ csrf, nome: "Persona di prova", email, ruolo: "operator", uffici: ["procura-torino"], codicefiscale });
     const bad = await admin.go("/admin/utenti", { form: form("cf.uno@example.org", "RSSMRA85T10A56") });
     expect(bad.status).toBe(422);

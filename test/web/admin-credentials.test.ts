@@ -9,8 +9,8 @@ import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { api } from "../backbone/helpers.js";
 import { signedIn } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 const tokenIn = (html: string) => /value="(trm_[^"]+)"/.exec(html)?.[1];
 
 it("issues a credential shown once, whose reads carry its purpose, and revokes it", async () => {

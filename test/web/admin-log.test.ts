@@ -9,6 +9,7 @@ import { sweep } from "../../src/workflows/sweep.js";
 import { rungName } from "../../src/web/admin-mail.js";
 import { newRef, record } from "../backbone/helpers.js";
 import { pageText, sessionForFile } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
 const session = sessionForFile("amministratore@example.org");
 const text = pageText;
@@ -55,7 +56,7 @@ describe("the audit log page", () => {
     await record(ref, "suspect.registered", new Date(Date.now() - 3_600_000).toISOString(), { jurisdiction: "TO" });
     // An administrator has no deadline of the case: the reason is asked for, then the case is shown.
     const page = `/cases/${encodeURIComponent(ref)}?ufficio=procura-torino`;
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await session.browser().go(page)).text())![1]!;
+    const csrf = csrfOf(await (await session.browser().go(page)).text());
     expect((await session.browser().go(page, { form: { csrf, motivo: "verifica" } })).status).toBe(303);
     await session.browser().go(page);
     const byCase = text(await (await session.browser().go(`/admin/registro?finalita=controllo&caso=${encodeURIComponent(ref)}`)).text());

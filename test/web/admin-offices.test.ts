@@ -8,11 +8,11 @@ import { beforeAll, expect, it } from "vitest";
 import { auditLog, offices } from "../../src/db/schema.js";
 import { db } from "../backbone/helpers.js";
 import { type Browser, signedIn } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
 let admin: Browser;
 beforeAll(async () => { admin = await signedIn("amministratore@example.org"); });
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 /** What a browser would send back: each text field's value and each select's chosen option. */
 function formValues(html: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -8,11 +8,11 @@ import { beforeAll, expect, it } from "vitest";
 import { auditLog, users } from "../../src/db/schema.js";
 import { db } from "../backbone/helpers.js";
 import { Browser, pageText, signedIn, waitForMail } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
 let admin: Browser;
 beforeAll(async () => { admin = await signedIn("amministratore@example.org"); });
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 const invite = async (form: Record<string, string | string[]>) =>
   admin.go("/admin/utenti", { form: { csrf: csrfOf(await (await admin.go("/admin/utenti/invita")).text()), ...form } });
 

@@ -8,8 +8,8 @@ import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { fakeEndpoint } from "../fake-endpoint/client.js";
 import { signedIn } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 const secretIn = (html: string) => /value="(whsec_[^"]+)"/.exec(html)?.[1];
 
 it("keeps the webhook pages for admins", async () => {

@@ -2,12 +2,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
 import { signedIn } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeAll(async () => { spy = await idleWorkflows(); });
 afterAll(async () => { await spy.dispose(); });
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 
 it("keeps the admin pages for admins", async () => {
   const operator = await signedIn();

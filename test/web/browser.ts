@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { mailOutbox } from "../../src/db/schema.js";
 import type { Bindings } from "../../src/env.js";
 import { db, fetchWith } from "../backbone/helpers.js";
+import { csrfOf } from "./csrf.js";
 
 export const EMAIL = "operatore.procura@example.org";
 
@@ -34,7 +35,7 @@ export class Browser {
   }
   async csrf(path: string): Promise<string> {
     const html = await (await this.go(path)).text();
-    return /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    return csrfOf(html);
   }
 }
 

@@ -6,6 +6,7 @@ import ICAL from "ical.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { idleWorkflows, newRef, record } from "../backbone/helpers.js";
 import { Browser, signedIn } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeAll(async () => { spy = await idleWorkflows(); });
@@ -13,7 +14,7 @@ afterAll(async () => { await spy.dispose(); });
 
 /** A new address: in the answer to the POST (confirmed when one is active), never in a URL. */
 async function feedAddress(b: Browser): Promise<string> {
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
+  const csrf = csrfOf(await (await b.go("/calendario")).text());
   let res = await b.go("/calendario", { form: { csrf, azione: "crea" } });
   let html = await res.text();
   if (html.includes("revoca quello attuale")) {
@@ -54,7 +55,7 @@ it("publishes the office's open deadlines as a calendar with stable UIDs and an 
   // Refreshed, the same deadline keeps its UID; revoked, the address stops working.
   const again = new ICAL.Component(ICAL.parse(await (await new Browser().go(address)).text()));
   expect(again.getAllSubcomponents("vevent").some((e) => e.getFirstPropertyValue("uid") === `${pm.id}@termini`)).toBe(true);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
+  const csrf = csrfOf(await (await b.go("/calendario")).text());
   await b.go("/calendario", { form: { csrf, azione: "revoca" } });
   expect((await new Browser().go(address)).status).toBe(404);
 });
@@ -62,7 +63,7 @@ it("publishes the office's open deadlines as a calendar with stable UIDs and an 
 it("asks before a new address revokes the active one, and explains how to subscribe", async () => {
   const b = await signedIn();
   const first = await feedAddress(b);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/calendario")).text())![1]!;
+  const csrf = csrfOf(await (await b.go("/calendario")).text());
   const asked = await (await b.go("/calendario", { form: { csrf, azione: "crea" } })).text();
   expect(asked).toContain("Creare un nuovo indirizzo revoca quello attuale");
   // Only asked: the first address still works.

@@ -7,8 +7,8 @@
 import { expect, it } from "vitest";
 import { subscribe } from "../outbound/helpers.js";
 import { signedIn } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 
 it("lets the office's staff run their own subscription, and only theirs", async () => {
   const own = await subscribe(`office-page-${crypto.randomUUID()}`, { office: "procura-torino", kinds: ["deadline.opened"] });

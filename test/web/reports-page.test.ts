@@ -7,8 +7,8 @@ import { formatRomeInstant } from "../../src/engine/rome.js";
 import { describe, expect, it } from "vitest";
 import { periodsBegun } from "../../src/web/reports-page.js";
 import { pageText, signedIn } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 
 describe("the periods offered", () => {
   it("are those begun, newest first", () => {

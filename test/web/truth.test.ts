@@ -13,6 +13,7 @@ import { events as eventsTable, notifications, offices } from "../../src/db/sche
 import { formatRomeInstant } from "../../src/engine/rome.js";
 import { db, newRef, record } from "../backbone/helpers.js";
 import { pageText, sessionForFile } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
 const session = sessionForFile();
 const text = pageText;
@@ -87,7 +88,7 @@ describe("the action form", () => {
     const data = /name="data"[^>]*value="(\d{2}\/\d{2}\/\d{4})"/.exec(form)![1]!;
     const ora = /name="ora"[^>]*value="(\d{2}:\d{2})"/.exec(form)![1]!;
     expect(form).toContain('aria-label="Percorso di navigazione"');
-    const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
+    const csrf = csrfOf(form);
 
     const none = await session.browser().go(path, { form: { csrf, evento: "measures.not-requested", data: "31/02/2026", ora: "" } });
     expect(none.status).toBe(422);
@@ -133,7 +134,7 @@ describe("the action form", () => {
     const instanceId = started.body.timelines[0]!.instanceId;
     const path = `/azioni/${encodeURIComponent(ref)}?ufficio=procura-torino`;
     const form = await (await session.browser().go(`${path}&evento=measures.requested`)).text();
-    const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1]!;
+    const csrf = csrfOf(form);
     // Requested 35 days ago: the GIP's 20 days ran out 15 days ago.
     const wall = formatRomeInstant(Date.now() - 35 * day);
     const when = { data: `${wall.slice(8, 10)}/${wall.slice(5, 7)}/${wall.slice(0, 4)}`, ora: wall.slice(11, 16) };

@@ -10,6 +10,7 @@ import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
 import { exports } from "cloudflare:workers";
 import { db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 import { Browser, EMAIL, signedIn, waitForMail } from "./browser.js";
+import { csrfOf } from "./csrf.js";
 
 let spy: Awaited<ReturnType<typeof idleWorkflows>>;
 beforeAll(async () => { spy = await idleWorkflows(); });
@@ -94,7 +95,7 @@ describe("the dashboard and the case page", () => {
     expect(view).toContain(confirmPath.replace("&", "&amp;"));
     const first = await (await b.go(confirmPath)).text();
     expect(first).toContain("Continua");
-    const csrf = /name="csrf" value="([^"]+)"/.exec(first)![1]!;
+    const csrf = csrfOf(first);
     const when = { data: /name="data"[^>]*value="([^"]+)"/.exec(first)![1]!, ora: /name="ora"[^>]*value="([^"]+)"/.exec(first)![1]! };
     expect((await b.go(actionPath, { form: { csrf: "wrong-wrong-wrong-wrong", evento: "measures.not-requested", ...when } })).status).toBe(403);
     const html = await (await b.go(actionPath, { form: { csrf, evento: "measures.not-requested", ...when } })).text();
@@ -123,7 +124,7 @@ describe("the dashboard and the case page", () => {
     const b = await signedIn();
     // Not visible is answered like absent.
     expect((await b.go(`/cases/${encodeURIComponent(ref)}`)).status).toBe(404);
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await b.go("/")).text())![1]!;
+    const csrf = csrfOf(await (await b.go("/")).text());
     expect((await b.go("/esci", { form: { csrf } })).status).toBe(303);
     expect((await b.go("/")).status).toBe(303);
   });
