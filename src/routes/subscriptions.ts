@@ -11,7 +11,7 @@
 import type { Context } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env.js";
-import { requireAdmin } from "../auth/principal.js";
+import { requireAdmin, requireCaseReader } from "../auth/principal.js";
 import { auditInsert } from "../db/audit.js";
 import { caseDbs, centralDb } from "../db/districts.js";
 import type { deliveriesOf } from "../db/outbound.js";
@@ -32,6 +32,12 @@ import { replay, sendSample, sendTest } from "../outbound/manual.js";
 import { createRouter } from "../http/router.js";
 
 export const subscriptionRoutes = createRouter();
+
+// Subscriptions carry case events: readers of reports and of the log have none to run.
+subscriptionRoutes.use(async (c, next) => {
+  requireCaseReader(c.get("principal"));
+  await next();
+});
 
 /** Who changes a subscription: the caller, for the audit log; local: endpoints on this machine allowed. */
 export const subscriptionActor = (c: Context<AppEnv>, p: AppEnv["Variables"]["principal"]): Who => ({

@@ -17,7 +17,7 @@ import { Icon, Layout } from "./layout.js";
 import { Alert } from "./ui.js";
 import { requireUser } from "./session.js";
 import { actionPath, actions, load } from "./case-actions.js";
-import { consultationReason, declareReason, reasonPage } from "./consultation.js";
+import { consultationReason, declareReason, reasonForm, reasonPage } from "./consultation.js";
 import { createRouter } from "../http/router.js";
 
 export const casePage = createRouter();
@@ -109,7 +109,10 @@ function DeadlineBadge(props: { d: ViewDeadline }) {
 const stepText = (s: Step) => (s.text.includes(s.citation) ? s.text : `${s.text} (${s.citation})`);
 
 /** The reason asked for before a case is shown, declared. */
-casePage.post("/cases/:ref{.+}", requireUser, async (c) => declareReason(c, (await load(c)).found));
+casePage.post("/cases/:ref{.+}", requireUser, async (c) => {
+  const form = await reasonForm(c);
+  return declareReason(c, (await load(c)).found, form);
+});
 
 casePage.get("/cases/:ref{.+}", requireUser, async (c) => {
   const now = Date.now();

@@ -64,10 +64,15 @@ export function reasonPage(c: Context<AppEnv>, found: Found, typed: { code?: str
 }
 
 /** The declared reason, kept for this case until the session ends; then back to the page asked for. */
-export async function declareReason(c: Context<AppEnv>, found: Found): Promise<Response> {
-  const user = c.get("user");
+/** The form, once its CSRF token is checked: before the case is even looked up. */
+export async function reasonForm(c: Context<AppEnv>): Promise<Record<string, string | undefined>> {
   const form = await readForm(c.req.raw);
-  checkCsrf(user.csrf, form.csrf);
+  checkCsrf(c.get("user").csrf, form.csrf);
+  return form;
+}
+
+export async function declareReason(c: Context<AppEnv>, found: Found, form: Record<string, string | undefined>): Promise<Response> {
+  const user = c.get("user");
   const r = declaredReason(form.motivo, form.nota);
   if (!r.ok) return reasonPage(c, found, { code: typeof form.motivo === "string" ? form.motivo : undefined, note: typeof form.nota === "string" ? form.nota : "", error: r.error });
   await centralDb(c.env).insert(declaredReasons).values({ sessionHash: user.session, caseId: found.id, reason: r.reason, expiresAt: user.sessionEnds })
