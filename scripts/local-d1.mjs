@@ -41,7 +41,7 @@ const ATTEMPTS = 8;
  * `use` here is safe to run again (each batch is all or nothing), so a busy state is retried,
  * a bounded number of times, with growing pauses.
  */
-export async function withLocalD1(state, use, { config = "wrangler.jsonc", bindings } = {}) {
+async function withLocalD1(state, use, { config = "wrangler.jsonc", bindings } = {}) {
   const all = declared(config);
   const names = bindings ?? [...all.keys()];
   for (const b of names) if (!all.has(b)) throw new Error(`${config} declares no D1 database ${b}`);

@@ -12,7 +12,7 @@ import * as z from "zod";
 import { latest } from "./timelines/catalog.js";
 import { type OidcProvider, privateKeySetting, providersSetting } from "./auth/oidc-config.js";
 
-export type SettingKind = "var" | "secret" | "secret/var";
+type SettingKind = "var" | "secret" | "secret/var";
 
 interface Setting<T> {
   kind: SettingKind;

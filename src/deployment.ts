@@ -10,7 +10,7 @@ import { type Config, readConfig } from "./config.js";
 import { districtMisconfiguration } from "./db/districts.js";
 import type { Bindings } from "./env.js";
 
-export const LOCAL_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const LOCAL_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Local development: the links the service writes point at this machine. */
 export function isLocal(env: Pick<Bindings, "APP_BASE_URL">): boolean {

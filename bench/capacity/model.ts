@@ -21,7 +21,7 @@ export interface Measured {
 }
 
 /** Cloudflare's published limits (Workers Paid), as read in their documentation (D1 and Workflows limits pages, 2026). */
-export const LIMITS = {
+const LIMITS = {
   d1DatabaseBytes: 10e9,
   d1DatabasesPerAccount: 50_000,
   d1StoragePerAccountBytes: 1e12,

@@ -9,7 +9,7 @@ import type { UserRole } from "../db/auth-schema.js";
 const ROLES = ["operator", "head", "admin", "region", "ministry", "dpo"] as const satisfies readonly UserRole[];
 
 /** The claim SPID and CIE carry the fiscal number in (SPID/CIE OIDC Federation, attribute registry). */
-export const EID_FISCAL_NUMBER = "https://attributes.eid.gov.it/fiscal_number";
+const EID_FISCAL_NUMBER = "https://attributes.eid.gov.it/fiscal_number";
 
 const provider = z.object({
   id: z.string().regex(/^[a-z0-9-]{2,32}$/, "id: da 2 a 32 caratteri tra a-z, 0-9 e -"),
@@ -44,7 +44,7 @@ const provider = z.object({
 
 export type OidcProvider = z.output<typeof provider> & { claim: string };
 
-export const oidcProviders = z.array(provider).superRefine((ps, ctx) => {
+const oidcProviders = z.array(provider).superRefine((ps, ctx) => {
   const ids = ps.map((p) => p.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice !== undefined) ctx.addIssue({ code: "custom", message: `il fornitore ${twice} compare due volte` });

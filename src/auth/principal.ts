@@ -1,7 +1,5 @@
 /** Who is calling, and which offices they act for. Access is per office. */
-import type { Db } from "../db/client.js";
-import { officesOfCase } from "../db/cases.js";
-import { type Directory, directory } from "../db/directory.js";
+import type { Directory } from "../db/directory.js";
 import { ApiError } from "../http/problem.js";
 
 export interface Principal {
@@ -18,29 +16,12 @@ export interface Principal {
   purpose?: string | null;
 }
 
-/**
- * A case is visible to the offices involved in it and to every office
- * above them in the escalation chain (they receive its escalations).
- */
-export async function canAccessCase(db: Db, p: Principal, caseId: string): Promise<boolean> {
-  if (p.role === "admin") return true;
-  if (!readsCases(p)) return false;
-  const [involved, dir] = await Promise.all([officesOfCase(db, caseId), directory(db)]);
-  return mayAccess(dir, p, Object.values(involved));
-}
-
 /** The same, given the offices involved in the case (role → office id values). */
 export function mayAccess(dir: Directory, p: Principal, involved: Iterable<string>): boolean {
   if (p.role === "admin") return true;
   if (!readsCases(p)) return false;
   const allowed = dir.withSuperiors(involved);
   return [...p.offices].some((o) => allowed.has(o));
-}
-
-export async function requireCaseAccess(db: Db, p: Principal, caseId: string): Promise<void> {
-  if (!(await canAccessCase(db, p, caseId))) {
-    throw new ApiError("forbidden", "Il procedimento non riguarda gli uffici di questa credenziale");
-  }
 }
 
 /** Ministry and region officers read aggregated reports only, never a case; the data-protection officer reads the log only. */

@@ -3,7 +3,7 @@
  * over `id.timestamp.body` with the base64 key after `whsec_`, sent as one
  * or more space-separated `v1,<base64>` entries. Pure: `now` is passed in.
  */
-export const TOLERANCE_SECONDS = 5 * 60;
+const TOLERANCE_SECONDS = 5 * 60;
 
 /** A rotated secret stays valid this long beside its successor, so the other side can switch over. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -43,7 +43,7 @@ function base64ToBytes(b64: string): Uint8Array | undefined {
   }
 }
 
-export function secretKeyBytes(secret: string): Uint8Array | undefined {
+function secretKeyBytes(secret: string): Uint8Array | undefined {
   return secret.startsWith("whsec_") ? base64ToBytes(secret.slice(6)) : undefined;
 }
 

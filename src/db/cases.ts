@@ -144,11 +144,6 @@ export async function deadlinesOfOffices(db: Db, officeIds: readonly string[], w
   return results.flat().sort((a, b) => a.d.dueAtMs - b.d.dueAtMs || (a.d.id < b.d.id ? -1 : 1)).slice(0, w.limit);
 }
 
-/** Open deadlines of some offices, soonest first. */
-export async function openDeadlinesOf(db: Db, officeIds: readonly string[], timeline?: string, limit = 500) {
-  return deadlinesOfOffices(db, officeIds, { statuses: ["open"], timeline, limit });
-}
-
 /** When each of the case's deadlines closed (id → instant), for those closed since `since`. */
 export async function closedSince(db: Db, caseId: string, since: number): Promise<Map<string, number>> {
   const rows = await db.select({ id: deadlines.id, at: deadlines.closedAtMs }).from(deadlines)

@@ -11,7 +11,7 @@ export function bumpStatement(db: Db, b: Bump) {
     .onConflictDoUpdate({ target: [statCounters.month, statCounters.officeId, statCounters.metric], set: { value: sql`${statCounters.value} + ${b.by}` } });
 }
 
-export async function countersBetween(db: Db, fromMonth: string, toMonth: string) {
+async function countersBetween(db: Db, fromMonth: string, toMonth: string) {
   return db.select().from(statCounters).where(and(gte(statCounters.month, fromMonth), lte(statCounters.month, toMonth))).all();
 }
 

@@ -32,7 +32,7 @@ export function attemptAt(n: Pick<Notification, "status" | "sendAtMs" | "retryAt
 }
 
 /** The SQL form of "due for an attempt at `asOf`". */
-export function dueCondition(asOf: number, staleMs: number): SQL {
+function dueCondition(asOf: number, staleMs: number): SQL {
   return or(
     and(eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, asOf),
       or(isNull(notifications.retryAtMs), lte(notifications.retryAtMs, asOf))),

@@ -23,7 +23,7 @@ type SubscriptionSecret = typeof subscriptionSecrets.$inferSelect;
 export const NATIONAL = "IT";
 
 /** A copy trusted without checking its stamp (the webhook's signature check) is at most this old. */
-export const MAX_AGE_MS = 60_000;
+const MAX_AGE_MS = 60_000;
 
 interface Sender {
   offices: Set<string>;

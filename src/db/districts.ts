@@ -26,7 +26,7 @@ function isD1(v: unknown): v is D1Database {
 }
 
 /** The codes DISTRICTS lists ("TO,MI"; empty: the single-database layout). */
-export function listedDistricts(env: Pick<Bindings, "DISTRICTS">): string[] {
+function listedDistricts(env: Pick<Bindings, "DISTRICTS">): string[] {
   return (env.DISTRICTS ?? "").split(",").map((c) => c.trim()).filter((c) => c !== "");
 }
 
@@ -75,7 +75,7 @@ function served(env: Bindings, code: string): D1Database | undefined {
  * the district layout a district without a database of its own is a
  * configuration error, never a silent write to the central database.
  */
-export function districtD1(env: Bindings, district: string | null | undefined): D1Database {
+function districtD1(env: Bindings, district: string | null | undefined): D1Database {
   if (!isDistrictLayout(env) || district === null || district === undefined) return env.DB;
   const d1 = served(env, district);
   if (d1 === undefined) {

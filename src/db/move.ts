@@ -17,7 +17,7 @@ import { outboundAttempts, outboundDeliveries, outboundEvents } from "./outbound
 import { caseRowDeletes } from "./retention.js";
 import { auditLog, caseOffices, caseRefReview, cases, deadlines, events, notifications, outbox, timelineInstances, workflowFailures } from "./schema.js";
 
-export const MOVE_ACTOR = "system:districts";
+const MOVE_ACTOR = "system:districts";
 /** Cases per batch: their rows travel as one JSON parameter each, well under D1's 2 MB per value. */
 export const MOVE_BATCH = 10;
 

@@ -38,13 +38,13 @@ function prune(s: Shape): string {
   return `DELETE FROM ${quoted(s.name)} WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) WHERE ${match})`;
 }
 
-export interface DirectorySnapshot {
+interface DirectorySnapshot {
   stamp: string;
   tables: Map<string, string>;
 }
 
 /** The central directory, read in one batch. */
-export async function snapshot(central: D1Database): Promise<DirectorySnapshot> {
+async function snapshot(central: D1Database): Promise<DirectorySnapshot> {
   const [stamp, ...rows] = await central.batch<Record<string, unknown>>([
     central.prepare("SELECT stamp FROM directory_stamp"),
     ...SHAPES.map((s) => central.prepare(selectSql(s, "true"))),
@@ -56,7 +56,7 @@ export async function snapshot(central: D1Database): Promise<DirectorySnapshot> 
 }
 
 /** Writes the snapshot over one district's copy, in one transaction, ending with the central stamp. */
-export async function copyTo(district: D1Database, snap: DirectorySnapshot): Promise<void> {
+async function copyTo(district: D1Database, snap: DirectorySnapshot): Promise<void> {
   const bind = (sql: string, s: Shape) => district.prepare(sql).bind(snap.tables.get(s.name)!);
   await district.batch([
     ...[...SHAPES].reverse().map((s) => bind(prune(s), s)),

@@ -10,7 +10,7 @@
  */
 import type { Db } from "./client.js";
 
-export const RETENTION_ACTOR = "system:retention";
+const RETENTION_ACTOR = "system:retention";
 
 /** The oldest cases quiet since before `cutoff` with no running timeline: an index walk on last_activity_at. */
 export async function purgeableCases(db: Db, cutoff: number, limit: number): Promise<string[]> {

@@ -14,7 +14,7 @@ export const DECLARED = {
   richiesta: "richiesta dell'autorità giudiziaria o del Garante",
   altro: "altro motivo",
 } as const;
-export type DeclaredCode = keyof typeof DECLARED;
+type DeclaredCode = keyof typeof DECLARED;
 
 export const NOTE_MAX = 200;
 

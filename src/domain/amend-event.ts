@@ -27,7 +27,7 @@ import { LAPSE_EVENT } from "../timelines/consequence.js";
 import { own } from "../lib/own.js";
 import { undoRestart } from "./restart-stage.js";
 
-export const isAmendment = (type: string): boolean => hasOwn(AMENDMENTS, type);
+const isAmendment = (type: string): boolean => hasOwn(AMENDMENTS, type);
 
 type Deadline = typeof deadlines.$inferSelect;
 

@@ -13,7 +13,7 @@ import { ApiError } from "../http/problem.js";
 import { districtsOf, requireOwnDistrict } from "./resolve-offices.js";
 
 /** The districts a caller acts in; "all" for an administrator, the ministry, or a national office. */
-export function actingDistricts(dir: Directory, p: Principal): ReadonlySet<string> | "all" {
+function actingDistricts(dir: Directory, p: Principal): ReadonlySet<string> | "all" {
   if (p.role === "admin" || p.role === "ministry") return "all";
   const own = districtsOf(dir, p);
   return own.has(NATIONAL) ? "all" : own;

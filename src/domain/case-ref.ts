@@ -7,7 +7,7 @@ import type { Office } from "../db/directory.js";
 import { ApiError } from "../http/problem.js";
 
 /** The RGNR form: up to seven digits, a slash and the year (e.g. 1234/2026). */
-export const RGNR_PATTERN = String.raw`\d{1,7}/\d{4}`;
+const RGNR_PATTERN = String.raw`\d{1,7}/\d{4}`;
 
 const compiled = new Map<string, RegExp | null>();
 
@@ -24,7 +24,7 @@ function pattern(source: string): RegExp | null {
   return compiled.get(source)!;
 }
 
-export function matchesOfficeFormat(office: Pick<Office, "refPattern">, ref: string): boolean {
+function matchesOfficeFormat(office: Pick<Office, "refPattern">, ref: string): boolean {
   return pattern(office.refPattern ?? RGNR_PATTERN)?.test(ref) ?? false;
 }
 

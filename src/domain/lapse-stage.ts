@@ -26,10 +26,10 @@ import { type OutboundFact, caseFactsOf, deadlineFact, outboundRows } from "./ou
 type Deadline = typeof deadlines.$inferSelect;
 
 /** The lapse event's idempotency key: one per deadline, whoever records it. */
-export const lapseKey = (deadlineId: string): string => `lapse:${deadlineId}`;
+const lapseKey = (deadlineId: string): string => `lapse:${deadlineId}`;
 
 /** Its id, a UUID like every event's (so that event.cancelled names it), derived from the key: the same on every attempt. */
-export async function lapseEventId(deadlineId: string): Promise<string> {
+async function lapseEventId(deadlineId: string): Promise<string> {
   const h = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(lapseKey(deadlineId))))].slice(0, 16);
   h[6] = (h[6]! & 0x0f) | 0x80; // version 8: custom
   h[8] = (h[8]! & 0x3f) | 0x80; // RFC 9562 variant
@@ -38,7 +38,7 @@ export async function lapseEventId(deadlineId: string): Promise<string> {
 }
 
 /** What the other open stages of the timeline record when the measure has lapsed. */
-export const noLongerDue = (effect: string): string => `non più dovuta: ${effect}`;
+const noLongerDue = (effect: string): string => `non più dovuta: ${effect}`;
 
 export async function lapseStage(db: Db, seen: Deadline, held: Held, at: number, outbound?: { appBaseUrl: string; asOf: number }): Promise<"sent" | "cancelled" | "already-done"> {
   // Read again now that the row is ours: an act may have closed the stage since the row was read.

@@ -36,7 +36,7 @@ const reportSubject = (r: StoredReport) => `report:${r.kind}:${r.period}:${r.sco
 const transmission = (r: StoredReport) => (r.withdrawnAt === null ? r.id : `${r.id}:${r.withdrawnAt}`);
 
 /** The fixed-date obligation a report answers: its timeline, office and nominal due date. */
-export async function obligationOf(db: Db, kind: ReportKind, period: string, scope: string, setting?: string) {
+async function obligationOf(db: Db, kind: ReportKind, period: string, scope: string, setting?: string) {
   const year = Number(period.slice(0, 4));
   const quarters = quarterEnds(setting);
   const all = await db.select().from(offices).all();

@@ -15,7 +15,7 @@ import { notifications } from "../db/schema.js";
 import type { NewNotification } from "./open-stage.js";
 
 /** What the office reads when the date falls outside the window. */
-export function outsideWindow(stage: StageDefinition, whenMs: number, dueAtMs: number): string {
+function outsideWindow(stage: StageDefinition, whenMs: number, dueAtMs: number): string {
   return `${stage.title}: fissata per il ${romeWhen(whenMs)}, oltre il termine che scade il ${romeWhen(dueAtMs)} (${stage.basis}). ${stage.consequence.text}`;
 }
 

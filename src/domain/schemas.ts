@@ -26,7 +26,7 @@ export const CaseRef = z
   .regex(/[0-9]/, "il riferimento deve contenere un numero (es. 1234/2026 RGNR), non un nome")
   .meta({ description: "Riferimento pseudonimo del procedimento, es. un numero RGNR", example: "1234/2026" });
 
-export const OfficeId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "identificativo d'ufficio non valido");
+const OfficeId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "identificativo d'ufficio non valido");
 
 export const Instant = z
   .string()

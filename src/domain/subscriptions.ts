@@ -65,7 +65,7 @@ export function subscriptionView(s: SubscriptionRow) {
 }
 
 /** active; failing: its endpoint refuses now; paused: off by hand; disabled: off by Termini after failing too long. */
-export type SubscriptionStatus = "active" | "failing" | "paused" | "disabled";
+type SubscriptionStatus = "active" | "failing" | "paused" | "disabled";
 
 /** The subscriptions a caller may see: every one for administrators, their offices' for staff. */
 export function visibleTo(p: Principal, subs: readonly SubscriptionRow[]): SubscriptionRow[] {
@@ -82,7 +82,7 @@ export async function ownSubscription(db: Db, p: Principal, id: string): Promise
   return s;
 }
 
-export async function getSubscription(db: Db, id: string): Promise<SubscriptionRow> {
+async function getSubscription(db: Db, id: string): Promise<SubscriptionRow> {
   const s = await db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
   if (s === undefined) throw new ApiError("not_found", `Nessun abbonamento ${id}`);
   return s;

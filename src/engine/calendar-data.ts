@@ -5,7 +5,7 @@
  * deadline (Cass. lav. 17079/2007).
  */
 
-export type DateRule =
+type DateRule =
   | { kind: "fixed"; month: number; day: number }
   | { kind: "easter"; offsetDays: number }
   | { kind: "weekday"; weekday: number };

@@ -22,7 +22,7 @@ export function daysFromCivil(y: number, m: number, d: number): DayNumber {
 }
 
 /** The date of a day number packed as yyyymmdd (e.g. 20240425), computed. */
-export function computePackedFromDays(z: DayNumber): number {
+function computePackedFromDays(z: DayNumber): number {
   const zz = z + 719468;
   const era = Math.floor(zz / 146097);
   const doe = zz - era * 146097;
@@ -70,7 +70,7 @@ export function weekday(z: DayNumber): number {
   return w < 0 ? w + 7 : w;
 }
 
-export function isLeapYear(y: number): boolean {
+function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 

@@ -59,7 +59,7 @@ export function offsetAtInstant(ms: number): number {
 }
 
 /** UTC offset in minutes at 23:59:59 local time of a Rome calendar day. */
-export function offsetAtEndOfDay(day: DayNumber): number {
+function offsetAtEndOfDay(day: DayNumber): number {
   const kind = (dstKinds ??= buildDstKinds())[day - FIRST_DAY];
   return kind === SUMMER || kind === TO_SUMMER ? CEST : CET;
 }

@@ -22,7 +22,7 @@ export interface FerialeVersion {
  * whatever year the proceeding began (Cass. ord. 20866/2017): D.L. 132/2014
  * art. 16 co. 3 applies the shorter period "a decorrere dall'anno 2015".
  */
-export const FERIALE_VERSIONS: readonly FerialeVersion[] = [
+const FERIALE_VERSIONS: readonly FerialeVersion[] = [
   {
     firstYear: 1970, lastYear: 2014, endMonth: 9, endDay: 15,
     period: "dal 1° agosto al 15 settembre",

@@ -8,7 +8,7 @@ import { FERIALE_CITATION, FERIALE_EXCEPTIONS, type FerialeException, LOCAL_CLOS
 import { CIVIL_SATURDAY, type SaturdayVersion, civilSaturday, ferialeVersion } from "./rule-versions.js";
 import type { Suspended } from "./suspension.js";
 
-export type StepRule =
+type StepRule =
   | "dies-a-quo"
   | "fixed-date"
   /** A term that may run from either of two instants: both computed, the earlier followed. */

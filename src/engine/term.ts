@@ -12,13 +12,12 @@ import * as S from "./steps.js";
 import { addDaysSuspended, addMonthsSuspended } from "./suspension.js";
 
 export type { Regime } from "./regimes.js";
-export type { Step, StepRule, Unit } from "./steps.js";
-export type { Flag, Term } from "./term-types.js";
+export type { Unit } from "./steps.js";
+export type { Term } from "./term-types.js";
 import type { Flag, Term } from "./term-types.js";
 
 /** Apply the August suspension, leave it out, or leave it out under a named exception of the law. */
 export type Feriale = "apply" | "ignore" | FerialeException;
-export type { FerialeException } from "./regimes.js";
 
 export interface TermInput {
   /** The trigger instant, epoch milliseconds. */

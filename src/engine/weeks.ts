@@ -10,7 +10,7 @@ import { formatRomeInstant, offsetAtInstant, romeClock, romeDay, romeLocalInstan
 import type { Step } from "./steps.js";
 import type { Flag, Term } from "./term-types.js";
 
-export const CALENDAR_CITATION = "art. 172 co. 2 c.p.p.";
+const CALENDAR_CITATION = "art. 172 co. 2 c.p.p.";
 
 /** The same Rome clock time `weeks` weeks later. */
 export function weekTerm(from: number, weeks: number): Term {

@@ -8,7 +8,7 @@ import { ApiError, type ParameterError } from "./problem.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Web forms carry a CSRF token and a few short fields. */
-export const MAX_FORM_BYTES = 16 * 1024;
+const MAX_FORM_BYTES = 16 * 1024;
 
 const mediaType = (req: Request) => (req.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
 
@@ -17,7 +17,7 @@ const mediaType = (req: Request) => (req.headers.get("Content-Type") ?? "").spli
  * `limit`: a chunked upload has no Content-Length to check, and reading it
  * whole first would hold all of it in memory before refusing it.
  */
-export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get("Content-Length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
   if (req.body === null) return new Uint8Array(0);

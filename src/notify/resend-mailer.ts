@@ -40,7 +40,7 @@ export async function pace(perSecond: number, now = Date.now()): Promise<number>
 /** A refusal that names the message itself (a bad address, a malformed request): trying again cannot help. */
 const PERMANENT = new Set([400, 404, 405, 413, 422]);
 
-export function classify(status: number | null, name: string, retryAfter: string | undefined): SendResult {
+function classify(status: number | null, name: string, retryAfter: string | undefined): SendResult {
   if (status === 409 && name === "invalid_idempotent_request") return { ok: true, providerId: null };
   const error = status === null ? "network" : `${status} ${name}`;
   const seconds = Number(retryAfter ?? NaN);

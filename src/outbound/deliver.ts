@@ -27,7 +27,7 @@ import { abandon, failed, skip } from "./settle.js";
 
 export type { OutboundOutcome } from "./context.js";
 
-export const USER_AGENT = "Termini-Webhooks/1 (+https://www.standardwebhooks.com)";
+const USER_AGENT = "Termini-Webhooks/1 (+https://www.standardwebhooks.com)";
 
 /** The three Standard Webhooks headers: one signature per valid secret (two during a rotation). */
 export async function signedHeaders(eventId: string, secrets: readonly string[], at: number, body: string): Promise<Record<string, string>> {
@@ -52,7 +52,7 @@ interface Answer {
 }
 
 /** Most of the answer's body kept: enough for an error message, never a whole page. */
-export const RESPONSE_KEPT = 1024;
+const RESPONSE_KEPT = 1024;
 
 /** The first RESPONSE_KEPT bytes of a body as text (control characters dropped), the rest never read. */
 async function answerStart(res: Response): Promise<string | null> {

@@ -18,7 +18,7 @@
  */
 import type { Bindings } from "../env.js";
 
-export const QSTASH_DEFAULT_URL = "https://qstash.upstash.io";
+const QSTASH_DEFAULT_URL = "https://qstash.upstash.io";
 /** QStash's own retries after the first attempt (its backoff reaches a day at the fifth). */
 export const QSTASH_RETRIES = 5;
 

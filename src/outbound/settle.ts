@@ -59,7 +59,7 @@ const notice = (ctx: OutboundContext, dir: Directory, sub: Subscription, since: 
 });
 
 /** Tells the administrators and the office, once per run of failures, that an endpoint keeps failing. */
-export async function flag(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, at: number): Promise<void> {
+async function flag(ctx: OutboundContext, dir: Directory, sub: Subscription, lastError: string, at: number): Promise<void> {
   const flagged = await flagSubscription(ctx.db, sub.id, at);
   if (flagged === null) return;
   const to = await recipients(ctx, dir, sub);

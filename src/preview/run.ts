@@ -32,7 +32,7 @@ export interface PreviewInput {
   bills: readonly string[];
 }
 
-export interface PreviewDeadline {
+interface PreviewDeadline {
   stage: string;
   seq: number;
   title: string;
@@ -57,11 +57,11 @@ const DISTRICT = "ZZ";
 const CASE_REF = "anteprima-1";
 const LEVELS = 5;
 /** No preview rolls more periods than this (ten years of weeks). */
-export const MAX_PERIODS = 520;
+const MAX_PERIODS = 520;
 const PREVIEWER: Principal = { id: "system:preview", role: "admin", offices: new Set() };
 
 /** One office per kind, each with a chain of superiors, so every rung of every stage is planned. */
-export async function seedDirectory(db: Db, calendar: string): Promise<void> {
+async function seedDirectory(db: Db, calendar: string): Promise<void> {
   const kinds = new Set(latest().flatMap((t) => Object.values(t.roles)));
   const rows: (typeof offices.$inferInsert)[] = [];
   for (const kind of kinds) {
@@ -80,7 +80,7 @@ export async function seedDirectory(db: Db, calendar: string): Promise<void> {
 }
 
 /** Opens every period that starts by `until`, and records every lapse due by then, as the sweep would. */
-export async function rollUntil(db: Db, until: number): Promise<void> {
+async function rollUntil(db: Db, until: number): Promise<void> {
   for (let n = 0; ; n++) {
     const due = await db.select().from(notifications)
       .where(and(inArray(notifications.kind, ["roll", "lapse"]), eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, until)))

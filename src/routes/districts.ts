@@ -11,7 +11,7 @@ import { createRouter } from "../http/router.js";
 
 export const districtRoutes = createRouter();
 
-export const MoveBody = z.strictObject({ limit: z.number().int().min(1).max(1000).default(200).describe("Procedimenti spostati al più in questa chiamata") });
+const MoveBody = z.strictObject({ limit: z.number().int().min(1).max(1000).default(200).describe("Procedimenti spostati al più in questa chiamata") });
 
 districtRoutes.post("/move", bearer, async (c) => {
   requireAdmin(c.get("principal"));

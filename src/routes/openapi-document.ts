@@ -20,7 +20,7 @@ import { schema } from "./json-schema.js";
 type Json = Record<string, unknown>;
 
 /** A component name OpenAPI accepts (letters, digits, dot, dash, underscore). */
-export const componentName = (prefix: string, type: string) => `${prefix}.${type.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+const componentName = (prefix: string, type: string) => `${prefix}.${type.replace(/[^A-Za-z0-9._-]/g, "_")}`;
 
 /** What every operation may answer whatever it does: a deployment not configured, a query parameter it does not know. */
 const EVERY_OPERATION: readonly ProblemCode[] = ["service_misconfigured", "unknown_parameter"];

@@ -13,7 +13,7 @@ type Json = Record<string, unknown>;
 const KINDS = [...OUTBOUND_KINDS, TEST_KIND] as const;
 
 /** deadline.opened → DeadlineOpenedEvent. */
-export const payloadName = (kind: string) => `${kind.split(/[.-]/).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("")}Event`;
+const payloadName = (kind: string) => `${kind.split(/[.-]/).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("")}Event`;
 
 const TestData = z.object({ subscription: z.string().describe("L'abbonamento provato"), office: z.string().describe("Il suo ufficio") });
 

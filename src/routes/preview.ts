@@ -19,7 +19,7 @@ import { createRouter } from "../http/router.js";
 
 export const preview = createRouter();
 
-export const PreviewBody = z.strictObject({
+const PreviewBody = z.strictObject({
   timeline: z.string().min(1).max(64),
   version: z.number().int().positive().optional(),
   calendar: z.string().refine(isCalendarId, "calendario sconosciuto").default("IT"),

@@ -55,7 +55,7 @@ const SCOPE_HINTS = { region: "regione", office: "Procura", district: "distretto
  * The period must name one for this kind (2026, 2026-Q1, 2026-H1) before anything is looked
  * up, and must have begun: a period still to come has no report (404), and none is stored.
  */
-export function periodOf(kind: ReportKind, raw: string, now: number): string {
+function periodOf(kind: ReportKind, raw: string, now: number): string {
   const span = periodMonths(kind, raw);
   if (span === undefined) {
     throw new ApiError("invalid_parameter", `period: periodo ${raw.slice(0, 20)} non valido per ${kind} (es. 2026, 2026-Q1, 2026-H1)`, { parameter: "period" });
@@ -67,7 +67,7 @@ export function periodOf(kind: ReportKind, raw: string, now: number): string {
 }
 
 /** RFC 6266: an ASCII fallback name and the exact one, percent-encoded; nothing a scope holds can break the header. */
-export function attachment(filename: string): string {
+function attachment(filename: string): string {
   const ascii = filename.replace(/[^A-Za-z0-9._-]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

@@ -11,7 +11,7 @@ import { ApiError } from "../http/problem.js";
 import { CONTRACTS } from "./contracts.js";
 
 /** "/api/v1/cases/:ref{.+}/events" → "/api/v1/cases/{ref}/events": Hono's path as the contract writes it. */
-export const contractPath = (honoPath: string) => honoPath.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
+const contractPath = (honoPath: string) => honoPath.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
 
 const WITHOUT_QUERY = new Set(CONTRACTS.filter((c) => c.query === undefined).map((c) => `${c.method.toUpperCase()} ${c.path}`));
 

@@ -46,7 +46,7 @@ function isRealDate(iso: string): boolean {
 }
 
 /** The suspension the law applies when the caller names no exception: judicial terms yes, administrative no. */
-export const defaultFeriale = (regime: "penal" | "civil" | "administrative"): "apply" | "ignore" => (regime === "administrative" ? "ignore" : "apply");
+const defaultFeriale = (regime: "penal" | "civil" | "administrative"): "apply" | "ignore" => (regime === "administrative" ? "ignore" : "apply");
 
 const HINTS = {
   from: "istante RFC 3339 con offset o Z, ad es. 2024-03-26T10:00:00%2B01:00",

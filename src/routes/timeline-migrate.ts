@@ -11,7 +11,7 @@ import { createRouter } from "../http/router.js";
 
 export const timelineMigrate = createRouter();
 
-export const MigrateBody = z.strictObject({ from: z.number().int().positive(), to: z.number().int().positive() });
+const MigrateBody = z.strictObject({ from: z.number().int().positive(), to: z.number().int().positive() });
 
 timelineMigrate.post("/:id/migrate", bearer, async (c) => {
   const p = c.get("principal");

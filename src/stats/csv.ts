@@ -39,7 +39,7 @@ export function tableCsv(t: Table, doc?: Pick<ReportDocument, "provisional" | "s
   return BOM + lines.join("\r\n") + "\r\n";
 }
 
-export function monthlyCsv(doc: ReportDocument): string {
+function monthlyCsv(doc: ReportDocument): string {
   const table: Table = {
     id: "mensile", title: "Volumi mensili",
     columns: [{ key: "month", label: "Mese" }, { key: "programmes", label: "Programmi avviati" }, { key: "deadlines", label: "Termini art. 362-bis conclusi" }],

@@ -7,7 +7,7 @@ import { type PdfFonts } from "./pdf-writer.js";
 import { parseTrueType } from "./ttf.js";
 
 /** Paths under Bootstrap Italia's dist folder (the assets' root). */
-export const FONT_FILES = {
+const FONT_FILES = {
   regular: "fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.ttf",
   bold: "fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-700.ttf",
 } as const;

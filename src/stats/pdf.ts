@@ -15,13 +15,13 @@ const MARGIN = 50;
 const MONTHS = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
 
 /** "2026-11-23T08:54:00+01:00" (Rome, as the document stores it) as "23 novembre 2026, 08:54". */
-export function italianDateTime(romeIso: string): string {
+function italianDateTime(romeIso: string): string {
   const [, y, m, d, hm] = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(romeIso)!;
   return `${Number(d)} ${MONTHS[Number(m) - 1]} ${y}, ${hm}`;
 }
 
 /** A round step for the scale: 1, 2 or 5 times a power of ten, giving about four lines. */
-export function scaleStep(top: number): number {
+function scaleStep(top: number): number {
   const rough = Math.max(1, top / 4);
   const power = 10 ** Math.floor(Math.log10(rough));
   return [1, 2, 5, 10].map((k) => k * power).find((s) => s >= rough)!;

@@ -13,7 +13,7 @@ export interface OfficeInfo { id: string; name: string; kind: string; region: st
 /** A count, by the name it has across every report of the period. */
 export interface Count { id: string; n: number }
 /** A share or a median, published only when the counts it derives from both are. */
-export interface Derived { from: [Count, Count]; value: number | undefined; unit: "share" | "median" }
+interface Derived { from: [Count, Count]; value: number | undefined; unit: "share" | "median" }
 export type RawCell = string | number | Count | Derived;
 export interface RawTable { id: string; title: string; columns: { key: string; label: string }[]; rows: Record<string, RawCell>[] }
 
@@ -127,10 +127,3 @@ export function termRow(cells: Cells, s: Sums, level: string, label: string, off
   };
 }
 
-/** A parent row is the sum of its children's, column by column: one equation per count. */
-export function sumOf(cells: Cells, parent: Record<string, RawCell>, children: readonly Record<string, RawCell>[]): void {
-  for (const [key, cell] of Object.entries(parent)) {
-    if (typeof cell !== "object" || !("id" in cell)) continue;
-    cells.equal([cell.id], children.map((c) => (c[key] as Count).id));
-  }
-}

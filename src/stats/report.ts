@@ -78,7 +78,7 @@ export const RECIPIENTS: Record<ReportKind, { to: string; basis: string }> = {
   "compliance-half-yearly": { to: "al Procuratore generale presso la Corte di cassazione", basis: "art. 127, comma 1-bis, disp. att. c.p.p." },
 };
 
-export const NOTES = [
+const NOTES = [
   `I valori da 1 a 4 sono indicati come «${SMALL_MARK}» perché nessuna persona sia identificabile. «${HIDDEN_MARK}» indica un valore nascosto perché un valore «${SMALL_MARK}» non si possa ricavare per differenza da totali, righe, colonne, serie mensili o dalle altre relazioni dello stesso anno — trimestrali, semestrali, regionali e nazionale (soppressione secondaria). Quote e mediane sono indicate solo quando tutti i valori da cui derivano sono pubblicati («—»).`,
   "«Scadute e ancora aperte alla data dei dati»: termini scaduti nel periodo per i quali l'atto non risultava ancora registrato alla data di aggiornamento dei dati.",
   "I dati sono conteggiati al momento dell'evento e aggregati per mese; non contengono riferimenti ai procedimenti.",

@@ -36,7 +36,7 @@ export const DATE_KIND_LABELS: Record<DateKind, string> = {
  *   disciplinary or organisational purposes;
  * - not-a-term: a length or an earliest date: nothing to miss.
  */
-export const CONSEQUENCE_KINDS = ["lapse", "forfeiture", "refusal", "preclusion", "assessed", "none", "not-a-term"] as const;
+const CONSEQUENCE_KINDS = ["lapse", "forfeiture", "refusal", "preclusion", "assessed", "none", "not-a-term"] as const;
 export type ConsequenceKind = (typeof CONSEQUENCE_KINDS)[number];
 
 export const CONSEQUENCE_LABELS: Record<ConsequenceKind, string> = {

@@ -12,7 +12,7 @@ const Id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/);
 const EventName = z.string().regex(/^[a-z]+(?:[.-][a-z]+)*$/);
 const Italian = z.string().min(3);
 
-export const TermSpec = z.strictObject({
+const TermSpec = z.strictObject({
   amount: z.number().int().positive(),
   unit: z.enum(["hours", "days", "months", "years"]),
   regime: z.enum(["penal", "civil", "administrative"]),
@@ -20,29 +20,29 @@ export const TermSpec = z.strictObject({
 });
 
 /** Calendar weeks on the Rome clock (attendance windows): the same local time n weeks later. */
-export const WeekSpec = z.strictObject({ weeks: z.number().int().positive(), clock: z.literal("rome") });
+const WeekSpec = z.strictObject({ weeks: z.number().int().positive(), clock: z.literal("rome") });
 
 /**
  * A date that is not a term for an act, never moved for holidays: the end of a
  * period (a protocol lapses) or the first day after it (revocation "not before").
  */
-export const AnniversarySpec = z.strictObject({
+const AnniversarySpec = z.strictObject({
   anniversary: z.enum(["lapse", "earliest"]),
   amount: z.number().int().positive(),
   unit: z.enum(["months", "years"]),
 });
 
 /** Once per calendar year, any day of it ("si riunisce una volta all'anno"): due by the year's end. `why` is shown in the reason. */
-export const CalendarPeriod = z.strictObject({ per: z.literal("calendar-year"), why: Italian });
+const CalendarPeriod = z.strictObject({ per: z.literal("calendar-year"), why: Italian });
 
 /**
  * A length a judgment sets ("durata del percorso": Cass. sez. VI n. 40888/2024), carried by the
  * timeline's trigger as data[judged] (months), counted from the stage's start and never moved.
  */
-export const JudgedLength = z.strictObject({ judged: z.string().regex(/^[a-z][a-zA-Z]*$/), unit: z.literal("months") });
+const JudgedLength = z.strictObject({ judged: z.string().regex(/^[a-z][a-zA-Z]*$/), unit: z.literal("months") });
 
 /** A date the law fixes ("by 30 March"): the starting event carries it as data.dueDate. */
-export const GivenDate = z.strictObject({
+const GivenDate = z.strictObject({
   given: z.literal("dueDate"),
   regime: z.enum(["penal", "civil", "administrative"]),
   /** Where the law fixes no day: how the deployment's setting sets it (Italian, shown in the reason). */
@@ -233,9 +233,9 @@ export const TimelineDefinition = z
     }
   });
 
-export type TermSpec = z.output<typeof TermSpec>;
-export type GivenDate = z.output<typeof GivenDate>;
-export type WeekSpec = z.output<typeof WeekSpec>;
+type TermSpec = z.output<typeof TermSpec>;
+type GivenDate = z.output<typeof GivenDate>;
+type WeekSpec = z.output<typeof WeekSpec>;
 export type Schedule = z.output<typeof Schedule>;
 export type RungTime = z.output<typeof RungTime>;
 export type RungDefinition = z.output<typeof RungDefinition>;

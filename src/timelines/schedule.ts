@@ -20,7 +20,7 @@ function minutesOf(hhmm: string): number {
   return h! * 60 + m!;
 }
 
-export function rungInstant(at: RungTime, dueAtMs: number, dueDay: DayNumber): number {
+function rungInstant(at: RungTime, dueAtMs: number, dueDay: DayNumber): number {
   if (at.kind === "before-due-date") return romeLocalInstant(dueDay - at.days, minutesOf(at.time));
   if (at.kind === "before-due") return dueAtMs - at.hours * MS_PER_HOUR;
   if (at.kind === "next-working-day") return romeLocalInstant(nextWorkingDay(dueDay), minutesOf(at.time));
@@ -40,7 +40,7 @@ function sameClockDaysLater(ms: number, days: number): number {
 const NATIONAL = getCalendar("IT")!;
 
 /** The first day after `day` that is not a Saturday, a Sunday or a national holiday. */
-export function nextWorkingDay(day: DayNumber): DayNumber {
+function nextWorkingDay(day: DayNumber): DayNumber {
   let d = day + 1;
   while (weekday(d) === 6 || isPublicHoliday(NATIONAL, d)) d++;
   return d;

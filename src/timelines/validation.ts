@@ -13,7 +13,7 @@ type StageInput = TimelineInput["stages"][number];
 type ConsequenceInput = z.input<typeof Consequence>;
 
 export const HOURS_48 = { amount: 48, unit: "hours", regime: "penal", feriale: "ignore" } as const;
-export const HOURS_24 = { amount: 24, unit: "hours", regime: "penal", feriale: "ignore" } as const;
+const HOURS_24 = { amount: 24, unit: "hours", regime: "penal", feriale: "ignore" } as const;
 
 /** The measure as the consequences name it: "l'arresto", "l'allontanamento". */
 export interface Measure {
@@ -33,7 +33,7 @@ export function becomesIneffective(m: Measure, what: string, citation: string, u
 }
 
 /** Art. 391 co. 7: the order not pronounced or filed in the 48 hours, the measure "cessa di avere efficacia". */
-export function ceasesToHaveEffect(m: Measure, citation = "art. 391 co. 7 c.p.p.", unverified = false): ConsequenceInput {
+function ceasesToHaveEffect(m: Measure, citation = "art. 391 co. 7 c.p.p.", unverified = false): ConsequenceInput {
   return {
     kind: "lapse", unverified, citation: citation + m.via, effect: m.ceased,
     text: `Se l'ordinanza sulla convalida non è pronunciata o depositata nelle 48 ore da quando la persona è a disposizione del giudice, ${m.the} cessa di avere efficacia.`,

@@ -31,7 +31,7 @@ function stageTitle(p: EventPreview, view: View, instanceId: string, stage: stri
  * and of the reminders only the latest one due, and only while its deadline has not passed (the
  * sender's own rule, src/notify/deliver.ts).
  */
-export function atOnce(p: EventPreview, now: number): NewNotification[] {
+function atOnce(p: EventPreview, now: number): NewNotification[] {
   const due = (n: NewNotification) => n.sendAtMs <= now + AT_ONCE_MS;
   const out: NewNotification[] = [...p.notices.filter(due)];
   for (const o of p.opened) {

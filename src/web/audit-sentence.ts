@@ -9,7 +9,7 @@ import { romeDateTime } from "./format.js";
 import { count, withArticle } from "../lib/italian.js";
 
 /** Each action's name, for the filter and for an action this module has no sentence for. */
-export const ACTIONS: Record<string, string> = {
+const ACTIONS: Record<string, string> = {
   "event.recorded": "evento registrato", "event.corrected": "evento corretto", "event.cancelled": "evento annullato",
   "case.read": "procedimento consultato", "case.created": "procedimento creato", "cases.listed": "elenco dei procedimenti",
   "deadlines.listed": "scadenze consultate", "calendar.read": "calendario scaricato", "calendar.created": "indirizzo del calendario creato",

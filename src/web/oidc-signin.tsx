@@ -25,7 +25,7 @@ import { createRouter } from "../http/router.js";
 
 export const oidcSignIn = createRouter();
 
-export const STATE_COOKIE = "termini_oidc";
+const STATE_COOKIE = "termini_oidc";
 const ATTEMPT_MINUTES = 10;
 /** Locally, a fixed key is enough to digest fiscal numbers: nothing it protects leaves the machine. */
 const LOCAL_IDENTITY_KEY = "termini-local-development-identity-key";
@@ -52,7 +52,7 @@ export async function relyingParty(env: Bindings, p: OidcProvider): Promise<Rely
  * local deployment; null elsewhere — a digest under a key anyone can read could be reversed by trying
  * fiscal codes. Changing the key makes every registered digest useless: register them again.
  */
-export function identityKey(env: Bindings): string | null {
+function identityKey(env: Bindings): string | null {
   const k = env.IDENTITY_KEY;
   if (k !== undefined && k.length >= 32) return k;
   return isLocal(env) ? LOCAL_IDENTITY_KEY : null;

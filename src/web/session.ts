@@ -15,9 +15,9 @@ import { database } from "../db/client.js";
 import { type UserRole, offices, sessions, userOffices, users } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 
-export const SESSION_COOKIE = "termini_session";
+const SESSION_COOKIE = "termini_session";
 export const PRE_CSRF_COOKIE = "termini_csrf";
-export const SESSION_HOURS = 8;
+const SESSION_HOURS = 8;
 
 export function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));

@@ -11,7 +11,7 @@ import { signInRequests } from "../db/schema.js";
 import type { Bindings } from "../env.js";
 
 /** Sign-in requests per client (network address) per window, whatever the addresses asked for. */
-export const CLIENT_RATE_LIMIT = 20;
+const CLIENT_RATE_LIMIT = 20;
 export const RATE_WINDOW_MS = 15 * 60_000;
 
 /**

@@ -28,7 +28,7 @@ import { createRouter } from "../http/router.js";
 
 export const signIn = createRouter();
 
-export const LINK_MINUTES = 15;
+const LINK_MINUTES = 15;
 /** Sign-in links sent per address per window; further requests are answered alike and not sent. */
 export const RATE_LIMIT = 3;
 

@@ -31,7 +31,7 @@ import { createRouter } from "../http/router.js";
 export const STATE = {
   active: ["attivo", "bg-success"], failing: ["endpoint in errore", "bg-danger"], paused: ["sospeso", "bg-secondary"], disabled: ["disattivato per errori", "bg-danger"],
 } as const;
-export const DELIVERY = {
+const DELIVERY = {
   pending: "in coda", sending: "in invio", published: "in consegna", delivered: "consegnato", dead: "non consegnato", skipped: "non inviato (abbonamento sospeso o disattivato): si può reinviare",
 } as const;
 export const kindLabel = (k: string) => KIND_LABELS[k as OutboundKind] ?? k;

@@ -26,7 +26,7 @@ const PAGES = 20;
 /** Failed workflow starts retried per sweep. */
 const RESTARTS = 100;
 /** Failed attempts in a row after which the provider is taken to be down for this sweep. */
-export const BREAKER = 3;
+const BREAKER = 3;
 /** No new attempt after this long: the next sweep (5 minutes) carries on. */
 const BUDGET_MS = 4 * 60_000;
 

@@ -36,7 +36,7 @@ export const WAKE_EVENT = "replan";
  * waitForEvent timeout; a round with nothing to do simply waits again.
  * Every rung of a 30-day term is one wait away from the previous one.
  */
-export const MAX_WAIT_MS = 31 * 24 * 3_600_000;
+const MAX_WAIT_MS = 31 * 24 * 3_600_000;
 const MAX_ROUNDS = 400;
 
 const DELIVERY = { retries: { limit: 6, delay: "30 seconds", backoff: "exponential" }, timeout: "5 minutes" } as const;

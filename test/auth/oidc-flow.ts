@@ -3,7 +3,7 @@ import { inject } from "vitest";
 import type { Bindings } from "../../src/env.js";
 import { Browser } from "../web/browser.js";
 
-export const issuer = () => inject("oidcIssuer");
+const issuer = () => inject("oidcIssuer");
 
 /** Providers as a deployment would configure them, all pointing at the test provider. */
 export function oidcSettings(extra: Partial<Record<string, string>> = {}): Partial<Bindings> {

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, beforeEach, expect, inject, onTestFailed } from "v
 
 export const base = inject("browserBase");
 export const ADMIN = { Authorization: "Bearer termini-local-demo-token" };
-export const SHOTS = "artifacts/screenshots";
+const SHOTS = "artifacts/screenshots";
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-export const PHONE = { width: 390, height: 844 };
-export const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
 
 let browser: Browser | undefined;
 /** Requests a page started and that have not finished, with when they started: what a failure prints. */
@@ -81,7 +81,7 @@ export async function visit(page: Page, url: string) {
 }
 
 /** axe-core's audit of the page as rendered: serious or critical violations, by rule. */
-export async function accessibilityProblems(page: Page): Promise<string[]> {
+async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
     // Runs in the page: its globals, not Node's.
@@ -92,7 +92,7 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
 }
 
 /** How far the page is wider than its viewport (0: nothing to scroll sideways). */
-export async function sidewaysOverflow(page: Page): Promise<number> {
+async function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate(() => {
     const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
     return d.scrollWidth - d.clientWidth;
@@ -117,7 +117,7 @@ export async function capture(page: Page, role: string, name: string): Promise<v
 }
 
 /** The newest sign-in link the outbox holds for this address, once it is there (generously bounded). */
-export async function linkFor(email: string): Promise<string> {
+async function linkFor(email: string): Promise<string> {
   for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 200))) {
     const outbox = (await (await fetch(`${base}/api/v1/outbox`, { headers: ADMIN })).json()) as { mail: { to: string[]; text: string }[] };
     const link = outbox.mail.filter((m) => m.to.includes(email)).map((m) => /http:\/\/localhost:\d+\/accedi\/link\?[^\s]+/.exec(m.text)?.[0]).find((l) => l !== undefined);

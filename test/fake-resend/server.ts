@@ -21,7 +21,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, createServer } from "node:http";
 
-export interface EmailBody { from?: string; to?: string | string[]; subject?: string; text?: string; html?: string }
+interface EmailBody { from?: string; to?: string | string[]; subject?: string; text?: string; html?: string }
 
 export interface Recorded {
   idempotencyKey: string | null;

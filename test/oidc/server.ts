@@ -13,12 +13,12 @@ import type { AddressInfo } from "node:net";
 import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import Provider from "oidc-provider";
 
-export const FISCAL_CLAIM = "https://attributes.eid.gov.it/fiscal_number";
-export const SPID_L2 = "https://www.spid.gov.it/SpidL2";
-export const CLIENT_SECRET = "termini-test-client-secret-0123456789";
+const FISCAL_CLAIM = "https://attributes.eid.gov.it/fiscal_number";
+const SPID_L2 = "https://www.spid.gov.it/SpidL2";
+const CLIENT_SECRET = "termini-test-client-secret-0123456789";
 
 /** The fictional people the provider knows; the demo directory has accounts for most of them. */
-export const ACCOUNTS: Record<string, Record<string, unknown>> = {
+const ACCOUNTS: Record<string, Record<string, unknown>> = {
   "op-procura": { email: "operatore.procura@example.org", email_verified: true },
   procuratore: { email: "procuratore@example.org", email_verified: true },
   regione: { email: "funzionario.regione@example.org", email_verified: true },
@@ -31,7 +31,7 @@ export const ACCOUNTS: Record<string, Record<string, unknown>> = {
   "spid-procura": { [FISCAL_CLAIM]: "TINIT-RSSMRA85T10A562S" },
 };
 
-export type Fault = "none" | "wrong-key" | "wrong-nonce" | "expired" | "rotated";
+type Fault = "none" | "wrong-key" | "wrong-nonce" | "expired" | "rotated";
 
 export interface OidcPeer {
   issuer: string;
