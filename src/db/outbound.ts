@@ -248,9 +248,12 @@ export function deadOnRelay(db: Db, id: string, error: string, at: number) {
   ] as const;
 }
 
+/** Why a delivery was kept unsent (its subscription was off when it fell due), as its row says. */
+export const SKIPPED_ERROR = "abbonamento sospeso o disattivato: non inviato";
+
 /** The relay will not post it: its subscription is off. Kept unsent in the log (skipped); QStash is told it is done. */
 export function skippedOnRelay(db: Db, id: string) {
-  return db.update(outboundDeliveries).set({ status: "skipped", lastStatus: null, lastError: "abbonamento sospeso o disattivato: non inviato" })
+  return db.update(outboundDeliveries).set({ status: "skipped", lastStatus: null, lastError: SKIPPED_ERROR })
     .where(and(eq(outboundDeliveries.id, id), eq(outboundDeliveries.status, "published")));
 }
 

@@ -10,7 +10,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { database } from "../db/client.js";
 import type { Directory, Subscription } from "../db/directory.js";
 import { adminEmails, commitHeld } from "../db/delivery.js";
-import { type HeldDelivery, attemptInsert, flagSubscription, settleDelivery, unflagSubscription } from "../db/outbound.js";
+import { type HeldDelivery, SKIPPED_ERROR, attemptInsert, flagSubscription, settleDelivery, unflagSubscription } from "../db/outbound.js";
 import { subscriptions } from "../db/schema.js";
 import { disableFailing } from "../domain/subscriptions.js";
 import { spanInItalian } from "../lib/italian.js";
@@ -33,7 +33,7 @@ export async function abandon(ctx: OutboundContext, held: HeldDelivery, why?: st
 /** Due while its subscription is off: not sent, kept in the log as skipped (redeliverable once it is on again). */
 export async function skip(ctx: OutboundContext, held: HeldDelivery): Promise<OutboundOutcome> {
   // Nothing was attempted: the claim's count is taken back.
-  await commitHeld(ctx.db, [settleDelivery(ctx.db, held, { status: "skipped", lastStatus: null, lastError: "abbonamento sospeso o disattivato: non inviato", uncount: true })]);
+  await commitHeld(ctx.db, [settleDelivery(ctx.db, held, { status: "skipped", lastStatus: null, lastError: SKIPPED_ERROR, uncount: true })]);
   return "dead";
 }
 

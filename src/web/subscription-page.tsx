@@ -23,6 +23,8 @@ import { KIND_LABELS, OUTBOUND_KINDS, type OutboundKind } from "../outbound/even
 import { type ManualResult, replay, sendSample, sendTest } from "../outbound/manual.js";
 import { subscriptionActor } from "../routes/subscriptions.js";
 import { romeDateTime as when } from "./format.js";
+import { formatRomeInstant } from "../engine/rome.js";
+import { formatDue } from "../notify/compose.js";
 import { Layout } from "./layout.js";
 import { Alert, Field, SecretOnce, described } from "./ui.js";
 import { checkCsrf } from "./session.js";
@@ -38,11 +40,8 @@ export const kindLabel = (k: string) => KIND_LABELS[k as OutboundKind] ?? k;
 
 interface Said { fresh?: string; result?: ManualResult; what?: string; error?: string; typedUrl?: string; sampled?: OutboundKind }
 
-/** "02:07 del 07/12/2026": a moment as a sentence says it after "alle" or "dalle". */
-const moment = (ms: number) => {
-  const [day, time] = when(ms).split(" ");
-  return `${time} del ${day}`;
-};
+/** "02:07 del 07/12/2026": a moment as a sentence says it after "alle" or "dalle" (as the emails write it). */
+const moment = (ms: number) => formatDue(formatRomeInstant(ms));
 
 /** What the state means and what happens next, in one sentence. */
 function stateSentence(s: SubscriptionRow, disableAfter: string): string {
