@@ -10,7 +10,7 @@ import { hasOwn } from "./lib/own.js";
 import { replicateDirectory } from "./db/replicate.js";
 import { misconfiguration } from "./deployment.js";
 import { config } from "./config.js";
-import { ApiError, PROBLEMS, problem } from "./http/problem.js";
+import { ApiError, PROBLEMS, problem, refusalOf } from "./http/problem.js";
 import { api } from "./routes/api.js";
 import { apiIndex } from "./routes/index-route.js";
 import { docs } from "./routes/docs.js";
@@ -139,7 +139,8 @@ export function createApp(): Hono<AppEnv> {
   app.onError((err, c) => {
     // hono/csrf refuses a form from another origin with a bare 403.
     if (err instanceof HTTPException && err.status === 403) err = new ApiError("forbidden", "Modulo inviato da un'origine diversa da Termini: richiesta rifiutata");
-    if (err instanceof ApiError) return wantsPage(c) ? errorPage(c, err.code, err.detail) : problem(c, err.code, err.detail, err.extra);
+    const refused = refusalOf(err);
+    if (refused !== undefined) return wantsPage(c) ? errorPage(c, refused.code, refused.detail) : problem(c, refused.code, refused.detail, refused.extra);
     // Only the request id and the error class: messages may carry input.
     console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), error: err.name }));
     return problem(c, "internal_error", "Si è verificato un errore interno. Riferire il requestId all'assistenza.");

@@ -1,6 +1,6 @@
 /** Cases, the offices involved in each, and their timelines' state. */
 import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
-import { ApiError } from "../http/problem.js";
+import { DomainFailure } from "../domain/failure.js";
 import { canonicalReference } from "../lib/reference.js";
 import type { Db } from "./client.js";
 import type { Office } from "./directory.js";
@@ -37,10 +37,10 @@ export async function casesByRef(db: Db, ref: string, hint: CaseHint = {}): Prom
  */
 export function insertCase(db: Db, owner: Pick<Office, "id" | "jurisdiction">, row: Omit<typeof cases.$inferInsert, "ownerOfficeId">) {
   // Entry points read references in their canonical spelling: one that is not would open a second case for one number.
-  if (canonicalReference(row.ref) !== row.ref) throw new ApiError("invalid_body", `ref: riferimento non nella forma canonica (${canonicalReference(row.ref)})`, { parameter: "ref" });
+  if (canonicalReference(row.ref) !== row.ref) throw new DomainFailure("invalid_body", `ref: riferimento non nella forma canonica (${canonicalReference(row.ref)})`, { parameter: "ref" });
   if (db.district !== null && db.district !== owner.jurisdiction) {
     console.error(JSON.stringify({ level: "warn", action: "case.wrong-district", district: db.district, owner: owner.id }));
-    throw new ApiError("wrong_district", `Il procedimento appartiene a ${owner.id}, del distretto ${owner.jurisdiction}: non può essere registrato nel distretto ${db.district}`);
+    throw new DomainFailure("wrong_district", `Il procedimento appartiene a ${owner.id}, del distretto ${owner.jurisdiction}: non può essere registrato nel distretto ${db.district}`);
   }
   return db.insert(cases).values({ ...row, ownerOfficeId: owner.id });
 }

@@ -13,7 +13,7 @@
  * case stays in DB: the single-database layout, unchanged.
  */
 import type { Bindings } from "../env.js";
-import { ApiError } from "../http/problem.js";
+import { DomainFailure } from "../domain/failure.js";
 import { type Db, database } from "./client.js";
 import { type Directory, NATIONAL } from "./directory.js";
 
@@ -80,7 +80,7 @@ function districtD1(env: Bindings, district: string | null | undefined): D1Datab
   const d1 = served(env, district);
   if (d1 === undefined) {
     console.error(JSON.stringify({ level: "error", action: "district.unbound", district: district ?? null }));
-    throw new ApiError("service_misconfigured", `Distretto ${district ?? "non indicato"}: nessun database configurato (DISTRICT_${district ?? "?"})`);
+    throw new DomainFailure("service_misconfigured", `Distretto ${district ?? "non indicato"}: nessun database configurato (DISTRICT_${district ?? "?"})`);
   }
   return d1;
 }

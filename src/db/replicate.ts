@@ -14,7 +14,7 @@
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { type Shape, insertJson, quoted, selectSql, shapeOf } from "./json-rows.js";
 import type { Bindings } from "../env.js";
-import { ApiError } from "../http/problem.js";
+import { DomainFailure } from "../domain/failure.js";
 import { type Db, database } from "./client.js";
 import { knowsOffices, noteStamp, recentCentralStamp } from "./directory.js";
 import { districtDatabases } from "./districts.js";
@@ -125,6 +125,6 @@ export async function ensureCurrentCopy(db: Db, known: string | undefined, now: 
     return snap.stamp;
   } catch (e) {
     console.error(JSON.stringify({ level: "error", action: "directory.replicate", district: db.district, error: e instanceof Error ? e.name : "unknown" }));
-    throw new ApiError("directory_behind", `La copia della rubrica del distretto ${db.district ?? ""} non è aggiornata e non è stato possibile aggiornarla ora: riprovare tra poco`);
+    throw new DomainFailure("directory_behind", `La copia della rubrica del distretto ${db.district ?? ""} non è aggiornata e non è stato possibile aggiornarla ora: riprovare tra poco`);
   }
 }

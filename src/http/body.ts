@@ -3,8 +3,8 @@
  * whose every issue is reported with the field's path.
  */
 import type { z } from "zod";
-import "../lib/zod-it.js";
-import { ApiError, type ParameterError } from "./problem.js";
+import { checked } from "../domain/failure.js";
+import { ApiError } from "./problem.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Web forms carry a CSRF token and a few short fields. */
@@ -103,21 +103,6 @@ function hasProtoKey(v: unknown): boolean {
   return Object.hasOwn(v, "__proto__") || Object.values(v).some(hasProtoKey);
 }
 
-/** Validates a parsed body; a failure names every bad field by its dotted path. */
-/** `name`: the value is one named parameter (a path segment), not a body: errors say its name. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, name?: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const errors = result.error.issues.map(
-    (i): ParameterError => ({
-      parameter: [name, ...i.path.map(String)].filter(Boolean).join(".") || "(body)",
-      code: "invalid_body",
-      detail: `${[name, ...i.path.map(String)].filter(Boolean).join(".") || "corpo"}: ${i.message}`,
-    }),
-  );
-  throw ApiError.parameters(errors as [ParameterError, ...ParameterError[]]);
-}
-
 export async function jsonBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
-  return validate(schema, parseJson(await readJsonText(req)));
+  return checked(schema, parseJson(await readJsonText(req)));
 }

@@ -1,9 +1,12 @@
 /**
  * The one error shape: application/problem+json (RFC 9457) with a stable
- * `code` and the request id. Every failure the API returns goes through here.
+ * `code` and the request id. Every failure the API returns goes through here:
+ * the edge's own (ApiError: a credential, a signature, a query string) and the
+ * core's (DomainFailure), whose codes get their status here and nowhere else.
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainFailure } from "../domain/failure.js";
 
 export const PROBLEMS = {
   missing_parameter: { status: 400, title: "Parametro mancante" },
@@ -59,7 +62,7 @@ export interface ParameterError {
   detail: string;
 }
 
-/** Thrown by routes; rendered by the app's error handler. */
+/** Thrown by the edge (routes, middleware, web pages); rendered by the app's error handler. */
 export class ApiError extends Error {
   constructor(
     readonly code: ProblemCode,
@@ -77,6 +80,24 @@ export class ApiError extends Error {
       errors,
     });
   }
+}
+
+/** A refusal as the edge speaks of it: its code, the sentence, the facts. */
+export interface Refusal {
+  readonly code: ProblemCode;
+  readonly detail: string;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/** Any refusal, the core's or the edge's; undefined for a fault (a bug, an outage). */
+export function refusalOf(err: unknown): Refusal | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof DomainFailure) {
+    // Typed so that a code the core gains fails to compile until it has its status above.
+    const code: ProblemCode = err.code;
+    return { code, detail: err.detail, extra: err.facts };
+  }
+  return undefined;
 }
 
 export function problemBody(c: Context, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {

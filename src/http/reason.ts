@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
-import { apiReason } from "../domain/access-reason.js";
+import { apiReason } from "../domain/access/access-reason.js";
 import { ApiError } from "./problem.js";
 
 export const REASON_HEADER = "Termini-Access-Reason";

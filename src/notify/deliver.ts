@@ -9,7 +9,7 @@
  * - a failed attempt leaves the row due again later (see retry.ts), never
  *   dropped; the id is the provider's idempotency key on every attempt.
  */
-import { messageReason } from "../domain/access-reason.js";
+import { messageReason } from "../domain/access/access-reason.js";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { type SentCopy, cases, deadlines, timelineInstances } from "../db/schema.js";
@@ -19,10 +19,10 @@ import {
 } from "../db/delivery.js";
 import { digestMembers, dropMember, gatherDigest } from "../db/digest.js";
 import { type Directory, directory } from "../db/directory.js";
-import { rollPeriod } from "../domain/roll-period.js";
-import { lapseStage } from "../domain/lapse-stage.js";
-import type { Stmt } from "../domain/changes.js";
-import { caseFactsOf, deadlineFact, outboundRows } from "../domain/outbound.js";
+import { rollPeriod } from "../domain/stages/roll-period.js";
+import { lapseStage } from "../domain/stages/lapse-stage.js";
+import type { Stmt } from "../domain/events/changes.js";
+import { caseFactsOf, deadlineFact, outboundRows } from "../domain/subscriptions/outbound.js";
 import { webCasePath } from "../lib/case-link.js";
 import { draftPath } from "../stats/draft-link.js";
 import { escalation } from "../stats/metrics.js";

@@ -17,7 +17,7 @@
 import { type Directory, type Subscription, directory } from "../db/directory.js";
 import { commitHeld } from "../db/delivery.js";
 import { type HeldDelivery, attemptInsert, claimDelivery, disclosureInsert, deliveryAttemptAt, getDelivery, settleDelivery, subscriptionHealth } from "../db/outbound.js";
-import { OUTBOUND_REASON } from "../domain/access-reason.js";
+import { OUTBOUND_REASON } from "../domain/access/access-reason.js";
 import { sign } from "../auth/standard-webhooks.js";
 import { afterFailure } from "../notify/retry.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";

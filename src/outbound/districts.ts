@@ -12,7 +12,7 @@ import { caseDbs, centralDb, districtDb, isDistrictLayout } from "../db/district
 import { attemptsOf, deliveriesOf, getDelivery } from "../db/outbound.js";
 import { eventLogOf } from "../db/outbound-log.js";
 import { outboundDeliveries, subscriptions } from "../db/outbound-schema.js";
-import type { SubscriptionRow } from "../domain/subscriptions.js";
+import type { SubscriptionRow } from "../domain/subscriptions/subscriptions.js";
 import type { Bindings } from "../env.js";
 
 /** With each district's health merged in: failing since the earliest failure anywhere, flagged at the latest flag. */

@@ -10,7 +10,7 @@ import { getDelivery, replayDelivery, republished } from "../db/outbound.js";
 import { outboundDeliveries, outboundEvents } from "../db/schema.js";
 import { ApiError } from "../http/problem.js";
 import type { Principal } from "../auth/principal.js";
-import type { SubscriptionRow } from "../domain/subscriptions.js";
+import type { SubscriptionRow } from "../domain/subscriptions/subscriptions.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";
 import { deliverOutbound } from "./deliver.js";
 import { type OutboundEvent, type OutboundKind, testEvent } from "./events.js";

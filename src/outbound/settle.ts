@@ -12,7 +12,7 @@ import type { Directory, Subscription } from "../db/directory.js";
 import { adminEmails, commitHeld } from "../db/delivery.js";
 import { type HeldDelivery, SKIPPED_ERROR, attemptInsert, flagSubscription, settleDelivery, unflagSubscription } from "../db/outbound.js";
 import { subscriptions } from "../db/schema.js";
-import { disableFailing } from "../domain/subscriptions.js";
+import { disableFailing } from "../domain/subscriptions/subscriptions.js";
 import { spanInItalian } from "../lib/italian.js";
 import { composeEndpointFailing } from "../notify/compose.js";
 import type { OutboundContext, OutboundOutcome } from "./context.js";

@@ -6,14 +6,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { database } from "../db/client.js";
 import type { Bindings } from "../env.js";
-import { ApiError } from "../http/problem.js";
+import { DomainFailure } from "../domain/failure.js";
 import { type PreviewInput, type PreviewResult, runPreview } from "./run.js";
 import { MIGRATIONS } from "./schema-sql.js";
 import { SqlD1 } from "./sql-d1.js";
 
 export type PreviewAnswer =
   | { ok: true; result: PreviewResult }
-  | { ok: false; code: ApiError["code"]; detail: string; extra: Record<string, unknown> };
+  | { ok: false; code: DomainFailure["code"]; detail: string; extra: Readonly<Record<string, unknown>> };
 
 export class PreviewRoom extends DurableObject<Bindings> {
   async run(input: PreviewInput): Promise<PreviewAnswer> {
@@ -23,7 +23,7 @@ export class PreviewRoom extends DurableObject<Bindings> {
       return { ok: true, result };
     } catch (err) {
       // A refusal crosses the RPC boundary as data: the route turns it back into problem+json.
-      if (err instanceof ApiError) return { ok: false, code: err.code, detail: err.detail, extra: err.extra };
+      if (err instanceof DomainFailure) return { ok: false, code: err.code, detail: err.detail, extra: err.facts };
       throw err;
     } finally {
       await this.ctx.storage.deleteAll();

@@ -10,12 +10,12 @@ import type { Principal } from "../auth/principal.js";
 import type { Db } from "../db/client.js";
 import { claim } from "../db/delivery.js";
 import { deadlines, notifications, offices, timelineInstances } from "../db/schema.js";
-import { applyEvent } from "../domain/apply-event.js";
-import { rollPeriod } from "../domain/roll-period.js";
-import { lapseStage } from "../domain/lapse-stage.js";
+import { applyEvent } from "../domain/events/apply-event.js";
+import { rollPeriod } from "../domain/stages/roll-period.js";
+import { lapseStage } from "../domain/stages/lapse-stage.js";
 import { parseInstant } from "../engine/instant.js";
 import { formatRomeInstant } from "../engine/rome.js";
-import { ApiError } from "../http/problem.js";
+import { DomainFailure } from "../domain/failure.js";
 import { getTimeline, isTrigger, latest } from "../timelines/catalog.js";
 import { rungsOf } from "../timelines/definition.js";
 
@@ -86,7 +86,7 @@ async function rollUntil(db: Db, until: number): Promise<void> {
       .where(and(inArray(notifications.kind, ["roll", "lapse"]), eq(notifications.status, "scheduled"), lte(notifications.sendAtMs, until)))
       .orderBy(asc(notifications.sendAtMs)).limit(1).get();
     if (due === undefined) return;
-    if (n >= MAX_PERIODS) throw new ApiError("invalid_body", `until: l'anteprima mostra al massimo ${MAX_PERIODS} periodi`, { parameter: "until" });
+    if (n >= MAX_PERIODS) throw new DomainFailure("invalid_body", `until: l'anteprima mostra al massimo ${MAX_PERIODS} periodi`, { parameter: "until" });
     const held = (await claim(db, due.id, due.sendAtMs, 0))!;
     const d = (await db.select().from(deadlines).where(eq(deadlines.id, due.deadlineId)).get())!;
     // A preview tells no endpoint.
@@ -124,7 +124,7 @@ export async function runPreview(db: Db, input: PreviewInput): Promise<PreviewRe
       });
       ids.push(result.event.id);
     } catch (err) {
-      throw err instanceof ApiError ? atEvent(err, i) : err;
+      throw err instanceof DomainFailure ? atEvent(err, i) : err;
     }
   }
   await rollUntil(db, input.untilMs ?? last);
@@ -132,11 +132,11 @@ export async function runPreview(db: Db, input: PreviewInput): Promise<PreviewRe
 }
 
 /** The refusal, said of the event that caused it. */
-function atEvent(err: ApiError, i: number): ApiError {
-  const param = typeof err.extra.parameter === "string" ? err.extra.parameter : "type";
+function atEvent(err: DomainFailure, i: number): DomainFailure {
+  const param = typeof err.facts.parameter === "string" ? err.facts.parameter : "type";
   const parameter = `events.${i}.${param}`;
   const detail = err.detail.startsWith(`${param}:`) ? `events.${i}.${err.detail}` : `events.${i}: ${err.detail}`;
-  return new ApiError(err.code, detail, { ...err.extra, parameter });
+  return new DomainFailure(err.code, detail, { ...err.facts, parameter });
 }
 
 async function read(db: Db, input: PreviewInput): Promise<PreviewResult> {

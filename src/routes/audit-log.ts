@@ -5,7 +5,7 @@
  */
 import * as z from "zod";
 import { bearer } from "../auth/bearer.js";
-import { LOG_PURPOSES, type LogPurpose } from "../domain/access-reason.js";
+import { LOG_PURPOSES, type LogPurpose } from "../domain/access/access-reason.js";
 import { ApiError } from "../http/problem.js";
 import { AUTH_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import { parseQuery } from "../http/query.js";

@@ -1,16 +1,16 @@
 /** POST /api/v1/cases/{ref}/events — staff record the same events the webhook carries. */
 import { directory, recentDirectory } from "../db/directory.js";
 import { centralDb } from "../db/districts.js";
-import { applyEvent } from "../domain/apply-event.js";
-import { CaseEventBody, CaseRef, HINT_HINTS, HintQuery } from "../domain/schemas.js";
-import { pickVisible } from "../domain/case-lookup.js";
-import { readRoutedState } from "../domain/event-route.js";
+import { applyEvent } from "../domain/events/apply-event.js";
+import { CaseEventBody, CaseRef, HINT_HINTS, HintQuery } from "../domain/events/schemas.js";
+import { pickVisible } from "../domain/cases/case-lookup.js";
+import { readRoutedState } from "../domain/districts/event-route.js";
 import { parseQuery, pathParam } from "../http/query.js";
 import { jsonBody } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";
 import * as z from "zod";
-import { EventResultSchema } from "../domain/schemas.js";
+import { EventResultSchema } from "../domain/events/schemas.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { createRouter } from "../http/router.js";

@@ -4,7 +4,7 @@
  * timeline (starts it, starts or closes a stage, counts towards a quota,
  * suspends, ends it), and its data fields with their allowed values.
  */
-import { AMENDMENTS } from "../domain/schemas.js";
+import { AMENDMENTS } from "../domain/events/schemas.js";
 import { displayTitle, eventFields, eventInstants, eventLabel, eventTypes, latest } from "../timelines/catalog.js";
 
 /** enum: one of `values`; instant: RFC 3339 with an offset; event-id: the id a recorded event was answered with. */

@@ -7,7 +7,7 @@ import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import * as z from "zod";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
-import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
+import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/cases/integrity.js";
 import { pathParam } from "../http/query.js";
 import { AUTH_PROBLEMS, contract } from "../http/contract.js";
 import { createRouter } from "../http/router.js";

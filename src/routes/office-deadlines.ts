@@ -3,7 +3,7 @@ import { REASON_HEADER_DOC, requestReason } from "../http/reason.js";
 import * as z from "zod";
 import { requireOffice } from "../auth/principal.js";
 import { centralDb } from "../db/districts.js";
-import { deadlinesAcross } from "../domain/district-reads.js";
+import { deadlinesAcross } from "../domain/districts/district-reads.js";
 import { directory } from "../db/directory.js";
 import { DEADLINE_STATUSES, type DeadlineWalk } from "../db/cases.js";
 import { ApiError } from "../http/problem.js";

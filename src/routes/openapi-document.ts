@@ -9,7 +9,7 @@
  * test/fault/prism.test.ts).
  */
 import * as z from "zod";
-import { eventDataSchemas } from "../domain/schemas.js";
+import { eventDataSchemas } from "../domain/events/schemas.js";
 import { type Contract, type ContractResponse, RESPONSE_HEADERS, type ResponseHeader } from "../http/contract.js";
 import { PROBLEMS, type ProblemCode } from "../http/problem.js";
 import { REASON_HEADER } from "../http/reason.js";

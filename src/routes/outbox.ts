@@ -5,7 +5,7 @@ import { desc, eq } from "drizzle-orm";
 import * as z from "zod";
 import { requireAdmin } from "../auth/principal.js";
 import { caseDbs } from "../db/districts.js";
-import { mergeAudited } from "../domain/district-reads.js";
+import { mergeAudited } from "../domain/districts/district-reads.js";
 import { mailOutbox, notifications, outbox } from "../db/schema.js";
 import { deliveryCounts, deliverySummary } from "../db/delivery.js";
 import { isLocal } from "../deployment.js";

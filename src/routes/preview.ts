@@ -6,7 +6,7 @@
  */
 import { DEADLINE_STATUSES } from "../db/schema.js";
 import * as z from "zod";
-import { Instant } from "../domain/schemas.js";
+import { Instant } from "../domain/events/schemas.js";
 import { parseInstant } from "../engine/instant.js";
 import { isCalendarId } from "../engine/holidays.js";
 import { jsonBody } from "../http/body.js";

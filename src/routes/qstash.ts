@@ -10,9 +10,9 @@ import * as z from "zod";
 import type { AppEnv } from "../env.js";
 import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
-import { OUTBOUND_REASON } from "../domain/access-reason.js";
+import { OUTBOUND_REASON } from "../domain/access/access-reason.js";
 import { attemptInsert, deadByMessage, skippedOnRelay, disclosureInsert, deadOnRelay, deliveredByMessage, firstReceipt, getDelivery, relayedAttempt, subscriptionHealth } from "../db/outbound.js";
-import { parseJson, readJsonText, validate } from "../http/body.js";
+import { parseJson, readJsonText } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { contract } from "../http/contract.js";
 import { outboundContext } from "../outbound/context.js";
@@ -22,6 +22,7 @@ import { failed } from "../outbound/settle.js";
 import { QStashSignatureInvalid, verifyQStashSignature } from "../outbound/qstash-signature.js";
 import { DELIVERY_HEADER, callbackPath, failurePath, relayPath } from "../outbound/qstash.js";
 import { createRouter } from "../http/router.js";
+import { checked } from "../domain/failure.js";
 
 export const qstash = createRouter();
 
@@ -102,7 +103,7 @@ qstash.post("/relay", async (c) => {
 });
 
 qstash.post("/callback", async (c) => {
-  const cb = validate(Callback, parseJson(await verified(c, callbackPath)));
+  const cb = checked(Callback, parseJson(await verified(c, callbackPath)));
   // Every attempt's answer arrives here. The relay has logged each and already marked a success delivered;
   // this marks it too, should the relay's record be missing (a repeat changes nothing).
   if (cb.status >= 200 && cb.status < 300) await deliveredByMessage(deliveriesDb(c), cb.sourceMessageId, Date.now());
@@ -110,7 +111,7 @@ qstash.post("/callback", async (c) => {
 });
 
 qstash.post("/failure", async (c) => {
-  const cb = validate(Callback, parseJson(await verified(c, failurePath)));
+  const cb = checked(Callback, parseJson(await verified(c, failurePath)));
   if (cb.dlqId === undefined) throw new ApiError("invalid_body", "dlqId mancante", { parameter: "dlqId" });
   const db = deliveriesDb(c);
   const subscriptionId = await deadByMessage(db, cb.sourceMessageId, cb.dlqId, Date.now());

@@ -18,7 +18,7 @@ import type { deliveriesOf } from "../db/outbound.js";
 import { isLocal } from "../deployment.js";
 import {
   SubscriptionBody, SubscriptionPatch, type Who, createSubscription, listSubscriptions, ownSubscription, rotateSecret, subscriptionView, updateSubscription, visibleTo,
-} from "../domain/subscriptions.js";
+} from "../domain/subscriptions/subscriptions.js";
 import { formatRomeInstant } from "../engine/rome.js";
 import { jsonBody } from "../http/body.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, QUERY_PROBLEMS, contract } from "../http/contract.js";

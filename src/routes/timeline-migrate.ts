@@ -3,7 +3,7 @@ import * as z from "zod";
 import { bearer } from "../auth/bearer.js";
 import { requireAdmin } from "../auth/principal.js";
 import { caseDbs } from "../db/districts.js";
-import { migrateInstances } from "../domain/migrate-instances.js";
+import { migrateInstances } from "../domain/stages/migrate-instances.js";
 import { jsonBody } from "../http/body.js";
 import { AUTH_PROBLEMS, BODY_PROBLEMS, contract } from "../http/contract.js";
 import { wakeAll } from "../workflows/wake.js";

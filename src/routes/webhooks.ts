@@ -8,16 +8,17 @@ import { type SignedHeaders, type VerifyFailure, verify } from "../auth/standard
 import { type Directory, directory, recentDirectory } from "../db/directory.js";
 import { centralDb } from "../db/districts.js";
 import { firstResponse, recordResponse } from "../db/webhooks.js";
-import { applyEvent } from "../domain/apply-event.js";
-import { readRoutedState } from "../domain/event-route.js";
-import { EventResultSchema, WebhookEventBody } from "../domain/schemas.js";
+import { applyEvent } from "../domain/events/apply-event.js";
+import { readRoutedState } from "../domain/districts/event-route.js";
+import { EventResultSchema, WebhookEventBody } from "../domain/events/schemas.js";
 import { contract } from "../http/contract.js";
 import { EVENT_PROBLEMS } from "./case-events.js";
-import { parseJson, readJsonText, validate } from "../http/body.js";
-import { ApiError, PROBLEMS, problemBody } from "../http/problem.js";
+import { parseJson, readJsonText } from "../http/body.js";
+import { ApiError, PROBLEMS, problemBody, refusalOf } from "../http/problem.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { createRouter } from "../http/router.js";
+import { checked } from "../domain/failure.js";
 
 export const webhooks = createRouter();
 
@@ -68,7 +69,7 @@ webhooks.post("/events", async (c) => {
   };
 
   try {
-    const { caseOffice, ...body } = validate(WebhookEventBody, parseJson(text));
+    const { caseOffice, ...body } = checked(WebhookEventBody, parseJson(text));
     const idempotencyKey = `webhook:${senderId}:${webhookId}`;
     const caseHint = caseOffice === undefined ? {} : { office: caseOffice };
     // One read for everything, in the case's district: the first response to this delivery, the case, its timelines, the directory's stamp.
@@ -91,8 +92,9 @@ webhooks.post("/events", async (c) => {
   } catch (err) {
     // A refusal is the first response too, the sender's retry getting the same answer; not a
     // passing unavailability (503), which the retry is meant to get past.
-    if (err instanceof ApiError && PROBLEMS[err.code].status < 500) {
-      const { status, body } = problemBody(c, err.code, err.detail, err.extra);
+    const refused = refusalOf(err);
+    if (refused !== undefined && PROBLEMS[refused.code].status < 500) {
+      const { status, body } = problemBody(c, refused.code, refused.detail, refused.extra);
       const mine = JSON.stringify(body);
       await recordResponse(db, senderId, webhookId, status, mine, now).run();
       // A concurrent delivery of the same id may have answered first (its batch made ours

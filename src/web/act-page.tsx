@@ -10,9 +10,9 @@ import { audit } from "../db/audit.js";
 import type { Db } from "../db/client.js";
 import { directory } from "../db/directory.js";
 import { recordedUnder } from "../db/event-state.js";
-import { applyEvent, previewEvent, type IncomingEvent } from "../domain/apply-event.js";
-import { caseView } from "../domain/case-view.js";
-import { ApiError } from "../http/problem.js";
+import { applyEvent, previewEvent, type IncomingEvent } from "../domain/events/apply-event.js";
+import { caseView } from "../domain/cases/case-view.js";
+import { ApiError, refusalOf } from "../http/problem.js";
 import { readForm } from "../http/body.js";
 import { enabledBills } from "../timelines/catalog.js";
 import { formatRomeInstant, romeWhen } from "../engine/rome.js";
@@ -180,8 +180,9 @@ actPage.post("/azioni/:ref{.+}", requireUser, async (c) => {
     await wakeAll(c.env, db, wake, now);
   } catch (err) {
     // A date the case refuses (in the future, before the stage began): said in the summary and next to the field.
-    if (err instanceof ApiError && err.extra.parameter === "occurredAt") {
-      return actForm(c, found, action, typed, [{ field: "data", message: `${sentence(err.detail.replace(/^occurredAt: /, ""))}.` }]);
+    const refused = refusalOf(err);
+    if (refused?.extra.parameter === "occurredAt") {
+      return actForm(c, found, action, typed, [{ field: "data", message: `${sentence(refused.detail.replace(/^occurredAt: /, ""))}.` }]);
     }
     throw err;
   }

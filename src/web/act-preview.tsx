@@ -4,7 +4,7 @@
  * which messages go out the moment it is confirmed, and to whom; and, for an act dated in the
  * past, why escalations leave at once.
  */
-import type { EventPreview } from "../domain/apply-event.js";
+import type { EventPreview } from "../domain/events/apply-event.js";
 import type { NewNotification } from "../db/delivery.js";
 import { getTimeline } from "../timelines/catalog.js";
 import { count, withArticle } from "../lib/italian.js";

@@ -3,14 +3,14 @@
  * office's system (its offices ticked by name), or for a region's or the
  * Ministry's (reports only), each with the purpose its reads serve. The
  * token is shown once, in the answer that made it; revoking is immediate.
- * Every act audited (src/domain/credentials.ts).
+ * Every act audited (src/domain/access/credentials.ts).
  */
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { database } from "../db/client.js";
 import { apiCredentials, credentialOffices, offices } from "../db/schema.js";
-import { type CredentialInput, type IssuedRole, ISSUED_ROLES, credentialProblems, issueCredential, revokeCredential } from "../domain/credentials.js";
+import { type CredentialInput, type IssuedRole, ISSUED_ROLES, credentialProblems, issueCredential, revokeCredential } from "../domain/access/credentials.js";
 import { readForm } from "../http/body.js";
 import { ApiError } from "../http/problem.js";
 import { romeDateTime as when } from "./format.js";

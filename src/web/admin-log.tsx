@@ -13,7 +13,7 @@ import { audit } from "../db/audit.js";
 import { type LogFilter, logNames, readLog } from "../db/audit-read.js";
 import { centralDb } from "../db/districts.js";
 import { auditLog } from "../db/schema.js";
-import { LOG_PURPOSES, type LogPurpose } from "../domain/access-reason.js";
+import { LOG_PURPOSES, type LogPurpose } from "../domain/access/access-reason.js";
 import { daysFromCivil } from "../engine/civil.js";
 import { romeLocalInstant } from "../engine/rome.js";
 import { romeDateTime as when } from "./format.js";

@@ -9,7 +9,7 @@ import type { AppEnv } from "../env.js";
 import { audit } from "../db/audit.js";
 import { caseDbs } from "../db/districts.js";
 import { directory } from "../db/directory.js";
-import { mergeAudited } from "../domain/district-reads.js";
+import { mergeAudited } from "../domain/districts/district-reads.js";
 import { cases, mailOutbox, notifications, timelineInstances } from "../db/schema.js";
 import { deliveryCounts, deliverySummary } from "../db/delivery.js";
 import { listScheduleFailures } from "../db/schedule-failures.js";

@@ -8,9 +8,9 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import { centralDb } from "../db/districts.js";
 import { offices } from "../db/schema.js";
-import { SubscriptionBody, createSubscription, listSubscriptions, subscriptionView } from "../domain/subscriptions.js";
+import { SubscriptionBody, createSubscription, listSubscriptions, subscriptionView } from "../domain/subscriptions/subscriptions.js";
 import { readForm } from "../http/body.js";
-import { ApiError } from "../http/problem.js";
+import { refusalOf } from "../http/problem.js";
 import { deliveryCountsAcross, withHealth } from "../outbound/districts.js";
 import { KIND_LABELS, OUTBOUND_KINDS } from "../outbound/events.js";
 import { romeDateTime as when } from "./format.js";
@@ -113,7 +113,8 @@ adminWebhooks.post("/admin/webhook", async (c) => {
     const { secret } = await createSubscription(centralDb(c.env), who(c), parsed.data);
     return listPage(c, secret);
   } catch (e) {
-    if (e instanceof ApiError && e.extra?.parameter !== undefined) return listPage(c, undefined, { ...typed, field: String(e.extra.parameter), error: e.detail });
+    const refused = refusalOf(e);
+    if (refused?.extra.parameter !== undefined) return listPage(c, undefined, { ...typed, field: String(refused.extra.parameter), error: refused.detail });
     throw e;
   }
 });

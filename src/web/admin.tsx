@@ -4,7 +4,7 @@
  * and the audit log. Admins only; every change audited.
  */
 import { ApiError } from "../http/problem.js";
-import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/integrity.js";
+import { auditIntegrityRead, checkIntegrity, withdrawDuplicate } from "../domain/cases/integrity.js";
 import { readForm } from "../http/body.js";
 import { Layout } from "./layout.js";
 import { Alert } from "./ui.js";

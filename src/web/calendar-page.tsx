@@ -9,7 +9,7 @@ import { sha256Hex } from "../auth/bearer.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { directory } from "../db/directory.js";
-import { openDeadlinesAcross } from "../domain/district-reads.js";
+import { openDeadlinesAcross } from "../domain/districts/district-reads.js";
 import { calendarTokens, userOffices, users } from "../db/schema.js";
 import { getTimeline } from "../timelines/catalog.js";
 import { calendar } from "./ical.js";

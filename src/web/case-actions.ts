@@ -4,14 +4,14 @@
  */
 import type { AppEnv } from "../env.js";
 import type { Principal } from "../auth/principal.js";
-import { mayRecord } from "../domain/authority.js";
-import { locateVisibleCase } from "../domain/case-lookup.js";
-import type { caseView } from "../domain/case-view.js";
+import { mayRecord } from "../domain/access/authority.js";
+import { locateVisibleCase } from "../domain/cases/case-lookup.js";
+import type { caseView } from "../domain/cases/case-view.js";
 import type { Directory } from "../db/directory.js";
 import { ApiError } from "../http/problem.js";
-import { validate } from "../http/body.js";
-import { CaseRef } from "../domain/schemas.js";
+import { CaseRef } from "../domain/events/schemas.js";
 import { actionLabel, getTimeline } from "../timelines/catalog.js";
+import { checked } from "../domain/failure.js";
 
 export type View = Awaited<ReturnType<typeof caseView>>;
 /** A closing event the case offers: its type, the button's words, the outcome and the stage it closes. */
@@ -27,7 +27,7 @@ export async function load(c: Req) {
     throw new ApiError("invalid_parameter", "ufficio o distretto non validi", { parameter: "ufficio" });
   }
   // The reference in its canonical spelling (a typed 0977966/2026 is 977966/2026), an ambiguous one refused.
-  return locateVisibleCase(c.env, c.get("user").principal, validate(CaseRef, c.req.param("ref"), "ref"), { office, district });
+  return locateVisibleCase(c.env, c.get("user").principal, checked(CaseRef, c.req.param("ref"), "ref"), { office, district });
 }
 
 export type Found = Awaited<ReturnType<typeof load>>["found"];

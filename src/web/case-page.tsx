@@ -6,7 +6,7 @@
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { audit } from "../db/audit.js";
 import { directory } from "../db/directory.js";
-import { caseView } from "../domain/case-view.js";
+import { caseView } from "../domain/cases/case-view.js";
 import type { View } from "./case-actions.js";
 import { eventLabel, eventTypes } from "../timelines/catalog.js";
 import { consequenceHeading, consequenceLine } from "../timelines/consequence.js";

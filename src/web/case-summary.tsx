@@ -3,7 +3,7 @@
  * with how long is left in words, the office that must act, what missing it means, and the acts
  * that can be recorded for it; each lapsed stage, with its effect and when it took hold.
  */
-import type { caseView } from "../domain/case-view.js";
+import type { caseView } from "../domain/cases/case-view.js";
 import { consequenceLine } from "../timelines/consequence.js";
 import { closeness, romeDateTime } from "./format.js";
 import { romeWhen } from "../engine/rome.js";

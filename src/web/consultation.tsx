@@ -7,7 +7,7 @@
 import { and, eq, gt } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
-import { DECLARED, FOLLOW_UP_MS, NOTE_MAX, contextReason, declaredReason } from "../domain/access-reason.js";
+import { DECLARED, FOLLOW_UP_MS, NOTE_MAX, contextReason, declaredReason } from "../domain/access/access-reason.js";
 import { closedSince } from "../db/cases.js";
 import type { Db } from "../db/client.js";
 import { centralDb } from "../db/districts.js";

@@ -4,7 +4,7 @@
  * escalations sent to them, then the deadlines of the offices they oversee.
  */
 import { centralDb } from "../db/districts.js";
-import { escalationsAcross, openDeadlinesAcross } from "../domain/district-reads.js";
+import { escalationsAcross, openDeadlinesAcross } from "../domain/districts/district-reads.js";
 import { ESCALATION_DAYS, HeadEscalations } from "./head-escalations.js";
 import { directory } from "../db/directory.js";
 import { displayTitle, enabledBills, getTimeline, isEnabled, latest } from "../timelines/catalog.js";

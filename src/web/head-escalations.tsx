@@ -6,7 +6,7 @@ import { getTimeline } from "../timelines/catalog.js";
 import { webCasePath } from "../lib/case-link.js";
 import { count } from "../lib/italian.js";
 import { closeness, romeDateTime } from "./format.js";
-import type { escalationsAcross } from "../domain/district-reads.js";
+import type { escalationsAcross } from "../domain/districts/district-reads.js";
 
 type Row = Awaited<ReturnType<typeof escalationsAcross>>[number];
 

@@ -5,7 +5,7 @@
  * /admin/webhook; readers of reports and the log have none.
  */
 import { centralDb } from "../db/districts.js";
-import { listSubscriptions, subscriptionView, visibleTo } from "../domain/subscriptions.js";
+import { listSubscriptions, subscriptionView, visibleTo } from "../domain/subscriptions/subscriptions.js";
 import { ApiError } from "../http/problem.js";
 import { withHealth } from "../outbound/districts.js";
 import { Layout } from "./layout.js";

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
 import type { StoredReport } from "../db/reports.js";
 import { RECIPIENTS, type ReportKind, periodMonths } from "../stats/report.js";
-import { WITHDRAWAL_WINDOW_MS } from "../domain/report-transmission.js";
+import { WITHDRAWAL_WINDOW_MS } from "../domain/reports/report-transmission.js";
 import { romeWhen } from "../engine/rome.js";
 import { Layout } from "./layout.js";
 

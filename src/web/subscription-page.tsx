@@ -13,9 +13,9 @@ import type { AppEnv } from "../env.js";
 import { config } from "../config.js";
 import { caseDbs, centralDb } from "../db/districts.js";
 import { getOffice } from "../db/directory.js";
-import { type SubscriptionRow, ownSubscription, rotateSecret, subscriptionView, updateSubscription } from "../domain/subscriptions.js";
+import { type SubscriptionRow, ownSubscription, rotateSecret, subscriptionView, updateSubscription } from "../domain/subscriptions/subscriptions.js";
 import { readForm } from "../http/body.js";
-import { ApiError } from "../http/problem.js";
+import { ApiError, refusalOf } from "../http/problem.js";
 import { spanInItalian } from "../lib/italian.js";
 import { outboundContext } from "../outbound/context.js";
 import { attemptsAcross, deliveriesAcross, deliveryDb, testDb, withHealth } from "../outbound/districts.js";
@@ -226,7 +226,8 @@ export function subscriptionPages(base: string) {
       await updateSubscription(centralDb(c.env), who(c), c.req.param("id"), { url }, caseDbs(c.env));
     } catch (e) {
       // Said as a sentence of its own, without the API's "url: " prefix.
-      if (e instanceof ApiError && e.extra?.parameter === "url") return page(c, { error: capitalised(e.detail.replace(/^url: /, "")), typedUrl: url });
+      const refused = refusalOf(e);
+      if (refused?.extra.parameter === "url") return page(c, { error: capitalised(refused.detail.replace(/^url: /, "")), typedUrl: url });
       throw e;
     }
     return c.redirect(`${base}/${c.req.param("id")}?fatto=indirizzo`, 303);

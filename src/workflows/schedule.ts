@@ -9,9 +9,9 @@ import { formatRomeInstant, romeDay, romeLocalInstant } from "../engine/rome.js"
 import type { Principal } from "../auth/principal.js";
 import { centralDb, districtDb } from "../db/districts.js";
 import { directory } from "../db/directory.js";
-import { applyEvent } from "../domain/apply-event.js";
+import { applyEvent } from "../domain/events/apply-event.js";
 import type { Bindings } from "../env.js";
-import { ApiError } from "../http/problem.js";
+import { refusalOf } from "../http/problem.js";
 import { enabledBills, isEnabled, latest } from "../timelines/catalog.js";
 import { obligationRef } from "../timelines/reporting.js";
 import type { Schedule } from "../timelines/definition.js";
@@ -89,7 +89,7 @@ async function openObligation(
   try {
     db = districtDb(env, district);
   } catch (e) {
-    await recordScheduleFailure(centralDb(env), { ref: o.key, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, e instanceof ApiError ? e.code : "internal_error", now);
+    await recordScheduleFailure(centralDb(env), { ref: o.key, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, refusalOf(e)?.code ?? "internal_error", now);
     return "failed";
   }
   return openIn(env, db, o, role, trigger, bill, now);
@@ -114,11 +114,12 @@ async function openIn(
   } catch (e) {
     // The obligation itself, already open: by hand (running), or by an earlier run whose event
     // differed (before obligations opened as of their window's first day) under this same key.
-    if (e instanceof ApiError && (e.code === "timeline_already_running" || e.code === "idempotency_conflict")) {
+    const refused = refusalOf(e)?.code;
+    if (refused === "timeline_already_running" || refused === "idempotency_conflict") {
       await clearScheduleFailure(db, o.key);
       return "existing";
     }
-    const code = e instanceof ApiError ? e.code : "internal_error";
+    const code = refused ?? "internal_error";
     console.error(JSON.stringify({ level: "error", action: "schedule.failed", obligation: o.key, code }));
     await recordScheduleFailure(db, { ref: o.key, timeline: o.timeline, officeId: o.officeId, dueDate: o.dueDate }, code, now);
     return "failed";

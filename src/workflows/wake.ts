@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { timelineInstances } from "../db/schema.js";
 import { recordWorkflowFailure } from "../db/workflow-failures.js";
-import type { Wake } from "../domain/apply-event.js";
+import type { Wake } from "../domain/events/apply-event.js";
 import type { Bindings } from "../env.js";
 import { type TimelineParams, WAKE_EVENT } from "./timeline.js";
 

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import type { Principal } from "../../src/auth/principal.js";
 import { notifications, timelineInstances } from "../../src/db/schema.js";
-import { applyEvent } from "../../src/domain/apply-event.js";
+import { applyEvent } from "../../src/domain/events/apply-event.js";
 import { ago, db, newRef } from "./helpers.js";
 
 const ADMIN: Principal = { id: "credential:wake-test", role: "admin", offices: new Set() };

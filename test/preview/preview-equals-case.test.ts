@@ -11,8 +11,8 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../../src/auth/principal.js";
 import { deadlines, offices } from "../../src/db/schema.js";
-import { applyEvent } from "../../src/domain/apply-event.js";
-import { ApiError } from "../../src/http/problem.js";
+import { applyEvent } from "../../src/domain/events/apply-event.js";
+import { DomainFailure } from "../../src/domain/failure.js";
 import { eventFields, latest } from "../../src/timelines/catalog.js";
 import type { TimelineDefinition } from "../../src/timelines/definition.js";
 import { sweep } from "../../src/workflows/sweep.js";
@@ -109,7 +109,7 @@ async function realCase(def: TimelineDefinition, evs: Ev[]): Promise<Outcome> {
       ids.push(result.event.id);
       for (const t of result.timelines) if (t.timeline === def.id) instances.add(t.instanceId);
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+      if (!(err instanceof DomainFailure)) throw err;
       refused = { index: i, code: err.code };
       break;
     }

@@ -7,7 +7,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { retentionCutoff } from "../../src/domain/retention.js";
+import { retentionCutoff } from "../../src/domain/cases/retention.js";
 import worker from "../../src/index.js";
 import { RETENTION_CRON, retention } from "../../src/workflows/retention.js";
 import { ADMIN_TOKEN, PROCURA_TOKEN, api, casePath, idleWorkflows, newRef, record } from "../backbone/helpers.js";

@@ -10,7 +10,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { fetchWith } from "../backbone/helpers.js";
-import { eventDataSchemas } from "../../src/domain/schemas.js";
+import { eventDataSchemas } from "../../src/domain/events/schemas.js";
 import { PROBLEMS } from "../../src/http/problem.js";
 import { OUTBOUND_KINDS } from "../../src/outbound/events.js";
 import { CONTRACTS } from "../../src/routes/contracts.js";

@@ -263,7 +263,7 @@ describe("a lapse not verified on the official text is said, never acted on", ()
 
 describe("the outbound payloads say what missing the stage means", () => {
   it("carries the date kind and the consequence in every deadline event, valid against the published schema", async () => {
-    const { deadlineData } = await import("../../src/domain/outbound.js");
+    const { deadlineData } = await import("../../src/domain/subscriptions/outbound.js");
     const { OUTBOUND_DATA } = await import("../../src/outbound/events.js");
     const c = { id: "c", ref: "977966/2026", owner: "procura-torino", offices: ["procura-torino"] };
     const d = { id: "i.validation-request", instanceId: "i", stage: "validation-request", officeId: "procura-torino", dueAt: "2026-11-04T10:00:00+01:00", dueDate: null, status: "lapsed" as const };

@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "../../src/auth/principal.js";
 import { readEventState } from "../../src/db/event-state.js";
 import { deadlines, events, notifications, timelineInstances } from "../../src/db/schema.js";
-import { applyEvent } from "../../src/domain/apply-event.js";
-import { ApiError } from "../../src/http/problem.js";
+import { applyEvent } from "../../src/domain/events/apply-event.js";
+import { DomainFailure } from "../../src/domain/failure.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { type Recorded, api, casePath, db, idleWorkflows, newRef, postWebhook, record, senderFor } from "../backbone/helpers.js";
 
@@ -48,7 +48,7 @@ describe("a lapse and an act that race", () => {
     // ... then the request's batch: refused whole, to be retried (and then refused with the reason).
     const apply = applyEvent(db(), ADMIN, { type: "validation.requested", caseRef: ref, occurredAt: iso(executed + 47 * HOUR), data: {} },
       { idempotencyKey: "race-1", now: Date.now(), requestId: null, billEnabled: () => false, read: { state } });
-    await expect(apply).rejects.toMatchObject({ code: "concurrent_update" } satisfies Partial<ApiError>);
+    await expect(apply).rejects.toMatchObject({ code: "concurrent_update" } satisfies Partial<DomainFailure>);
     expect(await db().select().from(events).where(eq(events.idempotencyKey, "race-1")).all()).toEqual([]);
     expect((await db().select().from(deadlines).where(eq(deadlines.instanceId, start.body.timelines[0]!.instanceId)).all()).map((x) => x.stage)).toEqual(["validation-request"]);
     const retried = await record(ref, "validation.requested", iso(executed + 47 * HOUR));
