@@ -1,6 +1,6 @@
 /**
- * npm run config:table — the README's table of settings, from the schema that checks them
- * (src/config.ts). A test keeps the README's copy equal to it.
+ * npm run config:table — docs/operations.md's table of settings, from the schema that checks them
+ * (src/config.ts). A test keeps that copy equal to it.
  */
 import { SETTINGS } from "../src/config.js";
 

@@ -3,7 +3,7 @@
  * npm run districts:move -- [--url http://127.0.0.1:8787] [--token T] [--limit N]
  *
  * Moves a deployment's cases from the central database into their districts'
- * databases (README, "Districts"), calling POST /api/v1/districts/move until
+ * databases (docs/operations.md, "Districts"), calling POST /api/v1/districts/move until
  * nothing is left, and printing each round. The token is an administrator's
  * (TERMINI_ADMIN_TOKEN, or the local demo's by default). Safe to stop and run
  * again: a case is copied, then deleted from the central database.

@@ -1,6 +1,6 @@
 /**
- * npm run timelines:table — the README's table of timelines, from the catalogue.
- * A test keeps the README's copy equal to it.
+ * npm run timelines:table — docs/timelines.md's table of timelines, from the catalogue.
+ * A test keeps that copy equal to it.
  */
 import { CATALOGUE } from "../src/timelines/catalog.js";
 import type { StageDefinition, TimelineDefinition } from "../src/timelines/definition.js";

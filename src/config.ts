@@ -5,7 +5,7 @@
  * for a rate, a quarter end that is not a date, a bill that does not exist.
  * Unset (or empty) means the default, which each entry names.
  *
- * The README's configuration table is generated from SETTINGS (npm run
+ * docs/operations.md's configuration table is generated from SETTINGS (npm run
  * config:table) and a test keeps the two equal.
  */
 import * as z from "zod";
@@ -16,7 +16,7 @@ type SettingKind = "var" | "secret" | "secret/var";
 
 interface Setting<T> {
   kind: SettingKind;
-  /** What it means, for the README (English). */
+  /** What it means, for docs/operations.md (English). */
   doc: string;
   /** Reads the raw value (undefined when unset or empty); the message is Italian, as clients read it. */
   schema: z.ZodType<T, string | undefined>;
@@ -106,12 +106,12 @@ export const SETTINGS = {
   COMPLIANCE_DATA_LAG_DAYS: setting("var", "days after a quarter's end the Procure's compliance data are due (0–120, default 15; the law fixes no day)", integer(15, 0, 120, "giorni")),
   COMPLIANCE_REPORT_LAG_DAYS: setting("var", "days after a half-year's end the PG's report is due (0–120, default 30)", integer(30, 0, 120, "giorni")),
   RETENTION_YEARS: setting("var", "years after a case's last activity that its data is purged, once no timeline of it runs (1–30, default 5)", integer(5, 1, 30, "anni")),
-  DISTRICTS: setting("var", "the judicial districts with a database of their own (DISTRICT_<code>), comma-separated (TO,MI); empty: every case in DB (see Districts)", districts),
-  OIDC_PROVIDERS: setting("var", "the OpenID providers staff sign in through: a JSON array (README, Sign-in); empty: none", orDefault([] as OidcProvider[], providersSetting)),
+  DISTRICTS: setting("var", "the judicial districts with a database of their own (DISTRICT_<code>), comma-separated (TO,MI); empty: every case in DB (docs/operations.md, Districts)", districts),
+  OIDC_PROVIDERS: setting("var", "the OpenID providers staff sign in through: a JSON array (docs/security.md, Sign-in); empty: none", orDefault([] as OidcProvider[], providersSetting)),
   OIDC_PRIVATE_KEY: setting("secret", "the private JWK (EC or RSA, with kid) that signs client assertions (private_key_jwt) and request objects; its public half is served at /oidc/jwks.json", optional().pipe(privateKeySetting.optional())),
   IDENTITY_KEY: setting("secret", "keys the digest of the fiscal numbers SPID/CIE providers match users by (32+ characters; required unless local when a provider matches by fiscal_number)", optional()),
   EMAIL_SIGNIN: setting("var", "on (default): staff may sign in by a link sent by email; off: only through OIDC_PROVIDERS", orDefault("on" as "on" | "off", z.enum(["on", "off"], { error: "on oppure off" }))),
-  AUDIT_RETENTION_YEARS: setting("var", "years the audit log's rows are kept, then purged (1–30, default 10; README, Data protection)", integer(10, 1, 30, "anni")),
+  AUDIT_RETENTION_YEARS: setting("var", "years the audit log's rows are kept, then purged (1–30, default 10; docs/security.md, Data protection)", integer(10, 1, 30, "anni")),
   D1_METER: setting("var", "1: requests asking with X-D1-Meter: 1 get the D1 meter's headers (benchmarks only; unset in production)", optional().pipe(z.enum(["1"], { error: "1, oppure non impostata" }).optional())),
 } as const;
 

@@ -1,5 +1,5 @@
 /**
- * npm run bench:capacity — the figures behind the README's capacity model,
+ * npm run bench:capacity — the figures behind the capacity model in docs/performance.md,
  * measured on a fresh D1 (workerd) through the real code:
  * - a known mix of cases is ingested through the signed webhook: every case
  *   a 362-bis story (registration, request for measures — one in five after

@@ -15,8 +15,8 @@
  * one-label names), with or without a trailing dot. Local development
  * (APP_BASE_URL on this machine) may also use loopback, over HTTP or HTTPS.
  *
- * A name is not resolved here (a Worker has no resolver of its own): see the
- * README's security section for what Cloudflare itself refuses.
+ * A name is not resolved here (a Worker has no resolver of its own): see
+ * docs/security.md for what Cloudflare itself refuses.
  */
 import ipaddr from "ipaddr.js";
 

@@ -10,8 +10,8 @@ import { caseDbs } from "../db/districts.js";
 import { PURGE_BATCH, type PurgedCounts, purgeAuditLog, purgeByAge, purgeCases, purgeableCases } from "../db/retention.js";
 import { purgeOutboundLog } from "../db/outbound-log.js";
 import { config } from "../config.js";
-import { RECEIPT_RETENTION_MS, retentionCutoff } from "../domain/retention.js";
-import { checkIntegrity } from "../domain/integrity.js";
+import { RECEIPT_RETENTION_MS, retentionCutoff } from "../domain/cases/retention.js";
+import { checkIntegrity } from "../domain/cases/integrity.js";
 import type { Bindings } from "../env.js";
 
 export const RETENTION_CRON = "17 2 * * *";
@@ -48,7 +48,7 @@ export async function retention(env: Bindings, now: number, o: RetentionOptions 
       more = n.deliveries > 0 || n.events === OUTBOUND_PURGE_BATCH || n.emptied === OUTBOUND_PURGE_BATCH;
     }
   }
-  // The audit log's rows, once older than their own period (README, Data protection).
+  // The audit log's rows, once older than their own period (docs/security.md, Data protection).
   const logCutoff = retentionCutoff(now, config(env).AUDIT_RETENTION_YEARS);
   for (const db of caseDbs(env)) {
     // In batches, within the run's time: a busy database writes more rows a day than one batch.

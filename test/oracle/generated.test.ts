@@ -19,12 +19,12 @@ describe("generated sources", () => {
     expect(readFileSync("src/timelines/catalogue.generated.json", "utf8")).toBe(generatedCatalogue());
   });
 
-  it("the README's table of timelines is the catalogue's (npm run timelines:table)", () => {
-    expect(readFileSync("README.md", "utf8")).toContain(timelinesTable());
+  it("docs/timelines.md's table of timelines is the catalogue's (npm run timelines:table)", () => {
+    expect(readFileSync("docs/timelines.md", "utf8")).toContain(timelinesTable());
   });
 
-  it("the README's table of settings is the schema's that checks them (npm run config:table)", () => {
-    expect(readFileSync("README.md", "utf8")).toContain(configTable());
+  it("docs/operations.md's table of settings is the schema's that checks them (npm run config:table)", () => {
+    expect(readFileSync("docs/operations.md", "utf8")).toContain(configTable());
   });
 
   it("the schema checks every variable wrangler.jsonc sets", () => {
