@@ -27,6 +27,16 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default", "./test/summary-reporter.ts"],
     globalSetup: ["./test/no-network.ts", "./test/fake-resend/global-setup.ts"],
+    // npm run test:coverage: istanbul, because the workers pool cannot give V8 coverage; the browser
+    // and fault projects drive a separate wrangler dev process, which nothing here can measure.
+    coverage: {
+      provider: "istanbul",
+      include: ["src/**/*.{ts,tsx}"],
+      // Generated data, not code: the catalogue's JSON is imported, the SQL text is inlined.
+      exclude: ["src/**/*.generated.*", "src/preview/schema-sql.ts"],
+      reporter: [["text", { skipFull: true }], "json-summary", "json", "html"],
+      reportsDirectory: "coverage",
+    },
     projects: [
       {
         // Everything that runs the service: inside workerd.

@@ -64,10 +64,9 @@ export function packedFromDays(z: DayNumber): number {
 
 export const yearOf = (z: DayNumber): number => (packedFromDays(z) / 10000) | 0;
 
-/** 0 = Sunday … 6 = Saturday. */
+/** 0 = Sunday … 6 = Saturday. Day 0 is 1 January 1970, a Thursday; every day counted (from 1996) is positive. */
 export function weekday(z: DayNumber): number {
-  const w = (z + 4) % 7;
-  return w < 0 ? w + 7 : w;
+  return (z + 4) % 7;
 }
 
 function isLeapYear(y: number): boolean {

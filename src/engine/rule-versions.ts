@@ -35,8 +35,9 @@ const FERIALE_VERSIONS: readonly FerialeVersion[] = [
   },
 ];
 
+/** The versions cover 1970–9999, every year the engine counts (1996–2300, civil.ts): a year always has one. */
 export function ferialeVersion(year: number): FerialeVersion {
-  return FERIALE_VERSIONS.find((v) => year >= v.firstYear && year <= v.lastYear) ?? FERIALE_VERSIONS[FERIALE_VERSIONS.length - 1]!;
+  return FERIALE_VERSIONS.find((v) => year >= v.firstYear && year <= v.lastYear)!;
 }
 
 // Per-year windows, computed once: the suspension loops ask for them per day.
@@ -81,8 +82,12 @@ export type SaturdayVersion =
   /** Between the dates, the caller did not say when the proceeding began: assumed pending, not moved. */
   | "assumed-pending";
 
+/** The versions under which a Saturday is kept (not moved to Monday). */
+export type SaturdayKept = Exclude<SaturdayVersion, "all" | "instituted-after">;
+
 /** Whether a civil term expiring on Saturday `day` moves, and under which version of the rule. */
-export function civilSaturday(day: DayNumber, instituted: DayNumber | undefined): { moves: boolean; version: SaturdayVersion } {
+export function civilSaturday(day: DayNumber, instituted: DayNumber | undefined):
+  { moves: true; version: Exclude<SaturdayVersion, SaturdayKept> } | { moves: false; version: SaturdayKept } {
   if (day > CIVIL_SATURDAY.allPendingAfter) return { moves: true, version: "all" };
   if (day <= CIVIL_SATURDAY.institutedAfter) return { moves: false, version: "before-rule" };
   if (instituted === undefined) return { moves: false, version: "assumed-pending" };

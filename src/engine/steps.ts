@@ -5,7 +5,7 @@
 import { type DayNumber, italianDate, pad2, packedFromDays, weekday } from "./civil.js";
 import { type Calendar, holidayName, isNamedHoliday } from "./holidays.js";
 import { FERIALE_CITATION, FERIALE_EXCEPTIONS, type FerialeException, LOCAL_CLOSURE_CITATION, MONTH_END_CITATION, type RegimeRules } from "./regimes.js";
-import { CIVIL_SATURDAY, type SaturdayVersion, civilSaturday, ferialeVersion } from "./rule-versions.js";
+import { CIVIL_SATURDAY, type SaturdayKept, type SaturdayVersion, civilSaturday, ferialeVersion } from "./rule-versions.js";
 import type { Suspended } from "./suspension.js";
 
 type StepRule =
@@ -192,13 +192,12 @@ function saturdayBasis(v: SaturdayVersion): string {
 }
 
 /** A civil term ending on a Saturday the rule in force did not move. */
-export function civilSaturdayKept(due: DayNumber, v: SaturdayVersion): Step | undefined {
-  const why: Record<Exclude<SaturdayVersion, "all" | "instituted-after">, string> = {
+export function civilSaturdayKept(due: DayNumber, v: SaturdayKept): Step {
+  const why: Record<SaturdayKept, string> = {
     "before-rule": "la proroga del sabato (art. 155 co. 5 c.p.c.) non esisteva ancora: è stata introdotta dalla L. 263/2005 per i procedimenti instaurati dopo il 1° marzo 2006",
     "instituted-before": "il procedimento è stato instaurato entro il 1° marzo 2006 e il termine scade entro il 4 luglio 2009: la proroga del sabato (art. 155 co. 5 c.p.c.) non si applica (art. 2 co. 4 L. 263/2005; " + CIVIL_SATURDAY.pendingSource + ")",
     "assumed-pending": "non è indicata la data di instaurazione del procedimento: si assume, prudenzialmente, che fosse già pendente al 1° marzo 2006, e la proroga del sabato (art. 155 co. 5 c.p.c.) non si applica ai termini che scadono entro il 4 luglio 2009 (" + CIVIL_SATURDAY.pendingSource + "); se il procedimento è stato instaurato dopo, il termine scade il lunedì successivo",
   };
-  if (v === "all" || v === "instituted-after") return undefined;
   return { rule: "saturday-ordinary", citation: CIVIL_SATURDAY.source, text: italianDate(due) + " è sabato, ma " + why[v] };
 }
 

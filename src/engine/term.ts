@@ -162,8 +162,9 @@ function finish(
     steps.push(S.saturdayOrdinary(rules, due));
   }
   // A civil Saturday the rule in force did not move: say which version and why.
-  const kept = rules.saturdayMoves !== undefined && weekday(due) === 6 ? S.civilSaturdayKept(due, civilSaturday(due, instituted).version) : undefined;
-  if (kept !== undefined) steps.push(kept);
+  // (A Saturday the rule moved is no longer the due day: only a kept one is left to explain.)
+  const saturday = rules.saturdayMoves !== undefined && weekday(due) === 6 ? civilSaturday(due, instituted) : undefined;
+  if (saturday !== undefined && !saturday.moves) steps.push(S.civilSaturdayKept(due, saturday.version));
   if (isPublicHoliday(cal, due)) {
     flags.push("officeClosed");
   } else if (isLocalClosure(cal, due)) {

@@ -33,7 +33,7 @@ export function becomesIneffective(m: Measure, what: string, citation: string, u
 }
 
 /** Art. 391 co. 7: the order not pronounced or filed in the 48 hours, the measure "cessa di avere efficacia". */
-function ceasesToHaveEffect(m: Measure, citation = "art. 391 co. 7 c.p.p.", unverified = false): ConsequenceInput {
+function ceasesToHaveEffect(m: Measure, citation: string, unverified: boolean): ConsequenceInput {
   return {
     kind: "lapse", unverified, citation: citation + m.via, effect: m.ceased,
     text: `Se l'ordinanza sulla convalida non è pronunciata o depositata nelle 48 ore da quando la persona è a disposizione del giudice, ${m.the} cessa di avere efficacia.`,
