@@ -6,7 +6,10 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sweep } from "../../src/workflows/sweep.js";
-import { api, idleWorkflows, newRef, record } from "../backbone/helpers.js";
+import { and, asc, eq } from "drizzle-orm";
+import { deadlines } from "../../src/db/schema.js";
+import { getTimeline } from "../../src/timelines/catalog.js";
+import { api, db, idleWorkflows, newRef, record } from "../backbone/helpers.js";
 import { subscribe } from "./helpers.js";
 
 const ALL = ["deadline.opened", "deadline.reminder", "deadline.escalated", "deadline.closed", "deadline.changed", "timeline.ended", "report.published"];
@@ -21,7 +24,7 @@ beforeAll(async () => {
   procura = await subscribe(`events-procura-${crypto.randomUUID()}`, { office: "procura-torino", kinds: ALL });
 });
 
-type Body = { type: string; data: { deadline?: { id: string; stage: string; status: string; dueAt: string }; previousDueAt?: string; timeline?: { status?: string }; report?: { kind: string; version: number } } };
+type Body = { type: string; sequence: number; data: { deadline?: { id: string; stage: string; status: string; dueAt: string }; previousDueAt?: string; timeline?: { status?: string }; report?: { kind: string; version: number } } };
 const bodies = async (e: typeof procura.endpoint) => (await e.received()).map((r) => ({ ...(JSON.parse(r.body) as Body), id: r.id, verified: r.verified }));
 const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM outbound_events").first<{ n: number }>())!.n;
 
@@ -65,6 +68,40 @@ describe("an event on a case", () => {
     const after = await count();
     expect((await api("POST", `/api/v1/cases/${encodeURIComponent(ref)}/events`, { body, headers })).status).toBe(200);
     expect(await count()).toBe(after);
+  });
+});
+
+describe("what time does to a case", () => {
+  it("tells a lapse as deadline.closed with the law's effect (art. 384-bis co. 2-bis c.p.p.: no request for validation in 48 hours)", async () => {
+    introspector = await idleWorkflows();
+    const ref = newRef();
+    const start = await record(ref, "removal.executed", new Date(Date.now() - 50 * 3_600_000).toISOString(), { jurisdiction: "TO" });
+    const request = start.body.deadlines.find((d) => d.stage === "validation-request")!;
+    await sweep(env, Date.now()); // records the lapse, and writes its event ...
+    await sweep(env, Date.now()); // ... which the next pass delivers
+    const closed = (await bodies(procura.endpoint)).filter((b) => b.type === "deadline.closed" && b.data.deadline?.id === request.id);
+    const effect = getTimeline("384-bis")!.stages.find((s) => s.id === "validation-request")!.consequence.effect;
+    expect(closed).toMatchObject([{ verified: true, data: { deadline: { status: "lapsed" }, outcome: effect } }]);
+  });
+
+  it("closes a year without a plenary as late and opens the next, which a plenary held before it opened already meets (the protocol: «una volta all'anno»)", async () => {
+    introspector = await idleWorkflows();
+    const metro = await subscribe(`events-metro-${crypto.randomUUID()}`, { office: "citta-metropolitana-torino", kinds: ["deadline.opened", "deadline.closed"] });
+    const ref = newRef();
+    const start = await record(ref, "protocol.approved", "2025-02-10T10:00:00+01:00", { jurisdiction: "TO" });
+    const id = start.body.timelines[0]!.instanceId;
+    // A plenary on New Year's morning, recorded before the sweep has opened the year's period.
+    expect((await record(ref, "protocol.plenary-held", "2026-01-01T00:01:00+01:00")).status).toBe(201);
+    await sweep(env, Date.parse("2026-01-01T00:05:00+01:00")); // the year rolls over ...
+    await sweep(env, Date.now()); // ... and its events, written now, are delivered now
+    // In the order written (delivery order is not guaranteed): each deadline's sequence.
+    const plenary = (await bodies(metro.endpoint)).filter((b) => b.data.deadline?.stage === "plenary").sort((x, y) => x.sequence - y.sequence);
+    expect(plenary.map((b) => `${b.type} ${b.data.deadline!.id === `${id}.plenary` ? "2025" : "2026"} ${b.data.deadline!.status}`)).toEqual([
+      "deadline.opened 2025 open", "deadline.closed 2025 late", "deadline.opened 2026 open", "deadline.closed 2026 met",
+    ]);
+    expect(plenary.at(-1)!.data).toMatchObject({ outcome: "plenaria tenuta nell'anno" });
+    const [, next] = (await db().select().from(deadlines).where(and(eq(deadlines.instanceId, id), eq(deadlines.stage, "plenary"))).orderBy(asc(deadlines.seq)).all());
+    expect(next).toMatchObject({ status: "met", outcome: "plenaria tenuta nell'anno" });
   });
 });
 

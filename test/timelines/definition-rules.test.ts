@@ -8,7 +8,7 @@ import { quarterEnds } from "../../src/timelines/quarters.js";
 import { ART_362_BIS } from "../../src/timelines/art-362-bis.js";
 import { actionLabel, enabledBills, eventLabel, getTimeline, registerTimeline, unregisterTimeline } from "../../src/timelines/catalog.js";
 import { LAPSE_EVENT } from "../../src/timelines/consequence.js";
-import type { TimelineInput } from "../../src/timelines/definition.js";
+import { type TimelineInput, actingRoles, involves } from "../../src/timelines/definition.js";
 import { TURIN_PROTOCOL } from "../../src/timelines/networks.js";
 import { loadTimeline } from "../../src/timelines/sources.js";
 import { stageTerm } from "../../src/timelines/stage-term.js";
@@ -49,6 +49,30 @@ describe("the definition schema refuses", () => {
       .toThrow(/only a length or an earliest date has nothing to miss/);
     expect(() => loadTimeline(with362({ stages: [{ ...PM, consequence: { kind: "lapse", citation: "art. 362-bis c.p.p.", text: "Decade." } }, GIP] })))
       .toThrow(/a lapse, and only a lapse, says its effect/);
+  });
+});
+
+describe("who records an event, and what it does on a running timeline (art. 362-bis c.p.p.)", () => {
+  const def = loadTimeline(ART_362_BIS);
+  it("gives the trigger to the timeline's owner, a stage's act to its office, and nothing to an event the timeline does not know", () => {
+    expect(actingRoles(def, "suspect.registered")).toEqual(["procura"]);
+    expect(actingRoles(def, "measures.decided")).toEqual(["gip"]);
+    expect(actingRoles(def, "evento.sconosciuto")).toEqual([]);
+  });
+
+  it("gives a stage's act to the roles its definition names instead, and an early end to those named for it", () => {
+    const named = loadTimeline(with362({
+      stages: [{ ...PM, closedBy: ["gip"] }, GIP],
+      endsOn: { "procedure.archived": "procedimento archiviato" }, endedBy: { "procedure.archived": ["gip"] },
+    }));
+    expect(actingRoles(named, "measures.requested")).toEqual(["gip"]);
+    expect(actingRoles(named, "procedure.archived")).toEqual(["gip"]);
+  });
+
+  it("says the request for measures acts on a running instance (it opens the GIP's 20 days) and the registration does not (it starts a new one)", () => {
+    expect(involves(def, "measures.requested")).toBe(true);
+    expect(involves(def, "suspect.registered")).toBe(false);
+    expect(involves(def, "evento.sconosciuto")).toBe(false);
   });
 });
 

@@ -45,29 +45,41 @@ export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number, ou
     ...(next.notifications.length > 0 ? [db.insert(notifications).values(next.notifications).onConflictDoNothing()] : []),
   );
   // Attestations may have arrived before the period existed: count them now.
+  let metAtOpen: string | null = null;
   if (stage.quota !== undefined) {
     const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
     if (seen >= stage.quota.count) {
       stmts.push(...meet(db, next.deadline.id, stage.quota.met, at));
       stmts.push(...closingBumps(def, { ...d, startedAtMs: start }, "met", at).map((b) => bumpWhileHeld(db, held, b)));
+      metAtOpen = stage.quota.met;
     }
   }
-  stmts.push(...(await rollFacts(db, dir, outbound, instance, d, next.deadline, stage.quota?.missed ?? null)));
+  stmts.push(...(await rollFacts(db, dir, outbound, instance, d, next.deadline, stage.quota?.missed ?? null, metAtOpen)));
   stmts.push(settle(db, held, { status: "sent", sentAtMs: at }));
   return (await commitHeld(db, stmts as Parameters<typeof commitHeld>[1])) ? "sent" : "already-done";
 }
 
-/** The next period opened, and the one that lapsed closed, for the subscriptions that want them. */
+/**
+ * The next period opened, and the one that lapsed closed, for the subscriptions that want them; a
+ * next period its attestations already meet is told closed too, or a subscriber would keep it open.
+ */
 async function rollFacts(
-  db: Db, dir: Directory, outbound: { appBaseUrl: string; asOf: number } | undefined, instance: Instance, d: Deadline, next: NewDeadline, missed: string | null,
+  db: Db, dir: Directory, outbound: { appBaseUrl: string; asOf: number } | undefined, instance: Instance, d: Deadline, next: NewDeadline,
+  missed: string | null, metAtOpen: string | null,
 ) {
   if (outbound === undefined || (!dir.wants("deadline.opened") && !dir.wants("deadline.closed"))) return [];
   const { appBaseUrl, asOf } = outbound;
   const c = await caseFactsOf(db, instance.caseId);
   const t = { id: instance.timeline, version: instance.version };
-  const facts: OutboundFact[] = [deadlineFact(dir, appBaseUrl, "deadline.opened", next.id, c, t, { ...next, dueDate: next.dueDate ?? null, status: next.status }, {})];
+  // In the order they happen (a subscriber reads the sequence): the period ends, the next opens, and may be met at once.
+  const facts: OutboundFact[] = [];
   if (d.status === "open") {
     facts.push(deadlineFact(dir, appBaseUrl, "deadline.closed", `${d.id}:lapsed`, c, t, { ...d, status: "late" }, { outcome: missed }));
+  }
+  const opened = { ...next, dueDate: next.dueDate ?? null };
+  facts.push(deadlineFact(dir, appBaseUrl, "deadline.opened", next.id, c, t, { ...opened, status: next.status }, {}));
+  if (metAtOpen !== null) {
+    facts.push(deadlineFact(dir, appBaseUrl, "deadline.closed", `${next.id}:met-at-open`, c, t, { ...opened, status: "met" }, { outcome: metAtOpen }));
   }
   return (await outboundRows(db, dir, facts, asOf)).stmts;
 }
