@@ -106,7 +106,7 @@ export const SETTINGS = {
   COMPLIANCE_DATA_LAG_DAYS: setting("var", "days after a quarter's end the Procure's compliance data are due (0–120, default 15; the law fixes no day)", integer(15, 0, 120, "giorni")),
   COMPLIANCE_REPORT_LAG_DAYS: setting("var", "days after a half-year's end the PG's report is due (0–120, default 30)", integer(30, 0, 120, "giorni")),
   RETENTION_YEARS: setting("var", "years after a case's last activity that its data is purged, once no timeline of it runs (1–30, default 5)", integer(5, 1, 30, "anni")),
-  DISTRICTS: setting("var", "the judicial districts with a database of their own (DISTRICT_<code>), comma-separated (TO,MI); empty: every case in DB (docs/operations.md, Districts)", districts),
+  DISTRICTS: setting("var", "the judicial districts with a database of their own (DISTRICT_<code>), comma-separated (TO,MI); empty: every case in DB (see Districts)", districts),
   OIDC_PROVIDERS: setting("var", "the OpenID providers staff sign in through: a JSON array (docs/security.md, Sign-in); empty: none", orDefault([] as OidcProvider[], providersSetting)),
   OIDC_PRIVATE_KEY: setting("secret", "the private JWK (EC or RSA, with kid) that signs client assertions (private_key_jwt) and request objects; its public half is served at /oidc/jwks.json", optional().pipe(privateKeySetting.optional())),
   IDENTITY_KEY: setting("secret", "keys the digest of the fiscal numbers SPID/CIE providers match users by (32+ characters; required unless local when a provider matches by fiscal_number)", optional()),

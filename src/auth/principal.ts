@@ -1,6 +1,6 @@
 /** Who is calling, and which offices they act for. Access is per office. */
 import type { Directory } from "../db/directory.js";
-import { ApiError } from "../http/problem.js";
+import { DomainFailure } from "../domain/failure.js";
 
 export interface Principal {
   /** credential:<id> or sender:<id>: what the audit log records. */
@@ -30,16 +30,16 @@ export function readsCases(p: Principal): boolean {
 }
 
 export function requireCaseReader(p: Principal): void {
-  if (!readsCases(p)) throw new ApiError("forbidden", "Questa credenziale consulta solo dati aggregati (relazioni), non procedimenti");
+  if (!readsCases(p)) throw new DomainFailure("forbidden", "Questa credenziale consulta solo dati aggregati (relazioni), non procedimenti");
 }
 
 export function requireOffice(p: Principal, officeId: string): void {
   requireCaseReader(p);
   if (p.role !== "admin" && !p.offices.has(officeId)) {
-    throw new ApiError("forbidden", `La credenziale non opera per l'ufficio ${officeId}`);
+    throw new DomainFailure("forbidden", `La credenziale non opera per l'ufficio ${officeId}`);
   }
 }
 
 export function requireAdmin(p: Principal): void {
-  if (p.role !== "admin") throw new ApiError("forbidden", "Operazione riservata agli amministratori");
+  if (p.role !== "admin") throw new DomainFailure("forbidden", "Operazione riservata agli amministratori");
 }

@@ -103,6 +103,17 @@ export async function countEvents(db: Db, caseId: string, type: string, from: nu
   return row?.n ?? 0;
 }
 
+/** The events of a type on a case dated within a period, as their ids, in the order they were recorded. */
+export async function eventsRecorded(db: Db, caseId: string, type: string, from: number, to: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.caseId, caseId), eq(events.type, type), gte(events.occurredAtMs, from), lte(events.occurredAtMs, to)))
+    .orderBy(asc(events.receivedAt), asc(sql`rowid`))
+    .all();
+  return rows.map((r) => r.id);
+}
+
 export { DEADLINE_STATUSES } from "./schema.js";
 
 export interface DeadlineWalk {

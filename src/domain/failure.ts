@@ -29,11 +29,17 @@ interface FieldFault {
   detail: string;
 }
 
+/**
+ * The facts a refusal carries besides its sentence: a closed list, because the edge writes them
+ * into the problem+json body beside `type`, `status` and `code`, which none may shadow.
+ */
 export interface FailureFacts {
   /** The field at fault, by its dotted path (`data.occurredAt`, `events.2.type`). */
   readonly parameter?: string;
+  /** Every field at fault, when there are several. */
   readonly errors?: readonly FieldFault[];
-  readonly [fact: string]: unknown;
+  /** A reference several visible cases share: where each is, to choose among them. */
+  readonly candidates?: readonly { office: string | null; district: string | null }[];
 }
 
 export class DomainFailure extends Error {

@@ -64,9 +64,13 @@ export function packedFromDays(z: DayNumber): number {
 
 export const yearOf = (z: DayNumber): number => (packedFromDays(z) / 10000) | 0;
 
-/** 0 = Sunday … 6 = Saturday. Day 0 is 1 January 1970, a Thursday; every day counted (from 1996) is positive. */
+/**
+ * 0 = Sunday … 6 = Saturday. Day 0 is 1 January 1970, a Thursday. The terms count from 1996, but a
+ * week or an anniversary is counted from whatever date an event gives, earlier ones included.
+ */
 export function weekday(z: DayNumber): number {
-  return (z + 4) % 7;
+  const w = (z + 4) % 7;
+  return w < 0 ? w + 7 : w;
 }
 
 function isLeapYear(y: number): boolean {

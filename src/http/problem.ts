@@ -95,7 +95,7 @@ export function refusalOf(err: unknown): Refusal | undefined {
   if (err instanceof DomainFailure) {
     // Typed so that a code the core gains fails to compile until it has its status above.
     const code: ProblemCode = err.code;
-    return { code, detail: err.detail, extra: err.facts };
+    return { code, detail: err.detail, extra: { ...err.facts } };
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Samples of every outbound event type, for a subscriber to try its
  * receiver: the real envelope and data shape (held to OUTBOUND_DATA by
- * test/outbound/samples.test.ts), about a fictional case of the
+ * test/outbound/subscriber.test.ts), about a fictional case of the
  * subscriber's own office on the art. 362-bis timeline, marked
  * `sample: true` and with an id of their own so that no receiver mistakes
  * one for a real event. Pure: `at` is passed in.

@@ -23,7 +23,7 @@ export class PreviewRoom extends DurableObject<Bindings> {
       return { ok: true, result };
     } catch (err) {
       // A refusal crosses the RPC boundary as data: the route turns it back into problem+json.
-      if (err instanceof DomainFailure) return { ok: false, code: err.code, detail: err.detail, extra: err.facts };
+      if (err instanceof DomainFailure) return { ok: false, code: err.code, detail: err.detail, extra: { ...err.facts } };
       throw err;
     } finally {
       await this.ctx.storage.deleteAll();

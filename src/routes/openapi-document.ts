@@ -6,7 +6,7 @@
  * every problem code a route may answer under its status, the response
  * headers each answer carries. Held to Redocly's recommended rules and to
  * Prism's validating proxy by the tests (test/oracle/openapi-lint.test.ts,
- * test/fault/prism.test.ts).
+ * test/fault/contract-story.test.ts).
  */
 import * as z from "zod";
 import { eventDataSchemas } from "../domain/events/schemas.js";

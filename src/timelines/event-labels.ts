@@ -28,7 +28,7 @@ export const OBLIGATION_LABEL = "Apertura dell'obbligo di relazione";
 /**
  * The button that records a closing event, as a clerk would say it ("Registra la richiesta di
  * misure"), not the outcome it records ("misure richieste"). Every closing event of the catalogue
- * has one (test/timelines/labels.test.ts).
+ * has one (test/timelines/catalogue.test.ts).
  */
 export const ACTION_LABELS: Readonly<Record<string, string>> = {
   "arrest.hearing-held": "Registra l'udienza di convalida",

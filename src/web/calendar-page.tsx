@@ -5,7 +5,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.js";
-import { sha256Hex } from "../auth/bearer.js";
+import { sha256Hex } from "../lib/digest.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";
 import { directory } from "../db/directory.js";

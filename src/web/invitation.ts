@@ -3,7 +3,7 @@
  * invites, to what and what to do. The user stays "invitato" until the link is used (the sign-in
  * that consumes it records the acceptance). Sent again, the earlier links stay valid.
  */
-import { sha256Hex } from "../auth/bearer.js";
+import { sha256Hex } from "../lib/digest.js";
 import type { Db } from "../db/client.js";
 import { signInLinks } from "../db/schema.js";
 import type { Bindings } from "../env.js";

@@ -7,7 +7,7 @@ import { and, count, eq, gt, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.js";
-import { hmacHex } from "../auth/bearer.js";
+import { hmacHex } from "../lib/digest.js";
 import { config } from "../config.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";

@@ -9,7 +9,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv, Bindings } from "../env.js";
-import { hmacHex, sha256Hex } from "../auth/bearer.js";
+import { hmacHex, sha256Hex } from "../lib/digest.js";
 import { type OidcProvider, normalFiscalNumber } from "../auth/oidc-config.js";
 import { type RelyingParty, type SigningKey, SignInRefused, authorizationUrl, completeSignIn, endSessionUrl, importSigningKey, newAttempt, publicJwk } from "../auth/oidc.js";
 import { config } from "../config.js";

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.js";
-import { sha256Hex } from "../auth/bearer.js";
+import { sha256Hex } from "../lib/digest.js";
 import type { Principal } from "../auth/principal.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";

@@ -4,7 +4,7 @@
  * deployment's RATE_LIMIT_KEY and purged after the window (purgeSignIn).
  */
 import { and, count, eq, gt } from "drizzle-orm";
-import { hmacHex } from "../auth/bearer.js";
+import { hmacHex } from "../lib/digest.js";
 import { rateLimitKey } from "../deployment.js";
 import { database } from "../db/client.js";
 import { signInRequests } from "../db/schema.js";

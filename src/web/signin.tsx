@@ -8,7 +8,7 @@ import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.js";
-import { sha256Hex } from "../auth/bearer.js";
+import { sha256Hex } from "../lib/digest.js";
 import type { Bindings } from "../env.js";
 import { audit } from "../db/audit.js";
 import { database } from "../db/client.js";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { count, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/auth/bearer.js";
+import { sha256Hex } from "../../src/lib/digest.js";
 import { auditLog, events } from "../../src/db/schema.js";
 import { PROCURA_TOKEN, ago, api, casePath, db, newRef } from "./helpers.js";
 

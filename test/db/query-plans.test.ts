@@ -11,7 +11,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { sha256Hex } from "../../src/auth/bearer.js";
+import { sha256Hex } from "../../src/lib/digest.js";
 import { createApp } from "../../src/app.js";
 import { database } from "../../src/db/client.js";
 import type { Bindings } from "../../src/env.js";

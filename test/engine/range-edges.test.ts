@@ -4,7 +4,7 @@
  * reads. Inside the range every answer is the law's; at its edges the engine refuses, never guesses.
  */
 import { describe, expect, it } from "vitest";
-import { END_DAY, FIRST_YEAR, LAST_YEAR, daysFromCivil, isoDate } from "../../src/engine/civil.js";
+import { END_DAY, FIRST_YEAR, LAST_YEAR, daysFromCivil, isoDate, weekday } from "../../src/engine/civil.js";
 import { getCalendar, isPublicHoliday } from "../../src/engine/holidays.js";
 import { parseInstant } from "../../src/engine/instant.js";
 import { ferialeVersion } from "../../src/engine/rule-versions.js";
@@ -32,6 +32,12 @@ describe("the range of days", () => {
     expect(fixed(daysFromCivil(1990, 3, 30))).toEqual({ ok: false, failure: { reason: "due-out-of-range" } });
     expect(fixed(END_DAY - 1)).toEqual({ ok: false, failure: { reason: "due-out-of-range" } });
     expect(fixed(daysFromCivil(2027, 3, 30)).ok).toBe(true);
+  });
+
+  it("knows the weekday of a day before 1970, which a week or an anniversary counted from an old event can reach", () => {
+    expect(weekday(daysFromCivil(1969, 12, 31))).toBe(3); // a Wednesday
+    expect(weekday(daysFromCivil(1969, 12, 27))).toBe(6); // a Saturday
+    expect(weekday(daysFromCivil(1970, 1, 1))).toBe(4); // a Thursday
   });
 
   it("still writes a date outside the years it knows, as a refusal quotes it", () => {

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/auth/bearer.js";
+import { sha256Hex } from "../../src/lib/digest.js";
 import { auditLog, cases, timelineInstances } from "../../src/db/schema.js";
 import { startScheduled } from "../../src/workflows/schedule.js";
 import { PROCURA_TOKEN, api, db, expectProblem, fetchWith, idleWorkflows, newRef, record } from "../backbone/helpers.js";

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/auth/bearer.js";
+import { sha256Hex } from "../../src/lib/digest.js";
 import { cases, offices } from "../../src/db/schema.js";
 import { MILANO_SECRET, PROCURA_TOKEN, ago, api, casePath, db, expectProblem, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";

@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
-import { sha256Hex } from "../../src/auth/bearer.js";
+import { sha256Hex } from "../../src/lib/digest.js";
 import { CONTRACTS } from "../../src/routes/contracts.js";
 import { api } from "../backbone/helpers.js";
 import { signedIn } from "../web/browser.js";

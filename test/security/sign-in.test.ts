@@ -8,7 +8,7 @@ import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { and, desc, eq, gt, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { hmacHex, sha256Hex } from "../../src/auth/bearer.js";
+import { hmacHex, sha256Hex } from "../../src/lib/digest.js";
 import { auditLog, mailOutbox, signInLinks, signInRequests, users } from "../../src/db/schema.js";
 import type { Bindings } from "../../src/env.js";
 import { RATE_LIMIT, purgeSignIn } from "../../src/web/signin.js";

@@ -77,7 +77,10 @@ describe("who records an event, and what it does on a running timeline (art. 362
 });
 
 describe("a timeline a deployment adds", () => {
-  afterEach(() => unregisterTimeline("rete-locale", 1));
+  afterEach(() => {
+    unregisterTimeline("rete-locale", 1);
+    unregisterTimeline("rete-locale", 2);
+  });
 
   // A local network's yearly report, with events of its own that nothing in the catalogue labels.
   const plenary = TURIN_PROTOCOL.stages[0]!;

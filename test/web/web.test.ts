@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/auth/bearer.js";
+import { sha256Hex } from "../../src/lib/digest.js";
 import { mailOutbox, notifications, signInLinks } from "../../src/db/schema.js";
 import { exports } from "cloudflare:workers";
 import { db, idleWorkflows, newRef, record } from "../backbone/helpers.js";

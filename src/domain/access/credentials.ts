@@ -8,7 +8,7 @@
  * issued here: an administrator signs in.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { sha256Hex } from "../../auth/bearer.js";
+import { sha256Hex } from "../../lib/digest.js";
 import type { Principal } from "../../auth/principal.js";
 import { auditInsert } from "../../db/audit.js";
 import type { Db } from "../../db/client.js";

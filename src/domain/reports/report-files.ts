@@ -1,5 +1,5 @@
 /** Generating a report version and rendering it. */
-import { sha256Hex } from "../../auth/bearer.js";
+import { sha256Hex } from "../../lib/digest.js";
 import { audit } from "../../db/audit.js";
 import type { Db } from "../../db/client.js";
 import { countersAcross, overdueOpenAcross } from "../../db/counters.js";

@@ -4,7 +4,7 @@
  * or the sweep; deterministic ids make a repeat insert nothing.
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { countEvents, officesOfCase } from "../../db/cases.js";
+import { eventsRecorded, officesOfCase } from "../../db/cases.js";
 import type { Db } from "../../db/client.js";
 import { type Directory, directory } from "../../db/directory.js";
 import type { Instance } from "../../db/cases.js";
@@ -45,13 +45,16 @@ export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number, ou
     ...(next.notifications.length > 0 ? [db.insert(notifications).values(next.notifications).onConflictDoNothing()] : []),
   );
   // Attestations may have arrived before the period existed: count them now.
-  let metAtOpen: string | null = null;
+  let metAtOpen: { outcome: string; by: string } | null = null;
   if (stage.quota !== undefined) {
-    const seen = await countEvents(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
-    if (seen >= stage.quota.count) {
+    const seen = await eventsRecorded(db, instance.caseId, stage.quota.event, start, next.deadline.dueAtMs);
+    if (seen.length >= stage.quota.count) {
       stmts.push(...meet(db, next.deadline.id, stage.quota.met, at));
       stmts.push(...closingBumps(def, { ...d, startedAtMs: start }, "met", at).map((b) => bumpWhileHeld(db, held, b)));
-      metAtOpen = stage.quota.met;
+      // Told as the attestation that reached the quota would tell it, under the same key: if that
+      // attestation met the period itself (a roller that hung, another that opened the period
+      // first), the subscriber still hears of it once.
+      metAtOpen = { outcome: stage.quota.met, by: seen[stage.quota.count - 1]! };
     }
   }
   stmts.push(...(await rollFacts(db, dir, outbound, instance, d, next.deadline, stage.quota?.missed ?? null, metAtOpen)));
@@ -65,7 +68,7 @@ export async function rollPeriod(db: Db, d: Deadline, held: Held, at: number, ou
  */
 async function rollFacts(
   db: Db, dir: Directory, outbound: { appBaseUrl: string; asOf: number } | undefined, instance: Instance, d: Deadline, next: NewDeadline,
-  missed: string | null, metAtOpen: string | null,
+  missed: string | null, metAtOpen: { outcome: string; by: string } | null,
 ) {
   if (outbound === undefined || (!dir.wants("deadline.opened") && !dir.wants("deadline.closed"))) return [];
   const { appBaseUrl, asOf } = outbound;
@@ -79,7 +82,7 @@ async function rollFacts(
   const opened = { ...next, dueDate: next.dueDate ?? null };
   facts.push(deadlineFact(dir, appBaseUrl, "deadline.opened", next.id, c, t, { ...opened, status: next.status }, {}));
   if (metAtOpen !== null) {
-    facts.push(deadlineFact(dir, appBaseUrl, "deadline.closed", `${next.id}:met-at-open`, c, t, { ...opened, status: "met" }, { outcome: metAtOpen }));
+    facts.push(deadlineFact(dir, appBaseUrl, "deadline.closed", `${next.id}:${metAtOpen.by}`, c, t, { ...opened, status: "met" }, { outcome: metAtOpen.outcome }));
   }
   return (await outboundRows(db, dir, facts, asOf)).stmts;
 }
