@@ -69,6 +69,11 @@ describe("who records an event, and what it does on a running timeline (art. 362
     expect(actingRoles(named, "procedure.archived")).toEqual(["gip"]);
   });
 
+  it("gives a lapse to the offices whose stage can lapse (art. 384-bis co. 2-bis c.p.p.), and to none where no stage lapses", () => {
+    expect(actingRoles(getTimeline("384-bis", 2)!, LAPSE_EVENT).sort()).toEqual(["gip", "procura"]);
+    expect(actingRoles(def, LAPSE_EVENT)).toEqual([]);
+  });
+
   it("says the request for measures acts on a running instance (it opens the GIP's 20 days) and the registration does not (it starts a new one)", () => {
     expect(involves(def, "measures.requested")).toBe(true);
     expect(involves(def, "suspect.registered")).toBe(false);
