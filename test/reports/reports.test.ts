@@ -140,6 +140,24 @@ describe("compliance data", () => {
   });
 });
 
+describe("the Procuratore generale's compliance data (art. 127 co. 1-bis disp. att. c.p.p.)", () => {
+  it("gives the PG its district's half-year and its Procure's quarters, not another district's; a reader with no PG office names the district", async () => {
+    const PG = "test-pg-torino-token";
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO api_credentials (id, name, token_hash, role, created_at) VALUES ('t-pg-torino', 'PG Torino', ?, 'staff', 0)").bind(await sha256Hex(PG)),
+      env.DB.prepare("INSERT INTO credential_offices (credential_id, office_id) VALUES ('t-pg-torino', 'pg-torino')"),
+    ]);
+    const own = await api("GET", "/api/v1/reports/compliance-half-yearly/2025-H1", { token: PG });
+    expect(own.status, await own.clone().text()).toBe(200);
+    expect(((await own.json()) as { scope: string }).scope).toBe("TO");
+    expect((await api("GET", "/api/v1/reports/compliance-quarterly/2025-Q1?office=procura-torino", { token: PG })).status).toBe(200);
+    await expectProblem(await api("GET", "/api/v1/reports/compliance-half-yearly/2025-H1?district=MI", { token: PG }), 403, "forbidden");
+    await expectProblem(await api("GET", "/api/v1/reports/compliance-quarterly/2025-Q1?office=procura-milano", { token: PG }), 403, "forbidden");
+    await expectProblem(await api("GET", "/api/v1/reports/compliance-half-yearly/2025-H1", { token: MINISTRY }), 400, "missing_parameter");
+    await expectProblem(await api("GET", "/api/v1/reports/compliance-quarterly/2025-Q1", { token: MINISTRY }), 400, "missing_parameter");
+  });
+});
+
 describe("filing", () => {
   it("closes the region's obligation when its officer submits the report, and audits it", async () => {
     const billEnv = { ...env, ENABLED_BILLS: "all" };
