@@ -95,24 +95,19 @@ export async function casesOfOffices(db: Db, officeIds: readonly string[] | "all
 
 /** Events of a type on a case between two instants (inclusive). */
 export async function countEvents(db: Db, caseId: string, type: string, from: number, to: number): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(events)
-    .where(and(eq(events.caseId, caseId), eq(events.type, type), gte(events.occurredAtMs, from), lte(events.occurredAtMs, to)))
-    .all();
+  const [row] = await db.select({ n: count() }).from(events).where(datedWithin(caseId, type, from, to)).all();
   return row?.n ?? 0;
 }
 
 /** The events of a type on a case dated within a period, as their ids, in the order they were recorded. */
 export async function eventsRecorded(db: Db, caseId: string, type: string, from: number, to: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: events.id })
-    .from(events)
-    .where(and(eq(events.caseId, caseId), eq(events.type, type), gte(events.occurredAtMs, from), lte(events.occurredAtMs, to)))
-    .orderBy(asc(events.receivedAt), asc(sql`rowid`))
-    .all();
+  const rows = await db.select({ id: events.id }).from(events).where(datedWithin(caseId, type, from, to))
+    .orderBy(asc(events.receivedAt), asc(sql`rowid`)).all();
   return rows.map((r) => r.id);
 }
+
+const datedWithin = (caseId: string, type: string, from: number, to: number) =>
+  and(eq(events.caseId, caseId), eq(events.type, type), gte(events.occurredAtMs, from), lte(events.occurredAtMs, to));
 
 export { DEADLINE_STATUSES } from "./schema.js";
 
