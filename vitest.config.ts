@@ -50,14 +50,17 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations, DISTRICTS: "", ...UNPACED } },
+            // TERMINI_TEST_BUDGET: how many random cases the sampling tests try (test/budget.ts).
+            miniflare: { bindings: { TEST_MIGRATIONS: migrations, DISTRICTS: "", TERMINI_TEST_BUDGET: process.env.TERMINI_TEST_BUDGET ?? "full", ...UNPACED } },
           }),
         ],
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/oracle/**", "test/browser/**", "test/fault/**", "test/districts/**"],
+          exclude: ["test/oracle/**", "test/browser/**", "test/fault/**", "test/districts/**", "test/tooling/**"],
           setupFiles: ["./test/apply-migrations.ts"],
+          // One workerd for all the files (per slot): starting one per file was 4–5 s each. Each file still
+          // starts from fresh databases with the last file's workflows ended (test/apply-migrations.ts).
           isolate: false,
           // CI machines are shared: no test may fail for being slow. Wide margins, not tight limits.
           testTimeout: 60_000,
@@ -113,12 +116,20 @@ export default defineConfig({
         test: { name: "fault", environment: "node", include: ["test/fault/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 400_000, fileParallelism: false },
       },
       {
+        // The developer's own tools as a newcomer runs them, each in a child process: `npm run dev` and
+        // `npm run event`, the local D1 state wrangler would make, the network guard. Not in the edit–run
+        // loop (npm run test:unit): starting wrangler is most of their 35 s.
+        test: { name: "tooling", environment: "node", include: ["test/tooling/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 },
+      },
+      {
         // Cross-checks of the pure engine against outside oracles (date-holidays,
         // Luxon): their CommonJS/UMD builds do not load in workerd.
         // Property tests have a budget in runs (numRuns), never in time; the timeout is only a backstop.
         // Route modules imported here to build /openapi.json import `cloudflare:workers`: a stub stands in.
         resolve: { alias: { "cloudflare:workers": resolve("test/stubs/cloudflare-workers.ts") } },
-        test: { name: "oracle", environment: "node", include: ["test/oracle/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 },
+        // One process for all its files (isolate: false): they share no state, and a fork per file
+        // loaded fast-check, pdf.js and date-holidays again each time.
+        test: { name: "oracle", environment: "node", include: ["test/oracle/**/*.test.ts"], isolate: false, testTimeout: 180_000, hookTimeout: 180_000 },
       },
     ],
   },

@@ -11,6 +11,9 @@ const bindings = env as unknown as Bindings & { TEST_MIGRATIONS: Migrations; TES
  * workerd between files (isolate: false, for the edit–run loop's speed): each file still begins with
  * the databases as a fresh deployment has them, whatever the file before it wrote. Deferred foreign
  * keys, checked at the batch's end when no table is left, let the tables go in any order.
+ * The last file's workflows stay in this workerd: they are woken only under their own random ids,
+ * which no row of this file carries, and a directory one of them loads mid-wipe is never trusted
+ * to refuse (src/routes/case-events.ts asks the database again first).
  */
 async function wipe(db: D1Database): Promise<void> {
   const { results } = await db.prepare(`SELECT type, name FROM sqlite_master
@@ -21,31 +24,11 @@ async function wipe(db: D1Database): Promise<void> {
   await db.batch([db.prepare("PRAGMA defer_foreign_keys = on"), ...drops]);
 }
 
-/**
- * Ends the previous file's timeline workflows before their rows go: otherwise they wake in this
- * file's workerd, find nothing, and retry (a timeline once started waits for weeks).
- */
-async function stopWorkflows(db: D1Database): Promise<void> {
-  const known = await db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timeline_instances'").first();
-  if (known === null) return;
-  const { results } = await db.prepare("SELECT workflow_id AS id FROM timeline_instances").all<{ id: string }>();
-  await Promise.all(results.map(async ({ id }) => {
-    try {
-      await (await bindings.TIMELINE.get(id)).terminate();
-    } catch {
-      // Already ended, or never started.
-    }
-  }));
-}
-
 // The central database gets the demo directory; in the district layout each district's database
 // gets the schema, then its copy of the directory.
-await stopWorkflows(env.DB);
 await wipe(env.DB);
 await applyD1Migrations(env.DB, bindings.TEST_MIGRATIONS);
 if (bindings.TEST_SCHEMA !== undefined) {
-  await stopWorkflows(env.DISTRICT_TO);
-  await stopWorkflows(env.DISTRICT_MI);
   await wipe(env.DISTRICT_TO);
   await wipe(env.DISTRICT_MI);
   await applyD1Migrations(env.DISTRICT_TO, bindings.TEST_SCHEMA);

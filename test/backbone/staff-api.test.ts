@@ -111,6 +111,23 @@ describe("events through the staff API", () => {
     await problem(await api("POST", `${casePath(ref)}/events`, { body: { type: "measures.requested", occurredAt: ago(1000) } }), 409, "no_running_timeline");
   });
 
+  it("accepts an office added a moment ago, whose district the directory held in memory does not know yet", async () => {
+    // The isolate holds the directory as of this request (a copy used for up to a minute for a first look).
+    await createCase();
+    const token = "test-procura-genova-token-0001";
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email) VALUES
+        ('procura-genova', 'procura', 'Procura della Repubblica presso il Tribunale di Genova', 'GE', 'IT', '["procura.genova@example.org"]', 'segreteria.procura.genova@example.org'),
+        ('gip-genova', 'gip', 'Ufficio GIP del Tribunale di Genova', 'GE', 'IT', '["gip.genova@example.org"]', 'cancelleria.gip.genova@example.org')`),
+      env.DB.prepare("INSERT INTO api_credentials (id, name, token_hash, role, created_at) VALUES ('t-genova', 't-genova', ?, 'staff', 0)").bind(await sha256Hex(token)),
+      env.DB.prepare("INSERT INTO credential_offices (credential_id, office_id) VALUES ('t-genova', 'procura-genova')"),
+    ]);
+    // The copy in memory would refuse ("non opera per il distretto GE"): the refusal is checked against the database first.
+    const res = await api("POST", `${casePath(newRef())}/events`, { token, body: { type: "suspect.registered", occurredAt: ago(60_000), data: { jurisdiction: "GE" } } });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { deadlines: { office: string }[] }).deadlines.map((d) => d.office)).toEqual(["procura-genova"]);
+  });
+
   it("shows the case with its deadline and why it falls on that date", async () => {
     const ref = await createCase();
     await api("POST", `${casePath(ref)}/events`, { body: { type: "suspect.registered", occurredAt: "2025-12-05T09:00:00+01:00" } });

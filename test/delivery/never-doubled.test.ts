@@ -108,9 +108,9 @@ describe("a sender whose claim was taken over", () => {
 describe("a provider slower than the timeout", () => {
   it("is not sent to again while its first request is still in flight, and the office gets one email", async () => {
     const id = await dueEscalation();
-    // Long enough that the retry below reaches the provider while the first request is still
-    // being processed, even on a loaded machine.
-    await fake.script({ to: "procuratore.torino@example.org", delayMs: 6_000 });
+    // The provider holds the first request until the test lets it go: the retry below provably
+    // reaches it while the first is still being processed, however loaded the machine.
+    await fake.script({ to: "procuratore.torino@example.org", hold: true });
     const quick = { MAIL_TIMEOUT_MS: "200" };
     // Two senders at once: one claims, the other finds it in flight.
     const [a, b] = await Promise.all([sweep(fake.bindings(quick), ESCALATION_AT), sweep(fake.bindings(quick), ESCALATION_AT)]);
@@ -119,6 +119,7 @@ describe("a provider slower than the timeout", () => {
     // The retry arrives while the provider is still processing the first request: 409, try later.
     await sweep(fake.bindings(quick), ESCALATION_AT + 61_000);
     expect((await row(id)).lastError).toBe("409 concurrent_idempotent_requests");
+    expect(await fake.release("procuratore.torino@example.org")).toBe(1);
     await vi.waitUntil(async () => (await fake.delivered()).some((d) => d.idempotencyKey === id), { timeout: 40_000, interval: 200 });
     await sweep(fake.bindings(quick), ESCALATION_AT + 10 * MIN);
 

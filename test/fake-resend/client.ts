@@ -15,7 +15,9 @@ export function fakeResend(account: string) {
     key,
     url,
     reset: () => control("reset"),
-    script: (s: { to: string; statuses?: number[]; always?: number; delayMs?: number }) => control("script", s),
+    script: (s: { to: string; statuses?: number[]; always?: number; delayMs?: number; hold?: true }) => control("script", s),
+    /** Processes the requests held for this recipient (script `hold`); resolves to how many there were. */
+    release: async (to: string) => ((await control("release", { to })) as { released: number }).released,
     outage: (status: number | null) => control("outage", { status }),
     /** Resend's rate limit (requests per second per account); null: none. */
     rateLimit: (perSecond: number | null) => control("ratelimit", { perSecond }),

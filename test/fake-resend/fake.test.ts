@@ -34,13 +34,13 @@ describe("idempotency keys", () => {
   });
 
   it("refuses a key whose first request is still being processed: 409 concurrent_idempotent_requests", async () => {
-    // The first held long enough for any machine; the second sent once the fake is provably processing the first.
-    await fake.script({ to: "ufficio@example.org", delayMs: 5_000 });
+    // The first held until released; the second sent once the fake is provably processing the first.
+    await fake.script({ to: "ufficio@example.org", hold: true });
     const first = post(email(), "k-3");
     await vi.waitUntil(async () => (await fake.inFlight()).includes("k-3"), { timeout: 30_000, interval: 20 });
-    const [a, b] = await Promise.all([first, post(email(), "k-3")]);
-    expect(a.status).toBe(200);
-    expect(b).toMatchObject({ status: 409, body: { name: "concurrent_idempotent_requests" } });
+    expect(await post(email(), "k-3")).toMatchObject({ status: 409, body: { name: "concurrent_idempotent_requests" } });
+    expect(await fake.release("ufficio@example.org")).toBe(1);
+    expect((await first).status).toBe(200);
     expect(await fake.delivered()).toHaveLength(1);
   });
 

@@ -50,6 +50,7 @@ class Account {
   scripts = new Map<string, number[]>(); // recipient → statuses to answer, then 200
   always = new Map<string, number>(); // recipient → status every time
   delays = new Map<string, number>(); // recipient → ms before the request is processed
+  held = new Map<string, (() => void)[]>(); // recipient → requests waiting until the test releases them
   outage: number | null = null; // every request answers this status
   rateLimit: number | null = null; // requests per second, or none
   window: number[] = []; // when the requests of the last second arrived
@@ -80,8 +81,16 @@ export function startFakeResend(port = 0): Promise<{ server: Server; url: string
       case "script":
         if (body.always !== undefined) a.always.set(body.to as string, body.always as number);
         else if (body.delayMs !== undefined) a.delays.set(body.to as string, body.delayMs as number);
+        else if (body.hold === true) a.held.set(body.to as string, a.held.get(body.to as string) ?? []);
         else a.scripts.set(body.to as string, (body.statuses as number[]) ?? []);
         return { ok: true };
+      // Lets every held request to this recipient be processed, and stops holding new ones.
+      case "release": {
+        const waiting = a.held.get(body.to as string) ?? [];
+        a.held.delete(body.to as string);
+        for (const go of waiting) go();
+        return { released: waiting.length };
+      }
       case "outage": a.outage = (body.status as number | null) ?? null; return { ok: true };
       case "ratelimit": a.rateLimit = (body.perSecond as number | null) ?? null; return { ok: true };
       case "clock": a.clockOffsetMs += (body.advanceMs as number) ?? 0; return { ok: true };
@@ -120,6 +129,9 @@ export function startFakeResend(port = 0): Promise<{ server: Server; url: string
       // whether or not the client is still waiting for the answer.
       const delay = Math.max(0, ...to.map((t) => a.delays.get(t) ?? 0));
       if (delay > 0) await sleep(delay);
+      // A provider that takes as long as the test wants: processed only once released.
+      const hold = to.map((t) => a.held.get(t)).find((q) => q !== undefined);
+      if (hold !== undefined) await new Promise<void>((go) => hold.push(go));
       const fixed = to.map((t) => a.always.get(t)).find((s) => s !== undefined);
       const queue = to.map((t) => a.scripts.get(t)).find((q) => q !== undefined && q.length > 0);
       const status = fixed ?? (queue === undefined ? 200 : queue.shift()!);

@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runs } from "../budget.js";
 import { CALENDAR_IDS } from "../../src/engine/holidays.js";
 import { term } from "../engine/helpers.js";
 import { type BaselineInput, baselineTerm } from "../../bench/baseline.js";
@@ -40,10 +41,10 @@ const input = fc
 
 describe("engine vs Luxon + date-holidays", () => {
   it("agree on random inputs", () => {
-    fc.assert(fc.property(input, (i) => { expect(engine(i)).toEqual(baseline(i)); }), { numRuns: 1500 });
+    fc.assert(fc.property(input, (i) => { expect(engine(i)).toEqual(baseline(i)); }), { numRuns: runs(1500) });
   });
 
   it("agree on the benchmark's realistic mix", () => {
-    for (const i of mix(1500, 7)) expect(engine(i), JSON.stringify(i)).toEqual(baseline(i));
+    for (const i of mix(runs(1500), 7)) expect(engine(i), JSON.stringify(i)).toEqual(baseline(i));
   });
 });

@@ -1,6 +1,7 @@
 import Holidays from "date-holidays";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runs } from "../budget.js";
 import { computeTerm, type Feriale, type Regime, type Term, type Unit } from "../../src/engine/term.js";
 import { CALENDAR_IDS } from "../../src/engine/holidays.js";
 
@@ -37,7 +38,7 @@ describe("properties", () => {
         const t = compute(from, n, "days", "penal", cal, f);
         expect(isItalianHoliday(t.dueDate!)).toBe(false);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -51,7 +52,7 @@ describe("properties", () => {
           expect(Date.parse(compute(from, n, u, r, cal, f).dueAt)).toBeGreaterThan(from);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -65,7 +66,7 @@ describe("properties", () => {
           expect(longer.dueDate! >= shorter.dueDate!).toBe(true);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -75,7 +76,7 @@ describe("properties", () => {
         (from, n, extra, r, f) => {
           expect(compute(from, n + extra, "months", r, "IT", f).dueDate! >= compute(from, n, "months", r, "IT", f).dueDate!).toBe(true);
         }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -87,7 +88,7 @@ describe("properties", () => {
         expect(new Date(`${due}T12:00:00Z`).getUTCDay()).not.toBe(6);
         expect(isItalianHoliday(due)).toBe(false);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -96,7 +97,7 @@ describe("properties", () => {
       fc.property(instant(1996, 2199), fc.integer({ min: 1, max: 87_600 }), regime, calendar, feriale, (from, n, r, cal, f) => {
         expect(Date.parse(compute(from, n, "hours", r, cal, f).dueAt) - from).toBe(n * 3_600_000);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -108,7 +109,7 @@ describe("properties", () => {
           const gmt = romeOffset.formatToParts(new Date(Date.parse(t.dueAt))).find((p) => p.type === "timeZoneName")!.value;
           expect(t.dueAt.slice(-6)).toBe(gmt.replace("GMT", ""));
         }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
@@ -118,7 +119,7 @@ describe("properties", () => {
         const t = compute(from, n, "days", r, "IT", "ignore");
         expect(t.dueAt.slice(0, 19)).toBe(`${t.dueDate}T23:59:59`);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 });
