@@ -118,7 +118,7 @@ export default defineConfig({
       {
         // The developer's own tools as a newcomer runs them, each in a child process: `npm run dev` and
         // `npm run event`, the local D1 state wrangler would make, the network guard. Not in the edit–run
-        // loop (npm run test:unit): starting wrangler is most of their 35 s.
+        // loop (npm run test:unit): starting wrangler is most of their 26–35 s.
         test: { name: "tooling", environment: "node", include: ["test/tooling/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 },
       },
       {
