@@ -60,7 +60,7 @@ export default defineConfig({
           exclude: ["test/oracle/**", "test/browser/**", "test/fault/**", "test/districts/**", "test/tooling/**"],
           setupFiles: ["./test/apply-migrations.ts"],
           // One workerd for all the files (per slot): starting one per file was 4–5 s each. Each file still
-          // starts from fresh databases with the last file's workflows ended (test/apply-migrations.ts).
+          // starts from freshly migrated databases and the directory read again (test/apply-migrations.ts).
           isolate: false,
           // CI machines are shared: no test may fail for being slow. Wide margins, not tight limits.
           testTimeout: 60_000,
@@ -127,7 +127,7 @@ export default defineConfig({
         // Property tests have a budget in runs (numRuns), never in time; the timeout is only a backstop.
         // Route modules imported here to build /openapi.json import `cloudflare:workers`: a stub stands in.
         resolve: { alias: { "cloudflare:workers": resolve("test/stubs/cloudflare-workers.ts") } },
-        // One process for all its files (isolate: false): they share no state, and a fork per file
+        // One process per slot for all its files (isolate: false): they share no state, and a fork per file
         // loaded fast-check, pdf.js and date-holidays again each time.
         test: { name: "oracle", environment: "node", include: ["test/oracle/**/*.test.ts"], isolate: false, testTimeout: 180_000, hookTimeout: 180_000 },
       },

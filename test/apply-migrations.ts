@@ -1,5 +1,7 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { database } from "../src/db/client.js";
+import { directory } from "../src/db/directory.js";
 import { replicateDirectory } from "../src/db/replicate.js";
 import type { Bindings } from "../src/env.js";
 
@@ -12,15 +14,16 @@ const bindings = env as unknown as Bindings & { TEST_MIGRATIONS: Migrations; TES
  * the databases as a fresh deployment has them, whatever the file before it wrote. Deferred foreign
  * keys, checked at the batch's end when no table is left, let the tables go in any order.
  * The last file's workflows stay in this workerd: they are woken only under their own random ids,
- * which no row of this file carries, and a directory one of them loads mid-wipe is never trusted
- * to refuse (src/routes/case-events.ts asks the database again first).
+ * which no row of this file carries (one that wakes by its own timer finds nothing and ends). The
+ * directory held in memory is read again once the seed is in (below), and a copy one of those
+ * workflows loads mid-wipe is never trusted to refuse (src/routes/first-look.ts).
  */
 async function wipe(db: D1Database): Promise<void> {
   const { results } = await db.prepare(`SELECT type, name FROM sqlite_master
     WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'`).all<{ type: string; name: string }>();
   if (results.length === 0) return;
   const drops = [...results].sort((a, b) => (a.type === b.type ? 0 : a.type === "view" ? -1 : 1))
-    .map((r) => db.prepare(`DROP ${r.type === "view" ? "VIEW" : "TABLE"} "${r.name}"`));
+    .map((r) => db.prepare(`DROP ${r.type === "view" ? "VIEW" : "TABLE"} "${r.name.replaceAll('"', '""')}"`));
   await db.batch([db.prepare("PRAGMA defer_foreign_keys = on"), ...drops]);
 }
 
@@ -35,3 +38,5 @@ if (bindings.TEST_SCHEMA !== undefined) {
   await applyD1Migrations(env.DISTRICT_MI, bindings.TEST_SCHEMA);
   await replicateDirectory(bindings);
 }
+// The directory in memory (the last file's, up to a minute old) replaced by this file's.
+await directory(database(env.DB, null));

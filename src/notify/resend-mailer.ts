@@ -23,16 +23,17 @@ export interface ResendOptions {
 }
 
 /** When this isolate may make its next request to the provider. */
-let nextSlot = 0;
+const isolateSlot = { next: 0 };
 
 /**
  * Spaces the requests so that no second holds more than `perSecond` of
  * them: at the 08:00 peak the sweep waits its turn instead of collecting
- * 429s (the wait is not part of the call's timeout).
+ * 429s (the wait is not part of the call's timeout). `slots`: the
+ * isolate's own, or a test's (which must not move the isolate's).
  */
-export async function pace(perSecond: number, now = Date.now()): Promise<number> {
-  const slot = Math.max(now, nextSlot);
-  nextSlot = slot + 1000 / perSecond;
+export async function pace(perSecond: number, now = Date.now(), slots = isolateSlot): Promise<number> {
+  const slot = Math.max(now, slots.next);
+  slots.next = slot + 1000 / perSecond;
   if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   return slot - now;
 }

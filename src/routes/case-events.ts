@@ -1,5 +1,5 @@
 /** POST /api/v1/cases/{ref}/events — staff record the same events the webhook carries. */
-import { type Directory, directory, recentDirectory } from "../db/directory.js";
+import { directory, recentDirectory } from "../db/directory.js";
 import { centralDb } from "../db/districts.js";
 import { applyEvent } from "../domain/events/apply-event.js";
 import { CaseEventBody, CaseRef, HINT_HINTS, HintQuery } from "../domain/events/schemas.js";
@@ -14,6 +14,7 @@ import { EventResultSchema } from "../domain/events/schemas.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { createRouter } from "../http/router.js";
+import { onCurrentDirectory } from "./first-look.js";
 
 export const caseEvents = createRouter();
 
@@ -30,16 +31,10 @@ caseEvents.post("/:ref{.+}/events", async (c) => {
   const idempotencyKey = `api:${principal.id}:${key ?? crypto.randomUUID()}`;
   // Absent and not visible are the same answer.
   const notFound = () => new ApiError("not_found", `Procedimento ${ref} non trovato`);
-  // First with the directory in memory (no round trip); what it refuses is asked once more of the
-  // database (an office or a credential's link created a moment ago), as the webhook does for a secret.
-  const first = await recentDirectory(centralDb(c.env), now);
-  const route = (dir: Directory) => readRoutedState(c.env, dir, principal, { idempotencyKey, ref, hint }, {
+  const central = centralDb(c.env);
+  const { db, state } = await onCurrentDirectory(central, await recentDirectory(central, now), now, (dir) => readRoutedState(c.env, dir, principal, { idempotencyKey, ref, hint }, {
     data: body.data, starts: isTrigger(body.type), missing: notFound,
-  });
-  const { db, state } = await route(first).catch(async (err: unknown) => {
-    if (first.checkedAt === now) throw err;
-    return route(await directory(centralDb(c.env), undefined, now));
-  });
+  }));
   // The case was read with the event's state: visibility is checked on it, not read again.
   if (!isTrigger(body.type) && pickVisible(await directory(db, state.stamp, now), principal, ref, state.cases) === undefined) throw notFound();
   const { result, wake } = await applyEvent(db, principal, { ...body, caseRef: ref }, {

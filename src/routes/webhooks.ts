@@ -18,6 +18,7 @@ import { ApiError, PROBLEMS, problemBody, refusalOf } from "../http/problem.js";
 import { enabledBills, isTrigger } from "../timelines/catalog.js";
 import { wakeAll } from "../workflows/wake.js";
 import { createRouter } from "../http/router.js";
+import { onCurrentDirectory } from "./first-look.js";
 import { checked } from "../domain/failure.js";
 
 export const webhooks = createRouter();
@@ -73,16 +74,22 @@ webhooks.post("/events", async (c) => {
     const idempotencyKey = `webhook:${senderId}:${webhookId}`;
     const caseHint = caseOffice === undefined ? {} : { office: caseOffice };
     // One read for everything, in the case's district: the first response to this delivery, the case, its timelines, the directory's stamp.
-    const routed = await readRoutedState(c.env, dir, principal, { idempotencyKey, ref: body.caseRef, hint: caseHint, delivery: { senderId, webhookId } }, {
-      data: body.data, starts: isTrigger(body.type),
-      missing: () => new ApiError("unknown_case", `caseRef: procedimento ${body.caseRef} sconosciuto`, { parameter: "caseRef" }),
-    });
+    // A refusal on the copy in memory is asked once more of the database (the sender's office created a moment ago).
+    const route = async (d: Directory) => {
+      const p = d === dir ? principal : await sign(d);
+      const routed = await readRoutedState(c.env, d, p, { idempotencyKey, ref: body.caseRef, hint: caseHint, delivery: { senderId, webhookId } }, {
+        data: body.data, starts: isTrigger(body.type),
+        missing: () => new ApiError("unknown_case", `caseRef: procedimento ${body.caseRef} sconosciuto`, { parameter: "caseRef" }),
+      });
+      return { ...routed, dir: d, principal: p };
+    };
+    const routed = await onCurrentDirectory(centralDb(c.env), dir, now, route);
     db = routed.db;
     const state = routed.state;
     if (state.firstResponse !== undefined) return answer(state.firstResponse);
     const { result, wake } = await applyEvent(db, sign, body, {
       caseHint, idempotencyKey, now, requestId: c.get("requestId"), billEnabled: enabledBills(c.env.ENABLED_BILLS), appBaseUrl: c.env.APP_BASE_URL,
-      read: { state, dir, principal },
+      read: { state, dir: routed.dir, principal: routed.principal },
       extra: (r) => [recordResponse(db, senderId, webhookId, 201, JSON.stringify(r), now)],
     });
     // Recorded by a concurrent delivery of the same id after our first look: its response.

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cases, events, notifications, webhookDeliveries } from "../../src/db/schema.js";
@@ -123,6 +124,22 @@ describe("POST /webhooks/events", () => {
     expect(found).toHaveLength(1);
     const [evs] = await db().select({ n: count() }).from(events).where(eq(events.caseId, found[0]!.id));
     expect(evs!.n).toBe(1);
+  });
+
+  it("accepts a delivery for an office linked to its sender a moment ago, which the directory in memory does not know yet", async () => {
+    // The isolate holds the directory as of this delivery (a copy used for up to a minute for a first look).
+    expect((await postWebhook(registration(newRef()))).status).toBe(201);
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO offices (id, kind, name, jurisdiction, calendar, emails, fallback_email) VALUES
+        ('procura-genova', 'procura', 'Procura della Repubblica presso il Tribunale di Genova', 'GE', 'IT', '["procura.genova@example.org"]', 'segreteria.procura.genova@example.org'),
+        ('gip-genova', 'gip', 'Ufficio GIP del Tribunale di Genova', 'GE', 'IT', '["gip.genova@example.org"]', 'cancelleria.gip.genova@example.org')`),
+      env.DB.prepare("INSERT INTO sender_offices (sender_id, office_id) VALUES ('demo', 'procura-genova')"),
+    ]);
+    // The copy in memory would refuse it, and the refusal would be this webhook-id's answer for good.
+    const id = `msg_${crypto.randomUUID()}`;
+    const res = await postWebhook({ ...registration(newRef()), data: { jurisdiction: "GE" } }, { id });
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(((await res.json()) as { deadlines: { office: string }[] }).deadlines.map((d) => d.office)).toEqual(["procura-genova"]);
   });
 
   it("refuses a closing event for a stage that has not started", async () => {

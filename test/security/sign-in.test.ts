@@ -129,6 +129,7 @@ describe("outbox mode", () => {
     await vi.waitFor(() => expect(outboxLines().length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 50 });
     const lines = log.mock.calls.map((c) => c.join(" "));
     expect(lines.filter((l) => l.includes("@"))).toEqual([]);
+    log.mockRestore();
     await spy.dispose();
   });
 });
