@@ -5,7 +5,7 @@
  */
 import type { Principal } from "../auth/principal.js";
 import { type SignedHeaders, type VerifyFailure, verify } from "../auth/standard-webhooks.js";
-import { type Directory, directory, recentDirectory } from "../db/directory.js";
+import { type Directory, recentDirectory } from "../db/directory.js";
 import { centralDb } from "../db/districts.js";
 import { firstResponse, recordResponse } from "../db/webhooks.js";
 import { applyEvent } from "../domain/events/apply-event.js";
@@ -52,14 +52,9 @@ webhooks.post("/events", async (c) => {
   }
   const text = await readJsonText(c.req.raw);
   const sign = signer({ id, timestamp: c.req.header("webhook-timestamp") ?? null, signature: c.req.header("webhook-signature") ?? null }, text, now);
-  // First with the directory in memory (no round trip); a signature it does not know is
-  // checked once more against the database (a secret created a moment ago).
-  let dir = await recentDirectory(db, now);
-  const principal = await sign(dir).catch(async (err: unknown) => {
-    if (!(err instanceof ApiError) || err.code !== "webhook_signature_invalid" || dir.checkedAt === now) throw err;
-    dir = await directory(db, undefined, now);
-    return sign(dir);
-  });
+  // First with the directory in memory (no round trip); a signature it refuses is checked once
+  // more against the database's directory (a secret created a moment ago).
+  const { dir, principal } = await onCurrentDirectory(db, await recentDirectory(db, now), now, async (d) => ({ dir: d, principal: await sign(d) }));
   const senderId = principal.id.slice("sender:".length);
   const webhookId = id!;
   const answer = (first: { status: number; body: string }) =>

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { runs } from "../budget.js";
 import { afterEach, expect } from "vitest";
 import { sign } from "../../src/auth/standard-webhooks.js";
 import { createApp } from "../../src/app.js";
@@ -213,3 +214,6 @@ export async function expectProblem(res: Response, status: number, code: string)
   expect(body.requestId).toBeTruthy();
   return body;
 }
+
+/** How many random cases a sampling test tries here (test/budget.ts): the budget reaches workerd as a binding. */
+export const runsHere = (full: number) => runs(full, (env as unknown as { TERMINI_TEST_BUDGET?: string }).TERMINI_TEST_BUDGET);

@@ -9,8 +9,7 @@ import type { Bindings } from "../../src/env.js";
 import { outboundContext } from "../../src/outbound/context.js";
 import { deliverOutbound } from "../../src/outbound/deliver.js";
 import { sweep } from "../../src/workflows/sweep.js";
-import { api, idleWorkflows, newRef, postWebhook, registration } from "../backbone/helpers.js";
-import { runs } from "../budget.js";
+import { api, idleWorkflows, newRef, postWebhook, registration, runsHere } from "../backbone/helpers.js";
 import { subscribe } from "./helpers.js";
 
 let introspector: Awaited<ReturnType<typeof idleWorkflows>> | undefined;
@@ -84,7 +83,7 @@ describe("an endpoint that fails", () => {
 
 describe("a slow endpoint", () => {
   // 1,000 events; 250 in the edit–run loop (npm run test:unit), still more than a page of the delivery log (200).
-  const BURST = Math.max(250, runs(1000, (env as unknown as { TERMINI_TEST_BUDGET?: string }).TERMINI_TEST_BUDGET));
+  const BURST = Math.max(250, runsHere(1000));
   it(`never has more deliveries in flight than its parallelism, through a burst of ${BURST} events from 24 senders at once`, async () => {
     const { endpoint, id } = await subscribe(`slow-${crypto.randomUUID()}`, { office: "cuav-torino", kinds: ["deadline.opened"], parallelism: 3 });
     await endpoint.setup({ delayMs: 15 });

@@ -17,11 +17,10 @@ import { eventFields, latest } from "../../src/timelines/catalog.js";
 import type { TimelineDefinition } from "../../src/timelines/definition.js";
 import { sweep } from "../../src/workflows/sweep.js";
 import { wakeAll } from "../../src/workflows/wake.js";
-import { api, db, idleWorkflows, newRef } from "../backbone/helpers.js";
-import { runs } from "../budget.js";
+import { api, db, idleWorkflows, newRef, runsHere } from "../backbone/helpers.js";
 
 // The edit–run loop (npm run test:unit) tries the first sequence of each timeline; npm test all four.
-const RUNS_PER_TIMELINE = runs(4, (env as unknown as { TERMINI_TEST_BUDGET?: string }).TERMINI_TEST_BUDGET);
+const RUNS_PER_TIMELINE = runsHere(4);
 const ADMIN: Principal = { id: "credential:property-test", role: "admin", offices: new Set() };
 const DAY = 86_400_000;
 
